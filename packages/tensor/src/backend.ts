@@ -1,0 +1,47 @@
+import type { TypedArray } from './tensor.js';
+
+/**
+ * The table of kernels every computation in deltaflow goes through. All arrays are dense and row-major; kernels
+ * write into caller-given outputs and allocate nothing. A faster backend (WebAssembly SIMD, threads) implements
+ * the same table and is installed with {@link setBackend}; no other package changes.
+ *
+ * @example
+ * ```ts
+ * const logging: Backend = { ...getBackend(), name: 'logging', gemm: (...args) => { console.log('gemm'); jsBackend.gemm(...args); } };
+ * setBackend(logging);
+ * ```
+ * @category Backend
+ */
+export interface Backend {
+  /** A short name, e.g. `'js'` or `'wasm-simd'`. */
+  readonly name: string;
+  /**
+   * General matrix multiply, `C <- alpha * op(A) op(B) + beta * C`, with `op(A)` of shape `[m, k]`,
+   * `op(B)` `[k, n]`, `C` `[m, n]`. `A` is stored `[m, k]`, or `[k, m]` when `transA`; `B` is stored `[k, n]`,
+   * or `[n, k]` when `transB`. With `beta = 0`, `C` is overwritten (its old contents, even NaN, are ignored).
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: TypedArray,
+    b: TypedArray,
+    beta: number,
+    c: TypedArray,
+  ): void;
+  /** `out[i, j] = a[i, j] + row[j]` for a `[rows, cols]` matrix (a bias added to every sample). */
+  addRowVector(a: TypedArray, row: TypedArray, rows: number, cols: number, out: TypedArray): void;
+  /** `out[j] = beta * out[j] + sum_i a[i, j]`: the sum of every column (bias gradients). */
+  columnSums(a: TypedArray, rows: number, cols: number, beta: number, out: TypedArray): void;
+  /** `out[i] = sum_j a[i, j]`: the sum of every row. */
+  rowSums(a: TypedArray, rows: number, cols: number, out: TypedArray): void;
+  /** `out[i]` = the column index of the largest entry of row i (the first one on ties). */
+  argmaxRows(a: TypedArray, rows: number, cols: number, out: Int32Array): void;
+  /** `out[i] = f(a[i])`. `out` may be `a`. */
+  map(a: TypedArray, out: TypedArray, f: (x: number) => number): void;
+  /** `out[i] = f(a[i], b[i])`. `out` may be `a` or `b`. */
+  zip(a: TypedArray, b: TypedArray, out: TypedArray, f: (x: number, y: number) => number): void;
+}

@@ -1,0 +1,17 @@
+/**
+ * Row-major float32/float64 tensors, the kernels deltaflow computes with (behind a swappable backend), a seeded
+ * PRNG and weight initializers, plus the error and registry types every other package shares.
+ *
+ * @packageDocumentation
+ */
+export { DeltaflowError, assertShape } from './errors.js';
+export { Registry } from './registry.js';
+export { Tensor, allocate, dtypeOf, expectShape } from './tensor.js';
+export type { DType, NestedArray, Shape, TypedArray } from './tensor.js';
+export type { Backend } from './backend.js';
+export { getBackend, jsBackend, setBackend } from './backends.js';
+export { addRowVector, argmaxRows, columnSums, map, matmul, rowSums, zip } from './ops.js';
+export type { MatmulOptions } from './ops.js';
+export { Random } from './random.js';
+export { getInitializer, initializers } from './initializers.js';
+export type { Initializer, InitializerName } from './initializers.js';

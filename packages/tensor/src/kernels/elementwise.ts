@@ -1,0 +1,67 @@
+import type { TypedArray } from '../tensor.js';
+
+/** `out[i, j] = a[i, j] + row[j]`. */
+export function addRowVectorJs(
+  a: TypedArray,
+  row: TypedArray,
+  rows: number,
+  cols: number,
+  out: TypedArray,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) out[base + j] = a[base + j]! + row[j]!;
+  }
+}
+
+/** `out[j] = beta * out[j] + sum_i a[i, j]`. */
+export function columnSumsJs(a: TypedArray, rows: number, cols: number, beta: number, out: TypedArray): void {
+  if (beta === 0) out.fill(0, 0, cols);
+  else if (beta !== 1) for (let j = 0; j < cols; j++) out[j]! *= beta;
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) out[j]! += a[base + j]!;
+  }
+}
+
+/** `out[i] = sum_j a[i, j]`. */
+export function rowSumsJs(a: TypedArray, rows: number, cols: number, out: TypedArray): void {
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += a[base + j]!;
+    out[i] = s;
+  }
+}
+
+/** `out[i]` = index of the first largest entry of row i (NaN entries never win). */
+export function argmaxRowsJs(a: TypedArray, rows: number, cols: number, out: Int32Array): void {
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = a[base + j]!;
+      if (v > bestValue) {
+        bestValue = v;
+        best = j;
+      }
+    }
+    out[i] = best;
+  }
+}
+
+/** `out[i] = f(a[i])`. */
+export function mapJs(a: TypedArray, out: TypedArray, f: (x: number) => number): void {
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i]!);
+}
+
+/** `out[i] = f(a[i], b[i])`. */
+export function zipJs(
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+  f: (x: number, y: number) => number,
+): void {
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i]!, b[i]!);
+}

@@ -1,0 +1,146 @@
+import type { TypedArray } from '../tensor.js';
+
+/** Columns of B (and C) processed per cache block: 256 float64 values = 2 KiB per row segment. */
+const BLOCK_N = 256;
+/** Depth of each cache block along k. */
+const BLOCK_K = 128;
+
+/**
+ * Cache-blocked scalar gemm, `C <- alpha * op(A) op(B) + beta * C` (see {@link Backend.gemm}).
+ *
+ * The NN and TN cases stream rows of B and C (i-p-j order) four rows of C at a time, so each loaded row of B
+ * serves four accumulations; NT is a dot product of two contiguous rows; TT falls back to strided loads.
+ */
+export function gemmJs(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: TypedArray,
+  b: TypedArray,
+  beta: number,
+  c: TypedArray,
+): void {
+  scale(c, m * n, beta);
+  if (alpha === 0 || k === 0) return;
+  if (!transB) {
+    // A[i, p] at a[i*k + p] (NN) or a[p*m + i] (TN): both handled by the strides.
+    const rowStride = transA ? 1 : k;
+    const depthStride = transA ? m : 1;
+    gemmRowsOfB(m, n, k, alpha, a, rowStride, depthStride, b, c);
+  } else if (!transA) {
+    gemmNT(m, n, k, alpha, a, b, c);
+  } else {
+    gemmTT(m, n, k, alpha, a, b, c);
+  }
+}
+
+function scale(c: TypedArray, size: number, beta: number): void {
+  if (beta === 1) return;
+  if (beta === 0) c.fill(0, 0, size);
+  else for (let i = 0; i < size; i++) c[i]! *= beta;
+}
+
+function gemmRowsOfB(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: TypedArray,
+  rs: number,
+  ds: number,
+  b: TypedArray,
+  c: TypedArray,
+): void {
+  for (let j0 = 0; j0 < n; j0 += BLOCK_N) {
+    const j1 = Math.min(n, j0 + BLOCK_N);
+    for (let p0 = 0; p0 < k; p0 += BLOCK_K) {
+      const p1 = Math.min(k, p0 + BLOCK_K);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const c0 = i * n;
+        const c1 = c0 + n;
+        const c2 = c1 + n;
+        const c3 = c2 + n;
+        for (let p = p0; p < p1; p++) {
+          const ap = p * ds;
+          const a0 = alpha * a[i * rs + ap]!;
+          const a1 = alpha * a[(i + 1) * rs + ap]!;
+          const a2 = alpha * a[(i + 2) * rs + ap]!;
+          const a3 = alpha * a[(i + 3) * rs + ap]!;
+          const bp = p * n;
+          for (let j = j0; j < j1; j++) {
+            const bv = b[bp + j]!;
+            c[c0 + j]! += a0 * bv;
+            c[c1 + j]! += a1 * bv;
+            c[c2 + j]! += a2 * bv;
+            c[c3 + j]! += a3 * bv;
+          }
+        }
+      }
+      for (; i < m; i++) {
+        const ci = i * n;
+        for (let p = p0; p < p1; p++) {
+          const av = alpha * a[i * rs + p * ds]!;
+          const bp = p * n;
+          for (let j = j0; j < j1; j++) c[ci + j]! += av * b[bp + j]!;
+        }
+      }
+    }
+  }
+}
+
+function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: TypedArray,
+  b: TypedArray,
+  c: TypedArray,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ai = i * k;
+    const ci = i * n;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      let s0 = 0;
+      let s1 = 0;
+      for (let p = 0; p < k; p++) {
+        const av = a[ai + p]!;
+        s0 += av * b[b0 + p]!;
+        s1 += av * b[b1 + p]!;
+      }
+      c[ci + j]! += alpha * s0;
+      c[ci + j + 1]! += alpha * s1;
+    }
+    for (; j < n; j++) {
+      const bj = j * k;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
+      c[ci + j]! += alpha * s;
+    }
+  }
+}
+
+function gemmTT(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: TypedArray,
+  b: TypedArray,
+  c: TypedArray,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[p * m + i]! * b[j * k + p]!;
+      c[i * n + j]! += alpha * s;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import { getBackend } from './backends.js';
+import { DeltaflowError, assertShape } from './errors.js';
+import type { Tensor } from './tensor.js';
+
+/** Options of {@link matmul}: transpose flags and the BLAS-style `alpha`/`beta` scalars. @category Kernels */
+export interface MatmulOptions {
+  /** Use `a` transposed. */
+  transA?: boolean;
+  /** Use `b` transposed. */
+  transB?: boolean;
+  /** Scales the product (default 1). */
+  alpha?: number;
+  /** Scales what `out` held before (default 0: overwrite). */
+  beta?: number;
+}
+
+function sameDtype(where: string, ...tensors: Tensor[]): void {
+  const dtype = tensors[0]!.dtype;
+  for (const t of tensors) {
+    if (t.dtype !== dtype) {
+      throw new DeltaflowError(
+        'E_DTYPE',
+        `${where}: cannot mix ${dtype} and ${t.dtype} tensors; convert one with clone(dtype).`,
+      );
+    }
+  }
+}
+
+const fmt = (t: Tensor, trans = false): string => `[${t.rows}, ${t.cols}]${trans ? 'ᵀ' : ''}`;
+
+/**
+ * `out <- alpha * op(a) op(b) + beta * out`, where `op` transposes when asked. Shapes are checked and the
+ * message names both operands; nothing is allocated.
+ *
+ * With `a` the `[B, n]` inputs O_i and `b` the `[n, m]` weights W_ij, `matmul(a, b, z)` gives the net inputs
+ * x_j = sum_i O_i W_ij for every sample.
+ *
+ * @example
+ * ```ts
+ * const a = Tensor.fromNested([[1, 2], [3, 4]]);
+ * const out = Tensor.zeros([2, 2]);
+ * matmul(a, a, out, { transB: true }); // a aᵀ = [[5, 11], [11, 25]]
+ * ```
+ * @category Kernels
+ */
+export function matmul(a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions = {}): Tensor {
+  const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+  sameDtype('matmul', a, b, out);
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const kb = transB ? b.cols : b.rows;
+  const n = transB ? b.rows : b.cols;
+  assertShape(
+    k === kb,
+    () => `matmul: ${fmt(a, transA)} cannot multiply ${fmt(b, transB)} (inner sizes ${k} and ${kb} differ).`,
+  );
+  assertShape(
+    out.rows === m && out.cols === n,
+    () =>
+      `matmul: the product of ${fmt(a, transA)} and ${fmt(b, transB)} is [${m}, ${n}] but out is [${out.rows}, ${out.cols}].`,
+  );
+  getBackend().gemm(transA, transB, m, n, k, alpha, a.data, b.data, beta, out.data);
+  return out;
+}
+
+/**
+ * `out[i, j] = a[i, j] + row[j]`: adds a bias theta_j to every sample of a batch.
+ *
+ * @example
+ * ```ts
+ * addRowVector(Tensor.fromNested([[1, 2], [3, 4]]), Tensor.fromNested([10, 20]), out); // [[11, 22], [13, 24]]
+ * ```
+ * @category Kernels
+ */
+export function addRowVector(a: Tensor, row: Tensor, out: Tensor): Tensor {
+  sameDtype('addRowVector', a, row, out);
+  assertShape(row.size === a.cols, () => `addRowVector: a row of ${row.size} cannot be added to ${fmt(a)}.`);
+  assertShape(out.size === a.size, () => `addRowVector: out ${fmt(out)} must match ${fmt(a)}.`);
+  getBackend().addRowVector(a.data, row.data, a.rows, a.cols, out.data);
+  return out;
+}
+
+/**
+ * `out[j] = beta * out[j] + sum_i a[i, j]`: sums every column, e.g. the bias gradient sum over samples of delta_j.
+ *
+ * @example
+ * ```ts
+ * columnSums(Tensor.fromNested([[1, 2], [3, 4]]), out); // [4, 6]
+ * ```
+ * @category Kernels
+ */
+export function columnSums(a: Tensor, out: Tensor, beta = 0): Tensor {
+  sameDtype('columnSums', a, out);
+  assertShape(
+    out.size === a.cols,
+    () => `columnSums: out has ${out.size} entries but ${fmt(a)} has ${a.cols} columns.`,
+  );
+  getBackend().columnSums(a.data, a.rows, a.cols, beta, out.data);
+  return out;
+}
+
+/**
+ * `out[i] = sum_j a[i, j]`: sums every row.
+ *
+ * @example
+ * ```ts
+ * rowSums(Tensor.fromNested([[1, 2], [3, 4]]), out); // [3, 7]
+ * ```
+ * @category Kernels
+ */
+export function rowSums(a: Tensor, out: Tensor): Tensor {
+  sameDtype('rowSums', a, out);
+  assertShape(
+    out.size === a.rows,
+    () => `rowSums: out has ${out.size} entries but ${fmt(a)} has ${a.rows} rows.`,
+  );
+  getBackend().rowSums(a.data, a.rows, a.cols, out.data);
+  return out;
+}
+
+/**
+ * The column index of the largest entry of each row (the predicted class of each sample).
+ *
+ * @example
+ * ```ts
+ * argmaxRows(Tensor.fromNested([[0.1, 0.9], [0.7, 0.3]])); // Int32Array [1, 0]
+ * ```
+ * @param out - reused when given (length = rows), so a training loop allocates nothing
+ * @category Kernels
+ */
+export function argmaxRows(a: Tensor, out: Int32Array = new Int32Array(a.rows)): Int32Array {
+  assertShape(
+    out.length >= a.rows,
+    () => `argmaxRows: out has ${out.length} entries but ${fmt(a)} has ${a.rows} rows.`,
+  );
+  getBackend().argmaxRows(a.data, a.rows, a.cols, out);
+  return out;
+}
+
+/**
+ * `out[i] = f(a[i])`, elementwise. `out` may be `a`.
+ *
+ * @example
+ * ```ts
+ * map(x, Math.tanh, x); // tanh in place
+ * ```
+ * @category Kernels
+ */
+export function map(a: Tensor, f: (x: number) => number, out: Tensor): Tensor {
+  assertShape(out.size === a.size, () => `map: out ${fmt(out)} must match ${fmt(a)}.`);
+  getBackend().map(a.data, out.data, f);
+  return out;
+}
+
+/**
+ * `out[i] = f(a[i], b[i])`, elementwise. `out` may be `a` or `b`.
+ *
+ * @example
+ * ```ts
+ * zip(o, t, (o, t) => o - t, diff); // O - t
+ * ```
+ * @category Kernels
+ */
+export function zip(a: Tensor, b: Tensor, f: (x: number, y: number) => number, out: Tensor): Tensor {
+  assertShape(
+    a.size === b.size && out.size === a.size,
+    () => `zip: ${fmt(a)}, ${fmt(b)} and out ${fmt(out)} must have one shape.`,
+  );
+  getBackend().zip(a.data, b.data, out.data, f);
+  return out;
+}

@@ -1,0 +1,213 @@
+import { DeltaflowError, assertShape } from './errors.js';
+
+/** The element types a tensor can hold. float32 is the default; float64 is used by gradient checks. @category Tensor */
+export type DType = 'float32' | 'float64';
+
+/** The typed arrays behind tensors. @category Tensor */
+export type TypedArray = Float32Array | Float64Array;
+
+/** A rank-1 (`[n]`) or rank-2 (`[rows, cols]`) shape. @category Tensor */
+export type Shape = readonly [number] | readonly [number, number];
+
+/** Nested plain arrays a tensor can be made from or turned into. @category Tensor */
+export type NestedArray = readonly number[] | readonly (readonly number[])[];
+
+/**
+ * Allocates a zeroed typed array of `dtype`.
+ *
+ * @example
+ * ```ts
+ * allocate('float64', 3); // Float64Array [0, 0, 0]
+ * ```
+ * @category Tensor
+ */
+export function allocate(dtype: DType, length: number): TypedArray {
+  return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
+}
+
+/** The dtype of a typed array. @category Tensor */
+export function dtypeOf(data: TypedArray): DType {
+  return data instanceof Float64Array ? 'float64' : 'float32';
+}
+
+function checkShape(shape: readonly number[], where: string): Shape {
+  const ok = (shape.length === 1 || shape.length === 2) && shape.every((d) => Number.isInteger(d) && d >= 0);
+  if (!ok) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `${where}: shape [${shape.join(', ')}] is not a rank-1 or rank-2 shape of non-negative integers.`,
+    );
+  }
+  return shape.length === 1 ? [shape[0]!] : [shape[0]!, shape[1]!];
+}
+
+/**
+ * A dense, row-major, rank-1 or rank-2 array of float32 or float64 numbers.
+ *
+ * A batch is a `[batchSize, features]` tensor; element (i, j) of a rank-2 tensor lives at
+ * `data[i * cols + j]`. A rank-1 tensor of length n behaves as one row: `rows = 1`, `cols = n`.
+ * Tensors are thin views: `data` is the typed array itself, and kernels write into caller-given outputs.
+ *
+ * @example
+ * ```ts
+ * const x = Tensor.fromNested([[0, 0], [0, 1], [1, 0], [1, 1]]); // float32 [4, 2]
+ * x.get(3, 1); // 1
+ * ```
+ * @category Tensor
+ */
+export class Tensor {
+  /** The elements, row-major. */
+  readonly data: TypedArray;
+  /** `[n]` or `[rows, cols]`. */
+  readonly shape: Shape;
+
+  /**
+   * Wraps `data` (not copied) with `shape`.
+   *
+   * @throws DeltaflowError `E_SHAPE` when the shape's size differs from `data.length`
+   */
+  constructor(data: TypedArray, shape: readonly number[]) {
+    const checked = checkShape(shape, 'Tensor');
+    const size = checked.length === 1 ? checked[0] : checked[0] * checked[1];
+    assertShape(
+      size === data.length,
+      () => `Tensor: shape [${shape.join(', ')}] holds ${size} numbers but the data has ${data.length}.`,
+    );
+    this.data = data;
+    this.shape = checked;
+  }
+
+  /**
+   * A zero-filled tensor.
+   *
+   * @example
+   * ```ts
+   * Tensor.zeros([2, 3], 'float64');
+   * ```
+   */
+  static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    const checked = checkShape(shape, 'Tensor.zeros');
+    return new Tensor(allocate(dtype, checked.length === 1 ? checked[0] : checked[0] * checked[1]), checked);
+  }
+
+  /**
+   * A tensor over a typed array (not copied) or a copy of a plain number array.
+   *
+   * @example
+   * ```ts
+   * Tensor.fromArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
+   * ```
+   */
+  static fromArray(data: TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor {
+    const typed =
+      data instanceof Float32Array || data instanceof Float64Array
+        ? dtype && dtype !== dtypeOf(data)
+          ? allocateFrom(dtype, data)
+          : data
+        : allocateFrom(dtype ?? 'float32', data);
+    return new Tensor(typed, shape ?? [typed.length]);
+  }
+
+  /**
+   * A copy of nested arrays: `[1, 2]` gives shape `[2]`, `[[1, 2], [3, 4]]` gives `[2, 2]`.
+   *
+   * @throws DeltaflowError `E_SHAPE` naming the first row whose length differs
+   */
+  static fromNested(values: NestedArray, dtype: DType = 'float32'): Tensor {
+    if (values.length > 0 && Array.isArray(values[0])) {
+      const rows = values as readonly (readonly number[])[];
+      const cols = rows[0]!.length;
+      const data = allocate(dtype, rows.length * cols);
+      rows.forEach((row, i) => {
+        assertShape(
+          Array.isArray(row) && row.length === cols,
+          () =>
+            `Tensor.fromNested: row ${i} has ${Array.isArray(row) ? row.length : 'no'} entries, row 0 has ${cols}.`,
+        );
+        for (let j = 0; j < cols; j++) data[i * cols + j] = row[j]!;
+      });
+      return new Tensor(data, [rows.length, cols]);
+    }
+    return new Tensor(allocateFrom(dtype, values as readonly number[]), [values.length]);
+  }
+
+  /** `'float32'` or `'float64'`. */
+  get dtype(): DType {
+    return dtypeOf(this.data);
+  }
+
+  /** 1 or 2. */
+  get rank(): 1 | 2 {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Rows of a rank-2 tensor; 1 for rank 1. */
+  get rows(): number {
+    return this.shape.length === 2 ? this.shape[0] : 1;
+  }
+
+  /** Columns of a rank-2 tensor; the length for rank 1. */
+  get cols(): number {
+    return this.shape.length === 2 ? this.shape[1] : this.shape[0];
+  }
+
+  /** Element `(i, j)` of a rank-2 tensor, or element `i` of a rank-1 tensor. */
+  get(i: number, j = 0): number {
+    return this.data[i * this.cols + j]!;
+  }
+
+  /** Sets element `(i, j)` (or `i` for rank 1). */
+  set(value: number, i: number, j = 0): void {
+    this.data[i * this.cols + j] = value;
+  }
+
+  /** A deep copy, optionally converted to `dtype`. */
+  clone(dtype: DType = this.dtype): Tensor {
+    return new Tensor(allocateFrom(dtype, this.data), this.shape);
+  }
+
+  /** The same data seen with another shape of the same size (no copy). */
+  reshape(shape: readonly number[]): Tensor {
+    return new Tensor(this.data, shape);
+  }
+
+  /** Plain nested arrays: `number[]` for rank 1, `number[][]` for rank 2. */
+  toNested(): number[] | number[][] {
+    if (this.shape.length === 1) return Array.from(this.data);
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++)
+      out.push(Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols)));
+    return out;
+  }
+
+  /** A short description such as `Tensor(float32 [4, 2])`. */
+  toString(): string {
+    return `Tensor(${this.dtype} [${this.shape.join(', ')}])`;
+  }
+}
+
+function allocateFrom(dtype: DType, values: ArrayLike<number>): TypedArray {
+  return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+}
+
+/**
+ * Throws `E_SHAPE` unless `tensor` has exactly `shape`, naming `where` and both shapes.
+ *
+ * @example
+ * ```ts
+ * expectShape(bias, [units], 'Dense.bias');
+ * ```
+ * @category Errors
+ */
+export function expectShape(tensor: Tensor, shape: readonly number[], where: string): void {
+  const same = tensor.shape.length === shape.length && tensor.shape.every((d, i) => d === shape[i]);
+  assertShape(
+    same,
+    () => `${where}: expected shape [${shape.join(', ')}] but got [${tensor.shape.join(', ')}].`,
+  );
+}
