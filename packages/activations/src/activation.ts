@@ -1,0 +1,60 @@
+import type { Tensor } from '@deltaflow/tensor';
+
+/** Scalar settings of a parametrised activation, e.g. `{ negativeSlope: 0.01 }`. @category Activation */
+export type ActivationConfig = Readonly<Record<string, number | string | boolean>>;
+
+/**
+ * A transfer function with its backward step, over whole batches.
+ *
+ * `forward` computes O = f(x) from the net input x of every node; `backward` turns dE/dO into dE/dx, using the
+ * saved input x and/or output O. For an elementwise f that is delta = f'(x) * dE/dO; for the seed's sigmoid,
+ * delta_j = O_j (1 - O_j) * dE/dO_j.
+ *
+ * @example
+ * ```ts
+ * const sigmoid = getActivation('sigmoid');
+ * sigmoid.forward(x, o);          // O = 1 / (1 + e^-x)
+ * sigmoid.backward(x, o, dO, dx); // dx = O (1 - O) dO
+ * ```
+ * @category Activation
+ */
+export interface Activation {
+  /** The registry name, e.g. `'sigmoid'`. */
+  readonly name: string;
+  /** The parameters it was built with (empty for parameter-free functions); `{ name, config }` rebuilds it. */
+  readonly config: ActivationConfig;
+  /** Writes O = f(x) into `out` (same shape as `x`; `out` is never `x`). */
+  forward(x: Tensor, out: Tensor): void;
+  /**
+   * Writes dE/dx into `dx` from the input `x`, the output `y = f(x)` and `dy` = dE/dO. `dx` may be `dy`.
+   */
+  backward(x: Tensor, y: Tensor, dy: Tensor, dx: Tensor): void;
+}
+
+/**
+ * An elementwise activation given by two scalar functions: nothing to import, the form plugins use.
+ * `df` receives the input x and the output y = f(x), so a derivative such as sigmoid's y (1 - y) is cheap.
+ *
+ * @example
+ * ```ts
+ * const softsign: ElementwiseActivationSpec = {
+ *   name: 'softsign',
+ *   f: (x) => x / (1 + Math.abs(x)),
+ *   df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+ * };
+ * ```
+ * @category Activation
+ */
+export interface ElementwiseActivationSpec {
+  /** The registry name. */
+  readonly name: string;
+  /** y = f(x). */
+  readonly f: (x: number) => number;
+  /** dy/dx, from x and y = f(x). */
+  readonly df: (x: number, y: number) => number;
+  /** Parameters, kept for serialisation. */
+  readonly config?: ActivationConfig;
+}
+
+/** Either form a plugin may give: two scalar functions, or a full {@link Activation}. @category Activation */
+export type ActivationSpec = ElementwiseActivationSpec | Activation;

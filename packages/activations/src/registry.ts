@@ -1,0 +1,146 @@
+import { DeltaflowError, Registry } from '@deltaflow/tensor';
+import type {
+  Activation,
+  ActivationConfig,
+  ActivationSpec,
+  ElementwiseActivationSpec,
+} from './activation.js';
+import { readConfig } from './config.js';
+import { describe, isActivation, toActivation } from './elementwise.js';
+
+/** The names of the built-in activations, so editors complete them. @category Registry */
+export type BuiltinActivationName =
+  'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'elu' | 'softplus' | 'gelu' | 'swish' | 'softmax' | 'linear';
+
+/**
+ * A parametrised activation: default parameters and a function that builds the activation from them. The
+ * registry merges a user's config over `defaults` and checks it (known keys only, same types, finite numbers)
+ * before `create` sees it. The built-ins with parameters (leaky-relu, elu, softplus, gelu) are written this way.
+ *
+ * @example
+ * ```ts
+ * const scaledTanh: ActivationFactory<{ scale: number }> = {
+ *   name: 'scaled-tanh',
+ *   defaults: { scale: 1 },
+ *   create: (config) =>
+ *     elementwise({
+ *       name: 'scaled-tanh',
+ *       config,
+ *       f: (x) => config.scale * Math.tanh(x),
+ *       df: (_x, y) => config.scale - (y * y) / config.scale, // d/dx scale tanh x = scale (1 - tanh^2 x)
+ *     }),
+ * };
+ * registerActivation(scaledTanh);
+ * getActivation({ name: 'scaled-tanh', config: { scale: 2 } });
+ * ```
+ * @typeParam C - the parameters and their types
+ * @category Registry
+ */
+export interface ActivationFactory<C extends ActivationConfig = ActivationConfig> {
+  /** The registry name. */
+  readonly name: string;
+  /** Every parameter with its default value; a parameter's type is its default's type. */
+  readonly defaults: C;
+  /** Builds the activation from the defaults merged with the user's (checked) config; stored as its `config`. */
+  create(config: C): Activation;
+}
+
+/** What {@link registerActivation} accepts: a fixed activation (either form) or a factory. @category Registry */
+export type ActivationDefinition<C extends ActivationConfig = ActivationConfig> =
+  ActivationSpec | ActivationFactory<C>;
+
+/** Options of {@link registerActivation}. @category Registry */
+export interface RegisterActivationOptions {
+  /** Replace an activation already registered under the same name (otherwise that is an error). */
+  readonly replace?: boolean;
+  /** Where it comes from: `'builtin'`, a plugin's name, or `'user'` (the default). */
+  readonly source?: string;
+}
+
+/**
+ * Every activation known by name: the built-ins (source `'builtin'`) and whatever plugins registered. Its
+ * factories take an optional config object, merged over the defaults.
+ *
+ * @example
+ * ```ts
+ * activations.names();                 // ['sigmoid', 'tanh', ..., 'linear']
+ * activations.source('relu');          // 'builtin'
+ * activations.create('elu', { alpha: 0.5 });
+ * ```
+ * @category Registry
+ */
+export const activations: Registry<Activation> = new Registry<Activation>('activation');
+
+function isFactory(definition: object): definition is ActivationFactory {
+  const { create, defaults } = definition as Partial<ActivationFactory>;
+  return typeof create === 'function' && typeof defaults === 'object' && defaults !== null;
+}
+
+/** A fixed activation accepts no config beyond the one it was made with. */
+function fixedFactory(instance: Activation): (config?: object) => Activation {
+  const own = instance.config ?? {};
+  return (config) => {
+    const merged = readConfig(instance.name, own, config);
+    for (const key of Object.keys(own)) {
+      if (merged[key] !== own[key]) {
+        throw new DeltaflowError(
+          'E_CONFIG',
+          `${instance.name}: registered with the fixed config { ${key}: ${String(own[key])} }; register ` +
+            `{ name, defaults, create } to make '${key}' a parameter.`,
+        );
+      }
+    }
+    return instance;
+  };
+}
+
+/**
+ * Makes an activation available by name everywhere: `getActivation`, model files, the CLI's `--activation`.
+ * Give an elementwise spec `{ name, f, df }` (the usual plugin form), a full {@link Activation} (for anything
+ * not elementwise, like softmax), or an {@link ActivationFactory} `{ name, defaults, create }` for one with
+ * parameters.
+ *
+ * @example
+ * ```ts
+ * registerActivation({
+ *   name: 'softsign',
+ *   f: (x) => x / (1 + Math.abs(x)),
+ *   df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+ * });
+ * getActivation('softsign');
+ * ```
+ * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `options.replace` is not set; `E_SPEC` if the
+ * definition is none of the three forms
+ * @category Registry
+ */
+export function registerActivation<C extends ActivationConfig>(
+  definition: ActivationDefinition<C>,
+  options: RegisterActivationOptions = {},
+): void {
+  const named =
+    typeof definition === 'object' &&
+    definition !== null &&
+    typeof definition.name === 'string' &&
+    definition.name !== '';
+  if (named && isFactory(definition)) {
+    const factory = definition as ActivationFactory<C>;
+    activations.register(
+      factory.name,
+      (config) => factory.create(readConfig(factory.name, factory.defaults, config)),
+      options,
+    );
+    return;
+  }
+  if (
+    !named ||
+    (!isActivation(definition) && typeof (definition as ElementwiseActivationSpec).f !== 'function')
+  ) {
+    throw new DeltaflowError(
+      'E_SPEC',
+      `registerActivation: ${describe(definition)} is not an activation; give { name, f, df }, ` +
+        `{ name, config, forward, backward } or { name, defaults, create }.`,
+    );
+  }
+  const instance = toActivation(definition as ActivationSpec);
+  activations.register(instance.name, fixedFactory(instance), options);
+}

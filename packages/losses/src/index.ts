@@ -1,0 +1,22 @@
+/**
+ * Loss functions E(O, t) over batches with their gradients dE/dO: the seed's mse (1/2 sum_k (O_k - t_k)^2), mae,
+ * huber, binary-cross-entropy and cross-entropy (with fused sigmoid and softmax paths), each summed over one
+ * sample's outputs and averaged over the batch; the adapter for per-sample plugin losses; and the loss registry.
+ *
+ * @packageDocumentation
+ */
+import './register-builtins.js';
+
+export type { FusedLoss, Loss, LossConfig, LossSpec, PerSampleLossSpec } from './loss.js';
+export { perSample } from './per-sample.js';
+export { toLoss } from './to-loss.js';
+export { mse } from './mse.js';
+export { mae } from './mae.js';
+export { huber, huberDefaults } from './huber.js';
+export type { HuberConfig } from './huber.js';
+export { binaryCrossEntropy } from './binary-cross-entropy.js';
+export { crossEntropy } from './cross-entropy.js';
+export { getLoss, lossToJSON, losses } from './registry.js';
+export type { BuiltinLossName, LossIdentifier, LossJSON, LossName } from './registry.js';
+export { registerLoss } from './register-loss.js';
+export type { LossFactory, RegisterLossOptions } from './register-loss.js';

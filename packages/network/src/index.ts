@@ -1,0 +1,15 @@
+/**
+ * Dense layers and Sequential multilayer perceptrons: forward, backward by the delta rule of BACKPROP.md,
+ * a finite-difference gradient check, and the model file.
+ *
+ * @packageDocumentation
+ */
+export { Dense } from './dense.js';
+export type { DenseOptions } from './dense.js';
+export { Sequential, mlp } from './sequential.js';
+export type { LayerSpec, MlpSpec, ModelSummary } from './sequential.js';
+export { modelFromJSON, modelToJSON, parseModel } from './model-json.js';
+export type { DenseLayerJSON, ModelJSON } from './model-json.js';
+export { gradientCheck } from './gradient-check.js';
+export type { GradientCheckOptions, GradientCheckResult, LayerGradientCheck } from './gradient-check.js';
+export { trainStep } from './train-step.js';

@@ -1,0 +1,174 @@
+import { activationToJSON } from '@deltaflow/activations';
+import type { ActivationConfig } from '@deltaflow/activations';
+import { DeltaflowError } from '@deltaflow/tensor';
+import type { DType } from '@deltaflow/tensor';
+import { Dense } from './dense.js';
+import { Sequential } from './sequential.js';
+
+/**
+ * One dense layer in a model file: `weights` is `inputs` rows of `units` numbers (row i holds W_ij), `bias`
+ * is `units` numbers (theta_j).
+ * @category Model file
+ */
+export interface DenseLayerJSON {
+  type: 'dense';
+  inputs: number;
+  units: number;
+  /** A registry name, or `{ name, config }` for a parametrised activation. */
+  activation: string | { name: string; config?: ActivationConfig };
+  weights: number[][];
+  bias: number[];
+}
+
+/**
+ * The model file of ARCHITECTURE.md: `{ format: 'deltaflow-model', version: 1, dtype?, layers, meta? }`.
+ * @category Model file
+ */
+export interface ModelJSON {
+  format: 'deltaflow-model';
+  version: 1;
+  dtype?: DType;
+  layers: DenseLayerJSON[];
+  /** Free-form information: loss, epochs, options, scaling, creation date. */
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * The model as plain data, ready for `JSON.stringify`. Numbers are written exactly (shortest round-trip
+ * form), so loading gives back the same weights bit for bit.
+ *
+ * @example
+ * ```ts
+ * const json = modelToJSON(model, { loss: 'mse', epochs: 100 });
+ * const again = modelFromJSON(JSON.parse(JSON.stringify(json)));
+ * ```
+ * @category Model file
+ */
+export function modelToJSON(model: Sequential, meta?: Record<string, unknown>): ModelJSON {
+  const json: ModelJSON = {
+    format: 'deltaflow-model',
+    version: 1,
+    dtype: model.dtype,
+    layers: model.layers.map((layer) => {
+      const { name, config } = activationToJSON(layer.activation);
+      const rows: number[][] = [];
+      for (let i = 0; i < layer.inputs; i++) {
+        rows.push(Array.from(layer.weights.data.subarray(i * layer.units, (i + 1) * layer.units)));
+      }
+      return {
+        type: 'dense' as const,
+        inputs: layer.inputs,
+        units: layer.units,
+        activation: config && Object.keys(config).length > 0 ? { name, config } : name,
+        weights: rows,
+        bias: Array.from(layer.bias.data),
+      };
+    }),
+  };
+  if (meta) json.meta = meta;
+  return json;
+}
+
+/** Raised while validating: names the field path and what was expected. */
+function fail(source: string | undefined, field: string, problem: string): never {
+  const where = source ? `Model ${source}` : 'Model';
+  throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem}.`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+function checkNumbers(values: unknown, length: number, field: string, source: string | undefined): number[] {
+  if (!Array.isArray(values)) fail(source, field, `must be an array of ${length} numbers`);
+  if (values.length !== length) fail(source, field, `has ${values.length} numbers, expected ${length}`);
+  values.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      fail(source, `${field}[${i}]`, `is ${JSON.stringify(v) ?? String(v)}, expected a finite number`);
+    }
+  });
+  return values as number[];
+}
+
+function layerFromJSON(raw: unknown, index: number, dtype: DType, previousUnits: number | null, source?: string): Dense {
+  const at = `layers[${index}]`;
+  if (!isObject(raw)) fail(source, at, 'must be an object');
+  if (raw.type !== 'dense') fail(source, `${at}.type`, `is ${JSON.stringify(raw.type)}, expected "dense"`);
+  if (!isCount(raw.inputs)) fail(source, `${at}.inputs`, 'must be a positive integer');
+  if (!isCount(raw.units)) fail(source, `${at}.units`, 'must be a positive integer');
+  const { inputs, units } = raw;
+  if (previousUnits !== null && inputs !== previousUnits) {
+    fail(source, `${at}.inputs`, `is ${inputs} but layers[${index - 1}] has ${previousUnits} units`);
+  }
+  const activation = raw.activation;
+  if (!(typeof activation === 'string' || (isObject(activation) && typeof activation.name === 'string'))) {
+    fail(source, `${at}.activation`, 'must be a name or { name, config }');
+  }
+  if (!Array.isArray(raw.weights)) fail(source, `${at}.weights`, `must be ${inputs} rows of ${units} numbers`);
+  if (raw.weights.length !== inputs) fail(source, `${at}.weights`, `has ${raw.weights.length} rows, expected ${inputs} (inputs)`);
+  const rows = raw.weights.map((row, i) => checkNumbers(row, units, `${at}.weights[${i}]`, source));
+  const bias = checkNumbers(raw.bias, units, `${at}.bias`, source);
+  let layer: Dense;
+  try {
+    layer = new Dense({
+      inputs,
+      units,
+      dtype,
+      activation: activation as string | { name: string; config?: ActivationConfig },
+      weightInit: 'zeros',
+      biasInit: 'zeros',
+    });
+  } catch (error) {
+    if (error instanceof DeltaflowError) fail(source, `${at}.activation`, `is not usable: ${error.message}`);
+    throw error;
+  }
+  rows.forEach((row, i) => layer.weights.data.set(row, i * units));
+  layer.bias.data.set(bias);
+  return layer;
+}
+
+/**
+ * Builds a model from parsed model-file data, checking every field first. A wrong file is refused with a
+ * {@link DeltaflowError} (`E_MODEL`) naming the field and what was expected; nothing half-built is returned.
+ *
+ * @example
+ * ```ts
+ * const model = modelFromJSON(JSON.parse(text), 'xor.json');
+ * ```
+ * @param source - a file name to put in error messages
+ * @category Model file
+ */
+export function modelFromJSON(json: unknown, source?: string): Sequential {
+  if (!isObject(json)) fail(source, 'the file', 'must hold a JSON object');
+  if (json.format !== 'deltaflow-model') fail(source, 'format', `is ${JSON.stringify(json.format)}, expected "deltaflow-model"`);
+  if (json.version !== 1) fail(source, 'version', `is ${JSON.stringify(json.version)}, expected 1 (the only version this deltaflow reads)`);
+  const dtype = json.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') fail(source, 'dtype', `is ${JSON.stringify(dtype)}, expected "float32" or "float64"`);
+  if (json.meta !== undefined && !isObject(json.meta)) fail(source, 'meta', 'must be an object');
+  if (!Array.isArray(json.layers) || json.layers.length === 0) fail(source, 'layers', 'must be a non-empty array');
+  let previous: number | null = null;
+  const layers = json.layers.map((raw, i) => {
+    const layer = layerFromJSON(raw, i, dtype, previous, source);
+    previous = layer.units;
+    return layer;
+  });
+  return new Sequential(layers);
+}
+
+/**
+ * Parses model-file text: {@link modelFromJSON} after `JSON.parse`, with a clear message for broken JSON.
+ *
+ * @example
+ * ```ts
+ * const model = parseModel('{"format":"deltaflow-model", ...}');
+ * ```
+ * @category Model file
+ */
+export function parseModel(text: string, source?: string): Sequential {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    fail(source, 'the file', `is not valid JSON, perhaps truncated (${(error as Error).message})`);
+  }
+  return modelFromJSON(json, source);
+}

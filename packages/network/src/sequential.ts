@@ -1,0 +1,220 @@
+import { activationToJSON } from '@deltaflow/activations';
+import type { ActivationIdentifier } from '@deltaflow/activations';
+import type { Loss } from '@deltaflow/losses';
+import type { Parameter } from '@deltaflow/optimizers';
+import { DeltaflowError, Random, assertShape } from '@deltaflow/tensor';
+import type { DType, Initializer, InitializerName, Tensor } from '@deltaflow/tensor';
+import { Dense } from './dense.js';
+
+/**
+ * One layer of an {@link mlp} spec.
+ * @category Network
+ */
+export interface LayerSpec {
+  /** Number of nodes. */
+  units: number;
+  /** Transfer function; default `'sigmoid'`. */
+  activation?: ActivationIdentifier;
+  /** Weight initializer; default `'glorot-uniform'`. */
+  weightInit?: InitializerName | Initializer;
+  /** Bias initializer; default `'zeros'`. */
+  biasInit?: InitializerName | Initializer;
+}
+
+/**
+ * A short description of a multilayer perceptron for {@link mlp}.
+ * @category Network
+ */
+export interface MlpSpec {
+  /** Number of input features. */
+  inputs: number;
+  /** Hidden layers then the output layer, in order. */
+  layers: readonly LayerSpec[];
+  /** Seed of the initializers (xoshiro128**); the same seed gives the same weights bit for bit. Default 0. */
+  seed?: number;
+  /** float32 (default) or float64. */
+  dtype?: DType;
+}
+
+/**
+ * Plain-data description of a model, as carried by a training stream's start event.
+ * @category Network
+ */
+export interface ModelSummary {
+  /** Input features. */
+  inputs: number;
+  /** Output nodes. */
+  outputs: number;
+  /** float32 or float64. */
+  dtype: DType;
+  /** Each layer's size, transfer function and parameter count. */
+  layers: { inputs: number; units: number; activation: string; parameters: number }[];
+  /** Total number of weights and biases. */
+  parameters: number;
+}
+
+/**
+ * Layers applied one after another: the multilayer perceptron of BACKPROP.md, of any depth.
+ *
+ * `forward` runs every layer; `backward` takes dE/dO of the output layer and runs the delta rule backwards
+ * through all layers (delta_k at the output, then delta_j = f'(x_j) sum_k delta_k W_jk for each hidden layer),
+ * accumulating dE/dW and dE/dtheta.
+ *
+ * @example
+ * ```ts
+ * const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 1 });
+ * const output = model.forward(Tensor.fromNested([[0, 1]]));
+ * ```
+ * @category Network
+ */
+export class Sequential {
+  /** The layers, input side first. */
+  readonly layers: readonly Dense[];
+
+  /** @throws DeltaflowError `E_SHAPE` when a layer's inputs differ from the previous layer's units */
+  constructor(layers: readonly Dense[]) {
+    if (layers.length === 0) throw new DeltaflowError('E_SHAPE', 'Sequential: a model needs at least one layer.');
+    layers.forEach((layer, i) => {
+      if (i === 0) return;
+      const before = layers[i - 1]!;
+      assertShape(
+        layer.inputs === before.units,
+        () => `Sequential: layer ${i} takes ${layer.inputs} inputs but layer ${i - 1} has ${before.units} units.`,
+      );
+      if (layer.dtype !== before.dtype) {
+        throw new DeltaflowError('E_DTYPE', `Sequential: layer ${i} is ${layer.dtype} but layer ${i - 1} is ${before.dtype}.`);
+      }
+    });
+    this.layers = layers;
+  }
+
+  /** Number of input features. */
+  get inputs(): number {
+    return this.layers[0]!.inputs;
+  }
+
+  /** Number of output nodes. */
+  get outputs(): number {
+    return this.layers[this.layers.length - 1]!.units;
+  }
+
+  /** float32 or float64. */
+  get dtype(): DType {
+    return this.layers[0]!.dtype;
+  }
+
+  /** The output layer. */
+  get outputLayer(): Dense {
+    return this.layers[this.layers.length - 1]!;
+  }
+
+  /**
+   * Runs the network forward on a `[B, inputs]` batch and returns the `[B, outputs]` outputs O_k. The result
+   * is the output layer's buffer: it is overwritten by the next forward pass of the same batch size.
+   */
+  forward(batch: Tensor): Tensor {
+    let x = batch;
+    for (const layer of this.layers) x = layer.forward(x);
+    return x;
+  }
+
+  /** Backpropagates dE/dO_k of the last forward pass through every layer, accumulating the gradients. */
+  backward(outputGrad: Tensor): void {
+    let grad: Tensor | null = outputGrad;
+    for (let i = this.layers.length - 1; i >= 0; i--) grad = this.layers[i]!.backward(grad!, i > 0);
+  }
+
+  /**
+   * The loss E of the last forward pass against `target`, through the loss's fused stable path when the output
+   * layer's activation matches it (softmax with cross-entropy).
+   */
+  loss(target: Tensor, loss: Loss): number {
+    const { net, output } = this.outputLayer.lastForward();
+    const fused = loss.fused;
+    if (fused && fused.activation === this.outputLayer.activation.name) return fused.forward(net, output, target);
+    return loss.forward(output, target);
+  }
+
+  /**
+   * Backpropagates `loss` of the last forward pass against `target`: dE/dO from the loss (or the combined
+   * delta O - t of a fused pair), then every layer. Gradients accumulate; call {@link Sequential.zeroGrad} first.
+   */
+  backwardLoss(target: Tensor, loss: Loss): void {
+    const last = this.outputLayer;
+    const { net, output } = last.lastForward();
+    const fused = loss.fused;
+    const n = this.layers.length;
+    let grad: Tensor | null;
+    if (fused && fused.activation === last.activation.name) {
+      const delta = last.deltaBuffer();
+      fused.backward(net, output, target, delta);
+      grad = last.backwardDelta(delta, n > 1);
+    } else {
+      const dEdO = last.deltaBuffer();
+      loss.backward(output, target, dEdO);
+      grad = last.backward(dEdO, n > 1);
+    }
+    for (let i = n - 2; i >= 0; i--) grad = this.layers[i]!.backward(grad!, i > 0);
+  }
+
+  /** Every weight and bias with its gradient, named `layers.<i>.weights` and `layers.<i>.bias`. */
+  parameters(): Parameter[] {
+    return this.layers.flatMap((layer, i) => layer.parameters(`layers.${i}.`));
+  }
+
+  /** Zeroes every gradient. */
+  zeroGrad(): void {
+    for (const layer of this.layers) layer.zeroGrad();
+  }
+
+  /** Copies every weight and bias from a model of the same architecture (e.g. to restore the best epoch). */
+  copyWeightsFrom(other: Sequential): void {
+    assertShape(
+      other.layers.length === this.layers.length &&
+        other.layers.every((l, i) => l.inputs === this.layers[i]!.inputs && l.units === this.layers[i]!.units),
+      () => 'copyWeightsFrom: the two models have different architectures.',
+    );
+    this.layers.forEach((layer, i) => {
+      layer.weights.data.set(other.layers[i]!.weights.data);
+      layer.bias.data.set(other.layers[i]!.bias.data);
+    });
+  }
+
+  /** Plain-data description: sizes, transfer functions, parameter counts. */
+  summary(): ModelSummary {
+    const layers = this.layers.map((l) => ({
+      inputs: l.inputs,
+      units: l.units,
+      activation: activationToJSON(l.activation).name,
+      parameters: l.inputs * l.units + l.units,
+    }));
+    return {
+      inputs: this.inputs,
+      outputs: this.outputs,
+      dtype: this.dtype,
+      layers,
+      parameters: layers.reduce((s, l) => s + l.parameters, 0),
+    };
+  }
+}
+
+/**
+ * Builds a multilayer perceptron from a short spec: weights drawn with the spec's seed, biases zero.
+ *
+ * @example
+ * ```ts
+ * // the seed's network: 2 inputs, 4 sigmoid hidden nodes, 1 sigmoid output
+ * const model = mlp({ inputs: 2, layers: [{ units: 4, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], seed: 1 });
+ * ```
+ * @category Network
+ */
+export function mlp(spec: MlpSpec): Sequential {
+  const rng = new Random(spec.seed ?? 0);
+  let inputs = spec.inputs;
+  const layers = spec.layers.map((layer) => {
+    const dense = new Dense({ ...layer, inputs, dtype: spec.dtype, rng });
+    inputs = layer.units;
+    return dense;
+  });
+  return new Sequential(layers);
+}

@@ -1,0 +1,142 @@
+import { DeltaflowError, Tensor } from '@deltaflow/tensor';
+import { describe, expect, it } from 'vitest';
+import { Optimizer } from './optimizer.js';
+import { sgd } from './sgd.js';
+import type { SgdOptions } from './sgd.js';
+
+// A float64 parameter W of 3 values; the gradient is that of E = sum_i a_i/2 (W_i - c_i)^2, so it changes with
+// W at every step: dE/dW_i = a_i (W_i - c_i). Expected values follow torch.optim.SGD's documented algorithm,
+// worked out here element by element with plain numbers.
+const w0 = [1, -0.5, 0.3];
+const a = [1, 2, 0.5];
+const c = [0.2, -1, 2];
+const gradient = (w: number[]): number[] => w.map((wi, i) => a[i]! * (wi - c[i]!));
+
+function trajectory(options: Partial<SgdOptions>, steps = 3): number[][] {
+  const value = Tensor.fromArray(w0, [3], 'float64');
+  const grad = Tensor.zeros([3], 'float64');
+  const optimizer = new Optimizer(sgd, [{ name: 'w', value, grad }], options);
+  const out: number[][] = [];
+  for (let t = 1; t <= steps; t++) {
+    grad.data.set(gradient(Array.from(value.data)));
+    optimizer.step();
+    out.push(Array.from(value.data));
+  }
+  return out;
+}
+
+function expectClose(actual: number[][], expected: number[][]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((row, t) =>
+    row.forEach((x, i) => expect(Math.abs(x - expected[t]![i]!)).toBeLessThan(1e-12)),
+  );
+}
+
+function expectOptionError(build: () => unknown, option: RegExp): void {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DeltaflowError);
+    expect((error as DeltaflowError).code).toBe('E_OPTION');
+    expect((error as DeltaflowError).message).toMatch(option);
+    return;
+  }
+  expect.fail('expected a DeltaflowError');
+}
+
+describe('sgd', () => {
+  it("has torch's defaults", () => {
+    expect(sgd.defaults).toEqual({ lr: 0.001, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
+  });
+
+  it('plain: W <- W - eta * dE/dW (numbers written out)', () => {
+    // eta = 0.1. Step 1: g = (1 * 0.8, 2 * 0.5, 0.5 * -1.7) = (0.8, 1, -0.85); W = (0.92, -0.6, 0.385).
+    // Step 2: g = (0.72, 0.8, -0.8075); W = (0.848, -0.68, 0.46575).
+    // Step 3: g = (0.648, 0.64, -0.767125); W = (0.7832, -0.744, 0.5424625).
+    expectClose(trajectory({ lr: 0.1 }), [
+      [0.92, -0.6, 0.385],
+      [0.848, -0.68, 0.46575],
+      [0.7832, -0.744, 0.5424625],
+    ]);
+  });
+
+  it('momentum with dampening: b_1 = g_1 (no dampening), then b_t = mu b_(t-1) + (1 - tau) g_t', () => {
+    const eta = 0.1;
+    const mu = 0.9;
+    const tau = 0.3;
+    const expected: number[][] = [];
+    let w = w0;
+    let b: number[] = [];
+    for (let t = 1; t <= 3; t++) {
+      const g = gradient(w);
+      b = t === 1 ? g : g.map((gi, i) => mu * b[i]! + (1 - tau) * gi);
+      w = w.map((wi, i) => wi - eta * b[i]!);
+      expected.push(w);
+    }
+    expectClose(trajectory({ lr: eta, momentum: mu, dampening: tau }), expected);
+  });
+
+  it('nesterov: g <- g + mu b after updating b', () => {
+    const eta = 0.1;
+    const mu = 0.9;
+    const expected: number[][] = [];
+    let w = w0;
+    let b: number[] = [];
+    for (let t = 1; t <= 3; t++) {
+      const g = gradient(w);
+      b = t === 1 ? g : g.map((gi, i) => mu * b[i]! + gi);
+      const step = g.map((gi, i) => gi + mu * b[i]!);
+      w = w.map((wi, i) => wi - eta * step[i]!);
+      expected.push(w);
+    }
+    const actual = trajectory({ lr: eta, momentum: mu, nesterov: true });
+    expectClose(actual, expected);
+    expect(actual[1]).not.toEqual(trajectory({ lr: eta, momentum: mu })[1]);
+  });
+
+  it('weight decay: g <- dE/dW + lambda W before the update', () => {
+    const eta = 0.1;
+    const lambda = 0.1;
+    const expected: number[][] = [];
+    let w = w0;
+    for (let t = 1; t <= 3; t++) {
+      const g = gradient(w).map((gi, i) => gi + lambda * w[i]!);
+      w = w.map((wi, i) => wi - eta * g[i]!);
+      expected.push(w);
+    }
+    expectClose(trajectory({ lr: eta, weightDecay: lambda }), expected);
+  });
+
+  it('weight decay with momentum enters the momentum buffer', () => {
+    const [eta, mu, lambda] = [0.05, 0.5, 0.2];
+    const expected: number[][] = [];
+    let w = w0;
+    let b: number[] = [];
+    for (let t = 1; t <= 3; t++) {
+      const g = gradient(w).map((gi, i) => gi + lambda * w[i]!);
+      b = t === 1 ? g : g.map((gi, i) => mu * b[i]! + gi);
+      w = w.map((wi, i) => wi - eta * b[i]!);
+      expected.push(w);
+    }
+    expectClose(trajectory({ lr: eta, momentum: mu, weightDecay: lambda }), expected);
+  });
+
+  it('refuses options torch refuses, naming them', () => {
+    const params = [{ name: 'w', value: Tensor.zeros([2]), grad: Tensor.zeros([2]) }];
+    expectOptionError(() => new Optimizer(sgd, params, { lr: -0.1 }), /lr/);
+    expectOptionError(() => new Optimizer(sgd, params, { momentum: -0.5 }), /momentum/);
+    expectOptionError(() => new Optimizer(sgd, params, { weightDecay: -1 }), /weightDecay/);
+    expectOptionError(() => new Optimizer(sgd, params, { nesterov: true }), /nesterov/);
+    expectOptionError(
+      () => new Optimizer(sgd, params, { nesterov: true, momentum: 0.9, dampening: 0.1 }),
+      /nesterov.*dampening/,
+    );
+  });
+
+  it('keeps no momentum buffer without momentum', () => {
+    expect(sgd.init(5, { ...sgd.defaults }, 'float32').momentumBuffer.length).toBe(0);
+    expect(sgd.init(5, { ...sgd.defaults, momentum: 0.9 }, 'float32').momentumBuffer).toBeInstanceOf(
+      Float32Array,
+    );
+  });
+});
