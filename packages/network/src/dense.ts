@@ -1,7 +1,16 @@
 import { getActivation } from '@deltaflow/activations';
 import type { Activation, ActivationIdentifier } from '@deltaflow/activations';
 import type { Parameter } from '@deltaflow/optimizers';
-import { DeltaflowError, Random, Tensor, addRowVector, assertShape, columnSums, getInitializer, matmul } from '@deltaflow/tensor';
+import {
+  DeltaflowError,
+  Random,
+  Tensor,
+  addRowVector,
+  assertShape,
+  columnSums,
+  getInitializer,
+  matmul,
+} from '@deltaflow/tensor';
 import type { DType, Initializer, InitializerName } from '@deltaflow/tensor';
 
 /**
@@ -142,7 +151,8 @@ export class Dense {
     const b = this.requireForward();
     assertShape(
       outputGrad.rows === b.output.rows && outputGrad.cols === this.units,
-      () => `Dense.backward: dE/dO must be [${b.output.rows}, ${this.units}] but got [${outputGrad.shape.join(', ')}].`,
+      () =>
+        `Dense.backward: dE/dO must be [${b.output.rows}, ${this.units}] but got [${outputGrad.shape.join(', ')}].`,
     );
     this.activation.backward(b.net, b.output, outputGrad, b.delta);
     return this.backwardDelta(b.delta, needInputGrad);
@@ -182,7 +192,11 @@ export class Dense {
   }
 
   private requireForward(): BatchBuffers {
-    if (!this.last) throw new DeltaflowError('E_STATE', 'Dense: backward was called before forward; run forward on the batch first.');
+    if (!this.last)
+      throw new DeltaflowError(
+        'E_STATE',
+        'Dense: backward was called before forward; run forward on the batch first.',
+      );
     return this.last;
   }
 }

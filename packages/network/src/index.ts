@@ -13,3 +13,5 @@ export type { DenseLayerJSON, ModelJSON } from './model-json.js';
 export { gradientCheck } from './gradient-check.js';
 export type { GradientCheckOptions, GradientCheckResult, LayerGradientCheck } from './gradient-check.js';
 export { trainStep } from './train-step.js';
+export { definePlugin, installPlugin } from './plugin.js';
+export type { InstallPluginOptions, Plugin } from './plugin.js';

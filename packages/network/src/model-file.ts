@@ -24,7 +24,10 @@ export function writeFileAtomic(path: string, contents: string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new DeltaflowError('E_WRITE', `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    throw new DeltaflowError(
+      'E_WRITE',
+      `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
   }
 }
 
@@ -38,7 +41,8 @@ export function writeFileAtomic(path: string, contents: string): void {
  * @category Model file
  */
 export function saveModel(path: string, model: Sequential | ModelJSON, meta?: Record<string, unknown>): void {
-  const json = model instanceof Sequential ? modelToJSON(model, meta) : { ...model, ...(meta ? { meta } : {}) };
+  const json =
+    model instanceof Sequential ? modelToJSON(model, meta) : { ...model, ...(meta ? { meta } : {}) };
   writeFileAtomic(path, `${JSON.stringify(json, null, 2)}\n`);
 }
 
@@ -57,7 +61,10 @@ export function loadModel(path: string): Sequential {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new DeltaflowError('E_READ', `Cannot read model ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    throw new DeltaflowError(
+      'E_READ',
+      `Cannot read model ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
   }
   return parseModel(text, path);
 }

@@ -14,7 +14,17 @@ const good = (): Record<string, unknown> =>
       version: 1,
       dtype: 'float64',
       layers: [
-        { type: 'dense', inputs: 2, units: 2, activation: 'sigmoid', weights: [[0.1, 0.2], [0.3, 0.4]], bias: [0, 0] },
+        {
+          type: 'dense',
+          inputs: 2,
+          units: 2,
+          activation: 'sigmoid',
+          weights: [
+            [0.1, 0.2],
+            [0.3, 0.4],
+          ],
+          bias: [0, 0],
+        },
         { type: 'dense', inputs: 2, units: 1, activation: 'sigmoid', weights: [[0.5], [0.6]], bias: [0.1] },
       ],
       meta: { loss: 'mse' },
@@ -28,15 +38,39 @@ const cases: [string, (m: Json) => unknown, RegExp][] = [
   ['wrong version', (m) => ({ ...m, version: 2 }), /version is 2, expected 1/],
   ['bad dtype', (m) => ({ ...m, dtype: 'int8' }), /dtype is "int8"/],
   ['no layers', (m) => ({ ...m, layers: [] }), /layers must be a non-empty array/],
-  ['a layer of the wrong type', (m) => (m.layers[1]!.type = 'conv', m), /layers\[1\]\.type is "conv"/],
-  ['wrong weight rows', (m) => (m.layers[0]!.weights = [[0.1, 0.2]], m), /layers\[0\]\.weights has 1 rows, expected 2/],
-  ['wrong weight shape', (m) => (m.layers[0]!.weights = [[0.1, 0.2], [0.3]], m), /layers\[0\]\.weights\[1\] has 1 numbers, expected 2/],
-  ['a NaN weight', (m) => (m.layers[1]!.weights = [[0.5], ['NaN']], m), /layers\[1\]\.weights\[1\]\[0\] is "NaN", expected a finite number/],
-  ['a null weight (NaN written by JSON.stringify)', (m) => (m.layers[1]!.weights = [[null], [0.6]], m), /layers\[1\]\.weights\[0\]\[0\] is null/],
-  ['a short bias', (m) => (m.layers[0]!.bias = [0], m), /layers\[0\]\.bias has 1 numbers, expected 2/],
-  ['layers that do not chain', (m) => (m.layers[1]!.inputs = 3, m), /layers\[1\]\.inputs is 3 but layers\[0\] has 2 units/],
-  ['zero units', (m) => (m.layers[0]!.units = 0, m), /layers\[0\]\.units must be a positive integer/],
-  ['an unknown activation', (m) => (m.layers[0]!.activation = 'mish', m), /layers\[0\]\.activation is not usable: Unknown activation 'mish'; registered: sigmoid.*--plugin/],
+  ['a layer of the wrong type', (m) => ((m.layers[1]!.type = 'conv'), m), /layers\[1\]\.type is "conv"/],
+  [
+    'wrong weight rows',
+    (m) => ((m.layers[0]!.weights = [[0.1, 0.2]]), m),
+    /layers\[0\]\.weights has 1 rows, expected 2/,
+  ],
+  [
+    'wrong weight shape',
+    (m) => ((m.layers[0]!.weights = [[0.1, 0.2], [0.3]]), m),
+    /layers\[0\]\.weights\[1\] has 1 numbers, expected 2/,
+  ],
+  [
+    'a NaN weight',
+    (m) => ((m.layers[1]!.weights = [[0.5], ['NaN']]), m),
+    /layers\[1\]\.weights\[1\]\[0\] is "NaN", expected a finite number/,
+  ],
+  [
+    'a null weight (NaN written by JSON.stringify)',
+    (m) => ((m.layers[1]!.weights = [[null], [0.6]]), m),
+    /layers\[1\]\.weights\[0\]\[0\] is null/,
+  ],
+  ['a short bias', (m) => ((m.layers[0]!.bias = [0]), m), /layers\[0\]\.bias has 1 numbers, expected 2/],
+  [
+    'layers that do not chain',
+    (m) => ((m.layers[1]!.inputs = 3), m),
+    /layers\[1\]\.inputs is 3 but layers\[0\] has 2 units/,
+  ],
+  ['zero units', (m) => ((m.layers[0]!.units = 0), m), /layers\[0\]\.units must be a positive integer/],
+  [
+    'an unknown activation',
+    (m) => ((m.layers[0]!.activation = 'mish'), m),
+    /layers\[0\]\.activation is not usable: Unknown activation 'mish'; registered: sigmoid.*--plugin/,
+  ],
   ['not an object', () => [1, 2], /must hold a JSON object/],
 ];
 
@@ -56,7 +90,9 @@ describe('loading a model file', () => {
 
   it('refuses truncated JSON with a sentence, not a SyntaxError', () => {
     const text = JSON.stringify(good());
-    expect(() => parseModel(text.slice(0, 40), 'cut.json')).toThrow(/^Model cut\.json: the file is not valid JSON, perhaps truncated \(.*\)\.$/);
+    expect(() => parseModel(text.slice(0, 40), 'cut.json')).toThrow(
+      /^Model cut\.json: the file is not valid JSON, perhaps truncated \(.*\)\.$/,
+    );
   });
 });
 
@@ -76,7 +112,9 @@ describe('model files on disk', () => {
     const path = join(dir, 'keep.json');
     writeFileSync(path, 'original');
     const model = mlp({ inputs: 2, layers: [{ units: 1 }] });
-    expect(() => saveModel(join(dir, 'missing-dir', 'x.json'), model)).toThrow(/Cannot write .*missing-dir.*ENOENT/);
+    expect(() => saveModel(join(dir, 'missing-dir', 'x.json'), model)).toThrow(
+      /Cannot write .*missing-dir.*ENOENT/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('original');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

@@ -75,7 +75,8 @@ function fail(source: string | undefined, field: string, problem: string): never
   throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem}.`);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 function checkNumbers(values: unknown, length: number, field: string, source: string | undefined): number[] {
@@ -89,7 +90,13 @@ function checkNumbers(values: unknown, length: number, field: string, source: st
   return values as number[];
 }
 
-function layerFromJSON(raw: unknown, index: number, dtype: DType, previousUnits: number | null, source?: string): Dense {
+function layerFromJSON(
+  raw: unknown,
+  index: number,
+  dtype: DType,
+  previousUnits: number | null,
+  source?: string,
+): Dense {
   const at = `layers[${index}]`;
   if (!isObject(raw)) fail(source, at, 'must be an object');
   if (raw.type !== 'dense') fail(source, `${at}.type`, `is ${JSON.stringify(raw.type)}, expected "dense"`);
@@ -103,8 +110,10 @@ function layerFromJSON(raw: unknown, index: number, dtype: DType, previousUnits:
   if (!(typeof activation === 'string' || (isObject(activation) && typeof activation.name === 'string'))) {
     fail(source, `${at}.activation`, 'must be a name or { name, config }');
   }
-  if (!Array.isArray(raw.weights)) fail(source, `${at}.weights`, `must be ${inputs} rows of ${units} numbers`);
-  if (raw.weights.length !== inputs) fail(source, `${at}.weights`, `has ${raw.weights.length} rows, expected ${inputs} (inputs)`);
+  if (!Array.isArray(raw.weights))
+    fail(source, `${at}.weights`, `must be ${inputs} rows of ${units} numbers`);
+  if (raw.weights.length !== inputs)
+    fail(source, `${at}.weights`, `has ${raw.weights.length} rows, expected ${inputs} (inputs)`);
   const rows = raw.weights.map((row, i) => checkNumbers(row, units, `${at}.weights[${i}]`, source));
   const bias = checkNumbers(raw.bias, units, `${at}.bias`, source);
   let layer: Dense;
@@ -139,12 +148,20 @@ function layerFromJSON(raw: unknown, index: number, dtype: DType, previousUnits:
  */
 export function modelFromJSON(json: unknown, source?: string): Sequential {
   if (!isObject(json)) fail(source, 'the file', 'must hold a JSON object');
-  if (json.format !== 'deltaflow-model') fail(source, 'format', `is ${JSON.stringify(json.format)}, expected "deltaflow-model"`);
-  if (json.version !== 1) fail(source, 'version', `is ${JSON.stringify(json.version)}, expected 1 (the only version this deltaflow reads)`);
+  if (json.format !== 'deltaflow-model')
+    fail(source, 'format', `is ${JSON.stringify(json.format)}, expected "deltaflow-model"`);
+  if (json.version !== 1)
+    fail(
+      source,
+      'version',
+      `is ${JSON.stringify(json.version)}, expected 1 (the only version this deltaflow reads)`,
+    );
   const dtype = json.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64') fail(source, 'dtype', `is ${JSON.stringify(dtype)}, expected "float32" or "float64"`);
+  if (dtype !== 'float32' && dtype !== 'float64')
+    fail(source, 'dtype', `is ${JSON.stringify(dtype)}, expected "float32" or "float64"`);
   if (json.meta !== undefined && !isObject(json.meta)) fail(source, 'meta', 'must be an object');
-  if (!Array.isArray(json.layers) || json.layers.length === 0) fail(source, 'layers', 'must be a non-empty array');
+  if (!Array.isArray(json.layers) || json.layers.length === 0)
+    fail(source, 'layers', 'must be a non-empty array');
   let previous: number | null = null;
   const layers = json.layers.map((raw, i) => {
     const layer = layerFromJSON(raw, i, dtype, previous, source);

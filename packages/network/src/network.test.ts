@@ -64,20 +64,38 @@ describe('gradient check', () => {
   });
 
   it('every hidden activation passes inside a network', () => {
-    for (const activation of ['sigmoid', 'tanh', 'softplus', 'gelu', 'swish', 'elu', 'linear', 'leaky-relu', 'relu']) {
+    for (const activation of [
+      'sigmoid',
+      'tanh',
+      'softplus',
+      'gelu',
+      'swish',
+      'elu',
+      'linear',
+      'leaky-relu',
+      'relu',
+    ]) {
       const model = mlp({
         inputs: 3,
-        layers: [{ units: 4, activation, biasInit: 'uniform' }, { units: 2, activation: 'linear' }],
+        layers: [
+          { units: 4, activation, biasInit: 'uniform' },
+          { units: 2, activation: 'linear' },
+        ],
         seed: 5,
         dtype: 'float64',
       });
-      expect(gradientCheck(model, inputs, randomBatch(rng, 5, 2), 'huber').worst, activation).toBeLessThan(1e-6);
+      expect(gradientCheck(model, inputs, randomBatch(rng, 5, 2), 'huber').worst, activation).toBeLessThan(
+        1e-6,
+      );
     }
   });
 
   it('catches a wrong backward pass', () => {
     const model = mlp({ inputs: 3, layers: [{ units: 3 }, { units: 2 }], seed: 6, dtype: 'float64' });
-    const broken = { ...getLoss('mse'), backward: (o: Tensor, t: Tensor, g: Tensor) => getLoss('mae').backward(o, t, g) };
+    const broken = {
+      ...getLoss('mse'),
+      backward: (o: Tensor, t: Tensor, g: Tensor) => getLoss('mae').backward(o, t, g),
+    };
     expect(gradientCheck(model, inputs, randomBatch(rng, 5, 2, 0, 1), broken).worst).toBeGreaterThan(1e-2);
   });
 });
@@ -87,8 +105,12 @@ describe('seeds', () => {
     const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed });
     const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.5 });
     const initial = model.layers.map((l) => Float32Array.from(l.weights.data));
-    for (let epoch = 0; epoch < 200; epoch++) trainStep(model, xor.inputs, xor.targets, getLoss('mse'), optimizer);
-    return [...initial, ...model.layers.flatMap((l) => [Float32Array.from(l.weights.data), Float32Array.from(l.bias.data)])];
+    for (let epoch = 0; epoch < 200; epoch++)
+      trainStep(model, xor.inputs, xor.targets, getLoss('mse'), optimizer);
+    return [
+      ...initial,
+      ...model.layers.flatMap((l) => [Float32Array.from(l.weights.data), Float32Array.from(l.bias.data)]),
+    ];
   };
 
   it('the same seed gives the same initial and trained weights bit for bit; another seed differs', () => {
@@ -141,7 +163,15 @@ describe('learning', () => {
 describe('model JSON', () => {
   it('round-trips bit for bit in float32 and float64', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      const model = mlp({ inputs: 3, layers: [{ units: 5, activation: { name: 'leaky-relu', config: { negativeSlope: 0.2 } } }, { units: 2 }], seed: 9, dtype });
+      const model = mlp({
+        inputs: 3,
+        layers: [
+          { units: 5, activation: { name: 'leaky-relu', config: { negativeSlope: 0.2 } } },
+          { units: 2 },
+        ],
+        seed: 9,
+        dtype,
+      });
       const text = JSON.stringify(modelToJSON(model, { loss: 'mse' }));
       const again = modelFromJSON(JSON.parse(text));
       expect(JSON.stringify(modelToJSON(again, { loss: 'mse' }))).toBe(text);

@@ -73,16 +73,21 @@ export class Sequential {
 
   /** @throws DeltaflowError `E_SHAPE` when a layer's inputs differ from the previous layer's units */
   constructor(layers: readonly Dense[]) {
-    if (layers.length === 0) throw new DeltaflowError('E_SHAPE', 'Sequential: a model needs at least one layer.');
+    if (layers.length === 0)
+      throw new DeltaflowError('E_SHAPE', 'Sequential: a model needs at least one layer.');
     layers.forEach((layer, i) => {
       if (i === 0) return;
       const before = layers[i - 1]!;
       assertShape(
         layer.inputs === before.units,
-        () => `Sequential: layer ${i} takes ${layer.inputs} inputs but layer ${i - 1} has ${before.units} units.`,
+        () =>
+          `Sequential: layer ${i} takes ${layer.inputs} inputs but layer ${i - 1} has ${before.units} units.`,
       );
       if (layer.dtype !== before.dtype) {
-        throw new DeltaflowError('E_DTYPE', `Sequential: layer ${i} is ${layer.dtype} but layer ${i - 1} is ${before.dtype}.`);
+        throw new DeltaflowError(
+          'E_DTYPE',
+          `Sequential: layer ${i} is ${layer.dtype} but layer ${i - 1} is ${before.dtype}.`,
+        );
       }
     });
     this.layers = layers;
@@ -131,7 +136,8 @@ export class Sequential {
   loss(target: Tensor, loss: Loss): number {
     const { net, output } = this.outputLayer.lastForward();
     const fused = loss.fused;
-    if (fused && fused.activation === this.outputLayer.activation.name) return fused.forward(net, output, target);
+    if (fused && fused.activation === this.outputLayer.activation.name)
+      return fused.forward(net, output, target);
     return loss.forward(output, target);
   }
 
@@ -171,7 +177,9 @@ export class Sequential {
   copyWeightsFrom(other: Sequential): void {
     assertShape(
       other.layers.length === this.layers.length &&
-        other.layers.every((l, i) => l.inputs === this.layers[i]!.inputs && l.units === this.layers[i]!.units),
+        other.layers.every(
+          (l, i) => l.inputs === this.layers[i]!.inputs && l.units === this.layers[i]!.units,
+        ),
       () => 'copyWeightsFrom: the two models have different architectures.',
     );
     this.layers.forEach((layer, i) => {

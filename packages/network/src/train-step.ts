@@ -15,7 +15,13 @@ import type { Sequential } from './sequential.js';
  * ```
  * @category Network
  */
-export function trainStep(model: Sequential, inputs: Tensor, targets: Tensor, loss: Loss, optimizer: Optimizer): number {
+export function trainStep(
+  model: Sequential,
+  inputs: Tensor,
+  targets: Tensor,
+  loss: Loss,
+  optimizer: Optimizer,
+): number {
   model.zeroGrad();
   model.forward(inputs);
   const error = model.loss(targets, loss);

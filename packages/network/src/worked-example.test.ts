@@ -50,8 +50,28 @@ const workedExampleModel: ModelJSON = {
   version: 1,
   dtype: 'float64',
   layers: [
-    { type: 'dense', inputs: 2, units: 2, activation: 'sigmoid', weights: [[w1, w3], [w2, w4]], bias: [b1, b1] },
-    { type: 'dense', inputs: 2, units: 2, activation: 'sigmoid', weights: [[w5, w7], [w6, w8]], bias: [b2, b2] },
+    {
+      type: 'dense',
+      inputs: 2,
+      units: 2,
+      activation: 'sigmoid',
+      weights: [
+        [w1, w3],
+        [w2, w4],
+      ],
+      bias: [b1, b1],
+    },
+    {
+      type: 'dense',
+      inputs: 2,
+      units: 2,
+      activation: 'sigmoid',
+      weights: [
+        [w5, w7],
+        [w6, w8],
+      ],
+      bias: [b2, b2],
+    },
   ],
 };
 

@@ -1,0 +1,94 @@
+import { Random, Tensor } from '@deltaflow/tensor';
+import { describe, expect, it } from 'vitest';
+import { Batcher } from './batcher.js';
+import type { Dataset } from './dataset.js';
+
+function numbered(n: number): Dataset {
+  // Row i holds (i, -i) and target 10 i, so every copied row can be traced back.
+  const inputs = Tensor.zeros([n, 2], 'float64');
+  const targets = Tensor.zeros([n, 1], 'float64');
+  for (let i = 0; i < n; i++) {
+    inputs.set(i, i, 0);
+    inputs.set(-i, i, 1);
+    targets.set(10 * i, i, 0);
+  }
+  return { name: 'n', task: 'regression', inputs, targets, featureNames: ['a', 'b'], targetNames: ['t'] };
+}
+
+function epochRows(batcher: Batcher): number[] {
+  const rows: number[] = [];
+  batcher.startEpoch();
+  for (let b = 0; b < batcher.batchCount; b++) {
+    const batch = batcher.batch(b);
+    for (let r = 0; r < batch.size; r++) {
+      const i = batch.inputs.get(r, 0);
+      expect(batch.inputs.get(r, 1)).toBe(-i);
+      expect(batch.targets.get(r, 0)).toBe(10 * i);
+      rows.push(i);
+    }
+  }
+  return rows;
+}
+
+describe('Batcher', () => {
+  it('covers every sample exactly once per epoch, in a new seeded order each epoch', () => {
+    const batcher = new Batcher(numbered(23), { batchSize: 5, seed: 1 });
+    expect(batcher.batchCount).toBe(5);
+    const first = epochRows(batcher);
+    const second = epochRows(batcher);
+    const all = Array.from({ length: 23 }, (_, i) => i);
+    expect([...first].sort((a, b) => a - b)).toEqual(all);
+    expect([...second].sort((a, b) => a - b)).toEqual(all);
+    expect(second).not.toEqual(first);
+    expect(batcher.epoch).toBe(2);
+    const twin = new Batcher(numbered(23), { batchSize: 5, seed: 1 });
+    expect(epochRows(twin)).toEqual(first);
+    expect(epochRows(twin)).toEqual(second);
+    const seeded = new Batcher(numbered(23), { batchSize: 5, seed: new Random(1) });
+    expect(epochRows(seeded)).toEqual(first);
+  });
+
+  it('reuses its preallocated tensors: no allocation per batch or per epoch', () => {
+    const batcher = new Batcher(numbered(23), { batchSize: 5 });
+    batcher.startEpoch();
+    const full = batcher.batch(0);
+    const last = batcher.batch(4);
+    const buffers = [full.inputs.data, full.targets.data, last.inputs.data, last.targets.data];
+    expect(full.inputs.shape).toEqual([5, 2]);
+    expect(full.targets.shape).toEqual([5, 1]);
+    expect(last.inputs.shape).toEqual([3, 2]);
+    expect(last.size).toBe(3);
+    const order = batcher.indices;
+    for (let epoch = 0; epoch < 3; epoch++) {
+      batcher.startEpoch();
+      for (let b = 0; b < batcher.batchCount; b++) {
+        const batch = batcher.batch(b);
+        expect(batch).toBe(b < 4 ? full : last);
+        expect(batch.inputs.data).toBe(b < 4 ? buffers[0] : buffers[2]);
+        expect(batch.targets.data).toBe(b < 4 ? buffers[1] : buffers[3]);
+      }
+      expect(batcher.indices).toBe(order);
+    }
+  });
+
+  it('keeps the order without shuffling; caps the batch size at the row count; converts dtype', () => {
+    expect(epochRows(new Batcher(numbered(7), { batchSize: 3, shuffle: false }))).toEqual([
+      0, 1, 2, 3, 4, 5, 6,
+    ]);
+    const one = new Batcher(numbered(4), { batchSize: 32, dtype: 'float32' });
+    expect([one.batchSize, one.batchCount]).toEqual([4, 1]);
+    one.startEpoch();
+    expect(one.batch(0).inputs.dtype).toBe('float32');
+    const exact = new Batcher(numbered(6), { batchSize: 3 });
+    exact.startEpoch();
+    expect(exact.batch(1)).toBe(exact.batch(0));
+  });
+
+  it('refuses a bad batch size, an empty dataset and a batch number out of range', () => {
+    expect(() => new Batcher(numbered(4), { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
+    expect(() => new Batcher(numbered(0), { batchSize: 2 })).toThrow(/needs at least one row/);
+    expect(() => new Batcher(numbered(4), { batchSize: 2 }).batch(2)).toThrow(
+      /2 is not a batch number in \[0, 2\)/,
+    );
+  });
+});

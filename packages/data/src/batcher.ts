@@ -1,0 +1,164 @@
+import { DeltaflowError, Random, Tensor } from '@deltaflow/tensor';
+import type { DType, TypedArray } from '@deltaflow/tensor';
+import type { Dataset } from './dataset.js';
+import { DEFAULT_SEED } from './synthetic.js';
+
+/**
+ * One batch: preallocated `[size, F]` inputs and `[size, K]` targets, owned by the {@link Batcher} and
+ * overwritten by its next call, so copy anything you want to keep.
+ *
+ * @example
+ * ```ts
+ * const { inputs, targets, size } = batcher.batch(0);
+ * ```
+ * @category Batching
+ */
+export interface Batch {
+  /** `[size, F]`. */
+  readonly inputs: Tensor;
+  /** `[size, K]`. */
+  readonly targets: Tensor;
+  /** Rows in this batch: the batch size, or fewer for the last batch of an epoch. */
+  readonly size: number;
+}
+
+/**
+ * Options of a {@link Batcher}.
+ *
+ * @example
+ * ```ts
+ * const options: BatcherOptions = { batchSize: 32, shuffle: true, seed: 42 };
+ * ```
+ * @category Batching
+ */
+export interface BatcherOptions {
+  /** Rows per batch (at least 1); a batch size above the row count gives one batch of every row. */
+  batchSize: number;
+  /** Shuffle the order at each {@link Batcher.startEpoch}; default true. */
+  shuffle?: boolean;
+  /** Seed (or generator) of the per-epoch shuffles; default 42. Epoch k's order depends only on the seed and k. */
+  seed?: number | Random;
+  /** Element type of the batch tensors; default the dataset's. */
+  dtype?: DType;
+}
+
+/**
+ * Cuts a dataset into batches for training, without allocating once built: it owns an index permutation,
+ * reshuffled in place (seeded) at each epoch, and two preallocated pairs of tensors, `[batchSize, F]` /
+ * `[batchSize, K]` for full batches and a smaller pair for the last, partial batch. Each epoch visits every
+ * row exactly once.
+ *
+ * @example
+ * ```ts
+ * const batcher = new Batcher(train, { batchSize: 32, seed: 42 });
+ * for (let epoch = 0; epoch < 100; epoch++) {
+ *   batcher.startEpoch();
+ *   for (let b = 0; b < batcher.batchCount; b++) {
+ *     const { inputs, targets } = batcher.batch(b);
+ *     // forward, backward, update
+ *   }
+ * }
+ * ```
+ * @category Batching
+ */
+export class Batcher {
+  /** Rows of a full batch (the requested size, capped at the row count). */
+  readonly batchSize: number;
+  /** Rows of the dataset. */
+  readonly size: number;
+  /** Batches per epoch: ceil(size / batchSize). */
+  readonly batchCount: number;
+  private readonly order: Int32Array;
+  private readonly rng: Random;
+  private readonly shuffle: boolean;
+  private readonly inputs: TypedArray;
+  private readonly targets: TypedArray;
+  private readonly full: Batch;
+  private readonly last: Batch;
+  private epochs = 0;
+
+  /**
+   * @param ds - the rows to batch (only `inputs` and `targets` are used; they are read, never changed)
+   * @param options - batch size, shuffling, seed, dtype
+   * @throws DeltaflowError `E_OPTION` for a bad batch size or an empty dataset
+   */
+  constructor(ds: Pick<Dataset, 'inputs' | 'targets'>, options: BatcherOptions) {
+    const n = ds.inputs.rows;
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
+      throw new DeltaflowError(
+        'E_OPTION',
+        `Batcher: batchSize must be a positive integer, but it is ${options.batchSize}.`,
+      );
+    }
+    if (n === 0 || ds.targets.rows !== n) {
+      throw new DeltaflowError(
+        'E_OPTION',
+        `Batcher: needs at least one row and as many target rows as input rows, got ${ds.inputs} and ${ds.targets}.`,
+      );
+    }
+    const { seed = DEFAULT_SEED, shuffle = true } = options;
+    const dtype = options.dtype ?? ds.inputs.dtype;
+    this.size = n;
+    this.batchSize = Math.min(options.batchSize, n);
+    this.batchCount = Math.ceil(n / this.batchSize);
+    this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.rng = typeof seed === 'number' ? new Random(seed) : seed;
+    this.shuffle = shuffle;
+    this.inputs = ds.inputs.data;
+    this.targets = ds.targets.data;
+    const pair = (rows: number): Batch => ({
+      inputs: Tensor.zeros([rows, ds.inputs.cols], dtype),
+      targets: Tensor.zeros([rows, ds.targets.cols], dtype),
+      size: rows,
+    });
+    this.full = pair(this.batchSize);
+    const remainder = n % this.batchSize;
+    this.last = remainder === 0 ? this.full : pair(remainder);
+  }
+
+  /** Epochs started so far. */
+  get epoch(): number {
+    return this.epochs;
+  }
+
+  /** The row order of the current epoch (a view of the batcher's own array: read it, do not change it). */
+  get indices(): Int32Array {
+    return this.order;
+  }
+
+  /** Starts an epoch: reshuffles the row order in place when shuffling is on. Allocates nothing. */
+  startEpoch(): void {
+    if (this.shuffle) this.rng.shuffle(this.order);
+    this.epochs++;
+  }
+
+  /**
+   * Copies the rows of batch `b` (0-based) of the current epoch into the preallocated tensors and returns them:
+   * always the same {@link Batch} object for full batches, and another for the last, partial one.
+   *
+   * @throws DeltaflowError `E_OPTION` when `b` is not in [0, batchCount)
+   */
+  batch(b: number): Batch {
+    if (!(b >= 0 && b < this.batchCount) || !Number.isInteger(b)) {
+      throw new DeltaflowError(
+        'E_OPTION',
+        `Batcher.batch: ${b} is not a batch number in [0, ${this.batchCount}).`,
+      );
+    }
+    const start = b * this.batchSize;
+    const out = start + this.batchSize <= this.size ? this.full : this.last;
+    copyRows(this.inputs, out.inputs, this.order, start, out.size);
+    copyRows(this.targets, out.targets, this.order, start, out.size);
+    return out;
+  }
+}
+
+function copyRows(from: TypedArray, to: Tensor, order: Int32Array, start: number, rows: number): void {
+  const cols = to.cols;
+  const data = to.data;
+  for (let r = 0; r < rows; r++) {
+    const s = order[start + r]! * cols;
+    const d = r * cols;
+    for (let j = 0; j < cols; j++) data[d + j] = from[s + j]!;
+  }
+}

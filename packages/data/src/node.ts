@@ -1,0 +1,6 @@
+/**
+ * Node-only helpers of `@deltaflow/data`: reading CSV files from disk.
+ *
+ * @packageDocumentation
+ */
+export { readCsv } from './read-csv.js';

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { activations } from '@deltaflow/activations';
+import { optimizers } from '@deltaflow/optimizers';
+import { Tensor } from '@deltaflow/tensor';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gradientCheck } from './gradient-check.js';
+import { modelFromJSON, modelToJSON } from './model-json.js';
+import { definePlugin, installPlugin } from './plugin.js';
+import { loadPlugin } from './plugin-loader.js';
+import { mlp } from './sequential.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'deltaflow-plugin-'));
+// A plugin written as a plain module with no imports, as ARCHITECTURE.md shows.
+const source = `export default {
+  name: 'test-plugin',
+  activations: [{ name: 'softsign-test', f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2 }],
+  optimizers: [{ name: 'signsgd-test', defaults: { lr: 0.01 }, init: () => ({}),
+    update: (param, grad, state, options) => { for (let i = 0; i < param.length; i++) param[i] -= options.lr * Math.sign(grad[i]); } }],
+};
+`;
+writeFileSync(join(dir, 'plugin.mjs'), source);
+
+afterEach(() => {
+  activations.unregister('softsign-test');
+  optimizers.unregister('signsgd-test');
+});
+
+describe('plugins', () => {
+  it('a module with no imports loads, installs, and its activation works in models, files and gradient checks', async () => {
+    installPlugin(await loadPlugin('./plugin.mjs', { cwd: dir }));
+    expect(activations.source('softsign-test')).toBe('test-plugin');
+    expect(optimizers.source('signsgd-test')).toBe('test-plugin');
+    const model = mlp({
+      inputs: 2,
+      layers: [{ units: 3, activation: 'softsign-test' }, { units: 1 }],
+      seed: 1,
+      dtype: 'float64',
+    });
+    const again = modelFromJSON(JSON.parse(JSON.stringify(modelToJSON(model))));
+    expect(again.layers[0]!.activation.name).toBe('softsign-test');
+    const x = Tensor.fromNested(
+      [
+        [0.3, -0.7],
+        [1.2, 0.4],
+      ],
+      'float64',
+    );
+    const t = Tensor.fromNested([[0.2], [0.9]], 'float64');
+    expect(gradientCheck(model, x, t, 'mse').worst).toBeLessThan(1e-6);
+  });
+
+  it('without the plugin, a model naming its activation is refused with the name and --plugin', () => {
+    const json = {
+      format: 'deltaflow-model',
+      version: 1,
+      layers: [
+        { type: 'dense', inputs: 1, units: 1, activation: 'softsign-test', weights: [[1]], bias: [0] },
+      ],
+    };
+    expect(() => modelFromJSON(json, 'm.json')).toThrow(/Unknown activation 'softsign-test'.*--plugin/);
+  });
+
+  it('refuses a clashing plugin whole: nothing of it is installed', () => {
+    const clash = definePlugin({
+      name: 'clash',
+      activations: [{ name: 'softsign-test', f: (x: number) => x, df: () => 1 }],
+      optimizers: [{ name: 'sgd', defaults: { lr: 1 }, init: () => ({}), update: () => undefined }],
+    });
+    expect(() => installPlugin(clash)).toThrow(
+      "Plugin 'clash' adds the optimizer 'sgd', which builtin already registered.",
+    );
+    expect(activations.has('softsign-test')).toBe(false);
+  });
+
+  it('names a missing module and a module that is not a plugin', async () => {
+    await expect(loadPlugin('./missing.mjs', { cwd: dir })).rejects.toThrow(
+      /Cannot find the plugin module \.\/missing\.mjs/,
+    );
+    await expect(loadPlugin('no-such-plugin-package', { cwd: dir })).rejects.toThrow(
+      /Cannot find the plugin package 'no-such-plugin-package'/,
+    );
+    writeFileSync(join(dir, 'not-plugin.mjs'), 'export default 42;\n');
+    await expect(loadPlugin('./not-plugin.mjs', { cwd: dir })).rejects.toThrow(/is not a deltaflow plugin/);
+    writeFileSync(join(dir, 'broken.mjs'), 'export default {\n');
+    await expect(loadPlugin('./broken.mjs', { cwd: dir })).rejects.toThrow(/failed to load/);
+  });
+});

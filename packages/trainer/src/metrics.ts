@@ -1,0 +1,64 @@
+import type { Tensor } from '@deltaflow/tensor';
+import type { Metrics } from './events.js';
+
+/**
+ * Accumulates the metrics of an epoch batch by batch, from outputs the training pass computed anyway (no extra
+ * forward pass): accuracy for classification (argmax, or O >= 0.5 for a single output), mse and mae for
+ * regression.
+ */
+export class MetricsAccumulator {
+  private samples = 0;
+  private correct = 0;
+  private squared = 0;
+  private absolute = 0;
+
+  constructor(private readonly task: 'classification' | 'regression') {}
+
+  /** Starts a new epoch. */
+  reset(): void {
+    this.samples = 0;
+    this.correct = 0;
+    this.squared = 0;
+    this.absolute = 0;
+  }
+
+  /** Adds one batch of outputs O and targets t (`[B, K]` each). */
+  add(output: Tensor, target: Tensor): void {
+    const rows = output.rows;
+    const k = output.cols;
+    const o = output.data;
+    const t = target.data;
+    this.samples += rows;
+    if (this.task === 'regression') {
+      for (let i = 0; i < o.length; i++) {
+        const d = o[i]! - t[i]!;
+        this.squared += d * d;
+        this.absolute += Math.abs(d);
+      }
+      return;
+    }
+    if (k === 1) {
+      for (let i = 0; i < rows; i++) if (o[i]! >= 0.5 === t[i]! >= 0.5) this.correct++;
+      return;
+    }
+    for (let i = 0; i < rows; i++) {
+      const base = i * k;
+      let best = 0;
+      let bestTarget = 0;
+      for (let j = 1; j < k; j++) {
+        if (o[base + j]! > o[base + best]!) best = j;
+        if (t[base + j]! > t[base + bestTarget]!) bestTarget = j;
+      }
+      if (best === bestTarget) this.correct++;
+    }
+  }
+
+  /** The metrics so far, keys prefixed with `prefix` (`'val'` gives `valAccuracy`). */
+  result(prefix = '', outputs = 1): Metrics {
+    const key = (name: string): string => (prefix ? prefix + name[0]!.toUpperCase() + name.slice(1) : name);
+    if (this.task === 'classification')
+      return { [key('accuracy')]: this.correct / Math.max(1, this.samples) };
+    const n = Math.max(1, this.samples * outputs);
+    return { [key('mse')]: this.squared / n, [key('mae')]: this.absolute / n };
+  }
+}

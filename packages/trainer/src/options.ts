@@ -1,0 +1,77 @@
+import type { LossIdentifier } from '@deltaflow/losses';
+import type { Optimizer, OptimizerRule, LrSchedule } from '@deltaflow/optimizers';
+import type { Tensor } from '@deltaflow/tensor';
+import type { SchedulerLike } from 'rxjs';
+
+/**
+ * What a run learns from: inputs `[N, F]` and targets `[N, K]` (a `Dataset` of `@deltaflow/data` fits).
+ * @category Training
+ */
+export interface TrainingData {
+  inputs: Tensor;
+  targets: Tensor;
+  /** Chooses the metrics: accuracy for classification, mse/mae for regression. Default: classification. */
+  task?: 'classification' | 'regression';
+}
+
+/**
+ * Early stopping: end the run when the monitored loss has not improved by `minDelta` for `patience` epochs.
+ * @category Training
+ */
+export interface EarlyStoppingOptions {
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  /** Smallest decrease that counts as an improvement; default 0. */
+  minDelta?: number;
+  /** Put back the weights of the best epoch at the end; default false. */
+  restoreBest?: boolean;
+  /** Which loss to watch; default `'valLoss'` when there is validation data, else `'loss'`. */
+  monitor?: 'loss' | 'valLoss';
+}
+
+/**
+ * Options of {@link train}.
+ * @category Training
+ */
+export interface TrainOptions {
+  /** Passes over the training data; default 100. */
+  epochs?: number;
+  /** Samples per gradient step; default 32 (or the whole set when smaller). */
+  batchSize?: number;
+  /** Shuffle the samples every epoch (seeded); default true. */
+  shuffle?: boolean;
+  /** Seed of shuffling and splitting; default 0. */
+  seed?: number;
+  /** Validation data, measured after every epoch. */
+  validation?: TrainingData;
+  /** Or: hold out this fraction of the training data (seeded) for validation. */
+  validationSplit?: number;
+  /** The error function; default the seed's `'mse'`. */
+  loss?: LossIdentifier;
+  /** A registered optimizer name, `{ name, config }`, a rule, or a ready {@link Optimizer}; default `'sgd'`. */
+  optimizer?:
+    string | { name: string; config?: Record<string, number | boolean> } | OptimizerRule | Optimizer;
+  /** Optimizer hyperparameters (lr, momentum, ...), over the optimizer's defaults. */
+  optimizerOptions?: Record<string, number | boolean>;
+  /** Shorthand for `optimizerOptions.lr` (eta). */
+  lr?: number;
+  /** Learning rate as a function of the epoch (counted from 0) and the base rate. */
+  schedule?: LrSchedule;
+  /** Stop when the loss stops improving. */
+  earlyStopping?: EarlyStoppingOptions;
+  /** Emit a checkpoint event with the model every N epochs. */
+  checkpointEvery?: number;
+  /** Emit a batch event after every batch; default false. */
+  batchEvents?: boolean;
+  /** Rows of outputs to include in forward events; default 0 (none). */
+  outputSample?: number;
+  /**
+   * When to give the event loop a turn: `'auto'` (default: at least every 16 ms), `'epoch'`, `'batch'`, or a
+   * number of milliseconds.
+   */
+  yieldEvery?: 'auto' | 'epoch' | 'batch' | number;
+  /** The scheduler the loop yields on (tests pass a TestScheduler); default `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+  /** Classification or regression, overriding the data's own. */
+  task?: 'classification' | 'regression';
+}

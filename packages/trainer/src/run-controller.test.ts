@@ -1,0 +1,96 @@
+import { xor } from '@deltaflow/data';
+import { mlp } from '@deltaflow/network';
+import { firstValueFrom, filter, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it, vi } from 'vitest';
+import type { TrainingEvent } from './events.js';
+import { createRun } from './run-controller.js';
+
+const seedNet = () => mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
+const epochsOf = (events: TrainingEvent[]) =>
+  events.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch);
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('createRun: one shared, controllable run', () => {
+  it('two subscribers receive identical events and the training runs once', async () => {
+    const model = seedNet();
+    const forward = vi.spyOn(model, 'forward');
+    const run = createRun(model, xor(), { epochs: 20, batchSize: 4, lr: 0.5 });
+    const a = lastValueFrom(run.events$.pipe(toArray()));
+    const b = lastValueFrom(run.events$.pipe(toArray()));
+    const [eventsA, eventsB] = await Promise.all([a, b]);
+    expect(eventsA).toEqual(eventsB);
+    expect(epochsOf(eventsA)).toHaveLength(20);
+    expect(forward).toHaveBeenCalledTimes(20); // one full batch per epoch, once
+  });
+
+  it('a late subscriber still gets the start event first', async () => {
+    const run = createRun(seedNet(), xor(), { epochs: 200, batchSize: 4, yieldEvery: 'epoch' });
+    const early: TrainingEvent[] = [];
+    run.events$.subscribe((e) => early.push(e));
+    await firstValueFrom(run.events$.pipe(filter((e) => e.type === 'epoch' && e.epoch >= 5)));
+    const late = await lastValueFrom(run.events$.pipe(toArray()));
+    expect(late[0]!.type).toBe('start');
+    expect(late[0]).toEqual(early[0]);
+    expect(late[1]!.type).not.toBe('start');
+    expect((late[1] as { epoch: number }).epoch).toBeGreaterThan(5);
+    expect(late.at(-1)!.type).toBe('end');
+  });
+
+  it("with history 'all' a late subscriber gets every event so far", async () => {
+    const run = createRun(seedNet(), xor(), { epochs: 30, batchSize: 4, history: 'all' });
+    const all = await lastValueFrom(run.events$.pipe(toArray()));
+    const late = await lastValueFrom(run.events$.pipe(toArray()));
+    expect(late).toEqual(all);
+  });
+
+  it('pause holds at an epoch boundary, step runs exactly one epoch, resume continues', async () => {
+    const run = createRun(seedNet(), xor(), { epochs: 100_000, batchSize: 4, yieldEvery: 'epoch' });
+    const events: TrainingEvent[] = [];
+    const states: string[] = [];
+    run.state$.subscribe((s) => states.push(s));
+    run.pause();
+    run.events$.subscribe((e) => events.push(e));
+    await wait(30);
+    expect(events.map((e) => e.type)).toEqual(['start']); // paused before the first epoch
+    expect(states.at(-1)).toBe('paused');
+
+    run.step();
+    await wait(30);
+    expect(epochsOf(events)).toEqual([1]);
+    expect(events.slice(1).map((e) => e.type)).toEqual(['forward', 'backward', 'epoch']);
+    run.step();
+    await wait(30);
+    expect(epochsOf(events)).toEqual([1, 2]);
+    expect(states.at(-1)).toBe('paused');
+
+    run.resume();
+    await wait(50);
+    const running = epochsOf(events).length;
+    expect(running).toBeGreaterThan(5);
+    run.pause();
+    await wait(30);
+    const held = epochsOf(events).length;
+    await wait(50);
+    expect(epochsOf(events).length).toBe(held);
+
+    run.stop();
+    await wait(30);
+    const end = events.at(-1)!;
+    expect(end).toMatchObject({ type: 'end', reason: 'stopped', epochs: held });
+    expect(states.at(-1)).toBe('ended');
+  });
+
+  it('changes the learning rate while running', async () => {
+    const run = createRun(seedNet(), xor(), { epochs: 6, batchSize: 4, lr: 0.5, yieldEvery: 'epoch' });
+    const lrs: number[] = [];
+    run.events$.subscribe((e) => {
+      if (e.type === 'epoch') {
+        lrs.push(e.lr);
+        if (e.epoch === 3) run.setLearningRate(0.1);
+      }
+    });
+    await lastValueFrom(run.events$);
+    expect(lrs).toEqual([0.5, 0.5, 0.5, 0.1, 0.1, 0.1]);
+    expect(() => run.setLearningRate(-1)).toThrow(/learning rate must be a positive number/);
+  });
+});

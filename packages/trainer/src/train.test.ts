@@ -1,0 +1,138 @@
+import { xor } from '@deltaflow/data';
+import { mlp } from '@deltaflow/network';
+import { lastValueFrom, map, take, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it, vi } from 'vitest';
+import type { TrainingEvent } from './events.js';
+import { train } from './train.js';
+
+const seedNet = (seed = 42) => mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed });
+
+const types = (events: TrainingEvent[]) => events.map((e) => e.type);
+
+describe('train(): the event stream', () => {
+  it('emits start, then forward, backward, epoch for each of 3 epochs, then end (marble test)', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ expectObservable }) => {
+      const letters: Record<string, string> = {
+        start: 's',
+        forward: 'f',
+        backward: 'b',
+        epoch: 'e',
+        end: 'z',
+      };
+      const events$ = train(seedNet(), xor(), {
+        epochs: 3,
+        batchSize: 4,
+        lr: 0.5,
+        yieldEvery: 'epoch',
+        scheduler,
+      });
+      // everything happens in virtual frame 0; the marble fixes the order
+      expectObservable(events$.pipe(map((e) => letters[e.type]!))).toBe('(sfbefbefbez|)');
+    });
+  });
+
+  it('carries the model in the end event and numbers epochs from 1', async () => {
+    const events = await lastValueFrom(
+      train(seedNet(), xor(), { epochs: 3, batchSize: 4, lr: 0.5 }).pipe(toArray()),
+    );
+    expect(types(events)).toEqual([
+      'start',
+      ...Array(3).fill(['forward', 'backward', 'epoch']).flat(),
+      'end',
+    ]);
+    const end = events.at(-1)!;
+    expect(end).toMatchObject({ type: 'end', reason: 'completed', epochs: 3 });
+    if (end.type !== 'end') throw new Error('no end event');
+    expect(end.model.format).toBe('deltaflow-model');
+    expect(end.model.layers).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch)).toEqual([
+      1, 2, 3,
+    ]);
+    expect(JSON.parse(JSON.stringify(events))).toEqual(events);
+  });
+
+  it('emits batch events only when asked', async () => {
+    const data = xor();
+    const without = await lastValueFrom(train(seedNet(), data, { epochs: 2, batchSize: 1 }).pipe(toArray()));
+    expect(without.some((e) => e.type === 'batch')).toBe(false);
+    const withBatches = await lastValueFrom(
+      train(seedNet(), data, { epochs: 2, batchSize: 1, batchEvents: true }).pipe(toArray()),
+    );
+    expect(types(withBatches).slice(0, 8)).toEqual([
+      'start',
+      'batch',
+      'batch',
+      'batch',
+      'batch',
+      'forward',
+      'backward',
+      'epoch',
+    ]);
+    expect(withBatches.filter((e) => e.type === 'batch')).toHaveLength(8);
+  });
+
+  it('backward events carry per-layer delta and gradient statistics', async () => {
+    const events = await lastValueFrom(train(seedNet(), xor(), { epochs: 1, batchSize: 4 }).pipe(toArray()));
+    const backward = events.find((e) => e.type === 'backward');
+    if (backward?.type !== 'backward') throw new Error('no backward event');
+    expect(backward.layers).toHaveLength(2);
+    for (const layer of backward.layers) {
+      expect(layer.meanAbsDelta).toBeGreaterThan(0);
+      expect(layer.maxAbsDelta).toBeGreaterThanOrEqual(layer.meanAbsDelta);
+      expect(layer.gradNorm).toBeGreaterThan(0);
+      expect(layer.weightNorm).toBeGreaterThan(0);
+      expect(layer.updateRatio).toBeGreaterThan(0);
+    }
+  });
+
+  it('unsubscribing after epoch 2 of 1,000 stops the work and leaves nothing scheduled', async () => {
+    vi.useFakeTimers();
+    try {
+      const model = seedNet();
+      const forward = vi.spyOn(model, 'forward');
+      const epochs: number[] = [];
+      const subscription = train(model, xor(), { epochs: 1000, batchSize: 4, yieldEvery: 'epoch' }).subscribe(
+        (e) => {
+          if (e.type === 'epoch') {
+            epochs.push(e.epoch);
+            if (e.epoch === 2) subscription.unsubscribe();
+          }
+        },
+      );
+      await vi.runAllTimersAsync();
+      expect(epochs).toEqual([1, 2]);
+      expect(forward).toHaveBeenCalledTimes(2);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reports bad options and mismatched data on the error channel, never by throwing', async () => {
+    const errors: string[] = [];
+    const collect = (events$: ReturnType<typeof train>) =>
+      new Promise<void>((resolve) =>
+        events$.subscribe({ error: (e: Error) => (errors.push(e.message), resolve()), complete: resolve }),
+      );
+    await collect(train(seedNet(), xor(), { batchSize: 0 }));
+    await collect(train(mlp({ inputs: 3, layers: [{ units: 1 }] }), xor()));
+    await collect(train(seedNet(), xor(), { lr: -1 }));
+    await collect(train(seedNet(), xor(), { loss: 'nope' }));
+    expect(errors).toHaveLength(4);
+    expect(errors[0]).toMatch(/batchSize must be an integer of at least 1, got 0/);
+    expect(errors[1]).toMatch(/training data has 2 inputs .* model takes 3 inputs/);
+    expect(errors[2]).toMatch(/lr/);
+    expect(errors[3]).toMatch(/Unknown loss 'nope'/);
+  });
+
+  it('gives the event loop a turn while training (a timer fires during a long run)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const events$ = train(seedNet(), xor(), { epochs: 1_000_000, batchSize: 4 });
+    await lastValueFrom(events$.pipe(take(30_000)));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,169 @@
+import type { Sequential } from '@deltaflow/network';
+import { DeltaflowError } from '@deltaflow/tensor';
+import { Observable, asyncScheduler } from 'rxjs';
+import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
+import { RunControl } from './control.js';
+import type { TrainingEvent } from './events.js';
+import type { TrainOptions, TrainingData } from './options.js';
+import { TrainingLoop } from './training-loop.js';
+
+/** Milliseconds of work between two turns of the event loop under `yieldEvery: 'auto'`. */
+const AUTO_SLICE_MS = 16;
+
+const now = (): number => performance.now();
+
+/**
+ * Trains `model` on `data` and streams what happens: a cold Observable, so each subscription runs one training
+ * and unsubscribing stops it within one batch. Events, in order: `start`; for every epoch (`batch` events if
+ * asked), `forward` (loss E and metrics), `backward` (per-layer delta and gradient statistics), `epoch`, and
+ * `checkpoint` every `checkpointEvery` epochs; finally `end` with the reason and the model file. Bad options or
+ * data arrive on the error channel as a {@link DeltaflowError}; nothing is thrown out of `subscribe`.
+ *
+ * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket or Ctrl-C
+ * is never starved. To let several consumers watch one run, `share()` it, or use {@link createRun}.
+ *
+ * @example
+ * ```ts
+ * const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
+ * train(model, xor(), { epochs: 2000, lr: 0.5, batchSize: 4 }).subscribe((event) => {
+ *   if (event.type === 'epoch' && event.epoch % 500 === 0) console.log(event.epoch, event.loss);
+ * });
+ * ```
+ * @category Training
+ */
+export function train(
+  model: Sequential,
+  data: TrainingData,
+  options: TrainOptions = {},
+): Observable<TrainingEvent> {
+  return new Observable<TrainingEvent>((subscriber) =>
+    runTraining(model, data, options, subscriber, new RunControl()),
+  );
+}
+
+/**
+ * The producer behind {@link train} and {@link createRun}: emits start, then runs the loop in slices on the
+ * scheduler. Returns the teardown.
+ * @internal
+ */
+export function runTraining(
+  model: Sequential,
+  data: TrainingData,
+  options: TrainOptions,
+  subscriber: Subscriber<TrainingEvent>,
+  control: RunControl,
+): () => void {
+  let loop: TrainingLoop;
+  try {
+    loop = new TrainingLoop(model, data, options);
+  } catch (error) {
+    subscriber.error(
+      error instanceof DeltaflowError
+        ? error
+        : new DeltaflowError('E_OPTION', String((error as Error).message)),
+    );
+    return () => undefined;
+  }
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const yieldEvery = options.yieldEvery ?? 'auto';
+  const sliceMs = typeof yieldEvery === 'number' ? yieldEvery : AUTO_SLICE_MS;
+  let trainingMs = 0;
+
+  subscriber.next({ type: 'start', config: loop.config, model: model.summary() });
+
+  const emitEpoch = (): void => {
+    const summary = loop.finishEpoch();
+    if (loop.ended === 'diverged') return;
+    const { epoch, loss, metrics } = summary;
+    if (control.steps > 0) control.steps--;
+    subscriber.next({
+      type: 'forward',
+      epoch,
+      loss,
+      metrics,
+      ...(summary.outputs ? { outputs: summary.outputs } : {}),
+    });
+    subscriber.next({ type: 'backward', epoch, layers: summary.layers });
+    subscriber.next({
+      type: 'epoch',
+      epoch,
+      loss,
+      ...(summary.valLoss !== undefined ? { valLoss: summary.valLoss } : {}),
+      metrics,
+      elapsedMs: trainingMs,
+      samplesPerSecond: trainingMs > 0 ? (loop.samplesSeen / trainingMs) * 1000 : 0,
+      lr: summary.lr,
+    });
+    if (options.checkpointEvery && epoch % options.checkpointEvery === 0) {
+      subscriber.next({ type: 'checkpoint', epoch, model: loop.modelJSON() });
+    }
+  };
+
+  const end = (): void => {
+    loop.finalize();
+    const hint = loop.hint();
+    subscriber.next({
+      type: 'end',
+      reason: loop.ended!,
+      epochs: loop.epoch,
+      model: loop.modelJSON(),
+      ...(hint ? { hint } : {}),
+    });
+    subscriber.complete();
+  };
+
+  /** Runs batches until the slice is used up, the loop must wait, or the run ends. */
+  function work(this: SchedulerAction<unknown>): void {
+    try {
+      slice.call(this);
+    } catch (error) {
+      subscriber.error(error);
+    }
+  }
+
+  function slice(this: SchedulerAction<unknown>): void {
+    const sliceStart = now();
+    let batchStart = sliceStart;
+    while (!subscriber.closed) {
+      if (control.learningRate !== null) {
+        loop.learningRate = control.learningRate;
+        control.learningRate = null;
+      }
+      if (control.stopRequested) loop.stop();
+      if (!loop.ended && loop.config.epochs === 0) loop.ended = 'completed';
+      if (loop.ended) return end();
+      if (loop.batchIndex === 0 && !control.mayStartEpoch()) {
+        trainingMs += now() - batchStart;
+        control.wake = () => {
+          action = scheduler.schedule(work);
+        };
+        return;
+      }
+      const batchLoss = loop.runBatch();
+      if (options.batchEvents && !loop.ended) {
+        subscriber.next({ type: 'batch', epoch: loop.epoch + 1, batch: loop.batchIndex, loss: batchLoss });
+      }
+      const t = now();
+      trainingMs += t - batchStart;
+      batchStart = t;
+      let epochDone = false;
+      if (!loop.ended && loop.epochComplete) {
+        emitEpoch();
+        epochDone = true;
+      }
+      if (loop.ended) return end();
+      const yieldNow =
+        yieldEvery === 'batch' ? true : yieldEvery === 'epoch' ? epochDone : t - sliceStart >= sliceMs;
+      if (yieldNow) {
+        this.schedule(undefined, 0);
+        return;
+      }
+    }
+  }
+
+  let action: Subscription = scheduler.schedule(work);
+  return () => {
+    control.wake = null;
+    action.unsubscribe();
+  };
+}

@@ -1,0 +1,310 @@
+import { Batcher, splitDataset } from '@deltaflow/data';
+import { getLoss, lossToJSON } from '@deltaflow/losses';
+import type { Loss } from '@deltaflow/losses';
+import { modelToJSON } from '@deltaflow/network';
+import type { ModelJSON, Sequential } from '@deltaflow/network';
+import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
+import type { LrSchedule } from '@deltaflow/optimizers';
+import { DeltaflowError } from '@deltaflow/tensor';
+import type { Tensor } from '@deltaflow/tensor';
+import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
+import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stats.js';
+import { MetricsAccumulator } from './metrics.js';
+import type { TrainOptions, TrainingData } from './options.js';
+import { EarlyStopping } from './early-stopping.js';
+
+/** What one finished epoch measured. */
+export interface EpochSummary {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+  metrics: Metrics;
+  lr: number;
+  layers: LayerGradientStats[];
+  outputs?: OutputSample;
+}
+
+const DIVERGED_HINT =
+  'The loss became NaN or infinite: try a smaller learning rate (--lr), scaling the inputs (--normalize), or a different initialisation.';
+
+function fail(message: string): never {
+  throw new DeltaflowError('E_OPTION', message);
+}
+
+function checkCount(name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+    fail(`${name} must be an integer of at least ${min}, got ${value}.`);
+  }
+}
+
+/** Converts a tensor to the model's dtype once, before training, so the loop never mixes dtypes. */
+function inDtype(t: Tensor, model: Sequential): Tensor {
+  return t.dtype === model.dtype ? t : t.clone(model.dtype);
+}
+
+/**
+ * The synchronous core of a training run, batch by batch, with no streams in it: the Observable of
+ * {@link train} drives it and turns its results into events. Everything it needs is allocated in the
+ * constructor; {@link TrainingLoop.runBatch} allocates nothing.
+ */
+export class TrainingLoop {
+  readonly config: TrainingConfig;
+  readonly optimizer: Optimizer;
+  readonly loss: Loss;
+  /** Completed epochs. */
+  epoch = 0;
+  /** Batches done in the current epoch. */
+  batchIndex = 0;
+  /** Samples trained on since the start. */
+  samplesSeen = 0;
+  /** Set when the run has ended, with the reason. */
+  ended: EndReason | null = null;
+
+  private readonly batcher: Batcher;
+  private readonly validation: { inputs: Tensor; targets: Tensor } | null;
+  private readonly metrics: MetricsAccumulator;
+  private readonly valMetrics: MetricsAccumulator;
+  private readonly epochStart: WeightSnapshot;
+  private readonly earlyStopping: EarlyStopping | null;
+  private readonly schedule: LrSchedule | undefined;
+  private readonly outputSample: number;
+  private baseLr: number;
+  private lossSum = 0;
+
+  constructor(
+    readonly model: Sequential,
+    data: TrainingData,
+    private readonly options: TrainOptions,
+  ) {
+    checkCount('epochs', options.epochs, 0);
+    checkCount('batchSize', options.batchSize, 1);
+    checkCount('checkpointEvery', options.checkpointEvery, 1);
+    checkCount('outputSample', options.outputSample, 0);
+    const split = options.validationSplit;
+    if (split !== undefined && !(split > 0 && split < 1))
+      fail(`validationSplit must be between 0 and 1, got ${split}.`);
+    const seed = options.seed ?? 0;
+
+    let train = { inputs: inDtype(data.inputs, model), targets: inDtype(data.targets, model) };
+    let validation = options.validation
+      ? {
+          inputs: inDtype(options.validation.inputs, model),
+          targets: inDtype(options.validation.targets, model),
+        }
+      : null;
+    for (const [name, set] of [
+      ['training data', train],
+      ['validation data', validation],
+    ] as const) {
+      if (!set) continue;
+      if (
+        set.inputs.cols !== model.inputs ||
+        set.targets.cols !== model.outputs ||
+        set.inputs.rows !== set.targets.rows
+      ) {
+        throw new DeltaflowError(
+          'E_SHAPE',
+          `The ${name} has ${set.inputs.cols} inputs and ${set.targets.cols} targets per sample (${set.inputs.rows} and ${set.targets.rows} rows) but the model takes ${model.inputs} inputs and gives ${model.outputs} outputs.`,
+        );
+      }
+    }
+    if (train.inputs.rows === 0) fail('The training data is empty.');
+    if (split !== undefined && !validation) {
+      const names = (n: number, prefix: string): string[] =>
+        Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+      const parts = splitDataset(
+        {
+          name: 'data',
+          task: 'regression',
+          ...train,
+          featureNames: names(model.inputs, 'x'),
+          targetNames: names(model.outputs, 't'),
+        },
+        { validation: split, seed },
+      );
+      train = parts.train;
+      validation = parts.validation;
+    }
+    this.validation = validation;
+
+    const batchSize = Math.min(options.batchSize ?? 32, train.inputs.rows);
+    this.batcher = new Batcher(train, {
+      batchSize,
+      shuffle: options.shuffle ?? true,
+      seed,
+      dtype: model.dtype,
+    });
+    this.loss = getLoss(options.loss ?? 'mse');
+    this.optimizer = this.makeOptimizer();
+    this.baseLr = this.optimizer.lr;
+    this.schedule = options.schedule;
+    const task = options.task ?? data.task ?? 'classification';
+    this.metrics = new MetricsAccumulator(task);
+    this.valMetrics = new MetricsAccumulator(task);
+    this.epochStart = new WeightSnapshot(model);
+    this.earlyStopping = options.earlyStopping
+      ? new EarlyStopping(model, options.earlyStopping, validation !== null)
+      : null;
+    this.outputSample = options.outputSample ?? 0;
+    this.config = {
+      epochs: options.epochs ?? 100,
+      batchSize,
+      shuffle: options.shuffle ?? true,
+      seed,
+      loss: lossToJSON(this.loss).name,
+      optimizer: this.optimizer.name,
+      optimizerOptions: { ...this.optimizer.options },
+      samples: train.inputs.rows,
+      validationSamples: validation?.inputs.rows ?? 0,
+      task,
+    };
+  }
+
+  private makeOptimizer(): Optimizer {
+    const { optimizer = 'sgd', optimizerOptions = {}, lr } = this.options;
+    if (optimizer instanceof Optimizer) {
+      if (lr !== undefined) optimizer.lr = lr;
+      return optimizer;
+    }
+    return createOptimizer(
+      optimizer,
+      this.model.parameters(),
+      lr === undefined ? optimizerOptions : { ...optimizerOptions, lr },
+    );
+  }
+
+  /** Batches per epoch. */
+  get batchesPerEpoch(): number {
+    return this.batcher.batchCount;
+  }
+
+  /** Whether every epoch asked for is done. */
+  get finished(): boolean {
+    return this.epoch >= this.config.epochs;
+  }
+
+  /** The base learning rate eta (schedules scale from it). */
+  get learningRate(): number {
+    return this.baseLr;
+  }
+
+  /** Changes the base learning rate from the next batch on. */
+  set learningRate(lr: number) {
+    if (!(lr > 0 && Number.isFinite(lr))) fail(`The learning rate must be a positive number, got ${lr}.`);
+    this.baseLr = lr;
+    this.optimizer.lr = this.schedule ? this.schedule(this.epoch, lr) : lr;
+  }
+
+  /** Prepares a new epoch: the learning rate of the schedule, a shuffle, a snapshot of the weights. */
+  private beginEpoch(): void {
+    if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
+    this.batcher.startEpoch();
+    this.epochStart.take();
+    this.metrics.reset();
+    this.lossSum = 0;
+  }
+
+  /**
+   * Trains on the next batch: zero the gradients, forward, E, backward, update. Returns the batch's loss; a
+   * non-finite loss ends the run as diverged with the weights of the start of the epoch.
+   */
+  runBatch(): number {
+    if (this.batchIndex === 0) this.beginEpoch();
+    const { inputs, targets } = this.batcher.batch(this.batchIndex);
+    const model = this.model;
+    model.zeroGrad();
+    const output = model.forward(inputs);
+    const loss = model.loss(targets, this.loss);
+    if (!Number.isFinite(loss)) {
+      this.diverge();
+      return loss;
+    }
+    this.metrics.add(output, targets);
+    model.backwardLoss(targets, this.loss);
+    this.optimizer.step();
+    this.lossSum += loss * inputs.rows;
+    this.samplesSeen += inputs.rows;
+    this.batchIndex++;
+    return loss;
+  }
+
+  /** Whether the current epoch has run all its batches. */
+  get epochComplete(): boolean {
+    return this.batchIndex >= this.batcher.batchCount;
+  }
+
+  /** Closes a complete epoch: statistics, validation, early stopping. */
+  finishEpoch(): EpochSummary {
+    const epoch = this.epoch + 1;
+    const layers = gradientStats(this.model, this.epochStart);
+    const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
+    const summary: EpochSummary = {
+      epoch,
+      loss: this.lossSum / this.config.samples,
+      metrics: this.metrics.result(),
+      lr: this.optimizer.lr,
+      layers,
+      outputs,
+    };
+    this.batchIndex = 0;
+    this.epoch = epoch;
+    if (!weightsAreFinite(this.model)) {
+      this.diverge();
+      return summary;
+    }
+    if (this.validation) {
+      const { inputs, targets } = this.validation;
+      const output = this.model.forward(inputs);
+      summary.valLoss = this.model.loss(targets, this.loss);
+      this.valMetrics.reset();
+      this.valMetrics.add(output, targets);
+      Object.assign(summary.metrics, this.valMetrics.result('val'));
+    }
+    if (this.earlyStopping?.update(summary) === 'stop') this.ended = 'early-stopped';
+    else if (this.finished) this.ended = 'completed';
+    return summary;
+  }
+
+  private sampleOutputs(): OutputSample {
+    const output = this.model.outputLayer.lastForward().output;
+    const { targets } = this.batcher.batch(this.batchIndex - 1);
+    const rows = Math.min(this.outputSample, output.rows);
+    const take = (t: Tensor): number[][] =>
+      Array.from({ length: rows }, (_, i) => Array.from(t.data.subarray(i * t.cols, (i + 1) * t.cols)));
+    return { outputs: take(output), targets: take(targets) };
+  }
+
+  private diverge(): void {
+    this.epochStart.restore();
+    this.ended = 'diverged';
+  }
+
+  /** Ends the run at the user's request (the reason 'stopped'). */
+  stop(): void {
+    if (!this.ended) this.ended = 'stopped';
+  }
+
+  /** The hint that goes with a reason, if any. */
+  hint(): string | undefined {
+    return this.ended === 'diverged' ? DIVERGED_HINT : undefined;
+  }
+
+  /** Ends the run's bookkeeping: puts back the best epoch's weights when early stopping was asked to. */
+  finalize(): void {
+    if (this.ended !== 'diverged') this.earlyStopping?.restoreIfAsked();
+  }
+
+  /** The model file of the model now, with the run's settings in `meta`. */
+  modelJSON(): ModelJSON {
+    return modelToJSON(this.model, {
+      created: new Date().toISOString(),
+      loss: this.config.loss,
+      optimizer: this.config.optimizer,
+      optimizerOptions: this.config.optimizerOptions,
+      epochs: this.epoch,
+      batchSize: this.config.batchSize,
+      seed: this.config.seed,
+      task: this.config.task,
+    });
+  }
+}
