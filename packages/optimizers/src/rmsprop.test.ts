@@ -3,33 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { Optimizer } from './optimizer.js';
 import { rmsprop } from './rmsprop.js';
 import type { RmspropOptions } from './rmsprop.js';
+import { expectClose, gradient, trajectory as run, w0 } from './testing/quadratic.js';
 
 // A float64 parameter W of 3 values; dE/dW_i = a_i (W_i - c_i). Expected values follow torch.optim.RMSprop's
 // documented algorithm, element by element.
-const w0 = [1, -0.5, 0.3];
-const a = [1, 2, 0.5];
-const c = [0.2, -1, 2];
-const gradient = (w: number[]): number[] => w.map((wi, i) => a[i]! * (wi - c[i]!));
-
-function trajectory(options: Partial<RmspropOptions>, steps = 3): number[][] {
-  const value = Tensor.fromArray(w0, [3], 'float64');
-  const grad = Tensor.zeros([3], 'float64');
-  const optimizer = new Optimizer(rmsprop, [{ name: 'w', value, grad }], options);
-  const out: number[][] = [];
-  for (let t = 1; t <= steps; t++) {
-    grad.data.set(gradient(Array.from(value.data)));
-    optimizer.step();
-    out.push(Array.from(value.data));
-  }
-  return out;
-}
-
-function expectClose(actual: number[][], expected: number[][]): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((row, t) =>
-    row.forEach((x, i) => expect(Math.abs(x - expected[t]![i]!)).toBeLessThan(1e-12)),
-  );
-}
+const trajectory = (options: Partial<RmspropOptions>, steps = 3): number[][] => run(rmsprop, options, steps);
 
 /**
  * torch.optim.RMSprop, written out: g <- g + lambda W; v <- alpha v + (1 - alpha) g^2; vTilde = v, minus gAvg^2
