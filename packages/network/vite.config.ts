@@ -7,5 +7,7 @@ export default defineConfig({
     name: '@deltaflow/network',
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // DELTAFLOW_BACKEND=js|wasm runs the suite on one backend (see packages/tensor/vitest.setup.ts).
+    setupFiles: ['../tensor/vitest.setup.ts'],
   },
 });

@@ -5,10 +5,10 @@ import {
   DeltaflowError,
   Random,
   Tensor,
-  addRowVector,
   assertShape,
   columnSums,
   getInitializer,
+  linear,
   matmul,
 } from '@deltaflow/tensor';
 import type { DType, Initializer, InitializerName } from '@deltaflow/tensor';
@@ -33,6 +33,11 @@ export interface DenseOptions {
   /** Random source for the initializers; default `new Random(0)`. */
   rng?: Random;
 }
+
+/** dE/dW += O_inᵀ delta (accumulate over the batch). Shared constants: the hot path allocates no options. */
+const ACCUMULATE_TRANS_A = Object.freeze({ transA: true, beta: 1 });
+/** dE/dO_in = delta Wᵀ. */
+const TRANS_B = Object.freeze({ transB: true });
 
 /** The buffers one batch size needs, made once and reused for every batch of that size. */
 interface BatchBuffers {
@@ -104,6 +109,8 @@ export class Dense {
 
   /** The buffers for batches of `batchSize` samples (made on first use). */
   private buffersFor(batchSize: number): BatchBuffers {
+    const last = this.last;
+    if (last !== null && last.net.rows === batchSize) return last;
     let found = this.buffers.get(batchSize);
     if (!found) {
       const dtype = this.dtype;
@@ -124,13 +131,14 @@ export class Dense {
    * {@link Dense.backward}.
    */
   forward(input: Tensor): Tensor {
-    assertShape(
-      input.rank === 2 && input.cols === this.inputs,
-      () => `Dense: expected a batch of shape [B, ${this.inputs}] but got [${input.shape.join(', ')}].`,
-    );
+    if (input.rank !== 2 || input.cols !== this.inputs) {
+      throw new DeltaflowError(
+        'E_SHAPE',
+        `Dense: expected a batch of shape [B, ${this.inputs}] but got [${input.shape.join(', ')}].`,
+      );
+    }
     const b = this.buffersFor(input.rows);
-    matmul(input, this.weights, b.net);
-    addRowVector(b.net, this.bias, b.net);
+    linear(input, this.weights, this.bias, b.net); // x = O_in W + theta, in one pass
     this.activation.forward(b.net, b.output);
     this.lastInput = input;
     this.last = b;
@@ -149,11 +157,12 @@ export class Dense {
    */
   backward(outputGrad: Tensor, needInputGrad = true): Tensor | null {
     const b = this.requireForward();
-    assertShape(
-      outputGrad.rows === b.output.rows && outputGrad.cols === this.units,
-      () =>
+    if (outputGrad.rows !== b.output.rows || outputGrad.cols !== this.units) {
+      throw new DeltaflowError(
+        'E_SHAPE',
         `Dense.backward: dE/dO must be [${b.output.rows}, ${this.units}] but got [${outputGrad.shape.join(', ')}].`,
-    );
+      );
+    }
     this.activation.backward(b.net, b.output, outputGrad, b.delta);
     return this.backwardDelta(b.delta, needInputGrad);
   }
@@ -165,10 +174,10 @@ export class Dense {
   backwardDelta(delta: Tensor, needInputGrad = true): Tensor | null {
     const b = this.requireForward();
     const input = this.lastInput!;
-    matmul(input, delta, this.weightGrad, { transA: true, beta: 1 });
+    matmul(input, delta, this.weightGrad, ACCUMULATE_TRANS_A);
     columnSums(delta, this.biasGrad, 1);
     if (!needInputGrad) return null;
-    matmul(delta, this.weights, b.inputGrad, { transB: true });
+    matmul(delta, this.weights, b.inputGrad, TRANS_B);
     return b.inputGrad;
   }
 

@@ -72,7 +72,7 @@ export function modelToJSON(model: Sequential, meta?: Record<string, unknown>): 
 /** Raised while validating: names the field path and what was expected. */
 function fail(source: string | undefined, field: string, problem: string): never {
   const where = source ? `Model ${source}` : 'Model';
-  throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem}.`);
+  throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem.replace(/\.$/, '')}.`);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

@@ -8,13 +8,24 @@ function sumOfSquares(values: TypedArray): number {
   return s;
 }
 
-function distanceSquared(a: TypedArray, b: TypedArray): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i]! - b[i]!;
-    s += d * d;
+/** Sums of one pass over a parameter and its start-of-epoch copy: sum v^2, sum (v - s)^2, sum s^2. */
+const sums = new Float64Array(3);
+
+function compare(v: TypedArray, s: TypedArray): void {
+  let now = 0;
+  let moved = 0;
+  let before = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    const y = s[i]!;
+    const d = x - y;
+    now += x * x;
+    moved += d * d;
+    before += y * y;
   }
-  return s;
+  sums[0] += now;
+  sums[1] += moved;
+  sums[2] += before;
 }
 
 /**
@@ -46,11 +57,15 @@ export class WeightSnapshot {
   }
 }
 
-/** Whether every weight and bias of `model` is finite. */
+function allFinite(v: TypedArray): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return false;
+  return true;
+}
+
+/** Whether every weight and bias of `model` is finite (reads the layers directly: allocates nothing). */
 export function weightsAreFinite(model: Sequential): boolean {
-  for (const p of model.parameters()) {
-    const v = p.value.data;
-    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return false;
+  for (const layer of model.layers) {
+    if (!allFinite(layer.weights.data) || !allFinite(layer.bias.data)) return false;
   }
   return true;
 }
@@ -71,11 +86,13 @@ export function gradientStats(model: Sequential, start: WeightSnapshot): LayerGr
       sum += a;
       if (a > max) max = a;
     }
-    const weights = sumOfSquares(layer.weights.data) + sumOfSquares(layer.bias.data);
-    const moved =
-      distanceSquared(layer.weights.data, start.copy(2 * index)) +
-      distanceSquared(layer.bias.data, start.copy(2 * index + 1));
-    const before = sumOfSquares(start.copy(2 * index)) + sumOfSquares(start.copy(2 * index + 1));
+    // One pass over W (and theta) and its copy gives all three norms.
+    sums.fill(0);
+    compare(layer.weights.data, start.copy(2 * index));
+    compare(layer.bias.data, start.copy(2 * index + 1));
+    const weights = sums[0]!;
+    const moved = sums[1]!;
+    const before = sums[2]!;
     return {
       layer: index,
       meanAbsDelta: (sum / Math.max(1, delta.size)) * batch,

@@ -241,7 +241,7 @@ export class TrainingLoop {
     const summary: EpochSummary = {
       epoch,
       loss: this.lossSum / this.config.samples,
-      metrics: this.metrics.result(),
+      metrics: this.metrics.result('', this.model.outputs),
       lr: this.optimizer.lr,
       layers,
       outputs,
@@ -258,7 +258,7 @@ export class TrainingLoop {
       summary.valLoss = this.model.loss(targets, this.loss);
       this.valMetrics.reset();
       this.valMetrics.add(output, targets);
-      Object.assign(summary.metrics, this.valMetrics.result('val'));
+      Object.assign(summary.metrics, this.valMetrics.result('val', this.model.outputs));
     }
     if (this.earlyStopping?.update(summary) === 'stop') this.ended = 'early-stopped';
     else if (this.finished) this.ended = 'completed';

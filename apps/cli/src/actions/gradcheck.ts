@@ -1,0 +1,99 @@
+import { Scaler, selectRows } from '@deltaflow/data';
+import { gradientCheck } from '@deltaflow/network';
+import { UsageError } from '../errors.js';
+import { out, warn } from '../output.js';
+import { loadData } from '../options/data.js';
+import { readModelFile } from '../options/model.js';
+import { registries } from '../options/names.js';
+import { integer, number } from '../options/parse.js';
+import { loadPlugins } from '../options/plugins.js';
+import { checkTrainRequest } from '../options/train-request.js';
+import { formatNumber } from '../render/format.js';
+import { table } from '../render/table.js';
+import { buildModel, checkFits } from '../train/prepare.js';
+import type { GlobalArgs } from '../commands/context.js';
+
+/** The parsed flags of `deltaflow gradcheck`. */
+export interface GradcheckArgs extends GlobalArgs {
+  model?: string;
+  samples?: number;
+  tolerance?: number;
+  json?: boolean;
+  [flag: string]: unknown;
+}
+
+/**
+ * Runs `deltaflow gradcheck`: returns 1 when the worst relative error is above the tolerance.
+ *
+ * @example
+ * ```ts
+ * const code = await gradcheck(args);
+ * ```
+ */
+export async function gradcheck(args: GradcheckArgs): Promise<number> {
+  await loadPlugins(args.plugin ?? []);
+  const tolerance = number('--tolerance', args.tolerance ?? 1e-6, { positive: true });
+  const samples = integer('--samples', args.samples ?? 16, 1);
+  for (const flag of ['layers', 'activation', 'output-activation'] as const) {
+    if (args.model !== undefined && args[flag] !== undefined) {
+      throw new UsageError(
+        `--${flag} cannot be combined with --model: the model file gives the architecture.`,
+      );
+    }
+  }
+  const request = checkTrainRequest({ ...args, init: undefined, dtype: 'float64', json: args.json });
+  const loaded = args.model !== undefined ? readModelFile(args.model, '--model') : undefined;
+  const loss =
+    request.loss ?? (loaded?.meta.loss && registries.loss.has(loaded.meta.loss) ? loaded.meta.loss : 'mse');
+  const target = request.target ?? loaded?.meta.targetColumns;
+  const full = await loadData(request.data, {
+    ...(target ? { target } : {}),
+    features: loaded?.meta.featureNames,
+    dtype: 'float64',
+  });
+  const ds = selectRows(
+    full,
+    Int32Array.from({ length: Math.min(samples, full.inputs.rows) }, (_, i) => i),
+  );
+  const model = loaded?.model ?? buildModel(request, ds, loss);
+  checkFits(ds, model);
+  const scaler = request.normalize ? Scaler.fit('standard', full.inputs) : loaded?.meta.scaler;
+  const inputs = scaler ? scaler.transform(ds.inputs) : ds.inputs;
+  const result = gradientCheck(model, inputs, ds.targets, loss);
+  const passed = result.worst <= tolerance;
+  if (args.json) {
+    out(JSON.stringify({ ...result, tolerance, passed, loss, samples: ds.inputs.rows }));
+  } else {
+    const layers = model.summary().layers;
+    out(
+      `gradient check (float64, central differences) of ${layers.length} layers on ${ds.inputs.rows} samples of ${full.name}, loss ${loss}:`,
+    );
+    const rows = result.layers.map((l) => [
+      String(l.layer),
+      `${layers[l.layer]!.inputs} -> ${layers[l.layer]!.units}`,
+      layers[l.layer]!.activation,
+      formatNumber(l.weights, 3),
+      formatNumber(l.bias, 3),
+      formatNumber(l.worst, 3),
+    ]);
+    out(
+      table(['layer', 'shape', 'activation', 'dE/dW', 'dE/dtheta', 'worst'], rows, [
+        'right',
+        'left',
+        'left',
+        'right',
+        'right',
+        'right',
+      ]),
+    );
+    out(
+      `worst relative error ${formatNumber(result.worst, 3)}, tolerance ${tolerance.toExponential()}: ${passed ? 'passed' : 'FAILED'}`,
+    );
+  }
+  if (passed) return 0;
+  const layer = result.layers.find((l) => l.worst === result.worst)?.layer;
+  warn(
+    `deltaflow: gradient check failed: the worst relative error ${formatNumber(result.worst, 3)} (layer ${layer}) is above the tolerance ${tolerance.toExponential()}.`,
+  );
+  return 1;
+}

@@ -1,0 +1,33 @@
+import type { CommandModule } from 'yargs';
+import type { CommandContext } from './context.js';
+
+/**
+ * `deltaflow plugins`: every activation, loss and optimizer available, and where each came from (`builtin` or
+ * the name of the plugin that registered it).
+ *
+ * @example
+ * ```ts
+ * yargs(argv).command(pluginsCommand(context));
+ * ```
+ */
+export function pluginsCommand(context: CommandContext): CommandModule {
+  return {
+    command: 'plugins',
+    describe: 'List every activation, loss and optimizer, and where each came from',
+    builder: (yargs) =>
+      yargs
+        .options({
+          json: { type: 'boolean', describe: 'Print one JSON line { activations, losses, optimizers }' },
+        })
+        .group(['json'], 'Plugins:')
+        .example('$0 plugins', 'the built-ins')
+        .example(
+          '$0 plugins --plugin ./softsign.mjs --plugin @acme/deltaflow-extras',
+          'with two plugins installed',
+        ),
+    handler: async (args) => {
+      const { listPlugins } = await import('../actions/plugins.js');
+      context.exitCode = await listPlugins(args as unknown as Parameters<typeof listPlugins>[0]);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { CommandModule } from 'yargs';
+import type { CommandContext } from './context.js';
+
+/**
+ * `deltaflow predict`: runs a saved model on `--input` rows or a data file, printing the outputs and, for
+ * classifiers, the class label.
+ *
+ * @example
+ * ```ts
+ * yargs(argv).command(predictCommand(context));
+ * ```
+ */
+export function predictCommand(context: CommandContext): CommandModule {
+  return {
+    command: 'predict',
+    describe: 'Run a saved model on inputs',
+    builder: (yargs) =>
+      yargs
+        .options({
+          model: { type: 'string', demandOption: true, describe: 'The model file' },
+          input: {
+            type: 'string',
+            array: true,
+            describe: 'One input row, numbers separated by commas (repeatable)',
+          },
+          data: { type: 'string', describe: 'Predict every row of a CSV file (or a built-in dataset)' },
+          target: { type: 'string', describe: 'CSV columns to leave out (targets), separated by commas' },
+          json: {
+            type: 'boolean',
+            describe: 'Print one JSON line { predictions: [{ input, output, label? }] }',
+          },
+        })
+        .group(['model', 'input', 'data', 'target', 'json'], 'Predict:')
+        .example(
+          '$0 predict --model xor.json --input 0,1 --input 1,1',
+          'two rows; a classifier also prints the class',
+        )
+        .example('$0 predict --model iris.json --data flowers.csv --json', 'every row of a file, as JSON')
+        .example('$0 predict --model m.json --input -1.5,2', 'negative numbers work as they are'),
+    handler: async (args) => {
+      const { predict } = await import('../actions/predict.js');
+      context.exitCode = await predict(args as unknown as Parameters<typeof predict>[0]);
+    },
+  };
+}

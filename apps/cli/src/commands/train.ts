@@ -1,0 +1,51 @@
+import type { CommandModule } from 'yargs';
+import { trainFlags } from '../options/train-flags.js';
+import type { CommandContext } from './context.js';
+
+/**
+ * `deltaflow train`: trains a multilayer perceptron with live progress (the work is in `train/run-train.ts`,
+ * loaded when the command runs).
+ *
+ * @example
+ * ```ts
+ * yargs(argv).command(trainCommand(context));
+ * ```
+ */
+export function trainCommand(context: CommandContext): CommandModule {
+  return {
+    command: 'train',
+    describe: "Train a network (default: the seed's 2-4-1 sigmoid network on xor)",
+    builder: (yargs) =>
+      yargs
+        .options(trainFlags)
+        .group(['data', 'target'], 'Data:')
+        .group(['layers', 'activation', 'output-activation', 'dtype', 'seed', 'init'], 'Model:')
+        .group(
+          [
+            'loss',
+            'optimizer',
+            'lr',
+            'momentum',
+            'nesterov',
+            'weight-decay',
+            'batch-size',
+            'epochs',
+            'shuffle',
+            'validation-split',
+            'normalize',
+          ],
+          'Training:',
+        )
+        .group(['save', 'events', 'json', 'quiet', 'config'], 'Output:')
+        .example('$0 train', "the seed's 2-4-1 network on xor")
+        .example('$0 train --data iris --layers 8 --loss cross-entropy --normalize', 'a classifier')
+        .example('$0 train --data points.csv --target y --save model.json', 'a CSV file')
+        .example('$0 train --events run.jsonl --json', 'record every event')
+        .example('$0 train --init model.json --epochs 100 --save model.json', 'train on')
+        .example('$0 train --config run.json --epochs 50', 'options from a file'),
+    handler: async (args) => {
+      const { runTrain } = await import('../train/run-train.js');
+      context.exitCode = await runTrain(args as Record<string, unknown>);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { CliError, UsageError } from '../errors.js';
+import { isBuiltinDataset } from './data.js';
+import { resolvePluginFrom } from './plugins.js';
+import { trainKeys } from './train-flags.js';
+
+const camel = (key: string): string => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Reads a `--config RUN.json` file: one JSON object whose keys are train options, camelCase or kebab-case
+ * (`{ "data": "iris", "layers": [8], "epochs": 300, "plugin": ["./my-plugin.mjs"] }`). Paths in it (a CSV
+ * `data`, `init`, `save`, `events`, plugin paths) are relative to the file's directory. Values are checked
+ * later, like flags.
+ *
+ * @example
+ * ```ts
+ * const options = readConfig('run.json'); // { data: '/abs/dir/points.csv', epochs: 300, ... }
+ * ```
+ * @throws CliError when the file cannot be read or is not JSON; UsageError naming an unknown key
+ */
+export function readConfig(path: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : (code ?? `it is not valid JSON (${(error as Error).message})`);
+    throw new CliError(`Cannot read --config ${path}: ${reason}.`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new CliError(`--config ${path} must hold one JSON object of options, such as { "epochs": 100 }.`);
+  }
+  const dir = dirname(resolve(path));
+  const options: Record<string, unknown> = {};
+  for (const [rawKey, value] of Object.entries(json)) {
+    const key = camel(rawKey === 'plugins' ? 'plugin' : rawKey);
+    if (!trainKeys.includes(key)) {
+      throw new UsageError(
+        `--config ${path}: unknown option '${rawKey}'; known options: ${trainKeys.join(', ')}.`,
+      );
+    }
+    options[key] = value;
+  }
+  for (const key of ['init', 'save', 'events'] as const) {
+    if (typeof options[key] === 'string') options[key] = resolve(dir, options[key]);
+  }
+  if (typeof options.data === 'string' && !isBuiltinDataset(options.data))
+    options.data = resolve(dir, options.data);
+  if (options.plugin !== undefined) {
+    const list = [options.plugin].flat();
+    if (!list.every((p) => typeof p === 'string')) {
+      throw new UsageError(`--config ${path}: plugin must be a module name or path, or a list of them.`);
+    }
+    options.plugin = (list as string[]).map((p) => resolvePluginFrom(dir, p));
+  }
+  return options;
+}
+
+/**
+ * The options of a run: the config file's, overridden by every train flag given on the command line (other keys
+ * of `flags` are ignored). Plugins add up.
+ *
+ * @example
+ * ```ts
+ * mergeOptions({ epochs: 100, plugin: ['a'] }, { epochs: 5, plugin: ['b'] }); // { epochs: 5, plugin: ['a', 'b'] }
+ * ```
+ */
+export function mergeOptions(
+  config: Record<string, unknown>,
+  flags: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...config };
+  for (const key of trainKeys) if (flags[key] !== undefined && key !== 'plugin') merged[key] = flags[key];
+  const plugins = [
+    ...((config.plugin as string[] | undefined) ?? []),
+    ...((flags.plugin as string[] | undefined) ?? []),
+  ];
+  merged.plugin = plugins;
+  return merged;
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { datasetNames, loadDataset, parseCsv } from '@deltaflow/data';
+import type { Dataset } from '@deltaflow/data';
+import { Tensor, allocate } from '@deltaflow/tensor';
+import type { DType } from '@deltaflow/tensor';
+import { CliError, UsageError } from '../errors.js';
+
+/**
+ * How to read `--data`: the target columns (CSV only; default the last column, `[]` for none) and, when the file
+ * has them all, the feature columns a model was trained on.
+ */
+export interface DataOptions {
+  target?: readonly string[];
+  features?: readonly string[];
+  dtype: DType;
+}
+
+/** Whether `--data` names a built-in dataset rather than a CSV file. */
+export function isBuiltinDataset(spec: string): boolean {
+  return (datasetNames as readonly string[]).includes(spec);
+}
+
+/** The column names of a CSV text's header row (for choosing columns; parseCsv checks the file itself). */
+export function csvHeader(text: string): string[] {
+  const line =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '') ?? '';
+  return line.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : code;
+    throw new CliError(
+      `Cannot read CSV file ${path}: ${reason ?? (error as Error).message}; check the path.`,
+    );
+  }
+}
+
+/**
+ * Loads `--data`: a built-in dataset by name (xor, circle, spiral, gauss, plane, iris, mnist), or a CSV file.
+ *
+ * @example
+ * ```ts
+ * const ds = await loadData('one-row.csv', { target: ['t1', 't2'], dtype: 'float64' });
+ * ```
+ * @throws UsageError for an unknown dataset name or `--target` with a built-in set; DeltaflowError `E_CSV`
+ * naming the file, line and column of malformed CSV
+ */
+export async function loadData(spec: string, options: DataOptions): Promise<Dataset> {
+  if (isBuiltinDataset(spec)) {
+    if (options.target && options.target.length > 0) {
+      throw new UsageError(
+        `--target applies to CSV files; the built-in dataset '${spec}' has its own targets.`,
+      );
+    }
+    return loadDataset(spec, { dtype: options.dtype });
+  }
+  if (!/[./\\]/.test(spec)) {
+    throw new UsageError(
+      `--data: unknown dataset '${spec}'; use a built-in one (${datasetNames.join(', ')}) or the path of a CSV file.`,
+    );
+  }
+  const text = readText(spec);
+  const header = csvHeader(text);
+  const target = options.target;
+  const targetSet = new Set(target ?? [header.at(-1)]);
+  const features =
+    options.features && options.features.every((name) => header.includes(name) && !targetSet.has(name))
+      ? options.features
+      : undefined;
+  return parseCsv(text, {
+    file: spec,
+    dtype: options.dtype,
+    ...(target ? { target } : {}),
+    ...(features ? { features } : {}),
+  });
+}
+
+/**
+ * Puts the one-hot target columns of `ds` in the order of a model's `classNames` (a test file may hold fewer
+ * classes, so its own one-hot columns differ). Returns `ds` when they already agree.
+ *
+ * @throws CliError naming a label the model does not know
+ */
+export function alignClasses(ds: Dataset, classNames: readonly string[] | undefined): Dataset {
+  const own = ds.classNames;
+  if (!classNames || !own || ds.targets.cols !== own.length || own.length < 2) return ds;
+  if (own.length === classNames.length && own.every((name, i) => name === classNames[i])) return ds;
+  const column = own.map((name) => {
+    const k = classNames.indexOf(name);
+    if (k < 0) {
+      throw new CliError(
+        `${ds.name}: the class '${name}' is not one the model knows (${classNames.join(', ')}).`,
+      );
+    }
+    return k;
+  });
+  const rows = ds.targets.rows;
+  const from = ds.targets.data;
+  const to = allocate(ds.targets.dtype, rows * classNames.length);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < own.length; j++) to[i * classNames.length + column[j]!] = from[i * own.length + j]!;
+  }
+  return {
+    ...ds,
+    targets: new Tensor(to, [rows, classNames.length]),
+    classNames: [...classNames],
+    targetNames: [...classNames],
+  };
+}

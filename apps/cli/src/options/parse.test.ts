@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
+import { mergeOptions } from './config.js';
+import { fraction, integer, number, parseColumns, parseLayers, parseRow } from './parse.js';
+import { checkTrainRequest, trainDefaults } from './train-request.js';
+
+describe('flag values', () => {
+  it('parses hidden layer sizes and refuses anything else', () => {
+    expect(parseLayers('4')).toEqual([4]);
+    expect(parseLayers(' 8, 4 ')).toEqual([8, 4]);
+    expect(parseLayers([16, 8])).toEqual([16, 8]);
+    for (const bad of ['', '4,,4', '0', '-3', '4,x', '2.5', [], 'none'])
+      expect(() => parseLayers(bad)).toThrow(UsageError);
+  });
+
+  it('parses input rows of exactly the model width', () => {
+    expect(parseRow('0.05, 0.10', 2)).toEqual([0.05, 0.1]);
+    expect(parseRow('-1,1e-3', 2)).toEqual([-1, 0.001]);
+    expect(() => parseRow('0,', 2)).toThrow(/'' is not a finite number/);
+    expect(() => parseRow('0,NaN', 2)).toThrow(/'NaN' is not a finite number/);
+    expect(() => parseRow('1', 2)).toThrow(/has 1 values but the model takes 2 inputs/);
+  });
+
+  it('checks numbers, counts, fractions and column lists', () => {
+    expect(integer('--epochs', 0, 0)).toBe(0);
+    expect(() => integer('--batch-size', 0, 1)).toThrow(
+      '--batch-size must be a whole number of at least 1, got 0.',
+    );
+    expect(() => number('--lr', 0, { positive: true })).toThrow('--lr must be a positive number, got 0.');
+    expect(number('--momentum', 0)).toBe(0);
+    expect(() => fraction('--validation-split', 1)).toThrow(UsageError);
+    expect(parseColumns('--target', 't1, t2')).toEqual(['t1', 't2']);
+    expect(() => parseColumns('--target', 't1,')).toThrow(UsageError);
+  });
+});
+
+describe('train options', () => {
+  it('fills the seed defaults and lets flags win over a config file', () => {
+    const request = checkTrainRequest(
+      mergeOptions({ epochs: 5, layers: [3], plugin: ['a'] }, { epochs: 7, plugin: ['b'], _: [] }),
+    );
+    expect(request).toMatchObject({
+      data: 'xor',
+      epochs: 7,
+      layers: [3],
+      seed: 42,
+      optimizer: 'sgd',
+      shuffle: true,
+      normalize: false,
+    });
+    expect(mergeOptions({ plugin: ['a'] }, { plugin: ['b'] }).plugin).toEqual(['a', 'b']);
+  });
+
+  it('refuses architecture flags with --init and NaN from yargs', () => {
+    expect(() => checkTrainRequest({ init: 'm.json', outputActivation: 'linear' })).toThrow(
+      '--output-activation cannot be combined with --init',
+    );
+    expect(() => checkTrainRequest({ lr: Number.NaN })).toThrow('--lr must be a number.');
+    expect(() => checkTrainRequest({ activation: 'nope' })).toThrow(
+      /unknown activation 'nope'.*--plugin MODULE/,
+    );
+  });
+
+  it('picks epochs and batch size by dataset', () => {
+    expect(trainDefaults('xor')).toEqual({ epochs: 2000, batchSize: 1 });
+    expect(trainDefaults('mnist')).toEqual({ epochs: 10, batchSize: 32 });
+    expect(trainDefaults('data.csv')).toEqual({ epochs: 200, batchSize: 32 });
+  });
+});

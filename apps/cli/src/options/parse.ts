@@ -1,0 +1,148 @@
+import { UsageError } from '../errors.js';
+
+// Checks of single flag values. Each returns the parsed value or throws a UsageError naming the flag.
+
+const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : String(value));
+
+/**
+ * An integer of at least `min` (`--epochs`, `--batch-size`, `--seed`, ...).
+ *
+ * @example
+ * ```ts
+ * integer('--epochs', 2000, 0); // 2000
+ * ```
+ */
+export function integer(flag: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new UsageError(`${flag} must be a whole number of at least ${min}, got ${show(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * A finite number, greater than 0 (`positive`) or at least 0.
+ *
+ * @example
+ * ```ts
+ * number('--lr', 0.5, { positive: true }); // 0.5
+ * ```
+ */
+export function number(flag: string, value: unknown, { positive = false } = {}): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && (positive ? value > 0 : value >= 0);
+  if (!ok) {
+    throw new UsageError(
+      `${flag} must be a ${positive ? 'positive number' : 'number >= 0'}, got ${show(value)}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A fraction strictly between 0 and 1 (`--validation-split`).
+ *
+ * @example
+ * ```ts
+ * fraction('--validation-split', 0.2); // 0.2
+ * ```
+ */
+export function fraction(flag: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+    throw new UsageError(`${flag} must be a fraction between 0 and 1 such as 0.2, got ${show(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * A true/false switch given in a config file.
+ *
+ * @example
+ * ```ts
+ * boolean('--normalize', true); // true
+ * ```
+ */
+export function boolean(flag: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new UsageError(`${flag} must be true or false, got ${show(value)}.`);
+  return value;
+}
+
+/**
+ * A non-empty string.
+ *
+ * @example
+ * ```ts
+ * text('--loss', 'mse'); // 'mse'
+ * ```
+ */
+export function text(flag: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`${flag} needs a value, got ${show(value)}.`);
+  }
+  return value.trim();
+}
+
+/**
+ * Hidden layer sizes: `'4'`, `'8,4'` (or an array of numbers from a config file).
+ *
+ * @example
+ * ```ts
+ * parseLayers('8,4'); // [8, 4]
+ * ```
+ */
+export function parseLayers(value: unknown): number[] {
+  const parts = Array.isArray(value) ? value.map(String) : typeof value === 'number' ? [String(value)] : null;
+  const list = parts ?? (typeof value === 'string' ? value.split(',') : null);
+  const bad = (): never => {
+    throw new UsageError(
+      `--layers takes the sizes of the hidden layers as positive whole numbers separated by commas, such as 4 or 8,4; got ${show(value)}.`,
+    );
+  };
+  if (!list || list.length === 0) return bad();
+  return list.map((part) => {
+    const trimmed = part.trim();
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > 1_000_000) bad();
+    return Number(trimmed);
+  });
+}
+
+/**
+ * Column names separated by commas (`--target t1,t2`), or an array of names from a config file.
+ *
+ * @example
+ * ```ts
+ * parseColumns('--target', 't1,t2'); // ['t1', 't2']
+ * ```
+ */
+export function parseColumns(flag: string, value: unknown): string[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : null;
+  if (!list || list.length === 0 || list.some((name) => typeof name !== 'string' || name.trim() === '')) {
+    throw new UsageError(
+      `${flag} takes column names separated by commas, such as t1,t2; got ${show(value)}.`,
+    );
+  }
+  return (list as string[]).map((name) => name.trim());
+}
+
+/**
+ * One input row: `'0.05,0.10'` as numbers, exactly `inputs` of them.
+ *
+ * @example
+ * ```ts
+ * parseRow('0.05,0.10', 2); // [0.05, 0.1]
+ * ```
+ */
+export function parseRow(value: string, inputs: number): number[] {
+  const cells = value.split(',').map((cell) => cell.trim());
+  const numbers = cells.map((cell) => (cell === '' ? NaN : Number(cell)));
+  const badCell = numbers.findIndex((n) => !Number.isFinite(n));
+  if (badCell >= 0) {
+    throw new UsageError(
+      `--input "${value}": '${cells[badCell]}' is not a finite number; write numbers separated by commas.`,
+    );
+  }
+  if (numbers.length !== inputs) {
+    throw new UsageError(
+      `--input "${value}" has ${numbers.length} values but the model takes ${inputs} inputs.`,
+    );
+  }
+  return numbers;
+}

@@ -1,0 +1,96 @@
+import type { Options } from 'yargs';
+
+// The flags of `deltaflow train` (and the data and model ones `gradcheck` shares). None has a yargs default: a
+// flag that is absent stays undefined, so a --config file can supply it; defaults are applied afterwards.
+
+/** `--data`, `--target`. */
+export const dataFlags = {
+  data: {
+    type: 'string',
+    describe: 'A built-in dataset (xor, circle, spiral, gauss, plane, iris, mnist) or a CSV file',
+    defaultDescription: 'xor',
+  },
+  target: {
+    type: 'string',
+    describe: 'CSV target column(s), separated by commas',
+    defaultDescription: 'the last column',
+  },
+} as const satisfies Record<string, Options>;
+
+/** The architecture: `--layers`, `--activation`, `--output-activation`, `--dtype`, `--seed`. */
+export const modelFlags = {
+  layers: { type: 'string', describe: 'Hidden layer sizes, such as 8,4', defaultDescription: '4' },
+  activation: { type: 'string', describe: 'Activation of the hidden layers', defaultDescription: 'sigmoid' },
+  'output-activation': {
+    type: 'string',
+    describe: 'Activation of the output layer',
+    defaultDescription: 'sigmoid; softmax with cross-entropy',
+  },
+  dtype: {
+    type: 'string',
+    choices: ['float32', 'float64'],
+    describe: 'Number type of the model',
+    defaultDescription: 'float32',
+  },
+  seed: {
+    type: 'number',
+    describe: 'Seed of the initial weights and the shuffles',
+    defaultDescription: '42',
+  },
+  loss: {
+    type: 'string',
+    describe: 'Error function: mse, mae, huber, binary-cross-entropy, cross-entropy, ...',
+    defaultDescription: 'mse',
+  },
+  normalize: {
+    type: 'boolean',
+    describe: 'Standard-scale the inputs (fitted on the training part, stored in the model)',
+  },
+} as const satisfies Record<string, Options>;
+
+/** The run: optimizer, schedule of batches and epochs, validation, starting weights. */
+export const runFlags = {
+  optimizer: {
+    type: 'string',
+    describe: 'sgd, adam, adamw, rmsprop, adagrad or a plugin optimizer',
+    defaultDescription: 'sgd',
+  },
+  lr: {
+    type: 'number',
+    describe: 'Learning rate eta',
+    defaultDescription: "0.5 for sgd, else the optimizer's",
+  },
+  momentum: { type: 'number', describe: 'Momentum (sgd, rmsprop)' },
+  nesterov: { type: 'boolean', describe: 'Nesterov momentum (sgd)' },
+  'weight-decay': { type: 'number', describe: 'L2 weight decay' },
+  'batch-size': { type: 'number', describe: 'Samples per update', defaultDescription: '1 for xor, else 32' },
+  epochs: {
+    type: 'number',
+    describe: 'Passes over the training data',
+    defaultDescription: '2000 for xor, 10 for mnist, else 200',
+  },
+  shuffle: {
+    type: 'boolean',
+    describe: 'Shuffle every epoch (--no-shuffle to keep the file order)',
+    defaultDescription: 'true',
+  },
+  'validation-split': { type: 'number', describe: 'Fraction held out for validation, such as 0.2' },
+  init: { type: 'string', describe: 'Start from this model file (architecture and weights)' },
+} as const satisfies Record<string, Options>;
+
+/** Outputs: files and what is printed. */
+export const outputFlags = {
+  save: { type: 'string', describe: 'Write the trained model here (atomically)' },
+  events: { type: 'string', describe: 'Record every training event to this JSONL file' },
+  json: { type: 'boolean', describe: 'Print only a JSON summary line' },
+  quiet: { type: 'boolean', describe: 'Print nothing but errors' },
+  config: { type: 'string', describe: 'Read options from a JSON file (flags win)' },
+} as const satisfies Record<string, Options>;
+
+/** Every flag of `deltaflow train`. */
+export const trainFlags = { ...dataFlags, ...modelFlags, ...runFlags, ...outputFlags } as const;
+
+/** The camelCase keys of the train options, as a config file may name them (kebab-case works too). */
+export const trainKeys = [...Object.keys(trainFlags).filter((key) => key !== 'config'), 'plugin'].map((key) =>
+  key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+);

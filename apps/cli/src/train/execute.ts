@@ -1,0 +1,71 @@
+import { createRun } from '@deltaflow/trainer';
+import { EXIT } from '../errors.js';
+import { RunCollector } from './collector.js';
+import { out, stdoutIsTerminal } from '../output.js';
+import { plainProgress } from '../render/progress-plain.js';
+import { terminalProgress } from '../render/progress-terminal.js';
+import type { RunConsumer } from './consumer.js';
+import { jsonlRecorder } from './jsonl-recorder.js';
+import type { PreparedRun } from './prepare.js';
+
+/**
+ * The consumers of a run, in order: what is printed (progress bar, plain lines, the JSON line or nothing), then
+ * the files (`--events`). A new option that watches the run (a dashboard) adds its consumer here.
+ */
+export function consumersFor(prepared: PreparedRun): RunConsumer[] {
+  const { request } = prepared;
+  const consumers: RunConsumer[] = [];
+  if (request.json) {
+    consumers.push({ attach: () => undefined, finish: ({ summary }) => out(JSON.stringify(summary)) });
+  } else if (!request.quiet) {
+    consumers.push(stdoutIsTerminal() ? terminalProgress(prepared) : plainProgress(prepared));
+  }
+  if (request.events) consumers.push(jsonlRecorder(request.events));
+  return consumers;
+}
+
+/**
+ * Runs the training once for every consumer: one shared run (the trainer's run controller), the collector
+ * subscribed first, then each consumer. Ctrl-C asks the run to stop after the current batch (the end event
+ * still carries the model, so it can be saved); a second Ctrl-C gives up at once with exit code 130.
+ *
+ * @example
+ * ```ts
+ * const { run, interrupted } = await executeRun(prepared, [plainProgress(prepared)]);
+ * ```
+ */
+export async function executeRun(
+  prepared: PreparedRun,
+  consumers: readonly RunConsumer[],
+): Promise<{ run: RunCollector; interrupted: boolean }> {
+  const controller = createRun(prepared.model, prepared.train, prepared.options);
+  const collector = new RunCollector();
+  let interrupted = false;
+  const abortAll = (): void => consumers.forEach((consumer) => consumer.abort?.());
+  const onSigint = (): void => {
+    if (interrupted) {
+      abortAll();
+      process.exit(EXIT.interrupted);
+    }
+    interrupted = true;
+    controller.stop();
+  };
+  const done = new Promise<void>((resolve, reject) => {
+    controller.events$.subscribe({
+      next: (event) => collector.observe(event),
+      error: reject,
+      complete: resolve,
+    });
+  });
+  for (const consumer of consumers) consumer.attach(controller.events$);
+  process.on('SIGINT', onSigint);
+  try {
+    await done;
+  } catch (error) {
+    abortAll();
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  return { run: collector, interrupted };
+}

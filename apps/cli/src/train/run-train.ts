@@ -1,0 +1,61 @@
+import { saveModel } from '@deltaflow/network/node';
+import { EXIT } from '../errors.js';
+import { warn } from '../output.js';
+import { readConfig, mergeOptions } from '../options/config.js';
+import { loadPlugins } from '../options/plugins.js';
+import { checkTrainRequest } from '../options/train-request.js';
+import { plural } from '../render/format.js';
+import { prepareRun } from './prepare.js';
+import { summarize } from './summary.js';
+
+/**
+ * `deltaflow train`: options from flags over `--config`, plugins installed, the run prepared and executed for
+ * every consumer, the model saved atomically with its meta, the summary printed. Returns the exit code: 0, 1 when
+ * the loss diverged, 130 after Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * const code = await runTrain({ data: 'xor', epochs: 100, plugin: [] });
+ * ```
+ */
+export async function runTrain(flags: Record<string, unknown>): Promise<number> {
+  const config = typeof flags.config === 'string' ? readConfig(flags.config) : {};
+  const merged = mergeOptions(config, flags);
+  await loadPlugins(merged.plugin as string[]);
+  const prepared = await prepareRun(checkTrainRequest(merged));
+  // Loaded only now, so that a bad flag is reported without loading the trainer, rxjs and the renderers.
+  const { consumersFor, executeRun } = await import('./execute.js');
+  const consumers = consumersFor(prepared);
+  const { run, interrupted } = await executeRun(prepared, consumers);
+  const end = run.end!;
+  const { save } = prepared.request;
+  const summary = summarize(run, save ?? null);
+  try {
+    if (save) {
+      const meta = {
+        ...end.model.meta,
+        ...prepared.meta,
+        finalLoss: summary.loss,
+        ...(summary.valLoss !== null ? { valLoss: summary.valLoss } : {}),
+        metrics: summary.metrics,
+        reason: summary.reason,
+      };
+      saveModel(save, end.model, meta);
+    }
+    for (const consumer of consumers) await consumer.finish?.({ prepared, run, summary, interrupted });
+  } catch (error) {
+    consumers.forEach((consumer) => consumer.abort?.());
+    throw error;
+  }
+  if (interrupted) {
+    warn(
+      `deltaflow: interrupted; training stopped after ${plural(summary.epochs, 'epoch')}${save ? ` and the model was saved to ${save}` : ''}.`,
+    );
+    return EXIT.interrupted;
+  }
+  if (end.reason === 'diverged') {
+    warn(`deltaflow: training diverged after ${plural(summary.epochs, 'epoch')}. ${end.hint ?? ''}`.trim());
+    return EXIT.failure;
+  }
+  return EXIT.ok;
+}
