@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
+import { dashboardCommand } from './commands/dashboard.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
 import { predictCommand } from './commands/predict.js';
@@ -79,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
       .command(evaluateCommand(context))
       .command(gradcheckCommand(context))
       .command(pluginsCommand(context))
-      .demandCommand(1, 'Choose a command: train, predict, evaluate, gradcheck or plugins.')
+      .command(dashboardCommand(context))
+      .demandCommand(1, 'Choose a command: train, predict, evaluate, gradcheck, plugins or dashboard.')
       .recommendCommands()
       .strict()
       .help()

@@ -36,13 +36,17 @@ export function trainCommand(context: CommandContext): CommandModule {
           ],
           'Training:',
         )
-        .group(['save', 'events', 'json', 'quiet', 'config'], 'Output:')
+        .group(['save', 'events', 'json', 'quiet', 'config', 'dashboard'], 'Output:')
         .example('$0 train', "the seed's 2-4-1 network on xor")
         .example('$0 train --data iris --layers 8 --loss cross-entropy --normalize', 'a classifier')
         .example('$0 train --data points.csv --target y --save model.json', 'a CSV file')
         .example('$0 train --events run.jsonl --json', 'record every event')
         .example('$0 train --init model.json --epochs 100 --save model.json', 'train on')
-        .example('$0 train --config run.json --epochs 50', 'options from a file'),
+        .example('$0 train --config run.json --epochs 50', 'options from a file')
+        .example(
+          '$0 train --data spiral --layers 8,8 --activation tanh --dashboard',
+          'watch it in the browser',
+        ),
     handler: async (args) => {
       const { runTrain } = await import('../train/run-train.js');
       context.exitCode = await runTrain(args as Record<string, unknown>);

@@ -85,6 +85,10 @@ export const outputFlags = {
   json: { type: 'boolean', describe: 'Print only a JSON summary line' },
   quiet: { type: 'boolean', describe: 'Print nothing but errors' },
   config: { type: 'string', describe: 'Read options from a JSON file (flags win)' },
+  dashboard: {
+    type: 'string',
+    describe: 'Watch and steer the run in the browser: serves the dashboard on 127.0.0.1 (optional PORT)',
+  },
 } as const satisfies Record<string, Options>;
 
 /** Every flag of `deltaflow train`. */

@@ -31,6 +31,8 @@ export interface TrainRequest {
   events?: string;
   json: boolean;
   quiet: boolean;
+  /** `--dashboard [PORT]`: serve the live dashboard on 127.0.0.1 (0 = any free port). */
+  dashboard?: number;
 }
 
 type Check<T> = (flag: string, value: unknown) => T;
@@ -52,6 +54,15 @@ const name =
 const dtype: Check<DType> = (flag, value) => {
   if (value !== 'float32' && value !== 'float64') throw new UsageError(`${flag} must be float32 or float64.`);
   return value;
+};
+
+/** `--dashboard` alone means any free port; `--dashboard 8080` that port. */
+const port: Check<number> = (flag, value) => {
+  if (value === '' || value === true) return 0;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && n > 65535)
+    throw new UsageError(`${flag} must be a port number up to 65535, got ${n}.`);
+  return integer(flag, n, 0);
 };
 
 /**
@@ -89,6 +100,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     events: field(raw, 'events', text),
     json: field(raw, 'json', boolean) ?? false,
     quiet: field(raw, 'quiet', boolean) ?? false,
+    dashboard: field(raw, 'dashboard', port),
   };
   if (request.init) {
     for (const key of ['layers', 'activation', 'outputActivation', 'dtype'] as const) {

@@ -1,4 +1,4 @@
-import type { TrainingEvent } from '@deltaflow/trainer';
+import type { TrainingEvent, TrainingRun } from '@deltaflow/trainer';
 import type { Observable } from 'rxjs';
 import type { RunCollector } from './collector.js';
 import type { PreparedRun } from './prepare.js';
@@ -25,6 +25,8 @@ export interface RunOutcome {
  * ```
  */
 export interface RunConsumer {
+  /** Prepares before the run starts, with its controller (a server listens here); a failure stops the run. */
+  bind?(run: TrainingRun): Promise<void>;
   /** Subscribes to the run's events; called once before training begins. Errors are reported elsewhere. */
   attach(events$: Observable<TrainingEvent>): void;
   /** The run is over and the model saved: print, flush, move files into place. */

@@ -5,12 +5,13 @@ import { out, stdoutIsTerminal } from '../output.js';
 import { plainProgress } from '../render/progress-plain.js';
 import { terminalProgress } from '../render/progress-terminal.js';
 import type { RunConsumer } from './consumer.js';
+import { dashboardServer } from './dashboard.js';
 import { jsonlRecorder } from './jsonl-recorder.js';
 import type { PreparedRun } from './prepare.js';
 
 /**
  * The consumers of a run, in order: what is printed (progress bar, plain lines, the JSON line or nothing), then
- * the files (`--events`). A new option that watches the run (a dashboard) adds its consumer here.
+ * the files (`--events`), the dashboard server (`--dashboard`).
  */
 export function consumersFor(prepared: PreparedRun): RunConsumer[] {
   const { request } = prepared;
@@ -21,6 +22,7 @@ export function consumersFor(prepared: PreparedRun): RunConsumer[] {
     consumers.push(stdoutIsTerminal() ? terminalProgress(prepared) : plainProgress(prepared));
   }
   if (request.events) consumers.push(jsonlRecorder(request.events));
+  if (request.dashboard !== undefined) consumers.push(dashboardServer(prepared, request.dashboard));
   return consumers;
 }
 
@@ -39,6 +41,7 @@ export async function executeRun(
   consumers: readonly RunConsumer[],
 ): Promise<{ run: RunCollector; interrupted: boolean }> {
   const controller = createRun(prepared.model, prepared.train, prepared.options);
+  for (const consumer of consumers) await consumer.bind?.(controller);
   const collector = new RunCollector();
   let interrupted = false;
   const abortAll = (): void => consumers.forEach((consumer) => consumer.abort?.());

@@ -139,6 +139,8 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
     optimizerOptions: optimizerOptions(request, model),
     task: dataset.task,
     ...(validation ? { validation } : {}),
+    // a dashboard page may open at any time and wants every epoch so far
+    ...(request.dashboard !== undefined ? { history: 'all' as const } : {}),
   };
   const meta: Record<string, unknown> = {
     data: request.data,

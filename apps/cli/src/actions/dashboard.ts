@@ -1,0 +1,44 @@
+import { startPlaygroundServer, startReplayServer } from '@deltaflow/dashboard/server';
+import { EXIT, UsageError } from '../errors.js';
+import { warn } from '../output.js';
+import { loadPlugins } from '../options/plugins.js';
+import type { GlobalArgs } from '../commands/context.js';
+
+/** The parsed flags of `deltaflow dashboard`. */
+export interface DashboardArgs extends GlobalArgs {
+  replay?: string;
+  port?: number;
+}
+
+/**
+ * Runs `deltaflow dashboard`: serves the page until Ctrl-C (or, for a replay, shortly after the recording ends),
+ * printing its address on stderr. Returns 0, or 130 when stopped by Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * const code = await serveDashboard({ replay: 'run.jsonl', port: 0 });
+ * ```
+ */
+export async function serveDashboard(args: DashboardArgs): Promise<number> {
+  await loadPlugins(args.plugin ?? []);
+  const port = args.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got ${String(args.port)}.`);
+  }
+  const server = args.replay
+    ? await startReplayServer({ file: args.replay, port })
+    : await startPlaygroundServer({ port });
+  warn(`dashboard: ${server.url}`);
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    void server.close();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await server.closed;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  return interrupted ? EXIT.interrupted : EXIT.ok;
+}

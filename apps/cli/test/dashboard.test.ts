@@ -1,0 +1,119 @@
+// `deltaflow train --dashboard`: the real CLI serves its run to a real browser (Debian's chromium), a page
+// opened late gets the history, and Ctrl-C closes the server (port free) and exits 130.
+// `deltaflow dashboard --replay` serves a recorded run.
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  epochOf,
+  launchBrowser,
+  openPage,
+  screenshot,
+  waitForEpoch,
+  waitForState,
+} from '../../dashboard/test/helpers/browser.js';
+import type { Browser } from '../../dashboard/test/helpers/browser.js';
+import { bin, runCli, tempDir } from './helpers.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Starts the CLI and resolves with the dashboard address it prints on stderr. */
+function startCli(
+  args: string[],
+  cwd: string,
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const url = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1];
+      if (url) resolve({ child, url, stderr: () => stderr });
+    });
+    child.stdout.resume();
+    child.on('close', (code) => reject(new Error(`the CLI exited (${code}) before serving: ${stderr}`)));
+  });
+}
+
+const exitOf = (child: ChildProcessWithoutNullStreams) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve),
+  );
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.on('connect', () => (socket.destroy(), resolve(false)));
+    socket.on('error', () => resolve(true));
+  });
+
+describe('deltaflow train --dashboard', () => {
+  it('shows the CLI run live in chromium, gives a late page the history, and shuts down on Ctrl-C', async () => {
+    const dir = tempDir();
+    const { child, url } = await startCli(
+      [
+        'train',
+        '--data',
+        'circle',
+        '--layers',
+        '6',
+        '--activation',
+        'tanh',
+        '--epochs',
+        '1000000',
+        '--quiet',
+        '--dashboard',
+      ],
+      dir,
+    );
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const live = await openPage(browser.context, url);
+    await waitForState(live.page, 'running');
+    await waitForEpoch(live.page, 10);
+    const seen = await epochOf(live.page);
+    await waitForEpoch(live.page, seen + 10);
+    expect(await live.page.textContent('#mode')).toBe('attached: circle');
+    await screenshot(live.page, 'cli-attached-live');
+
+    const late = await openPage(browser.context, url);
+    await waitForEpoch(late.page, seen + 10);
+    expect(await late.page.getAttribute('#loss-chart', 'data-first-epoch')).toBe('1');
+
+    child.kill('SIGINT');
+    expect(await exitOf(child)).toBe(130);
+    expect(await portIsFree(Number(new URL(url).port))).toBe(true);
+    expect([...live.errors, ...late.errors]).toEqual([]);
+  }, 90_000);
+});
+
+describe('deltaflow dashboard --replay', () => {
+  it('replays a run recorded with --events', async () => {
+    const dir = tempDir();
+    const recorded = await runCli(
+      ['train', '--data', 'xor', '--epochs', '60', '--quiet', '--events', 'run.jsonl'],
+      dir,
+    );
+    expect(recorded.code).toBe(0);
+    const { child, url } = await startCli(['dashboard', '--replay', 'run.jsonl'], dir);
+    const page = await openPage(browser.context, url);
+    await waitForState(page.page, 'ended');
+    expect(await epochOf(page.page)).toBe(60);
+    expect(page.errors).toEqual([]);
+    child.kill('SIGINT');
+    expect(await exitOf(child)).toBe(130);
+  }, 60_000);
+
+  it('refuses a missing recording with one line and exit 1', async () => {
+    const result = await runCli(['dashboard', '--replay', 'missing.jsonl'], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/missing\.jsonl/);
+  });
+});

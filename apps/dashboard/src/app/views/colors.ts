@@ -1,0 +1,70 @@
+/** An RGB colour, 0-255 per channel. */
+export type Rgb = readonly [number, number, number];
+
+/** The playground's diverging scale: orange for low values, near-white in the middle, blue for high values. */
+const LOW: Rgb = [245, 147, 34];
+const MID: Rgb = [232, 234, 235];
+const HIGH: Rgb = [8, 119, 189];
+
+/** Series colours of the charts, one per line (layers cycle through them). */
+export const PALETTE = [
+  '#0877bd',
+  '#f59322',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+];
+
+/**
+ * The scale's colour at `t` in [0, 1] (clamped): 0 orange, 0.5 white, 1 blue.
+ *
+ * @example
+ * ```ts
+ * colorAt(1); // [8, 119, 189]
+ * ```
+ * @category Views
+ */
+export function colorAt(t: number): Rgb {
+  const u = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0.5;
+  const [a, b, k] = u < 0.5 ? [LOW, MID, u * 2] : [MID, HIGH, (u - 0.5) * 2];
+  return [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, a[2] + (b[2] - a[2]) * k];
+}
+
+/** CSS text of {@link colorAt}. @category Views */
+export function cssColorAt(t: number, alpha = 1): string {
+  const [r, g, b] = colorAt(t);
+  return `rgba(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)}, ${alpha})`;
+}
+
+/** {@link colorAt} at 256 steps, RGB triples, so painting a grid allocates nothing per pixel. */
+const LUT = (() => {
+  const table = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) table.set(colorAt(i / 255), i * 3);
+  return table;
+})();
+
+/**
+ * Paints `values` (a `size` x `size` grid, row-major, `stride` numbers per point, reading `offset`) into an
+ * ImageData through the colour scale, mapping `low`..`high` to 0..1.
+ * @category Views
+ */
+export function paintGrid(
+  image: ImageData,
+  values: Float32Array,
+  options: { stride: number; offset: number; low: number; high: number },
+): void {
+  const { stride, offset, low, high } = options;
+  const scale = 255 / (high - low || 1);
+  const pixels = image.data;
+  for (let i = 0; i < image.width * image.height; i++) {
+    const v = (values[i * stride + offset]! - low) * scale;
+    const k = 3 * (v > 0 ? (v < 255 ? Math.round(v) : 255) : 0);
+    pixels[4 * i] = LUT[k]!;
+    pixels[4 * i + 1] = LUT[k + 1]!;
+    pixels[4 * i + 2] = LUT[k + 2]!;
+    pixels[4 * i + 3] = 255;
+  }
+}

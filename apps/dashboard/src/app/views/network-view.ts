@@ -1,0 +1,127 @@
+import type { GridSnapshot, LayerWeights } from '../../shared/feed.js';
+import type { DashboardStore } from '../store.js';
+import { paintGrid } from './colors.js';
+
+/** Nodes drawn per column; the rest are summarised as "+n". */
+const MAX_NODES = 12;
+const THUMB = 34;
+
+/**
+ * The network: a column of nodes per layer, links coloured by the sign of W_ij (blue positive, orange negative)
+ * and as wide as |W_ij| is large. For 2-D data every node shows its output over the input plane (the input
+ * nodes show x1 and x2), as computed on the grid.
+ * @category Views
+ */
+export class NetworkView {
+  private readonly context: CanvasRenderingContext2D;
+  private readonly scratch = document.createElement('canvas');
+  private readonly scratchContext = this.scratch.getContext('2d')!;
+  private image: ImageData | null = null;
+  private version = -1;
+  private thumb = THUMB;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    this.context = canvas.getContext('2d')!;
+  }
+
+  /** Redraws when a new snapshot arrived. */
+  render(store: DashboardStore): void {
+    if (store.snapshotVersion === this.version) return;
+    this.version = store.snapshotVersion;
+    const ctx = this.context;
+    const { width, height } = this.canvas;
+    ctx.clearRect(0, 0, width, height);
+    const layers = store.weights;
+    if (!layers || layers.length === 0) return;
+    const sizes = [layers[0]!.inputs, ...layers.map((l) => l.units)];
+    const columns = sizes.map((n, c) => this.column(n, c, sizes.length));
+    const tallest = Math.max(...columns.map((nodes) => nodes.length));
+    this.thumb = Math.max(12, Math.min(THUMB, (this.canvas.height - 50) / tallest - 4));
+    layers.forEach((layer, l) => this.links(layer, columns[l]!, columns[l + 1]!));
+    const grid = store.grid;
+    columns.forEach((nodes, c) => {
+      nodes.forEach(([x, y], i) => this.node(x, y, grid, c, i, layers));
+      const hidden = sizes[c]! - nodes.length;
+      ctx.fillStyle = '#555';
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      if (hidden > 0) ctx.fillText(`+${hidden}`, nodes[0]![0], height - 22);
+      const label = c === 0 ? `${sizes[0]} in` : `${sizes[c]} ${layers[c - 1]!.activation}`;
+      ctx.fillText(label, nodes[0]![0], height - 8);
+    });
+  }
+
+  private column(n: number, c: number, count: number): [number, number][] {
+    const { width, height } = this.canvas;
+    const shown = Math.min(n, MAX_NODES);
+    const x = 30 + (c * (width - 60)) / Math.max(1, count - 1);
+    const usable = height - 50;
+    const gap = Math.min(THUMB + 8, usable / shown);
+    const top = 10 + (usable - gap * shown) / 2 + gap / 2;
+    return Array.from({ length: shown }, (_, i) => [x, top + i * gap]);
+  }
+
+  private links(layer: LayerWeights, from: [number, number][], to: [number, number][]): void {
+    const ctx = this.context;
+    let max = 1e-12;
+    for (let i = 0; i < layer.weights.length; i++) max = Math.max(max, Math.abs(layer.weights[i]!));
+    from.forEach(([x0, y0], i) => {
+      to.forEach(([x1, y1], j) => {
+        const w = layer.weights[i * layer.units + j]!;
+        ctx.strokeStyle = w >= 0 ? 'rgba(8, 119, 189, 0.75)' : 'rgba(245, 147, 34, 0.75)';
+        ctx.lineWidth = 0.3 + 3.5 * (Math.abs(w) / max);
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.lineTo(x1, y1);
+        ctx.stroke();
+      });
+    });
+  }
+
+  private node(
+    x: number,
+    y: number,
+    grid: GridSnapshot | null,
+    c: number,
+    i: number,
+    layers: LayerWeights[],
+  ): void {
+    const ctx = this.context;
+    if (!grid) {
+      const bias = c === 0 ? 0 : layers[c - 1]!.bias[i]!;
+      ctx.fillStyle = bias >= 0 ? '#0877bd' : '#f59322';
+      ctx.strokeStyle = '#333';
+      ctx.beginPath();
+      ctx.arc(x, y, 7, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+      return;
+    }
+    const n = grid.size;
+    if (this.image?.width !== n) {
+      this.scratch.width = n;
+      this.scratch.height = n;
+      this.image = this.scratchContext.createImageData(n, n);
+    }
+    const image = this.image;
+    if (c === 0) {
+      // Input node i is x1 or x2 itself: a ramp across the plane.
+      const ramp = Float32Array.from({ length: n * n }, (_, p) =>
+        i === 0 ? p % n : n - 1 - Math.floor(p / n),
+      );
+      paintGrid(image, ramp, { stride: 1, offset: 0, low: 0, high: n - 1 });
+    } else {
+      const values = grid.layers[c - 1]!;
+      const units = grid.units[c - 1]!;
+      let max = 1e-12;
+      for (let p = 0; p < n * n; p++) max = Math.max(max, Math.abs(values[p * units + i]!));
+      paintGrid(image, values, { stride: units, offset: i, low: -max, high: max });
+    }
+    this.scratchContext.putImageData(image, 0, 0);
+    const t = this.thumb;
+    ctx.drawImage(this.scratch, x - t / 2, y - t / 2, t, t);
+    ctx.strokeStyle = '#333';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x - t / 2, y - t / 2, t, t);
+  }
+}

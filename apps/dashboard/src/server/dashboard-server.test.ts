@@ -1,0 +1,229 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mlp } from '@deltaflow/network';
+import { Tensor } from '@deltaflow/tensor';
+import { createRun } from '@deltaflow/trainer';
+import type { TrainingEvent } from '@deltaflow/trainer';
+import { Subject } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { unpackEpochs } from '../shared/epoch-columns.js';
+import type { EpochColumns } from '../shared/epoch-columns.js';
+import type { ServerMessage } from '../shared/wire.js';
+import { startDashboardServer } from './dashboard-server.js';
+import type { DashboardServer, RunControls } from './index.js';
+import { startPlaygroundServer } from './playground-server.js';
+
+// A page folder of our own, so these tests need no `vite build`.
+const pageDir = mkdtempSync(join(tmpdir(), 'deltaflow-page-'));
+writeFileSync(
+  join(pageDir, 'index.html'),
+  '<!doctype html><html><head><title>t</title></head><body></body></html>',
+);
+
+const servers: DashboardServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function start(options: Partial<Parameters<typeof startDashboardServer>[0]> = {}) {
+  const events$ = new Subject<TrainingEvent>();
+  const server = await startDashboardServer({ events$, pageDir, ...options });
+  servers.push(server);
+  return { server, events$ };
+}
+
+/** A page's socket: resolves once open, collecting every message; rejects with the refusal. */
+function connect(server: DashboardServer, origin: string | null = `http://127.0.0.1:${server.port}`) {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, origin ? { origin } : {});
+  const messages: ServerMessage[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_request, response) => {
+      reject(new Error(`refused with ${response.statusCode}`));
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  return { ws, messages, opened, closed };
+}
+
+/** Every training event a page has received, epoch columns unpacked. */
+function eventsOf(messages: ServerMessage[]): TrainingEvent[] {
+  return messages.flatMap((m) =>
+    m.type === 'events' ? m.events : m.type === 'epochs' ? unpackEpochs(m as EpochColumns) : [],
+  );
+}
+
+const until = async (check: () => boolean, timeout = 5000): Promise<void> => {
+  const end = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const portIsFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+
+const handles = (): number => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
+
+function tinyRun() {
+  const model = mlp({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], seed: 1 });
+  const data = {
+    inputs: Tensor.fromNested([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]),
+    targets: Tensor.fromNested([[0], [1], [1], [0]]),
+  };
+  return { model, data };
+}
+
+describe('startDashboardServer', () => {
+  it('binds 127.0.0.1 by default and serves the page with the attach tag', async () => {
+    const { server } = await start();
+    expect(server.host).toBe('127.0.0.1');
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+    const page = await fetch(server.url);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<meta name="deltaflow-attach" content="ws" />');
+    expect((await fetch(`${server.url}../../etc/passwd`)).status).toBe(404);
+    expect((await fetch(`${server.url}%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
+    expect((await fetch(server.url, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('refuses WebSockets from other origins, or without one', async () => {
+    const { server } = await start();
+    await expect(connect(server, 'http://evil.example').opened).rejects.toThrow('refused with 403');
+    await expect(connect(server, `http://127.0.0.1:${server.port + 1}`).opened).rejects.toThrow(
+      'refused with 403',
+    );
+    await expect(connect(server, null).opened).rejects.toThrow('refused with 403');
+    const own = connect(server, `http://localhost:${server.port}`);
+    await own.opened;
+    await until(() => own.messages.length >= 2);
+    expect(own.messages[0]).toMatchObject({ type: 'hello', mode: 'live', control: false });
+  });
+
+  it('streams events live, and gives a page opened late the whole history', async () => {
+    const { model, data } = tinyRun();
+    const run = createRun(model, data, { epochs: 40, lr: 0.5, batchSize: 4 });
+    const { server } = await start({ events$: run.events$, model, data });
+    const early = connect(server);
+    await early.opened;
+    await until(() => eventsOf(early.messages).some((e) => e.type === 'end'));
+    const late = connect(server);
+    await late.opened;
+    await until(() => eventsOf(late.messages).some((e) => e.type === 'end'));
+    for (const page of [early, late]) {
+      const events = eventsOf(page.messages);
+      expect(events[0]!.type).toBe('start');
+      expect(events.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.epoch : 0))).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      expect(events[events.length - 1]).toMatchObject({ type: 'end', reason: 'completed', epochs: 40 });
+      expect(page.messages.some((m) => m.type === 'model')).toBe(true);
+    }
+    expect(late.messages.find((m) => m.type === 'hello')).toMatchObject({
+      points: {
+        inputs: [
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ],
+      },
+    });
+  });
+
+  it('passes commands on only when given a control', async () => {
+    const calls: string[] = [];
+    const control: RunControls = {
+      pause: () => calls.push('pause'),
+      resume: () => calls.push('resume'),
+      step: () => calls.push('step'),
+      stop: () => calls.push('stop'),
+      setLearningRate: (lr) => calls.push(`lr ${lr}`),
+    };
+    const steered = await start({ control });
+    const page = connect(steered.server);
+    await page.opened;
+    for (const text of [
+      '{"type":"control","command":"pause"}',
+      '{"type":"lr","lr":0.1}',
+      '{"type":"lr","lr":-1}',
+      'nonsense',
+      '{"type":"control","command":"step"}',
+    ]) {
+      page.ws.send(text);
+    }
+    await until(() => calls.length === 3);
+    expect(calls).toEqual(['pause', 'lr 0.1', 'step']);
+
+    const watched = await start();
+    const viewer = connect(watched.server);
+    await viewer.opened;
+    viewer.ws.send('{"type":"control","command":"stop"}');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls).toHaveLength(3);
+  });
+
+  it('shuts down cleanly on close(): sockets closed, port free, no handles left', async () => {
+    const before = handles();
+    const { server, events$ } = await start();
+    const page = connect(server);
+    await page.opened;
+    events$.next({ type: 'batch', epoch: 1, batch: 1, loss: 1 });
+    await server.close();
+    await server.close();
+    expect(await page.closed).toBe(1001);
+    await server.closed;
+    expect(await portIsFree(server.port)).toBe(true);
+    await until(() => handles() <= before);
+    expect(events$.observed).toBe(false);
+  });
+
+  it('closes by itself a grace period after the run ends', async () => {
+    const before = handles();
+    const { model, data } = tinyRun();
+    const run = createRun(model, data, { epochs: 5, lr: 0.5 });
+    const { server } = await start({ events$: run.events$, control: run, closeAfterEndMs: 100 });
+    const page = connect(server);
+    await page.opened;
+    await server.closed;
+    expect(await page.closed).toBe(1001);
+    expect(eventsOf(page.messages).some((e) => e.type === 'end')).toBe(true);
+    expect(await portIsFree(server.port)).toBe(true);
+    await until(() => handles() <= before);
+  });
+
+  it('refuses a port in use with a clear error', async () => {
+    const { server } = await start();
+    await expect(
+      startDashboardServer({ events$: new Subject(), port: server.port, pageDir }),
+    ).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
+  });
+});
+
+describe('startPlaygroundServer', () => {
+  it('serves the standalone page without the attach tag, and closes cleanly', async () => {
+    const server = await startPlaygroundServer({ pageDir });
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+    const text = await (await fetch(server.url)).text();
+    expect(text).not.toContain('deltaflow-attach');
+    await server.close();
+    await server.closed;
+    expect(await portIsFree(server.port)).toBe(true);
+  });
+});

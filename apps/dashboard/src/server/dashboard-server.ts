@@ -1,0 +1,124 @@
+import { createServer } from 'node:http';
+import { modelToJSON } from '@deltaflow/network';
+import type { TrainingData } from '@deltaflow/trainer';
+import { WebSocketServer } from 'ws';
+import { RunStateTracker } from '../shared/run-state.js';
+import { thinEvents } from '../shared/thin.js';
+import type { ClientMessage, HelloMessage } from '../shared/wire.js';
+import { listen, pageUrl, stopListening } from './listen.js';
+import { allowedOrigins, refuseUpgrade } from './origins.js';
+import type { DashboardServer, DashboardServerOptions } from './options.js';
+import { SocketHub } from './socket-hub.js';
+import { createStaticHandler, findPageDir } from './static-files.js';
+
+function helloPoints(data: TrainingData | undefined): HelloMessage['points'] {
+  if (!data || data.inputs.cols !== 2 || data.targets.cols !== 1) return null;
+  const rows = Math.min(1000, data.inputs.rows);
+  const x = data.inputs.data;
+  const t = data.targets.data;
+  return {
+    inputs: Array.from({ length: rows }, (_, i) => [x[2 * i]!, x[2 * i + 1]!]),
+    targets: Array.from({ length: rows }, (_, i) => [t[i]!]),
+    task: data.task ?? 'classification',
+  };
+}
+
+/**
+ * Serves the dashboard for a run in this process: the built page over HTTP and the run's events over a
+ * WebSocket (`/ws`), on 127.0.0.1 by default. Every page gets the events (batch, forward and backward events
+ * thinned; epoch and end never dropped), a page opened late gets the history first, and pages may steer the
+ * run when `control` is given. Only pages from the server's own origin may open the socket. The server closes
+ * (sockets closed, port released) on `close()`, or `closeAfterEndMs` after the run ends.
+ *
+ * @example
+ * ```ts
+ * const run = createRun(model, data, { epochs: 5000, lr: 0.5 });
+ * const server = await startDashboardServer({ events$: run.events$, control: run, model, data, port: 0 });
+ * console.log(`dashboard: ${server.url}`);
+ * process.once('SIGINT', () => void server.close());
+ * ```
+ * @throws DeltaflowError `E_LISTEN` when the port cannot be used, `E_NOT_BUILT` when the page is not built
+ * @category Server
+ */
+export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
+  const host = options.host ?? '127.0.0.1';
+  const { control, model } = options;
+  const http = createServer(createStaticHandler(options.pageDir ?? findPageDir(), { attachPath: 'ws' }));
+  const port = await listen(http, options.port ?? 0, host);
+  const origins = allowedOrigins(host, port, options.allowedOrigins);
+  const tracker = new RunStateTracker('running');
+  const mode = options.mode ?? 'live';
+  const hello: HelloMessage = {
+    type: 'hello',
+    mode,
+    control: control !== undefined,
+    title: options.title ?? (mode === 'replay' ? 'recorded run' : 'live run'),
+    points: helloPoints(options.data),
+  };
+  const hub = new SocketHub(hello, (message: ClientMessage) => {
+    try {
+      if (message.type === 'lr') return control?.setLearningRate(message.lr);
+      control?.[message.command]();
+      hub.setState(tracker.command(message.command));
+    } catch (error) {
+      hub.error((error as Error).message);
+    }
+  });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  http.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/ws' || !origins.has(request.headers.origin ?? '')) return refuseUpgrade(socket);
+    sockets.handleUpgrade(request, socket, head, (ws) => hub.add(ws));
+  });
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  let endTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastSnapshot = -Infinity;
+  let closing: Promise<void> | null = null;
+  const ended = (): void => {
+    hub.flush();
+    if (options.closeAfterEndMs !== undefined)
+      endTimer = setTimeout(() => void close(), options.closeAfterEndMs);
+  };
+  const subscription = options.events$.pipe(thinEvents(50)).subscribe({
+    next(event) {
+      const before = tracker.state;
+      const after = tracker.event(event);
+      hub.event(event);
+      if (after !== before) hub.setState(after);
+      if (
+        event.type === 'epoch' &&
+        model &&
+        performance.now() - lastSnapshot >= (options.snapshotIntervalMs ?? 250)
+      ) {
+        lastSnapshot = performance.now();
+        hub.snapshot(event.epoch, modelToJSON(model));
+      }
+      if (event.type === 'end') ended();
+    },
+    error(error: unknown) {
+      hub.error((error as Error).message ?? String(error));
+      ended();
+    },
+  });
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      subscription.unsubscribe();
+      if (endTimer !== null) clearTimeout(endTimer);
+      await hub.close();
+      sockets.close();
+      await stopListening(http);
+      resolveClosed();
+    })();
+    return closing;
+  };
+  return {
+    url: pageUrl(host, port),
+    port,
+    host,
+    closed,
+    close,
+  };
+}

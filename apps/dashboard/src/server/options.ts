@@ -1,0 +1,64 @@
+import type { Sequential } from '@deltaflow/network';
+import type { TrainingData, TrainingEvent } from '@deltaflow/trainer';
+import type { Observable } from 'rxjs';
+
+/**
+ * What the dashboard may do to a run: the methods of `createRun(...)`'s {@link TrainingRun}, so the run itself
+ * can be passed.
+ * @category Server
+ */
+export interface RunControls {
+  pause(): void;
+  resume(): void;
+  step(): void;
+  stop(): void;
+  setLearningRate(lr: number): void;
+}
+
+/**
+ * Options of {@link startDashboardServer}.
+ * @category Server
+ */
+export interface DashboardServerOptions {
+  /** The run's events: `run.events$` of `createRun`, a shared `train(...)`, or a replay. Subscribed at once. */
+  events$: Observable<TrainingEvent>;
+  /** Lets the pages pause, resume, step, stop and change the learning rate; without it the page only watches. */
+  control?: RunControls;
+  /** Port to listen on; 0 (the default) takes any free port. */
+  port?: number;
+  /** Address to bind; default `'127.0.0.1'` (only this machine). */
+  host?: string;
+  /** The model being trained: its weights are sent to the pages at most every `snapshotIntervalMs` (network view, heatmap). */
+  model?: Sequential;
+  /** The training data: with 2 inputs and 1 target, up to 1000 points are drawn over the heatmap. */
+  data?: TrainingData;
+  /** Milliseconds between weight snapshots of `model`; default 250. */
+  snapshotIntervalMs?: number;
+  /** Close the server this long after the run's end event (a grace period to look); default: stay open until `close()`. */
+  closeAfterEndMs?: number;
+  /** `'live'` (default) or `'replay'`: what the page says it shows. */
+  mode?: 'live' | 'replay';
+  /** A title for the page, e.g. the data set or the file name. */
+  title?: string;
+  /** More origins allowed to open the WebSocket besides the server's own (e.g. a Vite dev server's). */
+  allowedOrigins?: readonly string[];
+  /** Folder of the built page; default the package's `dist/page`. */
+  pageDir?: string;
+}
+
+/**
+ * A running dashboard server.
+ * @category Server
+ */
+export interface DashboardServer {
+  /** The page's address, e.g. `http://127.0.0.1:4873/`. */
+  readonly url: string;
+  /** The port it listens on (the one picked when 0 was asked). */
+  readonly port: number;
+  /** The address it is bound to. */
+  readonly host: string;
+  /** Settles once the server has closed (by `close()` or after the grace period following the run's end). */
+  readonly closed: Promise<void>;
+  /** Closes every page's socket and the server, releasing the port; safe to call more than once. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeltaflowError } from '@deltaflow/tensor';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json',
+};
+
+/**
+ * The folder of the built page (`vite build` writes it to `dist/page`), found next to this module whether it
+ * runs built (`dist/node/server`) or from source (`src/server`).
+ *
+ * @throws DeltaflowError `E_NOT_BUILT` when the page has not been built
+ * @category Server
+ */
+export function findPageDir(): string {
+  const candidates = ['../../page/', '../../dist/page/'].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
+  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  if (!found) {
+    throw new DeltaflowError(
+      'E_NOT_BUILT',
+      'The dashboard page is not built; run `npx nx build @deltaflow/dashboard` (or `npm run build`) first.',
+    );
+  }
+  return found;
+}
+
+/**
+ * Options of {@link createStaticHandler}.
+ * @category Server
+ */
+export interface StaticHandlerOptions {
+  /** Tell the page to attach to this same-origin WebSocket path (a meta tag in index.html), e.g. `'ws'`. */
+  attachPath?: string;
+  /** Extra Content-Security-Policy `connect-src` sources. */
+  connectSrc?: string;
+}
+
+/**
+ * Serves the files of `root` (GET and HEAD only; nothing outside `root`; `/` is index.html). With `attachPath`,
+ * index.html gets `<meta name="deltaflow-attach">` so the page attaches instead of training by itself.
+ *
+ * @example
+ * ```ts
+ * const server = createServer(createStaticHandler(findPageDir()));
+ * ```
+ * @category Server
+ */
+export function createStaticHandler(
+  root: string,
+  options: StaticHandlerOptions = {},
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const base = normalize(root.endsWith(sep) ? root : root + sep);
+  const csp = [
+    "default-src 'self'",
+    `connect-src 'self'${options.connectSrc ? ` ${options.connectSrc}` : ''}`,
+    "img-src 'self' data:",
+    "style-src 'self' 'unsafe-inline'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return (request, response) => {
+    const reply = (status: number, text: string): void => {
+      response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'Method not allowed');
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      return reply(400, 'Bad request');
+    }
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(base, path));
+    if (!file.startsWith(base) || path.includes('\0')) return reply(404, 'Not found');
+    readFile(file).then(
+      (content) => {
+        let body: Buffer | string = content;
+        if (file === join(base, 'index.html') && options.attachPath !== undefined) {
+          const meta = `<meta name="deltaflow-attach" content="${options.attachPath}" />`;
+          body = content.toString('utf8').replace('</head>', `    ${meta}\n  </head>`);
+        }
+        response.writeHead(200, {
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cache-Control': 'no-cache',
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': csp,
+        });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      },
+      () => reply(404, 'Not found'),
+    );
+  };
+}

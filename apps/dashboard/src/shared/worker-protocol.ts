@@ -1,0 +1,26 @@
+import type { FeedMessage } from './feed.js';
+import type { PlaygroundConfig } from './playground-config.js';
+import type { ClientMessage } from './wire.js';
+
+/**
+ * Page to training worker: `configure` (re)builds the data, the model and a paused run; the rest are the same
+ * commands a page sends to the dashboard server (pause, resume, step, learning rate).
+ * @category Worker
+ */
+export type WorkerRequest = ClientMessage | { type: 'configure'; config: PlaygroundConfig };
+
+/**
+ * The registered names the worker can train with, built-ins and plugins, for the page's selectors.
+ * @category Worker
+ */
+export interface RegistryNames {
+  activations: string[];
+  losses: string[];
+  optimizers: string[];
+}
+
+/**
+ * Training worker to page: `hello` once with the registry names, then feed messages.
+ * @category Worker
+ */
+export type WorkerReply = { type: 'hello'; names: RegistryNames } | FeedMessage;

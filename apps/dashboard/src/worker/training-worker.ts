@@ -1,0 +1,114 @@
+// The standalone page's training worker: builds the run a configuration asks for, runs it off the main thread,
+// and posts its events (thinned: batch, forward and backward events sampled; epoch and end never dropped),
+// its state, and model snapshots with the output grid at most ~10 times a second (and on every paused epoch).
+import { activations } from '@deltaflow/activations';
+import { losses } from '@deltaflow/losses';
+import { optimizers } from '@deltaflow/optimizers';
+import type { TrainingEvent } from '@deltaflow/trainer';
+import type { Subscription } from 'rxjs';
+import { GridSampler } from '../model/grid.js';
+import { weightsOfModel } from '../model/weights.js';
+import type { FeedMessage } from '../shared/feed.js';
+import { RunStateTracker } from '../shared/run-state.js';
+import { thinEvents } from '../shared/thin.js';
+import type { WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
+import type { PlaygroundConfig } from '../shared/playground-config.js';
+import { installDashboardPlugins } from './plugins.js';
+import { Publisher } from './publisher.js';
+import { setupRun } from './run-setup.js';
+import type { PlaygroundRun } from './run-setup.js';
+
+const SNAPSHOT_INTERVAL_MS = 100;
+const GRID_SIZE = 50;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (message: WorkerReply, transfer: Transferable[] = []): void =>
+  scope.postMessage(message, transfer);
+const publisher = new Publisher((message: FeedMessage, transfer) => post(message, transfer));
+const sampler = new GridSampler(GRID_SIZE);
+
+interface Current extends PlaygroundRun {
+  tracker: RunStateTracker;
+  subscription: Subscription;
+  lastSnapshot: number;
+}
+let current: Current | null = null;
+
+function snapshot(c: Current, epoch: number): void {
+  c.lastSnapshot = performance.now();
+  const grid = c.points ? sampler.sample(c.model, c.points.extent) : null;
+  publisher.snapshot({ type: 'snapshot', epoch, layers: weightsOfModel(c.model, c.activations), grid });
+}
+
+function onEvent(c: Current, event: TrainingEvent): void {
+  const before = c.tracker.state;
+  const after = c.tracker.event(event);
+  publisher.event(event);
+  if (after !== before) publisher.state(after);
+  if (
+    event.type === 'epoch' &&
+    (after === 'paused' || performance.now() - c.lastSnapshot >= SNAPSHOT_INTERVAL_MS)
+  ) {
+    snapshot(c, event.epoch);
+  }
+  if (event.type === 'end') {
+    snapshot(c, event.epochs);
+    publisher.flush();
+  }
+}
+
+function configure(config: PlaygroundConfig): void {
+  if (current) {
+    current.subscription.unsubscribe();
+    current.run.stop();
+    current = null;
+  }
+  publisher.clear();
+  let setup: PlaygroundRun;
+  try {
+    setup = setupRun(config);
+  } catch (error) {
+    publisher.send({ type: 'error', message: (error as Error).message });
+    return;
+  }
+  const c: Current = {
+    ...setup,
+    tracker: new RunStateTracker('paused'),
+    subscription: null!,
+    lastSnapshot: 0,
+  };
+  current = c;
+  c.run.pause();
+  // Subscribing starts the (paused) run: its start event comes at once, then the points and the first snapshot.
+  c.subscription = c.run.events$.pipe(thinEvents(50)).subscribe({
+    next: (event) => onEvent(c, event),
+    error: (error: unknown) => publisher.send({ type: 'error', message: (error as Error).message }),
+  });
+  if (c.points) publisher.send(c.points);
+  snapshot(c, 0);
+  publisher.flush();
+}
+
+scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
+  const request = message.data;
+  if (request.type === 'configure') return configure(request.config);
+  if (!current) return;
+  if (request.type === 'lr') {
+    current.run.setLearningRate(request.lr);
+    return;
+  }
+  const { command } = request;
+  if (command === 'pause') current.run.pause();
+  else if (command === 'resume') current.run.resume();
+  else if (command === 'step') current.run.step();
+  else current.run.stop();
+  const state = current.tracker.command(command);
+  publisher.state(state);
+  publisher.flush();
+};
+
+installDashboardPlugins();
+post({
+  type: 'hello',
+  names: { activations: activations.names(), losses: losses.names(), optimizers: optimizers.names() },
+});
