@@ -7,5 +7,6 @@ export default defineConfig({
     name: '@deltaflow/tensor',
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['./vitest.setup.ts'],
   },
 });

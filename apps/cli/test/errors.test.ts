@@ -175,7 +175,7 @@ const cases: Case[] = [
   ],
   ['unknown flag', ['train', '--learning-rate', '0.1', ...save], 2, /Unknown argument: learning-rate/],
   ['unknown command', ['trian'], 2, /Unknown command 'trian'\. Did you mean train\?/],
-  ['no command', [], 2, /Choose a command: train, predict, evaluate, gradcheck or plugins/],
+  ['no command', [], 2, /Choose a command: train, predict, evaluate, gradcheck, plugins or dashboard/],
   [
     'bad key in --config',
     ['train', '--config', 'bad-config.json', ...save],

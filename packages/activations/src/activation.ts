@@ -1,6 +1,15 @@
 import type { Tensor } from '@deltaflow/tensor';
 
-/** Scalar settings of a parametrised activation, e.g. `{ negativeSlope: 0.01 }`. @category Activation */
+/**
+ * Scalar settings of a parametrised activation, e.g. `{ negativeSlope: 0.01 }`.
+ *
+ * @example
+ * ```ts
+ * const leaky = getActivation({ name: 'leaky-relu', config: { negativeSlope: 0.2 } });
+ * leaky.config; // { negativeSlope: 0.2 }
+ * ```
+ * @category Activation
+ */
 export type ActivationConfig = Readonly<Record<string, number | string | boolean>>;
 
 /**
@@ -56,5 +65,16 @@ export interface ElementwiseActivationSpec {
   readonly config?: ActivationConfig;
 }
 
-/** Either form a plugin may give: two scalar functions, or a full {@link Activation}. @category Activation */
+/**
+ * Either form a plugin may give: two scalar functions, or a full {@link Activation}.
+ *
+ * @example
+ * ```ts
+ * const specs: ActivationSpec[] = [
+ *   { name: 'cube', f: (x) => x ** 3, df: (x) => 3 * x * x }, // elementwise
+ *   getActivation('softmax'), // a full Activation
+ * ];
+ * ```
+ * @category Activation
+ */
 export type ActivationSpec = ElementwiseActivationSpec | Activation;

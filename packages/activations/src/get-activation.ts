@@ -13,6 +13,11 @@ import { activations } from './registry.js';
  * Anything {@link getActivation} resolves: a name (built-in names complete in editors), `{ name, config }`, an
  * activation or an elementwise spec.
  *
+ * @example
+ * ```ts
+ * const ids: ActivationIdentifier[] = ['relu', { name: 'elu', config: { alpha: 0.5 } }, getActivation('tanh')];
+ * ids.map((id) => getActivation(id).name); // ['relu', 'elu', 'tanh']
+ * ```
  * @category Registry
  */
 export type ActivationIdentifier =
@@ -27,6 +32,11 @@ export type ActivationIdentifier =
 /**
  * How an activation is written to a model file: its name, and its config when it has one.
  *
+ * @example
+ * ```ts
+ * activationToJSON(getActivation('sigmoid')); // { name: 'sigmoid' }
+ * activationToJSON(getActivation({ name: 'elu', config: { alpha: 0.5 } })); // { name: 'elu', config: { alpha: 0.5 } }
+ * ```
  * @category Registry
  */
 export interface ActivationJSON {

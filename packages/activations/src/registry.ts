@@ -8,7 +8,16 @@ import type {
 import { readConfig } from './config.js';
 import { describe, isActivation, toActivation } from './elementwise.js';
 
-/** The names of the built-in activations, so editors complete them. @category Registry */
+/**
+ * The names of the built-in activations, so editors complete them.
+ *
+ * @example
+ * ```ts
+ * const name: BuiltinActivationName = 'gelu';
+ * getActivation(name);
+ * ```
+ * @category Registry
+ */
 export type BuiltinActivationName =
   'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'elu' | 'softplus' | 'gelu' | 'swish' | 'softmax' | 'linear';
 
@@ -45,11 +54,32 @@ export interface ActivationFactory<C extends ActivationConfig = ActivationConfig
   create(config: C): Activation;
 }
 
-/** What {@link registerActivation} accepts: a fixed activation (either form) or a factory. @category Registry */
+/**
+ * What {@link registerActivation} accepts: a fixed activation (either form) or a factory.
+ *
+ * @example
+ * ```ts
+ * const definitions: ActivationDefinition[] = [
+ *   { name: 'cube', f: (x) => x ** 3, df: (x) => 3 * x * x },
+ *   { name: 'scaled', defaults: { a: 1 }, create: ({ a }) => elementwise({ name: 'scaled', f: (x) => a * x, df: () => a }) },
+ * ];
+ * definitions.forEach((definition) => registerActivation(definition));
+ * ```
+ * @category Registry
+ */
 export type ActivationDefinition<C extends ActivationConfig = ActivationConfig> =
   ActivationSpec | ActivationFactory<C>;
 
-/** Options of {@link registerActivation}. @category Registry */
+/**
+ * Options of {@link registerActivation}.
+ *
+ * @example
+ * ```ts
+ * registerActivation({ name: 'cube', f: (x) => x ** 3, df: (x) => 3 * x * x }, { source: 'my-plugin' });
+ * registerActivation({ name: 'cube', f: (x) => x ** 3, df: (x) => 3 * x ** 2 }, { replace: true });
+ * ```
+ * @category Registry
+ */
 export interface RegisterActivationOptions {
   /** Replace an activation already registered under the same name (otherwise that is an error). */
   readonly replace?: boolean;

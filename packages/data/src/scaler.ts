@@ -24,8 +24,11 @@ export type ScalerKind = 'standard' | 'min-max';
  * @category Scaling
  */
 export interface ScalerJSON {
+  /** `'standard'` or `'min-max'`: how the statistics were computed. */
   kind: ScalerKind;
+  /** Per column, what is subtracted first (the mean, or the minimum). */
   offset: number[];
+  /** Per column, what the difference is divided by (the standard deviation, or max - min). */
   scale: number[];
 }
 

@@ -4,13 +4,31 @@ import { batchSize } from './batch.js';
 import { resolveConfig } from './config.js';
 import type { Loss } from './loss.js';
 
-/** The settings of {@link huber}. @category Losses */
+/**
+ * The settings of {@link huber}.
+ *
+ * @example
+ * ```ts
+ * const config: HuberConfig = { delta: 2 };
+ * huber(config).forward(output, target);
+ * ```
+ * @category Losses
+ */
 export type HuberConfig = {
   /** Where the loss turns from quadratic to linear; positive. PyTorch's default is 1. */
   readonly delta: number;
 };
 
-/** The defaults of {@link huber}: `{ delta: 1 }`, as PyTorch's `HuberLoss`. @category Losses */
+/**
+ * The defaults of {@link huber}: `{ delta: 1 }`, as PyTorch's `HuberLoss`.
+ *
+ * @example
+ * ```ts
+ * huberDefaults.delta; // 1
+ * getLoss('huber').config; // { delta: 1 }
+ * ```
+ * @category Losses
+ */
 export const huberDefaults: HuberConfig = Object.freeze({ delta: 1 });
 
 /**

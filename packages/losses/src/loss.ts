@@ -1,6 +1,14 @@
 import type { Tensor, TypedArray } from '@deltaflow/tensor';
 
-/** Scalar settings of a parametrised loss, e.g. `{ delta: 1 }` for huber. @category Loss */
+/**
+ * Scalar settings of a parametrised loss, e.g. `{ delta: 1 }` for huber.
+ *
+ * @example
+ * ```ts
+ * getLoss({ name: 'huber', config: { delta: 2 } }).config; // { delta: 2 }
+ * ```
+ * @category Loss
+ */
 export type LossConfig = Readonly<Record<string, number | string | boolean>>;
 
 /**
@@ -95,5 +103,13 @@ export interface PerSampleLossSpec {
   readonly config?: LossConfig;
 }
 
-/** Either form a plugin may give. @category Loss */
+/**
+ * Either form a plugin may give.
+ *
+ * @example
+ * ```ts
+ * const specs: LossSpec[] = [getLoss('mse'), { name: 'l1', f: (o, t) => Math.abs(o[0]! - t[0]!), df: (o, t, out) => { out[0] = Math.sign(o[0]! - t[0]!); } }];
+ * ```
+ * @category Loss
+ */
 export type LossSpec = PerSampleLossSpec | Loss;

@@ -42,7 +42,16 @@ export interface LossFactory<C extends LossConfig = LossConfig> {
   create(config: C): LossSpec;
 }
 
-/** Options of {@link registerLoss}. @category Registry */
+/**
+ * Options of {@link registerLoss}.
+ *
+ * @example
+ * ```ts
+ * registerLoss(logCosh, { source: 'my-plugin' }); // shown as its source by `deltaflow plugins`
+ * registerLoss(logCosh, { replace: true }); // replaces, instead of refusing the name
+ * ```
+ * @category Registry
+ */
 export interface RegisterLossOptions {
   /** Allow replacing a loss already registered under the same name. */
   readonly replace?: boolean;

@@ -1,13 +1,38 @@
 import { DeltaflowError, Registry } from '@deltaflow/tensor';
 import type { Loss, LossConfig } from './loss.js';
 
-/** The names of the built-in losses, so editors complete them. @category Registry */
+/**
+ * The names of the built-in losses, so editors complete them.
+ *
+ * @example
+ * ```ts
+ * const name: BuiltinLossName = 'cross-entropy';
+ * getLoss(name);
+ * ```
+ * @category Registry
+ */
 export type BuiltinLossName = 'mse' | 'mae' | 'huber' | 'binary-cross-entropy' | 'cross-entropy';
 
-/** A loss name: a built-in one, or any name a plugin registered. @category Registry */
+/**
+ * A loss name: a built-in one, or any name a plugin registered.
+ *
+ * @example
+ * ```ts
+ * const names: LossName[] = ['mse', 'log-cosh']; // a built-in, and a plugin's
+ * ```
+ * @category Registry
+ */
 export type LossName = BuiltinLossName | (string & {});
 
-/** A loss as it is saved: its name and, for a parametrised loss, its config. @category Registry */
+/**
+ * A loss as it is saved: its name and, for a parametrised loss, its config.
+ *
+ * @example
+ * ```ts
+ * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // { name: 'huber', config: { delta: 2 } }
+ * ```
+ * @category Registry
+ */
 export interface LossJSON {
   /** The registry name. */
   readonly name: LossName;
@@ -17,6 +42,12 @@ export interface LossJSON {
 
 /**
  * What {@link getLoss} accepts: a name, a `{ name, config }`, or a {@link Loss} instance (passed through).
+ *
+ * @example
+ * ```ts
+ * const ids: LossIdentifier[] = ['mse', { name: 'huber', config: { delta: 2 } }, mae()];
+ * ids.map((id) => getLoss(id).name); // ['mse', 'huber', 'mae']
+ * ```
  * @category Registry
  */
 export type LossIdentifier = LossName | LossJSON | Loss;

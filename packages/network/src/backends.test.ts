@@ -7,7 +7,11 @@ import { mlp } from './sequential.js';
 import { trainStep } from './train-step.js';
 
 /** Runs `steps` training steps of a float32 MLP large enough for the WebAssembly gemm, on one backend. */
-function train(backend: Backend, spec: { sizes: number[]; hidden: string; output: string; loss: string }, steps: number) {
+function train(
+  backend: Backend,
+  spec: { sizes: number[]; hidden: string; output: string; loss: string },
+  steps: number,
+) {
   const previous = setBackend(backend);
   try {
     const rng = new Random(3);
@@ -27,7 +31,8 @@ function train(backend: Backend, spec: { sizes: number[]; hidden: string; output
     });
     const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.1, momentum: 0.9 });
     const losses: number[] = [];
-    for (let s = 0; s < steps; s++) losses.push(trainStep(model, inputs, targets, getLoss(spec.loss), optimizer));
+    for (let s = 0; s < steps; s++)
+      losses.push(trainStep(model, inputs, targets, getLoss(spec.loss), optimizer));
     return { losses, model };
   } finally {
     setBackend(previous);

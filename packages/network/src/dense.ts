@@ -15,6 +15,12 @@ import type { DType, Initializer, InitializerName } from '@deltaflow/tensor';
 
 /**
  * How to build a {@link Dense} layer.
+ *
+ * @example
+ * ```ts
+ * const options: DenseOptions = { inputs: 2, units: 4, activation: 'tanh', dtype: 'float64', rng: new Random(7) };
+ * const layer = new Dense(options);
+ * ```
  * @category Network
  */
 export interface DenseOptions {

@@ -8,26 +8,54 @@ import { Sequential } from './sequential.js';
 /**
  * One dense layer in a model file: `weights` is `inputs` rows of `units` numbers (row i holds W_ij), `bias`
  * is `units` numbers (theta_j).
+ *
+ * @example
+ * ```ts
+ * const layer: DenseLayerJSON = {
+ *   type: 'dense', inputs: 2, units: 1, activation: 'sigmoid',
+ *   weights: [[0.5], [-0.5]], // W_11, W_21
+ *   bias: [0.1],
+ * };
+ * ```
  * @category Model file
  */
 export interface DenseLayerJSON {
+  /** Always `'dense'`: the only layer type so far. */
   type: 'dense';
+  /** n, the nodes i feeding the layer. */
   inputs: number;
+  /** m, the nodes j of the layer. */
   units: number;
   /** A registry name, or `{ name, config }` for a parametrised activation. */
   activation: string | { name: string; config?: ActivationConfig };
+  /** W: `inputs` rows of `units` numbers; `weights[i][j]` is W_ij, from node i to node j. */
   weights: number[][];
+  /** theta: `units` numbers, one per node j. */
   bias: number[];
 }
 
 /**
  * The model file of ARCHITECTURE.md: `{ format: 'deltaflow-model', version: 1, dtype?, layers, meta? }`.
+ *
+ * @example
+ * ```ts
+ * const json: ModelJSON = {
+ *   format: 'deltaflow-model',
+ *   version: 1,
+ *   layers: [{ type: 'dense', inputs: 2, units: 1, activation: 'sigmoid', weights: [[0.5], [-0.5]], bias: [0.1] }],
+ * };
+ * const model = modelFromJSON(json);
+ * ```
  * @category Model file
  */
 export interface ModelJSON {
+  /** Always `'deltaflow-model'`: what the file is. */
   format: 'deltaflow-model';
+  /** The format version, 1. */
   version: 1;
+  /** `'float32'` (the default when left out) or `'float64'`. */
   dtype?: DType;
+  /** The layers, input side first. */
   layers: DenseLayerJSON[];
   /** Free-form information: loss, epochs, options, scaling, creation date. */
   meta?: Record<string, unknown>;

@@ -56,6 +56,11 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
 
 /**
  * Options of {@link installPlugin}.
+ *
+ * @example
+ * ```ts
+ * installPlugin(myPlugin, { replace: true }); // its names replace those already registered
+ * ```
  * @category Plugins
  */
 export interface InstallPluginOptions {

@@ -8,6 +8,12 @@ import { Dense } from './dense.js';
 
 /**
  * One layer of an {@link mlp} spec.
+ *
+ * @example
+ * ```ts
+ * const hidden: LayerSpec = { units: 8, activation: 'relu', weightInit: 'he-uniform' };
+ * mlp({ inputs: 2, layers: [hidden, { units: 1 }] });
+ * ```
  * @category Network
  */
 export interface LayerSpec {
@@ -23,6 +29,12 @@ export interface LayerSpec {
 
 /**
  * A short description of a multilayer perceptron for {@link mlp}.
+ *
+ * @example
+ * ```ts
+ * const spec: MlpSpec = { inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42, dtype: 'float64' };
+ * const model = mlp(spec);
+ * ```
  * @category Network
  */
 export interface MlpSpec {
@@ -38,6 +50,12 @@ export interface MlpSpec {
 
 /**
  * Plain-data description of a model, as carried by a training stream's start event.
+ *
+ * @example
+ * ```ts
+ * const summary: ModelSummary = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }] }).summary();
+ * summary.parameters; // 17: (2 + 1) * 4 + (4 + 1) * 1
+ * ```
  * @category Network
  */
 export interface ModelSummary {

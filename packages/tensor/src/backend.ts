@@ -32,6 +32,20 @@ export interface Backend {
     beta: number,
     c: TypedArray,
   ): void;
+  /**
+   * The net input of a dense layer, `out[i, j] = bias[j] + sum_p a[i, p] w[p, j]` (x_j = sum_i O_i W_ij + theta_j
+   * for every sample), with `a` `[rows, inputs]`, `w` `[inputs, units]`, `bias` `[units]`, `out` `[rows, units]`:
+   * the product and the bias in one pass.
+   */
+  linear(
+    a: TypedArray,
+    w: TypedArray,
+    bias: TypedArray,
+    rows: number,
+    inputs: number,
+    units: number,
+    out: TypedArray,
+  ): void;
   /** `out[i, j] = a[i, j] + row[j]` for a `[rows, cols]` matrix (a bias added to every sample). */
   addRowVector(a: TypedArray, row: TypedArray, rows: number, cols: number, out: TypedArray): void;
   /** `out[j] = beta * out[j] + sum_i a[i, j]`: the sum of every column (bias gradients). */

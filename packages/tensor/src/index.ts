@@ -9,8 +9,16 @@ export { Registry } from './registry.js';
 export { Tensor, allocate, dtypeOf, expectShape } from './tensor.js';
 export type { DType, NestedArray, Shape, TypedArray } from './tensor.js';
 export type { Backend } from './backend.js';
-export { getBackend, jsBackend, setBackend } from './backends.js';
-export { addRowVector, argmaxRows, columnSums, map, matmul, rowSums, zip } from './ops.js';
+export type { WasmBackendOptions } from './backends.js';
+export {
+  getBackend,
+  jsBackend,
+  loadWasmBackend,
+  loadWasmBackendAsync,
+  selectBackend,
+  setBackend,
+} from './backends.js';
+export { addRowVector, argmaxRows, columnSums, linear, map, matmul, rowSums, zip } from './ops.js';
 export type { MatmulOptions } from './ops.js';
 export { Random } from './random.js';
 export { getInitializer, initializers } from './initializers.js';

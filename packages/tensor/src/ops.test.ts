@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeltaflowError } from './errors.js';
-import { addRowVector, argmaxRows, columnSums, map, matmul, rowSums, zip } from './ops.js';
+import { addRowVector, argmaxRows, columnSums, linear, map, matmul, rowSums, zip } from './ops.js';
 import { Random } from './random.js';
 import { Tensor } from './tensor.js';
 
@@ -73,6 +73,38 @@ describe('matmul', () => {
     expect(() => matmul(Tensor.zeros([1, 1]), Tensor.zeros([1, 1], 'float64'), Tensor.zeros([1, 1]))).toThrow(
       /cannot mix float32 and float64/,
     );
+  });
+});
+
+describe('linear', () => {
+  it('computes a w + bias for every row, small and large (packed) alike', () => {
+    const rng = new Random(3);
+    for (const [rows, inputs, units] of [
+      [4, 2, 3],
+      [33, 70, 17],
+    ] as const) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const a = Tensor.fromNested(randomMatrix(rng, rows, inputs), dtype);
+        const w = Tensor.fromNested(randomMatrix(rng, inputs, units), dtype);
+        const bias = Tensor.fromNested(randomMatrix(rng, 1, units)[0]!, dtype);
+        const out = Tensor.zeros([rows, units], dtype);
+        out.data.fill(NaN);
+        linear(a, w, bias, out);
+        const want = naiveGemm(a.toNested() as number[][], w.toNested() as number[][], false, false);
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < units; j++)
+            expect(out.get(i, j)).toBeCloseTo(want[i]![j]! + bias.get(j), dtype === 'float32' ? 4 : 10);
+      }
+    }
+  });
+
+  it('names the shapes that do not fit', () => {
+    expect(() =>
+      linear(Tensor.zeros([2, 3]), Tensor.zeros([4, 5]), Tensor.zeros([5]), Tensor.zeros([2, 5])),
+    ).toThrow(/\[2, 3\] cannot multiply \[4, 5\]/);
+    expect(() =>
+      linear(Tensor.zeros([2, 3]), Tensor.zeros([3, 5]), Tensor.zeros([4]), Tensor.zeros([2, 5])),
+    ).toThrow(/needs a bias of 5/);
   });
 });
 

@@ -14,16 +14,19 @@ export interface MatmulOptions {
   beta?: number;
 }
 
-function sameDtype(where: string, ...tensors: Tensor[]): void {
+function mixedDtypes(where: string, tensors: readonly Tensor[]): DeltaflowError {
   const dtype = tensors[0]!.dtype;
-  for (const t of tensors) {
-    if (t.dtype !== dtype) {
-      throw new DeltaflowError(
-        'E_DTYPE',
-        `${where}: cannot mix ${dtype} and ${t.dtype} tensors; convert one with clone(dtype).`,
-      );
-    }
-  }
+  const other = tensors.find((t) => t.dtype !== dtype)!.dtype;
+  return new DeltaflowError(
+    'E_DTYPE',
+    `${where}: cannot mix ${dtype} and ${other} tensors; convert one with clone(dtype).`,
+  );
+}
+
+/** Whether the typed arrays of two or three tensors are of one kind (checked without allocating). */
+function sameKind(a: Tensor, b: Tensor, c?: Tensor): boolean {
+  const kind = a.data.constructor;
+  return b.data.constructor === kind && (c === undefined || c.data.constructor === kind);
 }
 
 const fmt = (t: Tensor, trans = false): string => `[${t.rows}, ${t.cols}]${trans ? 'ᵀ' : ''}`;
@@ -43,23 +46,58 @@ const fmt = (t: Tensor, trans = false): string => `[${t.rows}, ${t.cols}]${trans
  * ```
  * @category Kernels
  */
-export function matmul(a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions = {}): Tensor {
-  const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
-  sameDtype('matmul', a, b, out);
+export function matmul(a: Tensor, b: Tensor, out: Tensor, options?: MatmulOptions): Tensor {
+  const transA = options?.transA === true;
+  const transB = options?.transB === true;
+  const alpha = options?.alpha ?? 1;
+  const beta = options?.beta ?? 0;
+  if (!sameKind(a, b, out)) throw mixedDtypes('matmul', [a, b, out]);
   const m = transA ? a.cols : a.rows;
   const k = transA ? a.rows : a.cols;
   const kb = transB ? b.cols : b.rows;
   const n = transB ? b.rows : b.cols;
-  assertShape(
-    k === kb,
-    () => `matmul: ${fmt(a, transA)} cannot multiply ${fmt(b, transB)} (inner sizes ${k} and ${kb} differ).`,
-  );
-  assertShape(
-    out.rows === m && out.cols === n,
-    () =>
+  if (k !== kb) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `matmul: ${fmt(a, transA)} cannot multiply ${fmt(b, transB)} (inner sizes ${k} and ${kb} differ).`,
+    );
+  }
+  if (out.rows !== m || out.cols !== n) {
+    throw new DeltaflowError(
+      'E_SHAPE',
       `matmul: the product of ${fmt(a, transA)} and ${fmt(b, transB)} is [${m}, ${n}] but out is [${out.rows}, ${out.cols}].`,
-  );
+    );
+  }
   getBackend().gemm(transA, transB, m, n, k, alpha, a.data, b.data, beta, out.data);
+  return out;
+}
+
+/**
+ * The net input of a dense layer for a batch, `out = a w + bias` (x_j = sum_i O_i W_ij + theta_j for every
+ * sample): `a` `[B, n]`, `w` `[n, m]`, `bias` `[m]`, `out` `[B, m]`. One pass instead of {@link matmul} followed by
+ * {@link addRowVector}; shapes are checked, nothing is allocated.
+ *
+ * @example
+ * ```ts
+ * linear(Tensor.fromNested([[1, 2]]), Tensor.fromNested([[1, 0], [0, 1]]), Tensor.fromNested([10, 20]), out); // [[11, 22]]
+ * ```
+ * @category Kernels
+ */
+export function linear(a: Tensor, w: Tensor, bias: Tensor, out: Tensor): Tensor {
+  if (!sameKind(a, w, out) || !sameKind(a, bias)) throw mixedDtypes('linear', [a, w, bias, out]);
+  if (a.cols !== w.rows) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `linear: ${fmt(a)} cannot multiply ${fmt(w)} (inner sizes ${a.cols} and ${w.rows} differ).`,
+    );
+  }
+  if (bias.size !== w.cols || out.rows !== a.rows || out.cols !== w.cols) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `linear: ${fmt(a)} times ${fmt(w)} plus a bias of ${bias.size} needs a bias of ${w.cols} and out [${a.rows}, ${w.cols}], got out ${fmt(out)}.`,
+    );
+  }
+  getBackend().linear(a.data, w.data, bias.data, a.rows, a.cols, w.cols, out.data);
   return out;
 }
 
@@ -73,9 +111,13 @@ export function matmul(a: Tensor, b: Tensor, out: Tensor, options: MatmulOptions
  * @category Kernels
  */
 export function addRowVector(a: Tensor, row: Tensor, out: Tensor): Tensor {
-  sameDtype('addRowVector', a, row, out);
-  assertShape(row.size === a.cols, () => `addRowVector: a row of ${row.size} cannot be added to ${fmt(a)}.`);
-  assertShape(out.size === a.size, () => `addRowVector: out ${fmt(out)} must match ${fmt(a)}.`);
+  if (!sameKind(a, row, out)) throw mixedDtypes('addRowVector', [a, row, out]);
+  if (row.size !== a.cols) {
+    throw new DeltaflowError('E_SHAPE', `addRowVector: a row of ${row.size} cannot be added to ${fmt(a)}.`);
+  }
+  if (out.size !== a.size) {
+    throw new DeltaflowError('E_SHAPE', `addRowVector: out ${fmt(out)} must match ${fmt(a)}.`);
+  }
   getBackend().addRowVector(a.data, row.data, a.rows, a.cols, out.data);
   return out;
 }
@@ -90,11 +132,13 @@ export function addRowVector(a: Tensor, row: Tensor, out: Tensor): Tensor {
  * @category Kernels
  */
 export function columnSums(a: Tensor, out: Tensor, beta = 0): Tensor {
-  sameDtype('columnSums', a, out);
-  assertShape(
-    out.size === a.cols,
-    () => `columnSums: out has ${out.size} entries but ${fmt(a)} has ${a.cols} columns.`,
-  );
+  if (!sameKind(a, out)) throw mixedDtypes('columnSums', [a, out]);
+  if (out.size !== a.cols) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `columnSums: out has ${out.size} entries but ${fmt(a)} has ${a.cols} columns.`,
+    );
+  }
   getBackend().columnSums(a.data, a.rows, a.cols, beta, out.data);
   return out;
 }
@@ -109,7 +153,7 @@ export function columnSums(a: Tensor, out: Tensor, beta = 0): Tensor {
  * @category Kernels
  */
 export function rowSums(a: Tensor, out: Tensor): Tensor {
-  sameDtype('rowSums', a, out);
+  if (!sameKind(a, out)) throw mixedDtypes('rowSums', [a, out]);
   assertShape(
     out.size === a.rows,
     () => `rowSums: out has ${out.size} entries but ${fmt(a)} has ${a.rows} rows.`,

@@ -60,6 +60,10 @@ export class Tensor {
   readonly data: TypedArray;
   /** `[n]` or `[rows, cols]`. */
   readonly shape: Shape;
+  /** Rows of a rank-2 tensor; 1 for rank 1 (a field, not a getter: kernels read it on every call). */
+  readonly rows: number;
+  /** Columns of a rank-2 tensor; the length for rank 1. */
+  readonly cols: number;
 
   /**
    * Wraps `data` (not copied) with `shape`.
@@ -75,6 +79,8 @@ export class Tensor {
     );
     this.data = data;
     this.shape = checked;
+    this.rows = checked.length === 2 ? checked[0] : 1;
+    this.cols = checked.length === 2 ? checked[1] : checked[0];
   }
 
   /**
@@ -146,24 +152,14 @@ export class Tensor {
     return this.data.length;
   }
 
-  /** Rows of a rank-2 tensor; 1 for rank 1. */
-  get rows(): number {
-    return this.shape.length === 2 ? this.shape[0] : 1;
-  }
-
-  /** Columns of a rank-2 tensor; the length for rank 1. */
-  get cols(): number {
-    return this.shape.length === 2 ? this.shape[1] : this.shape[0];
-  }
-
   /** Element `(i, j)` of a rank-2 tensor, or element `i` of a rank-1 tensor. */
   get(i: number, j = 0): number {
-    return this.data[i * this.cols + j]!;
+    return this.data[this.shape.length === 1 ? i : i * this.cols + j]!;
   }
 
   /** Sets element `(i, j)` (or `i` for rank 1). */
   set(value: number, i: number, j = 0): void {
-    this.data[i * this.cols + j] = value;
+    this.data[this.shape.length === 1 ? i : i * this.cols + j] = value;
   }
 
   /** A deep copy, optionally converted to `dtype`. */

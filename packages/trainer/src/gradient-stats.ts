@@ -43,7 +43,8 @@ export class WeightSnapshot {
 
   /** Copies the model's current weights into the snapshot. */
   take(): void {
-    this.values.forEach((v, i) => this.copies[i]!.set(v));
+    const { values, copies } = this;
+    for (let i = 0; i < values.length; i++) copies[i]!.set(values[i]!);
   }
 
   /** Copies the snapshot back into the model. */
@@ -76,30 +77,37 @@ export function weightsAreFinite(model: Sequential): boolean {
  * start of the epoch.
  */
 export function gradientStats(model: Sequential, start: WeightSnapshot): LayerGradientStats[] {
-  return model.layers.map((layer, index) => {
+  const layers = model.layers;
+  const out: LayerGradientStats[] = [];
+  for (let index = 0; index < layers.length; index++) {
+    const layer = layers[index]!;
     const delta = layer.deltaBuffer();
+    const d = delta.data;
     const batch = delta.rows;
     let sum = 0;
     let max = 0;
-    for (let i = 0; i < delta.size; i++) {
-      const a = Math.abs(delta.data[i]!);
+    for (let i = 0; i < d.length; i++) {
+      const a = Math.abs(d[i]!);
       sum += a;
       if (a > max) max = a;
     }
     // One pass over W (and theta) and its copy gives all three norms.
-    sums.fill(0);
+    sums[0] = 0;
+    sums[1] = 0;
+    sums[2] = 0;
     compare(layer.weights.data, start.copy(2 * index));
     compare(layer.bias.data, start.copy(2 * index + 1));
     const weights = sums[0]!;
     const moved = sums[1]!;
     const before = sums[2]!;
-    return {
+    out.push({
       layer: index,
-      meanAbsDelta: (sum / Math.max(1, delta.size)) * batch,
+      meanAbsDelta: (sum / Math.max(1, d.length)) * batch,
       maxAbsDelta: max * batch,
       gradNorm: Math.sqrt(sumOfSquares(layer.weightGrad.data) + sumOfSquares(layer.biasGrad.data)),
       weightNorm: Math.sqrt(weights),
       updateRatio: before > 0 ? Math.sqrt(moved / before) : 0,
-    };
-  });
+    });
+  }
+  return out;
 }

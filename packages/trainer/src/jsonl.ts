@@ -56,6 +56,11 @@ export function parseJsonl(text: string, source = 'events'): TrainingEvent[] {
 
 /**
  * Options of {@link replay}.
+ *
+ * @example
+ * ```ts
+ * replay(events, { epochDelayMs: 50 }).subscribe(render); // 20 epochs a second
+ * ```
  * @category Replay
  */
 export interface ReplayOptions {

@@ -5,10 +5,18 @@ import type { SchedulerLike } from 'rxjs';
 
 /**
  * What a run learns from: inputs `[N, F]` and targets `[N, K]` (a `Dataset` of `@deltaflow/data` fits).
+ *
+ * @example
+ * ```ts
+ * const data: TrainingData = { inputs: Tensor.fromNested([[0, 0], [1, 1]]), targets: Tensor.fromNested([[0], [1]]) };
+ * train(model, data, { epochs: 100 });
+ * ```
  * @category Training
  */
 export interface TrainingData {
+  /** The inputs, `[N, F]`: one sample per row. */
   inputs: Tensor;
+  /** The targets t, `[N, K]`: one row per sample. */
   targets: Tensor;
   /** Chooses the metrics: accuracy for classification, mse/mae for regression. Default: classification. */
   task?: 'classification' | 'regression';
@@ -16,6 +24,11 @@ export interface TrainingData {
 
 /**
  * Early stopping: end the run when the monitored loss has not improved by `minDelta` for `patience` epochs.
+ *
+ * @example
+ * ```ts
+ * train(model, data, { validationSplit: 0.2, earlyStopping: { patience: 20, minDelta: 1e-4, restoreBest: true } });
+ * ```
  * @category Training
  */
 export interface EarlyStoppingOptions {
@@ -31,6 +44,12 @@ export interface EarlyStoppingOptions {
 
 /**
  * Options of {@link train}.
+ *
+ * @example
+ * ```ts
+ * const options: TrainOptions = { epochs: 2000, batchSize: 4, loss: 'mse', optimizer: 'sgd', lr: 0.5, seed: 42 };
+ * train(model, xor(), options).subscribe();
+ * ```
  * @category Training
  */
 export interface TrainOptions {

@@ -7,11 +7,24 @@ import type { StartEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { runTraining } from './train.js';
 
-/** Where a controlled run is. @category Training */
+/**
+ * Where a controlled run is.
+ *
+ * @example
+ * ```ts
+ * run.state$.subscribe((state: RunState) => console.log(state)); // idle, running, paused, ..., ended
+ * ```
+ * @category Training
+ */
 export type RunState = 'idle' | 'running' | 'paused' | 'ended';
 
 /**
  * Options of {@link createRun}: those of {@link train}, plus what late subscribers are sent.
+ *
+ * @example
+ * ```ts
+ * const run = createRun(model, xor(), { epochs: 5000, lr: 0.5, history: 'all' });
+ * ```
  * @category Training
  */
 export interface RunOptions extends TrainOptions {
@@ -21,6 +34,16 @@ export interface RunOptions extends TrainOptions {
 
 /**
  * One training run that several consumers watch and steer: the CLI's progress bar, a dashboard, a file.
+ *
+ * @example
+ * ```ts
+ * const run: TrainingRun = createRun(model, xor(), { epochs: 10_000 });
+ * run.events$.subscribe(render); // the CLI
+ * run.events$.subscribe(send); // a dashboard: the same run
+ * run.pause();
+ * run.setLearningRate(0.1);
+ * run.resume();
+ * ```
  * @category Training
  */
 export interface TrainingRun {

@@ -3,7 +3,7 @@ import { DeltaflowError } from '@deltaflow/tensor';
 import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { RunControl } from './control.js';
-import type { TrainingEvent } from './events.js';
+import type { EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { TrainingLoop } from './training-loop.js';
 
@@ -76,24 +76,19 @@ export function runTraining(
     if (loop.ended === 'diverged') return;
     const { epoch, loss, metrics } = summary;
     if (control.steps > 0) control.steps--;
-    subscriber.next({
-      type: 'forward',
-      epoch,
-      loss,
-      metrics,
-      ...(summary.outputs ? { outputs: summary.outputs } : {}),
-    });
+    // Built field by field (no spread of temporary objects): this runs every epoch.
+    const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
+    if (summary.outputs) forward.outputs = summary.outputs;
+    subscriber.next(forward);
     subscriber.next({ type: 'backward', epoch, layers: summary.layers });
-    subscriber.next({
-      type: 'epoch',
-      epoch,
-      loss,
-      ...(summary.valLoss !== undefined ? { valLoss: summary.valLoss } : {}),
-      metrics,
-      elapsedMs: trainingMs,
-      samplesPerSecond: trainingMs > 0 ? (loop.samplesSeen / trainingMs) * 1000 : 0,
-      lr: summary.lr,
-    });
+    const elapsedMs = trainingMs;
+    const samplesPerSecond = trainingMs > 0 ? (loop.samplesSeen / trainingMs) * 1000 : 0;
+    const { valLoss, lr } = summary;
+    const epochEvent: EpochEvent =
+      valLoss !== undefined
+        ? { type: 'epoch', epoch, loss, valLoss, metrics, elapsedMs, samplesPerSecond, lr }
+        : { type: 'epoch', epoch, loss, metrics, elapsedMs, samplesPerSecond, lr };
+    subscriber.next(epochEvent);
     if (options.checkpointEvery && epoch % options.checkpointEvery === 0) {
       subscriber.next({ type: 'checkpoint', epoch, model: loop.modelJSON() });
     }

@@ -1,15 +1,18 @@
 import type { TypedArray } from '../tensor.js';
-
-/** Columns of B (and C) processed per cache block: 256 float64 values = 2 KiB per row segment. */
-const BLOCK_N = 256;
-/** Depth of each cache block along k. */
-const BLOCK_K = 128;
+import { gemmPacked } from './gemm-packed.js';
 
 /**
- * Cache-blocked scalar gemm, `C <- alpha * op(A) op(B) + beta * C` (see {@link Backend.gemm}).
+ * Below this many multiply-adds (m * n * k) a plain dot-product loop beats packing: the layers of a small
+ * network (XOR 2-4-1 does 8 to 32 per product) are dominated by call overhead, not arithmetic.
+ */
+export const SMALL_GEMM = 4096;
+
+/**
+ * `C <- alpha * op(A) op(B) + beta * C` in TypeScript (see {@link Backend.gemm}), for float32 and float64.
  *
- * The NN and TN cases stream rows of B and C (i-p-j order) four rows of C at a time, so each loaded row of B
- * serves four accumulations; NT is a dot product of two contiguous rows; TT falls back to strided loads.
+ * Large products go through {@link gemmPacked}: op(A) and op(B) are packed into contiguous panels (which absorbs
+ * every transpose variant) and a 4 x 4 register-blocked micro-kernel keeps sixteen sums in registers. Small
+ * products use a direct dot-product loop.
  */
 export function gemmJs(
   transA: boolean,
@@ -24,23 +27,75 @@ export function gemmJs(
   c: TypedArray,
 ): void {
   scale(c, m * n, beta);
-  if (alpha === 0 || k === 0) return;
+  if (alpha === 0 || k === 0 || m === 0 || n === 0) return;
+  if (m * n * k <= SMALL_GEMM) gemmSmall(transA, transB, m, n, k, alpha, a, b, c);
+  else gemmPacked(transA, transB, m, n, k, alpha, a, b, c);
+}
+
+/**
+ * `out = a w + bias` for every row (see {@link Backend.linear}): small layers as one loop whose sums start at
+ * the bias, large ones as the bias broadcast into `out` followed by the packed gemm with beta = 1.
+ */
+export function linearJs(
+  a: TypedArray,
+  w: TypedArray,
+  bias: TypedArray,
+  rows: number,
+  inputs: number,
+  units: number,
+  out: TypedArray,
+): void {
+  if (rows * inputs * units > SMALL_GEMM) {
+    for (let i = 0; i < rows; i++) out.set(bias.length === units ? bias : bias.subarray(0, units), i * units);
+    if (inputs > 0) gemmPacked(false, false, rows, units, inputs, 1, a, w, out);
+    return;
+  }
+  for (let i = 0; i < rows; i++) {
+    const ai = i * inputs;
+    const oi = i * units;
+    for (let j = 0; j < units; j++) {
+      let s = bias[j]!;
+      for (let p = 0; p < inputs; p++) s += a[ai + p]! * w[p * units + j]!;
+      out[oi + j] = s;
+    }
+  }
+}
+
+/** `c[0:size] *= beta`, where beta = 0 overwrites (NaN in c included). */
+export function scale(c: TypedArray, size: number, beta: number): void {
+  if (beta === 1) return;
+  if (beta === 0) c.fill(0, 0, size);
+  else for (let i = 0; i < size; i++) c[i]! *= beta;
+}
+
+/** Columns of B (and C) per cache block of the small-product loops. */
+const BLOCK_N = 256;
+/** Depth of each cache block along k. */
+const BLOCK_K = 128;
+
+/**
+ * C += alpha * op(A) op(B) for small products, without packing: NN and TN stream rows of B and C (i-p-j order)
+ * four rows of C at a time, NT is a dot product of two contiguous rows, TT strided dot products.
+ */
+function gemmSmall(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: TypedArray,
+  b: TypedArray,
+  c: TypedArray,
+): void {
   if (!transB) {
     // A[i, p] at a[i*k + p] (NN) or a[p*m + i] (TN): both handled by the strides.
-    const rowStride = transA ? 1 : k;
-    const depthStride = transA ? m : 1;
-    gemmRowsOfB(m, n, k, alpha, a, rowStride, depthStride, b, c);
+    gemmRowsOfB(m, n, k, alpha, a, transA ? 1 : k, transA ? m : 1, b, c);
   } else if (!transA) {
     gemmNT(m, n, k, alpha, a, b, c);
   } else {
     gemmTT(m, n, k, alpha, a, b, c);
   }
-}
-
-function scale(c: TypedArray, size: number, beta: number): void {
-  if (beta === 1) return;
-  if (beta === 0) c.fill(0, 0, size);
-  else for (let i = 0; i < size; i++) c[i]! *= beta;
 }
 
 function gemmRowsOfB(

@@ -1,0 +1,21 @@
+import type { ElementwiseActivationSpec } from '@deltaflow/activations';
+
+/**
+ * Hard sigmoid, PyTorch's `F.hardsigmoid`: a piecewise-linear sigmoid, cheap to compute.
+ * O = 0 for x <= -3, 1 for x >= 3, and x / 6 + 1/2 in between.
+ *
+ * Its derivative: f'(x) = 1/6 for -3 < x < 3, else 0 (PyTorch's choice at the kinks).
+ *
+ * @example
+ * ```ts
+ * import { hardSigmoid } from '@deltaflow/plugin-activations';
+ * hardSigmoid.f(1.5);        // 0.75
+ * hardSigmoid.df(1.5, 0.75); // 1/6
+ * ```
+ * @category Activations
+ */
+export const hardSigmoid: ElementwiseActivationSpec = {
+  name: 'hard-sigmoid',
+  f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
+  df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
+};

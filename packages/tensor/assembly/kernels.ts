@@ -1,0 +1,253 @@
+// AssemblyScript source of the WebAssembly SIMD kernels (float32). Built by scripts/build-wasm.mjs into
+// src/wasm/gemm-wasm.generated.ts; never imported by TypeScript directly.
+//
+// gemm follows the GotoBLAS/BLIS scheme: op(B) is packed into KC x NR column panels and alpha * op(A) into
+// MR x KC row panels (the transposes are absorbed by the packing), and a register-blocked MR x NR micro-kernel
+// keeps MR * NR / 4 f32x4 accumulators in registers while it streams the two panels.
+
+/** Rows of the micro-tile (one broadcast of A each). */
+const MR: i32 = 4;
+/** Columns of the micro-tile: two f32x4 vectors. */
+const NR: i32 = 8;
+/** Depth of a packed block: an NR-wide panel of B is KC * NR * 4 = 8 KiB, which stays in L1. */
+const KC: i32 = 256;
+/** Rows of A packed at once: MC * KC * 4 = 128 KiB, which stays in L2. */
+const MC: i32 = 128;
+/** Columns of B packed at once. */
+const NC: i32 = 2048;
+
+/**
+ * Bytes of work space one gemm call needs at `work`: the packed panels and an edge tile. Threads that share one
+ * memory pass their own work spaces, so nothing static is ever written.
+ */
+export function gemmWorkBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+/** First free byte after the module's static data. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~15;
+}
+
+function scaleC(c: usize, size: i32, beta: f32): void {
+  if (beta == 1) return;
+  if (beta == 0) {
+    memory.fill(c, 0, (<usize>size) << 2);
+    return;
+  }
+  const vb = f32x4.splat(beta);
+  let i = 0;
+  for (; i + 4 <= size; i += 4) {
+    const p = c + ((<usize>i) << 2);
+    v128.store(p, f32x4.mul(v128.load(p), vb));
+  }
+  for (; i < size; i++) {
+    const p = c + ((<usize>i) << 2);
+    store<f32>(p, load<f32>(p) * beta);
+  }
+}
+
+/** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, panel-major, zero-padded. */
+function packB(transB: bool, b: usize, n: i32, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, pb: usize): void {
+  let out = pb;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const w = min(NR, nc - jr);
+    const j0 = jc + jr;
+    if (!transB) {
+      // op(B)(p, j) = b[p * n + j]: rows of the panel are contiguous.
+      if (w == NR) {
+        for (let p = 0; p < kc; p++) {
+          const src = b + ((<usize>(pc + p) * n + j0) << 2);
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+          out += NR << 2;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const src = b + ((<usize>(pc + p) * n + j0) << 2);
+          for (let q = 0; q < NR; q++) store<f32>(out + (q << 2), q < w ? load<f32>(src + (q << 2)) : 0);
+          out += NR << 2;
+        }
+      }
+    } else {
+      // op(B)(p, j) = b[j * k + p]: each column of the panel is a contiguous row of b.
+      for (let q = 0; q < NR; q++) {
+        const dst = out + (q << 2);
+        if (q < w) {
+          const src = b + ((<usize>(j0 + q) * k + pc) << 2);
+          for (let p = 0; p < kc; p++)
+            store<f32>(dst + ((<usize>p * NR) << 2), load<f32>(src + ((<usize>p) << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(dst + ((<usize>p * NR) << 2), 0);
+        }
+      }
+      out += (<usize>kc * NR) << 2;
+    }
+  }
+}
+
+/** Packs alpha * op(A)[ic:ic+mc, pc:pc+kc] into MR-high panels, panel-major, zero-padded. */
+function packA(
+  transA: bool,
+  a: usize,
+  lda: i32,
+  ic: i32,
+  mc: i32,
+  pc: i32,
+  kc: i32,
+  alpha: f32,
+  pa: usize,
+): void {
+  let out = pa;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const h = min(MR, mc - ir);
+    const i0 = ic + ir;
+    if (transA) {
+      // op(A)(i, p) = a[p * lda + i]: the MR values of one depth p are contiguous.
+      if (h == MR) {
+        const va = f32x4.splat(alpha);
+        for (let p = 0; p < kc; p++) {
+          v128.store(out, f32x4.mul(v128.load(a + ((<usize>(pc + p) * lda + i0) << 2)), va));
+          out += MR << 2;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const src = a + ((<usize>(pc + p) * lda + i0) << 2);
+          for (let r = 0; r < MR; r++)
+            store<f32>(out + (r << 2), r < h ? alpha * load<f32>(src + (r << 2)) : 0);
+          out += MR << 2;
+        }
+      }
+    } else {
+      // op(A)(i, p) = a[i * lda + p]: each row of the panel is a contiguous row of a.
+      for (let r = 0; r < MR; r++) {
+        const dst = out + (r << 2);
+        if (r < h) {
+          const src = a + ((<usize>(i0 + r) * lda + pc) << 2);
+          for (let p = 0; p < kc; p++)
+            store<f32>(dst + ((<usize>p * MR) << 2), alpha * load<f32>(src + ((<usize>p) << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(dst + ((<usize>p * MR) << 2), 0);
+        }
+      }
+      out += (<usize>kc * MR) << 2;
+    }
+  }
+}
+
+/**
+ * C <- alpha * op(A) op(B) + beta * C on float32 matrices at byte addresses a, b, c; op(A) is m x k (A stored
+ * k x m when transA), op(B) k x n (B stored n x k when transB), C m x n, all row-major. The rows of stored A are
+ * `lda` apart and those of C `ldc` apart (k or m, and n, for whole matrices; larger for a block of rows of op(A)
+ * and C, which is how two threads split a product). `work` points at gemmWorkBytes() bytes of scratch.
+ */
+export function gemm(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  beta: f32,
+  c: usize,
+  work: usize,
+  lda: i32,
+  ldc: i32,
+): void {
+  if (ldc == n) scaleC(c, m * n, beta);
+  else for (let i = 0; i < m; i++) scaleC(c + ((<usize>i * ldc) << 2), n, beta);
+  if (alpha == 0 || k == 0 || m == 0 || n == 0) return;
+  const panelA = work;
+  const panelsB = work + ((<usize>(MC * KC)) << 2);
+  const edge = panelsB + ((<usize>(KC * NC)) << 2);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(transB, b, n, k, pc, kc, jc, nc, panelsB);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(transA, a, lda, ic, mc, pc, kc, alpha, panelA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const panelB = panelsB + ((<usize>jr * kc) << 2);
+          const nr = min(NR, nc - jr);
+          const cBlock = c + ((<usize>ic * ldc + jc + jr) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            // The MR x NR micro-kernel, written out in place (inlined by hand: AssemblyScript's @inline decorator
+            // is not valid TypeScript, and a call here costs 10-20 %). It keeps the tile in eight f32x4 registers
+            // while it streams the A panel (one broadcast per row) and the B panel (two vectors per depth).
+            let pa = panelA + ((<usize>ir * kc) << 2);
+            let pb = panelB;
+            const tile = cBlock + ((<usize>ir * ldc) << 2);
+            const mr = min(MR, mc - ir);
+            let c00 = f32x4.splat(0);
+            let c01 = f32x4.splat(0);
+            let c10 = f32x4.splat(0);
+            let c11 = f32x4.splat(0);
+            let c20 = f32x4.splat(0);
+            let c21 = f32x4.splat(0);
+            let c30 = f32x4.splat(0);
+            let c31 = f32x4.splat(0);
+            for (let p = 0; p < kc; p++) {
+              const b0 = v128.load(pb);
+              const b1 = v128.load(pb, 16);
+              let a = v128.load32_splat(pa);
+              c00 = f32x4.add(c00, f32x4.mul(a, b0));
+              c01 = f32x4.add(c01, f32x4.mul(a, b1));
+              a = v128.load32_splat(pa, 4);
+              c10 = f32x4.add(c10, f32x4.mul(a, b0));
+              c11 = f32x4.add(c11, f32x4.mul(a, b1));
+              a = v128.load32_splat(pa, 8);
+              c20 = f32x4.add(c20, f32x4.mul(a, b0));
+              c21 = f32x4.add(c21, f32x4.mul(a, b1));
+              a = v128.load32_splat(pa, 12);
+              c30 = f32x4.add(c30, f32x4.mul(a, b0));
+              c31 = f32x4.add(c31, f32x4.mul(a, b1));
+              pa += MR << 2;
+              pb += NR << 2;
+            }
+            if (mr == MR && nr == NR) {
+              const ld = (<usize>ldc) << 2;
+              let row = tile;
+              v128.store(row, f32x4.add(v128.load(row), c00));
+              v128.store(row, f32x4.add(v128.load(row, 16), c01), 16);
+              row += ld;
+              v128.store(row, f32x4.add(v128.load(row), c10));
+              v128.store(row, f32x4.add(v128.load(row, 16), c11), 16);
+              row += ld;
+              v128.store(row, f32x4.add(v128.load(row), c20));
+              v128.store(row, f32x4.add(v128.load(row, 16), c21), 16);
+              row += ld;
+              v128.store(row, f32x4.add(v128.load(row), c30));
+              v128.store(row, f32x4.add(v128.load(row, 16), c31), 16);
+            } else {
+              v128.store(edge, c00);
+              v128.store(edge, c01, 16);
+              v128.store(edge, c10, 32);
+              v128.store(edge, c11, 48);
+              v128.store(edge, c20, 64);
+              v128.store(edge, c21, 80);
+              v128.store(edge, c30, 96);
+              v128.store(edge, c31, 112);
+              for (let r = 0; r < mr; r++) {
+                const row = tile + ((<usize>r * ldc) << 2);
+                for (let q = 0; q < nr; q++) {
+                  const p = row + ((<usize>q) << 2);
+                  store<f32>(p, load<f32>(p) + load<f32>(edge + ((<usize>r * NR + q) << 2)));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Copies the `cols` floats at `row` into each of the `rows` rows of `c` (a bias broadcast over a batch). */
+export function broadcastRows(c: usize, row: usize, rows: i32, cols: i32): void {
+  const bytes = (<usize>cols) << 2;
+  for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * bytes, row, bytes);
+}

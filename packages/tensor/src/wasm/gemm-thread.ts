@@ -1,0 +1,146 @@
+import type { WasmMemory } from './wasm-module.js';
+
+/** Slots of the control block shared with the helper. */
+const REQUEST = 0;
+const DONE = 1;
+const READY = 2;
+const FAILED = 3;
+/** How long the caller waits for the helper's half before giving up (it never takes this long). */
+const TIMEOUT_MS = 60_000;
+
+/**
+ * The helper's program, run with `eval` in a Node worker thread: it instantiates the shared-memory kernels on
+ * the caller's memory, then sleeps on the control block (Atomics.wait) until asked for a product.
+ */
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, args } = workerData;
+const ctrl = new Int32Array(control);
+const f = new Float64Array(args);
+const abort = () => { throw new Error('deltaflow wasm kernels: abort'); };
+const ex = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
+Atomics.store(ctrl, ${READY}, 1);
+let seq = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${REQUEST}, seq);
+  seq = Atomics.load(ctrl, ${REQUEST});
+  if (seq < 0) break;
+  try {
+    ex.gemm(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]);
+  } catch (error) {
+    Atomics.store(ctrl, ${FAILED}, 1);
+  }
+  Atomics.store(ctrl, ${DONE}, seq);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+
+/** Node's Worker class, without importing node: modules (this package also runs in browsers). */
+function nodeWorker(): WorkerConstructor | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const threads = proc?.getBuiltinModule?.('node:worker_threads') as
+    { Worker?: WorkerConstructor } | undefined;
+  return threads?.Worker ?? null;
+}
+
+/**
+ * A second thread for large products, on the same shared WebAssembly memory: the caller gives it the lower rows
+ * of op(A) and C, computes the upper rows itself, and waits (Atomics.wait) for the helper's half. Node only (a
+ * worker thread, unref'd so it never keeps a process alive); in browsers `create` returns null.
+ */
+export class GemmThread {
+  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  private readonly args = new Float64Array(new SharedArrayBuffer(8 * 13));
+  private seq = 0;
+  private readonly worker: NodeWorker;
+
+  private constructor(Worker: WorkerConstructor, module: object, memory: WasmMemory) {
+    this.worker = new Worker(HELPER_SOURCE, {
+      eval: true,
+      workerData: { module, memory, control: this.control.buffer, args: this.args.buffer },
+    });
+    this.worker.unref();
+  }
+
+  /** Whether a helper thread can run here: Node's worker threads, SharedArrayBuffer and Atomics. */
+  static available(): boolean {
+    return nodeWorker() !== null && typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+  }
+
+  /** A helper thread, or null where threads are not available (browsers, no SharedArrayBuffer). */
+  static create(module: object, memory: WasmMemory): GemmThread | null {
+    const Worker = nodeWorker();
+    if (!Worker || !GemmThread.available()) return null;
+    try {
+      return new GemmThread(Worker, module, memory);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether the helper has started (until then, products run on one thread). */
+  get ready(): boolean {
+    return Atomics.load(this.control, READY) === 1 && Atomics.load(this.control, FAILED) === 0;
+  }
+
+  /** Hands the helper a gemm (the kernels' arguments, addresses into the shared memory) and returns at once. */
+  start(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    work: number,
+    lda: number,
+    ldc: number,
+  ): void {
+    const f = this.args;
+    f[0] = transA ? 1 : 0;
+    f[1] = transB ? 1 : 0;
+    f[2] = m;
+    f[3] = n;
+    f[4] = k;
+    f[5] = alpha;
+    f[6] = a;
+    f[7] = b;
+    f[8] = beta;
+    f[9] = c;
+    f[10] = work;
+    f[11] = lda;
+    f[12] = ldc;
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    Atomics.store(this.control, REQUEST, this.seq);
+    Atomics.notify(this.control, REQUEST);
+  }
+
+  /** Waits until the helper has finished the product given to {@link GemmThread.start}. */
+  finish(): void {
+    const control = this.control;
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (Atomics.load(control, DONE) !== this.seq) {
+      Atomics.wait(control, DONE, Atomics.load(control, DONE), 100);
+      if (Date.now() > deadline)
+        throw new Error('deltaflow wasm kernels: the gemm helper thread did not answer.');
+    }
+    if (Atomics.load(control, FAILED) !== 0)
+      throw new Error('deltaflow wasm kernels: the gemm helper thread failed.');
+  }
+
+  /** Stops the helper thread. */
+  async stop(): Promise<void> {
+    Atomics.store(this.control, REQUEST, -1);
+    Atomics.notify(this.control, REQUEST);
+    await this.worker.terminate();
+  }
+}

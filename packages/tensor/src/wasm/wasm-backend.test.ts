@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { jsBackend, loadWasmBackend } from '../backends.js';
+import { Random } from '../random.js';
+import type { TypedArray } from '../tensor.js';
+import { GemmThread } from './gemm-thread.js';
+import { instantiateSharedKernels } from './wasm-module.js';
+
+/** The textbook triple loop in float64: the reference both backends are held to. */
+function reference(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: TypedArray,
+  b: TypedArray,
+  beta: number,
+  c: TypedArray,
+): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++)
+        s += a[transA ? p * m + i : i * k + p]! * b[transB ? j * k + p : p * n + j]!;
+      out[i * n + j] = alpha * s + (beta === 0 ? 0 : beta * c[i * n + j]!);
+    }
+  }
+  return out;
+}
+
+function random(rng: Random, length: number): Float32Array {
+  const x = new Float32Array(length);
+  for (let i = 0; i < length; i++) x[i] = rng.range(-1, 1);
+  return x;
+}
+
+/** Largest |got - want| / (1 + |want|): float32 rounding of a k-term sum stays far below 1e-4 here. */
+function worstError(got: TypedArray, want: Float64Array): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++)
+    worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
+  return worst;
+}
+
+const wasm = loadWasmBackend();
+
+describe('the WebAssembly SIMD backend', () => {
+  it('is available in this Node (WebAssembly with SIMD)', () => {
+    expect(wasm?.name).toBe('wasm-simd');
+  });
+
+  // Odd sizes on every side of the register tile (4 x 8) and the blocks (KC 256, MC 128), random shapes too.
+  const rng = new Random(2024);
+  const shapes: [number, number, number][] = [
+    [1, 1, 4097],
+    [3, 5, 300],
+    [17, 9, 33],
+    [33, 17, 257],
+    [129, 257, 300],
+    [128, 1024, 64],
+    [300, 9, 513],
+    [5, 1000, 3],
+  ];
+  for (let s = 0; s < 6; s++) shapes.push([1 + rng.int(150), 1 + rng.int(150), 1 + rng.int(300)]);
+
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      const variant = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+      it(`agrees with the TypeScript gemm and the float64 reference, ${variant}, on odd and random shapes`, () => {
+        for (const [m, n, k] of shapes) {
+          for (const [alpha, beta] of [
+            [1, 0],
+            [0.5, 1],
+            [-2, 0.25],
+          ] as const) {
+            const a = random(rng, m * k);
+            const b = random(rng, k * n);
+            const c0 = random(rng, m * n);
+            const want = reference(transA, transB, m, n, k, alpha, a, b, beta, c0);
+            const viaWasm = c0.slice();
+            const viaJs = c0.slice();
+            wasm!.gemm(transA, transB, m, n, k, alpha, a, b, beta, viaWasm);
+            jsBackend.gemm(transA, transB, m, n, k, alpha, a, b, beta, viaJs);
+            const label = `${variant} [${m}, ${n}, ${k}] alpha ${alpha} beta ${beta}`;
+            expect(worstError(viaWasm, want), label).toBeLessThan(1e-4);
+            expect(worstError(viaJs, want), label).toBeLessThan(1e-4);
+          }
+        }
+      });
+    }
+  }
+
+  it('agrees with the TypeScript linear (a w + bias) on odd shapes', () => {
+    for (const [rows, inputs, units] of [
+      [1, 4097, 3],
+      [31, 70, 17],
+      [128, 300, 129],
+    ] as const) {
+      const a = random(rng, rows * inputs);
+      const w = random(rng, inputs * units);
+      const bias = random(rng, units);
+      const viaWasm = new Float32Array(rows * units).fill(NaN);
+      const viaJs = new Float32Array(rows * units).fill(NaN);
+      wasm!.linear(a, w, bias, rows, inputs, units, viaWasm);
+      jsBackend.linear(a, w, bias, rows, inputs, units, viaJs);
+      const want = reference(false, false, rows, units, inputs, 1, a, w, 0, viaJs);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < units; j++) want[i * units + j] += bias[j]!;
+      expect(worstError(viaWasm, want)).toBeLessThan(1e-4);
+      expect(worstError(viaJs, want)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('overwrites NaN in C when beta is 0, as the TypeScript gemm does', () => {
+    const m = 20;
+    const a = new Float32Array(m * m).fill(1);
+    const c = new Float32Array(m * m).fill(NaN);
+    wasm!.gemm(false, false, m, m, m, 1, a, a, 0, c);
+    expect(Array.from(c).every((v) => v === m)).toBe(true);
+  });
+
+  it('leaves float64 data to the TypeScript kernels, exactly', () => {
+    const rng64 = new Random(5);
+    const [m, n, k] = [40, 30, 50];
+    const a = Float64Array.from({ length: m * k }, () => rng64.range(-1, 1));
+    const b = Float64Array.from({ length: k * n }, () => rng64.range(-1, 1));
+    const viaWasm = new Float64Array(m * n);
+    const viaJs = new Float64Array(m * n);
+    wasm!.gemm(false, true, m, n, k, 1, a, b, 0, viaWasm);
+    jsBackend.gemm(false, true, m, n, k, 1, a, b, 0, viaJs);
+    expect(viaWasm).toEqual(viaJs);
+  });
+
+  it('reuses its memory across calls of growing and shrinking sizes', () => {
+    const r = new Random(9);
+    for (const size of [16, 700, 32, 1100, 64]) {
+      const a = random(r, size * 48);
+      const b = random(r, 48 * 40);
+      const c = new Float32Array(size * 40);
+      wasm!.gemm(false, false, size, 40, 48, 1, a, b, 0, c);
+      expect(worstError(c, reference(false, false, size, 40, 48, 1, a, b, 0, c))).toBeLessThan(1e-4);
+    }
+  });
+});
+
+describe('the WebAssembly SIMD backend with a helper thread', () => {
+  const threaded = loadWasmBackend({ threads: 2 });
+
+  it('starts its helper thread (a worker on the shared memory) within a moment', async () => {
+    const shared = instantiateSharedKernels();
+    const helper = GemmThread.create(shared.module, shared.memory)!;
+    for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(helper.ready).toBe(true);
+    await helper.stop();
+  });
+
+  it('runs in Node, next to the 1-thread backend', () => {
+    expect(threaded?.name).toBe('wasm-simd-2t');
+    expect(loadWasmBackend({ threads: 1 })?.name).toBe('wasm-simd');
+  });
+
+  it('gives bit for bit the 1-thread results in every transpose variant (rows split between the threads)', async () => {
+    // The helper starts asynchronously; until it is up, products run on one thread (also correct).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rng = new Random(77);
+    const single = loadWasmBackend({ threads: 1 })!;
+    // Just above THREAD_MIN (2^22 multiply-adds), odd sizes on each side.
+    for (const [m, n, k] of [
+      [130, 129, 251],
+      [64, 513, 129],
+      [1025, 64, 65],
+      [9, 1000, 467],
+    ] as const) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const a = random(rng, m * k);
+          const b = random(rng, k * n);
+          const c0 = random(rng, m * n);
+          const viaThreads = c0.slice();
+          const viaOne = c0.slice();
+          threaded!.gemm(transA, transB, m, n, k, 0.5, a, b, 0.75, viaThreads);
+          single.gemm(transA, transB, m, n, k, 0.5, a, b, 0.75, viaOne);
+          expect(viaThreads).toEqual(viaOne);
+          const want = reference(transA, transB, m, n, k, 0.5, a, b, 0.75, c0);
+          expect(worstError(viaThreads, want)).toBeLessThan(1e-4);
+        }
+      }
+    }
+    const [rows, inputs, units] = [128, 300, 129];
+    const a = random(rng, rows * inputs);
+    const w = random(rng, inputs * units);
+    const bias = random(rng, units);
+    const viaThreads = new Float32Array(rows * units);
+    const viaOne = new Float32Array(rows * units);
+    threaded!.linear(a, w, bias, rows, inputs, units, viaThreads);
+    single.linear(a, w, bias, rows, inputs, units, viaOne);
+    expect(viaThreads).toEqual(viaOne);
+  }, 30_000);
+});

@@ -1,0 +1,120 @@
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+
+/** The few WebAssembly JS API members used here (the tensor package compiles without DOM or Node types). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { readonly exports: unknown } }>;
+}
+
+/** Pages of the shared memory's maximum, as declared by the shared build (scripts/build-wasm.mjs). */
+export const SHARED_MAX_PAGES = 16384;
+
+/** The exports of assembly/kernels.ts. Addresses are byte offsets into the memory. */
+export interface KernelExports {
+  /** The module's own memory (the shared build imports its memory instead). */
+  readonly memory?: WasmMemory;
+  heapBase(): number;
+  gemmWorkBytes(): number;
+  broadcastRows(c: number, row: number, rows: number, cols: number): void;
+  gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    work: number,
+    lda: number,
+    ldc: number,
+  ): void;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Decodes base64 (no atob: it is not in every runtime's type library, and this is 20 lines). */
+export function decodeBase64(text: string): Uint8Array {
+  const clean = text.replace(/[^A-Za-z0-9+/]/g, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    value = (value << 6) | BASE64.indexOf(clean[i]!);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (value >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+/** The runtime's WebAssembly object, or undefined. */
+export function webAssembly(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+let bytes: Uint8Array | null = null;
+let sharedBytes: Uint8Array | null = null;
+
+/** The kernels module's bytes (decoded once): the build with its own memory, or the shared-memory build. */
+export function kernelBytes(shared = false): Uint8Array {
+  if (shared) return (sharedBytes ??= decodeBase64(KERNELS_SHARED_WASM_BASE64));
+  return (bytes ??= decodeBase64(KERNELS_WASM_BASE64));
+}
+
+function abort(): never {
+  throw new Error('deltaflow wasm kernels: abort');
+}
+const imports = { env: { abort } };
+
+/**
+ * Whether this runtime can run the kernels: it has WebAssembly and validates the module, which uses SIMD
+ * (f32x4) instructions, so a runtime without SIMD answers false.
+ */
+export function wasmSimdSupported(): boolean {
+  const api = webAssembly();
+  if (!api) return false;
+  try {
+    return api.validate(kernelBytes());
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles and instantiates the kernels synchronously (fine in Node and workers, and for a small module). */
+export function instantiateKernels(): { exports: KernelExports; memory: WasmMemory } {
+  const api = webAssembly()!;
+  const exports = new api.Instance(new api.Module(kernelBytes()), imports).exports as KernelExports;
+  return { exports, memory: exports.memory! };
+}
+
+/**
+ * The shared-memory build on a new shared memory, for threads: the compiled module (which a worker instantiates
+ * again on the same memory) and this thread's instance.
+ */
+export function instantiateSharedKernels(): { exports: KernelExports; memory: WasmMemory; module: object } {
+  const api = webAssembly()!;
+  const memory = new api.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
+  const module = new api.Module(kernelBytes(true));
+  const exports = new api.Instance(module, { env: { abort, memory } }).exports as KernelExports;
+  return { exports, memory, module };
+}
+
+/** Compiles and instantiates the kernels asynchronously (for a browser's main thread). */
+export async function instantiateKernelsAsync(): Promise<{ exports: KernelExports; memory: WasmMemory }> {
+  const { instance } = await webAssembly()!.instantiate(kernelBytes(), imports);
+  const exports = instance.exports as KernelExports;
+  return { exports, memory: exports.memory! };
+}
