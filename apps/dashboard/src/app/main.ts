@@ -29,11 +29,17 @@ function run(store: DashboardStore, views: Views, buttons: RunButtons): void {
 
 async function standalone(store: DashboardStore): Promise<void> {
   byId('mode').textContent = 'standalone';
-  const source = new StandaloneSource();
+  // ?plugin=URL (repeatable) loads plugin modules into the worker, like `deltaflow --plugin`.
+  const plugins = new URLSearchParams(location.search).getAll('plugin');
+  const source = new StandaloneSource(plugins.map((url) => new URL(url, location.href).href));
   source.messages$.subscribe((message) => store.apply(message));
   const names = await source.names;
   const writeUrl = (config: PlaygroundConfig): void =>
-    history.replaceState(null, '', `?${configToQuery(config)}`);
+    history.replaceState(
+      null,
+      '',
+      `?${[configToQuery(config), ...plugins.map((u) => `plugin=${encodeURIComponent(u)}`)].join('&')}`,
+    );
   let config = configFromQuery(location.search);
   const form = new ConfigForm(names, (next, change) => {
     config = next;

@@ -3,11 +3,15 @@ import type { PlaygroundConfig } from './playground-config.js';
 import type { ClientMessage } from './wire.js';
 
 /**
- * Page to training worker: `configure` (re)builds the data, the model and a paused run; the rest are the same
- * commands a page sends to the dashboard server (pause, resume, step, learning rate).
+ * Page to training worker: first `plugins` (module URLs to import and install, possibly none), then
+ * `configure` (re)builds the data, the model and a paused run; the rest are the same commands a page sends to
+ * the dashboard server (pause, resume, step, learning rate).
  * @category Worker
  */
-export type WorkerRequest = ClientMessage | { type: 'configure'; config: PlaygroundConfig };
+export type WorkerRequest =
+  | ClientMessage
+  | { type: 'plugins'; urls: readonly string[] }
+  | { type: 'configure'; config: PlaygroundConfig };
 
 /**
  * The registered names the worker can train with, built-ins and plugins, for the page's selectors.
@@ -20,7 +24,7 @@ export interface RegistryNames {
 }
 
 /**
- * Training worker to page: `hello` once with the registry names, then feed messages.
+ * Training worker to page: `hello` once its plugins are installed, with the registry names; then feed messages.
  * @category Worker
  */
 export type WorkerReply = { type: 'hello'; names: RegistryNames } | FeedMessage;

@@ -32,3 +32,26 @@ export function installDashboardPlugins(): void {
     installPlugin(plugin);
   }
 }
+
+/**
+ * Imports plugin modules by URL (a plugin's default export, as for `deltaflow --plugin`) and installs them.
+ * Returns one sentence per plugin that failed; the others are installed.
+ *
+ * @example
+ * ```ts
+ * const failures = await installPluginUrls(['https://example.test/softsign.mjs']);
+ * ```
+ * @category Plugins
+ */
+export async function installPluginUrls(urls: readonly string[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const url of urls) {
+    try {
+      const module = (await import(/* @vite-ignore */ url)) as { default?: Plugin };
+      installPlugin((module.default ?? module) as Plugin);
+    } catch (error) {
+      failures.push(`The plugin ${url} could not be installed: ${(error as Error).message}`);
+    }
+  }
+  return failures;
+}

@@ -13,7 +13,7 @@ import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
 import type { WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
 import type { PlaygroundConfig } from '../shared/playground-config.js';
-import { installDashboardPlugins } from './plugins.js';
+import { installDashboardPlugins, installPluginUrls } from './plugins.js';
 import { Publisher } from './publisher.js';
 import { setupRun } from './run-setup.js';
 import type { PlaygroundRun } from './run-setup.js';
@@ -89,8 +89,21 @@ function configure(config: PlaygroundConfig): void {
   publisher.flush();
 }
 
+/** Installs the page's plugin modules, then tells the page every name it can train with. */
+async function hello(urls: readonly string[]): Promise<void> {
+  // a status, not an error: it stays on screen when a run starts (a run's start clears errors)
+  const failures = await installPluginUrls(urls);
+  if (failures.length > 0) publisher.send({ type: 'status', text: failures.join(' ') });
+  publisher.flush();
+  post({
+    type: 'hello',
+    names: { activations: activations.names(), losses: losses.names(), optimizers: optimizers.names() },
+  });
+}
+
 scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
+  if (request.type === 'plugins') return void hello(request.urls);
   if (request.type === 'configure') return configure(request.config);
   if (!current) return;
   if (request.type === 'lr') {
@@ -108,7 +121,3 @@ scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
 };
 
 installDashboardPlugins();
-post({
-  type: 'hello',
-  names: { activations: activations.names(), losses: losses.names(), optimizers: optimizers.names() },
-});

@@ -16,7 +16,8 @@ export class StandaloneSource implements Source {
   readonly names: Promise<RegistryNames>;
   private readonly worker: Worker;
 
-  constructor() {
+  /** @param pluginUrls - plugin modules the worker imports and installs before it trains */
+  constructor(pluginUrls: readonly string[] = []) {
     this.worker = new Worker(new URL('../../worker/training-worker.ts', import.meta.url), { type: 'module' });
     this.names = new Promise((resolve) => {
       this.worker.onmessage = (message: MessageEvent<WorkerReply>) => {
@@ -27,6 +28,7 @@ export class StandaloneSource implements Source {
     });
     this.worker.onerror = (event) =>
       this.messages$.next({ type: 'error', message: event.message || 'The training worker failed.' });
+    this.post({ type: 'plugins', urls: pluginUrls });
   }
 
   /** Builds a fresh, paused run from `config` (the worker drops the previous run). */
