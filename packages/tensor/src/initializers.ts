@@ -6,11 +6,25 @@ import type { TypedArray } from './tensor.js';
  * Fills the weights of a layer with `fanIn` inputs and `fanOut` units. Written into `out` (length
  * `fanIn * fanOut` for weights, `fanOut` for biases), drawing from `rng`.
  *
+ * @example
+ * ```ts
+ * // W_ij = 0.1 for every weight
+ * const constant: Initializer = (out) => void out.fill(0.1);
+ * ```
  * @category Initializers
  */
 export type Initializer = (out: TypedArray, fanIn: number, fanOut: number, rng: Random) => void;
 
-/** The built-in initializer names. @category Initializers */
+/**
+ * The built-in initializer names.
+ *
+ * @example
+ * ```ts
+ * const name: InitializerName = 'he-normal';
+ * getInitializer(name)(weights.data, 784, 128, new Random(1));
+ * ```
+ * @category Initializers
+ */
 export type InitializerName =
   | 'zeros'
   | 'uniform'

@@ -2,7 +2,17 @@ import { getBackend } from './backends.js';
 import { DeltaflowError, assertShape } from './errors.js';
 import type { Tensor } from './tensor.js';
 
-/** Options of {@link matmul}: transpose flags and the BLAS-style `alpha`/`beta` scalars. @category Kernels */
+/**
+ * Options of {@link matmul}: transpose flags and the BLAS-style `alpha`/`beta` scalars.
+ *
+ * @example
+ * ```ts
+ * // dE/dW += O_inᵀ delta, accumulated into the gradient
+ * const options: MatmulOptions = { transA: true, beta: 1 };
+ * matmul(input, delta, weightGrad, options);
+ * ```
+ * @category Kernels
+ */
 export interface MatmulOptions {
   /** Use `a` transposed. */
   transA?: boolean;

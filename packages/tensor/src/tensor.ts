@@ -1,15 +1,50 @@
 import { DeltaflowError, assertShape } from './errors.js';
 
-/** The element types a tensor can hold. float32 is the default; float64 is used by gradient checks. @category Tensor */
+/**
+ * The element types a tensor can hold. float32 is the default; float64 is used by gradient checks.
+ *
+ * @example
+ * ```ts
+ * const dtype: DType = 'float64';
+ * Tensor.zeros([2, 2], dtype);
+ * ```
+ * @category Tensor
+ */
 export type DType = 'float32' | 'float64';
 
-/** The typed arrays behind tensors. @category Tensor */
+/**
+ * The typed arrays behind tensors.
+ *
+ * @example
+ * ```ts
+ * const data: TypedArray = new Float32Array([1, 2, 3, 4]);
+ * new Tensor(data, [2, 2]);
+ * ```
+ * @category Tensor
+ */
 export type TypedArray = Float32Array | Float64Array;
 
-/** A rank-1 (`[n]`) or rank-2 (`[rows, cols]`) shape. @category Tensor */
+/**
+ * A rank-1 (`[n]`) or rank-2 (`[rows, cols]`) shape.
+ *
+ * @example
+ * ```ts
+ * const batch: Shape = [32, 784]; // 32 samples of 784 features
+ * ```
+ * @category Tensor
+ */
 export type Shape = readonly [number] | readonly [number, number];
 
-/** Nested plain arrays a tensor can be made from or turned into. @category Tensor */
+/**
+ * Nested plain arrays a tensor can be made from or turned into.
+ *
+ * @example
+ * ```ts
+ * const rows: NestedArray = [[0, 0], [0, 1]];
+ * Tensor.fromNested(rows).toNested(); // [[0, 0], [0, 1]]
+ * ```
+ * @category Tensor
+ */
 export type NestedArray = readonly number[] | readonly (readonly number[])[];
 
 /**
@@ -25,7 +60,15 @@ export function allocate(dtype: DType, length: number): TypedArray {
   return dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
 }
 
-/** The dtype of a typed array. @category Tensor */
+/**
+ * The dtype of a typed array.
+ *
+ * @example
+ * ```ts
+ * dtypeOf(new Float64Array(3)); // 'float64'
+ * ```
+ * @category Tensor
+ */
 export function dtypeOf(data: TypedArray): DType {
   return data instanceof Float64Array ? 'float64' : 'float32';
 }
