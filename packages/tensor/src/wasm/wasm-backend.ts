@@ -1,7 +1,6 @@
 import type { Backend } from '../backend.js';
 import { jsBackend } from '../js-backend.js';
 import { SMALL_GEMM, gemmJs, linearJs } from '../kernels/gemm.js';
-import type { TypedArray } from '../tensor.js';
 import type { GemmThread } from './gemm-thread.js';
 import type { KernelExports, WasmMemory } from './wasm-module.js';
 
@@ -200,18 +199,7 @@ export function wasmBackendOf(
   helper: GemmThread | null = null,
 ): Backend {
   const memory = new KernelMemory(instance.exports, instance.memory, helper);
-  const gemm = (
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: TypedArray,
-    b: TypedArray,
-    beta: number,
-    c: TypedArray,
-  ): void => {
+  const gemm: Backend['gemm'] = (transA, transB, m, n, k, alpha, a, b, beta, c) => {
     if (
       m * n * k > SMALL_GEMM &&
       a instanceof Float32Array &&
@@ -229,15 +217,7 @@ export function wasmBackendOf(
       gemmJs(transA, transB, m, n, k, alpha, a, b, beta, c);
     }
   };
-  const linear = (
-    a: TypedArray,
-    w: TypedArray,
-    bias: TypedArray,
-    rows: number,
-    inputs: number,
-    units: number,
-    out: TypedArray,
-  ): void => {
+  const linear: Backend['linear'] = (a, w, bias, rows, inputs, units, out) => {
     if (
       rows * inputs * units > SMALL_GEMM &&
       a instanceof Float32Array &&
