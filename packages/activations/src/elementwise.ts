@@ -1,23 +1,28 @@
-import { DeltaflowError, assertShape } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/tensor';
 import type { Tensor, TypedArray } from '@deltaflow/tensor';
 import type { Activation, ActivationSpec, ElementwiseActivationSpec } from './activation.js';
 
 /** Throws `E_SHAPE` unless `out` holds as many numbers as `x`. */
 export function checkForward(name: string, x: Tensor, out: Tensor): void {
-  assertShape(
-    out.size === x.size,
-    () => `${name}.forward: out [${out.shape.join(', ')}] must match x [${x.shape.join(', ')}].`,
-  );
+  // A plain test, not assertShape: its message closure would be allocated on every call of this hot path.
+  if (out.size !== x.size) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `${name}.forward: out [${out.shape.join(', ')}] must match x [${x.shape.join(', ')}].`,
+    );
+  }
 }
 
 /** Throws `E_SHAPE` unless `y`, `dy` and `dx` hold as many numbers as `x`. */
 export function checkBackward(name: string, x: Tensor, y: Tensor, dy: Tensor, dx: Tensor): void {
-  assertShape(
-    y.size === x.size && dy.size === x.size && dx.size === x.size,
-    () =>
+  const size = x.size;
+  if (y.size !== size || dy.size !== size || dx.size !== size) {
+    throw new DeltaflowError(
+      'E_SHAPE',
       `${name}.backward: x [${x.shape.join(', ')}], y [${y.shape.join(', ')}], dy [${dy.shape.join(', ')}] and ` +
-      `dx [${dx.shape.join(', ')}] must have one shape.`,
-  );
+        `dx [${dx.shape.join(', ')}] must have one shape.`,
+    );
+  }
 }
 
 function checkSpec(spec: ElementwiseActivationSpec): void {

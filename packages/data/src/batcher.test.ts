@@ -84,6 +84,27 @@ describe('Batcher', () => {
     expect(exact.batch(1)).toBe(exact.batch(0));
   });
 
+  it('in a fixed order, hands out views of the data itself: same rows, nothing copied', () => {
+    const ds = numbered(7);
+    const batcher = new Batcher(ds, { batchSize: 3, shuffle: false });
+    batcher.startEpoch();
+    const batches = [0, 1, 2].map((b) => batcher.batch(b));
+    expect(batches.map((b) => b.size)).toEqual([3, 3, 1]);
+    batches.forEach((batch, b) => {
+      expect(batch.inputs.data.buffer).toBe(ds.inputs.data.buffer);
+      expect(batch.inputs.data.byteOffset).toBe(b * 3 * 2 * 8);
+      expect(batch.targets.data.byteOffset).toBe(b * 3 * 8);
+      expect(batch.inputs.shape).toEqual([b < 2 ? 3 : 1, 2]);
+    });
+    batcher.startEpoch();
+    expect(batcher.batch(1)).toBe(batches[1]);
+    // Converting the dtype still copies into the batcher's own float32 buffers.
+    const converted = new Batcher(ds, { batchSize: 3, shuffle: false, dtype: 'float32' });
+    converted.startEpoch();
+    expect(converted.batch(0).inputs.data.buffer).not.toBe(ds.inputs.data.buffer);
+    expect(Array.from(converted.batch(0).inputs.data)).toEqual([0, -0, 1, -1, 2, -2]);
+  });
+
   it('refuses a bad batch size, an empty dataset and a batch number out of range', () => {
     expect(() => new Batcher(numbered(4), { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
     expect(() => new Batcher(numbered(0), { batchSize: 2 })).toThrow(/needs at least one row/);

@@ -1,8 +1,9 @@
-import { assertShape } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/tensor';
 import type { Tensor } from '@deltaflow/tensor';
 
 function same(a: Tensor, b: Tensor): boolean {
-  return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+  // Rank 1 or 2: rows and cols (1 and n for rank 1) with the rank fix the shape.
+  return a.shape.length === b.shape.length && a.rows === b.rows && a.cols === b.cols;
 }
 
 function show(t: Tensor): string {
@@ -25,21 +26,24 @@ export function batchSize(
   grad?: Tensor,
   gradName = 'grad',
 ): number {
-  assertShape(
-    same(output, target),
-    () =>
+  // Plain tests, not assertShape: its message closures would be allocated on every batch.
+  if (!same(output, target)) {
+    throw new DeltaflowError(
+      'E_SHAPE',
       `${name}: output ${show(output)} and target ${show(target)} differ in shape; give one target per output, as [batchSize, outputs].`,
-  );
-  if (grad) {
-    assertShape(
-      same(output, grad),
-      () =>
-        `${name}: ${gradName} ${show(grad)} must have the output's shape ${show(output)}; allocate it like the output.`,
     );
   }
-  assertShape(
-    output.rows > 0,
-    () => `${name}: the batch ${show(output)} has no samples; a loss is a mean over at least one sample.`,
-  );
+  if (grad && !same(output, grad)) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `${name}: ${gradName} ${show(grad)} must have the output's shape ${show(output)}; allocate it like the output.`,
+    );
+  }
+  if (output.rows <= 0) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `${name}: the batch ${show(output)} has no samples; a loss is a mean over at least one sample.`,
+    );
+  }
   return output.rows;
 }

@@ -33,10 +33,10 @@ function mixedDtypes(where: string, tensors: readonly Tensor[]): DeltaflowError 
   );
 }
 
-/** Whether the typed arrays of two or three tensors are of one kind (checked without allocating). */
+/** Whether two or three tensors have one dtype (checked without allocating). */
 function sameKind(a: Tensor, b: Tensor, c?: Tensor): boolean {
-  const kind = a.data.constructor;
-  return b.data.constructor === kind && (c === undefined || c.data.constructor === kind);
+  const dtype = a.dtype;
+  return b.dtype === dtype && (c === undefined || c.dtype === dtype);
 }
 
 const fmt = (t: Tensor, trans = false): string => `[${t.rows}, ${t.cols}]${trans ? 'ᵀ' : ''}`;

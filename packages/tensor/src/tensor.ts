@@ -107,6 +107,8 @@ export class Tensor {
   readonly rows: number;
   /** Columns of a rank-2 tensor; the length for rank 1. */
   readonly cols: number;
+  /** `'float32'` or `'float64'`, the element type of `data` (a field: every kernel call compares it). */
+  readonly dtype: DType;
 
   /**
    * Wraps `data` (not copied) with `shape`.
@@ -124,6 +126,7 @@ export class Tensor {
     this.shape = checked;
     this.rows = checked.length === 2 ? checked[0] : 1;
     this.cols = checked.length === 2 ? checked[1] : checked[0];
+    this.dtype = dtypeOf(data);
   }
 
   /**
@@ -178,11 +181,6 @@ export class Tensor {
       return new Tensor(data, [rows.length, cols]);
     }
     return new Tensor(allocateFrom(dtype, values as readonly number[]), [values.length]);
-  }
-
-  /** `'float32'` or `'float64'`. */
-  get dtype(): DType {
-    return dtypeOf(this.data);
   }
 
   /** 1 or 2. */

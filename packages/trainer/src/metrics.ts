@@ -55,10 +55,14 @@ export class MetricsAccumulator {
 
   /** The metrics so far, keys prefixed with `prefix` (`'val'` gives `valAccuracy`). */
   result(prefix = '', outputs = 1): Metrics {
-    const key = (name: string): string => (prefix ? prefix + name[0]!.toUpperCase() + name.slice(1) : name);
-    if (this.task === 'classification')
-      return { [key('accuracy')]: this.correct / Math.max(1, this.samples) };
+    // Object literals with fixed keys for the training metrics (built every epoch); computed keys for the rest.
+    if (this.task === 'classification') {
+      const accuracy = this.correct / Math.max(1, this.samples);
+      return prefix === '' ? { accuracy } : { [`${prefix}Accuracy`]: accuracy };
+    }
     const n = Math.max(1, this.samples * outputs);
-    return { [key('mse')]: this.squared / n, [key('mae')]: this.absolute / n };
+    const mse = this.squared / n;
+    const mae = this.absolute / n;
+    return prefix === '' ? { mse, mae } : { [`${prefix}Mse`]: mse, [`${prefix}Mae`]: mae };
   }
 }

@@ -61,21 +61,22 @@ export function linearJs(
   }
 }
 
+/** Below this many elements a plain loop clears or scales `c` faster than a `fill` call. */
+const SHORT = 64;
+
 /** `c[0:size] *= beta`, where beta = 0 overwrites (NaN in c included). */
 export function scale(c: TypedArray, size: number, beta: number): void {
   if (beta === 1) return;
-  if (beta === 0) c.fill(0, 0, size);
-  else for (let i = 0; i < size; i++) c[i]! *= beta;
+  if (beta === 0) {
+    if (size > SHORT) c.fill(0, 0, size);
+    else for (let i = 0; i < size; i++) c[i] = 0;
+  } else for (let i = 0; i < size; i++) c[i]! *= beta;
 }
 
-/** Columns of B (and C) per cache block of the small-product loops. */
-const BLOCK_N = 256;
-/** Depth of each cache block along k. */
-const BLOCK_K = 128;
-
 /**
- * C += alpha * op(A) op(B) for small products, without packing: NN and TN stream rows of B and C (i-p-j order)
- * four rows of C at a time, NT is a dot product of two contiguous rows, TT strided dot products.
+ * C += alpha * op(A) op(B) for small products (B and C fit in the L1 cache), without packing or blocking: NN
+ * streams rows of B and C (i-p-j order) four rows of C at a time, NT is a dot product of two contiguous rows, TN
+ * (the weight gradient O_inᵀ delta) and TT strided dot products.
  */
 function gemmSmall(
   transA: boolean,
@@ -89,8 +90,8 @@ function gemmSmall(
   c: TypedArray,
 ): void {
   if (!transB) {
-    // A[i, p] at a[i*k + p] (NN) or a[p*m + i] (TN): both handled by the strides.
-    gemmRowsOfB(m, n, k, alpha, a, transA ? 1 : k, transA ? m : 1, b, c);
+    if (transA) gemmTN(m, n, k, alpha, a, b, c);
+    else gemmRowsOfB(m, n, k, alpha, a, b, c);
   } else if (!transA) {
     gemmNT(m, n, k, alpha, a, b, c);
   } else {
@@ -104,45 +105,56 @@ function gemmRowsOfB(
   k: number,
   alpha: number,
   a: TypedArray,
-  rs: number,
-  ds: number,
   b: TypedArray,
   c: TypedArray,
 ): void {
-  for (let j0 = 0; j0 < n; j0 += BLOCK_N) {
-    const j1 = Math.min(n, j0 + BLOCK_N);
-    for (let p0 = 0; p0 < k; p0 += BLOCK_K) {
-      const p1 = Math.min(k, p0 + BLOCK_K);
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        const c0 = i * n;
-        const c1 = c0 + n;
-        const c2 = c1 + n;
-        const c3 = c2 + n;
-        for (let p = p0; p < p1; p++) {
-          const ap = p * ds;
-          const a0 = alpha * a[i * rs + ap]!;
-          const a1 = alpha * a[(i + 1) * rs + ap]!;
-          const a2 = alpha * a[(i + 2) * rs + ap]!;
-          const a3 = alpha * a[(i + 3) * rs + ap]!;
-          const bp = p * n;
-          for (let j = j0; j < j1; j++) {
-            const bv = b[bp + j]!;
-            c[c0 + j]! += a0 * bv;
-            c[c1 + j]! += a1 * bv;
-            c[c2 + j]! += a2 * bv;
-            c[c3 + j]! += a3 * bv;
-          }
-        }
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const c0 = i * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    for (let p = 0; p < k; p++) {
+      const a0 = alpha * a[i * k + p]!;
+      const a1 = alpha * a[(i + 1) * k + p]!;
+      const a2 = alpha * a[(i + 2) * k + p]!;
+      const a3 = alpha * a[(i + 3) * k + p]!;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) {
+        const bv = b[bp + j]!;
+        c[c0 + j]! += a0 * bv;
+        c[c1 + j]! += a1 * bv;
+        c[c2 + j]! += a2 * bv;
+        c[c3 + j]! += a3 * bv;
       }
-      for (; i < m; i++) {
-        const ci = i * n;
-        for (let p = p0; p < p1; p++) {
-          const av = alpha * a[i * rs + p * ds]!;
-          const bp = p * n;
-          for (let j = j0; j < j1; j++) c[ci + j]! += av * b[bp + j]!;
-        }
-      }
+    }
+  }
+  for (; i < m; i++) {
+    const ci = i * n;
+    for (let p = 0; p < k; p++) {
+      const av = alpha * a[i * k + p]!;
+      const bp = p * n;
+      for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
+    }
+  }
+}
+
+/** C += alpha * Aᵀ B with A `[k, m]` and B `[k, n]`: one strided dot product down both columns per element. */
+function gemmTN(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: TypedArray,
+  b: TypedArray,
+  c: TypedArray,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ci = i * n;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[p * m + i]! * b[p * n + j]!;
+      c[ci + j]! += alpha * s;
     }
   }
 }
