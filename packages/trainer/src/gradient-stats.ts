@@ -2,30 +2,28 @@ import type { Sequential } from '@deltaflow/network';
 import type { TypedArray } from '@deltaflow/tensor';
 import type { LayerGradientStats } from './events.js';
 
-function sumOfSquares(values: TypedArray): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i]! * values[i]!;
-  return s;
-}
+/** Sums of one pass over a parameter, its gradient and its start-of-epoch copy: sum v^2, sum (v - s)^2, sum s^2, sum g^2. */
+const sums = new Float64Array(4);
 
-/** Sums of one pass over a parameter and its start-of-epoch copy: sum v^2, sum (v - s)^2, sum s^2. */
-const sums = new Float64Array(3);
-
-function compare(v: TypedArray, s: TypedArray): void {
+function accumulate(v: TypedArray, g: TypedArray, s: TypedArray): void {
   let now = 0;
   let moved = 0;
   let before = 0;
+  let grad = 0;
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
     const y = s[i]!;
     const d = x - y;
+    const gi = g[i]!;
     now += x * x;
     moved += d * d;
     before += y * y;
+    grad += gi * gi;
   }
   sums[0] += now;
   sums[1] += moved;
   sums[2] += before;
+  sums[3] += grad;
 }
 
 /**
@@ -97,12 +95,10 @@ export function gradientStats(model: Sequential, start: WeightSnapshot): LayerGr
       sum += a;
       if (a > max) max = a;
     }
-    // One pass over W (and theta) and its copy gives all three norms.
-    sums[0] = 0;
-    sums[1] = 0;
-    sums[2] = 0;
-    compare(layer.weights.data, start.copy(2 * index));
-    compare(layer.bias.data, start.copy(2 * index + 1));
+    // One pass over W (and theta), its gradient and its copy gives all four norms.
+    sums[0] = sums[1] = sums[2] = sums[3] = 0;
+    accumulate(layer.weights.data, layer.weightGrad.data, start.copy(2 * index));
+    accumulate(layer.bias.data, layer.biasGrad.data, start.copy(2 * index + 1));
     const weights = sums[0]!;
     const moved = sums[1]!;
     const before = sums[2]!;
@@ -110,7 +106,7 @@ export function gradientStats(model: Sequential, start: WeightSnapshot): LayerGr
       layer: index,
       meanAbsDelta: (sum / Math.max(1, d.length)) * batch,
       maxAbsDelta: max * batch,
-      gradNorm: Math.sqrt(sumOfSquares(layer.weightGrad.data) + sumOfSquares(layer.biasGrad.data)),
+      gradNorm: Math.sqrt(sums[3]!),
       weightNorm: Math.sqrt(weights),
       updateRatio: before > 0 ? Math.sqrt(moved / before) : 0,
     });
