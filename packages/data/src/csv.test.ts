@@ -35,6 +35,12 @@ describe('parseCsv refuses malformed input with one sentence naming file, line a
     );
   });
 
+  it('a ragged row of one cell, counted in the singular', () => {
+    expect(refusal('a,b\n1,2\n3\n').message).toBe(
+      "data.csv, line 3: the row has 1 cell but the header has 2 columns, so column 'b' is missing; give every row one cell per column.",
+    );
+  });
+
   it('a ragged row with too many cells', () => {
     expect(refusal('a,b\n1,2\n\n3,4,5,6\n').message).toBe(
       "data.csv, line 4: the row has 4 cells but the header has 2 columns; give every row one cell per column and quote cells that contain ','.",

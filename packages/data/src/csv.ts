@@ -120,7 +120,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
     for (let c = 0; c < columns; c++) {
       if (c > 0 && scanner.rowEnd) {
         throw csvError(
-          `${at(recordLine)}: the row has ${c} cells but the header has ${columns} columns, so column '${header[c]}' is missing; give every row one cell per column`,
+          `${at(recordLine)}: the row has ${count(c, 'cell')} but the header has ${count(columns, 'column')}, so column '${header[c]}' is missing; give every row one cell per column`,
         );
       }
       const role = roles.of[c]!;
@@ -158,7 +158,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
         read(`${++cells}`);
       }
       throw csvError(
-        `${at(recordLine)}: the row has ${cells} cells but the header has ${columns} columns; give every row one cell per column and quote cells that contain '${String.fromCharCode(delimiter)}'`,
+        `${at(recordLine)}: the row has ${count(cells, 'cell')} but the header has ${count(columns, 'column')}; give every row one cell per column and quote cells that contain '${String.fromCharCode(delimiter)}'`,
       );
     }
     rows++;
@@ -267,4 +267,9 @@ function baseName(file: string | undefined): string {
 
 function trim(array: TypedArray, length: number): TypedArray {
   return array.length === length ? array : array.slice(0, length);
+}
+
+/** `1 cell`, `3 cells`: a count with its noun in the right number. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
