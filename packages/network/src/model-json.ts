@@ -1,7 +1,7 @@
 import { activationToJSON } from '@deltaflow/activations';
 import type { ActivationConfig } from '@deltaflow/activations';
 import { DeltaflowError } from '@deltaflow/tensor';
-import type { DType } from '@deltaflow/tensor';
+import type { DType, TypedArray } from '@deltaflow/tensor';
 import { Dense } from './dense.js';
 import { Sequential } from './sequential.js';
 
@@ -79,22 +79,28 @@ export function modelToJSON(model: Sequential, meta?: Record<string, unknown>): 
     dtype: model.dtype,
     layers: model.layers.map((layer) => {
       const { name, config } = activationToJSON(layer.activation);
+      const w = layer.weights.data;
       const rows: number[][] = [];
-      for (let i = 0; i < layer.inputs; i++) {
-        rows.push(Array.from(layer.weights.data.subarray(i * layer.units, (i + 1) * layer.units)));
-      }
+      for (let i = 0; i < layer.inputs; i++) rows.push(numbers(w, i * layer.units, layer.units));
       return {
         type: 'dense' as const,
         inputs: layer.inputs,
         units: layer.units,
         activation: config && Object.keys(config).length > 0 ? { name, config } : name,
         weights: rows,
-        bias: Array.from(layer.bias.data),
+        bias: numbers(layer.bias.data, 0, layer.units),
       };
     }),
   };
   if (meta) json.meta = meta;
   return json;
+}
+
+/** `count` numbers of `data` from `start` as a plain array (a counted loop: several times faster than `Array.from`). */
+function numbers(data: TypedArray, start: number, count: number): number[] {
+  const out = new Array<number>(count);
+  for (let j = 0; j < count; j++) out[j] = data[start + j]!;
+  return out;
 }
 
 /** Raised while validating: names the field path and what was expected. */
