@@ -13,10 +13,24 @@ export class RunControl {
   learningRate: number | null = null;
   /** Set by the loop while it waits; called to continue. */
   wake: (() => void) | null = null;
+  /**
+   * Whether the last event announcing a boundary (the start event, or an epoch event) was sent while paused, so
+   * every subscriber has seen the pause take hold. Subscribers tell 'paused' from the epoch event sent under it.
+   */
+  announcedPause = true;
 
   /** Whether the loop may start another epoch now. */
   mayStartEpoch(): boolean {
     return !this.paused || this.steps > 0;
+  }
+
+  /**
+   * Whether the loop should wait at this epoch boundary: paused with no steps left, and the pause announced. A
+   * pause asked for right after an epoch event sent while running lets one more epoch run, so its epoch event
+   * carries the pause; otherwise the loop would wait silently and subscribers would still think it runs.
+   */
+  holdsAtBoundary(): boolean {
+    return !this.mayStartEpoch() && this.announcedPause;
   }
 
   /** Wakes the loop if it is waiting. */

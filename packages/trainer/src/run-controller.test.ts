@@ -67,9 +67,14 @@ describe('createRun: one shared, controllable run', () => {
     await wait(50);
     const running = epochsOf(events).length;
     expect(running).toBeGreaterThan(5);
+    // Paused right after an epoch event (yieldEvery 'epoch' yields only there): one more epoch runs, and its
+    // event carries the pause, so the state turns 'paused' instead of waiting silently as 'running'.
+    const before = epochsOf(events).length;
     run.pause();
     await wait(30);
     const held = epochsOf(events).length;
+    expect(held).toBe(before + 1);
+    expect(states.at(-1)).toBe('paused');
     await wait(50);
     expect(epochsOf(events).length).toBe(held);
 

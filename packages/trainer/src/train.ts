@@ -76,6 +76,7 @@ export function runTraining(
     if (loop.ended === 'diverged') return;
     const { epoch, loss, metrics } = summary;
     if (control.steps > 0) control.steps--;
+    control.announcedPause = !control.mayStartEpoch();
     // Built field by field (no spread of temporary objects): this runs every epoch.
     const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
     if (summary.outputs) forward.outputs = summary.outputs;
@@ -127,7 +128,7 @@ export function runTraining(
       if (control.stopRequested) loop.stop();
       if (!loop.ended && loop.config.epochs === 0) loop.ended = 'completed';
       if (loop.ended) return end();
-      if (loop.batchIndex === 0 && !control.mayStartEpoch()) {
+      if (loop.batchIndex === 0 && control.holdsAtBoundary()) {
         trainingMs += now() - batchStart;
         control.wake = () => {
           action = scheduler.schedule(work);
