@@ -1,59 +1,106 @@
-import { animationFrameScheduler, auditTime } from 'rxjs';
 import { Subscription } from 'rxjs';
 import type { DashboardStore } from './store.js';
 
-/** Anything drawn from the store. */
+/**
+ * Anything drawn from the store. A heavy view (see {@link startRenderLoop}) whose drawing comes in parts (two
+ * charts, say) draws one part per call and returns `true` while parts are left to draw; it is called again on a
+ * later frame, after the other views had their turn.
+ */
 export interface View {
-  render(store: DashboardStore): void;
+  render(store: DashboardStore): boolean | void;
+}
+
+/** Runs `work` once, at some later point; unsubscribing before then cancels it. */
+export type DrawScheduler = (work: () => void) => Subscription;
+
+/**
+ * Runs `work` in a task of its own just after the next animation frame: `requestAnimationFrame` paces it, a
+ * zero-delay timer set from the frame callback runs it once the frame is drawn. So the drawing's cost and the
+ * frame's own (style, layout, paint, commit of what the previous drawing changed) fall in two tasks, not one,
+ * and input can be handled between them. What it draws shows on the frame after.
+ *
+ * @example
+ * ```ts
+ * afterNextFrame(() => chart.setData(data));
+ * ```
+ * @category Dashboard
+ */
+export function afterNextFrame(work: () => void): Subscription {
+  const subscription = new Subscription();
+  const frame = requestAnimationFrame(() => {
+    const timer = setTimeout(work, 0);
+    subscription.add(() => clearTimeout(timer));
+  });
+  subscription.add(() => cancelAnimationFrame(frame));
+  return subscription;
 }
 
 /**
- * Draws the views on animation frames after the store changed. However fast events arrive (thousands of epochs
- * a second), `light` views (counters, text) are drawn at most once per frame (`auditTime(0,
- * animationFrameScheduler)`), and `heavy` ones (charts, canvases) one per frame in turn, each only when the
- * store changed since it last drew, and always until every one shows the latest state. So no frame does more
- * than one chart's work, and views skip what did not change.
+ * Draws the views after the store changed, one small piece of work per frame, each in a task of its own (see
+ * {@link afterNextFrame}). However fast messages arrive (thousands of epochs a second, many messages a frame),
+ * a turn draws either the `light` views (counters, text: all of them, once) or one `heavy` view (a chart, a
+ * canvas; or one part of it), never both: text that changed costs the next frame a layout and a paint, and a
+ * redrawn canvas its own paint, so doing both would make that frame as long as the two together. The light
+ * views go first when they are behind, but never two turns running while a heavy view waits; heavy views take
+ * turns, each only when the store changed since it last drew, until every one shows the latest state. So no
+ * task does more than one chart's work, views skip what did not change, and the page stays responsive however
+ * busy the run.
  *
  * @example
  * ```ts
  * startRenderLoop(store, [summary], [curves, heatmap]);
  * ```
+ * @param schedule - runs each turn; default {@link afterNextFrame} (tests pass a virtual one)
  * @category Dashboard
  */
 export function startRenderLoop(
   store: DashboardStore,
   light: readonly View[],
   heavy: readonly View[],
+  schedule: DrawScheduler = afterNextFrame,
 ): Subscription {
   const subscription = new Subscription();
-  subscription.add(
-    store.changed$.pipe(auditTime(0, animationFrameScheduler)).subscribe(() => {
-      for (const view of light) view.render(store);
-    }),
-  );
+  let lightBehind = false;
+  let lightDrewLast = false;
   const dirty = new Set<View>();
-  let next = 0;
-  let scheduled = false;
-  const frame = (): void => {
-    scheduled = false;
+  let turn = 0;
+  // The turn to come, if any: one at a time (and not added to `subscription`, which would keep every past turn).
+  let pending: Subscription | null = null;
+
+  const drawHeavy = (): void => {
     for (let tried = 0; tried < heavy.length; tried++) {
-      const view = heavy[next]!;
-      next = (next + 1) % heavy.length;
+      const view = heavy[turn]!;
+      turn = (turn + 1) % heavy.length;
       if (!dirty.delete(view)) continue;
-      view.render(store);
-      break;
+      if (view.render(store) === true) dirty.add(view);
+      return;
     }
-    if (dirty.size > 0) schedule();
   };
-  const schedule = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    subscription.add(animationFrameScheduler.schedule(frame));
+  const takeTurn = (): void => {
+    pending = null;
+    try {
+      if (lightBehind && !(lightDrewLast && dirty.size > 0)) {
+        lightBehind = false;
+        lightDrewLast = true;
+        for (const view of light) view.render(store);
+      } else {
+        lightDrewLast = false;
+        drawHeavy();
+      }
+    } finally {
+      // A view that throws loses its turn, not the others theirs.
+      if (lightBehind || dirty.size > 0) next();
+    }
   };
+  const next = (): void => {
+    pending ??= schedule(takeTurn);
+  };
+  subscription.add(() => pending?.unsubscribe());
   subscription.add(
     store.changed$.subscribe(() => {
+      lightBehind = true;
       for (const view of heavy) dirty.add(view);
-      schedule();
+      next();
     }),
   );
   return subscription;

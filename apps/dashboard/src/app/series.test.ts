@@ -19,6 +19,18 @@ describe('DecimatedSeries', () => {
     expect(new Set(x.slice(1, -1).map((v, i) => v - x[i]!)).size).toBe(1);
   });
 
+  it('lets a caller skip the points it would not keep, ending on the newest', () => {
+    const offered = new DecimatedSeries(1, 8);
+    const skipping = new DecimatedSeries(1, 8);
+    for (let i = 1; i <= 40; i++) {
+      offered.push(i, [i * 10]);
+      if (i < 40 && !skipping.keepsNext) skipping.skip();
+      else skipping.push(i, [i * 10]);
+    }
+    expect(skipping.data()).toEqual(offered.data());
+    expect(skipping.count).toBe(40);
+  });
+
   it('clears', () => {
     const s = new DecimatedSeries(2);
     s.push(1, [1, null]);

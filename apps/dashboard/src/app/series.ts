@@ -36,6 +36,20 @@ export class DecimatedSeries {
     return this.seen;
   }
 
+  /**
+   * Whether the next point offered would be kept (not only remembered as the newest). A caller with many points
+   * at once can {@link DecimatedSeries.skip} the others without building their values, as long as it offers the
+   * last one with {@link DecimatedSeries.push}.
+   */
+  get keepsNext(): boolean {
+    return this.seen % this.stride === 0;
+  }
+
+  /** Counts a point that would not be kept (see {@link DecimatedSeries.keepsNext}) without offering its values. */
+  skip(): void {
+    this.seen++;
+  }
+
   /** Offers the point `(x, values)`; `values` has one entry per series (copied: the caller may reuse it). */
   push(x: number, values: readonly (number | null)[]): void {
     this.lastX = x;

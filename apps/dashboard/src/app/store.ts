@@ -110,12 +110,18 @@ export class DashboardStore {
     const metric = columns.metrics[m];
     const valMetric = columns.metrics[`val${m[0]!.toUpperCase()}${m.slice(1)}`];
     const row = this.row;
+    const curves = this.curves;
     for (let i = 0; i < n; i++) {
+      // Most rows of a big batch would only be counted: skip building them (the last one is always offered).
+      if (i < n - 1 && !curves.keepsNext) {
+        curves.skip();
+        continue;
+      }
       row[0] = valueAt(columns.loss, i) ?? null;
       row[1] = valueAt(columns.valLoss, i) ?? null;
       row[2] = valueAt(metric, i) ?? null;
       row[3] = valueAt(valMetric, i) ?? null;
-      this.curves.push(valueAt(columns.epoch, i)!, row);
+      curves.push(valueAt(columns.epoch, i)!, row);
     }
     this.last = epochAt(columns, n - 1);
     this.epoch = this.last.epoch;

@@ -1,6 +1,6 @@
 import type { View } from './render-loop.js';
 
-/** The page's views: light ones redraw every frame, heavy ones at most 10 times a second. */
+/** The page's views: light ones (text) and heavy ones (charts, canvases), as `startRenderLoop` draws them. */
 export interface Views {
   light: View[];
   heavy: View[];

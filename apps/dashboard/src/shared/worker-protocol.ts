@@ -24,7 +24,9 @@ export interface RegistryNames {
 }
 
 /**
- * Training worker to page: `hello` once its plugins are installed, with the registry names; then feed messages.
+ * Training worker to page: `hello` once its plugins are installed, with the registry names; then feed messages,
+ * in order, gathered into one `feed` reply per flush of the worker's publisher (one task on the page for all of
+ * them, not one per message).
  * @category Worker
  */
-export type WorkerReply = { type: 'hello'; names: RegistryNames } | FeedMessage;
+export type WorkerReply = { type: 'hello'; names: RegistryNames } | { type: 'feed'; messages: FeedMessage[] };

@@ -2,8 +2,8 @@ import type { EpochEvent, RunState, TrainingEvent } from '@deltaflow/trainer';
 import { columnBuffers, packEpochs } from '../shared/epoch-columns.js';
 import type { FeedMessage, SnapshotMessage } from '../shared/feed.js';
 
-/** Posts one message to the page, transferring the given buffers. */
-export type Post = (message: FeedMessage, transfer: Transferable[]) => void;
+/** Posts messages to the page in one go, in order, transferring the given buffers. */
+export type Post = (messages: FeedMessage[], transfer: Transferable[]) => void;
 
 /** A queued message; runs of epoch events are packed into columns when sent. */
 type Pending = FeedMessage | { type: 'epoch-run'; events: EpochEvent[] };
@@ -11,7 +11,8 @@ type Pending = FeedMessage | { type: 'epoch-run'; events: EpochEvent[] };
 /**
  * Batches what the worker sends the page: events are gathered and posted at most every `intervalMs` (runs of
  * epoch events packed into transferred columns, every epoch kept), state changes keep their place between
- * events, and only the newest pending snapshot is sent. Order is kept.
+ * events, and only the newest pending snapshot is sent. Order is kept, and everything queued goes in one post,
+ * so the page handles a flush in one task.
  * @category Worker
  */
 export class Publisher {
@@ -57,16 +58,22 @@ export class Publisher {
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    const messages = this.pending;
+    const pending = this.pending;
     this.pending = [];
-    for (const message of messages) {
+    if (pending.length === 0) return;
+    const messages: FeedMessage[] = [];
+    const transfer: Transferable[] = [];
+    for (const message of pending) {
       if (message.type === 'epoch-run') {
         const columns = packEpochs(message.events);
-        this.post(columns, columnBuffers(columns));
+        messages.push(columns);
+        transfer.push(...columnBuffers(columns));
       } else {
-        this.post(message, message.type === 'snapshot' ? snapshotBuffers(message) : []);
+        messages.push(message);
+        if (message.type === 'snapshot') transfer.push(...snapshotBuffers(message));
       }
     }
+    this.post(messages, transfer);
   }
 
   /** Drops everything queued (a new run replaces the old one). */

@@ -8,7 +8,6 @@ import type { TrainingEvent } from '@deltaflow/trainer';
 import type { Subscription } from 'rxjs';
 import { GridSampler } from '../model/grid.js';
 import { weightsOfModel } from '../model/weights.js';
-import type { FeedMessage } from '../shared/feed.js';
 import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
 import type { WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
@@ -24,7 +23,7 @@ const GRID_SIZE = 50;
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: WorkerReply, transfer: Transferable[] = []): void =>
   scope.postMessage(message, transfer);
-const publisher = new Publisher((message: FeedMessage, transfer) => post(message, transfer));
+const publisher = new Publisher((messages, transfer) => post({ type: 'feed', messages }, transfer));
 const sampler = new GridSampler(GRID_SIZE);
 
 interface Current extends PlaygroundRun {

@@ -23,7 +23,7 @@ export class StandaloneSource implements Source {
       this.worker.onmessage = (message: MessageEvent<WorkerReply>) => {
         const reply = message.data;
         if (reply.type === 'hello') resolve(reply.names);
-        else this.messages$.next(reply);
+        else for (const feed of reply.messages) this.messages$.next(feed);
       };
     });
     this.worker.onerror = (event) =>

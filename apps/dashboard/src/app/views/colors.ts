@@ -48,23 +48,39 @@ const LUT = (() => {
 
 /**
  * Paints `values` (a `size` x `size` grid, row-major, `stride` numbers per point, reading `offset`) into an
- * ImageData through the colour scale, mapping `low`..`high` to 0..1.
+ * ImageData through the colour scale, mapping `low`..`high` to 0..1. The grid fills the image unless `size` says
+ * otherwise; `left` puts it that many pixels from the image's left edge (one image can hold a row of grids, to be
+ * uploaded with a single `putImageData`).
+ *
+ * @example
+ * ```ts
+ * // two 50 x 50 grids side by side in one 100 x 50 image
+ * paintGrid(image, a, { stride: 1, offset: 0, low: 0, high: 1, size: 50 });
+ * paintGrid(image, b, { stride: 1, offset: 0, low: 0, high: 1, size: 50, left: 50 });
+ * ```
  * @category Views
  */
 export function paintGrid(
   image: ImageData,
   values: Float32Array,
-  options: { stride: number; offset: number; low: number; high: number },
+  options: { stride: number; offset: number; low: number; high: number; size?: number; left?: number },
 ): void {
   const { stride, offset, low, high } = options;
+  const columns = options.size ?? image.width;
+  const rows = options.size ?? image.height;
+  const left = options.left ?? 0;
   const scale = 255 / (high - low || 1);
   const pixels = image.data;
-  for (let i = 0; i < image.width * image.height; i++) {
-    const v = (values[i * stride + offset]! - low) * scale;
-    const k = 3 * (v > 0 ? (v < 255 ? Math.round(v) : 255) : 0);
-    pixels[4 * i] = LUT[k]!;
-    pixels[4 * i + 1] = LUT[k + 1]!;
-    pixels[4 * i + 2] = LUT[k + 2]!;
-    pixels[4 * i + 3] = 255;
+  for (let r = 0; r < rows; r++) {
+    let p = 4 * (r * image.width + left);
+    let i = r * columns * stride + offset;
+    for (let c = 0; c < columns; c++, p += 4, i += stride) {
+      const v = (values[i]! - low) * scale;
+      const k = 3 * (v > 0 ? (v < 255 ? Math.round(v) : 255) : 0);
+      pixels[p] = LUT[k]!;
+      pixels[p + 1] = LUT[k + 1]!;
+      pixels[p + 2] = LUT[k + 2]!;
+      pixels[p + 3] = 255;
+    }
   }
 }

@@ -5,7 +5,8 @@ import { cssColorAt, paintGrid } from './colors.js';
 /**
  * The output over the input plane, for 2-D data: the network's output on the grid as a colour map (orange low,
  * blue high: the decision boundary is where they meet), with the training points (white ring) and the test
- * points (dark ring) on top, coloured by their targets.
+ * points (dark ring) on top, coloured by their targets. The points are drawn once per point set into a layer of
+ * their own, so a new snapshot costs one upload of the grid and two image draws, however many points there are.
  * @category Views
  */
 export class HeatmapView {
@@ -14,6 +15,9 @@ export class HeatmapView {
   private readonly cellContext = this.cell.getContext('2d')!;
   private image: ImageData | null = null;
   private version = '';
+  /** The points, drawn over a transparent background; redrawn when the point set or the canvas size changes. */
+  private readonly dots = document.createElement('canvas');
+  private dotsKey = '';
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -30,8 +34,8 @@ export class HeatmapView {
     const grid = store.grid;
     const points = store.points;
     const planar = grid !== null || points !== null;
-    this.canvas.hidden = !planar;
-    this.note.hidden = planar;
+    if (this.canvas.hidden === planar) this.canvas.hidden = !planar;
+    if (this.note.hidden !== planar) this.note.hidden = planar;
     if (!planar) return;
     const { width, height } = this.canvas;
     const ctx = this.context;
@@ -51,13 +55,28 @@ export class HeatmapView {
       ctx.drawImage(this.cell, 0, 0, width, height);
     }
     if (points) {
-      this.drawPoints(points.train, points.extent, low, high, 'rgba(255, 255, 255, 0.9)');
-      if (points.test) this.drawPoints(points.test, points.extent, low, high, 'rgba(30, 30, 30, 0.9)');
+      const key = `${store.pointsVersion}:${width}x${height}`;
+      if (key !== this.dotsKey) {
+        this.dotsKey = key;
+        this.dots.width = width;
+        this.dots.height = height;
+        const dots = this.dots.getContext('2d')!;
+        this.drawPoints(dots, points.train, points.extent, low, high, 'rgba(255, 255, 255, 0.9)');
+        if (points.test)
+          this.drawPoints(dots, points.test, points.extent, low, high, 'rgba(30, 30, 30, 0.9)');
+      }
+      ctx.drawImage(this.dots, 0, 0);
     }
   }
 
-  private drawPoints(set: PointSet, extent: Extent, low: number, high: number, ring: string): void {
-    const ctx = this.context;
+  private drawPoints(
+    ctx: CanvasRenderingContext2D,
+    set: PointSet,
+    extent: Extent,
+    low: number,
+    high: number,
+    ring: string,
+  ): void {
     const { width, height } = this.canvas;
     const [x0, x1, y0, y1] = extent;
     ctx.lineWidth = 1;

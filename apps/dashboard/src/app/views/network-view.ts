@@ -9,14 +9,19 @@ const THUMB = 34;
 /**
  * The network: a column of nodes per layer, links coloured by the sign of W_ij (blue positive, orange negative)
  * and as wide as |W_ij| is large. For 2-D data every node shows its output over the input plane (the input
- * nodes show x1 and x2), as computed on the grid.
+ * nodes show x1 and x2), as computed on the grid. The thumbnails are painted side by side into one image and
+ * uploaded with a single `putImageData` per redraw (uploading into a canvas that was just drawn from would make
+ * the page flush the drawing first, once per node); the input nodes' ramps never change and are painted once.
  * @category Views
  */
 export class NetworkView {
   private readonly context: CanvasRenderingContext2D;
-  private readonly scratch = document.createElement('canvas');
-  private readonly scratchContext = this.scratch.getContext('2d')!;
+  /** Every drawn node's thumbnail, left to right: slot k is the square at x = k * grid size. */
+  private readonly atlas = document.createElement('canvas');
+  private readonly atlasContext = this.atlas.getContext('2d')!;
   private image: ImageData | null = null;
+  /** Grid size and input count the atlas's input ramps were painted for. */
+  private atlasKey = '';
   private version = -1;
   private thumb = THUMB;
 
@@ -37,10 +42,16 @@ export class NetworkView {
     const columns = sizes.map((n, c) => this.column(n, c, sizes.length));
     const tallest = Math.max(...columns.map((nodes) => nodes.length));
     this.thumb = Math.max(12, Math.min(THUMB, (this.canvas.height - 50) / tallest - 4));
-    layers.forEach((layer, l) => this.links(layer, columns[l]!, columns[l + 1]!));
     const grid = store.grid;
+    if (grid)
+      this.paintThumbnails(
+        grid,
+        columns.map((nodes) => nodes.length),
+      );
+    layers.forEach((layer, l) => this.links(layer, columns[l]!, columns[l + 1]!));
+    let slot = 0;
     columns.forEach((nodes, c) => {
-      nodes.forEach(([x, y], i) => this.node(x, y, grid, c, i, layers));
+      nodes.forEach(([x, y], i) => this.node(x, y, grid ? slot++ : -1, c, i, layers));
       const hidden = sizes[c]! - nodes.length;
       ctx.fillStyle = '#555';
       ctx.font = '11px system-ui, sans-serif';
@@ -49,6 +60,43 @@ export class NetworkView {
       const label = c === 0 ? `${sizes[0]} in` : `${sizes[c]} ${layers[c - 1]!.activation}`;
       ctx.fillText(label, nodes[0]![0], height - 8);
     });
+  }
+
+  /** Paints every drawn node's output over the plane into the atlas, then uploads it once. */
+  private paintThumbnails(grid: GridSnapshot, shown: readonly number[]): void {
+    const n = grid.size;
+    const slots = shown.reduce((a, b) => a + b, 0);
+    const key = `${n}:${shown.join(',')}`;
+    if (this.atlasKey !== key || !this.image) {
+      this.atlasKey = key;
+      this.atlas.width = n * slots;
+      this.atlas.height = n;
+      this.image = this.atlasContext.createImageData(n * slots, n);
+      // Input node i is x1 or x2 itself: a ramp across the plane, the same for every snapshot.
+      for (let i = 0; i < shown[0]!; i++) {
+        const ramp = new Float32Array(n * n);
+        for (let p = 0; p < n * n; p++) ramp[p] = i === 0 ? p % n : n - 1 - Math.floor(p / n);
+        paintGrid(this.image, ramp, { stride: 1, offset: 0, low: 0, high: n - 1, size: n, left: i * n });
+      }
+    }
+    let slot = shown[0]!;
+    for (let c = 1; c < shown.length; c++) {
+      const values = grid.layers[c - 1]!;
+      const units = grid.units[c - 1]!;
+      for (let i = 0; i < shown[c]!; i++, slot++) {
+        let max = 1e-12;
+        for (let p = 0; p < n * n; p++) max = Math.max(max, Math.abs(values[p * units + i]!));
+        paintGrid(this.image, values, {
+          stride: units,
+          offset: i,
+          low: -max,
+          high: max,
+          size: n,
+          left: slot * n,
+        });
+      }
+    }
+    this.atlasContext.putImageData(this.image, 0, 0);
   }
 
   private column(n: number, c: number, count: number): [number, number][] {
@@ -78,16 +126,10 @@ export class NetworkView {
     });
   }
 
-  private node(
-    x: number,
-    y: number,
-    grid: GridSnapshot | null,
-    c: number,
-    i: number,
-    layers: LayerWeights[],
-  ): void {
+  /** Draws node `i` of column `c`: its thumbnail (atlas `slot`), or without a grid a dot coloured by its bias. */
+  private node(x: number, y: number, slot: number, c: number, i: number, layers: LayerWeights[]): void {
     const ctx = this.context;
-    if (!grid) {
+    if (slot < 0) {
       const bias = c === 0 ? 0 : layers[c - 1]!.bias[i]!;
       ctx.fillStyle = bias >= 0 ? '#0877bd' : '#f59322';
       ctx.strokeStyle = '#333';
@@ -97,29 +139,9 @@ export class NetworkView {
       ctx.stroke();
       return;
     }
-    const n = grid.size;
-    if (this.image?.width !== n) {
-      this.scratch.width = n;
-      this.scratch.height = n;
-      this.image = this.scratchContext.createImageData(n, n);
-    }
-    const image = this.image;
-    if (c === 0) {
-      // Input node i is x1 or x2 itself: a ramp across the plane.
-      const ramp = Float32Array.from({ length: n * n }, (_, p) =>
-        i === 0 ? p % n : n - 1 - Math.floor(p / n),
-      );
-      paintGrid(image, ramp, { stride: 1, offset: 0, low: 0, high: n - 1 });
-    } else {
-      const values = grid.layers[c - 1]!;
-      const units = grid.units[c - 1]!;
-      let max = 1e-12;
-      for (let p = 0; p < n * n; p++) max = Math.max(max, Math.abs(values[p * units + i]!));
-      paintGrid(image, values, { stride: units, offset: i, low: -max, high: max });
-    }
-    this.scratchContext.putImageData(image, 0, 0);
+    const n = this.atlas.height;
     const t = this.thumb;
-    ctx.drawImage(this.scratch, x - t / 2, y - t / 2, t, t);
+    ctx.drawImage(this.atlas, slot * n, 0, n, n, x - t / 2, y - t / 2, t, t);
     ctx.strokeStyle = '#333';
     ctx.lineWidth = 1;
     ctx.strokeRect(x - t / 2, y - t / 2, t, t);

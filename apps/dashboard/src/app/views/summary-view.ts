@@ -16,6 +16,11 @@ const ROWS = [
 ] as const;
 type Row = (typeof ROWS)[number];
 
+/** Sets `element`'s text, unless it already reads `text`. */
+function write(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 const fmt = (n: number | undefined | null, digits = 4): string =>
   n === undefined || n === null || !Number.isFinite(n)
     ? '–'
@@ -48,22 +53,24 @@ export class SummaryView {
     }
   }
 
-  /** Writes the current numbers (text only; no layout work beyond that). */
+  /**
+   * Writes the current numbers: text only, and only what changed (writing even the same text again would
+   * invalidate the layout).
+   */
   render(store: DashboardStore): void {
-    const set = (row: Row, text: string): void => {
-      const cell = this.cells.get(row)!;
-      if (cell.textContent !== text) cell.textContent = text;
-    };
+    const set = (row: Row, text: string): void => write(this.cells.get(row)!, text);
     const last = store.last;
     const start = store.start;
-    this.epoch.textContent = String(store.epoch);
-    this.state.textContent = store.state;
-    this.state.dataset.state = store.state;
-    this.notice.textContent = store.error ?? store.status;
+    write(this.epoch, String(store.epoch));
+    write(this.state, store.state);
+    if (this.state.dataset.state !== store.state) this.state.dataset.state = store.state;
+    write(this.notice, store.error ?? store.status);
     this.notice.classList.toggle('error', store.error !== null);
     set('state', store.state);
     set('loss', fmt(last?.loss, 6));
-    this.cells.get('loss')!.dataset.value = last ? String(last.loss) : '';
+    const loss = this.cells.get('loss')!;
+    const value = last ? String(last.loss) : '';
+    if (loss.dataset.value !== value) loss.dataset.value = value;
     set('test loss', fmt(last?.valLoss, 6));
     const m = store.metric;
     const val = `val${m[0]!.toUpperCase()}${m.slice(1)}`;
