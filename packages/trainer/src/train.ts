@@ -2,6 +2,7 @@ import type { Sequential } from '@deltaflow/network';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
+import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
 import type { EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
@@ -9,8 +10,6 @@ import { TrainingLoop } from './training-loop.js';
 
 /** Milliseconds of work between two turns of the event loop under `yieldEvery: 'auto'`. */
 const AUTO_SLICE_MS = 16;
-
-const now = (): number => performance.now();
 
 /**
  * Trains `model` on `data` and streams what happens: a cold Observable, so each subscription runs one training
@@ -67,7 +66,7 @@ export function runTraining(
   const scheduler = options.scheduler ?? asyncScheduler;
   const yieldEvery = options.yieldEvery ?? 'auto';
   const sliceMs = typeof yieldEvery === 'number' ? yieldEvery : AUTO_SLICE_MS;
-  let trainingMs = 0;
+  const clock = new TrainingClock();
 
   subscriber.next({ type: 'start', config: loop.config, model: model.summary() });
 
@@ -82,8 +81,8 @@ export function runTraining(
     if (summary.outputs) forward.outputs = summary.outputs;
     subscriber.next(forward);
     subscriber.next({ type: 'backward', epoch, layers: summary.layers });
-    const elapsedMs = trainingMs;
-    const samplesPerSecond = trainingMs > 0 ? (loop.samplesSeen / trainingMs) * 1000 : 0;
+    const elapsedMs = clock.trainingMs;
+    const samplesPerSecond = clock.samplesPerSecond;
     const { valLoss, lr } = summary;
     const epochEvent: EpochEvent =
       valLoss !== undefined
@@ -118,8 +117,7 @@ export function runTraining(
   }
 
   function slice(this: SchedulerAction<unknown>): void {
-    const sliceStart = now();
-    let batchStart = sliceStart;
+    const sliceStart = clock.resume();
     while (!subscriber.closed) {
       if (control.learningRate !== null) {
         loop.learningRate = control.learningRate;
@@ -129,7 +127,7 @@ export function runTraining(
       if (!loop.ended && loop.config.epochs === 0) loop.ended = 'completed';
       if (loop.ended) return end();
       if (loop.batchIndex === 0 && control.holdsAtBoundary()) {
-        trainingMs += now() - batchStart;
+        clock.read(loop.samplesSeen);
         control.wake = () => {
           action = scheduler.schedule(work);
         };
@@ -139,9 +137,7 @@ export function runTraining(
       if (options.batchEvents && !loop.ended) {
         subscriber.next({ type: 'batch', epoch: loop.epoch + 1, batch: loop.batchIndex, loss: batchLoss });
       }
-      const t = now();
-      trainingMs += t - batchStart;
-      batchStart = t;
+      const t = clock.batchDone(loop.samplesSeen);
       let epochDone = false;
       if (!loop.ended && loop.epochComplete) {
         emitEpoch();
@@ -151,6 +147,7 @@ export function runTraining(
       const yieldNow =
         yieldEvery === 'batch' ? true : yieldEvery === 'epoch' ? epochDone : t - sliceStart >= sliceMs;
       if (yieldNow) {
+        clock.read(loop.samplesSeen);
         this.schedule(undefined, 0);
         return;
       }
