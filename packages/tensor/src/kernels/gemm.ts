@@ -90,12 +90,13 @@ function gemmSmall(
   c: TypedArray,
 ): void {
   if (!transB) {
-    if (transA) gemmTN(m, n, k, alpha, a, b, c);
+    // B[p, j] at b[p*n + j] (TN, the weight gradient O_inᵀ delta) or, below, at b[j*k + p] (TT).
+    if (transA) gemmColumnDots(m, n, k, alpha, a, b, n, 1, c);
     else gemmRowsOfB(m, n, k, alpha, a, b, c);
   } else if (!transA) {
     gemmNT(m, n, k, alpha, a, b, c);
   } else {
-    gemmTT(m, n, k, alpha, a, b, c);
+    gemmColumnDots(m, n, k, alpha, a, b, 1, k, c);
   }
 }
 
@@ -139,21 +140,27 @@ function gemmRowsOfB(
   }
 }
 
-/** C += alpha * Aᵀ B with A `[k, m]` and B `[k, n]`: one strided dot product down both columns per element. */
-function gemmTN(
+/**
+ * C += alpha * Aᵀ op(B) with A `[k, m]`: one strided dot product down a column of A per element, B[p, j] read at
+ * `b[p * ps + j * js]` (TN: ps = n, js = 1; TT: ps = 1, js = k).
+ */
+function gemmColumnDots(
   m: number,
   n: number,
   k: number,
   alpha: number,
   a: TypedArray,
   b: TypedArray,
+  ps: number,
+  js: number,
   c: TypedArray,
 ): void {
   for (let i = 0; i < m; i++) {
     const ci = i * n;
     for (let j = 0; j < n; j++) {
+      const bj = j * js;
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[p * m + i]! * b[p * n + j]!;
+      for (let p = 0; p < k; p++) s += a[p * m + i]! * b[p * ps + bj]!;
       c[ci + j]! += alpha * s;
     }
   }
@@ -190,24 +197,6 @@ function gemmNT(
       let s = 0;
       for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
       c[ci + j]! += alpha * s;
-    }
-  }
-}
-
-function gemmTT(
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: TypedArray,
-  b: TypedArray,
-  c: TypedArray,
-): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[p * m + i]! * b[j * k + p]!;
-      c[i * n + j]! += alpha * s;
     }
   }
 }
