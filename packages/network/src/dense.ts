@@ -11,7 +11,7 @@ import {
   linear,
   matmul,
 } from '@deltaflow/tensor';
-import type { DType, Initializer, InitializerName } from '@deltaflow/tensor';
+import type { DType, Initializer, InitializerName, TypedArray } from '@deltaflow/tensor';
 
 /**
  * How to build a {@link Dense} layer.
@@ -44,6 +44,12 @@ export interface DenseOptions {
 const ACCUMULATE_TRANS_A = Object.freeze({ transA: true, beta: 1 });
 /** dE/dO_in = delta Wᵀ. */
 const TRANS_B = Object.freeze({ transB: true });
+
+/** Sets every element to 0: a plain loop for short arrays (cheaper than a `fill` call at XOR's sizes). */
+function clear(values: TypedArray): void {
+  if (values.length > 64) values.fill(0);
+  else for (let i = 0; i < values.length; i++) values[i] = 0;
+}
 
 /** The buffers one batch size needs, made once and reused for every batch of that size. */
 interface BatchBuffers {
@@ -202,8 +208,8 @@ export class Dense {
 
   /** Sets dE/dW and dE/dtheta to zero before accumulating a new batch. */
   zeroGrad(): void {
-    this.weightGrad.data.fill(0);
-    this.biasGrad.data.fill(0);
+    clear(this.weightGrad.data);
+    clear(this.biasGrad.data);
   }
 
   private requireForward(): BatchBuffers {
