@@ -4,8 +4,7 @@
  *
  * @packageDocumentation
  */
-export { DeltaflowError, assertShape } from './errors.js';
-export { Registry } from './registry.js';
+export { DeltaflowError, assertShape, Registry } from '@deltaflow/core';
 export { Tensor, allocate, dtypeOf, expectShape } from './tensor.js';
 export type { DType, NestedArray, Shape, TypedArray } from './tensor.js';
 export type { Backend } from './backend.js';

@@ -1,4 +1,4 @@
-import { DeltaflowError } from './errors.js';
+import { DeltaflowError } from '@deltaflow/core';
 import type { Random } from './random.js';
 import type { TypedArray } from './tensor.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeltaflowError } from './errors.js';
+import { DeltaflowError } from '@deltaflow/core';
 import { addRowVector, argmaxRows, columnSums, linear, map, matmul, rowSums, zip } from './ops.js';
 import { Random } from './random.js';
 import { Tensor } from './tensor.js';

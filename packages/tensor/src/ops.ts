@@ -1,5 +1,5 @@
 import { getBackend } from './backends.js';
-import { DeltaflowError, assertShape } from './errors.js';
+import { DeltaflowError, assertShape } from '@deltaflow/core';
 import type { Tensor } from './tensor.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getInitializer, initializers } from './initializers.js';
 import { Random } from './random.js';
-import { Registry } from './registry.js';
+import { Registry } from '@deltaflow/core';
 
 function stats(xs: ArrayLike<number>): { mean: number; std: number; min: number; max: number } {
   let sum = 0;

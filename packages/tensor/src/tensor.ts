@@ -1,4 +1,4 @@
-import { DeltaflowError, assertShape } from './errors.js';
+import { DeltaflowError, assertShape } from '@deltaflow/core';
 
 /**
  * The element types a tensor can hold. float32 is the default; float64 is used by gradient checks.

@@ -36,7 +36,7 @@ beforeAll(() => {
     copyFileSync(join(root, file), join(ws, file));
   }
   mkdirSync(join(ws, 'packages'));
-  for (const name of ['tensor', 'activations', 'losses', 'optimizers', 'network']) {
+  for (const name of ['core', 'tensor', 'activations', 'losses', 'optimizers', 'network']) {
     symlinkSync(join(root, 'packages', name), join(ws, 'packages', name));
   }
   const json = (file: string, value: unknown) => writeFileSync(join(ws, file), JSON.stringify(value));
