@@ -1,19 +1,20 @@
-// `deltaflow train --dashboard`: the real CLI serves its run to a real browser (Debian's chromium), a page
+// `deltaflow train --dashboard`: the real CLI serves its run to a real browser (the shared chromium of
+// @deltaflow/test-browser), a page
 // opened late gets the history, and Ctrl-C closes the server (port free) and exits 130.
 // `deltaflow dashboard --replay` serves a recorded run.
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '@deltaflow/test-browser';
+import type { Browser } from '@deltaflow/test-browser';
 import {
   epochOf,
-  launchBrowser,
   openPage,
   screenshot,
   waitForEpoch,
   waitForState,
 } from '../../dashboard/test/helpers/browser.js';
-import type { Browser } from '../../dashboard/test/helpers/browser.js';
 import { bin, runCli, tempDir } from './helpers.js';
 
 let browser: Browser;

@@ -1,14 +1,14 @@
 // @ts-check
-// Opens the built API site (docs/api, from `npm run docs`) in Debian's chromium with playwright-core, checks that
+// Opens the built API site (docs/api, from `npm run docs`) in the shared headless chromium (@deltaflow/test-browser), checks that
 // its navigation lists every package of packages/ and every guide of docs/guides/, and saves a screenshot.
 // Run: npm run docs && npm run docs:check [-- PAGE]  (PAGE, e.g. modules/_deltaflow_network.html, is the page to
 // screenshot; default index.html. Prints the screenshot's path; exits 1 when something is missing.)
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '@deltaflow/test-browser';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const site = join(root, 'docs/api');
@@ -31,24 +31,9 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undef
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 
-const profile = mkdtempSync(join(tmpdir(), 'deltaflow-docs-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 1000 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchBrowser({ viewport: { width: 1400, height: 1000 } });
 try {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   await page.goto(`http://127.0.0.1:${port}/index.html`);
   await page.waitForSelector('.tsd-navigation a');
   const links = await page.$$eval('.tsd-navigation a, .tsd-page-navigation a', (as) =>
@@ -70,5 +55,4 @@ try {
 } finally {
   await browser.close();
   server.close();
-  rmSync(profile, { recursive: true, force: true });
 }

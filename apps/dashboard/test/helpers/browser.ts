@@ -1,48 +1,22 @@
-// Drives Debian's chromium with playwright-core, as TOOLCHAIN.md says: a fresh profile folder per launch,
-// headless, no sandbox, nothing downloaded. Collects console errors and page errors of every page opened.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Drives the shared headless chromium (@deltaflow/test-browser: Debian's /usr/bin/chromium when present, else the
+// one the npm package @sparticuz/chromium ships) with playwright-core, a fresh profile folder per launch.
+// Collects console errors and page errors of every page opened.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser as launchSharedBrowser } from '@deltaflow/test-browser';
+import type { Browser } from '@deltaflow/test-browser';
 import type { BrowserContext, Page } from 'playwright-core';
 
 /** Where screenshots go (git-ignored). */
 export const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** A running chromium with its own profile folder (from the shared helper, tools/browser). */
+export type { Browser };
 
-/** A running chromium with its own profile folder. */
-export interface Browser {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
-
-/** Launches chromium in a fresh temporary profile. */
-export async function launchBrowser(): Promise<Browser> {
-  const dir = await mkdtemp(join(tmpdir(), 'deltaflow-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1500, height: 950 },
-  });
-  return {
-    context,
-    async close() {
-      await context.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+/** Launches the shared chromium (Debian's, else the npm package's) in a fresh temporary profile. */
+export function launchBrowser(): Promise<Browser> {
+  return launchSharedBrowser();
 }
 
 /** A page and the errors it logged (console errors and uncaught exceptions). */
