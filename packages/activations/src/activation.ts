@@ -38,6 +38,11 @@ export interface Activation {
    * Writes dE/dx into `dx` from the input `x`, the output `y = f(x)` and `dy` = dE/dO. `dx` may be `dy`.
    */
   backward(x: Tensor, y: Tensor, dy: Tensor, dx: Tensor): void;
+  /**
+   * The net inputs x where f is not smooth (f' or f'' jumps), e.g. `[0]` for relu. A gradient check leaves out
+   * every entry whose step moves a net input onto or across one of them: central differences are not valid there.
+   */
+  readonly kinks?: readonly number[];
 }
 
 /**
@@ -63,6 +68,8 @@ export interface ElementwiseActivationSpec {
   readonly df: (x: number, y: number) => number;
   /** Parameters, kept for serialisation. */
   readonly config?: ActivationConfig;
+  /** The x where f is not smooth (f' or f'' jumps), e.g. `[0]` for relu; see {@link Activation.kinks}. */
+  readonly kinks?: readonly number[];
 }
 
 /**

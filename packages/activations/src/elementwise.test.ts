@@ -143,3 +143,25 @@ describe('the fast kernels of sigmoid, tanh, relu and linear', () => {
     });
   }
 });
+
+describe('kinks', () => {
+  it('the built-ins that are not smooth declare where: relu, leaky-relu and elu at 0; the smooth ones none', () => {
+    expect(relu.kinks).toEqual([0]);
+    expect(getActivation('leaky-relu').kinks).toEqual([0]);
+    expect(getActivation({ name: 'elu', config: { alpha: 0.5 } }).kinks).toEqual([0]);
+    for (const name of ['sigmoid', 'tanh', 'gelu', 'swish', 'softplus', 'linear', 'softmax']) {
+      expect(getActivation(name).kinks, name).toBeUndefined();
+    }
+  });
+
+  it("elementwise keeps a spec's kinks, frozen, and refuses kinks that are not finite numbers", () => {
+    const spec = { name: 'kinked', f: Math.abs, df: Math.sign, kinks: [0] };
+    const activation = elementwise(spec);
+    expect(activation.kinks).toEqual([0]);
+    expect(Object.isFrozen(activation.kinks)).toBe(true);
+    expect(elementwise({ name: 'smooth', f: (x) => x, df: () => 1 }).kinks).toBeUndefined();
+    for (const kinks of [[Number.NaN], ['0'], 0]) {
+      expect(() => elementwise({ ...spec, kinks } as never)).toThrow(DeltaflowError);
+    }
+  });
+});

@@ -32,11 +32,14 @@ function checkSpec(spec: ElementwiseActivationSpec): void {
     typeof spec.name === 'string' &&
     spec.name !== '' &&
     typeof spec.f === 'function' &&
-    typeof spec.df === 'function';
+    typeof spec.df === 'function' &&
+    (spec.kinks === undefined ||
+      (Array.isArray(spec.kinks) &&
+        spec.kinks.every((k: unknown) => typeof k === 'number' && Number.isFinite(k))));
   if (!ok) {
     throw new DeltaflowError(
       'E_SPEC',
-      `An elementwise activation needs a non-empty name and two functions f(x) and df(x, y); check ${describe(spec)}.`,
+      `An elementwise activation needs a non-empty name, two functions f(x) and df(x, y) and, if any, kinks as an array of finite numbers; check ${describe(spec)}.`,
     );
   }
 }
@@ -77,6 +80,7 @@ export function elementwise(spec: ElementwiseActivationSpec): Activation {
   return Object.freeze({
     name,
     config: Object.freeze({ ...spec.config }),
+    ...(spec.kinks ? { kinks: Object.freeze([...spec.kinks]) } : {}),
     forward(x: Tensor, out: Tensor): void {
       checkForward(name, x, out);
       const xs = x.data;
@@ -105,10 +109,11 @@ export interface Kernels {
  * one function) instead of calls to `spec.f` and `spec.df`; the spec stays the definition they must agree with.
  */
 export function withKernels(spec: ElementwiseActivationSpec, kernels: Kernels): Activation {
-  const { name, config } = elementwise(spec);
+  const { name, config, kinks } = elementwise(spec);
   return Object.freeze({
     name,
     config,
+    ...(kinks ? { kinks } : {}),
     forward(x: Tensor, out: Tensor): void {
       checkForward(name, x, out);
       kernels.forward(x.data, out.data);

@@ -18,6 +18,8 @@ export const elu: ActivationFactory<EluConfig> = {
       config,
       f: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
       df: (x) => (x > 0 ? 1 : alpha * Math.exp(x)),
+      // f' jumps at 0 unless alpha = 1, and even then f'' does (0 on the right, 1 on the left).
+      kinks: [0],
     });
   },
 };

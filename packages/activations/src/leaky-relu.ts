@@ -18,6 +18,7 @@ export const leakyRelu: ActivationFactory<LeakyReluConfig> = {
       config,
       f: (x) => (x > 0 ? x : a * x),
       df: (x) => (x > 0 ? 1 : a),
+      kinks: [0],
     });
   },
 };

@@ -7,6 +7,7 @@ export const reluSpec: ElementwiseActivationSpec = {
   name: 'relu',
   f: (x) => Math.max(x, 0),
   df: (x) => (x > 0 ? 1 : 0),
+  kinks: [0],
 };
 
 function reluForward(x: TypedArray, out: TypedArray): void {

@@ -18,4 +18,5 @@ export const hardSigmoid: ElementwiseActivationSpec = {
   name: 'hard-sigmoid',
   f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
   df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
+  kinks: [-3, 3],
 };

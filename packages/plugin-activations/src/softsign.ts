@@ -17,4 +17,6 @@ export const softsign: ElementwiseActivationSpec = {
   name: 'softsign',
   f: (x) => x / (1 + Math.abs(x)),
   df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+  // f' is continuous at 0, f'' is not (-2 on the right, +2 on the left).
+  kinks: [0],
 };

@@ -60,7 +60,8 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
   const scaler = request.normalize ? Scaler.fit('standard', full.inputs) : loaded?.meta.scaler;
   const inputs = scaler ? scaler.transform(ds.inputs) : ds.inputs;
   const result = gradientCheck(model, inputs, ds.targets, loss);
-  const passed = result.worst <= tolerance;
+  // Every entry left out (all of them at a kink) would be a vacuous pass.
+  const passed = result.checked > 0 && result.worst <= tolerance;
   if (args.json) {
     out(JSON.stringify({ ...result, tolerance, passed, loss, samples: ds.inputs.rows }));
   } else {
@@ -75,22 +76,33 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
       formatNumber(l.weights, 3),
       formatNumber(l.bias, 3),
       formatNumber(l.worst, 3),
+      String(l.atKink),
     ]);
     out(
-      table(['layer', 'shape', 'activation', 'dE/dW', 'dE/dtheta', 'worst'], rows, [
+      table(['layer', 'shape', 'activation', 'dE/dW', 'dE/dtheta', 'worst', 'at kink'], rows, [
         'right',
         'left',
         'left',
+        'right',
         'right',
         'right',
         'right',
       ]),
     );
     out(
+      `${result.atKink} ${result.atKink === 1 ? 'entry' : 'entries'} sat at a kink and ${result.atKink === 1 ? 'was' : 'were'} left out (central differences are not valid there); ${result.checked} checked.`,
+    );
+    out(
       `worst relative error ${formatNumber(result.worst, 3)}, tolerance ${tolerance.toExponential()}: ${passed ? 'passed' : 'FAILED'}`,
     );
   }
   if (passed) return 0;
+  if (result.checked === 0) {
+    warn(
+      `deltaflow: gradient check failed: all ${result.atKink} entries sat at a kink of an activation, so none was compared; check more --samples or other --data.`,
+    );
+    return 1;
+  }
   const layer = result.layers.find((l) => l.worst === result.worst)?.layer;
   warn(
     `deltaflow: gradient check failed: the worst relative error ${formatNumber(result.worst, 3)} (layer ${layer}) is above the tolerance ${tolerance.toExponential()}.`,
