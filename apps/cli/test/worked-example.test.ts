@@ -1,5 +1,5 @@
 // BACKPROP.md's worked example, end to end through the built CLI: a 2-2-2 sigmoid network in float64, inputs
-// (0.05, 0.10), targets (0.01, 0.99). The expected numbers are computed here from the seed's formulas.
+// (0.05, 0.10), targets (0.01, 0.99). The expected numbers are computed here from the lecture notes' formulas.
 import { describe, expect, it } from 'vitest';
 import { lastLine, readJson, runCli, tempDir, writeFiles } from './helpers.js';
 import type { ModelFile } from './helpers.js';

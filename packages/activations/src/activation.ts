@@ -16,7 +16,7 @@ export type ActivationConfig = Readonly<Record<string, number | string | boolean
  * A transfer function with its backward step, over whole batches.
  *
  * `forward` computes O = f(x) from the net input x of every node; `backward` turns dE/dO into dE/dx, using the
- * saved input x and/or output O. For an elementwise f that is delta = f'(x) * dE/dO; for the seed's sigmoid,
+ * saved input x and/or output O. For an elementwise f that is delta = f'(x) * dE/dO; for the lecture notes' sigmoid,
  * delta_j = O_j (1 - O_j) * dE/dO_j.
  *
  * @example

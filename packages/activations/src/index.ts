@@ -1,5 +1,5 @@
 /**
- * Activation functions for deltaflow, each with its backward step: sigmoid (the seed's), tanh, relu,
+ * Activation functions for deltaflow, each with its backward step: sigmoid (the lecture notes'), tanh, relu,
  * leaky-relu, elu, softplus, gelu, swish, softmax and linear, with PyTorch's default parameters, plus the
  * registry plugins add theirs to.
  *

@@ -12,7 +12,7 @@ export function logistic(x: number): number {
   return e / (1 + e);
 }
 
-/** The seed's transfer function: O = 1 / (1 + e^-x), dO/dx = O (1 - O). */
+/** The lecture notes' transfer function: O = 1 / (1 + e^-x), dO/dx = O (1 - O). */
 export const sigmoidSpec: ElementwiseActivationSpec = {
   name: 'sigmoid',
   f: logistic,
@@ -31,7 +31,7 @@ function sigmoidForward(x: TypedArray, out: TypedArray): void {
   }
 }
 
-/** delta_j = O_j (1 - O_j) * dE/dO_j, the seed's hidden-node rule. */
+/** delta_j = O_j (1 - O_j) * dE/dO_j, the lecture notes' hidden-node rule. */
 function sigmoidBackward(_x: TypedArray, y: TypedArray, dy: TypedArray, dx: TypedArray): void {
   for (let i = 0; i < y.length; i++) {
     const o = y[i]!;

@@ -3,7 +3,7 @@ import { checkDType } from './dataset.js';
 import type { Dataset, DatasetOptions } from './dataset.js';
 
 /**
- * The four points of exclusive or, the seed's problem: inputs (0,0), (0,1), (1,0), (1,1) and targets 0, 1, 1, 0
+ * The four points of exclusive or, the lecture notes' problem: inputs (0,0), (0,1), (1,0), (1,1) and targets 0, 1, 1, 0
  * in one column, in that order. Only `dtype` is used; the points are fixed.
  *
  * @example

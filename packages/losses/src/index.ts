@@ -1,5 +1,5 @@
 /**
- * Loss functions E(O, t) over batches with their gradients dE/dO: the seed's mse (1/2 sum_k (O_k - t_k)^2), mae,
+ * Loss functions E(O, t) over batches with their gradients dE/dO: the lecture notes' mse (1/2 sum_k (O_k - t_k)^2), mae,
  * huber, binary-cross-entropy and cross-entropy (with fused sigmoid and softmax paths), each summed over one
  * sample's outputs and averaged over the batch; the adapter for per-sample plugin losses; and the loss registry.
  *

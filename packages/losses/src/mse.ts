@@ -3,8 +3,8 @@ import { batchSize } from './batch.js';
 import type { Loss } from './loss.js';
 
 /**
- * The seed's error, half the sum of squares: per sample E = 1/2 sum_k (O_k - t_k)^2, averaged over the batch.
- * Its gradient is dE/dO_k = (O_k - t_k) / B, which with a sigmoid output gives the seed's
+ * The lecture notes' error, half the sum of squares: per sample E = 1/2 sum_k (O_k - t_k)^2, averaged over the batch.
+ * Its gradient is dE/dO_k = (O_k - t_k) / B, which with a sigmoid output gives the lecture notes'
  * delta_k = (O_k - t_k) O_k (1 - O_k).
  *
  * Compared with PyTorch: `MSELoss(reduction='sum')(O, t) / (2 * B)` (PyTorch's default `'mean'` also divides by K

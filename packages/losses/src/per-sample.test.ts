@@ -6,7 +6,7 @@ import { mse } from './mse.js';
 import { perSample } from './per-sample.js';
 import { lossGradientError, rng, uniformBatch } from './testing/support.js';
 
-/** The seed's mse as a plugin would write it, recording the row views it is given. */
+/** The lecture notes' mse as a plugin would write it, recording the row views it is given. */
 function pluginMse(seen: TypedArray[] = []): PerSampleLossSpec {
   return {
     name: 'plugin-mse',

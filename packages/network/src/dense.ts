@@ -28,7 +28,7 @@ export interface DenseOptions {
   inputs: number;
   /** Nodes j of the layer (m). */
   units: number;
-  /** The transfer function f; default the seed's `'sigmoid'`. */
+  /** The transfer function f; default the lecture notes' `'sigmoid'`. */
   activation?: ActivationIdentifier;
   /** float32 (default) or float64. */
   dtype?: DType;

@@ -229,7 +229,7 @@ export class Sequential {
  *
  * @example
  * ```ts
- * // the seed's network: 2 inputs, 4 sigmoid hidden nodes, 1 sigmoid output
+ * // the lecture notes' network: 2 inputs, 4 sigmoid hidden nodes, 1 sigmoid output
  * const model = mlp({ inputs: 2, layers: [{ units: 4, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], seed: 1 });
  * ```
  * @category Network

@@ -1,6 +1,6 @@
 /**
  * The worked example of BACKPROP.md (a 2-2-2 sigmoid network, one sample, E = 1/2 sum (O_k - t_k)^2, eta = 0.5),
- * computed by hand below from the seed's formulas and compared with the library.
+ * computed by hand below from the lecture notes' formulas and compared with the library.
  */
 import { getLoss } from '@deltaflow/losses';
 import { createOptimizer } from '@deltaflow/optimizers';

@@ -50,7 +50,7 @@ export type SgdState = {
  * W <- W - eta * g
  * ```
  *
- * With no momentum and no weight decay this is the seed's rule W <- W - eta * dE/dW. Defaults: lr 0.001,
+ * With no momentum and no weight decay this is the lecture notes' rule W <- W - eta * dE/dW. Defaults: lr 0.001,
  * momentum 0, dampening 0, weightDecay 0, nesterov false. Refuses negative lr, momentum or weightDecay, and
  * nesterov without momentum or with dampening.
  *
@@ -82,7 +82,7 @@ export const sgd: OptimizerRule<SgdOptions, SgdState> = {
     const { lr, momentum, dampening, weightDecay, nesterov } = options;
     const buffer = state.momentumBuffer;
     if (momentum === 0 && weightDecay === 0) {
-      // The seed's rule, with the option tests hoisted out of the loop: the common case runs a plain axpy,
+      // The lecture notes' rule, with the option tests hoisted out of the loop: the common case runs a plain axpy,
       // unrolled by four (about 25% faster at MNIST's 100k weights).
       const n = param.length;
       let i = 0;

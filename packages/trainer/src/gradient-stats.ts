@@ -76,7 +76,7 @@ export function weightsAreFinite(model: Sequential): boolean {
 }
 
 /**
- * Per-layer statistics of the last backward pass: |delta_j| (rescaled by the batch size to the seed's
+ * Per-layer statistics of the last backward pass: |delta_j| (rescaled by the batch size to the lecture notes'
  * per-sample delta), gradient and weight norms, and the update ratio against `start`, the weights at the
  * start of the epoch.
  */

@@ -65,7 +65,7 @@ export interface TrainOptions {
   validation?: TrainingData;
   /** Or: hold out this fraction of the training data (seeded) for validation. */
   validationSplit?: number;
-  /** The error function; default the seed's `'mse'`. */
+  /** The error function; default the lecture notes' `'mse'`. */
   loss?: LossIdentifier;
   /** A registered optimizer name, `{ name, config }`, a rule, or a ready {@link Optimizer}; default `'sgd'`. */
   optimizer?:

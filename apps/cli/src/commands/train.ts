@@ -14,7 +14,7 @@ import type { CommandContext } from './context.js';
 export function trainCommand(context: CommandContext): CommandModule {
   return {
     command: 'train',
-    describe: "Train a network (default: the seed's 2-4-1 sigmoid network on xor)",
+    describe: "Train a network (default: the lecture notes' 2-4-1 sigmoid network on xor)",
     builder: (yargs) =>
       yargs
         .options(trainFlags)
@@ -37,7 +37,7 @@ export function trainCommand(context: CommandContext): CommandModule {
           'Training:',
         )
         .group(['save', 'events', 'json', 'quiet', 'config', 'dashboard'], 'Output:')
-        .example('$0 train', "the seed's 2-4-1 network on xor")
+        .example('$0 train', "the lecture notes' 2-4-1 network on xor")
         .example('$0 train --data iris --layers 8 --loss cross-entropy --normalize', 'a classifier')
         .example('$0 train --data points.csv --target y --save model.json', 'a CSV file')
         .example('$0 train --events run.jsonl --json', 'record every event')

@@ -118,7 +118,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
 }
 
 /**
- * The defaults that depend on the dataset: 2000 epochs with batch size 1 for xor (the seed's online updates,
+ * The defaults that depend on the dataset: 2000 epochs with batch size 1 for xor (the lecture notes' online updates,
  * about 0.3 s), 10 epochs for mnist, else 200 epochs; batches of 32 for every set but xor.
  *
  * @example
