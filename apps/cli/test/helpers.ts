@@ -71,7 +71,7 @@ export interface ModelFile {
 }
 
 /**
- * The plugin of ARCHITECTURE.md's example as a third party writes it: a plain .mjs module with no imports, an
+ * The plugin of the CLI README's example as a third party writes it: a plain .mjs module with no imports, an
  * elementwise activation (softsign) and an optimizer rule (signsgd).
  */
 export const softsignPlugin = `export default {

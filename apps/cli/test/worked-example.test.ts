@@ -1,4 +1,4 @@
-// BACKPROP.md's worked example, end to end through the built CLI: a 2-2-2 sigmoid network in float64, inputs
+// The worked example of docs/guides/the-math.md, end to end through the built CLI: a 2-2-2 sigmoid network in float64, inputs
 // (0.05, 0.10), targets (0.01, 0.99). The expected numbers are computed here from the lecture notes' formulas.
 import { describe, expect, it } from 'vitest';
 import { lastLine, readJson, runCli, tempDir, writeFiles } from './helpers.js';
@@ -22,7 +22,7 @@ const s = (v: number): number => 1 / (1 + Math.exp(-v));
 const layer = (input: number[], w: number[][], b: number[]): number[] =>
   b.map((theta, j) => s(input.reduce((sum, o, i) => sum + o * w[i]![j]!, theta)));
 
-/** Forward pass, E, and one step of gradient descent, exactly as BACKPROP.md states them. */
+/** Forward pass, E, and one step of gradient descent, exactly as the lecture notes (docs/guides/the-math.md) state them. */
 function seedStep() {
   const Oh = layer(x, W1, B1);
   const Oo = layer(Oh, W2, B2);
@@ -49,7 +49,7 @@ const model: ModelFile = {
   ].map((l) => ({ type: 'dense', ...l })),
 };
 
-describe("BACKPROP.md's worked example through the CLI", () => {
+describe('the worked example of the lecture notes through the CLI', () => {
   const dir = tempDir();
   writeFiles(dir, {
     'model.json': JSON.stringify(model),

@@ -16,7 +16,7 @@ export type LossConfig = Readonly<Record<string, number | string | boolean>>;
  * samples of the batch: for mse, E = mean over samples of 1/2 sum_k (O_k - t_k)^2.
  *
  * `backward` writes the gradient of that batch mean, dE/dO = (O - t) / B for mse: the 1/B of the average is
- * already in it, so the weight gradients that follow are the batch means BACKPROP.md asks for.
+ * already in it, so the weight gradients that follow are the batch means the lecture notes (`docs/guides/the-math.md`) ask for.
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@ import { lossGradientError, rng, thrown, uniformBatch } from './testing/support.
 const f64 = (rows: number[][]): Tensor => Tensor.fromNested(rows, 'float64');
 
 describe('mse', () => {
-  it('gives the E of the worked example in BACKPROP.md, 1/2 sum_k (O_k - t_k)^2', () => {
+  it('gives the E of the worked example of the lecture notes, 1/2 sum_k (O_k - t_k)^2', () => {
     const E = mse().forward(f64([[0.75136507, 0.772928465]]), f64([[0.01, 0.99]]));
     const byHand = 0.5 * ((0.75136507 - 0.01) ** 2 + (0.772928465 - 0.99) ** 2);
     expect(E).toBeCloseTo(byHand, 15);

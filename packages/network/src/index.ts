@@ -1,5 +1,5 @@
 /**
- * Dense layers and Sequential multilayer perceptrons: forward, backward by the delta rule of BACKPROP.md,
+ * Dense layers and Sequential multilayer perceptrons: forward, backward by the delta rule of the lecture notes (`docs/guides/the-math.md`),
  * a finite-difference gradient check, and the model file.
  *
  * @packageDocumentation

@@ -35,7 +35,8 @@ export interface DenseLayerJSON {
 }
 
 /**
- * The model file of ARCHITECTURE.md: `{ format: 'deltaflow-model', version: 1, dtype?, layers, meta? }`.
+ * The model file (described in `docs/guides/the-math.md`, "The model file"):
+ * `{ format: 'deltaflow-model', version: 1, dtype?, layers, meta? }`.
  *
  * @example
  * ```ts

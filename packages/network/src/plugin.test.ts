@@ -12,7 +12,7 @@ import { loadPlugin } from './plugin-loader.js';
 import { mlp } from './sequential.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deltaflow-plugin-'));
-// A plugin written as a plain module with no imports, as ARCHITECTURE.md shows.
+// A plugin written as a plain module with no imports, as docs/guides/writing-a-plugin.md shows.
 const source = `export default {
   name: 'test-plugin',
   activations: [{ name: 'softsign-test', f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2 }],

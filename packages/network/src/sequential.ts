@@ -72,7 +72,7 @@ export interface ModelSummary {
 }
 
 /**
- * Layers applied one after another: the multilayer perceptron of BACKPROP.md, of any depth.
+ * Layers applied one after another: the multilayer perceptron of the lecture notes (`docs/guides/the-math.md`), of any depth.
  *
  * `forward` runs every layer; `backward` takes dE/dO of the output layer and runs the delta rule backwards
  * through all layers (delta_k at the output, then delta_j = f'(x_j) sum_k delta_k W_jk for each hidden layer),

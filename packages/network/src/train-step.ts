@@ -4,7 +4,7 @@ import type { Tensor } from '@deltaflow/tensor';
 import type { Sequential } from './sequential.js';
 
 /**
- * One step of gradient descent on one batch, the whole algorithm of BACKPROP.md: zero the gradients, run
+ * One step of gradient descent on one batch, the whole algorithm of the lecture notes (`docs/guides/the-math.md`): zero the gradients, run
  * forward, compute E, backpropagate the deltas, let the optimizer update W and theta. Returns E before the
  * update.
  *

@@ -1,6 +1,6 @@
 /**
- * The worked example of BACKPROP.md (a 2-2-2 sigmoid network, one sample, E = 1/2 sum (O_k - t_k)^2, eta = 0.5),
- * computed by hand below from the lecture notes' formulas and compared with the library.
+ * The worked example of the lecture notes (docs/guides/the-math.md; a 2-2-2 sigmoid network, one sample,
+ * E = 1/2 sum (O_k - t_k)^2, eta = 0.5), computed by hand below from the lecture notes' formulas and compared with the library.
  */
 import { getLoss } from '@deltaflow/losses';
 import { createOptimizer } from '@deltaflow/optimizers';
@@ -80,7 +80,7 @@ function expectAll(actual: ArrayLike<number>, wanted: number[], digits = 1e-8): 
   wanted.forEach((w, i) => expect(Math.abs(actual[i]! - w)).toBeLessThan(digits));
 }
 
-describe('the worked example of BACKPROP.md', () => {
+describe('the worked example of the lecture notes', () => {
   const input = Tensor.fromNested([[i1, i2]], 'float64');
   const target = Tensor.fromNested([[t1, t2]], 'float64');
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { adam, createOptimizer, getOptimizerRule, optimizers, registerOptimizer, sgd } from './index.js';
 import type { OptimizerRule } from './index.js';
 
-// The plugin example of ARCHITECTURE.md: sign SGD, W <- W - eta * sign(dE/dW).
+// The plugin example of the CLI README: sign SGD, W <- W - eta * sign(dE/dW).
 const signsgd: OptimizerRule<{ lr: number }> = {
   name: 'signsgd',
   defaults: { lr: 0.01 },

@@ -16,7 +16,7 @@ export type Metrics = Record<string, number>;
 
 /**
  * What the network's backward pass looked like in one layer during an epoch, enough to see vanishing
- * gradients in a deep sigmoid net. delta values are per sample, as in BACKPROP.md.
+ * gradients in a deep sigmoid net. delta values are per sample, as in the lecture notes (`docs/guides/the-math.md`).
  *
  * @example
  * ```ts

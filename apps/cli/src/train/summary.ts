@@ -2,7 +2,7 @@ import type { EndReason, Metrics } from '@deltaflow/trainer';
 import type { RunCollector } from './collector.js';
 
 /**
- * The result of `deltaflow train`, exactly the JSON line printed with `--json` (ARCHITECTURE.md): final
+ * The result of `deltaflow train`, exactly the JSON line printed with `--json` (docs/guides/cli.md): final
  * training and validation loss, metrics, epochs run, why the run ended, milliseconds spent in the training loop
  * (not loading), throughput, and where the model was saved (or null).
  */
