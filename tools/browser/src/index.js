@@ -104,6 +104,9 @@ export async function launchBrowser({ system, viewport = { width: 1500, height: 
       executablePath: found.executable,
       headless: true,
       args: [...CHROMIUM_ARGS],
+      // One locale for both browsers: with LANG=C.UTF-8 the npm package's headless shell reports en-US@posix,
+      // which Intl rejects ("Invalid language tag"), and the dashboard's number formatting would throw.
+      locale: 'en-US',
       env: { ...process.env, ...found.env },
       viewport,
     });

@@ -54,6 +54,9 @@ describe.each([
       await tab.goto(url);
       await tab.waitForFunction(() => document.getElementById('out')?.textContent === 'worker says 42');
       expect(await tab.evaluate(() => navigator.userAgent)).toMatch(/Chrom/);
+      // LANG=C.UTF-8 must not leave the headless shell with the invalid default locale en-US@posix.
+      expect(await tab.evaluate(() => new Intl.NumberFormat().resolvedOptions().locale)).toBe('en-US');
+      expect(await tab.evaluate(() => (1234.5).toLocaleString())).toBe('1,234.5');
     } finally {
       await browser.close();
     }
