@@ -17,6 +17,13 @@ export type { HuberConfig } from './huber.js';
 export { binaryCrossEntropy } from './binary-cross-entropy.js';
 export { crossEntropy } from './cross-entropy.js';
 export { getLoss, lossToJSON, losses } from './registry.js';
-export type { BuiltinLossName, LossIdentifier, LossJSON, LossName } from './registry.js';
+export type {
+  BuiltinLossName,
+  LossDefinition,
+  LossFactory,
+  LossIdentifier,
+  LossJSON,
+  LossName,
+} from './registry.js';
 export { registerLoss } from './register-loss.js';
-export type { LossFactory, RegisterLossOptions } from './register-loss.js';
+export type { RegisterLossOptions } from './register-loss.js';

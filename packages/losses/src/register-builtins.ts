@@ -8,12 +8,19 @@ import { huber, huberDefaults } from './huber.js';
 import { mae } from './mae.js';
 import { mse } from './mse.js';
 import { registerLoss } from './register-loss.js';
+import { losses } from './registry.js';
 import type { RegisterLossOptions } from './register-loss.js';
+import type { LossFactory } from './registry.js';
 
 const builtin: RegisterLossOptions = { source: 'builtin' };
-
-registerLoss({ name: 'mse', defaults: {}, create: mse }, builtin);
-registerLoss({ name: 'mae', defaults: {}, create: mae }, builtin);
-registerLoss({ name: 'huber', defaults: huberDefaults, create: huber }, builtin);
-registerLoss({ name: 'binary-cross-entropy', defaults: {}, create: binaryCrossEntropy }, builtin);
-registerLoss({ name: 'cross-entropy', defaults: {}, create: crossEntropy }, builtin);
+// A second copy of this package shares the table (see Registry's `shared`): the first copy's built-ins stay.
+const definitions: LossFactory[] = [
+  { name: 'mse', defaults: {}, create: mse },
+  { name: 'mae', defaults: {}, create: mae },
+  { name: 'huber', defaults: huberDefaults, create: huber },
+  { name: 'binary-cross-entropy', defaults: {}, create: binaryCrossEntropy },
+  { name: 'cross-entropy', defaults: {}, create: crossEntropy },
+];
+for (const definition of definitions) {
+  if (!losses.has(definition.name)) registerLoss(definition, builtin);
+}

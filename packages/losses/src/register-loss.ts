@@ -1,46 +1,6 @@
-import { DeltaflowError } from '@deltaflow/tensor';
-import { resolveConfig } from './config.js';
-import type { Loss, LossConfig, LossSpec } from './loss.js';
+import type { LossConfig, LossSpec } from './loss.js';
 import { losses } from './registry.js';
-import { toLoss } from './to-loss.js';
-
-/**
- * A parametrised loss as the registry keeps it: `create` receives `config` merged over `defaults`, after the
- * registry has refused unknown keys and values of the wrong type.
- *
- * @example
- * ```ts
- * // the pinball loss of quantile regression: per sample E = sum_k max(q d_k, (q - 1) d_k), d_k = t_k - O_k
- * const quantile: LossFactory<{ q: number }> = {
- *   name: 'quantile',
- *   defaults: { q: 0.5 },
- *   create: ({ q }) => ({
- *     name: 'quantile',
- *     config: { q },
- *     f: (o, t) => {
- *       let E = 0;
- *       for (let k = 0; k < o.length; k++) E += Math.max(q * (t[k]! - o[k]!), (q - 1) * (t[k]! - o[k]!));
- *       return E;
- *     },
- *     df: (o, t, out) => {
- *       for (let k = 0; k < o.length; k++) out[k] = t[k]! > o[k]! ? -q : 1 - q;
- *     },
- *   }),
- * };
- * registerLoss(quantile, { source: 'my-plugin' });
- * getLoss({ name: 'quantile', config: { q: 0.9 } });
- * ```
- * @typeParam C - the config type
- * @category Registry
- */
-export interface LossFactory<C extends LossConfig = LossConfig> {
-  /** The registry name. */
-  readonly name: string;
-  /** Every config key with its default value; keys outside these are refused. */
-  readonly defaults: C;
-  /** Builds the loss, per sample or batch, from the full config. */
-  create(config: C): LossSpec;
-}
+import type { LossDefinition, LossFactory } from './registry.js';
 
 /**
  * Options of {@link registerLoss}.
@@ -59,26 +19,6 @@ export interface RegisterLossOptions {
   readonly source?: string;
 }
 
-function isFactory(entry: object): entry is LossFactory {
-  return 'create' in entry && typeof entry.create === 'function' && 'defaults' in entry;
-}
-
-/** A factory for a loss registered as a fixed instance: only its own config (or none) rebuilds it. */
-function fixed(loss: Loss): (config?: object) => Loss {
-  return (config) => {
-    const asked = resolveConfig(loss.name, loss.config, config);
-    for (const key of Object.keys(asked)) {
-      if (asked[key] !== loss.config[key]) {
-        throw new DeltaflowError(
-          'E_CONFIG',
-          `The loss '${loss.name}' was registered as a fixed instance, so its '${key}' cannot be set to ${JSON.stringify(asked[key])}; register a LossFactory to make it parametrised.`,
-        );
-      }
-    }
-    return loss;
-  };
-}
-
 /**
  * Registers a loss under its name, in any of the forms a plugin may give: a per-sample spec (`f`, `df`), a full
  * {@link Loss}, or a {@link LossFactory} (`defaults`, `create`) for a parametrised one.
@@ -91,7 +31,7 @@ function fixed(loss: Loss): (config?: object) => Loss {
  * ```
  * @param entry - the loss, or a factory for it
  * @param options - `replace` to overwrite a registered name, `source` to say where it came from
- * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `replace` is not set; `E_INVALID` for an entry
+ * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `replace` is not set; `E_DEFINITION` for an entry
  * that is none of the three forms
  * @category Registry
  */
@@ -99,26 +39,6 @@ export function registerLoss<C extends LossConfig>(
   entry: LossSpec | LossFactory<C>,
   options: RegisterLossOptions = {},
 ): void {
-  if (isFactory(entry)) {
-    const factory = entry as LossFactory<C>;
-    const name = checkName(factory.name);
-    losses.register(
-      name,
-      (config) => toLoss(factory.create(resolveConfig(name, factory.defaults, config))),
-      options,
-    );
-    return;
-  }
-  const loss = toLoss(entry);
-  losses.register(checkName(loss.name), fixed(loss), options);
-}
-
-function checkName(name: unknown): string {
-  if (typeof name !== 'string' || name === '') {
-    throw new DeltaflowError(
-      'E_INVALID',
-      `A loss needs a non-empty string name, not ${JSON.stringify(name)}.`,
-    );
-  }
-  return name;
+  const name = (entry as { name?: unknown } | null)?.name;
+  losses.register(typeof name === 'string' ? name : '', entry as LossDefinition, options);
 }

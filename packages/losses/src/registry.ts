@@ -1,5 +1,7 @@
-import { DeltaflowError, Registry } from '@deltaflow/tensor';
-import type { Loss, LossConfig } from './loss.js';
+import { DeltaflowError, Registry, lossEntryProblem } from '@deltaflow/core';
+import { resolveConfig } from './config.js';
+import { toLoss } from './to-loss.js';
+import type { Loss, LossConfig, LossSpec } from './loss.js';
 
 /**
  * The names of the built-in losses, so editors complete them.
@@ -63,7 +65,90 @@ export type LossIdentifier = LossName | LossJSON | Loss;
  * ```
  * @category Registry
  */
-export const losses: Registry<Loss> = new Registry<Loss>('loss');
+export const losses: Registry<Loss, LossDefinition> = new Registry<Loss, LossDefinition>('loss', {
+  shared: 'loss',
+  check: lossEntryProblem,
+  build: toFactory,
+});
+
+/**
+ * What {@link registerLoss} accepts: a per-sample spec, a full {@link Loss}, or a {@link LossFactory}.
+ *
+ * @example
+ * ```ts
+ * const definitions: LossDefinition[] = [getLoss('mse'), { name: 'zero', defaults: {}, create: () => getLoss('mse') }];
+ * ```
+ * @category Registry
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory has its own config type
+export type LossDefinition = LossSpec | LossFactory<any>;
+
+/**
+ * A parametrised loss as the registry keeps it: `create` receives `config` merged over `defaults`, after the
+ * registry has refused unknown keys, values of the wrong type and numbers that are not finite.
+ *
+ * @example
+ * ```ts
+ * // the pinball loss of quantile regression: per sample E = sum_k max(q d_k, (q - 1) d_k), d_k = t_k - O_k
+ * const quantile: LossFactory<{ q: number }> = {
+ *   name: 'quantile',
+ *   defaults: { q: 0.5 },
+ *   create: ({ q }) => ({
+ *     name: 'quantile',
+ *     config: { q },
+ *     f: (o, t) => {
+ *       let E = 0;
+ *       for (let k = 0; k < o.length; k++) E += Math.max(q * (t[k]! - o[k]!), (q - 1) * (t[k]! - o[k]!));
+ *       return E;
+ *     },
+ *     df: (o, t, out) => {
+ *       for (let k = 0; k < o.length; k++) out[k] = t[k]! > o[k]! ? -q : 1 - q;
+ *     },
+ *   }),
+ * };
+ * registerLoss(quantile, { source: 'my-plugin' });
+ * getLoss({ name: 'quantile', config: { q: 0.9 } });
+ * ```
+ * @typeParam C - the config type
+ * @category Registry
+ */
+export interface LossFactory<C extends LossConfig = LossConfig> {
+  /** The registry name. */
+  readonly name: string;
+  /** Every config key with its default value; keys outside these are refused. */
+  readonly defaults: C;
+  /** Builds the loss, per sample or batch, from the full config. */
+  create(config: C): LossSpec;
+}
+
+function isFactory(entry: object): entry is LossFactory {
+  return 'create' in entry && typeof entry.create === 'function' && 'defaults' in entry;
+}
+
+/** A factory for a loss registered as a fixed instance: only its own config (or none) rebuilds it. */
+function fixed(loss: Loss): (config?: object) => Loss {
+  return (config) => {
+    const asked = resolveConfig(loss.name, loss.config, config);
+    for (const key of Object.keys(asked)) {
+      if (asked[key] !== loss.config[key]) {
+        throw new DeltaflowError(
+          'E_CONFIG',
+          `The loss '${loss.name}' was registered as a fixed instance, so its '${key}' cannot be set to ${JSON.stringify(asked[key])}; register a LossFactory to make it parametrised.`,
+        );
+      }
+    }
+    return loss;
+  };
+}
+
+/** What `losses.create` calls for a (checked) definition. */
+function toFactory(definition: LossDefinition): (config?: object) => Loss {
+  if (isFactory(definition)) {
+    const factory = definition;
+    return (config) => toLoss(factory.create(resolveConfig(factory.name, factory.defaults, config)));
+  }
+  return fixed(toLoss(definition as LossSpec));
+}
 
 /**
  * Finds a loss by name, by `{ name, config }` (config merged over its defaults), or passes an instance through.
@@ -81,7 +166,7 @@ export function getLoss(id: LossIdentifier): Loss {
   if (typeof id === 'string') return losses.create(id);
   if (typeof id !== 'object' || id === null) {
     throw new DeltaflowError(
-      'E_INVALID',
+      'E_DEFINITION',
       `A loss is given by a name, a { name, config } or a Loss, not ${JSON.stringify(id)}.`,
     );
   }

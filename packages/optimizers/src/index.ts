@@ -23,5 +23,5 @@ export { adagrad } from './adagrad.js';
 export type { AdagradOptions, AdagradState } from './adagrad.js';
 export { cosineAnnealing, exponentialDecay, linearWarmup, stepDecay } from './schedules.js';
 export type { LrSchedule } from './schedules.js';
-export { getSchedule } from './get-schedule.js';
-export type { ScheduleId, ScheduleName } from './get-schedule.js';
+export { getSchedule, schedules } from './get-schedule.js';
+export type { ScheduleFactory, ScheduleId, ScheduleName } from './get-schedule.js';

@@ -1,4 +1,4 @@
-import { DeltaflowError, Registry } from '@deltaflow/tensor';
+import { DeltaflowError, Registry, optimizerEntryProblem } from '@deltaflow/core';
 import { resolveOptions } from './options.js';
 import { Optimizer } from './optimizer.js';
 import type { OptimizerOptions, OptimizerRule, Parameter, ParameterState } from './rule.js';
@@ -47,33 +47,31 @@ export type OptimizerId =
  * ```
  * @category Registry
  */
-export const optimizers = new Registry<OptimizerRule>('optimizer');
+export const optimizers: Registry<OptimizerRule, OptimizerRule> = new Registry<OptimizerRule, OptimizerRule>(
+  'optimizer',
+  {
+    shared: 'optimizer',
+    check: optimizerEntryProblem,
+    build: (rule) => (config) => withConfig(rule, config),
+  },
+);
 
+/** Refuses a rule object that is not `{ name, defaults, init, update }`. */
 function checkRule(rule: unknown): asserts rule is OptimizerRule {
-  const r = rule as Partial<OptimizerRule> | null;
-  const problem =
-    r === null || typeof r !== 'object'
-      ? 'it is not an object'
-      : typeof r.name !== 'string' || r.name === ''
-        ? 'its name is not a non-empty string'
-        : r.defaults === null || typeof r.defaults !== 'object' || typeof r.defaults.lr !== 'number'
-          ? 'its defaults do not include a number lr'
-          : typeof r.init !== 'function' || typeof r.update !== 'function'
-            ? 'init and update must be functions'
-            : undefined;
-  if (problem) {
-    const name = typeof r?.name === 'string' ? ` '${r.name}'` : '';
+  const problem = optimizerEntryProblem(rule);
+  if (problem !== undefined) {
+    const name = (rule as { name?: unknown } | null)?.name;
     throw new DeltaflowError(
-      'E_RULE',
-      `Optimizer rule${name} is malformed: ${problem}; see OptimizerRule { name, defaults, init, update }.`,
+      'E_DEFINITION',
+      `The optimizer${typeof name === 'string' ? ` '${name}'` : ''} is malformed: ${problem}; see OptimizerRule { name, defaults, init, update }.`,
     );
   }
 }
 
 /** The rule with `config` merged over its defaults (checked), or the rule itself when there is no config. */
 function withConfig(rule: OptimizerRule, config: object | undefined): OptimizerRule {
-  if (config === undefined || Object.keys(config).length === 0) return rule;
-  const defaults = resolveOptions(rule, config, `optimizer '${rule.name}'`);
+  if (config === undefined || config === null || Object.keys(config).length === 0) return rule;
+  const defaults = resolveOptions(rule, config);
   return Object.create(rule, { defaults: { value: defaults, enumerable: true } }) as OptimizerRule;
 }
 
@@ -94,16 +92,15 @@ function withConfig(rule: OptimizerRule, config: object | undefined): OptimizerR
  * ```
  * @param rule - the per-parameter rule; its `name` is the registry name
  * @param options - `replace` overwrites an existing name; `source` says where it came from (a plugin name)
- * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `replace` is not set; `E_RULE` for a malformed rule
+ * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `replace` is not set; `E_DEFINITION` for a malformed rule
  * @category Registry
  */
 export function registerOptimizer<O extends OptimizerOptions, S extends ParameterState>(
   rule: OptimizerRule<O, S>,
   options: { replace?: boolean; source?: string } = {},
 ): void {
-  checkRule(rule);
-  const checked = rule as unknown as OptimizerRule;
-  optimizers.register(checked.name, (config) => withConfig(checked, config), options);
+  const name = (rule as { name?: unknown } | null)?.name;
+  optimizers.register(typeof name === 'string' ? name : '', rule as unknown as OptimizerRule, options);
 }
 
 /**
@@ -114,7 +111,7 @@ export function registerOptimizer<O extends OptimizerOptions, S extends Paramete
  * getOptimizerRule('adam').defaults.lr;                                  // 0.001
  * getOptimizerRule({ name: 'sgd', config: { lr: 0.5 } }).defaults.lr;    // 0.5
  * ```
- * @throws DeltaflowError `E_UNKNOWN` naming the registered optimizers; `E_OPTION` for a bad config
+ * @throws DeltaflowError `E_UNKNOWN` naming the registered optimizers; `E_CONFIG` for a bad config
  * @category Registry
  */
 export function getOptimizerRule(id: OptimizerId): OptimizerRule {
@@ -141,7 +138,7 @@ export function getOptimizerRule(id: OptimizerId): OptimizerRule {
  * const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.5, momentum: 0.9 });
  * const fromJson = createOptimizer({ name: 'adam', config: { lr: 0.01 } }, model.parameters());
  * ```
- * @throws DeltaflowError `E_UNKNOWN` for an unknown name; `E_OPTION` naming an unknown or invalid option
+ * @throws DeltaflowError `E_UNKNOWN` for an unknown name; `E_CONFIG` naming an unknown or invalid option
  * @category Registry
  */
 export function createOptimizer(
