@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeltaflowError } from './errors.js';
+import type { DeltaflowError } from './errors.js';
 import { Registry } from './registry.js';
 
 describe('Registry', () => {
