@@ -69,7 +69,8 @@ export function registeredName(flag: string, kind: PluginKind, value: string): s
   try {
     pluginRegistries[kind].assertKnown(value);
   } catch (error) {
-    throw new UsageError(`${flag}: ${flagWording((error as Error).message)}`, { cause: error });
+    const message = flagWording((error as Error).message);
+    throw new UsageError(`${flag}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { cause: error });
   }
   return value;
 }
