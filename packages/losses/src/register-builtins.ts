@@ -7,10 +7,8 @@ import { crossEntropy } from './cross-entropy.js';
 import { huber, huberDefaults } from './huber.js';
 import { mae } from './mae.js';
 import { mse } from './mse.js';
-import { registerLoss } from './register-loss.js';
-import { losses } from './registry.js';
-import type { RegisterLossOptions } from './register-loss.js';
-import type { LossFactory } from './registry.js';
+import { losses, registerLoss } from './registry.js';
+import type { LossFactory, RegisterLossOptions } from './registry.js';
 
 const builtin: RegisterLossOptions = { source: 'builtin' };
 // A second copy of this package shares the table (see Registry's `shared`): the first copy's built-ins stay.

@@ -27,34 +27,6 @@ export type BuiltinLossName = 'mse' | 'mae' | 'huber' | 'binary-cross-entropy' |
 export type LossName = BuiltinLossName | (string & {});
 
 /**
- * A loss as it is saved: its name and, for a parametrised loss, its config.
- *
- * @example
- * ```ts
- * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // { name: 'huber', config: { delta: 2 } }
- * ```
- * @category Registry
- */
-export interface LossJSON {
-  /** The registry name. */
-  readonly name: LossName;
-  /** The parameters, merged over the loss's defaults; left out when there are none. */
-  readonly config?: LossConfig;
-}
-
-/**
- * What {@link getLoss} accepts: a name, a `{ name, config }`, or a {@link Loss} instance (passed through).
- *
- * @example
- * ```ts
- * const ids: LossIdentifier[] = ['mse', { name: 'huber', config: { delta: 2 } }, mae()];
- * ids.map((id) => getLoss(id).name); // ['mse', 'huber', 'mae']
- * ```
- * @category Registry
- */
-export type LossIdentifier = LossName | LossJSON | Loss;
-
-/**
  * The loss registry: every name {@link getLoss} knows, the built-ins (source `'builtin'`) and those plugins
  * registered. Prefer `registerLoss` to `losses.register`: it accepts every plugin form and checks configs.
  *
@@ -151,41 +123,42 @@ function toFactory(definition: LossDefinition): (config?: object) => Loss {
 }
 
 /**
- * Finds a loss by name, by `{ name, config }` (config merged over its defaults), or passes an instance through.
+ * Options of {@link registerLoss}.
  *
  * @example
  * ```ts
- * getLoss('mse');
- * getLoss({ name: 'huber', config: { delta: 0.5 } });
- * getLoss(myLoss); // myLoss itself
+ * registerLoss(logCosh, { source: 'my-plugin' }); // shown as its source by `deltaflow plugins`
+ * registerLoss(logCosh, { replace: true }); // replaces, instead of refusing the name
  * ```
- * @throws DeltaflowError `E_UNKNOWN` naming the registered losses; `E_CONFIG` naming an unknown config key
  * @category Registry
  */
-export function getLoss(id: LossIdentifier): Loss {
-  if (typeof id === 'string') return losses.create(id);
-  if (typeof id !== 'object' || id === null) {
-    throw new DeltaflowError(
-      'E_DEFINITION',
-      `A loss is given by a name, a { name, config } or a Loss, not ${JSON.stringify(id)}.`,
-    );
-  }
-  if ('forward' in id && typeof id.forward === 'function') return id;
-  return losses.create(id.name, id.config);
+export interface RegisterLossOptions {
+  /** Allow replacing a loss already registered under the same name. */
+  readonly replace?: boolean;
+  /** Where it comes from: a plugin's name, `'builtin'` for the built-ins; `'user'` when left out. */
+  readonly source?: string;
 }
 
 /**
- * What to save of a loss, `{ name, config }`, so {@link getLoss} rebuilds it; `config` is left out when empty.
+ * Registers a loss under its name, in any of the forms a plugin may give: a per-sample spec (`f`, `df`), a full
+ * {@link Loss}, or a {@link LossFactory} (`defaults`, `create`) for a parametrised one.
  *
  * @example
  * ```ts
- * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // { name: 'huber', config: { delta: 2 } }
- * lossToJSON(getLoss('mse'));                                   // { name: 'mse' }
+ * registerLoss(logCosh, { source: 'my-plugin' }); // the PerSampleLossSpec example
+ * getLoss('log-cosh').forward(output, target);
+ * registerLoss({ ...logCosh, f: myFasterF }, { replace: true });
  * ```
+ * @param entry - the loss, or a factory for it
+ * @param options - `replace` to overwrite a registered name, `source` to say where it came from
+ * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `replace` is not set; `E_DEFINITION` for an entry
+ * that is none of the three forms
  * @category Registry
  */
-export function lossToJSON(loss: Loss): LossJSON {
-  return Object.keys(loss.config).length > 0
-    ? { name: loss.name, config: { ...loss.config } }
-    : { name: loss.name };
+export function registerLoss<C extends LossConfig>(
+  entry: LossSpec | LossFactory<C>,
+  options: RegisterLossOptions = {},
+): void {
+  const name = (entry as { name?: unknown } | null)?.name;
+  losses.register(typeof name === 'string' ? name : '', entry as LossDefinition, options);
 }

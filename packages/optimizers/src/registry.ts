@@ -1,7 +1,6 @@
 import { DeltaflowError, Registry, optimizerEntryProblem } from '@deltaflow/core';
 import { resolveOptions } from './options.js';
-import { Optimizer } from './optimizer.js';
-import type { OptimizerOptions, OptimizerRule, Parameter, ParameterState } from './rule.js';
+import type { OptimizerOptions, OptimizerRule, ParameterState } from './rule.js';
 
 /**
  * The built-in optimizer names, a string-literal union so editors complete them.
@@ -14,27 +13,6 @@ import type { OptimizerOptions, OptimizerRule, Parameter, ParameterState } from 
  * @category Registry
  */
 export type BuiltinOptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
-
-/**
- * What {@link getOptimizerRule} and {@link createOptimizer} accept: a registered name, a serialised
- * `{ name, config }` (config: options overriding the rule's defaults) or a rule object.
- *
- * @example
- * ```ts
- * const ids: OptimizerId[] = ['adam', { name: 'sgd', config: { lr: 0.5, momentum: 0.9 } }, sgd];
- * ```
- * @category Registry
- */
-export type OptimizerId =
-  | BuiltinOptimizerName
-  | (string & {})
-  | {
-      /** A registered optimizer name. */
-      readonly name: string;
-      /** Options overriding the rule's defaults. */
-      readonly config?: Partial<OptimizerOptions>;
-    }
-  | OptimizerRule;
 
 /**
  * Every optimizer rule available by name: the built-ins (source `'builtin'`) and whatever plugins registered.
@@ -57,7 +35,7 @@ export const optimizers: Registry<OptimizerRule, OptimizerRule> = new Registry<O
 );
 
 /** Refuses a rule object that is not `{ name, defaults, init, update }`. */
-function checkRule(rule: unknown): asserts rule is OptimizerRule {
+export function checkRule(rule: unknown): asserts rule is OptimizerRule {
   const problem = optimizerEntryProblem(rule);
   if (problem !== undefined) {
     const name = (rule as { name?: unknown } | null)?.name;
@@ -101,50 +79,4 @@ export function registerOptimizer<O extends OptimizerOptions, S extends Paramete
 ): void {
   const name = (rule as { name?: unknown } | null)?.name;
   optimizers.register(typeof name === 'string' ? name : '', rule as unknown as OptimizerRule, options);
-}
-
-/**
- * Finds a rule by name, by `{ name, config }` (config becomes its defaults), or passes a rule object through.
- *
- * @example
- * ```ts
- * getOptimizerRule('adam').defaults.lr;                                  // 0.001
- * getOptimizerRule({ name: 'sgd', config: { lr: 0.5 } }).defaults.lr;    // 0.5
- * ```
- * @throws DeltaflowError `E_UNKNOWN` naming the registered optimizers; `E_CONFIG` for a bad config
- * @category Registry
- */
-export function getOptimizerRule(id: OptimizerId): OptimizerRule {
-  if (typeof id === 'string') return optimizers.create(id);
-  if (id !== null && typeof id === 'object' && 'update' in id) {
-    checkRule(id);
-    return id;
-  }
-  if (id === null || typeof id !== 'object' || typeof id.name !== 'string') {
-    throw new DeltaflowError(
-      'E_UNKNOWN',
-      `Expected an optimizer name, { name, config } or a rule, got ${JSON.stringify(id)}.`,
-    );
-  }
-  return optimizers.create(id.name, id.config);
-}
-
-/**
- * Builds an {@link Optimizer} over `params` from a name, `{ name, config }` or rule, with `options` over the
- * rule's defaults (and over `config`).
- *
- * @example
- * ```ts
- * const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.5, momentum: 0.9 });
- * const fromJson = createOptimizer({ name: 'adam', config: { lr: 0.01 } }, model.parameters());
- * ```
- * @throws DeltaflowError `E_UNKNOWN` for an unknown name; `E_CONFIG` naming an unknown or invalid option
- * @category Registry
- */
-export function createOptimizer(
-  id: OptimizerId,
-  params: readonly Parameter[],
-  options: Partial<OptimizerOptions> = {},
-): Optimizer {
-  return new Optimizer(getOptimizerRule(id), params, options);
 }
