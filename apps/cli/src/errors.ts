@@ -1,4 +1,5 @@
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError, pluginRegistries } from '@deltaflow/core';
+import type { PluginKind } from '@deltaflow/core';
 
 /**
  * The exit codes of `deltaflow`: 0 success, 1 a failure (bad file, model or data, a gradient check above its
@@ -39,6 +40,41 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
+/**
+ * The CLI's words for what a library message says in terms of options: a name a plugin may add is loaded here
+ * with `--plugin MODULE`, where the library says `installPlugin`.
+ *
+ * @example
+ * ```ts
+ * flagWording("Unknown loss 'hinge'; registered: mse; a plugin may add it (installPlugin).");
+ * // "Unknown loss 'hinge'; registered: mse; a plugin may add it (--plugin MODULE)."
+ * ```
+ * @category CLI
+ */
+export function flagWording(message: string): string {
+  return message.replace(/a plugin may add it \(installPlugin\)/g, 'a plugin may add it (--plugin MODULE)');
+}
+
+/**
+ * The name `value` of `flag` when a built-in or an installed plugin provides it (from the library's own
+ * tables), else a UsageError naming the flag, the registered names and `--plugin`.
+ *
+ * @example
+ * ```ts
+ * registeredName('--activation', 'activation', 'tanh'); // 'tanh'
+ * ```
+ * @category CLI
+ */
+export function registeredName(flag: string, kind: PluginKind, value: string): string {
+  try {
+    pluginRegistries[kind].assertKnown(value);
+  } catch (error) {
+    const message = flagWording((error as Error).message);
+    throw new UsageError(`${flag}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { cause: error });
+  }
+  return value;
+}
+
 /** Folds a message onto one line. */
 export function oneLine(message: string): string {
   return message
@@ -64,7 +100,7 @@ export function describeError(error: unknown, verbose: boolean): { text: string;
   const message =
     error instanceof Error
       ? known
-        ? error.message
+        ? flagWording(error.message)
         : `unexpected error: ${error.message || error.name}`
       : `unexpected error: ${String(error)}`;
   let text = `deltaflow: ${oneLine(message)}\n`;

@@ -111,7 +111,7 @@ const cases: Case[] = [
     'option the optimizer lacks',
     ['train', '--optimizer', 'adam', '--momentum', '0.9', ...save],
     2,
-    /unknown adam option 'momentum'/,
+    /--optimizer adam: The optimizer 'adam' has no config key 'momentum'\. Its keys: lr, beta1/,
   ],
   [
     'truncated --init model',

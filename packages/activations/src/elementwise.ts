@@ -1,4 +1,4 @@
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError, activationEntryProblem } from '@deltaflow/core';
 import type { Tensor, TypedArray } from '@deltaflow/tensor';
 import type { Activation, ActivationSpec, ElementwiseActivationSpec } from './activation.js';
 
@@ -26,20 +26,16 @@ export function checkBackward(name: string, x: Tensor, y: Tensor, dy: Tensor, dx
 }
 
 function checkSpec(spec: ElementwiseActivationSpec): void {
-  const ok =
+  const problem = activationEntryProblem(spec);
+  const elementwiseForm =
     typeof spec === 'object' &&
     spec !== null &&
-    typeof spec.name === 'string' &&
-    spec.name !== '' &&
     typeof spec.f === 'function' &&
-    typeof spec.df === 'function' &&
-    (spec.kinks === undefined ||
-      (Array.isArray(spec.kinks) &&
-        spec.kinks.every((k: unknown) => typeof k === 'number' && Number.isFinite(k))));
-  if (!ok) {
+    typeof spec.df === 'function';
+  if (problem !== undefined || !elementwiseForm) {
     throw new DeltaflowError(
-      'E_SPEC',
-      `An elementwise activation needs a non-empty name, two functions f(x) and df(x, y) and, if any, kinks as an array of finite numbers; check ${describe(spec)}.`,
+      'E_DEFINITION',
+      `An elementwise activation needs a non-empty name and two functions f(x) and df(x, y) and, if any, kinks as an array of finite numbers; check ${describe(spec)}.`,
     );
   }
 }
@@ -71,7 +67,7 @@ export function describe(value: unknown): string {
  * ```
  * @param spec - the name, f(x) and df(x, y) with y = f(x), and the config it was made with
  * @returns an activation with `config` = `spec.config` (or `{}`)
- * @throws DeltaflowError `E_SPEC` when the name, `f` or `df` is missing
+ * @throws DeltaflowError `E_DEFINITION` when the name, `f` or `df` is missing
  * @category Activation
  */
 export function elementwise(spec: ElementwiseActivationSpec): Activation {
@@ -144,7 +140,7 @@ export function isActivation(spec: unknown): spec is Activation {
  * toActivation({ name: 'square', f: (x) => x * x, df: (x) => 2 * x });
  * toActivation(getActivation('relu')); // the same object
  * ```
- * @throws DeltaflowError `E_SPEC` when `spec` is neither form
+ * @throws DeltaflowError `E_DEFINITION` when `spec` is neither form
  * @category Activation
  */
 export function toActivation(spec: ActivationSpec): Activation {

@@ -1,4 +1,4 @@
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/core';
 import type {
   Activation,
   ActivationConfig,
@@ -56,7 +56,8 @@ export interface ActivationJSON {
  * getActivation({ name: 'leaky-relu', config: { negativeSlope: 0.2 } });
  * getActivation({ name: 'gelu', config: { approximate: 'tanh' } });
  * ```
- * @throws DeltaflowError `E_UNKNOWN` naming the registered activations; `E_CONFIG` naming a bad config key
+ * @throws DeltaflowError `E_UNKNOWN` naming the registered activations; `E_CONFIG` naming a bad config key; `E_DEFINITION`
+ * for anything else
  * @category Registry
  */
 export function getActivation(id: ActivationIdentifier): Activation {
@@ -69,7 +70,7 @@ export function getActivation(id: ActivationIdentifier): Activation {
     if (typeof id.name === 'string') return activations.create(id.name, (id as ActivationJSON).config);
   }
   throw new DeltaflowError(
-    'E_SPEC',
+    'E_DEFINITION',
     `getActivation: expected a name, { name, config } or an activation, got ${describe(id)}.`,
   );
 }

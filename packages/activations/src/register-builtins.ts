@@ -5,7 +5,7 @@ import { gelu } from './gelu.js';
 import { leakyRelu } from './leaky-relu.js';
 import { linear } from './linear.js';
 import type { ActivationDefinition } from './registry.js';
-import { registerActivation } from './registry.js';
+import { activations, registerActivation } from './registry.js';
 import { relu } from './relu.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
@@ -25,4 +25,7 @@ const builtins: ActivationDefinition[] = [
   softmax,
   linear,
 ];
-for (const definition of builtins) registerActivation(definition, { source: 'builtin' });
+// A second copy of this package shares the table (see Registry's `shared`): the first copy's built-ins stay.
+for (const definition of builtins) {
+  if (!activations.has(definition.name)) registerActivation(definition, { source: 'builtin' });
+}

@@ -133,9 +133,9 @@ describe('the activation registry', () => {
 
   it('refuses definitions that are none of the three forms', () => {
     for (const bad of [{ name: 'x' }, { name: '', f: Math.sin, df: Math.cos }, { f: Math.sin }, null, 42]) {
-      expect(errorOf(() => registerActivation(bad as never)).code).toBe('E_SPEC');
+      expect(errorOf(() => registerActivation(bad as never)).code).toBe('E_DEFINITION');
     }
-    expect(errorOf(() => getActivation(42 as never)).code).toBe('E_SPEC');
+    expect(errorOf(() => getActivation(42 as never)).code).toBe('E_DEFINITION');
   });
 });
 

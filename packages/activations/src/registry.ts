@@ -1,12 +1,6 @@
-import { DeltaflowError, Registry } from '@deltaflow/tensor';
-import type {
-  Activation,
-  ActivationConfig,
-  ActivationSpec,
-  ElementwiseActivationSpec,
-} from './activation.js';
-import { readConfig } from './config.js';
-import { describe, isActivation, toActivation } from './elementwise.js';
+import { DeltaflowError, Registry, activationEntryProblem, checkConfig } from '@deltaflow/core';
+import type { Activation, ActivationConfig, ActivationSpec } from './activation.js';
+import { toActivation } from './elementwise.js';
 
 /**
  * The names of the built-in activations, so editors complete them.
@@ -88,8 +82,10 @@ export interface RegisterActivationOptions {
 }
 
 /**
- * Every activation known by name: the built-ins (source `'builtin'`) and whatever plugins registered. Its
- * factories take an optional config object, merged over the defaults.
+ * Every activation known by name: the built-ins (source `'builtin'`) and whatever plugins registered. It reads
+ * the activation table of `@deltaflow/core` (the one `installPlugin` writes to) and turns its definitions into
+ * activations; a factory's config is checked (known keys, same types, finite numbers) and merged over its
+ * defaults.
  *
  * @example
  * ```ts
@@ -99,7 +95,10 @@ export interface RegisterActivationOptions {
  * ```
  * @category Registry
  */
-export const activations: Registry<Activation> = new Registry<Activation>('activation');
+export const activations: Registry<Activation, ActivationDefinition> = new Registry<
+  Activation,
+  ActivationDefinition
+>('activation', { shared: 'activation', check: activationEntryProblem, build: toFactory });
 
 function isFactory(definition: object): definition is ActivationFactory {
   const { create, defaults } = definition as Partial<ActivationFactory>;
@@ -110,12 +109,12 @@ function isFactory(definition: object): definition is ActivationFactory {
 function fixedFactory(instance: Activation): (config?: object) => Activation {
   const own = instance.config ?? {};
   return (config) => {
-    const merged = readConfig(instance.name, own, config);
+    const merged = checkConfig('activation', instance.name, config, own);
     for (const key of Object.keys(own)) {
       if (merged[key] !== own[key]) {
         throw new DeltaflowError(
           'E_CONFIG',
-          `${instance.name}: registered with the fixed config { ${key}: ${String(own[key])} }; register ` +
+          `The activation '${instance.name}' was registered with the fixed config { ${key}: ${String(own[key])} }; register ` +
             `{ name, defaults, create } to make '${key}' a parameter.`,
         );
       }
@@ -124,8 +123,18 @@ function fixedFactory(instance: Activation): (config?: object) => Activation {
   };
 }
 
+/** What `activations.create` calls for a (checked) definition. */
+function toFactory(definition: ActivationDefinition): (config?: object) => Activation {
+  if (isFactory(definition)) {
+    const factory = definition;
+    return (config) =>
+      toActivation(factory.create(checkConfig('activation', factory.name, config, factory.defaults)));
+  }
+  return fixedFactory(toActivation(definition as ActivationSpec));
+}
+
 /**
- * Makes an activation available by name everywhere: `getActivation`, model files, the CLI's `--activation`.
+ * Makes an activation available by name everywhere: `getActivation`, model files, the apps.
  * Give an elementwise spec `{ name, f, df }` (the usual plugin form), a full {@link Activation} (for anything
  * not elementwise, like softmax), or an {@link ActivationFactory} `{ name, defaults, create }` for one with
  * parameters.
@@ -139,38 +148,14 @@ function fixedFactory(instance: Activation): (config?: object) => Activation {
  * });
  * getActivation('softsign');
  * ```
- * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `options.replace` is not set; `E_SPEC` if the
- * definition is none of the three forms
+ * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `options.replace` is not set; `E_DEFINITION` if
+ * the definition is none of the three forms
  * @category Registry
  */
 export function registerActivation<C extends ActivationConfig>(
   definition: ActivationDefinition<C>,
   options: RegisterActivationOptions = {},
 ): void {
-  const named =
-    typeof definition === 'object' &&
-    definition !== null &&
-    typeof definition.name === 'string' &&
-    definition.name !== '';
-  if (named && isFactory(definition)) {
-    const factory = definition as ActivationFactory<C>;
-    activations.register(
-      factory.name,
-      (config) => factory.create(readConfig(factory.name, factory.defaults, config)),
-      options,
-    );
-    return;
-  }
-  if (
-    !named ||
-    (!isActivation(definition) && typeof (definition as ElementwiseActivationSpec).f !== 'function')
-  ) {
-    throw new DeltaflowError(
-      'E_SPEC',
-      `registerActivation: ${describe(definition)} is not an activation; give { name, f, df }, ` +
-        `{ name, config, forward, backward } or { name, defaults, create }.`,
-    );
-  }
-  const instance = toActivation(definition as ActivationSpec);
-  activations.register(instance.name, fixedFactory(instance), options);
+  const name = (definition as { name?: unknown } | null)?.name;
+  activations.register(typeof name === 'string' ? name : '', definition as ActivationDefinition, options);
 }

@@ -1,4 +1,45 @@
 /**
+ * Every code a {@link DeltaflowError} may carry. The same mistake gives the same code in every package:
+ *
+ * - `E_CONFIG`: a config or option of a registered thing (activation, loss, optimizer, schedule, initializer)
+ *   has an unknown key, a value of the wrong type, a number that is not finite or out of range;
+ * - `E_DEFINITION`: what was given to a registry (or in a plugin) is not one of the accepted forms;
+ * - `E_DUPLICATE`: a name is taken (or given twice);
+ * - `E_UNKNOWN`: a name nobody registered;
+ * - `E_PLUGIN`: a plugin that is not an object with a name, or a module that cannot be loaded as one;
+ * - `E_VERSION`: two incompatible copies of `@deltaflow/core` in one program;
+ * - the others name the kind of value that was wrong: shapes, dtypes, files, models, options of a run.
+ *
+ * @example
+ * ```ts
+ * function isConfigMistake(error: unknown): boolean {
+ *   const code: ErrorCode = 'E_CONFIG';
+ *   return error instanceof DeltaflowError && error.code === code;
+ * }
+ * ```
+ * @category Errors
+ */
+export type ErrorCode =
+  | 'E_CONFIG'
+  | 'E_CSV'
+  | 'E_DEFINITION'
+  | 'E_DTYPE'
+  | 'E_DUPLICATE'
+  | 'E_LISTEN'
+  | 'E_MODEL'
+  | 'E_NOT_BUILT'
+  | 'E_OPTION'
+  | 'E_PARSE'
+  | 'E_PLUGIN'
+  | 'E_READ'
+  | 'E_SCALER'
+  | 'E_SHAPE'
+  | 'E_STATE'
+  | 'E_UNKNOWN'
+  | 'E_VERSION'
+  | 'E_WRITE';
+
+/**
  * The error every deltaflow package throws for bad input: a sentence that says what was wrong and how to fix
  * it, plus a stable machine-readable {@link DeltaflowError.code}.
  *
@@ -14,14 +55,15 @@
  */
 export class DeltaflowError extends Error {
   /** A stable code such as `'E_SHAPE'` or `'E_DUPLICATE'`, for programs that branch on the kind of error. */
-  readonly code: string;
+  readonly code: ErrorCode;
 
   /**
-   * @param code - stable error code, `E_` followed by an upper-case word
+   * @param code - one of the {@link ErrorCode}s
    * @param message - one sentence: what was wrong, and how to fix it
+   * @param options - `cause`: the error this one explains (kept, with its stack)
    */
-  constructor(code: string, message: string) {
-    super(message);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'DeltaflowError';
     this.code = code;
   }

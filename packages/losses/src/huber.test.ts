@@ -65,8 +65,10 @@ describe('huber', () => {
     expect(huber({ delta: 0.5 }).config).toEqual({ delta: 0.5 });
     const unknown = thrown(() => huber({ beta: 1 } as never));
     expect(unknown).toMatchObject({ code: 'E_CONFIG' });
-    expect((unknown as Error).message).toMatch(/Unknown config key 'beta' for loss 'huber'; it takes delta/);
+    expect((unknown as Error).message).toMatch(/The loss 'huber' has no config key 'beta'.* Its keys: delta/);
     expect(() => huber({ delta: -1 })).toThrow(/positive finite/);
-    expect(() => huber({ delta: '1' } as never)).toThrow(/'delta' of loss 'huber' must be a number/);
+    expect(() => huber({ delta: '1' } as never)).toThrow(
+      /The loss 'huber': config key 'delta' must be a finite number/,
+    );
   });
 });

@@ -53,7 +53,10 @@ export function huber(config?: Partial<HuberConfig>): Loss {
   const resolved = resolveConfig('huber', huberDefaults, config);
   const { delta } = resolved;
   if (!(delta > 0 && Number.isFinite(delta))) {
-    throw new DeltaflowError('E_CONFIG', `huber: delta must be a positive finite number, not ${delta}.`);
+    throw new DeltaflowError(
+      'E_CONFIG',
+      `The loss 'huber': delta must be a positive finite number, not ${delta}.`,
+    );
   }
   const half = 0.5 * delta;
   return Object.freeze({

@@ -16,7 +16,13 @@ export { huber, huberDefaults } from './huber.js';
 export type { HuberConfig } from './huber.js';
 export { binaryCrossEntropy } from './binary-cross-entropy.js';
 export { crossEntropy } from './cross-entropy.js';
-export { getLoss, lossToJSON, losses } from './registry.js';
-export type { BuiltinLossName, LossIdentifier, LossJSON, LossName } from './registry.js';
-export { registerLoss } from './register-loss.js';
-export type { LossFactory, RegisterLossOptions } from './register-loss.js';
+export { getLoss, lossToJSON } from './get-loss.js';
+export type { LossIdentifier, LossJSON } from './get-loss.js';
+export { losses, registerLoss } from './registry.js';
+export type {
+  BuiltinLossName,
+  LossDefinition,
+  LossFactory,
+  LossName,
+  RegisterLossOptions,
+} from './registry.js';

@@ -7,13 +7,18 @@ import { crossEntropy } from './cross-entropy.js';
 import { huber, huberDefaults } from './huber.js';
 import { mae } from './mae.js';
 import { mse } from './mse.js';
-import { registerLoss } from './register-loss.js';
-import type { RegisterLossOptions } from './register-loss.js';
+import { losses, registerLoss } from './registry.js';
+import type { LossFactory, RegisterLossOptions } from './registry.js';
 
 const builtin: RegisterLossOptions = { source: 'builtin' };
-
-registerLoss({ name: 'mse', defaults: {}, create: mse }, builtin);
-registerLoss({ name: 'mae', defaults: {}, create: mae }, builtin);
-registerLoss({ name: 'huber', defaults: huberDefaults, create: huber }, builtin);
-registerLoss({ name: 'binary-cross-entropy', defaults: {}, create: binaryCrossEntropy }, builtin);
-registerLoss({ name: 'cross-entropy', defaults: {}, create: crossEntropy }, builtin);
+// A second copy of this package shares the table (see Registry's `shared`): the first copy's built-ins stay.
+const definitions: LossFactory[] = [
+  { name: 'mse', defaults: {}, create: mse },
+  { name: 'mae', defaults: {}, create: mae },
+  { name: 'huber', defaults: huberDefaults, create: huber },
+  { name: 'binary-cross-entropy', defaults: {}, create: binaryCrossEntropy },
+  { name: 'cross-entropy', defaults: {}, create: crossEntropy },
+];
+for (const definition of definitions) {
+  if (!losses.has(definition.name)) registerLoss(definition, builtin);
+}

@@ -1,5 +1,7 @@
-import { DeltaflowError, Registry } from '@deltaflow/tensor';
-import type { Loss, LossConfig } from './loss.js';
+import { DeltaflowError, Registry, lossEntryProblem } from '@deltaflow/core';
+import { resolveConfig } from './config.js';
+import { toLoss } from './to-loss.js';
+import type { Loss, LossConfig, LossSpec } from './loss.js';
 
 /**
  * The names of the built-in losses, so editors complete them.
@@ -25,34 +27,6 @@ export type BuiltinLossName = 'mse' | 'mae' | 'huber' | 'binary-cross-entropy' |
 export type LossName = BuiltinLossName | (string & {});
 
 /**
- * A loss as it is saved: its name and, for a parametrised loss, its config.
- *
- * @example
- * ```ts
- * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // { name: 'huber', config: { delta: 2 } }
- * ```
- * @category Registry
- */
-export interface LossJSON {
-  /** The registry name. */
-  readonly name: LossName;
-  /** The parameters, merged over the loss's defaults; left out when there are none. */
-  readonly config?: LossConfig;
-}
-
-/**
- * What {@link getLoss} accepts: a name, a `{ name, config }`, or a {@link Loss} instance (passed through).
- *
- * @example
- * ```ts
- * const ids: LossIdentifier[] = ['mse', { name: 'huber', config: { delta: 2 } }, mae()];
- * ids.map((id) => getLoss(id).name); // ['mse', 'huber', 'mae']
- * ```
- * @category Registry
- */
-export type LossIdentifier = LossName | LossJSON | Loss;
-
-/**
  * The loss registry: every name {@link getLoss} knows, the built-ins (source `'builtin'`) and those plugins
  * registered. Prefer `registerLoss` to `losses.register`: it accepts every plugin form and checks configs.
  *
@@ -63,44 +37,128 @@ export type LossIdentifier = LossName | LossJSON | Loss;
  * ```
  * @category Registry
  */
-export const losses: Registry<Loss> = new Registry<Loss>('loss');
+export const losses: Registry<Loss, LossDefinition> = new Registry<Loss, LossDefinition>('loss', {
+  shared: 'loss',
+  check: lossEntryProblem,
+  build: toFactory,
+});
 
 /**
- * Finds a loss by name, by `{ name, config }` (config merged over its defaults), or passes an instance through.
+ * What {@link registerLoss} accepts: a per-sample spec, a full {@link Loss}, or a {@link LossFactory}.
  *
  * @example
  * ```ts
- * getLoss('mse');
- * getLoss({ name: 'huber', config: { delta: 0.5 } });
- * getLoss(myLoss); // myLoss itself
+ * const definitions: LossDefinition[] = [getLoss('mse'), { name: 'zero', defaults: {}, create: () => getLoss('mse') }];
  * ```
- * @throws DeltaflowError `E_UNKNOWN` naming the registered losses; `E_CONFIG` naming an unknown config key
  * @category Registry
  */
-export function getLoss(id: LossIdentifier): Loss {
-  if (typeof id === 'string') return losses.create(id);
-  if (typeof id !== 'object' || id === null) {
-    throw new DeltaflowError(
-      'E_INVALID',
-      `A loss is given by a name, a { name, config } or a Loss, not ${JSON.stringify(id)}.`,
-    );
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory has its own config type
+export type LossDefinition = LossSpec | LossFactory<any>;
+
+/**
+ * A parametrised loss as the registry keeps it: `create` receives `config` merged over `defaults`, after the
+ * registry has refused unknown keys, values of the wrong type and numbers that are not finite.
+ *
+ * @example
+ * ```ts
+ * // the pinball loss of quantile regression: per sample E = sum_k max(q d_k, (q - 1) d_k), d_k = t_k - O_k
+ * const quantile: LossFactory<{ q: number }> = {
+ *   name: 'quantile',
+ *   defaults: { q: 0.5 },
+ *   create: ({ q }) => ({
+ *     name: 'quantile',
+ *     config: { q },
+ *     f: (o, t) => {
+ *       let E = 0;
+ *       for (let k = 0; k < o.length; k++) E += Math.max(q * (t[k]! - o[k]!), (q - 1) * (t[k]! - o[k]!));
+ *       return E;
+ *     },
+ *     df: (o, t, out) => {
+ *       for (let k = 0; k < o.length; k++) out[k] = t[k]! > o[k]! ? -q : 1 - q;
+ *     },
+ *   }),
+ * };
+ * registerLoss(quantile, { source: 'my-plugin' });
+ * getLoss({ name: 'quantile', config: { q: 0.9 } });
+ * ```
+ * @typeParam C - the config type
+ * @category Registry
+ */
+export interface LossFactory<C extends LossConfig = LossConfig> {
+  /** The registry name. */
+  readonly name: string;
+  /** Every config key with its default value; keys outside these are refused. */
+  readonly defaults: C;
+  /** Builds the loss, per sample or batch, from the full config. */
+  create(config: C): LossSpec;
+}
+
+function isFactory(entry: object): entry is LossFactory {
+  return 'create' in entry && typeof entry.create === 'function' && 'defaults' in entry;
+}
+
+/** A factory for a loss registered as a fixed instance: only its own config (or none) rebuilds it. */
+function fixed(loss: Loss): (config?: object) => Loss {
+  return (config) => {
+    const asked = resolveConfig(loss.name, loss.config, config);
+    for (const key of Object.keys(asked)) {
+      if (asked[key] !== loss.config[key]) {
+        throw new DeltaflowError(
+          'E_CONFIG',
+          `The loss '${loss.name}' was registered as a fixed instance, so its '${key}' cannot be set to ${JSON.stringify(asked[key])}; register a LossFactory to make it parametrised.`,
+        );
+      }
+    }
+    return loss;
+  };
+}
+
+/** What `losses.create` calls for a (checked) definition. */
+function toFactory(definition: LossDefinition): (config?: object) => Loss {
+  if (isFactory(definition)) {
+    const factory = definition;
+    return (config) => toLoss(factory.create(resolveConfig(factory.name, factory.defaults, config)));
   }
-  if ('forward' in id && typeof id.forward === 'function') return id;
-  return losses.create(id.name, id.config);
+  return fixed(toLoss(definition as LossSpec));
 }
 
 /**
- * What to save of a loss, `{ name, config }`, so {@link getLoss} rebuilds it; `config` is left out when empty.
+ * Options of {@link registerLoss}.
  *
  * @example
  * ```ts
- * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // { name: 'huber', config: { delta: 2 } }
- * lossToJSON(getLoss('mse'));                                   // { name: 'mse' }
+ * registerLoss(logCosh, { source: 'my-plugin' }); // shown as its source by `deltaflow plugins`
+ * registerLoss(logCosh, { replace: true }); // replaces, instead of refusing the name
  * ```
  * @category Registry
  */
-export function lossToJSON(loss: Loss): LossJSON {
-  return Object.keys(loss.config).length > 0
-    ? { name: loss.name, config: { ...loss.config } }
-    : { name: loss.name };
+export interface RegisterLossOptions {
+  /** Allow replacing a loss already registered under the same name. */
+  readonly replace?: boolean;
+  /** Where it comes from: a plugin's name, `'builtin'` for the built-ins; `'user'` when left out. */
+  readonly source?: string;
+}
+
+/**
+ * Registers a loss under its name, in any of the forms a plugin may give: a per-sample spec (`f`, `df`), a full
+ * {@link Loss}, or a {@link LossFactory} (`defaults`, `create`) for a parametrised one.
+ *
+ * @example
+ * ```ts
+ * registerLoss(logCosh, { source: 'my-plugin' }); // the PerSampleLossSpec example
+ * getLoss('log-cosh').forward(output, target);
+ * registerLoss({ ...logCosh, f: myFasterF }, { replace: true });
+ * ```
+ * @param entry - the loss, or a factory for it
+ * @param options - `replace` to overwrite a registered name, `source` to say where it came from
+ * @throws DeltaflowError `E_DUPLICATE` if the name is taken and `replace` is not set; `E_DEFINITION` for an entry
+ * that is none of the three forms
+ * @category Registry
+ */
+export function registerLoss<C extends LossConfig>(
+  entry: LossSpec | LossFactory<C>,
+  options: RegisterLossOptions = {},
+): void {
+  const name = (entry as { name?: unknown } | null)?.name;
+  losses.register(typeof name === 'string' ? name : '', entry as LossDefinition, options);
 }

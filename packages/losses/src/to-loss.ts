@@ -11,7 +11,7 @@ import { perSample } from './per-sample.js';
  * const loss = toLoss(plugin.losses[0]);
  * loss.forward(output, target);
  * ```
- * @throws DeltaflowError `E_INVALID` when `spec` has neither `forward`/`backward` nor `f`/`df` functions
+ * @throws DeltaflowError `E_DEFINITION` when `spec` has neither `forward`/`backward` nor `f`/`df` functions
  * @category Loss
  */
 export function toLoss(spec: LossSpec): Loss {
@@ -20,7 +20,7 @@ export function toLoss(spec: LossSpec): Loss {
   if ('f' in spec && typeof spec.f === 'function' && typeof spec.df === 'function') return perSample(spec);
   const name = (spec as { name?: unknown }).name;
   throw new DeltaflowError(
-    'E_INVALID',
+    'E_DEFINITION',
     `The loss ${JSON.stringify(name)} has neither f and df (per sample) nor forward and backward (batch); give one pair.`,
   );
 }

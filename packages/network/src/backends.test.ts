@@ -1,10 +1,10 @@
 import { getLoss } from '@deltaflow/losses';
-import { createOptimizer } from '@deltaflow/optimizers';
 import { Random, Tensor, getBackend, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import type { Backend } from '@deltaflow/tensor';
 import { describe, expect, it } from 'vitest';
 import { mlp } from './sequential.js';
 import { trainStep } from './train-step.js';
+import { sgdForTests } from './testing/sgd.js';
 
 /** Runs `steps` training steps of a float32 MLP large enough for the WebAssembly gemm, on one backend. */
 function train(
@@ -29,7 +29,7 @@ function train(
       })),
       seed: 17,
     });
-    const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const optimizer = sgdForTests(model.parameters(), { lr: 0.1, momentum: 0.9 });
     const losses: number[] = [];
     for (let s = 0; s < steps; s++)
       losses.push(trainStep(model, inputs, targets, getLoss(spec.loss), optimizer));

@@ -1,6 +1,6 @@
 import { getActivation } from '@deltaflow/activations';
 import type { Activation, ActivationIdentifier } from '@deltaflow/activations';
-import type { Parameter } from '@deltaflow/optimizers';
+import type { Parameter } from '@deltaflow/core';
 import {
   DeltaflowError,
   Random,
@@ -199,7 +199,7 @@ export class Dense {
   }
 
   /** W and theta with their gradients, named `${prefix}weights` and `${prefix}bias`. */
-  parameters(prefix = ''): Parameter[] {
+  parameters(prefix = ''): Parameter<Tensor>[] {
     return [
       { name: `${prefix}weights`, value: this.weights, grad: this.weightGrad },
       { name: `${prefix}bias`, value: this.bias, grad: this.biasGrad },

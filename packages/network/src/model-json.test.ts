@@ -69,7 +69,7 @@ const cases: [string, (m: Json) => unknown, RegExp][] = [
   [
     'an unknown activation',
     (m) => ((m.layers[0]!.activation = 'mish'), m),
-    /layers\[0\]\.activation is not usable: Unknown activation 'mish'; registered: sigmoid.*--plugin/,
+    /layers\[0\]\.activation is not usable: Unknown activation 'mish'; registered: sigmoid.*a plugin may add it \(installPlugin\)/,
   ],
   ['not an object', () => [1, 2], /must hold a JSON object/],
 ];

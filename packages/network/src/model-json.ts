@@ -105,9 +105,9 @@ function numbers(data: TypedArray, start: number, count: number): number[] {
 }
 
 /** Raised while validating: names the field path and what was expected. */
-function fail(source: string | undefined, field: string, problem: string): never {
+function fail(source: string | undefined, field: string, problem: string, cause?: unknown): never {
   const where = source ? `Model ${source}` : 'Model';
-  throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem.replace(/\.$/, '')}.`);
+  throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem.replace(/\.$/, '')}.`, { cause });
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -162,7 +162,8 @@ function layerFromJSON(
       biasInit: 'zeros',
     });
   } catch (error) {
-    if (error instanceof DeltaflowError) fail(source, `${at}.activation`, `is not usable: ${error.message}`);
+    if (error instanceof DeltaflowError)
+      fail(source, `${at}.activation`, `is not usable: ${error.message}`, error);
     throw error;
   }
   rows.forEach((row, i) => layer.weights.data.set(row, i * units));

@@ -1,11 +1,11 @@
 import { getLoss } from '@deltaflow/losses';
-import { createOptimizer } from '@deltaflow/optimizers';
 import { Random, Tensor } from '@deltaflow/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import { gradientCheck } from './gradient-check.js';
 import { modelFromJSON, modelToJSON } from './model-json.js';
 import { mlp } from './sequential.js';
 import { trainStep } from './train-step.js';
+import { sgdForTests } from './testing/sgd.js';
 
 function randomBatch(rng: Random, rows: number, cols: number, low = -1, high = 1): Tensor {
   const t = Tensor.zeros([rows, cols], 'float64');
@@ -103,7 +103,7 @@ describe('gradient check', () => {
 describe('seeds', () => {
   const train = (seed: number): Float32Array[] => {
     const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed });
-    const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.5 });
+    const optimizer = sgdForTests(model.parameters(), { lr: 0.5 });
     const initial = model.layers.map((l) => Float32Array.from(l.weights.data));
     for (let epoch = 0; epoch < 200; epoch++)
       trainStep(model, xor.inputs, xor.targets, getLoss('mse'), optimizer);
@@ -132,7 +132,7 @@ describe('buffers', () => {
       [1, 0, 0],
     ]);
     const loss = getLoss('cross-entropy');
-    const optimizer = createOptimizer('adam', model.parameters());
+    const optimizer = sgdForTests(model.parameters(), { lr: 0.001, momentum: 0.9 });
     trainStep(model, xor.inputs, targets, loss, optimizer);
     const first = model.forward(xor.inputs);
     const grads = model.parameters().map((p) => p.grad.data);
@@ -149,7 +149,7 @@ describe('buffers', () => {
 describe('learning', () => {
   it('XOR 2-4-1 sigmoid, mse, sgd lr 0.5, full batch, seed 42: loss below 0.01', () => {
     const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
-    const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.5 });
+    const optimizer = sgdForTests(model.parameters(), { lr: 0.5 });
     let loss = Infinity;
     for (let epoch = 0; epoch < 20000 && loss >= 0.01; epoch++) {
       loss = trainStep(model, xor.inputs, xor.targets, getLoss('mse'), optimizer);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/core';
 import type { Plugin } from './plugin.js';
 
 const looksLikePath = (specifier: string): boolean =>

@@ -1,8 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activations } from '@deltaflow/activations';
-import { optimizers } from '@deltaflow/optimizers';
+import { activations, getActivation } from '@deltaflow/activations';
+import { pluginRegistries } from '@deltaflow/core';
+import { getLoss, losses } from '@deltaflow/losses';
 import { Tensor } from '@deltaflow/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gradientCheck } from './gradient-check.js';
@@ -22,9 +23,11 @@ const source = `export default {
 `;
 writeFileSync(join(dir, 'plugin.mjs'), source);
 
+const optimizers = pluginRegistries.optimizer;
 afterEach(() => {
   activations.unregister('softsign-test');
   optimizers.unregister('signsgd-test');
+  losses.unregister('l1-test');
 });
 
 describe('plugins', () => {
@@ -51,7 +54,7 @@ describe('plugins', () => {
     expect(gradientCheck(model, x, t, 'mse').worst).toBeLessThan(1e-6);
   });
 
-  it('without the plugin, a model naming its activation is refused with the name and --plugin', () => {
+  it('without the plugin, a model naming its activation is refused with the name and installPlugin', () => {
     const json = {
       format: 'deltaflow-model',
       version: 1,
@@ -59,19 +62,57 @@ describe('plugins', () => {
         { type: 'dense', inputs: 1, units: 1, activation: 'softsign-test', weights: [[1]], bias: [0] },
       ],
     };
-    expect(() => modelFromJSON(json, 'm.json')).toThrow(/Unknown activation 'softsign-test'.*--plugin/);
+    expect(() => modelFromJSON(json, 'm.json')).toThrow(
+      /Unknown activation 'softsign-test'.*a plugin may add it \(installPlugin\)/,
+    );
   });
 
-  it('refuses a clashing plugin whole: nothing of it is installed', () => {
+  it('refuses a clashing plugin whole, naming every clash: nothing of it is installed', () => {
     const clash = definePlugin({
       name: 'clash',
-      activations: [{ name: 'softsign-test', f: (x: number) => x, df: () => 1 }],
-      optimizers: [{ name: 'sgd', defaults: { lr: 1 }, init: () => ({}), update: () => undefined }],
+      activations: [
+        { name: 'softsign-test', f: (x: number) => x, df: () => 1 },
+        { name: 'sigmoid', f: (x: number) => x, df: () => 1 },
+      ],
+      losses: [{ name: 'mse', f: () => 0, df: () => undefined }],
     });
     expect(() => installPlugin(clash)).toThrow(
-      "Plugin 'clash' adds the optimizer 'sgd', which builtin already registered.",
+      "The plugin 'clash' was not installed (nothing of it is registered): it adds the activation 'sigmoid' " +
+        "(from builtin), already registered; it adds the loss 'mse' (from builtin), already registered.",
     );
     expect(activations.has('softsign-test')).toBe(false);
+    expect(activations.source('sigmoid')).toBe('builtin');
+  });
+
+  it('leaves nothing registered when one entry is malformed, and installs once it is fixed', () => {
+    const l1 = {
+      name: 'l1-test',
+      f: (o: Float64Array | Float32Array, t: Float64Array | Float32Array) => Math.abs(o[0]! - t[0]!),
+      df: (
+        o: Float64Array | Float32Array,
+        t: Float64Array | Float32Array,
+        out: Float64Array | Float32Array,
+      ) => {
+        out[0] = Math.sign(o[0]! - t[0]!);
+      },
+    };
+    const softsign = {
+      name: 'softsign-test',
+      f: (x: number) => x / (1 + Math.abs(x)),
+      df: (x: number) => 1 / (1 + Math.abs(x)) ** 2,
+    };
+    const broken = { name: 'broken', defaults: { lr: 0.1 }, init: () => ({}) }; // no update
+    expect(() =>
+      installPlugin({ name: 'half', activations: [softsign], losses: [l1], optimizers: [broken as never] }),
+    ).toThrow(/optimizers\[0\] 'broken' is malformed: init and update must be functions/);
+    expect([activations.has('softsign-test'), losses.has('l1-test'), optimizers.has('broken')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    installPlugin({ name: 'half', activations: [softsign], losses: [l1] });
+    expect(getActivation('softsign-test').name).toBe('softsign-test');
+    expect(getLoss('l1-test').forward(Tensor.fromNested([[3]]), Tensor.fromNested([[1]]))).toBe(2);
   });
 
   it('names a missing module and a module that is not a plugin', async () => {

@@ -1,7 +1,7 @@
 import { activationToJSON } from '@deltaflow/activations';
 import type { ActivationIdentifier } from '@deltaflow/activations';
 import type { Loss } from '@deltaflow/losses';
-import type { Parameter } from '@deltaflow/optimizers';
+import type { Parameter } from '@deltaflow/core';
 import { DeltaflowError, Random, assertShape } from '@deltaflow/tensor';
 import type { DType, Initializer, InitializerName, Tensor } from '@deltaflow/tensor';
 import { Dense } from './dense.js';
@@ -182,7 +182,7 @@ export class Sequential {
   }
 
   /** Every weight and bias with its gradient, named `layers.<i>.weights` and `layers.<i>.bias`. */
-  parameters(): Parameter[] {
+  parameters(): Parameter<Tensor>[] {
     return this.layers.flatMap((layer, i) => layer.parameters(`layers.${i}.`));
   }
 

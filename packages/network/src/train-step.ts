@@ -1,12 +1,11 @@
 import type { Loss } from '@deltaflow/losses';
-import type { Optimizer } from '@deltaflow/optimizers';
 import type { Tensor } from '@deltaflow/tensor';
 import type { Sequential } from './sequential.js';
 
 /**
  * One step of gradient descent on one batch, the whole algorithm of the lecture notes (`docs/guides/the-math.md`): zero the gradients, run
  * forward, compute E, backpropagate the deltas, let the optimizer update W and theta. Returns E before the
- * update.
+ * update. The optimizer is anything with `step()`, such as an `Optimizer` of `@deltaflow/optimizers`.
  *
  * @example
  * ```ts
@@ -20,7 +19,7 @@ export function trainStep(
   inputs: Tensor,
   targets: Tensor,
   loss: Loss,
-  optimizer: Optimizer,
+  optimizer: { step(): void },
 ): number {
   model.zeroGrad();
   model.forward(inputs);

@@ -3,12 +3,12 @@
  * E = 1/2 sum (O_k - t_k)^2, eta = 0.5), computed by hand below from the lecture notes' formulas and compared with the library.
  */
 import { getLoss } from '@deltaflow/losses';
-import { createOptimizer } from '@deltaflow/optimizers';
 import { Tensor } from '@deltaflow/tensor';
 import { describe, expect, it } from 'vitest';
 import { modelFromJSON } from './model-json.js';
 import type { ModelJSON } from './model-json.js';
 import { trainStep } from './train-step.js';
+import { sgdForTests } from './testing/sgd.js';
 
 const s = (x: number): number => 1 / (1 + Math.exp(-x));
 const eta = 0.5;
@@ -115,7 +115,7 @@ describe('the worked example of the lecture notes', () => {
 
   it('one SGD step with eta = 0.5 gives all 8 weights and 4 biases', () => {
     const model = modelFromJSON(workedExampleModel);
-    const optimizer = createOptimizer('sgd', model.parameters(), { lr: eta });
+    const optimizer = sgdForTests(model.parameters(), { lr: eta });
     const error = trainStep(model, input, target, getLoss('mse'), optimizer);
     expect(Math.abs(error - E)).toBeLessThan(1e-8);
     const [hidden, output] = model.layers;

@@ -10,8 +10,10 @@ import './register-builtins.js';
 export type { OptimizerOptions, OptimizerRule, Parameter, ParameterState } from './rule.js';
 export { Optimizer } from './optimizer.js';
 export type { OptimizerStateDict, ParameterStateDict } from './state-dict.js';
-export { createOptimizer, getOptimizerRule, optimizers, registerOptimizer } from './registry.js';
-export type { BuiltinOptimizerName, OptimizerId } from './registry.js';
+export { createOptimizer, getOptimizerRule } from './get-optimizer.js';
+export type { OptimizerId } from './get-optimizer.js';
+export { optimizers, registerOptimizer } from './registry.js';
+export type { BuiltinOptimizerName } from './registry.js';
 export { sgd } from './sgd.js';
 export type { SgdOptions, SgdState } from './sgd.js';
 export { adam } from './adam.js';
@@ -25,3 +27,5 @@ export { cosineAnnealing, exponentialDecay, linearWarmup, stepDecay } from './sc
 export type { LrSchedule } from './schedules.js';
 export { getSchedule } from './get-schedule.js';
 export type { ScheduleId, ScheduleName } from './get-schedule.js';
+export { schedules } from './schedule-registry.js';
+export type { ScheduleFactory } from './schedule-registry.js';

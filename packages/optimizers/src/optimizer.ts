@@ -1,4 +1,4 @@
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/core';
 import { checkLr, resolveOptions } from './options.js';
 import type { OptimizerOptions, OptimizerRule, Parameter, ParameterState } from './rule.js';
 import { checkHeader, matchParameters, restoreState, saveState } from './state-dict.js';
@@ -67,7 +67,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * @param rule - the update rule, e.g. {@link adam} (or use {@link createOptimizer} to name it)
    * @param parameters - values and gradients to update; names must be unique
    * @param options - merged over `rule.defaults`
-   * @throws DeltaflowError `E_OPTION` naming an unknown or invalid option; `E_DUPLICATE` for a repeated parameter
+   * @throws DeltaflowError `E_CONFIG` naming an unknown or invalid option; `E_DUPLICATE` for a repeated parameter
    *   name; `E_SHAPE` / `E_DTYPE` when a value and its grad differ
    */
   constructor(
@@ -78,7 +78,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     checkParameters(parameters);
     this.rule = rule;
     this.parameters = [...parameters];
-    this.current = resolveOptions(rule, options, 'Optimizer');
+    this.current = resolveOptions(rule, options);
     this.states = this.parameters.map((p) => rule.init(p.value.size, this.current, p.value.dtype));
   }
 
@@ -105,7 +105,7 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   /**
    * Changes the learning rate from the next step on (for schedules, or a trainer adjusting it while running).
    *
-   * @throws DeltaflowError `E_OPTION` unless a finite number >= 0 (and acceptable to the rule)
+   * @throws DeltaflowError `E_CONFIG` unless a finite number >= 0 (and acceptable to the rule)
    */
   set lr(value: number) {
     checkLr(this.rule.name, value);
@@ -186,11 +186,11 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * optimizer.loadStateDict(JSON.parse(readFileSync('optimizer.json', 'utf8')));
    * ```
    * @throws DeltaflowError `E_STATE` naming what does not match (rule name, parameter names or sizes, state
-   *   entries); `E_OPTION` for a bad option
+   *   entries); `E_CONFIG` for a bad option
    */
   loadStateDict(dict: OptimizerStateDict): void {
     checkHeader(dict, this.rule.name);
-    const options = resolveOptions(this.rule, dict.options, 'loadStateDict');
+    const options = resolveOptions(this.rule, dict.options);
     const entries = matchParameters(dict.states, this.parameters);
     const states = this.parameters.map((p, i) => {
       const fresh = this.rule.init(p.value.size, options, p.value.dtype);

@@ -1,41 +1,22 @@
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError, checkConfig } from '@deltaflow/core';
 import type { OptimizerOptions, OptimizerRule } from './rule.js';
 
 // Option checking shared by the Optimizer, the registry and the built-in rules (internal, not exported).
 
 function fail(message: string): never {
-  throw new DeltaflowError('E_OPTION', message);
+  throw new DeltaflowError('E_CONFIG', message);
 }
 
 /**
- * Merges `given` over `rule.defaults` and checks it: every key is one of the defaults' keys, of the same type
- * (finite number or boolean), `lr` >= 0, then the rule's own `validate`. `undefined` values count as not given.
+ * Merges `given` over `rule.defaults` and checks it with the one config checker of `@deltaflow/core` (known
+ * keys with a suggestion for a typo, same types, finite numbers), then `lr` >= 0, then the rule's own
+ * `validate`. `undefined` values count as not given. The result is a mutable copy (the `lr` setter writes it).
  */
 export function resolveOptions<O extends OptimizerOptions>(
   rule: Pick<OptimizerRule<O>, 'name' | 'defaults' | 'validate'>,
   given: object | undefined,
-  where: string,
 ): O {
-  const merged: Record<string, number | boolean> = { ...rule.defaults };
-  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
-    fail(`${where}: options must be an object such as { lr: 0.01 }, got ${JSON.stringify(given)}.`);
-  }
-  const known = Object.keys(rule.defaults);
-  for (const [key, value] of Object.entries(given ?? {}) as [string, unknown][]) {
-    if (value === undefined) continue;
-    if (!Object.hasOwn(rule.defaults, key)) {
-      fail(`${where}: unknown ${rule.name} option '${key}'; known options: ${known.join(', ')}.`);
-    }
-    const expected = typeof rule.defaults[key];
-    if (expected === 'boolean' && typeof value !== 'boolean') {
-      fail(`${where}: ${rule.name} option ${key} must be true or false, got ${JSON.stringify(value)}.`);
-    }
-    if (expected === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) {
-      fail(`${where}: ${rule.name} option ${key} must be a finite number, got ${JSON.stringify(value)}.`);
-    }
-    merged[key] = value as number | boolean;
-  }
-  const options = merged as O;
+  const options = { ...checkConfig('optimizer', rule.name, given, rule.defaults) } as O;
   checkLr(rule.name, options.lr);
   rule.validate?.(options);
   return options;
@@ -44,7 +25,9 @@ export function resolveOptions<O extends OptimizerOptions>(
 /** Refuses a learning rate that is not a finite number >= 0. */
 export function checkLr(ruleName: string, lr: unknown): void {
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-    fail(`${ruleName}: invalid learning rate lr = ${String(lr)}; it must be a finite number >= 0.`);
+    fail(
+      `The optimizer '${ruleName}': invalid learning rate lr = ${String(lr)}; it must be a finite number >= 0.`,
+    );
   }
 }
 
@@ -58,7 +41,7 @@ export function checkRange(
 ): void {
   if (!(value >= min && value < below)) {
     const range = below === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${below})`;
-    fail(`${ruleName}: invalid ${key} = ${value}; it must be ${range}.`);
+    fail(`The optimizer '${ruleName}': invalid ${key} = ${value}; it must be ${range}.`);
   }
 }
 

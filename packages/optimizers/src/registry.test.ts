@@ -94,7 +94,7 @@ describe('optimizer registry', () => {
       /Unknown optimizer 'adamax'; registered: sgd, adam, adamw, rmsprop, adagrad/,
     );
     expect(() => getOptimizerRule({ name: 'adam', config: { betas: 0.9 } })).toThrow(
-      /unknown adam option 'betas'/,
+      /The optimizer 'adam' has no config key 'betas'/,
     );
     expect(() => getOptimizerRule({ name: 'adam', config: { beta1: 2 } })).toThrow(/beta1/);
     expect(() => getOptimizerRule(42 as unknown as string)).toThrow(/Expected an optimizer name/);
@@ -106,7 +106,7 @@ describe('optimizer registry', () => {
       name: 'counting',
       validate: (options) => {
         if (options.lr > 1)
-          throw new DeltaflowError('E_OPTION', `counting: lr must be <= 1, got ${options.lr}.`);
+          throw new DeltaflowError('E_CONFIG', `counting: lr must be <= 1, got ${options.lr}.`);
       },
     });
     expect(() => createOptimizer('counting', [param()], { lr: 2 })).toThrow(/lr must be <= 1/);

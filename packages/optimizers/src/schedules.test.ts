@@ -67,7 +67,7 @@ describe('schedules', () => {
     const own = (t: number, lr: number) => lr / (1 + t);
     expect(getSchedule(own)).toBe(own);
     expect(() => getSchedule({ name: 'one-cycle' })).toThrow(
-      /Unknown schedule 'one-cycle'; known: step-decay/,
+      /Unknown schedule 'one-cycle'; registered: step-decay/,
     );
     expect(() => getSchedule({ name: 'toString' })).toThrow(/Unknown schedule/);
     expect(() => getSchedule({ name: 'step-decay', config: { step_size: 2 } })).toThrow(/'step_size'/);

@@ -1,4 +1,4 @@
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/core';
 
 /**
  * A learning-rate schedule: the learning rate eta to use at `step` (counting from 0) given the starting rate
@@ -17,8 +17,8 @@ export type LrSchedule = (step: number, baseLr: number) => number;
 function check(ok: boolean, schedule: string, key: string, value: unknown, expected: string): void {
   if (!ok) {
     throw new DeltaflowError(
-      'E_OPTION',
-      `${schedule}: invalid ${key} = ${JSON.stringify(value)}; it must be ${expected}.`,
+      'E_CONFIG',
+      `The schedule ${schedule}: invalid ${key} = ${JSON.stringify(value)}; it must be ${expected}.`,
     );
   }
 }

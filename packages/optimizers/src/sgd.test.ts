@@ -15,7 +15,7 @@ function expectOptionError(build: () => unknown, option: RegExp): void {
     build();
   } catch (error) {
     expect(error).toBeInstanceOf(DeltaflowError);
-    expect((error as DeltaflowError).code).toBe('E_OPTION');
+    expect((error as DeltaflowError).code).toBe('E_CONFIG');
     expect((error as DeltaflowError).message).toMatch(option);
     return;
   }

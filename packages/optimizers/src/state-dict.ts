@@ -1,4 +1,4 @@
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/core';
 import type { Parameter, ParameterState } from './rule.js';
 
 /**

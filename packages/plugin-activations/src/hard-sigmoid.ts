@@ -1,4 +1,4 @@
-import type { ElementwiseActivationSpec } from '@deltaflow/activations';
+import type { ElementwiseActivationEntry } from '@deltaflow/core';
 
 /**
  * Hard sigmoid, PyTorch's `F.hardsigmoid`: a piecewise-linear sigmoid, cheap to compute.
@@ -14,7 +14,7 @@ import type { ElementwiseActivationSpec } from '@deltaflow/activations';
  * ```
  * @category Activations
  */
-export const hardSigmoid: ElementwiseActivationSpec = {
+export const hardSigmoid: ElementwiseActivationEntry = {
   name: 'hard-sigmoid',
   f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
   df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),

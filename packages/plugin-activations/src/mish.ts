@@ -1,4 +1,4 @@
-import type { ElementwiseActivationSpec } from '@deltaflow/activations';
+import type { ElementwiseActivationEntry } from '@deltaflow/core';
 
 /** softplus(x) = ln(1 + e^x), computed as max(x, 0) + ln(1 + e^-|x|) so e^x never overflows. */
 function softplus(x: number): number {
@@ -26,7 +26,7 @@ function sigmoid(x: number): number {
  * ```
  * @category Activations
  */
-export const mish: ElementwiseActivationSpec = {
+export const mish: ElementwiseActivationEntry = {
   name: 'mish',
   f: (x) => x * Math.tanh(softplus(x)),
   df: (x) => {

@@ -1,4 +1,4 @@
-import { definePlugin } from '@deltaflow/network';
+import { definePlugin } from '@deltaflow/core';
 import { hardSigmoid } from './hard-sigmoid.js';
 import { mish } from './mish.js';
 import { softsign } from './softsign.js';
@@ -9,7 +9,8 @@ import { softsign } from './softsign.js';
  *
  * @example
  * ```ts
- * import { installPlugin, mlp } from '@deltaflow/network';
+ * import { installPlugin } from '@deltaflow/core';
+ * import { mlp } from '@deltaflow/network';
  * import activationsPlugin from '@deltaflow/plugin-activations';
  *
  * installPlugin(activationsPlugin);

@@ -1,4 +1,4 @@
-import type { ElementwiseActivationSpec } from '@deltaflow/activations';
+import type { ElementwiseActivationEntry } from '@deltaflow/core';
 
 /**
  * Softsign: O = x / (1 + |x|), a tanh-like curve whose tails approach ±1 polynomially; PyTorch's `F.softsign`.
@@ -13,7 +13,7 @@ import type { ElementwiseActivationSpec } from '@deltaflow/activations';
  * ```
  * @category Activations
  */
-export const softsign: ElementwiseActivationSpec = {
+export const softsign: ElementwiseActivationEntry = {
   name: 'softsign',
   f: (x) => x / (1 + Math.abs(x)),
   df: (x) => 1 / (1 + Math.abs(x)) ** 2,

@@ -1,5 +1,4 @@
-import type { OptimizerRule } from '@deltaflow/optimizers';
-import type { TypedArray } from '@deltaflow/tensor';
+import type { FloatArray as TypedArray, OptimizerRule } from '@deltaflow/core';
 import { checkCommon, zeros } from './options.js';
 
 /**

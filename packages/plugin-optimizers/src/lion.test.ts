@@ -52,7 +52,7 @@ describe('lion, against its paper worked out by hand', () => {
   it('refuses bad options, naming them', () => {
     const p = { name: 'p', value: Tensor.zeros([2], 'float64'), grad: Tensor.zeros([2], 'float64') };
     expect(() => createOptimizer(lion, [p], { beta1: 1 })).toThrow(
-      'lion: invalid beta1 = 1; it must be in [0, 1).',
+      "The optimizer 'lion': invalid beta1 = 1; it must be in [0, 1).",
     );
     expect(() => createOptimizer(lion, [p], { weightDecay: -1 })).toThrow(/weightDecay = -1/);
   });

@@ -1,5 +1,4 @@
-import type { OptimizerRule } from '@deltaflow/optimizers';
-import type { TypedArray } from '@deltaflow/tensor';
+import type { FloatArray as TypedArray, OptimizerRule } from '@deltaflow/core';
 import { checkCommon, zeros } from './options.js';
 
 /**
@@ -51,7 +50,7 @@ export type LionState = {
  * @example
  * ```ts
  * import { createOptimizer } from '@deltaflow/optimizers';
- * import { installPlugin } from '@deltaflow/network';
+ * import { installPlugin } from '@deltaflow/core';
  * import optimizersPlugin from '@deltaflow/plugin-optimizers';
  *
  * installPlugin(optimizersPlugin);

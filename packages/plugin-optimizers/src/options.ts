@@ -1,5 +1,5 @@
-import { DeltaflowError } from '@deltaflow/tensor';
-import type { DType, TypedArray } from '@deltaflow/tensor';
+import { DeltaflowError } from '@deltaflow/core';
+import type { FloatArray as TypedArray, FloatType as DType } from '@deltaflow/core';
 
 // Helpers shared by the three rules (internal: not exported from the package).
 
@@ -8,11 +8,14 @@ export function zeros(size: number, dtype: DType): TypedArray {
   return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
 }
 
-/** Refuses `value` unless `min <= value < below`, naming the rule and the option (code `E_OPTION`). */
+/** Refuses `value` unless `min <= value < below`, naming the rule and the option (code `E_CONFIG`). */
 export function checkRange(rule: string, key: string, value: number, min: number, below = Infinity): void {
   if (!(value >= min && value < below)) {
     const range = below === Infinity ? `>= ${min}` : `in [${min}, ${below})`;
-    throw new DeltaflowError('E_OPTION', `${rule}: invalid ${key} = ${value}; it must be ${range}.`);
+    throw new DeltaflowError(
+      'E_CONFIG',
+      `The optimizer '${rule}': invalid ${key} = ${value}; it must be ${range}.`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { definePlugin } from '@deltaflow/network';
+import { definePlugin } from '@deltaflow/core';
 import { adamax } from './adamax.js';
 import { lion } from './lion.js';
 import { radam } from './radam.js';
@@ -10,7 +10,7 @@ import { radam } from './radam.js';
  *
  * @example
  * ```ts
- * import { installPlugin } from '@deltaflow/network';
+ * import { installPlugin } from '@deltaflow/core';
  * import optimizersPlugin from '@deltaflow/plugin-optimizers';
  *
  * installPlugin(optimizersPlugin);

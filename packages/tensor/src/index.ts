@@ -21,4 +21,4 @@ export { addRowVector, argmaxRows, columnSums, linear, map, matmul, rowSums, zip
 export type { MatmulOptions } from './ops.js';
 export { Random } from './random.js';
 export { getInitializer, initializers } from './initializers.js';
-export type { Initializer, InitializerName } from './initializers.js';
+export type { Initializer, InitializerFactory, InitializerId, InitializerName } from './initializers.js';

@@ -1,4 +1,5 @@
-import { DeltaflowError } from '@deltaflow/core';
+import { DeltaflowError, Registry, checkConfig } from '@deltaflow/core';
+import type { Config } from '@deltaflow/core';
 import type { Random } from './random.js';
 import type { TypedArray } from './tensor.js';
 
@@ -44,9 +45,35 @@ function fillNormal(out: TypedArray, rng: Random, std: number): void {
 }
 
 /**
- * The built-in initializers, following PyTorch's `torch.nn.init` (gain 1; he uses gain sqrt(2)):
+ * A parametrised initializer as {@link initializers} keeps it: every parameter with its default, and `create`,
+ * which receives the checked config merged over the defaults.
+ *
+ * @example
+ * ```ts
+ * const constant: InitializerFactory<{ value: number }> = {
+ *   name: 'constant',
+ *   defaults: { value: 0.1 },
+ *   create: ({ value }) => (out) => void out.fill(value),
+ * };
+ * initializers.register(constant.name, constant);
+ * getInitializer({ name: 'constant', config: { value: 0.5 } });
+ * ```
+ * @typeParam C - the config type
+ * @category Initializers
+ */
+export interface InitializerFactory<C extends Config = Config> {
+  /** The registry name. */
+  readonly name: string;
+  /** Every parameter with its default value. */
+  readonly defaults: C;
+  /** Builds the initializer from the checked config. */
+  create(config: C): Initializer;
+}
+
+/**
+ * The initializers known by name, following PyTorch's `torch.nn.init` (gain 1; he uses gain sqrt(2)):
  * - `zeros`: 0
- * - `uniform`: U(-0.05, 0.05); `normal`: N(0, 0.05^2)
+ * - `uniform`: U(-bound, bound), bound 0.05; `normal`: N(0, std^2), std 0.05
  * - `glorot-uniform`: U(-a, a), a = sqrt(6 / (fanIn + fanOut)); `glorot-normal`: std = sqrt(2 / (fanIn + fanOut))
  * - `he-uniform`: a = sqrt(6 / fanIn); `he-normal`: std = sqrt(2 / fanIn)
  * - `lecun-normal`: std = sqrt(1 / fanIn)
@@ -54,39 +81,114 @@ function fillNormal(out: TypedArray, rng: Random, std: number): void {
  * @example
  * ```ts
  * const w = new Float64Array(2 * 4);
- * initializers['glorot-uniform'](w, 2, 4, new Random(1));
+ * initializers.create('glorot-uniform')(w, 2, 4, new Random(1));
+ * initializers.create('uniform', { bound: 0.1 })(w, 2, 4, new Random(1));
  * ```
  * @category Initializers
  */
-export const initializers: Readonly<Record<InitializerName, Initializer>> = Object.freeze({
-  zeros: (out) => void out.fill(0),
-  uniform: (out, _fanIn, _fanOut, rng) => fillUniform(out, rng, 0.05),
-  normal: (out, _fanIn, _fanOut, rng) => fillNormal(out, rng, 0.05),
-  'glorot-uniform': (out, fanIn, fanOut, rng) => fillUniform(out, rng, Math.sqrt(6 / (fanIn + fanOut))),
-  'glorot-normal': (out, fanIn, fanOut, rng) => fillNormal(out, rng, Math.sqrt(2 / (fanIn + fanOut))),
-  'he-uniform': (out, fanIn, _fanOut, rng) => fillUniform(out, rng, Math.sqrt(6 / fanIn)),
-  'he-normal': (out, fanIn, _fanOut, rng) => fillNormal(out, rng, Math.sqrt(2 / fanIn)),
-  'lecun-normal': (out, fanIn, _fanOut, rng) => fillNormal(out, rng, Math.sqrt(1 / fanIn)),
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory has its own config type
+export const initializers: Registry<Initializer, InitializerFactory<any>> = new Registry('initializer', {
+  shared: 'initializer',
+  check: (definition) => {
+    const d = definition as Partial<InitializerFactory> | null;
+    return d !== null &&
+      typeof d === 'object' &&
+      typeof d.create === 'function' &&
+      typeof d.defaults === 'object'
+      ? undefined
+      : 'it is not { name, defaults, create }';
+  },
+  build: (factory) => {
+    const plain = Object.keys(factory.defaults).length === 0 ? factory.create(factory.defaults) : undefined;
+    return (config) => {
+      const checked = checkConfig('initializer', factory.name, config, factory.defaults);
+      return plain ?? factory.create(checked);
+    };
+  },
 });
 
+const builtins: InitializerFactory<Config>[] = [
+  { name: 'zeros', defaults: {}, create: () => (out) => void out.fill(0) },
+  {
+    name: 'uniform',
+    defaults: { bound: 0.05 },
+    create:
+      ({ bound }) =>
+      (out, _fanIn, _fanOut, rng) =>
+        fillUniform(out, rng, bound as number),
+  },
+  {
+    name: 'normal',
+    defaults: { std: 0.05 },
+    create:
+      ({ std }) =>
+      (out, _fanIn, _fanOut, rng) =>
+        fillNormal(out, rng, std as number),
+  },
+  {
+    name: 'glorot-uniform',
+    defaults: {},
+    create: () => (out, fanIn, fanOut, rng) => fillUniform(out, rng, Math.sqrt(6 / (fanIn + fanOut))),
+  },
+  {
+    name: 'glorot-normal',
+    defaults: {},
+    create: () => (out, fanIn, fanOut, rng) => fillNormal(out, rng, Math.sqrt(2 / (fanIn + fanOut))),
+  },
+  {
+    name: 'he-uniform',
+    defaults: {},
+    create: () => (out, fanIn, _fanOut, rng) => fillUniform(out, rng, Math.sqrt(6 / fanIn)),
+  },
+  {
+    name: 'he-normal',
+    defaults: {},
+    create: () => (out, fanIn, _fanOut, rng) => fillNormal(out, rng, Math.sqrt(2 / fanIn)),
+  },
+  {
+    name: 'lecun-normal',
+    defaults: {},
+    create: () => (out, fanIn, _fanOut, rng) => fillNormal(out, rng, Math.sqrt(1 / fanIn)),
+  },
+];
+for (const factory of builtins) {
+  if (!initializers.has(factory.name)) initializers.register(factory.name, factory, { source: 'builtin' });
+}
+
 /**
- * Looks up a built-in initializer by name, or passes a function through.
+ * What {@link getInitializer} accepts: a name, `{ name, config }`, or an initializer function.
+ *
+ * @example
+ * ```ts
+ * const ids: InitializerId[] = ['he-normal', { name: 'uniform', config: { bound: 0.1 } }, (out) => void out.fill(0)];
+ * ```
+ * @category Initializers
+ */
+export type InitializerId =
+  | InitializerName
+  | (string & {})
+  | { readonly name: InitializerName | (string & {}); readonly config?: object }
+  | Initializer;
+
+/**
+ * Looks up an initializer by name or `{ name, config }`, or passes a function through.
  *
  * @example
  * ```ts
  * getInitializer('he-normal')(weights, 784, 128, rng);
+ * getInitializer({ name: 'normal', config: { std: 0.01 } })(weights, 784, 128, rng);
  * ```
- * @throws DeltaflowError `E_UNKNOWN` naming the known initializers
+ * @throws DeltaflowError `E_UNKNOWN` naming the registered initializers; `E_CONFIG` naming a bad config key
  * @category Initializers
  */
-export function getInitializer(id: InitializerName | Initializer | string): Initializer {
+export function getInitializer(id: InitializerId): Initializer {
   if (typeof id === 'function') return id;
-  const found = (initializers as Record<string, Initializer>)[id];
-  if (!found) {
-    throw new DeltaflowError(
-      'E_UNKNOWN',
-      `Unknown initializer '${id}'; known: ${Object.keys(initializers).join(', ')}.`,
-    );
+  if (typeof id === 'string') return initializers.create(id);
+  if (id !== null && typeof id === 'object' && typeof id.name === 'string') {
+    return initializers.create(id.name, id.config);
   }
-  return found;
+  throw new DeltaflowError(
+    'E_DEFINITION',
+    `An initializer is a name, { name, config } or a function, not ${JSON.stringify(id)}.`,
+  );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getInitializer, initializers } from './initializers.js';
+import type { InitializerName } from './initializers.js';
 import { Random } from './random.js';
 import { Registry } from '@deltaflow/core';
 
@@ -69,9 +70,9 @@ describe('Random (xoshiro128**)', () => {
 describe('initializers', () => {
   const fanIn = 200;
   const fanOut = 100;
-  const draw = (name: keyof typeof initializers): ReturnType<typeof stats> => {
+  const draw = (name: InitializerName): ReturnType<typeof stats> => {
     const w = new Float64Array(fanIn * fanOut);
-    initializers[name](w, fanIn, fanOut, new Random(9));
+    initializers.create(name)(w, fanIn, fanOut, new Random(9));
     return stats(w);
   };
 
@@ -92,8 +93,8 @@ describe('initializers', () => {
   });
 
   it('looks up by name and names the known ones otherwise', () => {
-    expect(getInitializer('he-normal')).toBe(initializers['he-normal']);
-    expect(() => getInitializer('orthogonal')).toThrow(/Unknown initializer 'orthogonal'; known: zeros/);
+    expect(getInitializer('he-normal')).toBe(initializers.create('he-normal'));
+    expect(() => getInitializer('orthogonal')).toThrow(/Unknown initializer 'orthogonal'; registered: zeros/);
   });
 });
 
@@ -107,7 +108,7 @@ describe('Registry', () => {
     r.register('one', () => 3, { replace: true, source: 'plugin-x' });
     expect(r.create('one')).toBe(3);
     expect(r.source('one')).toBe('plugin-x');
-    expect(() => r.create('two')).toThrow("Unknown thing 'two'; registered: one.");
+    expect(() => r.create('two')).toThrow("Unknown thing 'two'; registered: one; a plugin may add it");
     expect(r.unregister('one')).toBe(true);
     expect(r.names()).toEqual([]);
   });

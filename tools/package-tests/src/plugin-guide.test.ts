@@ -78,12 +78,12 @@ describe('the plugin of "Writing a plugin"', () => {
     expect(restored.stateDict()).toEqual(optimizer.stateDict());
   });
 
-  it('without the plugin, the saved model fails to load, naming the activation and --plugin', () => {
+  it('without the plugin, the saved model fails to load, naming the activation and installPlugin', () => {
     // a fresh Node process that never installed the plugin, using the built packages
     const script = `import { loadModel } from '@deltaflow/network/node';
 try { loadModel(${JSON.stringify(join(dir, 'model.json'))}); console.log('loaded'); } catch (e) { console.log(e.message); }`;
     const out = execFileSync('node', ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
-    expect(out).toMatch(/Unknown activation 'isru'.*--plugin/);
+    expect(out).toMatch(/Unknown activation 'isru'.*a plugin may add it \(installPlugin\)/);
   });
 
   it('on the command line: every deltaflow command of the guide does what the guide says', () => {

@@ -1,9 +1,10 @@
+import { pluginRegistries } from '@deltaflow/core';
 import { getLoss } from '@deltaflow/losses';
+import { registeredName } from '../errors.js';
 import { computeMetrics, infer } from '../inference.js';
 import { out } from '../output.js';
 import { alignClasses, loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
-import { registeredName, registries } from '../options/names.js';
 import { parseColumns } from '../options/parse.js';
 import { loadPlugins } from '../options/plugins.js';
 import { formatMetrics, formatOutput } from '../render/format.js';
@@ -34,7 +35,7 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
   const lossName =
     args.loss !== undefined
       ? registeredName('--loss', 'loss', args.loss)
-      : meta.loss && registries.loss.has(meta.loss)
+      : meta.loss && pluginRegistries.loss.has(meta.loss)
         ? meta.loss
         : 'mse';
   const target = args.target !== undefined ? parseColumns('--target', args.target) : meta.targetColumns;

@@ -1,10 +1,10 @@
+import { pluginRegistries } from '@deltaflow/core';
 import { Scaler, selectRows } from '@deltaflow/data';
 import { gradientCheck } from '@deltaflow/network';
 import { UsageError } from '../errors.js';
 import { out, warn } from '../output.js';
 import { loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
-import { registries } from '../options/names.js';
 import { integer, number } from '../options/parse.js';
 import { loadPlugins } from '../options/plugins.js';
 import { checkTrainRequest } from '../options/train-request.js';
@@ -44,7 +44,8 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
   const request = checkTrainRequest({ ...args, init: undefined, dtype: 'float64', json: args.json });
   const loaded = args.model !== undefined ? readModelFile(args.model, '--model') : undefined;
   const loss =
-    request.loss ?? (loaded?.meta.loss && registries.loss.has(loaded.meta.loss) ? loaded.meta.loss : 'mse');
+    request.loss ??
+    (loaded?.meta.loss && pluginRegistries.loss.has(loaded.meta.loss) ? loaded.meta.loss : 'mse');
   const target = request.target ?? loaded?.meta.targetColumns;
   const full = await loadData(request.data, {
     ...(target ? { target } : {}),

@@ -1,5 +1,5 @@
+import { pluginRegistries } from '@deltaflow/core';
 import { out } from '../output.js';
-import { registries } from '../options/names.js';
 import { loadPlugins } from '../options/plugins.js';
 import { table } from '../render/table.js';
 import type { GlobalArgs } from '../commands/context.js';
@@ -28,7 +28,9 @@ export async function listPlugins(args: PluginsArgs): Promise<number> {
   const listing = Object.fromEntries(
     kinds.map(([kind, plural]) => [
       plural,
-      registries[kind].names().map((name) => ({ name, source: registries[kind].source(name) ?? 'unknown' })),
+      pluginRegistries[kind]
+        .names()
+        .map((name) => ({ name, source: pluginRegistries[kind].source(name) ?? 'unknown' })),
     ]),
   ) as Record<(typeof kinds)[number][1], { name: string; source: string }[]>;
   if (args.json) {

@@ -57,7 +57,7 @@ describe('train options', () => {
     );
     expect(() => checkTrainRequest({ lr: Number.NaN })).toThrow('--lr must be a number.');
     expect(() => checkTrainRequest({ activation: 'nope' })).toThrow(
-      /unknown activation 'nope'.*--plugin MODULE/,
+      /--activation: unknown activation 'nope'; registered: sigmoid.*a plugin may add it \(--plugin MODULE\)/,
     );
   });
 

@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { installPlugin } from '@deltaflow/network';
 import type { Plugin } from '@deltaflow/network';
 import { loadPlugin } from '@deltaflow/network/node';
-import { registries } from './names.js';
+import { pluginRegistries } from '@deltaflow/core';
+import type { PluginKind } from '@deltaflow/core';
 
 /** Whether a `--plugin` value is a path (resolved from a directory) rather than a package name. */
 export function isPathSpecifier(specifier: string): boolean {
@@ -16,7 +17,7 @@ export function resolvePluginFrom(dir: string, specifier: string): string {
 
 /** Whether this very plugin is installed already (main() run twice in one process, or named twice). */
 function alreadyInstalled(plugin: Plugin): boolean {
-  const entries: [keyof typeof registries, readonly { name?: unknown }[] | undefined][] = [
+  const entries: [PluginKind, readonly { name?: unknown }[] | undefined][] = [
     ['activation', plugin.activations],
     ['loss', plugin.losses],
     ['optimizer', plugin.optimizers],
@@ -24,7 +25,9 @@ function alreadyInstalled(plugin: Plugin): boolean {
   const names = entries.flatMap(([kind, list]) => (list ?? []).map((e) => [kind, e?.name] as const));
   return (
     names.length > 0 &&
-    names.every(([kind, name]) => typeof name === 'string' && registries[kind].source(name) === plugin.name)
+    names.every(
+      ([kind, name]) => typeof name === 'string' && pluginRegistries[kind].source(name) === plugin.name,
+    )
   );
 }
 

@@ -1,6 +1,5 @@
 import type { DType } from '@deltaflow/tensor';
-import { UsageError } from '../errors.js';
-import { registeredName } from './names.js';
+import { UsageError, registeredName } from '../errors.js';
 import { boolean, fraction, integer, number, parseColumns, parseLayers, text } from './parse.js';
 
 /**

@@ -1,3 +1,4 @@
+import { pluginRegistries } from '@deltaflow/core';
 import { Scaler, splitDataset } from '@deltaflow/data';
 import type { Dataset } from '@deltaflow/data';
 import { mlp } from '@deltaflow/network';
@@ -8,7 +9,6 @@ import { CliError, UsageError } from '../errors.js';
 import { alignClasses, loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
 import type { ModelMeta } from '../options/model.js';
-import { registries } from '../options/names.js';
 import { checkOutputPath } from '../options/paths.js';
 import { trainDefaults } from '../options/train-request.js';
 import type { TrainRequest } from '../options/train-request.js';
@@ -40,7 +40,7 @@ export function checkFits(ds: Dataset, model: Sequential, withTargets = true): v
 
 function defaultLoss(request: TrainRequest, meta: ModelMeta | undefined): string {
   if (request.loss) return request.loss;
-  return meta?.loss && registries.loss.has(meta.loss) ? meta.loss : 'mse';
+  return meta?.loss && pluginRegistries.loss.has(meta.loss) ? meta.loss : 'mse';
 }
 
 /** The model of `--layers`, `--activation`, `--output-activation`, `--dtype`, `--seed` for a dataset. */

@@ -25,27 +25,27 @@ import {
  */
 
 /**
- * What each kind depends on: peers (the published interfaces it implements, which must be the host's own copies)
- * and dev-only packages its tests use.
+ * What each kind depends on: the one peer, `@deltaflow/core` (the entry types and `definePlugin`, which must be
+ * the host's own copy), and dev-only packages its tests use.
  */
 const DEPENDENCIES = {
-  activation: { peers: ['activations', 'network'], dev: ['tensor'] },
-  optimizer: { peers: ['network', 'optimizers', 'tensor'], dev: ['losses'] },
+  activation: { peers: ['core'], dev: ['activations', 'network', 'tensor'] },
+  optimizer: { peers: ['core'], dev: ['losses', 'network', 'optimizers', 'tensor'] },
 };
 
 /**
- * The deltaflow version the workspace is at, read from `packages/network/package.json`.
+ * The deltaflow version the workspace is at, read from `packages/core/package.json`.
  *
  * @param {import('@nx/devkit').Tree} tree
  * @returns {string}
  */
 function workspaceVersion(tree) {
-  const path = 'packages/network/package.json';
+  const path = 'packages/core/package.json';
   return tree.exists(path) ? readJson(tree, path).version : '0.1.0';
 }
 
 /**
- * Scaffolds a deltaflow plugin package: `package.json` with peer dependencies on the interfaces it implements,
+ * Scaffolds a deltaflow plugin package: `package.json` with a peer dependency on `@deltaflow/core` (the interfaces it implements),
  * tsconfigs with the project references `nx sync` would write, a README with a runnable example, the plugin
  * (one elementwise activation `{ name, f, df }` or one optimizer rule `{ name, defaults, init, update }`) and
  * tests that pass as generated: a float64 gradient check, or the first updates worked out by hand.

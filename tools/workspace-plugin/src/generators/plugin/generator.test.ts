@@ -5,6 +5,7 @@ import { pluginGenerator } from './generator.js';
 
 function workspace() {
   const tree = createTreeWithEmptyWorkspace();
+  tree.write('packages/core/package.json', JSON.stringify({ name: '@deltaflow/core', version: '0.4.2' }));
   tree.write(
     'packages/network/package.json',
     JSON.stringify({ name: '@deltaflow/network', version: '0.4.2' }),
@@ -32,20 +33,22 @@ describe('@deltaflow/tools:plugin', () => {
     );
     const pkg = readJson(tree, 'packages/my-plugin/package.json');
     expect(pkg.name).toBe('@deltaflow/my-plugin');
-    expect(pkg.peerDependencies).toEqual({
-      '@deltaflow/activations': '^0.4.2',
-      '@deltaflow/network': '^0.4.2',
+    expect(pkg.peerDependencies).toEqual({ '@deltaflow/core': '^0.4.2' });
+    expect(pkg.devDependencies).toEqual({
+      '@deltaflow/activations': '0.4.2',
+      '@deltaflow/network': '0.4.2',
+      '@deltaflow/tensor': '0.4.2',
     });
-    expect(pkg.devDependencies).toEqual({ '@deltaflow/tensor': '0.4.2' });
     expect(Object.keys(pkg.exports['.'])).toEqual(['@deltaflow/source', 'types', 'import', 'default']);
     expect(readJson(tree, 'packages/my-plugin/tsconfig.lib.json').references).toEqual([
       { path: '../activations/tsconfig.lib.json' },
+      { path: '../core/tsconfig.lib.json' },
       { path: '../network/tsconfig.lib.json' },
       { path: '../tensor/tsconfig.lib.json' },
     ]);
     expect(readJson(tree, 'tsconfig.json').references).toContainEqual({ path: './packages/my-plugin' });
     const source = tree.read('packages/my-plugin/src/my-plugin.ts', 'utf8')!;
-    expect(source).toContain("export const myPlugin: ElementwiseActivationSpec = {\n  name: 'my-plugin',");
+    expect(source).toContain("export const myPlugin: ElementwiseActivationEntry = {\n  name: 'my-plugin',");
     expect(tree.read('packages/my-plugin/src/plugin.ts', 'utf8')).toContain('activations: [myPlugin]');
   });
 
