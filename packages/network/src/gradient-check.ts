@@ -98,14 +98,15 @@ export function gradientCheck(
   const copy = modelFromJSON({ ...modelToJSON(model), dtype: 'float64' });
   const x = toFloat64(inputs);
   const t = toFloat64(targets);
+  const pass = copy.createPass();
   const lossAt = (): number => {
-    copy.forward(x);
-    return copy.loss(t, loss);
+    copy.forward(x, pass);
+    return copy.loss(pass, t, loss);
   };
 
   copy.zeroGrad();
-  copy.forward(x);
-  copy.backwardLoss(t, loss);
+  copy.forward(x, pass);
+  copy.backwardLoss(pass, t, loss);
 
   const rng = new Random(seed);
   const worstOf = (value: TypedArray, grad: TypedArray): number => {
