@@ -127,6 +127,17 @@ describe('train(): the event stream', () => {
     expect(errors[3]).toMatch(/Unknown loss 'nope'/);
   });
 
+  it('passes a bug (not a DeltaflowError) on as it is, with its stack, never relabelled', async () => {
+    const broken = { inputs: null, targets: null } as unknown as ReturnType<typeof xor>;
+    const error = await lastValueFrom(train(seedNet(), broken)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).not.toHaveProperty('code');
+    expect((error as Error).stack).toMatch(/training-loop/);
+  });
+
   it('gives the event loop a turn while training (a timer fires during a long run)', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);

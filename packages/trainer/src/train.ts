@@ -1,5 +1,4 @@
 import type { Sequential } from '@deltaflow/network';
-import { DeltaflowError } from '@deltaflow/tensor';
 import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { TrainingClock } from './clock.js';
@@ -19,7 +18,8 @@ const AUTO_SLICE_MS = 16;
  * and unsubscribing stops it within one batch. Events, in order: `start`; for every epoch (`batch` events if
  * asked), `forward` (loss E and metrics), `backward` (per-layer delta and gradient statistics), `epoch`, and
  * `checkpoint` every `checkpointEvery` epochs; finally `end` with the reason and the model file. Bad options or
- * data arrive on the error channel as a {@link DeltaflowError}; nothing is thrown out of `subscribe`.
+ * data arrive on the error channel as a `DeltaflowError` (any other error, a bug, as it is, with its stack);
+ * nothing is thrown out of `subscribe`.
  *
  * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket or Ctrl-C
  * is never starved. To let several consumers watch one run, `share()` it, or use {@link createRun}.
@@ -59,11 +59,8 @@ export function runTraining(
   try {
     loop = new TrainingLoop(model, data, options);
   } catch (error) {
-    subscriber.error(
-      error instanceof DeltaflowError
-        ? error
-        : new DeltaflowError('E_OPTION', String((error as Error).message)),
-    );
+    // Passed on as it is: a DeltaflowError is the caller's to fix; anything else is a bug, and keeps its stack.
+    subscriber.error(error);
     return () => undefined;
   }
   const scheduler = options.scheduler ?? asyncScheduler;
