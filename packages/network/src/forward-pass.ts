@@ -101,11 +101,6 @@ export class ForwardPass {
     return found;
   }
 
-  /** Whether a forward pass has filled this object. */
-  get filled(): boolean {
-    return this.current !== null && this.current[0]!.input !== null;
-  }
-
   /** Each layer's pass of the last forward pass, input side first; `E_STATE` before any forward pass. */
   get layers(): readonly LayerPass[] {
     const current = this.current;
