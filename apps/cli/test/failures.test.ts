@@ -1,31 +1,21 @@
 // Failures in a real process: a write error during --events under a file size limit, and a bug (a TypeError)
 // reported as an internal error rather than relabelled as the user's mistake.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bin, readJson, runCli, tempDir, writeFiles } from './helpers.js';
-import type { CliResult, ModelFile } from './helpers.js';
-
-/** Runs a bash script in `cwd`, e.g. to set a ulimit before exec'ing the command. */
-function runBash(script: string, cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+import { bin, readJson, runCli, runProcess, tempDir, writeFiles } from './helpers.js';
+import type { ModelFile } from './helpers.js';
 
 describe('failures in a real process', () => {
   it('a write error during --events (ulimit -f 8): one line on stderr, the model still saved, exit code 1', async () => {
     const dir = tempDir();
     // 8 KB: the 2,000 epochs of events (about 1 MB) cannot be written; the model file (about 2 KB) can.
-    const { code, signal, stdout, stderr } = await runBash(
-      `ulimit -f 8; exec "${process.execPath}" "${bin}" train --quiet --events big.jsonl --save m.json`,
+    const { code, signal, stdout, stderr } = await runProcess(
+      'bash',
+      [
+        '-c',
+        `ulimit -f 8; exec "${process.execPath}" "${bin}" train --quiet --events big.jsonl --save m.json`,
+      ],
       dir,
     );
     expect(signal).toBeNull();
