@@ -2,8 +2,9 @@ import { DeltaflowError, pluginRegistries } from '@deltaflow/core';
 import type { PluginKind } from '@deltaflow/core';
 
 /**
- * The exit codes of `deltaflow`: 0 success, 1 a failure (bad file, model or data, a gradient check above its
- * tolerance, a diverged run), 2 a usage error (unknown flag, bad flag value), 130 interrupted by Ctrl-C.
+ * The exit codes of `deltaflow`: 0 success, 1 a failure (bad file, model or data, a file that cannot be written,
+ * a gradient check above its tolerance, a diverged run), 2 a usage error (unknown flag, bad flag value), 70 an
+ * internal error (a bug: any error that is not a deltaflow or CLI error), 130 interrupted by Ctrl-C.
  *
  * @example
  * ```ts
@@ -11,7 +12,7 @@ import type { PluginKind } from '@deltaflow/core';
  * ```
  * @category CLI
  */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 /**
  * A bad flag or flag value: printed as one line, exit code 2.
@@ -83,9 +84,22 @@ export function oneLine(message: string): string {
     .replace(/\.\.$/, '.');
 }
 
+/** The stack of `error`, then of each `cause` under it. */
+function stackOf(error: unknown): string {
+  let text = '';
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    text += `${depth > 0 ? 'Caused by: ' : ''}${e.stack ?? `${e.name}: ${e.message}`}\n`;
+  }
+  return text;
+}
+
 /**
  * Turns any error into the one line printed on stderr (`deltaflow: <message>`), the exit code, and with
- * `verbose` the stack trace after it.
+ * `verbose` the stack trace after it (with the stacks of its causes).
+ *
+ * A `DeltaflowError`, `UsageError` or `CliError` is the user's to fix: its message is the line (exit code 1, or
+ * 2 for usage). Anything else (a `TypeError`, ...) is a bug in deltaflow or a plugin, never relabelled: the line
+ * says so, names the error, and points to `--verbose` for its stack (exit code 70).
  *
  * @example
  * ```ts
@@ -95,15 +109,14 @@ export function oneLine(message: string): string {
  * @category CLI
  */
 export function describeError(error: unknown, verbose: boolean): { text: string; exitCode: number } {
-  const exitCode = error instanceof UsageError ? EXIT.usage : EXIT.failure;
   const known = error instanceof UsageError || error instanceof CliError || error instanceof DeltaflowError;
-  const message =
-    error instanceof Error
-      ? known
-        ? flagWording(error.message)
-        : `unexpected error: ${error.message || error.name}`
-      : `unexpected error: ${String(error)}`;
+  const exitCode = error instanceof UsageError ? EXIT.usage : known ? EXIT.failure : EXIT.internal;
+  const message = known
+    ? flagWording(error.message)
+    : `internal error (a bug in deltaflow or a plugin): ${
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      }${verbose ? '' : '; run again with --verbose for its stack trace, and please report it'}.`;
   let text = `deltaflow: ${oneLine(message)}\n`;
-  if (verbose && error instanceof Error && error.stack) text += `${error.stack}\n`;
+  if (verbose && error instanceof Error) text += stackOf(error);
   return { text, exitCode };
 }

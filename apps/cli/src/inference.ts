@@ -1,5 +1,5 @@
 import type { Scaler } from '@deltaflow/data';
-import type { Sequential } from '@deltaflow/network';
+import type { ForwardPass, Sequential } from '@deltaflow/network';
 import type { Tensor } from '@deltaflow/tensor';
 import type { Metrics } from '@deltaflow/trainer';
 import type { ModelMeta } from './options/model.js';
@@ -11,16 +11,22 @@ export function rowsOf(t: Tensor): number[][] {
 
 /**
  * Runs the model on raw inputs, scaling them first with the model's stored scaler (`--normalize`). The result
- * is the output layer's buffer: read it before the next forward pass.
+ * is the output layer's buffer: read it before the next forward pass. With `pass`, the forward pass goes into it
+ * (for the loss of these outputs).
  *
  * @example
  * ```ts
  * const outputs = rowsOf(infer(model, inputs, meta.scaler));
  * ```
  */
-export function infer(model: Sequential, inputs: Tensor, scaler: Scaler | undefined): Tensor {
+export function infer(
+  model: Sequential,
+  inputs: Tensor,
+  scaler: Scaler | undefined,
+  pass?: ForwardPass,
+): Tensor {
   const x = inputs.dtype === model.dtype ? inputs : inputs.clone(model.dtype);
-  return model.forward(scaler ? scaler.transform(x) : x);
+  return model.forward(scaler ? scaler.transform(x) : x, pass);
 }
 
 /** Whether a model's outputs are class scores (its meta says so, or names classes). */

@@ -26,10 +26,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `deltaflow ...args` in `cwd` and waits for it to exit. */
-export function runCli(args: readonly string[], cwd: string): Promise<CliResult> {
+/** Runs `command ...args` in `cwd` and waits for it to exit. */
+export function runProcess(command: string, args: readonly string[], cwd: string): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command, args, { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -37,6 +37,11 @@ export function runCli(args: readonly string[], cwd: string): Promise<CliResult>
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
+}
+
+/** Runs `deltaflow ...args` in `cwd` and waits for it to exit. */
+export function runCli(args: readonly string[], cwd: string): Promise<CliResult> {
+  return runProcess(process.execPath, [bin, ...args], cwd);
 }
 
 /** A fresh temporary directory, removed after the test file. */

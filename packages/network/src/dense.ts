@@ -12,6 +12,7 @@ import {
   matmul,
 } from '@deltaflow/tensor';
 import type { DType, Initializer, InitializerName, TypedArray } from '@deltaflow/tensor';
+import { LayerPass } from './forward-pass.js';
 
 /**
  * How to build a {@link Dense} layer.
@@ -51,29 +52,20 @@ function clear(values: TypedArray): void {
   else for (let i = 0; i < values.length; i++) values[i] = 0;
 }
 
-/** The buffers one batch size needs, made once and reused for every batch of that size. */
-interface BatchBuffers {
-  /** Net inputs x_j = sum_i O_i W_ij + theta_j, `[B, m]`. */
-  readonly net: Tensor;
-  /** Outputs O_j = f(x_j), `[B, m]`. */
-  readonly output: Tensor;
-  /** delta_j = f'(x_j) * dE/dO_j, `[B, m]`. */
-  readonly delta: Tensor;
-  /** dE/dO_i for the layer below, sum_j delta_j W_ij, `[B, n]`. */
-  readonly inputGrad: Tensor;
-}
-
 /**
  * A fully connected layer: O_j = f(x_j) with x_j = sum_i O_i W_ij + theta_j, for a whole batch at once.
  *
  * `weights` is `[inputs, units]` (row i holds the weights W_ij leaving node i) and `bias` is `[units]`.
- * {@link Dense.backward} turns dE/dO_j into delta_j = f'(x_j) dE/dO_j, adds O_i delta_j to dE/dW_ij and delta_j to
+ * {@link Dense.forward} writes x and O into a {@link LayerPass} (the caller's, for training) and
+ * {@link Dense.backward} takes that pass back: it turns dE/dO_j into delta_j = f'(x_j) dE/dO_j, adds O_i delta_j to dE/dW_ij and delta_j to
  * dE/dtheta_j (averaged over the batch by the loss), and returns dE/dO_i = sum_j delta_j W_ij for the layer below.
  *
  * @example
  * ```ts
  * const layer = new Dense({ inputs: 2, units: 4, activation: 'sigmoid', rng: new Random(1) });
- * const out = layer.forward(Tensor.fromNested([[0, 1]]));
+ * const out = layer.forward(Tensor.fromNested([[0, 1]])); // an inference
+ * const pass = layer.createPass(1);
+ * layer.forward(Tensor.fromNested([[0, 1]]), pass); // a training forward pass, then layer.backward(pass, dEdO)
  * ```
  * @category Network
  */
@@ -93,9 +85,9 @@ export class Dense {
   /** dE/dtheta, accumulated by backward, `[units]`. */
   readonly biasGrad: Tensor;
 
-  private readonly buffers = new Map<number, BatchBuffers>();
-  private lastInput: Tensor | null = null;
-  private last: BatchBuffers | null = null;
+  /** The passes of inferences (a forward without a pass), one per batch size; backward never reads them. */
+  private readonly inference = new Map<number, LayerPass>();
+  private lastInference: LayerPass | null = null;
 
   constructor(options: DenseOptions) {
     const { inputs, units, dtype = 'float32', rng = new Random(0) } = options;
@@ -119,83 +111,78 @@ export class Dense {
     return this.weights.dtype;
   }
 
-  /** The buffers for batches of `batchSize` samples (made on first use). */
-  private buffersFor(batchSize: number): BatchBuffers {
-    const last = this.last;
-    if (last !== null && last.net.rows === batchSize) return last;
-    let found = this.buffers.get(batchSize);
+  /** A new pass of this layer for batches of `batchSize` rows (see {@link LayerPass}). */
+  createPass(batchSize: number): LayerPass {
+    return new LayerPass(batchSize, this.inputs, this.units, this.dtype);
+  }
+
+  /** The inference pass for batches of `batchSize` rows (made on first use). */
+  private inferencePass(batchSize: number): LayerPass {
+    const last = this.lastInference;
+    if (last !== null && last.batchSize === batchSize) return last;
+    let found = this.inference.get(batchSize);
     if (!found) {
-      const dtype = this.dtype;
-      found = {
-        net: Tensor.zeros([batchSize, this.units], dtype),
-        output: Tensor.zeros([batchSize, this.units], dtype),
-        delta: Tensor.zeros([batchSize, this.units], dtype),
-        inputGrad: Tensor.zeros([batchSize, this.inputs], dtype),
-      };
-      this.buffers.set(batchSize, found);
+      found = this.createPass(batchSize);
+      this.inference.set(batchSize, found);
     }
+    this.lastInference = found;
     return found;
   }
 
   /**
-   * Runs the layer on a `[B, inputs]` batch: x = O_in W + theta, O = f(x). Returns the layer's own `[B, units]`
-   * output buffer, overwritten by the next forward pass with the same batch size. The input is kept for
-   * {@link Dense.backward}.
+   * Runs the layer on a `[B, inputs]` batch: x = O_in W + theta, O = f(x), written into `pass` (which keeps the
+   * input for {@link Dense.backward}). Without a pass it is an inference, into the layer's own buffers, which
+   * backward never reads. Returns the `[B, units]` output buffer, overwritten by the next forward pass through
+   * the same pass object (or, for inference, with the same batch size).
    */
-  forward(input: Tensor): Tensor {
+  forward(input: Tensor, pass?: LayerPass): Tensor {
     if (input.rank !== 2 || input.cols !== this.inputs) {
       throw new DeltaflowError(
         'E_SHAPE',
         `Dense: expected a batch of shape [B, ${this.inputs}] but got [${input.shape.join(', ')}].`,
       );
     }
-    const b = this.buffersFor(input.rows);
-    linear(input, this.weights, this.bias, b.net); // x = O_in W + theta, in one pass
-    this.activation.forward(b.net, b.output);
-    this.lastInput = input;
-    this.last = b;
-    return b.output;
-  }
-
-  /** The net input x and output O of the last forward pass, e.g. for a fused loss. */
-  lastForward(): { net: Tensor; output: Tensor } {
-    const b = this.requireForward();
-    return { net: b.net, output: b.output };
-  }
-
-  /**
-   * Backpropagates dE/dO (`[B, units]`) through the layer: delta = f'(x) * dE/dO, then see
-   * {@link Dense.backwardDelta}. Returns dE/dO_in, or null when `needInputGrad` is false.
-   */
-  backward(outputGrad: Tensor, needInputGrad = true): Tensor | null {
-    const b = this.requireForward();
-    if (outputGrad.rows !== b.output.rows || outputGrad.cols !== this.units) {
+    const p = pass ?? this.inferencePass(input.rows);
+    if (p.batchSize !== input.rows || p.net.cols !== this.units || p.inputGrad.cols !== this.inputs) {
       throw new DeltaflowError(
         'E_SHAPE',
-        `Dense.backward: dE/dO must be [${b.output.rows}, ${this.units}] but got [${outputGrad.shape.join(', ')}].`,
+        `Dense: the pass holds [${p.batchSize}, ${p.inputGrad.cols}] -> [${p.batchSize}, ${p.net.cols}] batches but the layer got [${input.rows}, ${this.inputs}] -> [${input.rows}, ${this.units}]; use a pass made for this layer and batch size.`,
       );
     }
-    this.activation.backward(b.net, b.output, outputGrad, b.delta);
-    return this.backwardDelta(b.delta, needInputGrad);
+    linear(input, this.weights, this.bias, p.net); // x = O_in W + theta, in one pass
+    this.activation.forward(p.net, p.output);
+    p.input = input;
+    return p.output;
   }
 
   /**
-   * Backpropagates a ready delta (`[B, units]`, e.g. O - t from a fused loss): adds dE/dW_ij += O_i delta_j and
-   * dE/dtheta_j += delta_j summed over the batch, and returns dE/dO_i = sum_j delta_j W_ij (or null).
+   * Backpropagates dE/dO (`[B, units]`) through the forward pass `pass` of this layer: delta = f'(x) * dE/dO,
+   * then see {@link Dense.backwardDelta}. Returns dE/dO_in, or null when `needInputGrad` is false.
    */
-  backwardDelta(delta: Tensor, needInputGrad = true): Tensor | null {
-    const b = this.requireForward();
-    const input = this.lastInput!;
+  backward(pass: LayerPass, outputGrad: Tensor, needInputGrad = true): Tensor | null {
+    pass.requireInput();
+    if (outputGrad.rows !== pass.batchSize || outputGrad.cols !== this.units) {
+      throw new DeltaflowError(
+        'E_SHAPE',
+        `Dense.backward: dE/dO must be [${pass.batchSize}, ${this.units}] but got [${outputGrad.shape.join(', ')}].`,
+      );
+    }
+    this.activation.backward(pass.net, pass.output, outputGrad, pass.delta);
+    return this.backwardDelta(pass, pass.delta, needInputGrad);
+  }
+
+  /**
+   * Backpropagates a ready delta (`[B, units]`, e.g. O - t from a fused loss) through the forward pass `pass`:
+   * adds dE/dW_ij += O_i delta_j and dE/dtheta_j += delta_j summed over the batch, and returns
+   * dE/dO_i = sum_j delta_j W_ij (or null).
+   */
+  backwardDelta(pass: LayerPass, delta: Tensor, needInputGrad = true): Tensor | null {
+    const input = pass.requireInput();
     matmul(input, delta, this.weightGrad, ACCUMULATE_TRANS_A);
     columnSums(delta, this.biasGrad, 1);
     if (!needInputGrad) return null;
-    matmul(delta, this.weights, b.inputGrad, TRANS_B);
-    return b.inputGrad;
-  }
-
-  /** The layer's delta buffer of the last forward pass, for a fused loss to write O - t into. */
-  deltaBuffer(): Tensor {
-    return this.requireForward().delta;
+    matmul(delta, this.weights, pass.inputGrad, TRANS_B);
+    return pass.inputGrad;
   }
 
   /** W and theta with their gradients, named `${prefix}weights` and `${prefix}bias`. */
@@ -210,14 +197,5 @@ export class Dense {
   zeroGrad(): void {
     clear(this.weightGrad.data);
     clear(this.biasGrad.data);
-  }
-
-  private requireForward(): BatchBuffers {
-    if (!this.last)
-      throw new DeltaflowError(
-        'E_STATE',
-        'Dense: backward was called before forward; run forward on the batch first.',
-      );
-    return this.last;
   }
 }

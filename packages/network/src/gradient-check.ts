@@ -131,19 +131,20 @@ export function gradientCheck(
     const kinks = layer.activation.kinks ?? [];
     return kinks.length > 0 ? [{ layer: i, kinks }] : [];
   });
+  const pass = copy.createPass();
   let atKink = false;
   const lossAt = (): number => {
-    copy.forward(x);
+    copy.forward(x, pass);
     for (const { layer, kinks } of kinked) {
-      atKink ||= movedOverKink(baseNets[layer]!, copy.layers[layer]!.lastForward().net.data, kinks);
+      atKink ||= movedOverKink(baseNets[layer]!, pass.layers[layer]!.net.data, kinks);
     }
-    return copy.loss(t, loss);
+    return copy.loss(pass, t, loss);
   };
 
   copy.zeroGrad();
-  copy.forward(x);
-  const baseNets = copy.layers.map((layer) => Float64Array.from(layer.lastForward().net.data));
-  copy.backwardLoss(t, loss);
+  copy.forward(x, pass);
+  const baseNets = pass.layers.map((layer) => Float64Array.from(layer.net.data));
+  copy.backwardLoss(pass, t, loss);
 
   const rng = new Random(seed);
   const check = (value: TypedArray, grad: TypedArray) => {

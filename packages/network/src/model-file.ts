@@ -1,43 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@deltaflow/core/node';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { modelToJSON, parseModel } from './model-json.js';
 import type { ModelJSON } from './model-json.js';
 import { Sequential } from './sequential.js';
 
 /**
- * Writes `contents` to `path` atomically: into a temporary file beside it, then renamed into place, so a crash
- * or a full disk never leaves a half-written file and an existing file is replaced only by a complete one.
- *
- * @example
- * ```ts
- * writeFileAtomic('model.json', JSON.stringify(json));
- * ```
- * @throws DeltaflowError `E_WRITE` naming the path when it cannot be written
- * @category Model file
- */
-export function writeFileAtomic(path: string, contents: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temporary, contents, { flag: 'wx' });
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new DeltaflowError(
-      'E_WRITE',
-      `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
-  }
-}
-
-/**
- * Saves a model (or model-file data) to `path` atomically, as JSON.
+ * Saves a model (or model-file data) to `path` atomically, as JSON, with `writeFileAtomic` of
+ * `@deltaflow/core/node`: a temporary file, fsync, rename, so a crash or a full disk never leaves a broken model.
  *
  * @example
  * ```ts
  * saveModel('xor.json', model, { loss: 'mse', epochs: 2000 });
  * ```
+ * @throws DeltaflowError `E_WRITE` naming the path and the reason
  * @category Model file
  */
 export function saveModel(path: string, model: Sequential | ModelJSON, meta?: Record<string, unknown>): void {

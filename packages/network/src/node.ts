@@ -3,5 +3,6 @@
  *
  * @packageDocumentation
  */
-export { loadModel, saveModel, writeFileAtomic } from './model-file.js';
+export { writeFileAtomic } from '@deltaflow/core/node';
+export { loadModel, saveModel } from './model-file.js';
 export { loadPlugin } from './plugin-loader.js';

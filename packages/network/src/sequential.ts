@@ -5,6 +5,7 @@ import type { Parameter } from '@deltaflow/core';
 import { DeltaflowError, Random, assertShape } from '@deltaflow/tensor';
 import type { DType, Initializer, InitializerName, Tensor } from '@deltaflow/tensor';
 import { Dense } from './dense.js';
+import { ForwardPass } from './forward-pass.js';
 
 /**
  * One layer of an {@link mlp} spec.
@@ -74,8 +75,8 @@ export interface ModelSummary {
 /**
  * Layers applied one after another: the multilayer perceptron of the lecture notes (`docs/guides/the-math.md`), of any depth.
  *
- * `forward` runs every layer; `backward` takes dE/dO of the output layer and runs the delta rule backwards
- * through all layers (delta_k at the output, then delta_j = f'(x_j) sum_k delta_k W_jk for each hidden layer),
+ * `forward` runs every layer; with a {@link ForwardPass} (`createPass`) it records what backward needs, and
+ * `backward` takes that pass and dE/dO of the output layer and runs the delta rule backwards through all layers (delta_k at the output, then delta_j = f'(x_j) sum_k delta_k W_jk for each hidden layer),
  * accumulating dE/dW and dE/dtheta.
  *
  * @example
@@ -131,28 +132,49 @@ export class Sequential {
     return this.layers[this.layers.length - 1]!;
   }
 
+  /** A new, empty {@link ForwardPass} of this model, for training: forward fills it, backward reads it. */
+  createPass(): ForwardPass {
+    return new ForwardPass(this);
+  }
+
   /**
-   * Runs the network forward on a `[B, inputs]` batch and returns the `[B, outputs]` outputs O_k. The result
-   * is the output layer's buffer: it is overwritten by the next forward pass of the same batch size.
+   * Runs the network forward on a `[B, inputs]` batch and returns the `[B, outputs]` outputs O_k. With a `pass`
+   * (from {@link Sequential.createPass}) it is a training forward pass: every layer's x and O go into the pass,
+   * for the loss and backward. Without one it is an inference, which no backward ever reads. The result is a
+   * buffer, overwritten by the next forward pass through the same pass (or the next inference of the same
+   * batch size).
    */
-  forward(batch: Tensor): Tensor {
+  forward(batch: Tensor, pass?: ForwardPass): Tensor {
+    const layers = this.layers;
     let x = batch;
-    for (const layer of this.layers) x = layer.forward(x);
+    if (pass === undefined) {
+      for (let i = 0; i < layers.length; i++) x = layers[i]!.forward(x);
+      return x;
+    }
+    this.checkPass(pass);
+    const passes = pass.layersFor(batch.rows);
+    for (let i = 0; i < layers.length; i++) x = layers[i]!.forward(x, passes[i]);
     return x;
   }
 
-  /** Backpropagates dE/dO_k of the last forward pass through every layer, accumulating the gradients. */
-  backward(outputGrad: Tensor): void {
+  /**
+   * Backpropagates dE/dO_k through every layer of the forward pass `pass`, accumulating the gradients.
+   */
+  backward(pass: ForwardPass, outputGrad: Tensor): void {
+    this.checkPass(pass);
+    const passes = pass.layers;
     let grad: Tensor | null = outputGrad;
-    for (let i = this.layers.length - 1; i >= 0; i--) grad = this.layers[i]!.backward(grad!, i > 0);
+    for (let i = this.layers.length - 1; i >= 0; i--)
+      grad = this.layers[i]!.backward(passes[i]!, grad!, i > 0);
   }
 
   /**
-   * The loss E of the last forward pass against `target`, through the loss's fused stable path when the output
+   * The loss E of the forward pass `pass` against `target`, through the loss's fused stable path when the output
    * layer's activation matches it (softmax with cross-entropy).
    */
-  loss(target: Tensor, loss: Loss): number {
-    const { net, output } = this.outputLayer.lastForward();
+  loss(pass: ForwardPass, target: Tensor, loss: Loss): number {
+    this.checkPass(pass);
+    const { net, output } = pass.last;
     const fused = loss.fused;
     if (fused && fused.activation === this.outputLayer.activation.name)
       return fused.forward(net, output, target);
@@ -160,25 +182,36 @@ export class Sequential {
   }
 
   /**
-   * Backpropagates `loss` of the last forward pass against `target`: dE/dO from the loss (or the combined
-   * delta O - t of a fused pair), then every layer. Gradients accumulate; call {@link Sequential.zeroGrad} first.
+   * Backpropagates `loss` of the forward pass `pass` against `target`: dE/dO from the loss (or the combined
+   * delta O - t of a fused pair), then every layer. Gradients accumulate; call {@link Sequential.zeroGrad}
+   * first. Only what that forward pass produced is read: an inference in between changes nothing.
    */
-  backwardLoss(target: Tensor, loss: Loss): void {
-    const last = this.outputLayer;
-    const { net, output } = last.lastForward();
-    const fused = loss.fused;
+  backwardLoss(pass: ForwardPass, target: Tensor, loss: Loss): void {
+    this.checkPass(pass);
+    const passes = pass.layers;
     const n = this.layers.length;
+    const last = this.layers[n - 1]!;
+    const top = passes[n - 1]!;
+    const fused = loss.fused;
     let grad: Tensor | null;
     if (fused && fused.activation === last.activation.name) {
-      const delta = last.deltaBuffer();
-      fused.backward(net, output, target, delta);
-      grad = last.backwardDelta(delta, n > 1);
+      fused.backward(top.net, top.output, target, top.delta);
+      grad = last.backwardDelta(top, top.delta, n > 1);
     } else {
-      const dEdO = last.deltaBuffer();
-      loss.backward(output, target, dEdO);
-      grad = last.backward(dEdO, n > 1);
+      // dE/dO goes into the delta buffer, which activation.backward then overwrites with delta in place.
+      loss.backward(top.output, target, top.delta);
+      grad = last.backward(top, top.delta, n > 1);
     }
-    for (let i = n - 2; i >= 0; i--) grad = this.layers[i]!.backward(grad!, i > 0);
+    for (let i = n - 2; i >= 0; i--) grad = this.layers[i]!.backward(passes[i]!, grad!, i > 0);
+  }
+
+  private checkPass(pass: ForwardPass): void {
+    if (pass.model !== this) {
+      throw new DeltaflowError(
+        'E_STATE',
+        'This forward pass belongs to another model: make one with model.createPass() for each model.',
+      );
+    }
   }
 
   /** Every weight and bias with its gradient, named `layers.<i>.weights` and `layers.<i>.bias`. */
@@ -189,21 +222,6 @@ export class Sequential {
   /** Zeroes every gradient. */
   zeroGrad(): void {
     for (const layer of this.layers) layer.zeroGrad();
-  }
-
-  /** Copies every weight and bias from a model of the same architecture (e.g. to restore the best epoch). */
-  copyWeightsFrom(other: Sequential): void {
-    assertShape(
-      other.layers.length === this.layers.length &&
-        other.layers.every(
-          (l, i) => l.inputs === this.layers[i]!.inputs && l.units === this.layers[i]!.units,
-        ),
-      () => 'copyWeightsFrom: the two models have different architectures.',
-    );
-    this.layers.forEach((layer, i) => {
-      layer.weights.data.set(other.layers[i]!.weights.data);
-      layer.bias.data.set(other.layers[i]!.bias.data);
-    });
   }
 
   /** Plain-data description: sizes, transfer functions, parameter counts. */

@@ -95,17 +95,19 @@ describe('the worked example of the lecture notes', () => {
 
   it('runs forward to the same outputs and E', () => {
     const model = modelFromJSON(workedExampleModel);
-    const output = model.forward(input);
+    const pass = model.createPass();
+    const output = model.forward(input, pass);
     expectAll(output.data, [outO1, outO2]);
-    expectAll(model.layers[0]!.lastForward().output.data, [outH1, outH2]);
-    expect(Math.abs(model.loss(target, getLoss('mse')) - E)).toBeLessThan(1e-8);
+    expectAll(pass.layers[0]!.output.data, [outH1, outH2]);
+    expect(Math.abs(model.loss(pass, target, getLoss('mse')) - E)).toBeLessThan(1e-8);
   });
 
   it('backpropagates the deltas of the seed into dE/dW and dE/dtheta', () => {
     const model = modelFromJSON(workedExampleModel);
+    const pass = model.createPass();
     model.zeroGrad();
-    model.forward(input);
-    model.backwardLoss(target, getLoss('mse'));
+    model.forward(input, pass);
+    model.backwardLoss(pass, target, getLoss('mse'));
     const [hidden, output] = model.layers;
     expectAll(output!.weightGrad.data, [dO1 * outH1, dO2 * outH1, dO1 * outH2, dO2 * outH2], 1e-12);
     expectAll(output!.biasGrad.data, [dO1, dO2], 1e-12);

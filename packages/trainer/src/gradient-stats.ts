@@ -1,4 +1,4 @@
-import type { Sequential } from '@deltaflow/network';
+import type { ForwardPass, Sequential } from '@deltaflow/network';
 import type { TypedArray } from '@deltaflow/tensor';
 import type { LayerGradientStats } from './events.js';
 
@@ -76,16 +76,22 @@ export function weightsAreFinite(model: Sequential): boolean {
 }
 
 /**
- * Per-layer statistics of the last backward pass: |delta_j| (rescaled by the batch size to the lecture notes'
+ * Per-layer statistics of the backward pass of `pass` (the training forward pass it took): |delta_j| (rescaled
+ * by the batch size to the lecture notes'
  * per-sample delta), gradient and weight norms, and the update ratio against `start`, the weights at the
  * start of the epoch.
  */
-export function gradientStats(model: Sequential, start: WeightSnapshot): LayerGradientStats[] {
+export function gradientStats(
+  model: Sequential,
+  start: WeightSnapshot,
+  pass: ForwardPass,
+): LayerGradientStats[] {
   const layers = model.layers;
+  const passes = pass.layers;
   const out: LayerGradientStats[] = [];
   for (let index = 0; index < layers.length; index++) {
     const layer = layers[index]!;
-    const delta = layer.deltaBuffer();
+    const delta = passes[index]!.delta;
     const d = delta.data;
     const batch = delta.rows;
     let sum = 0;

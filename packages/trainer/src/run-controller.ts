@@ -3,20 +3,12 @@ import { DeltaflowError } from '@deltaflow/tensor';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import { RunControl } from './control.js';
+import type { RunState } from './control.js';
 import type { StartEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { runTraining } from './train.js';
 
-/**
- * Where a controlled run is.
- *
- * @example
- * ```ts
- * run.state$.subscribe((state: RunState) => console.log(state)); // idle, running, paused, ..., ended
- * ```
- * @category Training
- */
-export type RunState = 'idle' | 'running' | 'paused' | 'ended';
+export type { RunState } from './control.js';
 
 /**
  * Options of {@link createRun}: those of {@link train}, plus what late subscribers are sent.
@@ -79,9 +71,10 @@ export interface TrainingRun {
  * @category Training
  */
 export function createRun(model: Sequential, data: TrainingData, options: RunOptions = {}): TrainingRun {
-  const control = new RunControl();
-  const live = new Subject<TrainingEvent>();
   const state = new BehaviorSubject<RunState>('idle');
+  // The only writer of state$: the control state machine reports each change of status here.
+  const control = new RunControl((status) => state.next(status));
+  const live = new Subject<TrainingEvent>();
   const history: TrainingEvent[] = [];
   let startEvent: StartEvent | null = null;
   let connection: Subscription | null = null;
@@ -90,24 +83,22 @@ export function createRun(model: Sequential, data: TrainingData, options: RunOpt
   const record = (event: TrainingEvent): void => {
     if (event.type === 'start') startEvent = event;
     if (options.history === 'all') history.push(event);
-    if (event.type === 'epoch' && control.paused && control.steps === 0) state.next('paused');
     live.next(event);
   };
 
   const start = (): void => {
     if (connection) return;
-    state.next(control.paused ? 'paused' : 'running');
     connection = new Observable<TrainingEvent>((subscriber) =>
       runTraining(model, data, options, subscriber, control),
     ).subscribe({
       next: record,
       error: (error: unknown) => {
         failure = { error };
-        state.next('ended');
+        control.send({ type: 'ended' });
         live.error(error);
       },
       complete: () => {
-        state.next('ended');
+        control.send({ type: 'ended' });
         live.complete();
       },
     });
@@ -120,7 +111,7 @@ export function createRun(model: Sequential, data: TrainingData, options: RunOpt
     }
     const past = options.history === 'all' ? history : startEvent ? [startEvent] : [];
     for (const event of past) subscriber.next(event);
-    if (state.value === 'ended' && !failure) {
+    if (control.state.status === 'ended' && !failure) {
       subscriber.complete();
       return;
     }
@@ -133,32 +124,15 @@ export function createRun(model: Sequential, data: TrainingData, options: RunOpt
     events$,
     state$: state.asObservable(),
     start,
-    pause() {
-      control.paused = true;
-      control.steps = 0;
-    },
-    resume() {
-      control.paused = false;
-      control.steps = 0;
-      if (connection && state.value !== 'ended') state.next('running');
-      control.poke();
-    },
-    step() {
-      control.paused = true;
-      control.steps = 1;
-      if (connection && state.value !== 'ended') state.next('running');
-      control.poke();
-    },
-    stop() {
-      control.stopRequested = true;
-      control.paused = false;
-      control.poke();
-    },
+    pause: () => control.send({ type: 'pause' }),
+    resume: () => control.send({ type: 'resume' }),
+    step: () => control.send({ type: 'step' }),
+    stop: () => control.send({ type: 'stop' }),
     setLearningRate(lr: number) {
       if (!(lr > 0 && Number.isFinite(lr))) {
         throw new DeltaflowError('E_OPTION', `The learning rate must be a positive number, got ${lr}.`);
       }
-      control.learningRate = lr;
+      control.send({ type: 'learning-rate', lr });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { xor } from '@deltaflow/data';
 import { mlp } from '@deltaflow/network';
-import { lastValueFrom, map, take, toArray } from 'rxjs';
+import { Tensor } from '@deltaflow/tensor';
+import { lastValueFrom, map, take, tap, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { TrainingEvent } from './events.js';
@@ -125,6 +126,43 @@ describe('train(): the event stream', () => {
     expect(errors[1]).toMatch(/training data has 2 inputs .* model takes 3 inputs/);
     expect(errors[2]).toMatch(/lr/);
     expect(errors[3]).toMatch(/Unknown loss 'nope'/);
+  });
+
+  it('an inference on the live model from a subscriber changes neither the events nor the weights', async () => {
+    const run = async (infer: boolean) => {
+      const model = seedNet();
+      const other = xor().inputs; // all 4 rows: another batch size than training's 2
+      const odd = Tensor.fromNested([[0.3, 0.7]]); // another batch size
+      const options = { epochs: 30, batchSize: 2, batchEvents: true, outputSample: 2, seed: 5 };
+      const events = await lastValueFrom(
+        train(model, xor(), options).pipe(
+          tap((e) => {
+            if (infer && e.type === 'batch') {
+              model.forward(odd);
+              model.forward(other);
+            }
+          }),
+          toArray(),
+        ),
+      );
+      return JSON.stringify(
+        events.map((e) => (e.type === 'epoch' ? { ...e, elapsedMs: 0, samplesPerSecond: 0 } : e)),
+      );
+    };
+    const plain = await run(false);
+    const watched = await run(true);
+    expect(watched.replace(/"created":"[^"]*"/g, '')).toBe(plain.replace(/"created":"[^"]*"/g, ''));
+  });
+
+  it('passes a bug (not a DeltaflowError) on as it is, with its stack, never relabelled', async () => {
+    const broken = { inputs: null, targets: null } as unknown as ReturnType<typeof xor>;
+    const error = await lastValueFrom(train(seedNet(), broken)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).not.toHaveProperty('code');
+    expect((error as Error).stack).toMatch(/training-loop/);
   });
 
   it('gives the event loop a turn while training (a timer fires during a long run)', async () => {

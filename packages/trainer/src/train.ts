@@ -1,5 +1,4 @@
 import type { Sequential } from '@deltaflow/network';
-import { DeltaflowError } from '@deltaflow/tensor';
 import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { TrainingClock } from './clock.js';
@@ -7,6 +6,9 @@ import { RunControl } from './control.js';
 import type { EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { TrainingLoop } from './training-loop.js';
+
+const EPOCH_FINISHED = Object.freeze({ type: 'epoch-finished' } as const);
+const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
 
 /** Milliseconds of work between two turns of the event loop under `yieldEvery: 'auto'`. */
 const AUTO_SLICE_MS = 16;
@@ -16,7 +18,8 @@ const AUTO_SLICE_MS = 16;
  * and unsubscribing stops it within one batch. Events, in order: `start`; for every epoch (`batch` events if
  * asked), `forward` (loss E and metrics), `backward` (per-layer delta and gradient statistics), `epoch`, and
  * `checkpoint` every `checkpointEvery` epochs; finally `end` with the reason and the model file. Bad options or
- * data arrive on the error channel as a {@link DeltaflowError}; nothing is thrown out of `subscribe`.
+ * data arrive on the error channel as a `DeltaflowError` (any other error, a bug, as it is, with its stack);
+ * nothing is thrown out of `subscribe`.
  *
  * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket or Ctrl-C
  * is never starved. To let several consumers watch one run, `share()` it, or use {@link createRun}.
@@ -56,11 +59,8 @@ export function runTraining(
   try {
     loop = new TrainingLoop(model, data, options);
   } catch (error) {
-    subscriber.error(
-      error instanceof DeltaflowError
-        ? error
-        : new DeltaflowError('E_OPTION', String((error as Error).message)),
-    );
+    // Passed on as it is: a DeltaflowError is the caller's to fix; anything else is a bug, and keeps its stack.
+    subscriber.error(error);
     return () => undefined;
   }
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -68,14 +68,13 @@ export function runTraining(
   const sliceMs = typeof yieldEvery === 'number' ? yieldEvery : AUTO_SLICE_MS;
   const clock = new TrainingClock();
 
+  control.send({ type: 'start' });
   subscriber.next({ type: 'start', config: loop.config, model: model.summary() });
 
   const emitEpoch = (): void => {
     const summary = loop.finishEpoch();
     if (loop.ended === 'diverged') return;
     const { epoch, loss, metrics } = summary;
-    if (control.steps > 0) control.steps--;
-    control.announcedPause = !control.mayStartEpoch();
     // Built field by field (no spread of temporary objects): this runs every epoch.
     const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
     if (summary.outputs) forward.outputs = summary.outputs;
@@ -88,6 +87,9 @@ export function runTraining(
       valLoss !== undefined
         ? { type: 'epoch', epoch, loss, valLoss, metrics, elapsedMs, samplesPerSecond, lr }
         : { type: 'epoch', epoch, loss, metrics, elapsedMs, samplesPerSecond, lr };
+    // The epoch event is the boundary's announcement: a pause asked before it (even from a subscriber of the
+    // forward or backward event) is carried by it (see nextControlState's pause rule).
+    control.send(EPOCH_FINISHED);
     subscriber.next(epochEvent);
     if (options.checkpointEvery && epoch % options.checkpointEvery === 0) {
       subscriber.next({ type: 'checkpoint', epoch, model: loop.modelJSON() });
@@ -119,18 +121,19 @@ export function runTraining(
   function slice(this: SchedulerAction<unknown>): void {
     const sliceStart = clock.resume();
     while (!subscriber.closed) {
-      if (control.learningRate !== null) {
-        loop.learningRate = control.learningRate;
-        control.learningRate = null;
+      const { learningRate, stopping } = control.state;
+      if (learningRate !== null) {
+        control.send(LR_APPLIED);
+        loop.learningRate = learningRate;
       }
-      if (control.stopRequested) loop.stop();
+      if (stopping) loop.stop();
       if (!loop.ended && loop.config.epochs === 0) loop.ended = 'completed';
       if (loop.ended) return end();
       if (loop.batchIndex === 0 && control.holdsAtBoundary()) {
         clock.read(loop.samplesSeen);
-        control.wake = () => {
+        control.waitWith(() => {
           action = scheduler.schedule(work);
-        };
+        });
         return;
       }
       const batchLoss = loop.runBatch();
@@ -156,7 +159,7 @@ export function runTraining(
 
   let action: Subscription = scheduler.schedule(work);
   return () => {
-    control.wake = null;
+    control.forget();
     action.unsubscribe();
   };
 }

@@ -2,7 +2,7 @@ import { Batcher, splitDataset } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
 import { modelToJSON } from '@deltaflow/network';
-import type { ModelJSON, Sequential } from '@deltaflow/network';
+import type { ForwardPass, ModelJSON, Sequential } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
 import { DeltaflowError } from '@deltaflow/tensor';
@@ -61,6 +61,10 @@ export class TrainingLoop {
   ended: EndReason | null = null;
 
   private readonly batcher: Batcher;
+  /** The training forward pass, read by the loss, backward and the gradient statistics. */
+  private readonly pass: ForwardPass;
+  /** The validation forward pass: kept apart, so validating never touches the training pass. */
+  private readonly valPass: ForwardPass;
   private readonly validation: { inputs: Tensor; targets: Tensor } | null;
   private readonly metrics: MetricsAccumulator;
   private readonly valMetrics: MetricsAccumulator;
@@ -126,6 +130,8 @@ export class TrainingLoop {
       validation = parts.validation;
     }
     this.validation = validation;
+    this.pass = model.createPass();
+    this.valPass = model.createPass();
 
     const batchSize = Math.min(options.batchSize ?? 32, train.inputs.rows);
     this.batcher = new Batcher(train, {
@@ -173,11 +179,6 @@ export class TrainingLoop {
     );
   }
 
-  /** Batches per epoch. */
-  get batchesPerEpoch(): number {
-    return this.batcher.batchCount;
-  }
-
   /** Whether every epoch asked for is done. */
   get finished(): boolean {
     return this.epoch >= this.config.epochs;
@@ -212,15 +213,16 @@ export class TrainingLoop {
     if (this.batchIndex === 0) this.beginEpoch();
     const { inputs, targets } = this.batcher.batch(this.batchIndex);
     const model = this.model;
+    const pass = this.pass;
     model.zeroGrad();
-    const output = model.forward(inputs);
-    const loss = model.loss(targets, this.loss);
+    const output = model.forward(inputs, pass);
+    const loss = model.loss(pass, targets, this.loss);
     if (!Number.isFinite(loss)) {
       this.diverge();
       return loss;
     }
     this.metrics.add(output, targets);
-    model.backwardLoss(targets, this.loss);
+    model.backwardLoss(pass, targets, this.loss);
     this.optimizer.step();
     this.lossSum += loss * inputs.rows;
     this.samplesSeen += inputs.rows;
@@ -236,7 +238,7 @@ export class TrainingLoop {
   /** Closes a complete epoch: statistics, validation, early stopping. */
   finishEpoch(): EpochSummary {
     const epoch = this.epoch + 1;
-    const layers = gradientStats(this.model, this.epochStart);
+    const layers = gradientStats(this.model, this.epochStart, this.pass);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
     const summary: EpochSummary = {
       epoch,
@@ -254,8 +256,8 @@ export class TrainingLoop {
     }
     if (this.validation) {
       const { inputs, targets } = this.validation;
-      const output = this.model.forward(inputs);
-      summary.valLoss = this.model.loss(targets, this.loss);
+      const output = this.model.forward(inputs, this.valPass);
+      summary.valLoss = this.model.loss(this.valPass, targets, this.loss);
       this.valMetrics.reset();
       this.valMetrics.add(output, targets);
       Object.assign(summary.metrics, this.valMetrics.result('val', this.model.outputs));
@@ -266,7 +268,7 @@ export class TrainingLoop {
   }
 
   private sampleOutputs(): OutputSample {
-    const output = this.model.outputLayer.lastForward().output;
+    const output = this.pass.output;
     const { targets } = this.batcher.batch(this.batchIndex - 1);
     const rows = Math.min(this.outputSample, output.rows);
     const take = (t: Tensor): number[][] =>

@@ -46,8 +46,9 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
   });
   ds = alignClasses(ds, meta.classNames);
   checkFits(ds, model);
-  const outputs = infer(model, ds.inputs, meta.scaler);
-  const loss = model.loss(ds.targets, getLoss(lossName));
+  const pass = model.createPass();
+  const outputs = infer(model, ds.inputs, meta.scaler, pass);
+  const loss = model.loss(pass, ds.targets, getLoss(lossName));
   const metrics = computeMetrics(outputs, ds.targets, meta.task ?? ds.task);
   const samples = ds.inputs.rows;
   if (args.json) {

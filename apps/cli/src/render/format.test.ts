@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, oneLine, UsageError } from '../errors.js';
+import { CliError, describeError, oneLine, UsageError } from '../errors.js';
 import { formatDuration, formatMetrics, formatNumber, formatOutput, plural } from './format.js';
 import { downsample, lossChart } from './summary.js';
 
@@ -30,7 +30,20 @@ describe('formatting', () => {
     expect(oneLine('a\n  b.')).toBe('a b.');
     expect(describeError(new UsageError('bad'), false)).toEqual({ text: 'deltaflow: bad\n', exitCode: 2 });
     const unexpected = describeError(new TypeError('x is undefined'), true);
-    expect(unexpected.exitCode).toBe(1);
-    expect(unexpected.text).toMatch(/^deltaflow: unexpected error: x is undefined\nTypeError/);
+    expect(unexpected.exitCode).toBe(70);
+    expect(unexpected.text).toMatch(
+      /^deltaflow: internal error \(a bug in deltaflow or a plugin\): TypeError: x is undefined\.\nTypeError: x is undefined\n +at /,
+    );
+    const quiet = describeError(new TypeError('x is undefined'), false);
+    expect(quiet.text).toBe(
+      'deltaflow: internal error (a bug in deltaflow or a plugin): TypeError: x is undefined; run again with --verbose for its stack trace, and please report it.\n',
+    );
+    const wrapped = new CliError('Cannot write --events run.jsonl.', { cause: new Error('EFBIG: too big') });
+    const withCause = describeError(wrapped, true);
+    expect(withCause.exitCode).toBe(1);
+    expect(withCause.text).toMatch(
+      /^deltaflow: Cannot write --events run.jsonl.\nCliError: [^]*Caused by: Error: EFBIG/,
+    );
+    expect(describeError(wrapped, false).text).toBe('deltaflow: Cannot write --events run.jsonl.\n');
   });
 });

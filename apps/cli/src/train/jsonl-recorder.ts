@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { recordJsonl } from '@deltaflow/trainer/node';
-import { CliError } from '../errors.js';
+import type { Subscription } from 'rxjs';
+import { CliError, oneLine } from '../errors.js';
 import type { RunConsumer } from './consumer.js';
 
 /**
- * `--events FILE.jsonl`: records the whole stream with `recordJsonl` into a temporary file beside `path` and
- * renames it into place when the run is over (also after Ctrl-C), so an existing file is never left half
- * overwritten by a failed run.
+ * `--events FILE.jsonl`: records the whole stream with `recordJsonl` in its atomic mode: into a temporary file
+ * beside `path`, moved into place when the run is over (also after Ctrl-C), so an existing file is never left half
+ * overwritten by a failed run. A failed write (a full disk, a size limit) stops only the recording: training goes
+ * on, the model is saved, and `finish` reports the write error as one line (exit code 1).
  *
  * @example
  * ```ts
@@ -16,32 +15,27 @@ import type { RunConsumer } from './consumer.js';
  * ```
  */
 export function jsonlRecorder(path: string): RunConsumer {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let failure: unknown = null;
+  let subscription: Subscription | null = null;
   return {
     attach(events$) {
-      events$.pipe(recordJsonl(temporary)).subscribe({
+      subscription = events$.pipe(recordJsonl(path, { atomic: true })).subscribe({
         error: (error: unknown) => {
           failure = error;
         },
       });
     },
-    finish() {
-      if (failure) {
-        rmSync(temporary, { force: true });
-        throw failure;
-      }
-      try {
-        renameSync(temporary, path);
-      } catch (error) {
-        rmSync(temporary, { force: true });
-        throw new CliError(
-          `Cannot write --events ${path}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
-        );
-      }
+    finish({ prepared }) {
+      if (!failure) return;
+      const reason = failure instanceof Error ? failure.message : String(failure);
+      const save = prepared.request.save;
+      throw new CliError(
+        `--events: ${oneLine(reason).replace(/\.$/, '')}; training went on${save ? ` and the model was saved to ${save}` : ''}.`,
+        { cause: failure },
+      );
     },
     abort() {
-      rmSync(temporary, { force: true });
+      subscription?.unsubscribe(); // removes the temporary file
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Sequential } from '@deltaflow/network';
+import type { ForwardPass, Sequential } from '@deltaflow/network';
 import { Tensor } from '@deltaflow/tensor';
 import type { DType } from '@deltaflow/tensor';
 import type { Extent, GridSnapshot } from '../shared/feed.js';
@@ -6,7 +6,8 @@ import type { Extent, GridSnapshot } from '../shared/feed.js';
 /**
  * Evaluates a 2-input network over a `size` x `size` grid of the input plane: the heatmap (the output layer)
  * and every neuron's thumbnail (the hidden layers) in one forward pass. The grid batch is made once per
- * extent. Call it between batches (e.g. on an epoch event): the forward pass reuses the layers' buffers.
+ * extent. Its forward pass has a {@link ForwardPass} of its own, made once per model, so sampling never touches
+ * a training pass.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@ import type { Extent, GridSnapshot } from '../shared/feed.js';
 export class GridSampler {
   private input: Tensor | null = null;
   private key = '';
+  private pass: ForwardPass | null = null;
 
   /** @param size - points per side */
   constructor(readonly size: number) {}
@@ -43,11 +45,13 @@ export class GridSampler {
 
   /** Runs `model` on the grid and copies every layer's outputs O_j. */
   sample(model: Sequential, extent: Extent): GridSnapshot {
-    model.forward(this.batch(extent, model.dtype));
+    if (this.pass?.model !== model) this.pass = model.createPass();
+    const pass = this.pass;
+    model.forward(this.batch(extent, model.dtype), pass);
     return {
       size: this.size,
       extent,
-      layers: model.layers.map((layer) => Float32Array.from(layer.lastForward().output.data)),
+      layers: pass.layers.map((layer) => Float32Array.from(layer.output.data)),
       units: model.layers.map((layer) => layer.units),
     };
   }
