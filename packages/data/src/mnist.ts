@@ -49,8 +49,8 @@ export async function loadMnist(options: Pick<DatasetOptions, 'dtype'> = {}): Pr
   return {
     name: 'mnist',
     task: 'classification',
-    inputs: new Tensor(inputs, [n, PIXELS]),
-    targets: new Tensor(targets, [n, 10]),
+    inputs: new Tensor<2>(inputs, [n, PIXELS]),
+    targets: new Tensor<2>(targets, [n, 10]),
     featureNames: Array.from({ length: PIXELS }, (_, i) => `pixel${i}`),
     targetNames: [...classNames],
     classNames,
