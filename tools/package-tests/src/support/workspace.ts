@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -21,6 +21,7 @@ interface Manifest {
   private?: boolean;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 /**
@@ -47,6 +48,43 @@ export function publishables(): Publishable[] {
   };
   for (const [name, { dir }] of manifests) if (dir.startsWith('packages/') || dir === 'apps/cli') visit(name);
   return [...chosen.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/**
+ * The workspace packages that `name` needs installed beside it: itself and, recursively, its dependencies and
+ * required peer dependencies among the workspace's packages (optional peers, such as data's `mnist`, left out).
+ */
+export function installClosure(name: string): string[] {
+  const manifests = new Map<string, Manifest>();
+  for (const dir of ['packages', 'apps', 'tools'].flatMap((parent) =>
+    readdirSync(join(root, parent)).map((child) => `${parent}/${child}`),
+  )) {
+    if (!existsSync(join(root, dir, 'package.json'))) continue;
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Manifest;
+    manifests.set(manifest.name, manifest);
+  }
+  const chosen = new Set<string>();
+  const visit = (next: string): void => {
+    const manifest = manifests.get(next);
+    if (!manifest || chosen.has(next)) return;
+    chosen.add(next);
+    const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = manifest;
+    const peers = Object.keys(peerDependencies).filter((peer) => !peerDependenciesMeta[peer]?.optional);
+    for (const dependency of [...Object.keys(dependencies), ...peers]) visit(dependency);
+  };
+  visit(name);
+  return [...chosen].sort();
+}
+
+/** The bytes of every file under `dir`, as `du -sb` counts them (symbolic links not followed). */
+export function diskSize(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += diskSize(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
 }
 
 /** process.env without npm's per-run variables, and without colours. */
