@@ -1,5 +1,5 @@
 import { DeltaflowError, Random, Tensor } from '@deltaflow/tensor';
-import type { DType, TypedArray } from '@deltaflow/tensor';
+import type { DType, Tensor2D, TypedArray } from '@deltaflow/tensor';
 import type { Dataset } from './dataset.js';
 import { DEFAULT_SEED } from './synthetic.js';
 
@@ -15,9 +15,9 @@ import { DEFAULT_SEED } from './synthetic.js';
  */
 export interface Batch {
   /** `[size, F]`. */
-  readonly inputs: Tensor;
+  readonly inputs: Tensor2D;
   /** `[size, K]`. */
-  readonly targets: Tensor;
+  readonly targets: Tensor2D;
   /** Rows in this batch: the batch size, or fewer for the last batch of an epoch. */
   readonly size: number;
 }
@@ -122,8 +122,8 @@ export class Batcher {
         ? Array.from({ length: this.batchCount }, (_, b) => {
             const start = b * this.batchSize;
             const rows = Math.min(this.batchSize, n - start);
-            const view = (t: Tensor): Tensor =>
-              new Tensor(t.data.subarray(start * t.cols, (start + rows) * t.cols), [rows, t.cols]);
+            const view = (t: Tensor2D): Tensor2D =>
+              new Tensor<2>(t.data.subarray(start * t.cols, (start + rows) * t.cols), [rows, t.cols]);
             return { inputs: view(ds.inputs), targets: view(ds.targets), size: rows };
           })
         : null;

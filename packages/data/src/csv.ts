@@ -167,7 +167,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const featureNames = roles.features.map((c) => header[c]!);
   const base = {
     name: options.name ?? baseName(options.file),
-    inputs: new Tensor(trim(inputs, rows * featureCount), [rows, featureCount]),
+    inputs: new Tensor<2>(trim(inputs, rows * featureCount), [rows, featureCount]),
     featureNames,
   };
   if (labelColumn >= 0) {
@@ -180,7 +180,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
     return {
       ...base,
       task: options.task ?? 'classification',
-      targets: new Tensor(oneHot, [rows, names.length]),
+      targets: new Tensor<2>(oneHot, [rows, names.length]),
       targetNames: [...names],
       classNames: names,
     };
@@ -192,7 +192,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   return {
     ...base,
     task,
-    targets: new Tensor(targetData, [rows, targetCount]),
+    targets: new Tensor<2>(targetData, [rows, targetCount]),
     targetNames,
     ...(task === 'classification' ? { classNames: targetCount === 1 ? ['0', '1'] : [...targetNames] } : {}),
   };

@@ -1,5 +1,5 @@
 import { DeltaflowError, Tensor, allocate, expectShape } from '@deltaflow/tensor';
-import type { DType } from '@deltaflow/tensor';
+import type { DType, Tensor2D } from '@deltaflow/tensor';
 
 /**
  * What a dataset's targets mean: class labels (0/1 or one-hot) or real numbers.
@@ -33,10 +33,10 @@ export interface Dataset {
   readonly name: string;
   /** Whether the targets are class labels or real numbers. */
   readonly task: Task;
-  /** `[N, F]`: one row per sample, one column per feature. */
-  readonly inputs: Tensor;
+  /** `[N, F]`: one row per sample, one column per feature (a matrix: `inputs.shape[1]` is F). */
+  readonly inputs: Tensor2D;
   /** `[N, K]`: one row per sample, one column per target (one-hot columns for multi-class sets). */
-  readonly targets: Tensor;
+  readonly targets: Tensor2D;
   /** The F feature names, in column order. */
   readonly featureNames: string[];
   /** The K target column names, in column order. */
@@ -126,7 +126,7 @@ export function selectRows(ds: Dataset, indices: ArrayLike<number>, name = ds.na
   };
 }
 
-function gatherRows(source: Tensor, indices: ArrayLike<number>): Tensor {
+function gatherRows(source: Tensor2D, indices: ArrayLike<number>): Tensor2D {
   const cols = source.cols;
   const from = source.data;
   const to = allocate(source.dtype, indices.length * cols);
@@ -135,5 +135,5 @@ function gatherRows(source: Tensor, indices: ArrayLike<number>): Tensor {
     const d = i * cols;
     for (let j = 0; j < cols; j++) to[d + j] = from[s + j]!;
   }
-  return new Tensor(to, [indices.length, cols]);
+  return new Tensor<2>(to, [indices.length, cols]);
 }

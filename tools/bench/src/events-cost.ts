@@ -1,5 +1,6 @@
 import type { Sequential } from '@deltaflow/network';
 // The loop without the Observable is internal to the trainer; the bench reaches into its build on purpose.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- TrainingLoop is not exported, on purpose.
 import { TrainingLoop } from '../../../packages/trainer/dist/training-loop.js';
 import { runTrain, trainOptions } from './runners/deltaflow.js';
 import { fmt, summarize, table } from './stats.js';

