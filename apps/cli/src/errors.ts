@@ -1,4 +1,5 @@
 import { DeltaflowError } from '@deltaflow/tensor';
+import { trainKeys } from './options/train-flags.js';
 
 /**
  * The exit codes of `deltaflow`: 0 success, 1 a failure (bad file, model or data, a gradient check above its
@@ -39,6 +40,25 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Speaks of flags where the library speaks of options: the library's messages quote option names in backquotes
+ * (`` `validationSplit` ``, `` `lr` ``), and the CLI prints those that are train flags as its flags
+ * (`--validation-split`, `--lr`); other quoted names lose their backquotes.
+ *
+ * @example
+ * ```ts
+ * toFlags('try a smaller learning rate (`lr`)'); // 'try a smaller learning rate (--lr)'
+ * ```
+ * @category CLI
+ */
+export function toFlags(message: string): string {
+  return message.replace(/`([a-z][A-Za-z]*)`/g, (_, name: string) =>
+    trainKeys.includes(name) ? `--${kebab(name)}` : name,
+  );
+}
+
 /** Folds a message onto one line. */
 export function oneLine(message: string): string {
   return message
@@ -67,7 +87,7 @@ export function describeError(error: unknown, verbose: boolean): { text: string;
         ? error.message
         : `unexpected error: ${error.message || error.name}`
       : `unexpected error: ${String(error)}`;
-  let text = `deltaflow: ${oneLine(message)}\n`;
+  let text = `deltaflow: ${oneLine(toFlags(message))}\n`;
   if (verbose && error instanceof Error && error.stack) text += `${error.stack}\n`;
   return { text, exitCode };
 }

@@ -1,5 +1,6 @@
 import { getLoss } from '@deltaflow/losses';
-import { computeMetrics, infer } from '../inference.js';
+import { computeMetrics } from '@deltaflow/trainer';
+import { infer } from '../inference.js';
 import { out } from '../output.js';
 import { alignClasses, loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
