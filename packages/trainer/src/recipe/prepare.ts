@@ -115,7 +115,8 @@ function buildModel(
 /** Refuses data whose columns do not fit a given model, naming both. */
 function checkFits(ds: Dataset, model: Sequential): void {
   if (ds.inputs.cols !== model.inputs || ds.targets.cols !== model.outputs) {
-    fail(
+    throw new DeltaflowError(
+      'E_SHAPE',
       `The data ${ds.name} has ${ds.inputs.cols} input column(s) (${ds.featureNames.join(', ')}) and ${ds.targets.cols} target column(s) (${ds.targetNames.join(', ')}), but the model takes ${model.inputs} inputs and gives ${model.outputs} outputs; choose the columns with \`target\`.`,
     );
   }
