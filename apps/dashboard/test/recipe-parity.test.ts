@@ -8,11 +8,9 @@ import { prepareRun, train } from '@deltaflow/trainer';
 import type { EndEvent, RunDescription, TrainingEvent } from '@deltaflow/trainer';
 import { filter, lastValueFrom } from 'rxjs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage } from './helpers/browser.js';
-import type { Browser } from './helpers/browser.js';
-import { startPlaygroundServer } from '../src/server/index.js';
-import type { DashboardServer } from '../src/server/index.js';
+import { describe, expect, it } from 'vitest';
+import { openPage } from './helpers/browser.js';
+import { usePlayground } from './helpers/playground.js';
 
 const parity = JSON.parse(
   readFileSync(new URL('../../../packages/trainer/src/recipe/parity-run.json', import.meta.url), 'utf8'),
@@ -65,18 +63,7 @@ function runInWorker(
   );
 }
 
-let browser: Browser;
-let server: DashboardServer;
-
-beforeAll(async () => {
-  server = await startPlaygroundServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const playground = usePlayground();
 
 describe('the run recipe in the dashboard worker', () => {
   it('trains the shared description to the weights the library computes in Node, bit for bit', async () => {
@@ -86,7 +73,7 @@ describe('the run recipe in the dashboard worker', () => {
         filter((e: TrainingEvent): e is EndEvent => e.type === 'end'),
       ),
     );
-    const { page, errors } = await openPage(browser.context, server.url);
+    const { page, errors } = await openPage(playground.browser.context, playground.server.url);
     const result = await runInWorker(page, parity);
     expect(result.error).toBeUndefined();
     expect(result.model!.layers.map((l) => [l.inputs, l.units, l.activation])).toEqual([
@@ -100,12 +87,10 @@ describe('the run recipe in the dashboard worker', () => {
 
   it('refuses cross-entropy on one output with the library message', async () => {
     const description: RunDescription = { ...parity, loss: 'cross-entropy' };
-    const message = await prepareRun(description).then(
-      () => 'accepted',
-      (error: Error) => error.message,
-    );
-    expect(message).toMatch(/^The loss cross-entropy needs one-hot targets/);
-    const { page } = await openPage(browser.context, server.url);
-    expect(await runInWorker(page, description)).toEqual({ error: message });
+    const refusal = await prepareRun(description).catch((error: Error) => error);
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).message).toMatch(/^The loss cross-entropy needs one-hot targets/);
+    const { page } = await openPage(playground.browser.context, playground.server.url);
+    expect(await runInWorker(page, description)).toEqual({ error: (refusal as Error).message });
   });
 });
