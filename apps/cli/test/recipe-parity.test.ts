@@ -92,4 +92,17 @@ describe('the run recipe in the CLI', () => {
       "deltaflow: --target applies to CSV data; the built-in dataset 'iris' has its own targets.\n",
     );
   });
+
+  it("maps the option names of a diverged run's hint to flags", async () => {
+    writeFiles(dir, { 'linear.csv': 'a,b,y\n1,2,10\n3,4,20\n5,6,30\n7,8,40\n' });
+    const args = ['--data', 'linear.csv', '--layers', '8', '--activation', 'relu', '--batch-size', '4'];
+    const { code, stderr } = await runCli(
+      ['train', ...args, '--lr', '1e6', '--epochs', '1000', '--quiet'],
+      dir,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /diverged after .* try a smaller learning rate \(--lr\), scaling the inputs \(--normalize\)/,
+    );
+  });
 });

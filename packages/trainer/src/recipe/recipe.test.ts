@@ -109,6 +109,12 @@ describe('prepareRun: one recipe for every run', () => {
       prepareRun({ data: 'xor', model: mlp({ inputs: 2, layers: [{ units: 1 }] }), layers: [3] }),
     ).rejects.toThrow('`layers` cannot be combined with `model`');
     await expect(prepareRun({ data: 'xorr' })).rejects.toThrow(/`data`: unknown dataset 'xorr'/);
+    const csv = 'a,b,y\n1,2,10\n3,4,20\n5,6,30\n7,8,40\n';
+    const diverged = await end(
+      trainRun({ data: { csv }, layers: [8], activation: 'relu', batchSize: 4, epochs: 1000 }, { lr: 1e6 }),
+    );
+    expect(diverged.reason).toBe('diverged');
+    expect(diverged.hint).toContain('try a smaller learning rate (`lr`), scaling the inputs (`normalize`)');
   });
 
   it('reads CSV text with its target columns, generates built-in sets with the run seed', async () => {
