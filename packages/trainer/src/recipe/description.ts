@@ -2,7 +2,15 @@ import type { Dataset, DatasetName, Scaler } from '@deltaflow/data';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
 import type { DType } from '@deltaflow/tensor';
 
-/** A transfer function: a registered name (built-in or plugin), or `{ name, config }`. @category Recipe */
+/**
+ * A transfer function: a registered name (built-in or plugin), or `{ name, config }`.
+ *
+ * @example
+ * ```ts
+ * const hidden: ActivationChoice = { name: 'leaky-relu', config: { negativeSlope: 0.1 } };
+ * ```
+ * @category Recipe
+ */
 export type ActivationChoice = NonNullable<LayerSpec['activation']>;
 
 /**

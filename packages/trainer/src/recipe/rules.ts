@@ -11,8 +11,11 @@ import { DeltaflowError } from '@deltaflow/tensor';
  * @category Recipe
  */
 export interface OutputPairing {
+  /** The loss name, such as `'cross-entropy'`. */
   loss: string;
+  /** The output layer's transfer function name, such as `'softmax'`. */
   outputActivation: string;
+  /** The output layer's units: the data's target columns. */
   outputs: number;
 }
 
