@@ -1,5 +1,6 @@
 import { DeltaflowError, pluginRegistries } from '@deltaflow/core';
 import type { PluginKind } from '@deltaflow/core';
+import { trainKeys } from './options/train-flags.js';
 
 /**
  * The exit codes of `deltaflow`: 0 success, 1 a failure (bad file, model or data, a file that cannot be written,
@@ -42,8 +43,9 @@ export class CliError extends Error {
 }
 
 /**
- * The CLI's words for what a library message says in terms of options: a name a plugin may add is loaded here
- * with `--plugin MODULE`, where the library says `installPlugin`.
+ * The CLI's words for what a library message says in terms of options: quoted option names become flags
+ * ({@link toFlags}), and a name a plugin may add is loaded here with `--plugin MODULE`, where the library says
+ * `installPlugin`.
  *
  * @example
  * ```ts
@@ -53,7 +55,7 @@ export class CliError extends Error {
  * @category CLI
  */
 export function flagWording(message: string): string {
-  return message.replace(/a plugin may add it \(installPlugin\)/g, 'a plugin may add it (--plugin MODULE)');
+  return toFlags(message).replace(/a plugin may add it \(installPlugin\)/g, 'a plugin may add it (--plugin MODULE)');
 }
 
 /**
@@ -74,6 +76,25 @@ export function registeredName(flag: string, kind: PluginKind, value: string): s
     throw new UsageError(`${flag}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, { cause: error });
   }
   return value;
+}
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Speaks of flags where the library speaks of options: the library's messages quote option names in backquotes
+ * (`` `validationSplit` ``, `` `lr` ``), and the CLI prints those that are train flags as its flags
+ * (`--validation-split`, `--lr`); other quoted names lose their backquotes.
+ *
+ * @example
+ * ```ts
+ * toFlags('try a smaller learning rate (`lr`)'); // 'try a smaller learning rate (--lr)'
+ * ```
+ * @category CLI
+ */
+export function toFlags(message: string): string {
+  return message.replace(/`([a-z][A-Za-z]*)`/g, (_, name: string) =>
+    trainKeys.includes(name) ? `--${kebab(name)}` : name,
+  );
 }
 
 /** Folds a message onto one line. */

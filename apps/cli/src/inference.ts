@@ -1,7 +1,6 @@
 import type { Scaler } from '@deltaflow/data';
 import type { ForwardPass, Sequential } from '@deltaflow/network';
 import type { Tensor } from '@deltaflow/tensor';
-import type { Metrics } from '@deltaflow/trainer';
 import type { ModelMeta } from './options/model.js';
 
 /** Rows of a `[N, K]` tensor as plain arrays. */
@@ -48,36 +47,4 @@ export function classLabel(output: readonly number[], classNames: readonly strin
   if (output.length === 1) k = output[0]! >= 0.5 ? 1 : 0;
   else for (let j = 1; j < output.length; j++) if (output[j]! > output[k]!) k = j;
   return classNames?.[k] ?? String(k);
-}
-
-/**
- * Accuracy for classification (as the trainer measures it), mse and mae per output for regression.
- *
- * @example
- * ```ts
- * computeMetrics(outputs, targets, 'classification'); // { accuracy: 0.97 }
- * ```
- */
-export function computeMetrics(
-  outputs: Tensor,
-  targets: Tensor,
-  task: 'classification' | 'regression',
-): Metrics {
-  const o = rowsOf(outputs);
-  const t = rowsOf(targets);
-  if (task === 'classification') {
-    const correct = o.filter((row, i) => classLabel(row, undefined) === classLabel(t[i]!, undefined)).length;
-    return { accuracy: correct / Math.max(1, o.length) };
-  }
-  let squared = 0;
-  let absolute = 0;
-  o.forEach((row, i) =>
-    row.forEach((value, j) => {
-      const d = value - t[i]![j]!;
-      squared += d * d;
-      absolute += Math.abs(d);
-    }),
-  );
-  const n = Math.max(1, outputs.size);
-  return { mse: squared / n, mae: absolute / n };
 }

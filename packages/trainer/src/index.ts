@@ -2,6 +2,8 @@
  * The training stream: {@link train} runs backpropagation over a dataset as a cold RxJS Observable of plain-data
  * events (start, forward, backward, batch, epoch, checkpoint, end), which the CLI, the dashboard, files and your
  * own code all subscribe to; {@link createRun} adds pause, resume, step and stop over one shared run.
+ * {@link prepareRun} turns a plain-data {@link RunDescription} (data, layers, loss, optimizer, split, scaling,
+ * seed) into the model, the data and the options, with every default and compatibility rule in one place.
  *
  * @packageDocumentation
  */
@@ -25,4 +27,13 @@ export type {
   TrainingEvent,
 } from './events.js';
 export { parseJsonl, replay, toJsonLine } from './jsonl.js';
+export { computeMetrics } from './metrics.js';
+export { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './recipe/defaults.js';
+export type { ActivationChoice, OptimizerChoice, RunData, RunDescription } from './recipe/description.js';
+export { checkOutputPairing } from './recipe/rules.js';
+export type { OutputPairing } from './recipe/rules.js';
+export { holdOut } from './recipe/split.js';
+export { prepareRun } from './recipe/prepare.js';
+export type { PreparedRun } from './recipe/prepare.js';
+export { trainRun } from './recipe/train-run.js';
 export type { ReplayOptions } from './jsonl.js';

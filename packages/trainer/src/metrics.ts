@@ -66,3 +66,27 @@ export class MetricsAccumulator {
     return prefix === '' ? { mse, mae } : { [`${prefix}Mse`]: mse, [`${prefix}Mae`]: mae };
   }
 }
+
+/**
+ * The metrics of outputs O against targets t, as the trainer measures them every epoch: accuracy for
+ * classification (argmax, or O >= 0.5 for a single output), mse and mae per output for regression. The one
+ * place deltaflow computes metrics: training, validation, `deltaflow evaluate`.
+ *
+ * @example
+ * ```ts
+ * computeMetrics(model.forward(ds.inputs), ds.targets, 'classification'); // { accuracy: 0.97 }
+ * ```
+ * @param outputs - O, `[N, K]`
+ * @param targets - t, `[N, K]`
+ * @param task - which metrics
+ * @category Training
+ */
+export function computeMetrics(
+  outputs: Tensor,
+  targets: Tensor,
+  task: 'classification' | 'regression',
+): Metrics {
+  const accumulator = new MetricsAccumulator(task);
+  accumulator.add(outputs, targets);
+  return accumulator.result('', outputs.cols);
+}

@@ -53,13 +53,13 @@ export interface EarlyStoppingOptions {
  * @category Training
  */
 export interface TrainOptions {
-  /** Passes over the training data; default 100. */
+  /** Passes over the training data; default 200 (`RUN_DEFAULTS.epochs`). */
   epochs?: number;
-  /** Samples per gradient step; default 32 (or the whole set when smaller). */
+  /** Samples per gradient step; default 32 (`RUN_DEFAULTS.batchSize`, or the whole set when smaller). */
   batchSize?: number;
   /** Shuffle the samples every epoch (seeded); default true. */
   shuffle?: boolean;
-  /** Seed of shuffling and splitting; default 0. */
+  /** Seed of shuffling and splitting; default 42 (`RUN_DEFAULTS.seed`). */
   seed?: number;
   /** Validation data, measured after every epoch. */
   validation?: TrainingData;

@@ -1,4 +1,4 @@
-import { Batcher, splitDataset } from '@deltaflow/data';
+import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
 import { modelToJSON } from '@deltaflow/network';
@@ -12,6 +12,8 @@ import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stat
 import { MetricsAccumulator } from './metrics.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { EarlyStopping } from './early-stopping.js';
+import { RUN_DEFAULTS } from './recipe/defaults.js';
+import { holdOut } from './recipe/split.js';
 
 /** What one finished epoch measured. */
 export interface EpochSummary {
@@ -25,7 +27,7 @@ export interface EpochSummary {
 }
 
 const DIVERGED_HINT =
-  'The loss became NaN or infinite: try a smaller learning rate (--lr), scaling the inputs (--normalize), or a different initialisation.';
+  'The loss became NaN or infinite: try a smaller learning rate (`lr`), scaling the inputs (`normalize`), or a different initialisation.';
 
 function fail(message: string): never {
   throw new DeltaflowError('E_OPTION', message);
@@ -87,9 +89,7 @@ export class TrainingLoop {
     checkCount('checkpointEvery', options.checkpointEvery, 1);
     checkCount('outputSample', options.outputSample, 0);
     const split = options.validationSplit;
-    if (split !== undefined && !(split > 0 && split < 1))
-      fail(`validationSplit must be between 0 and 1, got ${split}.`);
-    const seed = options.seed ?? 0;
+    const seed = options.seed ?? RUN_DEFAULTS.seed;
 
     let train = { inputs: inDtype(data.inputs, model), targets: inDtype(data.targets, model) };
     let validation = options.validation
@@ -116,33 +116,20 @@ export class TrainingLoop {
     }
     if (train.inputs.rows === 0) fail('The training data is empty.');
     if (split !== undefined && !validation) {
-      const names = (n: number, prefix: string): string[] =>
-        Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-      const parts = splitDataset(
-        {
-          name: 'data',
-          task: 'regression',
-          ...train,
-          featureNames: names(model.inputs, 'x'),
-          targetNames: names(model.outputs, 't'),
-        },
-        { validation: split, seed },
-      );
-      train = parts.train;
-      validation = parts.validation;
+      ({ train, validation } = holdOut({ ...train, task: data.task }, split, seed));
     }
     this.validation = validation;
     this.pass = model.createPass();
     this.valPass = model.createPass();
 
-    const batchSize = Math.min(options.batchSize ?? 32, train.inputs.rows);
+    const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);
     this.batcher = new Batcher(train, {
       batchSize,
       shuffle: options.shuffle ?? true,
       seed,
       dtype: model.dtype,
     });
-    this.loss = getLoss(options.loss ?? 'mse');
+    this.loss = getLoss(options.loss ?? RUN_DEFAULTS.loss);
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
     this.schedule = options.schedule;
@@ -155,7 +142,7 @@ export class TrainingLoop {
       : null;
     this.outputSample = options.outputSample ?? 0;
     this.config = {
-      epochs: options.epochs ?? 100,
+      epochs: options.epochs ?? RUN_DEFAULTS.epochs,
       batchSize,
       shuffle: options.shuffle ?? true,
       seed,
@@ -169,7 +156,7 @@ export class TrainingLoop {
   }
 
   private makeOptimizer(): Optimizer {
-    const { optimizer = 'sgd', optimizerOptions = {}, lr } = this.options;
+    const { optimizer = RUN_DEFAULTS.optimizer, optimizerOptions = {}, lr } = this.options;
     if (optimizer instanceof Optimizer) {
       if (lr !== undefined) optimizer.lr = lr;
       return optimizer;

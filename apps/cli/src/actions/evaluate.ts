@@ -1,7 +1,8 @@
 import { pluginRegistries } from '@deltaflow/core';
 import { getLoss } from '@deltaflow/losses';
+import { computeMetrics } from '@deltaflow/trainer';
 import { registeredName } from '../errors.js';
-import { computeMetrics, infer } from '../inference.js';
+import { infer } from '../inference.js';
 import { out } from '../output.js';
 import { alignClasses, loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';

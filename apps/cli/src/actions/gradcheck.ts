@@ -1,6 +1,9 @@
 import { pluginRegistries } from '@deltaflow/core';
 import { Scaler, selectRows } from '@deltaflow/data';
+import type { Dataset } from '@deltaflow/data';
 import { gradientCheck } from '@deltaflow/network';
+import type { Sequential } from '@deltaflow/network';
+import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { UsageError } from '../errors.js';
 import { out, warn } from '../output.js';
 import { loadData } from '../options/data.js';
@@ -8,9 +11,10 @@ import { readModelFile } from '../options/model.js';
 import { integer, number } from '../options/parse.js';
 import { loadPlugins } from '../options/plugins.js';
 import { checkTrainRequest } from '../options/train-request.js';
+import type { TrainRequest } from '../options/train-request.js';
 import { formatNumber } from '../render/format.js';
 import { table } from '../render/table.js';
-import { buildModel, checkFits } from '../train/prepare.js';
+import { checkFits, describeRequest, recipe } from '../train/prepare.js';
 import type { GlobalArgs } from '../commands/context.js';
 
 /** The parsed flags of `deltaflow gradcheck`. */
@@ -20,6 +24,12 @@ export interface GradcheckArgs extends GlobalArgs {
   tolerance?: number;
   json?: boolean;
   [flag: string]: unknown;
+}
+
+/** The model `deltaflow train` would build for these flags and rows: the library's recipe builds it. */
+async function recipeModel(request: TrainRequest, ds: Dataset, loss: string): Promise<Sequential> {
+  const flags = { ...request, validationSplit: undefined };
+  return (await recipe({ ...describeRequest(flags, ds), loss, normalize: false })).model;
 }
 
 /**
@@ -45,7 +55,7 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
   const loaded = args.model !== undefined ? readModelFile(args.model, '--model') : undefined;
   const loss =
     request.loss ??
-    (loaded?.meta.loss && pluginRegistries.loss.has(loaded.meta.loss) ? loaded.meta.loss : 'mse');
+    (loaded?.meta.loss && pluginRegistries.loss.has(loaded.meta.loss) ? loaded.meta.loss : RUN_DEFAULTS.loss);
   const target = request.target ?? loaded?.meta.targetColumns;
   const full = await loadData(request.data, {
     ...(target ? { target } : {}),
@@ -56,7 +66,7 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
     full,
     Int32Array.from({ length: Math.min(samples, full.inputs.rows) }, (_, i) => i),
   );
-  const model = loaded?.model ?? buildModel(request, ds, loss);
+  const model = loaded?.model ?? (await recipeModel(request, ds, loss));
   checkFits(ds, model);
   const scaler = request.normalize ? Scaler.fit('standard', full.inputs) : loaded?.meta.scaler;
   const inputs = scaler ? scaler.transform(ds.inputs) : ds.inputs;

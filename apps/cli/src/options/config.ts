@@ -8,8 +8,24 @@ import { trainKeys } from './train-flags.js';
 const camel = (key: string): string => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
+ * Accepts the library's run description form `"optimizer": { "name": "adam", "options": { "lr": 0.01 } }` beside
+ * the flags' `"optimizer": "adam", "lr": 0.01`: the options become their flags.
+ */
+function optimizerFlat(json: Record<string, unknown>, path: string): Record<string, unknown> {
+  const optimizer = json.optimizer;
+  if (typeof optimizer !== 'object' || optimizer === null || Array.isArray(optimizer)) return json;
+  const { name, options = {} } = optimizer as { name?: unknown; options?: unknown };
+  if (typeof options !== 'object' || options === null) {
+    throw new UsageError(`--config ${path}: optimizer.options must be an object such as { "lr": 0.01 }.`);
+  }
+  return { ...json, optimizer: name, ...options };
+}
+
+/**
  * Reads a `--config RUN.json` file: one JSON object whose keys are train options, camelCase or kebab-case
- * (`{ "data": "iris", "layers": [8], "epochs": 300, "plugin": ["./my-plugin.mjs"] }`). Paths in it (a CSV
+ * (`{ "data": "iris", "layers": [8], "epochs": 300, "plugin": ["./my-plugin.mjs"] }`); a run description of the
+ * library (`RunDescription` of `@deltaflow/trainer`) with a built-in dataset's name is one too, its optimizer
+ * written `{ "name": "adam", "options": { "lr": 0.01 } }` (options the CLI has no flag for are refused). Paths in it (a CSV
  * `data`, `init`, `save`, `events`, plugin paths) are relative to the file's directory. Values are checked
  * later, like flags.
  *
@@ -36,7 +52,7 @@ export function readConfig(path: string): Record<string, unknown> {
   }
   const dir = dirname(resolve(path));
   const options: Record<string, unknown> = {};
-  for (const [rawKey, value] of Object.entries(json)) {
+  for (const [rawKey, value] of Object.entries(optimizerFlat(json as Record<string, unknown>, path))) {
     const key = camel(rawKey === 'plugins' ? 'plugin' : rawKey);
     if (!trainKeys.includes(key)) {
       throw new UsageError(

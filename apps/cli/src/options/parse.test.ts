@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { mergeOptions } from './config.js';
 import { fraction, integer, number, parseColumns, parseLayers, parseRow } from './parse.js';
-import { checkTrainRequest, trainDefaults } from './train-request.js';
+import { checkTrainRequest } from './train-request.js';
 
 describe('flag values', () => {
   it('parses hidden layer sizes and refuses anything else', () => {
@@ -59,11 +59,5 @@ describe('train options', () => {
     expect(() => checkTrainRequest({ activation: 'nope' })).toThrow(
       /--activation: unknown activation 'nope'; registered: sigmoid.*a plugin may add it \(--plugin MODULE\)/,
     );
-  });
-
-  it('picks epochs and batch size by dataset', () => {
-    expect(trainDefaults('xor')).toEqual({ epochs: 2000, batchSize: 1 });
-    expect(trainDefaults('mnist')).toEqual({ epochs: 10, batchSize: 32 });
-    expect(trainDefaults('data.csv')).toEqual({ epochs: 200, batchSize: 32 });
   });
 });

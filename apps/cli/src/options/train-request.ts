@@ -1,10 +1,11 @@
 import type { DType } from '@deltaflow/tensor';
+import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
 import { boolean, fraction, integer, number, parseColumns, parseLayers, text } from './parse.js';
 
 /**
  * The checked options of a training run (flags over `--config`). Fields left undefined get defaults that depend
- * on the data or on the `--init` model (see {@link trainDefaults}).
+ * on the data or on the `--init` model: the library's recipe (`prepareRun` of `@deltaflow/trainer`) fills them.
  */
 export interface TrainRequest {
   data: string;
@@ -66,7 +67,7 @@ const port: Check<number> = (flag, value) => {
 
 /**
  * Checks every train option (from flags or a config file) and fills the defaults that depend on nothing else:
- * xor, seed 42, sgd, shuffling on. Registry names are checked after `--plugin` modules are installed.
+ * xor, seed 42 and sgd (the recipe's `RUN_DEFAULTS`), shuffling on. Registry names are checked after `--plugin` modules are installed.
  *
  * @example
  * ```ts
@@ -82,9 +83,9 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     activation: field(raw, 'activation', name('activation')),
     outputActivation: field(raw, 'outputActivation', name('activation')),
     dtype: field(raw, 'dtype', dtype),
-    seed: field(raw, 'seed', (f, v) => integer(f, v, 0)) ?? 42,
+    seed: field(raw, 'seed', (f, v) => integer(f, v, 0)) ?? RUN_DEFAULTS.seed,
     loss: field(raw, 'loss', name('loss')),
-    optimizer: field(raw, 'optimizer', name('optimizer')) ?? 'sgd',
+    optimizer: field(raw, 'optimizer', name('optimizer')) ?? RUN_DEFAULTS.optimizer,
     lr: field(raw, 'lr', (f, v) => number(f, v, { positive: true })),
     momentum: field(raw, 'momentum', (f, v) => number(f, v)),
     nesterov: field(raw, 'nesterov', boolean),
@@ -114,18 +115,4 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
   if (request.json && request.quiet)
     throw new UsageError('--json and --quiet cannot be combined; choose one.');
   return request;
-}
-
-/**
- * The defaults that depend on the dataset: 2000 epochs with batch size 1 for xor (the lecture notes' online updates,
- * about 0.3 s), 10 epochs for mnist, else 200 epochs; batches of 32 for every set but xor.
- *
- * @example
- * ```ts
- * trainDefaults('xor'); // { epochs: 2000, batchSize: 1 }
- * ```
- */
-export function trainDefaults(data: string): { epochs: number; batchSize: number } {
-  if (data === 'xor') return { epochs: 2000, batchSize: 1 };
-  return { epochs: data === 'mnist' ? 10 : 200, batchSize: 32 };
 }

@@ -1,16 +1,14 @@
 import { pluginRegistries } from '@deltaflow/core';
-import { Scaler, splitDataset } from '@deltaflow/data';
-import type { Dataset } from '@deltaflow/data';
-import { mlp } from '@deltaflow/network';
+import type { Dataset, Scaler } from '@deltaflow/data';
 import type { Sequential } from '@deltaflow/network';
-import { createOptimizer } from '@deltaflow/optimizers';
-import type { RunOptions } from '@deltaflow/trainer';
-import { CliError, UsageError } from '../errors.js';
-import { alignClasses, loadData } from '../options/data.js';
+import { DeltaflowError } from '@deltaflow/tensor';
+import { prepareRun as prepareRecipe } from '@deltaflow/trainer';
+import type { PreparedRun as LibraryRun, RunData, RunDescription, RunOptions } from '@deltaflow/trainer';
+import { CliError, UsageError, toFlags } from '../errors.js';
+import { alignClasses, isBuiltinDataset, loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
-import type { ModelMeta } from '../options/model.js';
+import type { LoadedModel, ModelMeta } from '../options/model.js';
 import { checkOutputPath } from '../options/paths.js';
-import { trainDefaults } from '../options/train-request.js';
 import type { TrainRequest } from '../options/train-request.js';
 
 /** A run ready to start: the model, the (scaled, split) data, the trainer's options and the meta to save. */
@@ -38,50 +36,95 @@ export function checkFits(ds: Dataset, model: Sequential, withTargets = true): v
   }
 }
 
-function defaultLoss(request: TrainRequest, meta: ModelMeta | undefined): string {
+/** The loss of a run: `--loss`, else the `--init` model's, else the recipe's default. */
+function lossOf(request: TrainRequest, meta: ModelMeta | undefined): string | undefined {
   if (request.loss) return request.loss;
-  return meta?.loss && pluginRegistries.loss.has(meta.loss) ? meta.loss : 'mse';
+  return meta?.loss && pluginRegistries.loss.has(meta.loss) ? meta.loss : undefined;
 }
 
-/** The model of `--layers`, `--activation`, `--output-activation`, `--dtype`, `--seed` for a dataset. */
-export function buildModel(request: TrainRequest, ds: Dataset, loss: string): Sequential {
-  const activation = request.activation ?? 'sigmoid';
-  const output = request.outputActivation ?? (loss === 'cross-entropy' ? 'softmax' : 'sigmoid');
-  return mlp({
-    inputs: ds.inputs.cols,
-    layers: [
-      ...(request.layers ?? [4]).map((units) => ({ units, activation })),
-      { units: ds.targets.cols, activation: output },
-    ],
-    seed: request.seed,
-    dtype: request.dtype ?? 'float32',
+/** `--data` as the recipe takes it: a built-in name, or (a CSV file, or any data with `--init`) a Dataset. */
+async function requestData(request: TrainRequest, init: LoadedModel | undefined): Promise<RunData> {
+  if (isBuiltinDataset(request.data) && !init) return request.data;
+  const loaded = await loadData(request.data, {
+    target: request.target,
+    dtype: init?.model.dtype ?? request.dtype ?? 'float32',
+    features: init?.meta.featureNames,
   });
+  return alignClasses(loaded, init?.meta.classNames);
 }
 
-function optimizerOptions(request: TrainRequest, model: Sequential): Record<string, number | boolean> {
+/**
+ * The run description of checked train flags and their data: `--layers`, `--activation`,
+ * `--output-activation`, `--loss`, `--optimizer` with `--lr`, `--momentum`, `--nesterov`, `--weight-decay`,
+ * `--validation-split`, `--normalize`, `--seed`, `--epochs`, `--batch-size`, `--no-shuffle`, `--dtype`, and
+ * the `--init` model. Fields the flags leave out are left out, so the recipe fills its defaults.
+ *
+ * @example
+ * ```ts
+ * const description = describeRequest(checkTrainRequest({ data: 'iris', layers: '8' }), 'iris');
+ * ```
+ */
+export function describeRequest(request: TrainRequest, data: RunData, init?: LoadedModel): RunDescription {
   const given = {
     lr: request.lr,
     momentum: request.momentum,
     nesterov: request.nesterov,
     weightDecay: request.weightDecay,
   };
-  if (given.lr === undefined && request.optimizer === 'sgd') given.lr = 0.5;
   const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Record<
     string,
     number | boolean
   >;
-  try {
-    createOptimizer(request.optimizer, model.parameters(), options);
-  } catch (error) {
-    throw new UsageError(`--optimizer ${request.optimizer}: ${(error as Error).message}`);
+  const description: RunDescription = {
+    data,
+    optimizer: { name: request.optimizer, options },
+    seed: request.seed,
+    shuffle: request.shuffle,
+    normalize: request.normalize,
+  };
+  const optional = {
+    // a built-in set with --target: the recipe refuses it, naming the option
+    target: typeof data === 'string' ? request.target : undefined,
+    layers: request.layers,
+    activation: request.activation,
+    outputActivation: request.outputActivation,
+    dtype: request.dtype,
+    loss: lossOf(request, init?.meta),
+    validationSplit: request.validationSplit,
+    epochs: request.epochs,
+    batchSize: request.batchSize,
+    model: init?.model,
+    scaler: request.normalize ? undefined : init?.meta.scaler,
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(description, { [key]: value });
   }
-  return options;
+  return description;
 }
 
 /**
- * Turns checked options into a run: reads the `--init` model, loads the data in the model's dtype, splits off
- * validation rows, fits the `--normalize` scaler on the training part only, builds the model and checks the
- * optimizer options and output paths, all before training starts.
+ * The library's recipe (`prepareRun` of `@deltaflow/trainer`), its option errors turned into usage errors that
+ * name flags instead of options.
+ *
+ * @example
+ * ```ts
+ * const { model } = await recipe({ data: 'xor', layers: [8] });
+ * ```
+ */
+export async function recipe(description: RunDescription): Promise<LibraryRun> {
+  try {
+    return await prepareRecipe(description);
+  } catch (error) {
+    if (error instanceof DeltaflowError && error.code === 'E_OPTION')
+      throw new UsageError(toFlags(error.message));
+    throw error;
+  }
+}
+
+/**
+ * Turns checked options into a run with the library's recipe (`prepareRun` of `@deltaflow/trainer`): the same
+ * description gives the same run as in the dashboard or in code. Output paths are checked first; the recipe's
+ * option errors come back as usage errors that name flags instead of options.
  *
  * @example
  * ```ts
@@ -92,66 +135,18 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
   if (request.save) checkOutputPath('--save', request.save);
   if (request.events) checkOutputPath('--events', request.events);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
-  const dtype = init?.model.dtype ?? request.dtype ?? 'float32';
-  let dataset = await loadData(request.data, {
-    target: request.target,
-    dtype,
-    features: init?.meta.featureNames,
-  });
-  dataset = alignClasses(dataset, init?.meta.classNames);
-  const loss = defaultLoss(request, init?.meta);
-  const model = init?.model ?? buildModel(request, dataset, loss);
-  checkFits(dataset, model);
-  if (loss === 'cross-entropy' && model.outputs === 1) {
-    throw new UsageError(
-      '--loss cross-entropy needs one-hot targets (two or more columns); for one 0/1 target use binary-cross-entropy.',
-    );
-  }
-
-  let train = dataset;
-  let validation: Dataset | undefined;
-  if (request.validationSplit !== undefined) {
-    ({ train, validation } = splitDataset(dataset, {
-      validation: request.validationSplit,
-      seed: request.seed,
-      shuffle: request.shuffle,
-    }));
-    if (validation.inputs.rows === 0) {
-      throw new UsageError(
-        `--validation-split ${request.validationSplit} holds out no rows of the ${dataset.inputs.rows} in ${dataset.name}; use a larger fraction.`,
-      );
-    }
-  }
-  const scaler = request.normalize ? Scaler.fit('standard', train.inputs) : init?.meta.scaler;
-  if (scaler) {
-    train = scaler.transformDataset(train);
-    if (validation) validation = scaler.transformDataset(validation);
-  }
-
-  const defaults = trainDefaults(request.data);
+  const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
+  const { model, dataset, train, validation, scaler, trainOptions } = prepared;
   const options: RunOptions = {
-    epochs: request.epochs ?? defaults.epochs,
-    batchSize: request.batchSize ?? defaults.batchSize,
-    shuffle: request.shuffle,
-    seed: request.seed,
-    loss,
-    optimizer: request.optimizer,
-    optimizerOptions: optimizerOptions(request, model),
-    task: dataset.task,
-    ...(validation ? { validation } : {}),
+    ...trainOptions,
     // a dashboard page may open at any time and wants every epoch so far
     ...(request.dashboard !== undefined ? { history: 'all' as const } : {}),
   };
   const meta: Record<string, unknown> = {
     data: request.data,
-    featureNames: dataset.featureNames,
-    targetNames: dataset.targetNames,
+    ...prepared.meta,
     ...(request.target ? { targetColumns: request.target } : {}),
-    ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
-    ...(scaler ? { scaler: scaler.toJSON() } : {}),
     ...(request.init ? { init: request.init } : {}),
-    ...(request.validationSplit !== undefined ? { validationSplit: request.validationSplit } : {}),
-    shuffle: request.shuffle,
   };
   return {
     request,

@@ -1,5 +1,5 @@
 import { saveModel } from '@deltaflow/network/node';
-import { EXIT } from '../errors.js';
+import { EXIT, toFlags } from '../errors.js';
 import { warn } from '../output.js';
 import { readConfig, mergeOptions } from '../options/config.js';
 import { loadPlugins } from '../options/plugins.js';
@@ -23,7 +23,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   const merged = mergeOptions(config, flags);
   await loadPlugins(merged.plugin as string[]);
   const prepared = await prepareRun(checkTrainRequest(merged));
-  // Loaded only now, so that a bad flag is reported without loading the trainer, rxjs and the renderers.
+  // Loaded only now, so that a bad flag is reported without loading the renderers.
   const { consumersFor, executeRun } = await import('./execute.js');
   const consumers = consumersFor(prepared);
   const { run, interrupted } = await executeRun(prepared, consumers);
@@ -54,7 +54,9 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
     return EXIT.interrupted;
   }
   if (end.reason === 'diverged') {
-    warn(`deltaflow: training diverged after ${plural(summary.epochs, 'epoch')}. ${end.hint ?? ''}`.trim());
+    warn(
+      `deltaflow: training diverged after ${plural(summary.epochs, 'epoch')}. ${toFlags(end.hint ?? '')}`.trim(),
+    );
     return EXIT.failure;
   }
   return EXIT.ok;

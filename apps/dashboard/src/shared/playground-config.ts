@@ -1,3 +1,5 @@
+import type { RunDescription } from '@deltaflow/trainer';
+
 /**
  * The datasets the standalone page can train on: the playground's 2-D sets, the regression plane, and iris.
  * @category Playground
@@ -57,20 +59,38 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
 });
 
 /**
- * The output transfer function a standalone run uses: linear for regression, softmax under cross-entropy with
- * several classes, sigmoid otherwise (0/1 targets).
+ * Epochs of a standalone run: the playground trains until you pause it.
+ * @category Playground
+ */
+export const PLAYGROUND_EPOCHS = 1_000_000;
+
+/**
+ * The run a standalone configuration describes, as the library's recipe takes it (`prepareRun` of
+ * `@deltaflow/trainer`, in the training worker): the seeded dataset with its points and noise, the hidden layers
+ * and their activation, the loss, the optimizer with eta and the weight decay, the batch size, the seed, and the
+ * test set as the validation split (none for xor: its four points are both). The output activation, the loss /
+ * output rules and every other default are the recipe's, as in the CLI.
  *
  * @example
  * ```ts
- * outputActivation('regression', 'mse', 1); // 'linear'
+ * describePlaygroundRun(DEFAULT_CONFIG).validationSplit; // 0.5
  * ```
  * @category Playground
  */
-export function outputActivation(
-  task: 'classification' | 'regression',
-  loss: string,
-  outputs: number,
-): string {
-  if (task === 'regression') return 'linear';
-  return loss === 'cross-entropy' && outputs > 1 ? 'softmax' : 'sigmoid';
+export function describePlaygroundRun(config: PlaygroundConfig): RunDescription {
+  const held = config.dataset === 'xor' || config.trainFraction >= 1 ? undefined : 1 - config.trainFraction;
+  return {
+    data: { name: config.dataset, points: config.points, noise: config.noise, seed: config.seed },
+    layers: config.layers,
+    activation: config.activation,
+    loss: config.loss,
+    optimizer: {
+      name: config.optimizer,
+      options: { lr: config.lr, ...(config.weightDecay > 0 ? { weightDecay: config.weightDecay } : {}) },
+    },
+    batchSize: config.batchSize,
+    seed: config.seed,
+    epochs: PLAYGROUND_EPOCHS,
+    ...(held !== undefined ? { validationSplit: held } : {}),
+  };
 }

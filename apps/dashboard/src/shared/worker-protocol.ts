@@ -1,17 +1,18 @@
 import type { FeedMessage } from './feed.js';
-import type { PlaygroundConfig } from './playground-config.js';
+import type { RunDescription } from '@deltaflow/trainer';
 import type { ClientMessage } from './wire.js';
 
 /**
  * Page to training worker: first `plugins` (module URLs to import and install, possibly none), then
- * `configure` (re)builds the data, the model and a paused run; the rest are the same commands a page sends to
+ * `configure` (re)builds the data, the model and a paused run from a run description (plain data, prepared by
+ * the library's recipe exactly as the CLI prepares it); the rest are the same commands a page sends to
  * the dashboard server (pause, resume, step, learning rate).
  * @category Worker
  */
 export type WorkerRequest =
   | ClientMessage
   | { type: 'plugins'; urls: readonly string[] }
-  | { type: 'configure'; config: PlaygroundConfig };
+  | { type: 'configure'; description: RunDescription };
 
 /**
  * The registered names the worker can train with, built-ins and plugins, for the page's selectors.

@@ -1,4 +1,4 @@
-// The standalone page's training worker: builds the run a configuration asks for, runs it off the main thread,
+// The standalone page's training worker: builds the run a description asks for (the library's recipe), runs it off the main thread,
 // and posts its events (thinned: batch, forward and backward events sampled; epoch and end never dropped),
 // its state, and model snapshots with the output grid at most ~10 times a second (and on every paused epoch).
 import { activations } from '@deltaflow/activations';
@@ -11,7 +11,7 @@ import { weightsOfModel } from '../model/weights.js';
 import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
 import type { WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
-import type { PlaygroundConfig } from '../shared/playground-config.js';
+import type { RunDescription } from '@deltaflow/trainer';
 import { installDashboardPlugins, installPluginUrls } from './plugins.js';
 import { Publisher } from './publisher.js';
 import { setupRun } from './run-setup.js';
@@ -56,7 +56,11 @@ function onEvent(c: Current, event: TrainingEvent): void {
   }
 }
 
-function configure(config: PlaygroundConfig): void {
+/** Counts configure requests, so that only the newest one's run starts when several are being prepared. */
+let generation = 0;
+
+async function configure(description: RunDescription): Promise<void> {
+  const mine = ++generation;
   if (current) {
     current.subscription.unsubscribe();
     current.run.stop();
@@ -65,11 +69,13 @@ function configure(config: PlaygroundConfig): void {
   publisher.clear();
   let setup: PlaygroundRun;
   try {
-    setup = setupRun(config);
+    setup = await setupRun(description);
   } catch (error) {
+    if (mine !== generation) return;
     publisher.send({ type: 'error', message: (error as Error).message });
     return;
   }
+  if (mine !== generation) return;
   const c: Current = {
     ...setup,
     tracker: new RunStateTracker('paused'),
@@ -103,7 +109,7 @@ async function hello(urls: readonly string[]): Promise<void> {
 scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
   if (request.type === 'plugins') return void hello(request.urls);
-  if (request.type === 'configure') return configure(request.config);
+  if (request.type === 'configure') return void configure(request.description);
   if (!current) return;
   if (request.type === 'lr') {
     current.run.setLearningRate(request.lr);

@@ -1,5 +1,6 @@
 import { Subject } from 'rxjs';
 import type { FeedMessage } from '../../shared/feed.js';
+import { describePlaygroundRun } from '../../shared/playground-config.js';
 import type { PlaygroundConfig } from '../../shared/playground-config.js';
 import type { ClientMessage } from '../../shared/wire.js';
 import type { RegistryNames, WorkerReply, WorkerRequest } from '../../shared/worker-protocol.js';
@@ -33,7 +34,7 @@ export class StandaloneSource implements Source {
 
   /** Builds a fresh, paused run from `config` (the worker drops the previous run). */
   configure(config: PlaygroundConfig): void {
-    this.post({ type: 'configure', config });
+    this.post({ type: 'configure', description: describePlaygroundRun(config) });
   }
 
   send(message: ClientMessage): void {

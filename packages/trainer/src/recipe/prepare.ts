@@ -1,0 +1,221 @@
+import { Scaler, datasetNames, loadDataset, parseCsv } from '@deltaflow/data';
+import type { Dataset } from '@deltaflow/data';
+import { getLoss } from '@deltaflow/losses';
+import { mlp } from '@deltaflow/network';
+import type { Sequential } from '@deltaflow/network';
+import { createOptimizer } from '@deltaflow/optimizers';
+import { DeltaflowError } from '@deltaflow/tensor';
+import type { DType } from '@deltaflow/tensor';
+import type { TrainOptions } from '../options.js';
+import { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './defaults.js';
+import type { ActivationChoice, RunData, RunDescription } from './description.js';
+import { checkOutputPairing } from './rules.js';
+import { holdOut } from './split.js';
+
+/**
+ * A run ready to start, from {@link prepareRun}: the model, the (split, scaled) data, the options of
+ * `train()`/`createRun()`, and what a model file's `meta` should remember about the data.
+ *
+ * @example
+ * ```ts
+ * const run: PreparedRun = await prepareRun({ data: 'xor' });
+ * train(run.model, run.train, run.trainOptions).subscribe();
+ * ```
+ * @category Recipe
+ */
+export interface PreparedRun {
+  /** The model to train: built from the description (seeded), or the description's own `model`. */
+  model: Sequential;
+  /** All the samples, before the split and the scaling. */
+  dataset: Dataset;
+  /** The training part, scaled when asked. */
+  train: Dataset;
+  /** The validation part, scaled like the training part (when `validationSplit` was given). */
+  validation?: Dataset;
+  /** The scaler of the inputs (fitted on the training part, or the description's). */
+  scaler?: Scaler;
+  /** The transfer function of the output layer (given, or the default for the task and loss). */
+  outputActivation: string;
+  /** The options of `train(model, train, trainOptions)`, every default filled in. */
+  trainOptions: TrainOptions & {
+    epochs: number;
+    batchSize: number;
+    seed: number;
+    shuffle: boolean;
+    loss: string;
+    optimizer: string;
+    optimizerOptions: Record<string, number | boolean>;
+  };
+  /** Plain data about the data to keep in a model file's meta: column and class names, scaler, split. */
+  meta: Record<string, unknown>;
+}
+
+const fail = (message: string): never => {
+  throw new DeltaflowError('E_OPTION', message);
+};
+
+const isDataset = (data: RunData): data is Dataset => typeof data === 'object' && 'inputs' in data;
+
+/** The built-in dataset a description names, if any. */
+export function builtinName(data: RunData): string | undefined {
+  if (typeof data === 'string') return data;
+  return typeof data === 'object' && 'name' in data && !isDataset(data) ? data.name : undefined;
+}
+
+async function loadRunData(description: RunDescription, dtype: DType, seed: number): Promise<Dataset> {
+  const { data, target } = description;
+  if (isDataset(data)) {
+    if (target) fail('`target` applies to CSV data; a Dataset has its own targets.');
+    return data;
+  }
+  if (typeof data === 'object' && 'csv' in data) {
+    return parseCsv(data.csv, {
+      dtype,
+      ...(data.file ? { file: data.file } : {}),
+      ...(target ? { target } : {}),
+      ...(data.features ? { features: data.features } : {}),
+    });
+  }
+  const name = builtinName(data)!;
+  if (!(datasetNames as readonly string[]).includes(name)) {
+    fail(
+      `\`data\`: unknown dataset '${name}'; use a built-in one (${datasetNames.join(', ')}), CSV text or a Dataset.`,
+    );
+  }
+  if (target) fail(`\`target\` applies to CSV data; the built-in dataset '${name}' has its own targets.`);
+  const options = typeof data === 'object' ? data : { name };
+  return loadDataset(name, {
+    dtype,
+    seed: options.seed ?? seed,
+    ...(options.points !== undefined ? { points: options.points } : {}),
+    ...(options.noise !== undefined ? { noise: options.noise } : {}),
+  });
+}
+
+const nameOf = (a: ActivationChoice): string => (typeof a === 'string' ? a : a.name);
+
+function buildModel(
+  description: RunDescription,
+  ds: Dataset,
+  output: ActivationChoice,
+  seed: number,
+): Sequential {
+  const activation = description.activation ?? RUN_DEFAULTS.activation;
+  return mlp({
+    inputs: ds.inputs.cols,
+    layers: [
+      ...(description.layers ?? RUN_DEFAULTS.layers).map((units) => ({ units, activation })),
+      { units: ds.targets.cols, activation: output },
+    ],
+    seed,
+    dtype: description.dtype ?? 'float32',
+  });
+}
+
+/** Refuses data whose columns do not fit a given model, naming both. */
+function checkFits(ds: Dataset, model: Sequential): void {
+  if (ds.inputs.cols !== model.inputs || ds.targets.cols !== model.outputs) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `The data ${ds.name} has ${ds.inputs.cols} input column(s) (${ds.featureNames.join(', ')}) and ${ds.targets.cols} target column(s) (${ds.targetNames.join(', ')}), but the model takes ${model.inputs} inputs and gives ${model.outputs} outputs; choose the columns with \`target\`.`,
+    );
+  }
+}
+
+function optimizerOf(description: RunDescription): {
+  name: string;
+  options: Record<string, number | boolean>;
+} {
+  const choice = description.optimizer ?? RUN_DEFAULTS.optimizer;
+  const name = typeof choice === 'string' ? choice : choice.name;
+  const options = { ...(typeof choice === 'string' ? {} : choice.options) };
+  if (name === 'sgd' && options.lr === undefined) options.lr = RUN_DEFAULTS.sgdLr;
+  return { name, options };
+}
+
+/**
+ * Turns a {@link RunDescription} into a run: loads the data (a built-in set generated with the run's seed, CSV
+ * text with its target columns, or a Dataset), builds the seeded model (hidden layers, then an output layer of
+ * one unit per target column with the output activation of the task), checks the loss/output rules
+ * ({@link checkOutputPairing}), the loss and the optimizer options, holds out the validation rows
+ * ({@link holdOut}), fits the scaler on the training rows only, and fills every default. Nothing trains yet;
+ * every mistake is reported here, before the first epoch, with a message naming the option.
+ *
+ * @example
+ * ```ts
+ * const { model, train: data, trainOptions } = await prepareRun({ data: 'iris', layers: [8], loss: 'cross-entropy' });
+ * train(model, data, trainOptions).subscribe((event) => {
+ *   if (event.type === 'end') console.log(event.reason);
+ * });
+ * ```
+ * @param description - the run, as plain data
+ * @returns the model, the data and the options of `train()`
+ * @throws DeltaflowError `E_OPTION` naming the option that is wrong (and the codes of the packages it calls)
+ * @category Recipe
+ */
+export async function prepareRun(description: RunDescription): Promise<PreparedRun> {
+  const seed = description.seed ?? RUN_DEFAULTS.seed;
+  const given = description.model;
+  if (given) {
+    for (const key of ['layers', 'activation', 'outputActivation', 'dtype'] as const) {
+      if (description[key] !== undefined)
+        fail(`\`${key}\` cannot be combined with \`model\`: the model gives the architecture.`);
+    }
+  }
+  const dtype = given?.dtype ?? description.dtype ?? 'float32';
+  const dataset = await loadRunData(description, dtype, seed);
+  const loss = description.loss ?? RUN_DEFAULTS.loss;
+  getLoss(loss);
+  const output = given
+    ? given.outputLayer.activation.name
+    : (description.outputActivation ?? defaultOutputActivation(dataset.task, loss));
+  checkOutputPairing({ loss, outputActivation: nameOf(output), outputs: dataset.targets.cols });
+  const model = given ?? buildModel(description, dataset, output, seed);
+  checkFits(dataset, model);
+
+  const optimizer = optimizerOf(description);
+  createOptimizer(optimizer.name, model.parameters(), optimizer.options);
+
+  const shuffle = description.shuffle ?? true;
+  let train = dataset;
+  let validation: Dataset | undefined;
+  if (description.validationSplit !== undefined) {
+    ({ train, validation } = holdOut(dataset, description.validationSplit, seed, shuffle));
+  }
+  const scaler = description.normalize ? Scaler.fit('standard', train.inputs) : description.scaler;
+  if (scaler) {
+    train = scaler.transformDataset(train);
+    if (validation) validation = scaler.transformDataset(validation);
+  }
+
+  const defaults = dataDefaults(builtinName(description.data));
+  const trainOptions: PreparedRun['trainOptions'] = {
+    epochs: description.epochs ?? defaults.epochs,
+    batchSize: description.batchSize ?? defaults.batchSize,
+    shuffle,
+    seed,
+    loss,
+    optimizer: optimizer.name,
+    optimizerOptions: optimizer.options,
+    task: dataset.task,
+    ...(validation ? { validation } : {}),
+  };
+  const meta: Record<string, unknown> = {
+    featureNames: dataset.featureNames,
+    targetNames: dataset.targetNames,
+    ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
+    ...(scaler ? { scaler: scaler.toJSON() } : {}),
+    ...(description.validationSplit !== undefined ? { validationSplit: description.validationSplit } : {}),
+    shuffle,
+  };
+  return {
+    model,
+    dataset,
+    train,
+    ...(validation ? { validation } : {}),
+    ...(scaler ? { scaler } : {}),
+    outputActivation: nameOf(output),
+    trainOptions,
+    meta,
+  };
+}
