@@ -42,13 +42,17 @@ export const layerRules = [
  * Tests play the user: a package's tests may train with any library (a plugin's tests install it into the real
  * registries). They still never import apps or tools, and the rule still refuses any cycle they would close.
  */
-export const testRules = layerRules.map((rule) =>
-  rule.sourceTag.startsWith('scope:') || rule.sourceTag === 'type:plugin'
-    ? { sourceTag: rule.sourceTag, onlyDependOnLibsWithTags: ['type:lib'] }
-    : rule,
-);
+export const testRules = layerRules.map((rule) => {
+  if (rule.sourceTag.startsWith('scope:') || rule.sourceTag === 'type:plugin') {
+    return { sourceTag: rule.sourceTag, onlyDependOnLibsWithTags: ['type:lib'] };
+  }
+  // An app's tests drive it from outside, with the workspace's test tools (the shared browser).
+  if (rule.sourceTag === 'type:app')
+    return { ...rule, onlyDependOnLibsWithTags: ['type:lib', 'type:app', 'type:tool'] };
+  return rule;
+});
 
-const testFiles = ['**/*.test.ts', '**/*.test-d.ts', '**/testing/**/*.ts'];
+const testFiles = ['**/*.test.ts', '**/*.test-d.ts', '**/testing/**/*.ts', 'apps/*/test/**/*.ts'];
 // The dashboard is an app (Nx forbids importing apps) whose server entry the CLI hosts: that entry alone is allowed.
 // The packages' tests and tools import a package both statically and with import(); Nx's lazy-loading check
 // (an Angular idea) does not apply to them.

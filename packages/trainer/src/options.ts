@@ -1,6 +1,6 @@
 import type { LossIdentifier } from '@deltaflow/losses';
 import type { Optimizer, OptimizerRule, LrSchedule } from '@deltaflow/optimizers';
-import type { Tensor } from '@deltaflow/tensor';
+import type { Tensor2D } from '@deltaflow/tensor';
 import type { SchedulerLike } from 'rxjs';
 
 /**
@@ -15,9 +15,9 @@ import type { SchedulerLike } from 'rxjs';
  */
 export interface TrainingData {
   /** The inputs, `[N, F]`: one sample per row. */
-  inputs: Tensor;
+  inputs: Tensor2D;
   /** The targets t, `[N, K]`: one row per sample. */
-  targets: Tensor;
+  targets: Tensor2D;
   /** Chooses the metrics: accuracy for classification, mse/mae for regression. Default: classification. */
   task?: 'classification' | 'regression';
 }

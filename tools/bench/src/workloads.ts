@@ -2,6 +2,7 @@ import { loadMnist, splitDataset, xor } from '@deltaflow/data';
 import { mlp } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
 import { Random, Tensor } from '@deltaflow/tensor';
+import type { Tensor2D } from '@deltaflow/tensor';
 
 /** The seed every library's initial weights, data split and synthetic data come from. */
 export const SEED = 42;
@@ -140,10 +141,10 @@ export function wideData(rows: number): Data {
 }
 
 /** A data set as deltaflow tensors. */
-export function asTensors(d: Data): { inputs: Tensor; targets: Tensor } {
+export function asTensors(d: Data): { inputs: Tensor2D; targets: Tensor2D } {
   return {
-    inputs: new Tensor(d.inputs, [d.rows, d.features]),
-    targets: new Tensor(d.targets, [d.rows, d.outputs]),
+    inputs: new Tensor<2>(d.inputs, [d.rows, d.features]),
+    targets: new Tensor<2>(d.targets, [d.rows, d.outputs]),
   };
 }
 
