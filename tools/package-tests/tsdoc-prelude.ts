@@ -6,10 +6,16 @@
 // - `export declare const`: free variables, "a model you already have" (declared, never defined: an example
 //   that uses one is type-checked but not run). Give each name ONE meaning across the workspace.
 import type { Dataset } from '@deltaflow/data';
-import type { ModelJSON, Sequential } from '@deltaflow/network';
+import type { PerSampleLossSpec } from '@deltaflow/losses';
+import type { ModelJSON, Plugin, Sequential } from '@deltaflow/network';
 import type { Optimizer } from '@deltaflow/optimizers';
 import type { Tensor } from '@deltaflow/tensor';
-import type { TrainingData, TrainingEvent, TrainingRun } from '@deltaflow/trainer';
+import type { EpochEvent, TrainingData, TrainingEvent, TrainingRun } from '@deltaflow/trainer';
+import type { RunCollector } from '../../apps/cli/src/train/collector.js';
+import type { RunConsumer, RunOutcome } from '../../apps/cli/src/train/consumer.js';
+import type { PreparedRun } from '../../apps/cli/src/train/prepare.js';
+import type { View } from '../../apps/dashboard/src/app/render-loop.js';
+import type { DashboardStore } from '../../apps/dashboard/src/app/store.js';
 
 // The vocabulary.
 export { Random, Tensor } from '@deltaflow/tensor';
@@ -54,13 +60,43 @@ export declare const output: Tensor;
 export declare const target: Tensor;
 /** Where a result is written. */
 export declare const out: Tensor;
+/** dE/dO, the loss's gradient at the network's output. */
+export declare const dEdO: Tensor;
+/** dE/dx, the gradient at the output layer's net input. */
+export declare const dEdx: Tensor;
+
+// Free variables: what plugins bring.
+/** A plugin, e.g. the default export of './my-plugin.js'. */
+export declare const myPlugin: Plugin;
+/** A per-sample loss of a plugin's: log-cosh, as in the example of `PerSampleLossSpec`. */
+export declare const logCosh: PerSampleLossSpec;
 
 // Free variables: a run and what watches it.
 /** A run made by `createRun(...)`. */
 export declare const run: TrainingRun;
 /** Events of a run, in order. */
 export declare const events: TrainingEvent[];
+/** The epoch events of a run, in order. */
+export declare const epochEvents: EpochEvent[];
 /** Shows an event (a terminal renderer, a chart, ...). */
 export declare const render: (event: TrainingEvent) => void;
 /** Sends an event somewhere (a WebSocket, a worker's port, ...). */
 export declare const send: (event: TrainingEvent) => void;
+
+// Free variables of the CLI (apps/cli).
+/** A training run checked and set up by `prepareRun`. */
+export declare const prepared: PreparedRun;
+/** What watches a CLI run (progress, recorder, dashboard). */
+export declare const consumers: RunConsumer[];
+/** How a CLI run ended. */
+export declare const outcome: RunOutcome;
+/** The events of a CLI run, collected. */
+export declare const collector: RunCollector;
+
+// Free variables of the dashboard (apps/dashboard).
+/** The page's state, fed by its message source. */
+export declare const store: DashboardStore;
+/** Views of the page: the summary, the curves, the decision-boundary heatmap. */
+export declare const summary: View;
+export declare const curves: View;
+export declare const heatmap: View;

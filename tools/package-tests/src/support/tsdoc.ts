@@ -228,12 +228,12 @@ function entriesOf(project: string): { specifier: string; path: string }[] {
   return entries;
 }
 
-/** A line of a checked example whose value is stated with `// → VALUE`. */
+/** An edit of an example's code: a statement that states its value, or a relative import's specifier. */
 interface Expectation {
-  /** Where the statement starts and ends in the code. */
+  /** Where the replaced text starts and ends in the code. */
   start: number;
   end: number;
-  /** The statement's rewritten text. */
+  /** The text that replaces it. */
   text: string;
 }
 
@@ -322,12 +322,21 @@ export function generate(examples: TsdocExample[], dir: string, prelude = prelud
     importFrom(importPath(documented), exportsOf(documented));
     const freeVariables = preludeNames.declared.filter((n) => used.has(n) && !taken.has(n));
     importFrom(importPath(prelude), preludeNames, used);
-    const checks = expectations(source, example);
-    let code = example.code;
-    for (const check of [...checks].reverse()) {
-      code = code.slice(0, check.start) + check.text + code.slice(check.end);
+    // relative imports are written as the documented file would write them
+    const edits: Expectation[] = [...expectations(source, example)];
+    const checks = edits.length;
+    for (const statement of source.statements) {
+      const specifier = ts.isImportDeclaration(statement) ? statement.moduleSpecifier : undefined;
+      if (specifier && ts.isStringLiteral(specifier) && /^\.\.?\//.test(specifier.text)) {
+        const target = importPath(join(dirname(documented), specifier.text));
+        edits.push({ start: specifier.getStart(source), end: specifier.end, text: `'${target}'` });
+      }
     }
-    if (checks.length > 0) imports.push(`import { __expectValue } from '${importPath(expectPath)}';`);
+    let code = example.code;
+    for (const edit of edits.sort((a, b) => b.start - a.start)) {
+      code = code.slice(0, edit.start) + edit.text + code.slice(edit.end);
+    }
+    if (checks > 0) imports.push(`import { __expectValue } from '${importPath(expectPath)}';`);
     const firstLine = example.code.split('\n')[0] ?? '';
     const module = `example-${i}-${example.file.replace(/^(packages|apps)\//, '').replace(/[^a-z0-9]+/gi, '-')}-${example.line}.ts`;
     writeFileSync(join(dir, module), `${imports.join(' ')}\n${code}\n`);
@@ -337,7 +346,7 @@ export function generate(examples: TsdocExample[], dir: string, prelude = prelud
       headerLines: 1,
       freeVariables,
       runnable: freeVariables.length === 0 && !NOT_RUNNABLE.test(firstLine),
-      checks: checks.length,
+      checks,
     };
   });
 }
