@@ -9,7 +9,7 @@ import { DeltaflowError } from './errors.js';
  * ```ts
  * const colours = new Registry<string>('colour');
  * colours.register('red', () => '#f00');
- * colours.create('red'); // '#f00'
+ * colours.create('red'); // → '#f00'
  * ```
  * @category Registry
  */
