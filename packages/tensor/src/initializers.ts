@@ -21,6 +21,7 @@ export type Initializer = (out: TypedArray, fanIn: number, fanOut: number, rng: 
  * @example
  * ```ts
  * const name: InitializerName = 'he-normal';
+ * const weights = Tensor.zeros([784, 128]);
  * getInitializer(name)(weights.data, 784, 128, new Random(1));
  * ```
  * @category Initializers
@@ -74,7 +75,8 @@ export const initializers: Readonly<Record<InitializerName, Initializer>> = Obje
  *
  * @example
  * ```ts
- * getInitializer('he-normal')(weights, 784, 128, rng);
+ * const weights = new Float32Array(784 * 128);
+ * getInitializer('he-normal')(weights, 784, 128, new Random(1));
  * ```
  * @throws DeltaflowError `E_UNKNOWN` naming the known initializers
  * @category Initializers

@@ -41,7 +41,7 @@ export type Shape = readonly [number] | readonly [number, number];
  * @example
  * ```ts
  * const rows: NestedArray = [[0, 0], [0, 1]];
- * Tensor.fromNested(rows).toNested(); // [[0, 0], [0, 1]]
+ * Tensor.fromNested(rows).toNested(); // → [[0, 0], [0, 1]]
  * ```
  * @category Tensor
  */
@@ -65,7 +65,7 @@ export function allocate(dtype: DType, length: number): TypedArray {
  *
  * @example
  * ```ts
- * dtypeOf(new Float64Array(3)); // 'float64'
+ * dtypeOf(new Float64Array(3)); // → 'float64'
  * ```
  * @category Tensor
  */
@@ -94,7 +94,7 @@ function checkShape(shape: readonly number[], where: string): Shape {
  * @example
  * ```ts
  * const x = Tensor.fromNested([[0, 0], [0, 1], [1, 0], [1, 1]]); // float32 [4, 2]
- * x.get(3, 1); // 1
+ * x.get(3, 1); // → 1
  * ```
  * @category Tensor
  */
@@ -237,6 +237,8 @@ function allocateFrom(dtype: DType, values: ArrayLike<number>): TypedArray {
  *
  * @example
  * ```ts
+ * const units = 4;
+ * const bias = Tensor.zeros([units]);
  * expectShape(bias, [units], 'Dense.bias');
  * ```
  * @category Errors
