@@ -14,7 +14,7 @@ import type { Loss } from './loss.js';
  * ```ts
  * const O = Tensor.fromNested([[0.75136507, 0.772928465]], 'float64');
  * const t = Tensor.fromNested([[0.01, 0.99]], 'float64');
- * mse().forward(O, t); // 0.298371109, the worked example of BACKPROP.md
+ * mse().forward(O, t); // the worked example of BACKPROP.md → 0.298371109
  * ```
  * @returns the `'mse'` loss (no config)
  * @category Losses

@@ -87,7 +87,7 @@ function fixed(loss: Loss): (config?: object) => Loss {
  * ```ts
  * registerLoss(logCosh, { source: 'my-plugin' }); // the PerSampleLossSpec example
  * getLoss('log-cosh').forward(output, target);
- * registerLoss({ ...logCosh, f: myFasterF }, { replace: true });
+ * registerLoss(logCosh, { replace: true }); // a new version of it replaces the old one
  * ```
  * @param entry - the loss, or a factory for it
  * @param options - `replace` to overwrite a registered name, `source` to say where it came from

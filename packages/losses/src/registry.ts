@@ -29,7 +29,7 @@ export type LossName = BuiltinLossName | (string & {});
  *
  * @example
  * ```ts
- * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // { name: 'huber', config: { delta: 2 } }
+ * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // → { name: 'huber', config: { delta: 2 } }
  * ```
  * @category Registry
  */
@@ -46,7 +46,7 @@ export interface LossJSON {
  * @example
  * ```ts
  * const ids: LossIdentifier[] = ['mse', { name: 'huber', config: { delta: 2 } }, mae()];
- * ids.map((id) => getLoss(id).name); // ['mse', 'huber', 'mae']
+ * ids.map((id) => getLoss(id).name); // → ['mse', 'huber', 'mae']
  * ```
  * @category Registry
  */
@@ -59,7 +59,7 @@ export type LossIdentifier = LossName | LossJSON | Loss;
  * @example
  * ```ts
  * losses.names();          // ['mse', 'mae', 'huber', 'binary-cross-entropy', 'cross-entropy', ...]
- * losses.source('huber');  // 'builtin'
+ * losses.source('huber');  // → 'builtin'
  * ```
  * @category Registry
  */
@@ -72,7 +72,8 @@ export const losses: Registry<Loss> = new Registry<Loss>('loss');
  * ```ts
  * getLoss('mse');
  * getLoss({ name: 'huber', config: { delta: 0.5 } });
- * getLoss(myLoss); // myLoss itself
+ * const loss = getLoss('mse');
+ * getLoss(loss) === loss; // an instance passes through → true
  * ```
  * @throws DeltaflowError `E_UNKNOWN` naming the registered losses; `E_CONFIG` naming an unknown config key
  * @category Registry
@@ -94,8 +95,8 @@ export function getLoss(id: LossIdentifier): Loss {
  *
  * @example
  * ```ts
- * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // { name: 'huber', config: { delta: 2 } }
- * lossToJSON(getLoss('mse'));                                   // { name: 'mse' }
+ * lossToJSON(getLoss({ name: 'huber', config: { delta: 2 } })); // → { name: 'huber', config: { delta: 2 } }
+ * lossToJSON(getLoss('mse'));                                   // → { name: 'mse' }
  * ```
  * @category Registry
  */
