@@ -43,7 +43,7 @@ export type OptimizerId =
  * @example
  * ```ts
  * optimizers.names();          // ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', ...]
- * optimizers.source('adam');   // 'builtin'
+ * optimizers.source('adam');   // → 'builtin'
  * ```
  * @category Registry
  */
@@ -111,8 +111,8 @@ export function registerOptimizer<O extends OptimizerOptions, S extends Paramete
  *
  * @example
  * ```ts
- * getOptimizerRule('adam').defaults.lr;                                  // 0.001
- * getOptimizerRule({ name: 'sgd', config: { lr: 0.5 } }).defaults.lr;    // 0.5
+ * getOptimizerRule('adam').defaults.lr;                                  // → 0.001
+ * getOptimizerRule({ name: 'sgd', config: { lr: 0.5 } }).defaults.lr;    // → 0.5
  * ```
  * @throws DeltaflowError `E_UNKNOWN` naming the registered optimizers; `E_OPTION` for a bad config
  * @category Registry
