@@ -90,8 +90,7 @@ function checkList(
  *
  * @example
  * ```ts
- * import myPlugin from './my-plugin.js';
- * installPlugin(myPlugin);
+ * installPlugin(myPlugin); // e.g. the default export of './my-plugin.js', adding 'softsign'
  * mlp({ inputs: 2, layers: [{ units: 4, activation: 'softsign' }, { units: 1 }] });
  * ```
  * @throws DeltaflowError `E_PLUGIN` for a malformed plugin, `E_DUPLICATE` naming a clashing name
