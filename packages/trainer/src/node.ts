@@ -53,6 +53,7 @@ export function recordJsonl(path: string): MonoTypeOperatorFunction<TrainingEven
  *
  * @example
  * ```ts
+ * // not-runnable: reads run.jsonl
  * readJsonl('run.jsonl').subscribe((event) => console.log(event.type));
  * ```
  * @category Replay
