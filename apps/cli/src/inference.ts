@@ -15,7 +15,7 @@ export function rowsOf(t: Tensor): number[][] {
  *
  * @example
  * ```ts
- * const outputs = rowsOf(infer(model, inputs, meta.scaler));
+ * const outputs = rowsOf(infer(model, inputs, undefined)); // or the model file's scaler
  * ```
  */
 export function infer(model: Sequential, inputs: Tensor, scaler: Scaler | undefined): Tensor {
@@ -34,7 +34,7 @@ export function isClassifier(meta: ModelMeta): boolean {
  *
  * @example
  * ```ts
- * classLabel([0.1, 0.7, 0.2], ['setosa', 'versicolor', 'virginica']); // 'versicolor'
+ * classLabel([0.1, 0.7, 0.2], ['setosa', 'versicolor', 'virginica']); // → 'versicolor'
  * ```
  */
 export function classLabel(output: readonly number[], classNames: readonly string[] | undefined): string {
@@ -49,7 +49,7 @@ export function classLabel(output: readonly number[], classNames: readonly strin
  *
  * @example
  * ```ts
- * computeMetrics(outputs, targets, 'classification'); // { accuracy: 0.97 }
+ * computeMetrics(outputs, targets, 'classification'); // e.g. { accuracy: 0.97 }
  * ```
  */
 export function computeMetrics(

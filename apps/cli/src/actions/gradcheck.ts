@@ -27,7 +27,7 @@ export interface GradcheckArgs extends GlobalArgs {
  *
  * @example
  * ```ts
- * const code = await gradcheck(args);
+ * const code = await gradcheck({ samples: 4 });
  * ```
  */
 export async function gradcheck(args: GradcheckArgs): Promise<number> {

@@ -17,7 +17,7 @@ export const registries = {
  *
  * @example
  * ```ts
- * registeredName('--activation', 'activation', 'tanh'); // 'tanh'
+ * registeredName('--activation', 'activation', 'tanh'); // → 'tanh'
  * ```
  */
 export function registeredName(flag: string, kind: keyof typeof registries, name: string): string {

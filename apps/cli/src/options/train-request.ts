@@ -123,7 +123,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
  *
  * @example
  * ```ts
- * trainDefaults('xor'); // { epochs: 2000, batchSize: 1 }
+ * trainDefaults('xor'); // → { epochs: 2000, batchSize: 1 }
  * ```
  */
 export function trainDefaults(data: string): { epochs: number; batchSize: number } {

@@ -85,6 +85,8 @@ function optimizerOptions(request: TrainRequest, model: Sequential): Record<stri
  *
  * @example
  * ```ts
+ * import { checkTrainRequest } from '../options/train-request.js';
+ *
  * const prepared = await prepareRun(checkTrainRequest({ data: 'iris', layers: '8' }));
  * ```
  */
