@@ -62,7 +62,7 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
  *
  * @example
  * ```ts
- * outputActivation('regression', 'mse', 1); // 'linear'
+ * outputActivation('regression', 'mse', 1); // → 'linear'
  * ```
  * @category Playground
  */

@@ -36,6 +36,9 @@ function split(ds: Dataset, config: PlaygroundConfig): { train: Dataset; test: D
  *
  * @example
  * ```ts
+ * // not-runnable: trains until stopped
+ * import { DEFAULT_CONFIG } from '../shared/playground-config.js';
+ *
  * const { run } = setupRun(DEFAULT_CONFIG);
  * run.events$.subscribe(console.log);
  * ```
