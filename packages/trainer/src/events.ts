@@ -272,8 +272,13 @@ export interface EndEvent {
  *
  * @example
  * ```ts
- * train(model, xor(), { epochs: 100 }).subscribe((event) => {
- *   if (event.type === 'epoch') console.log(event.epoch, event.loss);
+ * const model = mlp({ inputs: 2, layers: [{ units: 2 }, { units: 1 }], seed: 1 });
+ * const types: string[] = [];
+ * train(model, xor(), { epochs: 1, batchSize: 2, batchEvents: true }).subscribe({
+ *   next: (event) => types.push(event.type),
+ *   complete: () => {
+ *     console.log(types); // → ['start', 'batch', 'batch', 'forward', 'backward', 'epoch', 'end']
+ *   },
  * });
  * ```
  * @category Events

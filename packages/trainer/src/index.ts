@@ -1,6 +1,6 @@
 /**
  * The training stream: {@link train} runs backpropagation over a dataset as a cold RxJS Observable of plain-data
- * events (start, forward, backward, batch, epoch, checkpoint, end), which the CLI, the dashboard, files and your
+ * events (start, batch, forward, backward, epoch, checkpoint, end), which the CLI, the dashboard, files and your
  * own code all subscribe to; {@link createRun} adds pause, resume, step and stop over one shared run.
  *
  * @packageDocumentation
