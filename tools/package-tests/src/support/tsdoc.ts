@@ -364,15 +364,19 @@ export interface CompileResult {
 export function compilerOptions(outDir: string): ts.CompilerOptions {
   const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), (path) => ts.sys.readFile(path));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+  // no project build, no declarations or maps, JavaScript only; snippets may leave locals unused
+  const off = [
+    'composite',
+    'incremental',
+    'declaration',
+    'declarationMap',
+    'sourceMap',
+    'noUnusedLocals',
+    'noEmit',
+  ];
   return {
     ...parsed.options,
-    composite: false,
-    incremental: false,
-    declaration: false,
-    declarationMap: false,
-    sourceMap: false,
-    noUnusedLocals: false,
-    noEmit: false,
+    ...Object.fromEntries(off.map((option) => [option, false])),
     moduleDetection: ts.ModuleDetectionKind.Force,
     rootDir: root,
     outDir,
