@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, generate, runExample, sourceFiles, tsdocExamples } from './support/tsdoc.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   seconds.compile = (performance.now() - start) / 1000;
   scratch = mkdtempSync(join(tmpdir(), 'deltaflow-tsdoc-'));
   const runnable = generated.filter((e) => e.runnable && !compiled.errors.has(e.name));
-  await pool(runnable, 2, async (example) => {
+  await pool(runnable, Math.max(2, availableParallelism()), async (example) => {
     runs.set(
       example.name,
       await runExample(example, dir, compiled.outDir, mkdtempSync(join(scratch, 'run-'))),

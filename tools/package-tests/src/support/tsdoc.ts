@@ -13,8 +13,9 @@ const execFileAsync = promisify(execFile);
 //
 // - each example is a module that sees, without importing them, every export of its project's entry points
 //   (the "@deltaflow/source" targets of its package.json `exports`), the exports of the file it documents, and
-//   the free variables declared by the prelude (../tsdoc-prelude.ts) that it uses; nothing else;
-// - an example that uses no prelude variable is run by node, unless its first line is `// not-runnable: why`;
+//   the names of the prelude (../../tsdoc-prelude.ts) that it uses: re-exported values, and free variables
+//   (`export declare const model: Sequential;`); nothing else;
+// - an example that uses no free variable is run by node, unless its first line is `// not-runnable: why`;
 // - in a run, a statement with a trailing comment `// → VALUE` (prose may come before the arrow) must evaluate
 //   to VALUE; for `console.log(x); // → VALUE` it is x. Numbers written with decimals match when the actual
 //   value rounds to them; integers, strings, booleans, arrays and objects must be equal.
