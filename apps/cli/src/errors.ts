@@ -9,7 +9,8 @@ import { trainKeys } from './options/train-flags.js';
  *
  * @example
  * ```ts
- * process.exitCode = ok ? EXIT.ok : EXIT.failure;
+ * process.exitCode = EXIT.ok;
+ * EXIT.usage; // → 2
  * ```
  * @category CLI
  */
@@ -20,7 +21,8 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70, interrupted: 13
  *
  * @example
  * ```ts
- * throw new UsageError("--lr must be a positive number, got '-1'.");
+ * const error = new UsageError("--lr must be a positive number, got '-1'.");
+ * describeError(error, false).exitCode; // → 2
  * ```
  * @category CLI
  */
@@ -34,7 +36,8 @@ export class UsageError extends Error {
  *
  * @example
  * ```ts
- * throw new CliError('Cannot write --save out.json: the directory out does not exist.');
+ * const error = new CliError('Cannot write --save out.json: the directory out does not exist.');
+ * describeError(error, false).exitCode; // → 1
  * ```
  * @category CLI
  */
@@ -124,8 +127,9 @@ function stackOf(error: unknown): string {
  *
  * @example
  * ```ts
- * const { text, exitCode } = describeError(error, false);
- * process.stderr.write(text);
+ * const { text, exitCode } = describeError(new Error('Cannot read xor.json.'), false);
+ * process.stderr.write(text); // deltaflow: Cannot read xor.json.
+ * exitCode; // → 1
  * ```
  * @category CLI
  */

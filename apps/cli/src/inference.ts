@@ -15,7 +15,7 @@ export function rowsOf(t: Tensor): number[][] {
  *
  * @example
  * ```ts
- * const outputs = rowsOf(infer(model, inputs, meta.scaler));
+ * const outputs = rowsOf(infer(model, inputs, undefined)); // or the model file's scaler
  * ```
  */
 export function infer(
@@ -39,7 +39,7 @@ export function isClassifier(meta: ModelMeta): boolean {
  *
  * @example
  * ```ts
- * classLabel([0.1, 0.7, 0.2], ['setosa', 'versicolor', 'virginica']); // 'versicolor'
+ * classLabel([0.1, 0.7, 0.2], ['setosa', 'versicolor', 'virginica']); // → 'versicolor'
  * ```
  */
 export function classLabel(output: readonly number[], classNames: readonly string[] | undefined): string {

@@ -6,7 +6,7 @@ import type { Tensor } from '@deltaflow/tensor';
  * @example
  * ```ts
  * const leaky = getActivation({ name: 'leaky-relu', config: { negativeSlope: 0.2 } });
- * leaky.config; // { negativeSlope: 0.2 }
+ * leaky.config; // → { negativeSlope: 0.2 }
  * ```
  * @category Activation
  */

@@ -85,8 +85,8 @@ function tail(ax: number): number {
  *
  * @example
  * ```ts
- * erf(0.5); // 0.5204998778130465
- * erf(-3);  // -0.9999779095030014
+ * erf(0.5); // → 0.5204998778130465
+ * erf(-3);  // → -0.9999779095030014
  * ```
  * @param x - any number; erf(±Infinity) = ±1, erf(NaN) = NaN
  * @returns a number in [-1, 1]
@@ -111,8 +111,8 @@ export function erf(x: number): number {
  *
  * @example
  * ```ts
- * erfc(1);  // 0.15729920705028513
- * erfc(-1); // 1.842700792949715
+ * erfc(1);  // → 0.15729920705028513
+ * erfc(-1); // → 1.842700792949715
  * ```
  * @param x - any number; erfc(Infinity) = 0, erfc(-Infinity) = 2, erfc(NaN) = NaN
  * @returns a number in [0, 2]

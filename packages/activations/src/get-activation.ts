@@ -16,7 +16,7 @@ import { activations } from './registry.js';
  * @example
  * ```ts
  * const ids: ActivationIdentifier[] = ['relu', { name: 'elu', config: { alpha: 0.5 } }, getActivation('tanh')];
- * ids.map((id) => getActivation(id).name); // ['relu', 'elu', 'tanh']
+ * ids.map((id) => getActivation(id).name); // → ['relu', 'elu', 'tanh']
  * ```
  * @category Registry
  */
@@ -34,8 +34,8 @@ export type ActivationIdentifier =
  *
  * @example
  * ```ts
- * activationToJSON(getActivation('sigmoid')); // { name: 'sigmoid' }
- * activationToJSON(getActivation({ name: 'elu', config: { alpha: 0.5 } })); // { name: 'elu', config: { alpha: 0.5 } }
+ * activationToJSON(getActivation('sigmoid')); // → { name: 'sigmoid' }
+ * activationToJSON(getActivation({ name: 'elu', config: { alpha: 0.5 } })); // → { name: 'elu', config: { alpha: 0.5 } }
  * ```
  * @category Registry
  */
@@ -81,8 +81,8 @@ export function getActivation(id: ActivationIdentifier): Activation {
  *
  * @example
  * ```ts
- * activationToJSON(getActivation('sigmoid'));    // { name: 'sigmoid' }
- * activationToJSON(getActivation('leaky-relu')); // { name: 'leaky-relu', config: { negativeSlope: 0.01 } }
+ * activationToJSON(getActivation('sigmoid'));    // → { name: 'sigmoid' }
+ * activationToJSON(getActivation('leaky-relu')); // → { name: 'leaky-relu', config: { negativeSlope: 0.01 } }
  * ```
  * @category Registry
  */

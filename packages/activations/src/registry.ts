@@ -53,11 +53,14 @@ export interface ActivationFactory<C extends ActivationConfig = ActivationConfig
  *
  * @example
  * ```ts
- * const definitions: ActivationDefinition[] = [
- *   { name: 'cube', f: (x) => x ** 3, df: (x) => 3 * x * x },
- *   { name: 'scaled', defaults: { a: 1 }, create: ({ a }) => elementwise({ name: 'scaled', f: (x) => a * x, df: () => a }) },
- * ];
- * definitions.forEach((definition) => registerActivation(definition));
+ * const cube: ActivationDefinition = { name: 'cube', f: (x) => x ** 3, df: (x) => 3 * x * x };
+ * const scaled: ActivationDefinition<{ a: number }> = {
+ *   name: 'scaled',
+ *   defaults: { a: 1 },
+ *   create: ({ a }) => elementwise({ name: 'scaled', f: (x) => a * x, df: () => a }),
+ * };
+ * registerActivation(cube);
+ * registerActivation(scaled);
  * ```
  * @category Registry
  */
@@ -90,7 +93,7 @@ export interface RegisterActivationOptions {
  * @example
  * ```ts
  * activations.names();                 // ['sigmoid', 'tanh', ..., 'linear']
- * activations.source('relu');          // 'builtin'
+ * activations.source('relu');          // → 'builtin'
  * activations.create('elu', { alpha: 0.5 });
  * ```
  * @category Registry

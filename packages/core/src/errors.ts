@@ -74,6 +74,8 @@ export class DeltaflowError extends Error {
  *
  * @example
  * ```ts
+ * const a = Tensor.zeros([2, 3]);
+ * const b = Tensor.zeros([3, 4]);
  * assertShape(a.cols === b.rows, () => `matmul: [${a.shape}] cannot multiply [${b.shape}]`);
  * ```
  * @param condition - what must hold

@@ -106,7 +106,7 @@ function sharedTable(key: string): Map<string, Entry> {
  * ```ts
  * const colours = new Registry<string>('colour');
  * colours.register('red', () => '#f00');
- * colours.create('red'); // '#f00'
+ * colours.create('red'); // → '#f00'
  * ```
  * @category Registry
  */

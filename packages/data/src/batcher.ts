@@ -9,7 +9,10 @@ import { DEFAULT_SEED } from './synthetic.js';
  *
  * @example
  * ```ts
- * const { inputs, targets, size } = batcher.batch(0);
+ * const batcher = new Batcher(xor(), { batchSize: 3 });
+ * batcher.startEpoch();
+ * const { inputs, targets, size } = batcher.batch(1); // the last, partial batch
+ * size; // → 1
  * ```
  * @category Batching
  */
@@ -50,7 +53,7 @@ export interface BatcherOptions {
  *
  * @example
  * ```ts
- * const batcher = new Batcher(train, { batchSize: 32, seed: 42 });
+ * const batcher = new Batcher(iris(), { batchSize: 32, seed: 42 });
  * for (let epoch = 0; epoch < 100; epoch++) {
  *   batcher.startEpoch();
  *   for (let b = 0; b < batcher.batchCount; b++) {

@@ -11,8 +11,8 @@ const RADIUS = 5;
  * @example
  * ```ts
  * const ds = circle({ points: 200, noise: 0.1, seed: 1 });
- * ds.inputs.shape;  // [200, 2]
- * ds.targets.shape; // [200, 1], 1 inside, 0 outside
+ * ds.inputs.shape;  // → [200, 2]
+ * ds.targets.shape; // 1 inside, 0 outside → [200, 1]
  * ```
  * @param options - `points` (default 500), `noise` (default 0), `seed` (default 42), `dtype`
  * @returns a binary classification set with features `x1`, `x2` and one 0/1 target column

@@ -47,8 +47,8 @@ export interface CsvOptions {
  * @example
  * ```ts
  * const ds = parseCsv('x,y,label\n0.5,1,cat\n2,0.25,dog\n', { file: 'pets.csv' });
- * ds.inputs.shape; // [2, 2]
- * ds.classNames;   // ['cat', 'dog']; targets one-hot [2, 2]
+ * ds.inputs.shape; // → [2, 2]
+ * ds.classNames;   // targets one-hot [2, 2] → ['cat', 'dog']
  * ```
  * @param text - the whole CSV text
  * @param options - target and feature columns, file name for messages, delimiter, dtype, task

@@ -22,9 +22,9 @@ export type Task = 'classification' | 'regression';
  * @example
  * ```ts
  * const ds = iris();
- * ds.inputs.shape;   // [150, 4]
- * ds.targets.shape;  // [150, 3]
- * ds.classNames;     // ['setosa', 'versicolor', 'virginica']
+ * ds.inputs.shape;   // → [150, 4]
+ * ds.targets.shape;  // → [150, 3]
+ * ds.classNames;     // → ['setosa', 'versicolor', 'virginica']
  * ```
  * @category Dataset
  */

@@ -13,8 +13,8 @@ const CLASS_NAMES = ['setosa', 'versicolor', 'virginica'];
  * @example
  * ```ts
  * const ds = iris();
- * ds.inputs.shape;  // [150, 4]
- * ds.targets.get(0, 0); // 1: the first flower is a setosa
+ * ds.inputs.shape;  // → [150, 4]
+ * ds.targets.get(0, 0); // the first flower is a setosa → 1
  * ```
  * @param options - `dtype` (default float32)
  * @category Datasets

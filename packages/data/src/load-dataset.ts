@@ -24,7 +24,7 @@ export type DatasetName = 'xor' | 'circle' | 'spiral' | 'gauss' | 'plane' | 'iri
  *
  * @example
  * ```ts
- * datasetNames.includes('iris'); // true
+ * datasetNames.includes('iris'); // → true
  * ```
  * @category Datasets
  */

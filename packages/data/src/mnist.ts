@@ -26,7 +26,7 @@ const PIXELS = 28 * 28;
  * @example
  * ```ts
  * const ds = await loadMnist({ dtype: 'float32' });
- * ds.inputs.shape; // [10000, 784]
+ * ds.inputs.shape; // → [10000, 784]
  * ```
  * @param options - `dtype` (default float32)
  * @throws DeltaflowError `E_READ` when the `mnist` package is not installed or cannot be loaded

@@ -11,8 +11,8 @@ const RADIUS = 6;
  * @example
  * ```ts
  * const ds = plane({ points: 300, noise: 0.05 });
- * ds.task;        // 'regression'
- * ds.targetNames; // ['y']
+ * ds.task;        // → 'regression'
+ * ds.targetNames; // → ['y']
  * ```
  * @param options - `points` (default 500), `noise` (default 0), `seed` (default 42), `dtype`
  * @returns a regression set with features `x1`, `x2` and one target column `y`

@@ -7,7 +7,7 @@ import type { Dataset } from './dataset.js';
  *
  * @example
  * ```ts
- * const kind: ScalerKind = normalize ? 'standard' : 'min-max';
+ * const kinds: ScalerKind[] = ['standard', 'min-max'];
  * ```
  * @category Scaling
  */

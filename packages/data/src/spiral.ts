@@ -9,7 +9,7 @@ import { pointsDataset, settings } from './synthetic.js';
  * @example
  * ```ts
  * const ds = spiral({ points: 400, noise: 0.2 });
- * ds.classNames; // ['second', 'first']: target 1 is the arm starting at angle 0
+ * ds.classNames; // target 1 is the arm starting at angle 0 → ['second', 'first']
  * ```
  * @param options - `points` (default 500), `noise` (default 0), `seed` (default 42), `dtype`
  * @returns a binary classification set with features `x1`, `x2` and one 0/1 target column

@@ -29,8 +29,8 @@ export interface SplitOptions {
  * @example
  * ```ts
  * const { train, validation } = splitDataset(iris(), { validation: 0.2, seed: 42 });
- * train.inputs.rows;      // 120
- * validation.inputs.rows; // 30
+ * train.inputs.rows;      // → 120
+ * validation.inputs.rows; // → 30
  * ```
  * @returns `{ train, validation }`, named `<name>-train` and `<name>-validation`
  * @throws DeltaflowError `E_OPTION` when the fraction is outside [0, 1) or would leave no training rows

@@ -9,8 +9,8 @@ import type { Dataset, DatasetOptions } from './dataset.js';
  * @example
  * ```ts
  * const ds = xor();
- * ds.inputs.toNested();  // [[0, 0], [0, 1], [1, 0], [1, 1]]
- * ds.targets.toNested(); // [[0], [1], [1], [0]]
+ * ds.inputs.toNested();  // → [[0, 0], [0, 1], [1, 0], [1, 1]]
+ * ds.targets.toNested(); // → [[0], [1], [1], [0]]
  * ```
  * @param options - `dtype` (default float32)
  * @category Datasets

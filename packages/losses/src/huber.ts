@@ -24,8 +24,8 @@ export type HuberConfig = {
  *
  * @example
  * ```ts
- * huberDefaults.delta; // 1
- * getLoss('huber').config; // { delta: 1 }
+ * huberDefaults.delta; // → 1
+ * getLoss('huber').config; // → { delta: 1 }
  * ```
  * @category Losses
  */
@@ -42,8 +42,8 @@ export const huberDefaults: HuberConfig = Object.freeze({ delta: 1 });
  * ```ts
  * const O = Tensor.fromNested([[0.5, 3]]);
  * const t = Tensor.fromNested([[0, 0]]);
- * huber().forward(O, t);             // 0.5 * 0.5^2 + 1 * (3 - 0.5) = 2.625
- * huber({ delta: 4 }).forward(O, t); // 0.5 * 0.5^2 + 0.5 * 3^2 = 4.625
+ * huber().forward(O, t);             // 0.5 * 0.5^2 + 1 * (3 - 0.5) → 2.625
+ * huber({ delta: 4 }).forward(O, t); // 0.5 * 0.5^2 + 0.5 * 3^2 → 4.625
  * ```
  * @param config - `delta`, merged over {@link huberDefaults}
  * @throws DeltaflowError `E_CONFIG` for an unknown key or a delta that is not a positive finite number

@@ -5,7 +5,7 @@ import type { Tensor, TypedArray } from '@deltaflow/tensor';
  *
  * @example
  * ```ts
- * getLoss({ name: 'huber', config: { delta: 2 } }).config; // { delta: 2 }
+ * getLoss({ name: 'huber', config: { delta: 2 } }).config; // → { delta: 2 }
  * ```
  * @category Loss
  */

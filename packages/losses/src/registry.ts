@@ -33,7 +33,7 @@ export type LossName = BuiltinLossName | (string & {});
  * @example
  * ```ts
  * losses.names();          // ['mse', 'mae', 'huber', 'binary-cross-entropy', 'cross-entropy', ...]
- * losses.source('huber');  // 'builtin'
+ * losses.source('huber');  // → 'builtin'
  * ```
  * @category Registry
  */

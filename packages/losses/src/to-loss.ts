@@ -8,7 +8,7 @@ import { perSample } from './per-sample.js';
  *
  * @example
  * ```ts
- * const loss = toLoss(plugin.losses[0]);
+ * const loss = toLoss(logCosh);
  * loss.forward(output, target);
  * ```
  * @throws DeltaflowError `E_DEFINITION` when `spec` has neither `forward`/`backward` nor `f`/`df` functions

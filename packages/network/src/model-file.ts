@@ -27,6 +27,7 @@ export function saveModel(path: string, model: Sequential | ModelJSON, meta?: Re
  *
  * @example
  * ```ts
+ * // not-runnable: reads xor.json
  * const model = loadModel('xor.json');
  * ```
  * @throws DeltaflowError `E_READ` when the file cannot be read, `E_MODEL` naming the bad field

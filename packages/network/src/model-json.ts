@@ -212,7 +212,7 @@ export function modelFromJSON(json: unknown, source?: string): Sequential {
  *
  * @example
  * ```ts
- * const model = parseModel('{"format":"deltaflow-model", ...}');
+ * const model = parseModel(text); // text: '{"format":"deltaflow-model", ...}'
  * ```
  * @category Model file
  */

@@ -36,6 +36,7 @@ function locate(specifier: string, cwd: string): string {
  *
  * @example
  * ```ts
+ * // not-runnable: imports ./my-plugin.js
  * installPlugin(await loadPlugin('./my-plugin.js'));
  * ```
  * @throws DeltaflowError `E_PLUGIN` naming the module when it cannot be found, fails to load, or is not a plugin

@@ -55,7 +55,7 @@ export interface MlpSpec {
  * @example
  * ```ts
  * const summary: ModelSummary = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }] }).summary();
- * summary.parameters; // 17: (2 + 1) * 4 + (4 + 1) * 1
+ * summary.parameters; // (2 + 1) * 4 + (4 + 1) * 1 → 17
  * ```
  * @category Network
  */

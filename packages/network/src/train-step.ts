@@ -24,6 +24,9 @@ function defaultPass(model: Sequential): ForwardPass {
  *
  * @example
  * ```ts
+ * import { getLoss } from '@deltaflow/losses';
+ * import { createOptimizer } from '@deltaflow/optimizers';
+ *
  * const optimizer = createOptimizer('sgd', model.parameters(), { lr: 0.5 });
  * for (let epoch = 0; epoch < 1000; epoch++) trainStep(model, inputs, targets, getLoss('mse'), optimizer);
  * ```

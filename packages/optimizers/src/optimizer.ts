@@ -159,6 +159,8 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    *
    * @example
    * ```ts
+   * import { writeFileSync } from 'node:fs';
+   *
    * writeFileSync('optimizer.json', JSON.stringify(optimizer.stateDict()));
    * ```
    */
@@ -182,6 +184,8 @@ export class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    *
    * @example
    * ```ts
+   * import { readFileSync } from 'node:fs';
+   *
    * const optimizer = createOptimizer('adam', model.parameters());
    * optimizer.loadStateDict(JSON.parse(readFileSync('optimizer.json', 'utf8')));
    * ```

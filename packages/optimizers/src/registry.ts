@@ -21,7 +21,7 @@ export type BuiltinOptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagr
  * @example
  * ```ts
  * optimizers.names();          // ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', ...]
- * optimizers.source('adam');   // 'builtin'
+ * optimizers.source('adam');   // → 'builtin'
  * ```
  * @category Registry
  */

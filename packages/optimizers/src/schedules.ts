@@ -33,7 +33,7 @@ const positiveNumber = (x: unknown): boolean => typeof x === 'number' && Number.
  * @example
  * ```ts
  * const schedule = stepDecay({ stepSize: 10 });   // gamma 0.1
- * schedule(25, 0.1);                              // 0.1 * 0.1^2 = 0.001
+ * schedule(25, 0.1);                              // 0.1 * 0.1^2 → 0.001
  * ```
  * @category Schedules
  */
@@ -49,7 +49,7 @@ export function stepDecay(config: { stepSize: number; gamma?: number }): LrSched
  *
  * @example
  * ```ts
- * exponentialDecay({ gamma: 0.9 })(2, 0.1);   // 0.1 * 0.81
+ * exponentialDecay({ gamma: 0.9 })(2, 0.1);   // 0.1 * 0.9^2 → 0.081
  * ```
  * @category Schedules
  */
@@ -67,8 +67,8 @@ export function exponentialDecay(config: { gamma: number }): LrSchedule {
  * @example
  * ```ts
  * const schedule = cosineAnnealing({ tMax: 100 });
- * schedule(50, 0.1);    // 0.05
- * schedule(100, 0.1);   // 0
+ * schedule(50, 0.1);    // → 0.05
+ * schedule(100, 0.1);   // → 0
  * ```
  * @category Schedules
  */
@@ -96,7 +96,7 @@ export function cosineAnnealing(config: { tMax: number; etaMin?: number }): LrSc
  * ```ts
  * const schedule = linearWarmup({ warmupSteps: 5, then: cosineAnnealing({ tMax: 95 }) });
  * schedule(0, 0.1);   // 0.1 / 3
- * schedule(5, 0.1);   // 0.1, the cosine's step 0
+ * schedule(5, 0.1);   // the cosine's step 0 → 0.1
  * ```
  * @category Schedules
  */

@@ -9,8 +9,8 @@ import type { ElementwiseActivationEntry } from '@deltaflow/core';
  * @example
  * ```ts
  * import { hardSigmoid } from '@deltaflow/plugin-activations';
- * hardSigmoid.f(1.5);        // 0.75
- * hardSigmoid.df(1.5, 0.75); // 1/6
+ * hardSigmoid.f(1.5);        // → 0.75
+ * hardSigmoid.df(1.5, 0.75); // 1/6 → 0.16666666666666666
  * ```
  * @category Activations
  */

@@ -21,8 +21,8 @@ function sigmoid(x: number): number {
  * @example
  * ```ts
  * import { mish } from '@deltaflow/plugin-activations';
- * mish.f(1);        // 0.8650983882673103
- * mish.df(1, 0.87); // 1.0490362200997922
+ * mish.f(1);        // → 0.8650983882673103
+ * mish.df(1, 0.87); // → 1.0490362200997922
  * ```
  * @category Activations
  */

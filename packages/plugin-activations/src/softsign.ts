@@ -8,8 +8,8 @@ import type { ElementwiseActivationEntry } from '@deltaflow/core';
  * @example
  * ```ts
  * import { softsign } from '@deltaflow/plugin-activations';
- * softsign.f(3);       // 0.75
- * softsign.df(3, 0.75); // 0.0625
+ * softsign.f(3);       // → 0.75
+ * softsign.df(3, 0.75); // → 0.0625
  * ```
  * @category Activations
  */

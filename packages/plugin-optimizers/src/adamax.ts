@@ -53,6 +53,9 @@ export type AdamaxState = {
  *
  * @example
  * ```ts
+ * import { installPlugin } from '@deltaflow/network';
+ * import { createOptimizer } from '@deltaflow/optimizers';
+ *
  * installPlugin(optimizersPlugin);
  * const optimizer = createOptimizer('adamax', model.parameters(), { lr: 0.01 });
  * ```

@@ -56,6 +56,9 @@ export type RadamState = {
  *
  * @example
  * ```ts
+ * import { installPlugin } from '@deltaflow/network';
+ * import { createOptimizer } from '@deltaflow/optimizers';
+ *
  * installPlugin(optimizersPlugin);
  * const optimizer = createOptimizer('radam', model.parameters(), { lr: 0.01 });
  * ```

@@ -147,7 +147,11 @@ export function getBackend(): Backend {
  * @example
  * ```ts
  * const previous = setBackend(jsBackend);
- * try { train(); } finally { setBackend(previous); }
+ * try {
+ *   matmul(Tensor.fromNested([[1, 2]]), Tensor.fromNested([[3], [4]]), Tensor.zeros([1, 1])); // the JavaScript kernels
+ * } finally {
+ *   setBackend(previous);
+ * }
  * ```
  * @category Backend
  */

@@ -22,6 +22,7 @@ export type Initializer = (out: TypedArray, fanIn: number, fanOut: number, rng: 
  * @example
  * ```ts
  * const name: InitializerName = 'he-normal';
+ * const weights = Tensor.zeros([784, 128]);
  * getInitializer(name)(weights.data, 784, 128, new Random(1));
  * ```
  * @category Initializers

@@ -9,7 +9,11 @@ import type { Tensor } from './tensor.js';
  * ```ts
  * // dE/dW += O_inᵀ delta, accumulated into the gradient
  * const options: MatmulOptions = { transA: true, beta: 1 };
+ * const input = Tensor.fromArray(new Float32Array(32 * 2).fill(1), [32, 2]); // O_in, a batch of 32
+ * const delta = Tensor.fromArray(new Float32Array(32 * 4).fill(1), [32, 4]);
+ * const weightGrad = Tensor.zeros([2, 4]);
  * matmul(input, delta, weightGrad, options);
+ * weightGrad.get(0, 0); // → 32
  * ```
  * @category Kernels
  */
@@ -89,7 +93,9 @@ export function matmul(a: Tensor, b: Tensor, out: Tensor, options?: MatmulOption
  *
  * @example
  * ```ts
- * linear(Tensor.fromNested([[1, 2]]), Tensor.fromNested([[1, 0], [0, 1]]), Tensor.fromNested([10, 20]), out); // [[11, 22]]
+ * const out = Tensor.zeros([1, 2]);
+ * linear(Tensor.fromNested([[1, 2]]), Tensor.fromNested([[1, 0], [0, 1]]), Tensor.fromNested([10, 20]), out);
+ * out.toNested(); // → [[11, 22]]
  * ```
  * @category Kernels
  */
@@ -116,7 +122,9 @@ export function linear(a: Tensor, w: Tensor, bias: Tensor, out: Tensor): Tensor 
  *
  * @example
  * ```ts
- * addRowVector(Tensor.fromNested([[1, 2], [3, 4]]), Tensor.fromNested([10, 20]), out); // [[11, 22], [13, 24]]
+ * const out = Tensor.zeros([2, 2]);
+ * addRowVector(Tensor.fromNested([[1, 2], [3, 4]]), Tensor.fromNested([10, 20]), out);
+ * out.toNested(); // → [[11, 22], [13, 24]]
  * ```
  * @category Kernels
  */
@@ -137,7 +145,9 @@ export function addRowVector(a: Tensor, row: Tensor, out: Tensor): Tensor {
  *
  * @example
  * ```ts
- * columnSums(Tensor.fromNested([[1, 2], [3, 4]]), out); // [4, 6]
+ * const out = Tensor.zeros([2]);
+ * columnSums(Tensor.fromNested([[1, 2], [3, 4]]), out);
+ * out.toNested(); // → [4, 6]
  * ```
  * @category Kernels
  */
@@ -158,7 +168,9 @@ export function columnSums(a: Tensor, out: Tensor, beta = 0): Tensor {
  *
  * @example
  * ```ts
- * rowSums(Tensor.fromNested([[1, 2], [3, 4]]), out); // [3, 7]
+ * const out = Tensor.zeros([2]);
+ * rowSums(Tensor.fromNested([[1, 2], [3, 4]]), out);
+ * out.toNested(); // → [3, 7]
  * ```
  * @category Kernels
  */
@@ -211,6 +223,8 @@ export function map(a: Tensor, f: (x: number) => number, out: Tensor): Tensor {
  *
  * @example
  * ```ts
+ * const t = Tensor.zeros(o.shape);
+ * const diff = Tensor.zeros(o.shape);
  * zip(o, t, (o, t) => o - t, diff); // O - t
  * ```
  * @category Kernels

@@ -79,7 +79,7 @@ export type Tensor1D = Tensor<1>;
  * @example
  * ```ts
  * const rows: NestedArray = [[0, 0], [0, 1]];
- * Tensor.fromNested(rows).toNested(); // [[0, 0], [0, 1]]
+ * Tensor.fromNested(rows).toNested(); // → [[0, 0], [0, 1]]
  * ```
  * @category Tensor
  */
@@ -103,7 +103,7 @@ export function allocate(dtype: DType, length: number): TypedArray {
  *
  * @example
  * ```ts
- * dtypeOf(new Float64Array(3)); // 'float64'
+ * dtypeOf(new Float64Array(3)); // → 'float64'
  * ```
  * @category Tensor
  */
@@ -302,6 +302,8 @@ function allocateFrom(dtype: DType, values: ArrayLike<number>): TypedArray {
  *
  * @example
  * ```ts
+ * const units = 4;
+ * const bias = Tensor.zeros([units]);
  * expectShape(bias, [units], 'Dense.bias');
  * ```
  * @category Errors

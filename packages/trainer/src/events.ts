@@ -214,6 +214,8 @@ export interface EpochEvent {
  *
  * @example
  * ```ts
+ * import { saveModel } from '@deltaflow/network/node';
+ *
  * train(model, data, { checkpointEvery: 100 }).subscribe((event) => {
  *   if (event.type === 'checkpoint') saveModel(`epoch-${event.epoch}.json`, event.model);
  * });
@@ -265,13 +267,18 @@ export interface EndEvent {
 }
 
 /**
- * Everything a training stream emits, in order: start; then per epoch forward, backward, (batch...), epoch,
+ * Everything a training stream emits, in order: start; then per epoch (batch...), forward, backward, epoch,
  * (checkpoint); end. Plain JSON-serialisable data, so it can go to a file, a WebSocket or a replay.
  *
  * @example
  * ```ts
- * train(model, xor, { epochs: 100 }).subscribe((event) => {
- *   if (event.type === 'epoch') console.log(event.epoch, event.loss);
+ * const model = mlp({ inputs: 2, layers: [{ units: 2 }, { units: 1 }], seed: 1 });
+ * const types: string[] = [];
+ * train(model, xor(), { epochs: 1, batchSize: 2, batchEvents: true }).subscribe({
+ *   next: (event) => types.push(event.type),
+ *   complete: () => {
+ *     console.log(types); // → ['start', 'batch', 'batch', 'forward', 'backward', 'epoch', 'end']
+ *   },
  * });
  * ```
  * @category Events

@@ -1,6 +1,6 @@
 /**
  * The training stream: {@link train} runs backpropagation over a dataset as a cold RxJS Observable of plain-data
- * events (start, forward, backward, batch, epoch, checkpoint, end), which the CLI, the dashboard, files and your
+ * events (start, batch, forward, backward, epoch, checkpoint, end), which the CLI, the dashboard, files and your
  * own code all subscribe to; {@link createRun} adds pause, resume, step and stop over one shared run.
  * {@link prepareRun} turns a plain-data {@link RunDescription} (data, layers, loss, optimizer, split, scaling,
  * seed) into the model, the data and the options, with every default and compatibility rule in one place.

@@ -23,6 +23,9 @@ export function toJsonLine(event: TrainingEvent): string {
  *
  * @example
  * ```ts
+ * // not-runnable: reads run.jsonl
+ * import { readFileSync } from 'node:fs';
+ *
  * const events = parseJsonl(readFileSync('run.jsonl', 'utf8'), 'run.jsonl');
  * ```
  * @param source - a file name for error messages

@@ -117,6 +117,7 @@ export function recordJsonl(
  *
  * @example
  * ```ts
+ * // not-runnable: reads run.jsonl
  * readJsonl('run.jsonl').subscribe((event) => console.log(event.type));
  * ```
  * @category Replay

@@ -16,6 +16,7 @@ export interface DashboardArgs extends GlobalArgs {
  *
  * @example
  * ```ts
+ * // not-runnable: reads run.jsonl, serves until Ctrl-C
  * const code = await serveDashboard({ replay: 'run.jsonl', port: 0 });
  * ```
  */

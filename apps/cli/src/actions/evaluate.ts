@@ -27,7 +27,8 @@ export interface EvaluateArgs extends GlobalArgs {
  *
  * @example
  * ```ts
- * const code = await evaluate(args);
+ * // not-runnable: reads xor.json
+ * const code = await evaluate({ model: 'xor.json', data: 'xor' });
  * ```
  */
 export async function evaluate(args: EvaluateArgs): Promise<number> {

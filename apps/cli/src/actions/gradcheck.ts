@@ -37,7 +37,7 @@ async function recipeModel(request: TrainRequest, ds: Dataset, loss: string): Pr
  *
  * @example
  * ```ts
- * const code = await gradcheck(args);
+ * const code = await gradcheck({ samples: 4 });
  * ```
  */
 export async function gradcheck(args: GradcheckArgs): Promise<number> {

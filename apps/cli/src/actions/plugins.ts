@@ -20,7 +20,7 @@ const kinds = [
  *
  * @example
  * ```ts
- * const code = await listPlugins(args);
+ * const code = await listPlugins({ json: true });
  * ```
  */
 export async function listPlugins(args: PluginsArgs): Promise<number> {

@@ -43,7 +43,8 @@ async function readInputs(args: PredictArgs, model: LoadedModel): Promise<number
  *
  * @example
  * ```ts
- * const code = await predict(args);
+ * // not-runnable: reads xor.json
+ * const code = await predict({ model: 'xor.json', input: ['0,1'] });
  * ```
  */
 export async function predict(args: PredictArgs): Promise<number> {

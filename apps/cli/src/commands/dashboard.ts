@@ -7,7 +7,10 @@ import type { CommandContext } from './context.js';
  *
  * @example
  * ```ts
- * yargs(argv).command(dashboardCommand(context));
+ * import yargs from 'yargs';
+ *
+ * const context = { exitCode: 0 };
+ * yargs(process.argv.slice(2)).command(dashboardCommand(context));
  * ```
  */
 export function dashboardCommand(context: CommandContext): CommandModule {

@@ -6,7 +6,10 @@ import type { CommandContext } from './context.js';
  *
  * @example
  * ```ts
- * yargs(argv).command(evaluateCommand(context));
+ * import yargs from 'yargs';
+ *
+ * const context = { exitCode: 0 };
+ * yargs(process.argv.slice(2)).command(evaluateCommand(context));
  * ```
  */
 export function evaluateCommand(context: CommandContext): CommandModule {

@@ -11,7 +11,10 @@ const { dtype: _float64Only, ...architectureFlags } = modelFlags;
  *
  * @example
  * ```ts
- * yargs(argv).command(gradcheckCommand(context));
+ * import yargs from 'yargs';
+ *
+ * const context = { exitCode: 0 };
+ * yargs(process.argv.slice(2)).command(gradcheckCommand(context));
  * ```
  */
 export function gradcheckCommand(context: CommandContext): CommandModule {

@@ -7,7 +7,10 @@ import type { CommandContext } from './context.js';
  *
  * @example
  * ```ts
- * yargs(argv).command(predictCommand(context));
+ * import yargs from 'yargs';
+ *
+ * const context = { exitCode: 0 };
+ * yargs(process.argv.slice(2)).command(predictCommand(context));
  * ```
  */
 export function predictCommand(context: CommandContext): CommandModule {

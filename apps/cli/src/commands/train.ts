@@ -8,7 +8,10 @@ import type { CommandContext } from './context.js';
  *
  * @example
  * ```ts
- * yargs(argv).command(trainCommand(context));
+ * import yargs from 'yargs';
+ *
+ * const context = { exitCode: 0 };
+ * yargs(process.argv.slice(2)).command(trainCommand(context));
  * ```
  */
 export function trainCommand(context: CommandContext): CommandModule {

@@ -31,6 +31,7 @@ function optimizerFlat(json: Record<string, unknown>, path: string): Record<stri
  *
  * @example
  * ```ts
+ * // not-runnable: reads run.json
  * const options = readConfig('run.json'); // { data: '/abs/dir/points.csv', epochs: 300, ... }
  * ```
  * @throws CliError when the file cannot be read or is not JSON; UsageError naming an unknown key
@@ -82,7 +83,7 @@ export function readConfig(path: string): Record<string, unknown> {
  *
  * @example
  * ```ts
- * mergeOptions({ epochs: 100, plugin: ['a'] }, { epochs: 5, plugin: ['b'] }); // { epochs: 5, plugin: ['a', 'b'] }
+ * mergeOptions({ epochs: 100, plugin: ['a'] }, { epochs: 5, plugin: ['b'] }); // → { epochs: 5, plugin: ['a', 'b'] }
  * ```
  */
 export function mergeOptions(

@@ -72,6 +72,7 @@ function readMeta(raw: Record<string, unknown>, model: Sequential, path: string)
  *
  * @example
  * ```ts
+ * // not-runnable: reads xor.json
  * const { model, meta } = readModelFile('xor.json', '--model');
  * ```
  * @throws CliError when the file cannot be read; DeltaflowError `E_MODEL` for a bad file

@@ -9,7 +9,7 @@ const show = (value: unknown): string => (typeof value === 'string' ? `'${value}
  *
  * @example
  * ```ts
- * integer('--epochs', 2000, 0); // 2000
+ * integer('--epochs', 2000, 0); // → 2000
  * ```
  */
 export function integer(flag: string, value: unknown, min: number): number {
@@ -24,7 +24,7 @@ export function integer(flag: string, value: unknown, min: number): number {
  *
  * @example
  * ```ts
- * number('--lr', 0.5, { positive: true }); // 0.5
+ * number('--lr', 0.5, { positive: true }); // → 0.5
  * ```
  */
 export function number(flag: string, value: unknown, { positive = false } = {}): number {
@@ -42,7 +42,7 @@ export function number(flag: string, value: unknown, { positive = false } = {}):
  *
  * @example
  * ```ts
- * fraction('--validation-split', 0.2); // 0.2
+ * fraction('--validation-split', 0.2); // → 0.2
  * ```
  */
 export function fraction(flag: string, value: unknown): number {
@@ -57,7 +57,7 @@ export function fraction(flag: string, value: unknown): number {
  *
  * @example
  * ```ts
- * boolean('--normalize', true); // true
+ * boolean('--normalize', true); // → true
  * ```
  */
 export function boolean(flag: string, value: unknown): boolean {
@@ -70,7 +70,7 @@ export function boolean(flag: string, value: unknown): boolean {
  *
  * @example
  * ```ts
- * text('--loss', 'mse'); // 'mse'
+ * text('--loss', 'mse'); // → 'mse'
  * ```
  */
 export function text(flag: string, value: unknown): string {
@@ -85,7 +85,7 @@ export function text(flag: string, value: unknown): string {
  *
  * @example
  * ```ts
- * parseLayers('8,4'); // [8, 4]
+ * parseLayers('8,4'); // → [8, 4]
  * ```
  */
 export function parseLayers(value: unknown): number[] {
@@ -109,7 +109,7 @@ export function parseLayers(value: unknown): number[] {
  *
  * @example
  * ```ts
- * parseColumns('--target', 't1,t2'); // ['t1', 't2']
+ * parseColumns('--target', 't1,t2'); // → ['t1', 't2']
  * ```
  */
 export function parseColumns(flag: string, value: unknown): string[] {
@@ -127,7 +127,7 @@ export function parseColumns(flag: string, value: unknown): string[] {
  *
  * @example
  * ```ts
- * parseRow('0.05,0.10', 2); // [0.05, 0.1]
+ * parseRow('0.05,0.10', 2); // → [0.05, 0.1]
  * ```
  */
 export function parseRow(value: string, inputs: number): number[] {

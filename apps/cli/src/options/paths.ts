@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
  *
  * @example
  * ```ts
- * checkOutputPath('--save', 'models/xor.json');
+ * checkOutputPath('--save', 'xor.json'); // throws when the directory does not exist
  * ```
  * @throws CliError naming the flag and the problem
  */

@@ -37,6 +37,7 @@ function alreadyInstalled(plugin: Plugin): boolean {
  *
  * @example
  * ```ts
+ * // not-runnable: imports ./softsign.mjs
  * await loadPlugins(['./softsign.mjs']);
  * ```
  * @throws DeltaflowError `E_PLUGIN` when a module cannot be found, fails to load or is not a plugin;

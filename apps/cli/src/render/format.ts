@@ -5,7 +5,7 @@ import type { Metrics } from '@deltaflow/trainer';
  *
  * @example
  * ```ts
- * formatNumber(0.0012345678); // '0.00123457'
+ * formatNumber(0.0012345678); // → '0.00123457'
  * ```
  */
 export function formatNumber(value: number | null | undefined, digits = 6): string {
@@ -20,7 +20,7 @@ export function formatNumber(value: number | null | undefined, digits = 6): stri
  *
  * @example
  * ```ts
- * formatOutput(0.7513650695523157); // '0.75136507'
+ * formatOutput(0.7513650695523157); // → '0.75136507'
  * ```
  */
 export function formatOutput(value: number): string {
@@ -32,7 +32,7 @@ export function formatOutput(value: number): string {
  *
  * @example
  * ```ts
- * formatMetrics({ accuracy: 0.75 }); // ['accuracy', '75%']
+ * formatMetrics({ accuracy: 0.75 }); // → [['accuracy', '75%']]
  * ```
  */
 export function formatMetrics(metrics: Metrics): [string, string][] {
@@ -47,7 +47,7 @@ export function formatMetrics(metrics: Metrics): [string, string][] {
  *
  * @example
  * ```ts
- * formatDuration(1534); // '1.53 s'
+ * formatDuration(1534); // → '1.53 s'
  * ```
  */
 export function formatDuration(ms: number): string {
@@ -62,7 +62,7 @@ export function formatDuration(ms: number): string {
  *
  * @example
  * ```ts
- * formatRate(123456.7); // '123,457'
+ * formatRate(123456.7); // → '123,457'
  * ```
  */
 export function formatRate(perSecond: number): string {
@@ -74,7 +74,7 @@ export function formatRate(perSecond: number): string {
  *
  * @example
  * ```ts
- * plural(1, 'epoch'); // '1 epoch'
+ * plural(1, 'epoch'); // → '1 epoch'
  * ```
  */
 export function plural(count: number, noun: string): string {

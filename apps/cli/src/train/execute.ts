@@ -33,6 +33,8 @@ export function consumersFor(prepared: PreparedRun): RunConsumer[] {
  *
  * @example
  * ```ts
+ * import { plainProgress } from '../render/progress-plain.js';
+ *
  * const { run, interrupted } = await executeRun(prepared, [plainProgress(prepared)]);
  * ```
  */

@@ -128,6 +128,8 @@ export async function recipe(description: RunDescription): Promise<LibraryRun> {
  *
  * @example
  * ```ts
+ * import { checkTrainRequest } from '../options/train-request.js';
+ *
  * const prepared = await prepareRun(checkTrainRequest({ data: 'iris', layers: '8' }));
  * ```
  */

@@ -21,7 +21,8 @@ export type DrawScheduler = (work: () => void) => Subscription;
  *
  * @example
  * ```ts
- * afterNextFrame(() => chart.setData(data));
+ * // not-runnable: in the browser
+ * afterNextFrame(() => console.log('drawn after the frame'));
  * ```
  * @category Dashboard
  */

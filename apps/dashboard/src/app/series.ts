@@ -11,7 +11,7 @@ export type SeriesData = [number[], ...(number | null)[][]];
  * ```ts
  * const s = new DecimatedSeries(2, 1000);
  * s.push(1, [0.7, 0.8]);
- * uplot.setData(s.data());
+ * s.data(); // the columns a uPlot chart takes
  * ```
  * @category Charts
  */

@@ -37,7 +37,7 @@ function name(params: URLSearchParams, key: string, fallback: string): string {
  *
  * @example
  * ```ts
- * parseLayers('8, 4'); // [8, 4]
+ * parseLayers('8, 4'); // → [8, 4]
  * ```
  * @category Playground
  */
@@ -55,7 +55,7 @@ export function parseLayers(text: string): number[] | null {
  *
  * @example
  * ```ts
- * const config = configFromQuery(location.search);
+ * const config = configFromQuery('?layers=8,4&lr=0.1'); // location.search on the page
  * ```
  * @category Playground
  */
@@ -86,7 +86,10 @@ export function configFromQuery(search: string): PlaygroundConfig {
  *
  * @example
  * ```ts
- * history.replaceState(null, '', `?${configToQuery(config)}`);
+ * // not-runnable: in the browser
+ * import { DEFAULT_CONFIG } from '../shared/playground-config.js';
+ *
+ * history.replaceState(null, '', `?${configToQuery(DEFAULT_CONFIG)}`);
  * ```
  * @category Playground
  */

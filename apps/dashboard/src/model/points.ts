@@ -8,7 +8,7 @@ export const DEFAULT_EXTENT: Extent = [-6, 6, -6, 6];
  *
  * @example
  * ```ts
- * extentOf([Float32Array.of(0, 0, 1, 1)]); // [-0.1, 1.1, -0.1, 1.1]
+ * extentOf([Float32Array.of(0, 0, 1, 1)]); // → [-0.1, 1.1, -0.1, 1.1]
  * ```
  * @param inputs - flat x1, x2 pairs, one array per point set
  * @category Model

@@ -32,6 +32,8 @@ function helloPoints(data: TrainingData | undefined): HelloMessage['points'] {
  *
  * @example
  * ```ts
+ * import { createRun } from '@deltaflow/trainer';
+ *
  * const run = createRun(model, data, { epochs: 5000, lr: 0.5 });
  * const server = await startDashboardServer({ events$: run.events$, control: run, model, data, port: 0 });
  * console.log(`dashboard: ${server.url}`);

@@ -9,7 +9,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
  *
  * @example
  * ```ts
- * allowedOrigins('127.0.0.1', 4873).has('http://localhost:4873'); // true
+ * allowedOrigins('127.0.0.1', 4873).has('http://localhost:4873'); // → true
  * ```
  * @category Server
  */

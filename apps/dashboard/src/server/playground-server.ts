@@ -9,6 +9,7 @@ import { createStaticHandler, findPageDir } from './static-files.js';
  *
  * @example
  * ```ts
+ * // not-runnable: serves until stopped
  * const server = await startPlaygroundServer({ port: 4873 });
  * console.log(`playground: ${server.url}`);
  * ```

@@ -26,6 +26,7 @@ export interface ReplayServerOptions extends Pick<
  *
  * @example
  * ```ts
+ * // not-runnable: reads run.jsonl, serves until stopped
  * const server = await startReplayServer({ file: 'run.jsonl', port: 4873 });
  * console.log(`replay: ${server.url}`);
  * ```

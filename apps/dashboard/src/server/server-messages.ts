@@ -8,7 +8,7 @@ import type { ServerMessage } from '../shared/wire.js';
  *
  * @example
  * ```ts
- * toServerMessages([start, epoch1, epoch2, end]); // [events [start], epochs [1, 2], events [end]]
+ * toServerMessages(events); // start, epochs 1 and 2, end: [events [start], epochs [1, 2], events [end]]
  * ```
  * @category Server
  */

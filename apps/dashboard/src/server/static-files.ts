@@ -54,6 +54,9 @@ export interface StaticHandlerOptions {
  *
  * @example
  * ```ts
+ * // not-runnable: needs the built page
+ * import { createServer } from 'node:http';
+ *
  * const server = createServer(createStaticHandler(findPageDir()));
  * ```
  * @category Server

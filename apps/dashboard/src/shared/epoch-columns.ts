@@ -30,8 +30,7 @@ const FIELDS = ['epoch', 'loss', 'valLoss', 'elapsedMs', 'samplesPerSecond', 'lr
  *
  * @example
  * ```ts
- * const packed = packEpochs(events);
- * worker.postMessage(packed, [packed.loss.buffer]);
+ * const packed = packEpochs(epochEvents); // columns, which postMessage copies fast
  * ```
  * @category Streams
  */
@@ -98,7 +97,7 @@ export function epochAt(columns: EpochColumns, i: number): EpochEvent {
  *
  * @example
  * ```ts
- * unpackEpochs(packEpochs(events)); // deep-equals events
+ * unpackEpochs(packEpochs(epochEvents)); // deep-equals epochEvents
  * ```
  * @category Streams
  */

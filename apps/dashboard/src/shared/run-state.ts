@@ -11,8 +11,8 @@ export type RunCommand = 'pause' | 'resume' | 'step' | 'stop';
  * @example
  * ```ts
  * const tracker = new RunStateTracker('paused');
- * tracker.command('step');               // 'running'
- * tracker.event({ type: 'epoch', ... }); // 'paused'
+ * tracker.command('step'); // → 'running'
+ * tracker.event({ type: 'epoch', epoch: 1, loss: 0.2, metrics: {}, elapsedMs: 5, samplesPerSecond: 800, lr: 0.5 }); // → 'paused'
  * ```
  * @category Control
  */

@@ -44,7 +44,7 @@ const COMMANDS: ReadonlySet<string> = new Set(['pause', 'resume', 'step', 'stop'
  *
  * @example
  * ```ts
- * parseClientMessage('{"type":"control","command":"pause"}'); // { type: 'control', command: 'pause' }
+ * parseClientMessage('{"type":"control","command":"pause"}'); // → { type: 'control', command: 'pause' }
  * ```
  * @category Wire
  */

@@ -13,7 +13,9 @@ const sampler = new GridSampler(50);
  *
  * @example
  * ```ts
- * store.apply(snapshotOfModel(event.model, event.epochs, [-6, 6, -6, 6]));
+ * train(model, xor()).subscribe((event) => {
+ *   if (event.type === 'end') store.apply(snapshotOfModel(event.model, event.epochs, [-6, 6, -6, 6]));
+ * });
  * ```
  * @category Dashboard
  */

@@ -23,7 +23,7 @@ export const PALETTE = [
  *
  * @example
  * ```ts
- * colorAt(1); // [8, 119, 189]
+ * colorAt(1); // → [8, 119, 189]
  * ```
  * @category Views
  */
@@ -54,7 +54,10 @@ const LUT = (() => {
  *
  * @example
  * ```ts
- * // two 50 x 50 grids side by side in one 100 x 50 image
+ * // not-runnable: in the browser
+ * const image = new ImageData(100, 50); // two 50 x 50 grids side by side
+ * const a = new Float32Array(50 * 50);
+ * const b = new Float32Array(50 * 50).fill(1);
  * paintGrid(image, a, { stride: 1, offset: 0, low: 0, high: 1, size: 50 });
  * paintGrid(image, b, { stride: 1, offset: 0, low: 0, high: 1, size: 50, left: 50 });
  * ```
