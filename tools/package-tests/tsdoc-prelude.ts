@@ -9,7 +9,7 @@ import type { Dataset } from '@deltaflow/data';
 import type { PerSampleLossSpec } from '@deltaflow/losses';
 import type { ModelJSON, Plugin, Sequential } from '@deltaflow/network';
 import type { Optimizer } from '@deltaflow/optimizers';
-import type { Tensor } from '@deltaflow/tensor';
+import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EpochEvent, TrainingData, TrainingEvent, TrainingRun } from '@deltaflow/trainer';
 import type { RunCollector } from '../../apps/cli/src/train/collector.js';
 import type { RunConsumer, RunOutcome } from '../../apps/cli/src/train/consumer.js';
@@ -27,9 +27,9 @@ export { train } from '@deltaflow/trainer';
 /** A model built with `mlp(...)`. */
 export declare const model: Sequential;
 /** A batch of inputs, one sample a row. */
-export declare const inputs: Tensor;
+export declare const inputs: Tensor2D;
 /** The targets t_k of `inputs`, one sample a row. */
-export declare const targets: Tensor;
+export declare const targets: Tensor2D;
 /** The model's outputs O_k for `inputs`. */
 export declare const outputs: Tensor;
 /** Training data: inputs and targets. */

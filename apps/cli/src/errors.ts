@@ -58,7 +58,10 @@ export class CliError extends Error {
  * @category CLI
  */
 export function flagWording(message: string): string {
-  return toFlags(message).replace(/a plugin may add it \(installPlugin\)/g, 'a plugin may add it (--plugin MODULE)');
+  return toFlags(message).replace(
+    /a plugin may add it \(installPlugin\)/g,
+    'a plugin may add it (--plugin MODULE)',
+  );
 }
 
 /**
@@ -67,6 +70,7 @@ export function flagWording(message: string): string {
  *
  * @example
  * ```ts
+ * // not-runnable: the built-in activations register when @deltaflow/activations is imported
  * registeredName('--activation', 'activation', 'tanh'); // 'tanh'
  * ```
  * @category CLI
@@ -127,9 +131,10 @@ function stackOf(error: unknown): string {
  *
  * @example
  * ```ts
- * const { text, exitCode } = describeError(new Error('Cannot read xor.json.'), false);
+ * const { text, exitCode } = describeError(new CliError('Cannot read xor.json.'), false);
  * process.stderr.write(text); // deltaflow: Cannot read xor.json.
  * exitCode; // → 1
+ * describeError(new TypeError('x is undefined'), false).exitCode; // → 70
  * ```
  * @category CLI
  */

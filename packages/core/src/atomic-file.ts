@@ -100,7 +100,7 @@ function fsyncFolder(folder: string): void {
  * ```ts
  * const file = openFileAtomic('run.jsonl');
  * try {
- *   for (const line of lines) file.write(`${line}\n`);
+ *   for (const line of ['{"type":"start"}', '{"type":"end"}']) file.write(`${line}\n`);
  *   file.commit();
  * } finally {
  *   file.abort(); // removes the temporary file unless committed

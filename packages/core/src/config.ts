@@ -106,8 +106,12 @@ export function suggest(word: string, candidates: readonly string[]): string | u
  * @example
  * ```ts
  * checkConfig('activation', 'leaky-relu', { negativeSlope: 0.2 }, { negativeSlope: 0.01 }); // { negativeSlope: 0.2 }
- * checkConfig('activation', 'leaky-relu', { negative_slope: 0.2 }, { negativeSlope: 0.01 });
- * // E_CONFIG: "The activation 'leaky-relu' has no config key 'negative_slope'; did you mean 'negativeSlope'? ..."
+ * try {
+ *   checkConfig('activation', 'leaky-relu', { negative_slope: 0.2 }, { negativeSlope: 0.01 });
+ * } catch (error) {
+ *   (error as DeltaflowError).code; // → 'E_CONFIG'
+ *   // "The activation 'leaky-relu' has no config key 'negative_slope'; did you mean 'negativeSlope'? ..."
+ * }
  * ```
  * @param kind - what it configures, for the message (`'activation'`, `'loss'`, `'optimizer'`, ...)
  * @param name - its registry name, for the message
@@ -174,6 +178,7 @@ export function checkConfig<C extends Config>(
  *
  * @example
  * ```ts
+ * const { delta } = checkConfig('loss', 'huber', { delta: 2 }, { delta: 1 });
  * checkConfigValue(delta > 0, 'loss', 'huber', `delta must be > 0, got ${delta}`);
  * ```
  * @param condition - what must hold

@@ -146,6 +146,17 @@ export interface LossEntry {
  *
  * @example
  * ```ts
+ * const l1: LossPluginEntry = {
+ *   name: 'l1',
+ *   f: (o, t) => {
+ *     let sum = 0;
+ *     for (let k = 0; k < o.length; k++) sum += Math.abs(o[k]! - t[k]!);
+ *     return sum;
+ *   },
+ *   df: (o, t, out) => {
+ *     for (let k = 0; k < o.length; k++) out[k] = Math.sign(o[k]! - t[k]!);
+ *   },
+ * };
  * const entries: LossPluginEntry[] = [l1];
  * ```
  * @typeParam C - a factory's parameters

@@ -178,9 +178,8 @@ function checkList(
  *
  * @example
  * ```ts
- * import myPlugin from './my-plugin.js';
  * installPlugin(myPlugin);
- * getActivation('softsign');
+ * pluginRegistries.activation.has('softsign'); // true, if myPlugin gives softsign
  * ```
  * @param plugin - the plugin, e.g. a module's default export
  * @param options - `replace` lets its names replace registered ones

@@ -43,7 +43,8 @@ export interface RegistryOptions<T, D> {
  *
  * @example
  * ```ts
- * registry.register('red', () => '#f00', { source: 'my-plugin', replace: true });
+ * const colours = new Registry<string>('colour');
+ * colours.register('red', () => '#f00', { source: 'my-plugin', replace: true });
  * ```
  * @category Registry
  */
@@ -197,7 +198,11 @@ export class Registry<T, D = RegistryFactory<T>> {
    *
    * @example
    * ```ts
-   * activations.assertKnown('softsign'); // throws unless a plugin added it
+   * try {
+   *   pluginRegistries.activation.assertKnown('softsign'); // throws unless a plugin added it
+   * } catch (error) {
+   *   (error as DeltaflowError).code; // → 'E_UNKNOWN'
+   * }
    * ```
    * @throws DeltaflowError `E_UNKNOWN`
    */

@@ -38,7 +38,8 @@ export type LossIdentifier = LossName | LossJSON | Loss;
  * ```ts
  * getLoss('mse');
  * getLoss({ name: 'huber', config: { delta: 0.5 } });
- * getLoss(myLoss); // myLoss itself
+ * const mse = getLoss('mse');
+ * getLoss(mse) === mse; // → true
  * ```
  * @throws DeltaflowError `E_UNKNOWN` naming the registered losses; `E_CONFIG` naming an unknown config key
  * @category Registry

@@ -147,7 +147,7 @@ export interface RegisterLossOptions {
  * ```ts
  * registerLoss(logCosh, { source: 'my-plugin' }); // the PerSampleLossSpec example
  * getLoss('log-cosh').forward(output, target);
- * registerLoss({ ...logCosh, f: myFasterF }, { replace: true });
+ * registerLoss({ ...logCosh, f: (o, t) => logCosh.f(o, t) }, { replace: true }); // a new f, same name
  * ```
  * @param entry - the loss, or a factory for it
  * @param options - `replace` to overwrite a registered name, `source` to say where it came from

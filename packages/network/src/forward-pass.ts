@@ -7,6 +7,7 @@ import type { DType } from '@deltaflow/tensor';
  *
  * @example
  * ```ts
+ * const layer = model.layers[0]!;
  * const pass = layer.createPass(4);
  * layer.forward(inputs, pass); // pass.net = x, pass.output = O
  * layer.backward(pass, dEdO); // pass.delta = delta, dE/dW and dE/dtheta accumulated
@@ -69,11 +70,13 @@ interface PassShape {
  *
  * @example
  * ```ts
+ * import { getLoss } from '@deltaflow/losses';
+ *
  * const pass = model.createPass();
  * model.zeroGrad();
  * model.forward(inputs, pass);
  * const E = model.loss(pass, targets, getLoss('mse'));
- * model.forward(otherInputs); // an inference in between changes nothing below
+ * model.forward(Tensor.fromNested([[0, 1]])); // an inference in between changes nothing below
  * model.backwardLoss(pass, targets, getLoss('mse'));
  * ```
  * @category Network

@@ -176,6 +176,8 @@ export type InitializerId =
  *
  * @example
  * ```ts
+ * const weights = new Float32Array(784 * 128);
+ * const rng = new Random(1);
  * getInitializer('he-normal')(weights, 784, 128, rng);
  * getInitializer({ name: 'normal', config: { std: 0.01 } })(weights, 784, 128, rng);
  * ```

@@ -61,6 +61,8 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
  *
  * @example
  * ```ts
+ * import { checkTrainRequest } from '../options/train-request.js';
+ *
  * const description = describeRequest(checkTrainRequest({ data: 'iris', layers: '8' }), 'iris');
  * ```
  */

@@ -22,6 +22,9 @@ export interface PlaygroundRun {
  *
  * @example
  * ```ts
+ * // not-runnable: the playground's run trains until it is stopped
+ * import { DEFAULT_CONFIG, describePlaygroundRun } from '../shared/playground-config.js';
+ *
  * const { run } = await setupRun(describePlaygroundRun(DEFAULT_CONFIG));
  * run.events$.subscribe(console.log);
  * ```
