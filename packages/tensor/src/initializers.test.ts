@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { getInitializer, initializers } from './initializers.js';
 import { Random } from './random.js';
 
+/** A DeltaflowError with code E_CONFIG and `message` (a string or a matcher). */
+const configError = (message: unknown) => expect.objectContaining({ code: 'E_CONFIG', message });
+const containing = (text: string) => expect.stringContaining(text);
+
 const code = (expected: string) => expect.objectContaining({ code: expected });
 
 describe('the initializer table', () => {
@@ -25,17 +29,12 @@ describe('the initializer table', () => {
 
   it('names an unknown config key with a suggestion, refuses a number that is not finite (E_CONFIG)', () => {
     expect(() => getInitializer({ name: 'uniform', config: { bounds: 0.1 } })).toThrow(
-      expect.objectContaining({
-        code: 'E_CONFIG',
-        message:
-          "The initializer 'uniform' has no config key 'bounds'; did you mean 'bound'? Its keys: bound.",
-      }),
+      configError(
+        "The initializer 'uniform' has no config key 'bounds'; did you mean 'bound'? Its keys: bound.",
+      ),
     );
     expect(() => getInitializer({ name: 'normal', config: { std: Infinity } })).toThrow(
-      expect.objectContaining({
-        code: 'E_CONFIG',
-        message: expect.stringContaining("config key 'std' must be a finite number"),
-      }),
+      configError(containing("config key 'std' must be a finite number")),
     );
   });
 
