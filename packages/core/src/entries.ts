@@ -77,6 +77,8 @@ export interface FactoryEntry<T, C extends Config = Config> {
   readonly name: string;
   /** Every parameter with its default value; a parameter's type is its default's type. */
   readonly defaults: C;
+  /** Keys without a usable default, which the user must give (their default is an example of the type). */
+  readonly required?: readonly (keyof C & string)[];
   /** Builds the thing from the checked config. */
   create(config: C): T;
 }
@@ -274,6 +276,34 @@ function kinksProblem(entry: Record<string, unknown>): string | undefined {
 }
 
 /**
+ * What is wrong with an entry of one of the three forms shared by activations and losses: scalar functions
+ * `{ name, f, df }` (whose signatures `f` and `df` name), full `{ name, config, forward, backward }`, or a
+ * factory `{ name, defaults, create }`; `extra` checks what a valid entry of the first two forms may add.
+ */
+function threeFormsProblem(
+  entry: unknown,
+  f: string,
+  df: string,
+  extra: (entry: Record<string, unknown>) => string | undefined,
+): string | undefined {
+  const named = nameProblem(entry);
+  if (named !== undefined) return named;
+  const e = entry as Record<string, unknown>;
+  if (isFunction(e['create'])) return factoryProblem(e);
+  if (isFunction(e['forward']) || isFunction(e['backward'])) {
+    if (!isFunction(e['forward']) || !isFunction(e['backward'])) return 'it needs both forward and backward';
+    return extra(e);
+  }
+  if (isFunction(e['f']) || isFunction(e['df'])) {
+    if (!isFunction(e['f'])) return `it needs ${f} beside ${df}`;
+    if (!isFunction(e['df'])) return `it needs ${df} beside ${f}`;
+    if (e['config'] !== undefined && !isConfigObject(e['config'])) return 'its config must be an object';
+    return extra(e);
+  }
+  return 'it is none of { name, f, df }, { name, config, forward, backward } or { name, defaults, create }';
+}
+
+/**
  * What is wrong with an activation entry, as a clause, or undefined when it is one of the three forms:
  * elementwise `{ name, f, df }`, full `{ name, config, forward, backward }`, factory `{ name, defaults, create }`.
  *
@@ -285,21 +315,7 @@ function kinksProblem(entry: Record<string, unknown>): string | undefined {
  * @category Plugins
  */
 export function activationEntryProblem(entry: unknown): string | undefined {
-  const named = nameProblem(entry);
-  if (named !== undefined) return named;
-  const e = entry as Record<string, unknown>;
-  if (isFunction(e['create'])) return factoryProblem(e);
-  if (isFunction(e['forward']) || isFunction(e['backward'])) {
-    if (!isFunction(e['forward']) || !isFunction(e['backward'])) return 'it needs both forward and backward';
-    return kinksProblem(e);
-  }
-  if (isFunction(e['f']) || isFunction(e['df'])) {
-    if (!isFunction(e['f'])) return 'it needs f(x) beside df(x, y)';
-    if (!isFunction(e['df'])) return 'it needs df(x, y) beside f(x)';
-    if (e['config'] !== undefined && !isConfigObject(e['config'])) return 'its config must be an object';
-    return kinksProblem(e);
-  }
-  return 'it is none of { name, f, df }, { name, config, forward, backward } or { name, defaults, create }';
+  return threeFormsProblem(entry, 'f(x)', 'df(x, y)', kinksProblem);
 }
 
 /**
@@ -314,22 +330,7 @@ export function activationEntryProblem(entry: unknown): string | undefined {
  * @category Plugins
  */
 export function lossEntryProblem(entry: unknown): string | undefined {
-  const named = nameProblem(entry);
-  if (named !== undefined) return named;
-  const e = entry as Record<string, unknown>;
-  if (isFunction(e['create'])) return factoryProblem(e);
-  if (isFunction(e['forward']) || isFunction(e['backward'])) {
-    return isFunction(e['forward']) && isFunction(e['backward'])
-      ? undefined
-      : 'it needs both forward and backward';
-  }
-  if (isFunction(e['f']) || isFunction(e['df'])) {
-    if (!isFunction(e['f'])) return 'it needs f(o, t) beside df(o, t, out)';
-    if (!isFunction(e['df'])) return 'it needs df(o, t, out) beside f(o, t)';
-    if (e['config'] !== undefined && !isConfigObject(e['config'])) return 'its config must be an object';
-    return undefined;
-  }
-  return 'it is none of { name, f, df }, { name, config, forward, backward } or { name, defaults, create }';
+  return threeFormsProblem(entry, 'f(o, t)', 'df(o, t, out)', () => undefined);
 }
 
 /**

@@ -10,6 +10,7 @@ export type { ErrorCode } from './errors.js';
 export { checkConfig, checkConfigValue, suggest } from './config.js';
 export type { CheckConfigOptions, Config, ConfigValue } from './config.js';
 export { Registry } from './registry.js';
+export { factoryRegistry } from './factory-registry.js';
 export type { RegisterOptions, RegistryFactory, RegistryOptions } from './registry.js';
 export type { FloatArray, FloatType, Parameter, TensorLike } from './parameter.js';
 export { activationEntryProblem, lossEntryProblem, optimizerEntryProblem } from './entries.js';

@@ -42,15 +42,17 @@ const signsgd = {
 /** Every name registered, per kind. */
 const snapshot = (): string[][] => [activation.names(), loss.names(), optimizer.names()];
 
-/** The error `fn` throws. */
+/** What `fn` throws, as a DeltaflowError. */
 function errorOf(fn: () => unknown): DeltaflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DeltaflowError);
-    return error as DeltaflowError;
-  }
-  throw new Error('expected a DeltaflowError');
+  const error = ((): unknown => {
+    try {
+      return fn();
+    } catch (caught) {
+      return caught;
+    }
+  })();
+  expect(error).toBeInstanceOf(DeltaflowError);
+  return error as DeltaflowError;
 }
 
 beforeEach(() => {

@@ -112,6 +112,8 @@ function sharedTable(key: string): Map<string, Entry> {
  * @category Registry
  */
 export class Registry<T, D = RegistryFactory<T>> {
+  /** What the entries are, used in error messages (`'activation'`, `'loss'`, ...). */
+  readonly kind: string;
   private readonly entries: Map<string, Entry>;
   private readonly built = new WeakMap<Entry, RegistryFactory<T>>();
   private readonly options: RegistryOptions<T, D>;
@@ -120,10 +122,8 @@ export class Registry<T, D = RegistryFactory<T>> {
    * @param kind - what the entries are, used in error messages ("activation", "loss", ...)
    * @param options - how definitions are checked, built and shared
    */
-  constructor(
-    readonly kind: string,
-    options: RegistryOptions<T, D> = {},
-  ) {
+  constructor(kind: string, options: RegistryOptions<T, D> = {}) {
+    this.kind = kind;
     this.options = options;
     this.entries = options.shared !== undefined ? sharedTable(options.shared) : new Map();
   }

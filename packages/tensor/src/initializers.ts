@@ -1,5 +1,5 @@
-import { DeltaflowError, Registry, checkConfig } from '@deltaflow/core';
-import type { Config } from '@deltaflow/core';
+import { DeltaflowError, factoryRegistry } from '@deltaflow/core';
+import type { Config, FactoryEntry, Registry } from '@deltaflow/core';
 import type { Random } from './random.js';
 import type { TypedArray } from './tensor.js';
 
@@ -62,14 +62,7 @@ function fillNormal(out: TypedArray, rng: Random, std: number): void {
  * @typeParam C - the config type
  * @category Initializers
  */
-export interface InitializerFactory<C extends Config = Config> {
-  /** The registry name. */
-  readonly name: string;
-  /** Every parameter with its default value. */
-  readonly defaults: C;
-  /** Builds the initializer from the checked config. */
-  create(config: C): Initializer;
-}
+export type InitializerFactory<C extends Config = Config> = FactoryEntry<Initializer, C>;
 
 /**
  * The initializers known by name, following PyTorch's `torch.nn.init` (gain 1; he uses gain sqrt(2)):
@@ -88,70 +81,50 @@ export interface InitializerFactory<C extends Config = Config> {
  * @category Initializers
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each factory has its own config type
-export const initializers: Registry<Initializer, InitializerFactory<any>> = new Registry('initializer', {
-  shared: 'initializer',
-  check: (definition) => {
-    const d = definition as Partial<InitializerFactory> | null;
-    return d !== null &&
-      typeof d === 'object' &&
-      typeof d.create === 'function' &&
-      typeof d.defaults === 'object'
-      ? undefined
-      : 'it is not { name, defaults, create }';
-  },
-  build: (factory) => {
-    const plain = Object.keys(factory.defaults).length === 0 ? factory.create(factory.defaults) : undefined;
-    return (config) => {
-      const checked = checkConfig('initializer', factory.name, config, factory.defaults);
-      return plain ?? factory.create(checked);
-    };
-  },
-});
+export const initializers: Registry<Initializer, InitializerFactory<any>> = factoryRegistry<Initializer>(
+  'initializer',
+  { shared: 'initializer' },
+);
 
+/** A parameter-free initializer drawing from `fill` with the spread `scale(fanIn, fanOut)`: made once. */
+function scaled(
+  name: InitializerName,
+  fill: (out: TypedArray, rng: Random, spread: number) => void,
+  scale: (fanIn: number, fanOut: number) => number,
+): InitializerFactory<Config> {
+  const initializer: Initializer = (out, fanIn, fanOut, rng) => fill(out, rng, scale(fanIn, fanOut));
+  return { name, defaults: {}, create: () => initializer };
+}
+
+/** An initializer drawing from `fill` with the spread given by its one parameter `key` (default `value`). */
+function spread(
+  name: InitializerName,
+  key: string,
+  value: number,
+  fill: (out: TypedArray, rng: Random, spread: number) => void,
+): InitializerFactory<Config> {
+  return {
+    name,
+    defaults: { [key]: value },
+    create: (config) => {
+      const width = config[key] as number;
+      return (out, _fanIn, _fanOut, rng) => fill(out, rng, width);
+    },
+  };
+}
+
+const zeros: Initializer = (out) => void out.fill(0);
 const builtins: InitializerFactory<Config>[] = [
-  { name: 'zeros', defaults: {}, create: () => (out) => void out.fill(0) },
-  {
-    name: 'uniform',
-    defaults: { bound: 0.05 },
-    create:
-      ({ bound }) =>
-      (out, _fanIn, _fanOut, rng) =>
-        fillUniform(out, rng, bound as number),
-  },
-  {
-    name: 'normal',
-    defaults: { std: 0.05 },
-    create:
-      ({ std }) =>
-      (out, _fanIn, _fanOut, rng) =>
-        fillNormal(out, rng, std as number),
-  },
-  {
-    name: 'glorot-uniform',
-    defaults: {},
-    create: () => (out, fanIn, fanOut, rng) => fillUniform(out, rng, Math.sqrt(6 / (fanIn + fanOut))),
-  },
-  {
-    name: 'glorot-normal',
-    defaults: {},
-    create: () => (out, fanIn, fanOut, rng) => fillNormal(out, rng, Math.sqrt(2 / (fanIn + fanOut))),
-  },
-  {
-    name: 'he-uniform',
-    defaults: {},
-    create: () => (out, fanIn, _fanOut, rng) => fillUniform(out, rng, Math.sqrt(6 / fanIn)),
-  },
-  {
-    name: 'he-normal',
-    defaults: {},
-    create: () => (out, fanIn, _fanOut, rng) => fillNormal(out, rng, Math.sqrt(2 / fanIn)),
-  },
-  {
-    name: 'lecun-normal',
-    defaults: {},
-    create: () => (out, fanIn, _fanOut, rng) => fillNormal(out, rng, Math.sqrt(1 / fanIn)),
-  },
+  { name: 'zeros', defaults: {}, create: () => zeros },
+  spread('uniform', 'bound', 0.05, fillUniform),
+  spread('normal', 'std', 0.05, fillNormal),
+  scaled('glorot-uniform', fillUniform, (fanIn, fanOut) => Math.sqrt(6 / (fanIn + fanOut))),
+  scaled('glorot-normal', fillNormal, (fanIn, fanOut) => Math.sqrt(2 / (fanIn + fanOut))),
+  scaled('he-uniform', fillUniform, (fanIn) => Math.sqrt(6 / fanIn)),
+  scaled('he-normal', fillNormal, (fanIn) => Math.sqrt(2 / fanIn)),
+  scaled('lecun-normal', fillNormal, (fanIn) => Math.sqrt(1 / fanIn)),
 ];
+// A second copy of this package shares the table (see Registry's `shared`): the first copy's built-ins stay.
 for (const factory of builtins) {
   if (!initializers.has(factory.name)) initializers.register(factory.name, factory, { source: 'builtin' });
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { getInitializer, initializers } from './initializers.js';
 import type { InitializerName } from './initializers.js';
 import { Random } from './random.js';
-import { Registry } from '@deltaflow/core';
 
 function stats(xs: ArrayLike<number>): { mean: number; std: number; min: number; max: number } {
   let sum = 0;
@@ -95,21 +94,5 @@ describe('initializers', () => {
   it('looks up by name and names the known ones otherwise', () => {
     expect(getInitializer('he-normal')).toBe(initializers.create('he-normal'));
     expect(() => getInitializer('orthogonal')).toThrow(/Unknown initializer 'orthogonal'; registered: zeros/);
-  });
-});
-
-describe('Registry', () => {
-  it('refuses a duplicate unless asked to replace, and names what is registered', () => {
-    const r = new Registry<number>('thing');
-    r.register('one', () => 1, { source: 'builtin' });
-    expect(() => r.register('one', () => 2)).toThrow(
-      /The thing 'one' is already registered \(from builtin\)/,
-    );
-    r.register('one', () => 3, { replace: true, source: 'plugin-x' });
-    expect(r.create('one')).toBe(3);
-    expect(r.source('one')).toBe('plugin-x');
-    expect(() => r.create('two')).toThrow("Unknown thing 'two'; registered: one; a plugin may add it");
-    expect(r.unregister('one')).toBe(true);
-    expect(r.names()).toEqual([]);
   });
 });
