@@ -69,6 +69,11 @@ describe('nextControlState: the run-control state machine', () => {
     expect(JSON.stringify(state)).toBe(before); // pure: the old state is untouched
   });
 
+  it('an epoch of a running run changes nothing and allocates nothing (the same object)', () => {
+    expect(nextControlState(running, cmd('epoch-finished'))).toBe(running);
+    expect(nextControlState(running, cmd('lr-applied'))).toBe(running);
+  });
+
   // [state, whether the loop waits at an epoch boundary]
   const holds: [string, ControlState, boolean][] = [
     ['running', running, false],

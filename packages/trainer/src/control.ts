@@ -110,14 +110,12 @@ export function nextControlState(state: ControlState, command: ControlCommand): 
     case 'lr-applied':
       return state.learningRate === null ? state : { ...state, learningRate: null };
     case 'epoch-finished': {
-      const steps = Math.max(0, state.steps - 1);
+      const steps = state.steps > 0 ? state.steps - 1 : 0;
       const announced = state.paused && steps === 0;
-      return {
-        ...state,
-        steps,
-        announced,
-        status: announced ? 'paused' : state.status,
-      };
+      const status = announced ? 'paused' : state.status;
+      // The common case, every epoch of a running run: nothing changes, and nothing is allocated.
+      if (steps === state.steps && announced === state.announced && status === state.status) return state;
+      return { ...state, steps, announced, status };
     }
     case 'ended':
       return { ...state, status: 'ended', paused: false, steps: 0 };
