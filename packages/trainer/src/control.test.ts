@@ -110,4 +110,26 @@ describe('RunControl', () => {
     control.send({ type: 'resume' });
     expect(statuses).toEqual(['paused', 'running', 'paused', 'ended']);
   });
+
+  it('epochFinished (the hot path) gives the same states as the state machine, epoch after epoch', () => {
+    const statuses: RunState[] = [];
+    const control = new RunControl((status) => statuses.push(status));
+    control.send({ type: 'start' });
+    const running = control.state;
+    control.epochFinished();
+    control.epochFinished();
+    expect(control.state).toBe(running); // nothing changed, nothing allocated
+    control.send({ type: 'pause' });
+    control.epochFinished(); // the pause rule: this epoch's event announces the pause
+    expect(control.state).toEqual(
+      nextControlState(nextControlState(running, cmd('pause')), cmd('epoch-finished')),
+    );
+    control.send({ type: 'resume' });
+    control.epochFinished(); // the announcement is cleared by the next epoch
+    expect(control.state.announced).toBe(false);
+    control.send({ type: 'step' });
+    control.epochFinished();
+    expect(statuses).toEqual(['running', 'paused', 'running', 'paused']);
+    expect(control.holdsAtBoundary()).toBe(true);
+  });
 });

@@ -57,6 +57,8 @@ export const INITIAL_CONTROL: ControlState = Object.freeze({
   learningRate: null,
 });
 
+const EPOCH_FINISHED: ControlCommand = Object.freeze({ type: 'epoch-finished' });
+
 /** Whether the state holds, paused with no step left. */
 function holding(state: ControlState): boolean {
   return state.paused && state.steps === 0;
@@ -139,6 +141,8 @@ export function holdsAtBoundary(state: ControlState): boolean {
 export class RunControl {
   private current: ControlState = INITIAL_CONTROL;
   private wake: (() => void) | null = null;
+  /** The last state that an epoch-finished left as it was (a memo of the pure function, for the hot path). */
+  private unchangedByEpoch: ControlState | null = null;
 
   /** @param onStatus - called with the new status each time it changes */
   constructor(private readonly onStatus?: (status: RunState) => void) {}
@@ -152,10 +156,21 @@ export class RunControl {
   send(command: ControlCommand): void {
     const before = this.current;
     const after = nextControlState(before, command);
-    if (after === before) return;
+    if (after === before) {
+      if (command.type === 'epoch-finished') this.unchangedByEpoch = before;
+      return;
+    }
     this.current = after;
     if (after.status !== before.status) this.onStatus?.(after.status);
     if (command.type === 'resume' || command.type === 'step' || command.type === 'stop') this.poke();
+  }
+
+  /**
+   * `send({ type: 'epoch-finished' })`, every epoch: skips the state machine when it already left this very state
+   * unchanged (a running run), which is most epochs.
+   */
+  epochFinished(): void {
+    if (this.current !== this.unchangedByEpoch) this.send(EPOCH_FINISHED);
   }
 
   /** Whether the loop should wait at this epoch boundary. */
