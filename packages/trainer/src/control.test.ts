@@ -69,6 +69,11 @@ describe('nextControlState: the run-control state machine', () => {
     expect(JSON.stringify(state)).toBe(before); // pure: the old state is untouched
   });
 
+  it('an epoch of a running run changes nothing and allocates nothing (the same object)', () => {
+    expect(nextControlState(running, cmd('epoch-finished'))).toBe(running);
+    expect(nextControlState(running, cmd('lr-applied'))).toBe(running);
+  });
+
   // [state, whether the loop waits at an epoch boundary]
   const holds: [string, ControlState, boolean][] = [
     ['running', running, false],
@@ -104,5 +109,27 @@ describe('RunControl', () => {
     control.send({ type: 'ended' });
     control.send({ type: 'resume' });
     expect(statuses).toEqual(['paused', 'running', 'paused', 'ended']);
+  });
+
+  it('epochFinished (the hot path) gives the same states as the state machine, epoch after epoch', () => {
+    const statuses: RunState[] = [];
+    const control = new RunControl((status) => statuses.push(status));
+    control.send({ type: 'start' });
+    const running = control.state;
+    control.epochFinished();
+    control.epochFinished();
+    expect(control.state).toBe(running); // nothing changed, nothing allocated
+    control.send({ type: 'pause' });
+    control.epochFinished(); // the pause rule: this epoch's event announces the pause
+    expect(control.state).toEqual(
+      nextControlState(nextControlState(running, cmd('pause')), cmd('epoch-finished')),
+    );
+    control.send({ type: 'resume' });
+    control.epochFinished(); // the announcement is cleared by the next epoch
+    expect(control.state.announced).toBe(false);
+    control.send({ type: 'step' });
+    control.epochFinished();
+    expect(statuses).toEqual(['running', 'paused', 'running', 'paused']);
+    expect(control.holdsAtBoundary()).toBe(true);
   });
 });

@@ -57,6 +57,8 @@ export const INITIAL_CONTROL: ControlState = Object.freeze({
   learningRate: null,
 });
 
+const EPOCH_FINISHED: ControlCommand = Object.freeze({ type: 'epoch-finished' });
+
 /** Whether the state holds, paused with no step left. */
 function holding(state: ControlState): boolean {
   return state.paused && state.steps === 0;
@@ -110,14 +112,12 @@ export function nextControlState(state: ControlState, command: ControlCommand): 
     case 'lr-applied':
       return state.learningRate === null ? state : { ...state, learningRate: null };
     case 'epoch-finished': {
-      const steps = Math.max(0, state.steps - 1);
+      const steps = state.steps > 0 ? state.steps - 1 : 0;
       const announced = state.paused && steps === 0;
-      return {
-        ...state,
-        steps,
-        announced,
-        status: announced ? 'paused' : state.status,
-      };
+      const status = announced ? 'paused' : state.status;
+      // The common case, every epoch of a running run: nothing changes, and nothing is allocated.
+      if (steps === state.steps && announced === state.announced && status === state.status) return state;
+      return { ...state, steps, announced, status };
     }
     case 'ended':
       return { ...state, status: 'ended', paused: false, steps: 0 };
@@ -141,6 +141,8 @@ export function holdsAtBoundary(state: ControlState): boolean {
 export class RunControl {
   private current: ControlState = INITIAL_CONTROL;
   private wake: (() => void) | null = null;
+  /** The last state that an epoch-finished left as it was (a memo of the pure function, for the hot path). */
+  private unchangedByEpoch: ControlState | null = null;
 
   /** @param onStatus - called with the new status each time it changes */
   constructor(private readonly onStatus?: (status: RunState) => void) {}
@@ -154,10 +156,21 @@ export class RunControl {
   send(command: ControlCommand): void {
     const before = this.current;
     const after = nextControlState(before, command);
-    if (after === before) return;
+    if (after === before) {
+      if (command.type === 'epoch-finished') this.unchangedByEpoch = before;
+      return;
+    }
     this.current = after;
     if (after.status !== before.status) this.onStatus?.(after.status);
     if (command.type === 'resume' || command.type === 'step' || command.type === 'stop') this.poke();
+  }
+
+  /**
+   * `send({ type: 'epoch-finished' })`, every epoch: skips the state machine when it already left this very state
+   * unchanged (a running run), which is most epochs.
+   */
+  epochFinished(): void {
+    if (this.current !== this.unchangedByEpoch) this.send(EPOCH_FINISHED);
   }
 
   /** Whether the loop should wait at this epoch boundary. */

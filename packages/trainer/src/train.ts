@@ -7,7 +7,6 @@ import type { EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { TrainingLoop } from './training-loop.js';
 
-const EPOCH_FINISHED = Object.freeze({ type: 'epoch-finished' } as const);
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
 
 /** Milliseconds of work between two turns of the event loop under `yieldEvery: 'auto'`. */
@@ -89,7 +88,7 @@ export function runTraining(
         : { type: 'epoch', epoch, loss, metrics, elapsedMs, samplesPerSecond, lr };
     // The epoch event is the boundary's announcement: a pause asked before it (even from a subscriber of the
     // forward or backward event) is carried by it (see nextControlState's pause rule).
-    control.send(EPOCH_FINISHED);
+    control.epochFinished();
     subscriber.next(epochEvent);
     if (options.checkpointEvery && epoch % options.checkpointEvery === 0) {
       subscriber.next({ type: 'checkpoint', epoch, model: loop.modelJSON() });
