@@ -1,3 +1,4 @@
+import type { Config, ElementwiseActivationEntry } from '@deltaflow/core';
 import type { Tensor } from '@deltaflow/tensor';
 
 /**
@@ -10,7 +11,7 @@ import type { Tensor } from '@deltaflow/tensor';
  * ```
  * @category Activation
  */
-export type ActivationConfig = Readonly<Record<string, number | string | boolean>>;
+export type ActivationConfig = Config;
 
 /**
  * A transfer function with its backward step, over whole batches.
@@ -47,7 +48,8 @@ export interface Activation {
 
 /**
  * An elementwise activation given by two scalar functions: nothing to import, the form plugins use.
- * `df` receives the input x and the output y = f(x), so a derivative such as sigmoid's y (1 - y) is cheap.
+ * `df` receives the input x and the output y = f(x), so a derivative such as sigmoid's y (1 - y) is cheap. It is
+ * `ElementwiseActivationEntry` of `@deltaflow/core`, the entry a plugin gives, under the name activations use.
  *
  * @example
  * ```ts
@@ -59,18 +61,7 @@ export interface Activation {
  * ```
  * @category Activation
  */
-export interface ElementwiseActivationSpec {
-  /** The registry name. */
-  readonly name: string;
-  /** y = f(x). */
-  readonly f: (x: number) => number;
-  /** dy/dx, from x and y = f(x). */
-  readonly df: (x: number, y: number) => number;
-  /** Parameters, kept for serialisation. */
-  readonly config?: ActivationConfig;
-  /** The x where f is not smooth (f' or f'' jumps), e.g. `[0]` for relu; see {@link Activation.kinks}. */
-  readonly kinks?: readonly number[];
-}
+export type ElementwiseActivationSpec = ElementwiseActivationEntry;
 
 /**
  * Either form a plugin may give: two scalar functions, or a full {@link Activation}.

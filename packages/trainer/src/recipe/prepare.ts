@@ -179,7 +179,9 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
   } catch (error) {
     // a bad option of the optimizer is a bad run option: E_OPTION, naming the option `optimizer`
     if (!(error instanceof DeltaflowError) || error.code !== 'E_CONFIG') throw error;
-    throw new DeltaflowError('E_OPTION', `\`optimizer\` ${optimizer.name}: ${error.message}`, { cause: error });
+    throw new DeltaflowError('E_OPTION', `\`optimizer\` ${optimizer.name}: ${error.message}`, {
+      cause: error,
+    });
   }
 
   const shuffle = description.shuffle ?? true;
