@@ -85,6 +85,8 @@ describe('deltaflow train --dashboard', () => {
 
     const late = await openPage(browser.context, url);
     await waitForEpoch(late.page, seen + 10);
+    // The chart is drawn on the next animation frame after the counter moves: wait for it, then check it.
+    await late.page.waitForSelector('#loss-chart[data-first-epoch]');
     expect(await late.page.getAttribute('#loss-chart', 'data-first-epoch')).toBe('1');
 
     child.kill('SIGINT');

@@ -72,6 +72,8 @@ describe('attached to a run in Node', () => {
 
     const late = await openPage(browser.context, server.url);
     await waitForEpoch(late.page, seen + 20);
+    // The chart is drawn on the next animation frame after the counter moves: wait for it, then check it.
+    await late.page.waitForSelector('#loss-chart[data-first-epoch]');
     expect(await late.page.getAttribute('#loss-chart', 'data-first-epoch')).toBe('1');
     expect(Number(await late.page.getAttribute('#loss-chart', 'data-points'))).toBeGreaterThan(20);
 

@@ -1,7 +1,7 @@
 // @ts-check
 // Walks every link of a generated typedoc site (docs/api, from `npm run docs`): each href and src of each HTML page,
 // relative paths and #anchors. A link fails when its file is missing, when its #anchor names no id (or name) in the
-// target page, or when it is a file name that was turned into a web address (http://BACKPROP.md). Plain Node, no
+// target page, or when it is a file name that was turned into a web address (http://NOTES.md). Plain Node, no
 // browser. Run: npm run docs && npm run docs:links [-- SITE]  (default docs/api; exits 1 on any broken link).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -85,7 +85,7 @@ export function checkLinks(site) {
       const fail = (/** @type {string} */ reason) => broken.push({ page: name, link, reason });
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(link)?.[1]?.toLowerCase();
       if (scheme) {
-        // A file name such as BACKPROP.md made into a web address by the markdown linkifier.
+        // A file name such as NOTES.md made into a web address by the markdown linkifier.
         const host = /^https?:\/\/([^/?#]+)/i.exec(link)?.[1];
         if (host && /\.(md|ts|js|mjs|json|txt)$/i.test(host)) fail('a file name made into a web address');
         continue; // other external links (https, mailto) are not this check's business

@@ -51,12 +51,12 @@ describe('checkLinks on a tiny site', () => {
     expect(result.links).toBe(14);
   });
 
-  it('fails on a missing file, a missing anchor (here and there), a missing icon, and http://BACKPROP.md', () => {
+  it('fails on a missing file, a missing anchor (here and there), a missing icon, and http://NOTES.md', () => {
     const site = writeSite({
       ...good,
       'docs/broken.html': `<a href="missing.html">gone</a><a href="page.html#part-two">no anchor</a>
         <a href="#nowhere">no anchor here</a><img src="../assets/logo.png"><svg><use href="../assets/icons.svg#icon-b"></use></svg>
-        <a href="http://BACKPROP.md">BACKPROP.md</a><a href="../../outside.html">out</a>`,
+        <a href="http://NOTES.md">NOTES.md</a><a href="../../outside.html">out</a>`,
     });
     expect(checkLinks(site).broken).toEqual([
       { page: 'docs/broken.html', link: 'missing.html', reason: 'no such file' },
@@ -72,7 +72,7 @@ describe('checkLinks on a tiny site', () => {
         link: '../assets/icons.svg#icon-b',
         reason: 'no anchor #icon-b in assets/icons.svg',
       },
-      { page: 'docs/broken.html', link: 'http://BACKPROP.md', reason: 'a file name made into a web address' },
+      { page: 'docs/broken.html', link: 'http://NOTES.md', reason: 'a file name made into a web address' },
       { page: 'docs/broken.html', link: '../../outside.html', reason: 'points outside the site' },
     ]);
   });
