@@ -57,8 +57,19 @@ export class LayerPass {
   }
 }
 
-/** The shape of a model that a {@link ForwardPass} needs: each layer's n, m and dtype. */
-interface PassShape {
+/**
+ * The shape of a model that a {@link ForwardPass} needs: each layer's n inputs, m units and dtype. A
+ * `Sequential` is one.
+ *
+ * @example
+ * ```ts
+ * const shape: PassShape = { layers: [{ inputs: 2, units: 4, dtype: 'float64' }] };
+ * new ForwardPass(shape).layersFor(4).length; // → 1
+ * ```
+ * @category Network
+ */
+export interface PassShape {
+  /** Each layer, input side first. */
   readonly layers: readonly { readonly inputs: number; readonly units: number; readonly dtype: DType }[];
 }
 

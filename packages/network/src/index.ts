@@ -7,6 +7,7 @@
 export { Dense } from './dense.js';
 export type { DenseOptions } from './dense.js';
 export { ForwardPass, LayerPass } from './forward-pass.js';
+export type { PassShape } from './forward-pass.js';
 export { Sequential, mlp } from './sequential.js';
 export type { LayerSpec, MlpSpec, ModelSummary } from './sequential.js';
 export { modelFromJSON, modelToJSON, parseModel } from './model-json.js';
