@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
+import { suggest } from '@deltaflow/core';
 import yargs from 'yargs';
 import { dashboardCommand } from './commands/dashboard.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -13,6 +14,8 @@ import { pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
 import type { CommandContext } from './commands/context.js';
 import { UsageError, describeError, oneLine } from './errors.js';
+import { checkFlags } from './options/check-flags.js';
+import type { FlagTable } from './options/check-flags.js';
 import { guardOutput } from './output.js';
 
 export { EXIT } from './errors.js';
@@ -46,6 +49,38 @@ function tidyUnknownArguments(text: string): string {
   return `Unknown argument${kept.length > 1 ? 's' : ''}: ${kept.join(', ')}`;
 }
 
+/** yargs' "Missing required argument: model" in flags: "Missing required flag --model". */
+function tidyMissingArguments(text: string): string {
+  const match = /^Missing required arguments?: (.*)$/.exec(text);
+  if (!match) return text;
+  const flags = match[1]!.split(', ').map((name) => `--${name}`);
+  return `Missing required flag${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`;
+}
+
+/**
+ * Refuses a mistyped command with the closest command (core's `suggest`, the project's one suggestion
+ * function), then checks the flags of the command that runs ({@link checkFlags}).
+ */
+function checkCommandLine(
+  tokens: readonly string[],
+  args: { _: readonly (string | number)[] },
+  table: FlagTable,
+  commands: readonly string[],
+): void {
+  const first = args._[0];
+  if (first !== undefined && !commands.includes(String(first))) {
+    const close = suggest(String(first), commands);
+    throw new UsageError(
+      `Unknown command '${first}'; ${close ? `did you mean ${close}?` : 'see deltaflow --help for the commands.'}`,
+    );
+  }
+  if (tokens.includes('--help') || tokens.includes('--version')) return;
+  checkFlags(tokens, table, {
+    ...(first !== undefined ? { command: String(first) } : {}),
+    optionalValue: first === 'train' ? ['dashboard'] : [],
+  });
+}
+
 /**
  * Runs the `deltaflow` command line with `argv` (without the node and script paths) and returns the exit code:
  * 0 success, 1 failure, 2 usage error, 130 interrupted by Ctrl-C. Errors are printed as one line on stderr
@@ -61,7 +96,17 @@ function tidyUnknownArguments(text: string): string {
 export async function main(argv: string[]): Promise<number> {
   guardOutput();
   const context: CommandContext = { exitCode: 0 };
-  const parser = yargs(joinNegativeValues(argv));
+  const tokens = joinNegativeValues(argv);
+  const parser = yargs(tokens);
+  const commands = [
+    trainCommand(context),
+    predictCommand(context),
+    evaluateCommand(context),
+    gradcheckCommand(context),
+    pluginsCommand(context),
+    dashboardCommand(context),
+  ];
+  const names = commands.map((command) => String(command.command));
   try {
     await parser
       .scriptName('deltaflow')
@@ -75,14 +120,19 @@ export async function main(argv: string[]): Promise<number> {
         },
         verbose: { type: 'boolean', global: true, describe: 'Print the stack trace of an error' },
       })
-      .command(trainCommand(context))
-      .command(predictCommand(context))
-      .command(evaluateCommand(context))
-      .command(gradcheckCommand(context))
-      .command(pluginsCommand(context))
-      .command(dashboardCommand(context))
+      .command(commands)
+      // before yargs' own validation, which would word these in its terms or let them pass
+      .middleware(
+        (args) =>
+          checkCommandLine(
+            tokens,
+            args,
+            (parser as unknown as { getOptions(): FlagTable }).getOptions(),
+            names,
+          ),
+        true,
+      )
       .demandCommand(1, 'Choose a command: train, predict, evaluate, gradcheck, plugins or dashboard.')
-      .recommendCommands()
       .strict()
       .help()
       .version(version)
@@ -91,8 +141,9 @@ export async function main(argv: string[]): Promise<number> {
       .exitProcess(false)
       .fail((message: string | null, error: Error | undefined) => {
         if (error) throw error;
-        let text = tidyUnknownArguments(oneLine(message ?? 'invalid command line').replace(/\.$/, ''));
-        if (text.startsWith('Did you mean')) text = `Unknown command '${argv[0]}'. ${text}`;
+        const text = tidyMissingArguments(
+          tidyUnknownArguments(oneLine(message ?? 'invalid command line').replace(/\.$/, '')),
+        );
         throw new UsageError(`${text} (see deltaflow --help).`);
       })
       .parseAsync();
