@@ -29,7 +29,15 @@ export interface FlagContext {
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** "a", "a or b", "a, b or c". */
+/**
+ * Items in prose: "a", "a or b", "a, b or c" (or with `word` "and").
+ *
+ * @example
+ * ```ts
+ * orList(['float32', 'float64']); // → 'float32 or float64'
+ * orList(['2', '3', '4'], 'and'); // → '2, 3 and 4'
+ * ```
+ */
 export function orList(items: readonly string[], word = 'or'): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)}`;
 }
@@ -49,8 +57,12 @@ interface Occurrence {
  * @example
  * ```ts
  * const table = { key: { epochs: true }, number: ['epochs'] };
- * checkFlags(['train', '--epoch', '100'], table, { command: 'train' });
- * // throws UsageError: Unknown argument --epoch; did you mean --epochs?
+ * checkFlags(['train', '--epochs', '100'], table, { command: 'train' }); // fine
+ * try {
+ *   checkFlags(['train', '--epoch', '100'], table, { command: 'train' });
+ * } catch (error) {
+ *   (error as Error).message; // → 'Unknown argument --epoch; did you mean --epochs?'
+ * }
  * ```
  * @param tokens - the command line as typed (without the node and script paths)
  * @param table - the running command's flags, from yargs

@@ -25,9 +25,14 @@ function optionsOf(name: string): string[] | undefined {
  *
  * @example
  * ```ts
- * checkOptimizerFlags({ optimizer: 'adam', momentum: 0.9 });
- * // throws UsageError: --momentum does not apply to --optimizer adam, which takes --lr and --weight-decay;
- * // --momentum is for sgd and rmsprop.
+ * import '@deltaflow/optimizers'; // registers the built-in optimizers
+ *
+ * checkOptimizerFlags({ optimizer: 'adam', lr: 0.01 }); // fine
+ * try {
+ *   checkOptimizerFlags({ optimizer: 'adam', momentum: 0.9 });
+ * } catch (error) {
+ *   (error as Error).message; // → '--momentum does not apply to --optimizer adam, which takes --lr and --weight-decay; --momentum is for sgd and rmsprop.'
+ * }
  * ```
  * @param request - the optimizer's name and the optimizer flags given
  * @throws UsageError naming the flag, the optimizer and the flags it takes
