@@ -39,14 +39,21 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return result;
 }
 
-/** yargs names an unknown `--kebab-flag` twice (also as kebabFlag): keep the spelling the user typed. */
-function tidyUnknownArguments(text: string): string {
+/**
+ * yargs names an unknown `--kebab-flag` twice (also as kebabFlag) and without its dashes: keep the spelling the
+ * user typed (`-x`, `--flag`, or a stray word in quotes).
+ */
+function tidyUnknownArguments(text: string, tokens: readonly string[]): string {
   const match = /^Unknown arguments?: (.*)$/.exec(text);
   if (!match) return text;
   const names = match[1]!.split(', ');
   const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const kept = names.filter((name) => !names.some((other) => other !== name && camel(other) === name));
-  return `Unknown argument${kept.length > 1 ? 's' : ''}: ${kept.join(', ')}`;
+  const typed = (name: string): string => {
+    const flag = [`--${name}`, `-${name}`].find((f) => tokens.some((t) => t === f || t.startsWith(`${f}=`)));
+    return flag ?? `'${name}'`;
+  };
+  return `Unknown argument${kept.length > 1 ? 's' : ''} ${kept.map(typed).join(', ')}`;
 }
 
 /** yargs' "Missing required argument: model" in flags: "Missing required flag --model". */
@@ -142,9 +149,10 @@ export async function main(argv: string[]): Promise<number> {
       .fail((message: string | null, error: Error | undefined) => {
         if (error) throw error;
         const text = tidyMissingArguments(
-          tidyUnknownArguments(oneLine(message ?? 'invalid command line').replace(/\.$/, '')),
+          tidyUnknownArguments(oneLine(message ?? 'invalid command line').replace(/\.$/, ''), tokens),
         );
-        throw new UsageError(`${text} (see deltaflow --help).`);
+        const command = names.includes(String(argv[0])) ? ` ${argv[0]}` : '';
+        throw new UsageError(`${text} (see deltaflow${command} --help).`);
       })
       .parseAsync();
   } catch (error) {

@@ -59,7 +59,9 @@ const cases: Case[] = [
     '--nesterov does not apply to --optimizer adagrad, which takes --lr and --weight-decay; --nesterov is for sgd.',
   ],
   // yargs' own checks, in flags
-  [['predict', '--input', '0,1'], 'Missing required flag --model (see deltaflow --help).'],
+  [['train', '-x'], 'Unknown argument -x (see deltaflow train --help).'],
+  [['train', 'fast'], "Unknown argument 'fast' (see deltaflow train --help)."],
+  [['predict', '--input', '0,1'], 'Missing required flag --model (see deltaflow predict --help).'],
 ];
 
 describe('mistyped and malformed flags', () => {
