@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
+import { suggest } from '@deltaflow/core';
 import yargs from 'yargs';
 import { dashboardCommand } from './commands/dashboard.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -13,6 +14,8 @@ import { pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
 import type { CommandContext } from './commands/context.js';
 import { UsageError, describeError, oneLine } from './errors.js';
+import { checkFlags } from './options/check-flags.js';
+import type { FlagTable } from './options/check-flags.js';
 import { guardOutput } from './output.js';
 
 export { EXIT } from './errors.js';
@@ -36,14 +39,53 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return result;
 }
 
-/** yargs names an unknown `--kebab-flag` twice (also as kebabFlag): keep the spelling the user typed. */
-function tidyUnknownArguments(text: string): string {
+/**
+ * yargs names an unknown `--kebab-flag` twice (also as kebabFlag) and without its dashes: keep the spelling the
+ * user typed (`-x`, `--flag`, or a stray word in quotes).
+ */
+function tidyUnknownArguments(text: string, tokens: readonly string[]): string {
   const match = /^Unknown arguments?: (.*)$/.exec(text);
   if (!match) return text;
   const names = match[1]!.split(', ');
   const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const kept = names.filter((name) => !names.some((other) => other !== name && camel(other) === name));
-  return `Unknown argument${kept.length > 1 ? 's' : ''}: ${kept.join(', ')}`;
+  const typed = (name: string): string => {
+    const flag = [`--${name}`, `-${name}`].find((f) => tokens.some((t) => t === f || t.startsWith(`${f}=`)));
+    return flag ?? `'${name}'`;
+  };
+  return `Unknown argument${kept.length > 1 ? 's' : ''} ${kept.map(typed).join(', ')}`;
+}
+
+/** yargs' "Missing required argument: model" in flags: "Missing required flag --model". */
+function tidyMissingArguments(text: string): string {
+  const match = /^Missing required arguments?: (.*)$/.exec(text);
+  if (!match) return text;
+  const flags = match[1]!.split(', ').map((name) => `--${name}`);
+  return `Missing required flag${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`;
+}
+
+/**
+ * Refuses a mistyped command with the closest command (core's `suggest`, the project's one suggestion
+ * function), then checks the flags of the command that runs ({@link checkFlags}).
+ */
+function checkCommandLine(
+  tokens: readonly string[],
+  args: { _: readonly (string | number)[] },
+  table: FlagTable,
+  commands: readonly string[],
+): void {
+  const first = args._[0];
+  if (first !== undefined && !commands.includes(String(first))) {
+    const close = suggest(String(first), commands);
+    throw new UsageError(
+      `Unknown command '${first}'; ${close ? `did you mean ${close}?` : 'see deltaflow --help for the commands.'}`,
+    );
+  }
+  if (tokens.includes('--help') || tokens.includes('--version')) return;
+  checkFlags(tokens, table, {
+    ...(first !== undefined ? { command: String(first) } : {}),
+    optionalValue: first === 'train' ? ['dashboard'] : [],
+  });
 }
 
 /**
@@ -61,7 +103,17 @@ function tidyUnknownArguments(text: string): string {
 export async function main(argv: string[]): Promise<number> {
   guardOutput();
   const context: CommandContext = { exitCode: 0 };
-  const parser = yargs(joinNegativeValues(argv));
+  const tokens = joinNegativeValues(argv);
+  const parser = yargs(tokens);
+  const commands = [
+    trainCommand(context),
+    predictCommand(context),
+    evaluateCommand(context),
+    gradcheckCommand(context),
+    pluginsCommand(context),
+    dashboardCommand(context),
+  ];
+  const names = commands.map((command) => String(command.command));
   try {
     await parser
       .scriptName('deltaflow')
@@ -75,14 +127,19 @@ export async function main(argv: string[]): Promise<number> {
         },
         verbose: { type: 'boolean', global: true, describe: 'Print the stack trace of an error' },
       })
-      .command(trainCommand(context))
-      .command(predictCommand(context))
-      .command(evaluateCommand(context))
-      .command(gradcheckCommand(context))
-      .command(pluginsCommand(context))
-      .command(dashboardCommand(context))
+      .command(commands)
+      // before yargs' own validation, which would word these in its terms or let them pass
+      .middleware(
+        (args) =>
+          checkCommandLine(
+            tokens,
+            args,
+            (parser as unknown as { getOptions(): FlagTable }).getOptions(),
+            names,
+          ),
+        true,
+      )
       .demandCommand(1, 'Choose a command: train, predict, evaluate, gradcheck, plugins or dashboard.')
-      .recommendCommands()
       .strict()
       .help()
       .version(version)
@@ -91,9 +148,11 @@ export async function main(argv: string[]): Promise<number> {
       .exitProcess(false)
       .fail((message: string | null, error: Error | undefined) => {
         if (error) throw error;
-        let text = tidyUnknownArguments(oneLine(message ?? 'invalid command line').replace(/\.$/, ''));
-        if (text.startsWith('Did you mean')) text = `Unknown command '${argv[0]}'. ${text}`;
-        throw new UsageError(`${text} (see deltaflow --help).`);
+        const text = tidyMissingArguments(
+          tidyUnknownArguments(oneLine(message ?? 'invalid command line').replace(/\.$/, ''), tokens),
+        );
+        const command = names.includes(String(argv[0])) ? ` ${argv[0]}` : '';
+        throw new UsageError(`${text} (see deltaflow${command} --help).`);
       })
       .parseAsync();
   } catch (error) {

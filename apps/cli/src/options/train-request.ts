@@ -1,6 +1,7 @@
 import type { DType } from '@deltaflow/tensor';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
+import { checkOptimizerFlags } from './optimizer-flags.js';
 import { boolean, fraction, integer, number, parseColumns, parseLayers, text } from './parse.js';
 
 /**
@@ -52,7 +53,10 @@ const name =
     registeredName(flag, kind, text(flag, value));
 
 const dtype: Check<DType> = (flag, value) => {
-  if (value !== 'float32' && value !== 'float64') throw new UsageError(`${flag} must be float32 or float64.`);
+  if (value !== 'float32' && value !== 'float64')
+    throw new UsageError(
+      `${flag} must be float32 or float64, got ${typeof value === 'string' ? `'${value}'` : String(value)}.`,
+    );
   return value;
 };
 
@@ -112,6 +116,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
       }
     }
   }
+  checkOptimizerFlags(request);
   if (request.json && request.quiet)
     throw new UsageError('--json and --quiet cannot be combined; choose one.');
   return request;
