@@ -8,10 +8,10 @@ const csv = (labels: readonly (number | string)[]): string =>
 
 describe('integerClassLabels: which numeric target columns are class labels', () => {
   it('reads 3 to 20 distinct non-negative integers as classes (wine 0/1/2, digits 0-9)', () => {
-    expect(integerClassLabels(parseCsv(csv([2, 0, 1, 1])))).toEqual([0, 1, 2]);
+    expect(integerClassLabels(parseCsv(csv([2, 0, 1, 1, 0, 2])))).toEqual([0, 1, 2]);
     const digits = Array.from({ length: 30 }, (_, i) => i % 10);
     expect(integerClassLabels(parseCsv(csv(digits)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    const many = Array.from({ length: MAX_INFERRED_CLASSES }, (_, i) => i);
+    const many = Array.from({ length: 2 * MAX_INFERRED_CLASSES }, (_, i) => (i % MAX_INFERRED_CLASSES) + 1);
     expect(integerClassLabels(parseCsv(csv(many)))).toHaveLength(MAX_INFERRED_CLASSES);
   });
 
@@ -19,8 +19,11 @@ describe('integerClassLabels: which numeric target columns are class labels', ()
     expect(integerClassLabels(parseCsv(csv([0.5, 1, 2])))).toBeUndefined();
     expect(integerClassLabels(parseCsv(csv([-1, 0, 1, 2])))).toBeUndefined();
     expect(integerClassLabels(parseCsv(csv([0, 1, 1, 0])))).toBeUndefined();
-    const ages = Array.from({ length: MAX_INFERRED_CLASSES + 1 }, (_, i) => 25 + i);
+    const ages = Array.from({ length: 40 }, (_, i) => 25 + (i % 5));
     expect(integerClassLabels(parseCsv(csv(ages)))).toBeUndefined();
+    const tooMany = Array.from({ length: 60 }, (_, i) => i % (MAX_INFERRED_CLASSES + 1));
+    expect(integerClassLabels(parseCsv(csv(tooMany)))).toBeUndefined();
+    expect(integerClassLabels(parseCsv(csv([5, 6, 7, 5, 6])))).toBeUndefined();
     expect(
       integerClassLabels(parseCsv('x,a,b\n1,0,1\n2,1,2\n3,2,0\n', { target: ['a', 'b'] })),
     ).toBeUndefined();
@@ -42,7 +45,7 @@ describe('oneHotTargets', () => {
     const labelled = parseCsv(csv(['a', 'b', 'c']));
     expect(oneHotTargets(labelled)).toBe(labelled);
     try {
-      oneHotTargets(parseCsv('x,a,b\n1,0,1\n', { target: ['a', 'b'] }));
+      oneHotTargets(parseCsv('x,a,b\n1,0,2\n', { target: ['a', 'b'] }));
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(DeltaflowError);

@@ -2,8 +2,9 @@ import { DeltaflowError, Tensor, allocate } from '@deltaflow/tensor';
 import type { Dataset } from './dataset.js';
 
 /**
- * The most distinct values a numeric target column may hold for {@link integerClassLabels} to read it as class
- * labels (digits 0-9 have 10, wine 3; an age or a price has many more).
+ * The largest label, and the most distinct labels, a numeric target column may hold for
+ * {@link integerClassLabels} to read it as class labels (digits 0-9 have 10, wine 0-2; an age or a price runs
+ * higher).
  *
  * @example
  * ```ts
@@ -16,12 +17,13 @@ export const MAX_INFERRED_CLASSES = 20;
 /**
  * The class labels a numeric target column most likely holds, or `undefined` when it looks like real values.
  * The rule, shared by the run recipe, the CLI and the dashboard: the dataset has one target column, not already
- * classes (`classNames`), whose values are all non-negative integers with more than 2 and at most
- * {@link MAX_INFERRED_CLASSES} distinct values. Two values (0/1) already make a binary classification set.
+ * classes (`classNames`), whose values are all integers from 0 to {@link MAX_INFERRED_CLASSES}, with more than 2
+ * distinct values and at least twice as many rows as values (so each label is seen twice on average). Two
+ * values (0/1) already make a binary classification set.
  *
  * @example
  * ```ts
- * const wine = parseCsv('alcohol,class\n14.2,0\n13.2,1\n12.4,2\n');
+ * const wine = parseCsv('alcohol,class\n14.2,0\n13.2,1\n12.4,2\n13.1,0\n12.9,1\n12.2,2\n');
  * integerClassLabels(wine); // → [0, 1, 2]
  * ```
  * @param ds - the dataset whose targets are looked at
@@ -32,13 +34,11 @@ export function integerClassLabels(ds: Dataset): number[] | undefined {
   if (ds.classNames !== undefined || ds.targets.cols !== 1) return undefined;
   const seen = new Set<number>();
   for (const v of ds.targets.data) {
-    if (!Number.isInteger(v) || v < 0) return undefined;
-    if (!seen.has(v)) {
-      seen.add(v);
-      if (seen.size > MAX_INFERRED_CLASSES) return undefined;
-    }
+    if (!Number.isInteger(v) || v < 0 || v > MAX_INFERRED_CLASSES) return undefined;
+    seen.add(v);
   }
-  return seen.size > 2 ? [...seen].sort((a, b) => a - b) : undefined;
+  const enough = seen.size > 2 && seen.size <= MAX_INFERRED_CLASSES && ds.targets.rows >= 2 * seen.size;
+  return enough ? [...seen].sort((a, b) => a - b) : undefined;
 }
 
 /**
