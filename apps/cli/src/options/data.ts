@@ -57,6 +57,8 @@ export function modelTargets(header: readonly string[], loaded: LoadedModel): st
  * @example
  * ```ts
  * // not-runnable: reads wine.csv and wine.json
+ * import { readModelFile } from './model.js';
+ *
  * const ds = targetsForModel(await loadData('wine.csv', { dtype: 'float32' }), readModelFile('wine.json', '--model'));
  * ```
  * @throws CliError naming a label the model does not know
