@@ -176,7 +176,7 @@ describe('deltaflow predict, evaluate, gradcheck, plugins', () => {
   it('evaluate gives the loss and accuracy on a built-in set', async () => {
     const text = await runCli(['evaluate', '--model', 'trained.json', '--data', 'xor'], dir);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/loss \(mse\) +│ +0\.0\d+/);
+    expect(text.stdout).toMatch(/loss E \(mse, mean of 1\/2 sum \(O - t\)\^2\) +│ +0\.0\d+/);
     expect(text.stdout).toMatch(/accuracy +│ +100%/);
     const json = await runCli(
       ['evaluate', '--model', 'trained.json', '--data', 'xor', '--loss', 'mae', '--json'],

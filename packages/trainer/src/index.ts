@@ -35,5 +35,6 @@ export type { OutputPairing } from './recipe/rules.js';
 export { holdOut } from './recipe/split.js';
 export { prepareRun } from './recipe/prepare.js';
 export type { PreparedRun } from './recipe/prepare.js';
+export type { RunNotice, TargetType } from './recipe/notices.js';
 export { trainRun } from './recipe/train-run.js';
 export type { ReplayOptions } from './jsonl.js';

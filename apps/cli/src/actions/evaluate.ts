@@ -1,10 +1,10 @@
 import { pluginRegistries } from '@deltaflow/core';
 import { getLoss } from '@deltaflow/losses';
 import { computeMetrics } from '@deltaflow/trainer';
-import { registeredName } from '../errors.js';
+import { UsageError, registeredName } from '../errors.js';
 import { infer } from '../inference.js';
 import { out } from '../output.js';
-import { alignClasses, loadData } from '../options/data.js';
+import { loadData, targetsForModel } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
 import { parseColumns } from '../options/parse.js';
 import { loadPlugins } from '../options/plugins.js';
@@ -22,6 +22,35 @@ export interface EvaluateArgs extends GlobalArgs {
   json?: boolean;
 }
 
+/** The error functions E of the built-in losses, per sample, as `docs/guides/the-math.md` writes them. */
+const LOSS_FORMULAS: Record<string, string> = {
+  mse: '1/2 sum (O - t)^2',
+  mae: 'sum |O - t|',
+  'cross-entropy': '-sum t log O',
+  'binary-cross-entropy': '-sum [t log O + (1 - t) log(1 - O)]',
+};
+
+/** What evaluate's table calls the metrics of `computeMetrics`. */
+const METRIC_LABELS: Record<string, string> = {
+  mse: 'mean squared error',
+  mae: 'mean absolute error',
+  r2: 'R²',
+};
+
+/**
+ * The row label of the loss E: its name and, for a built-in, its formula (E of mse is half the mean squared
+ * error, so both rows must say what they are).
+ *
+ * @example
+ * ```ts
+ * lossLabel('mse'); // → 'loss E (mse, mean of 1/2 sum (O - t)^2)'
+ * ```
+ */
+export function lossLabel(lossName: string): string {
+  const formula = LOSS_FORMULAS[lossName];
+  return `loss E (${lossName}${formula ? `, mean of ${formula}` : ''})`;
+}
+
 /**
  * Runs `deltaflow evaluate`: loss E and metrics of a saved model on a dataset.
  *
@@ -33,20 +62,28 @@ export interface EvaluateArgs extends GlobalArgs {
  */
 export async function evaluate(args: EvaluateArgs): Promise<number> {
   await loadPlugins(args.plugin ?? []);
-  const { model, meta } = readModelFile(args.model, '--model');
+  const loaded = readModelFile(args.model, '--model');
+  const { model, meta } = loaded;
   const lossName =
     args.loss !== undefined
       ? registeredName('--loss', 'loss', args.loss)
       : meta.loss && pluginRegistries.loss.has(meta.loss)
         ? meta.loss
         : 'mse';
-  const target = args.target !== undefined ? parseColumns('--target', args.target) : meta.targetColumns;
-  let ds = await loadData(args.data, {
-    ...(target ? { target } : {}),
-    features: meta.featureNames,
-    dtype: model.dtype,
-  });
-  ds = alignClasses(ds, meta.classNames);
+  const ds = targetsForModel(
+    await loadData(args.data, {
+      ...(args.target !== undefined ? { target: parseColumns('--target', args.target) } : {}),
+      features: meta.featureNames,
+      dtype: model.dtype,
+      model: loaded,
+    }),
+    loaded,
+  );
+  if (ds.targets.cols === 0) {
+    throw new UsageError(
+      `evaluate needs target columns, but ${args.data} has only the model's ${ds.inputs.cols} input column(s); add the targets, or choose them with --target.`,
+    );
+  }
   checkFits(ds, model);
   const pass = model.createPass();
   const outputs = infer(model, ds.inputs, meta.scaler, pass);
@@ -61,7 +98,14 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
   out(
     table(
       ['', 'value'],
-      [['samples', String(samples)], [`loss (${lossName})`, formatOutput(loss)], ...formatMetrics(metrics)],
+      [
+        ['samples', String(samples)],
+        [lossLabel(lossName), formatOutput(loss)],
+        ...formatMetrics(metrics).map(([name, value]): [string, string] => [
+          METRIC_LABELS[name] ?? name,
+          value,
+        ]),
+      ],
       ['left', 'right'],
     ),
   );

@@ -30,9 +30,10 @@ async function readInputs(args: PredictArgs, model: LoadedModel): Promise<number
   }
   if (given) return args.input!.map((row) => parseRow(row, model.model.inputs));
   const ds = await loadData(args.data!, {
-    target: args.target !== undefined ? parseColumns('--target', args.target) : [],
+    ...(args.target !== undefined ? { target: parseColumns('--target', args.target) } : {}),
     features: model.meta.featureNames,
     dtype: 'float64',
+    model,
   });
   checkFits(ds, model.model, false);
   return rowsOf(ds.inputs);

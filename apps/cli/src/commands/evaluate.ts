@@ -24,7 +24,7 @@ export function evaluateCommand(context: CommandContext): CommandModule {
           target: {
             type: 'string',
             describe: 'CSV target column(s)',
-            defaultDescription: 'as trained, else the last column',
+            defaultDescription: 'as trained, else the columns after the inputs',
           },
           loss: { type: 'string', describe: 'Error function', defaultDescription: "the model's, else mse" },
           json: {

@@ -27,7 +27,11 @@ export function predictCommand(context: CommandContext): CommandModule {
             describe: 'One input row, numbers separated by commas (repeatable)',
           },
           data: { type: 'string', describe: 'Predict every row of a CSV file (or a built-in dataset)' },
-          target: { type: 'string', describe: 'CSV columns to leave out (targets), separated by commas' },
+          target: {
+            type: 'string',
+            describe: 'CSV columns to leave out (targets), separated by commas',
+            defaultDescription: 'as trained, else the columns after the inputs',
+          },
           json: {
             type: 'boolean',
             describe: 'Print one JSON line { predictions: [{ input, output, label? }] }',

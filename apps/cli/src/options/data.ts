@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { datasetNames, loadDataset, parseCsv } from '@deltaflow/data';
+import { datasetNames, loadDataset, oneHotTargets, parseCsv } from '@deltaflow/data';
 import type { Dataset } from '@deltaflow/data';
 import { Tensor, allocate } from '@deltaflow/tensor';
 import type { DType } from '@deltaflow/tensor';
 import { CliError, UsageError } from '../errors.js';
+import type { LoadedModel } from './model.js';
 
 /**
  * How to read `--data`: the target columns (CSV only; default the last column, `[]` for none) and, when the file
@@ -13,6 +14,62 @@ export interface DataOptions {
   target?: readonly string[];
   features?: readonly string[];
   dtype: DType;
+  /** A saved model whose columns to read when `target` is left out (see {@link modelTargets}). */
+  model?: LoadedModel;
+}
+
+/**
+ * The target columns of a CSV file for a saved model, when `--target` is not given: one rule for `evaluate`,
+ * `predict` and `train --init`, so they read the same file the same way.
+ *
+ * 1. the model's `meta.targetColumns` (its `--target`), when the file has them all;
+ * 2. else, when the file has every feature column the model was trained on (`meta.featureNames`), the other
+ *    columns (the last of them when there are more than the model's targets);
+ * 3. else the columns after the first `inputs` (a model saved from code, without names).
+ *
+ * An empty list means the file holds features only (enough for `predict`).
+ *
+ * @example
+ * ```ts
+ * // a 2-input model saved from code, without meta
+ * modelTargets(['x1', 'x2', 'y'], { model: mlp({ inputs: 2, layers: [{ units: 1 }] }), meta: { raw: {} } });
+ * // → ['y']
+ * ```
+ */
+export function modelTargets(header: readonly string[], loaded: LoadedModel): string[] {
+  const { model, meta } = loaded;
+  const has = (names: readonly string[] | undefined): names is readonly string[] =>
+    names !== undefined && names.every((name) => header.includes(name));
+  if (has(meta.targetColumns)) return [...meta.targetColumns];
+  // one label column for a model of class outputs, else one column per output
+  const width = meta.classNames && model.outputs > 1 ? 1 : model.outputs;
+  if (has(meta.featureNames)) {
+    const rest = header.filter((name) => !meta.featureNames!.includes(name));
+    return rest.length > width ? rest.slice(-width) : rest;
+  }
+  return header.slice(model.inputs);
+}
+
+/**
+ * The targets of `ds` as a saved model reads them: a model of class outputs gets one-hot columns in the order of
+ * its `classNames` (a column of integer labels is one-hot encoded first).
+ *
+ * @example
+ * ```ts
+ * // not-runnable: reads wine.csv and wine.json
+ * import { readModelFile } from './model.js';
+ *
+ * const ds = targetsForModel(await loadData('wine.csv', { dtype: 'float32' }), readModelFile('wine.json', '--model'));
+ * ```
+ * @throws CliError naming a label the model does not know
+ */
+export function targetsForModel(ds: Dataset, loaded: LoadedModel): Dataset {
+  const { model, meta } = loaded;
+  const oneHot =
+    meta.classNames && model.outputs > 1 && ds.targets.cols === 1 && ds.targets.rows > 0
+      ? oneHotTargets(ds)
+      : ds;
+  return alignClasses(oneHot, meta.classNames);
 }
 
 /** Whether `--data` names a built-in dataset rather than a CSV file. */
@@ -69,7 +126,7 @@ export async function loadData(spec: string, options: DataOptions): Promise<Data
   }
   const text = readText(spec);
   const header = csvHeader(text);
-  const target = options.target;
+  const target = options.target ?? (options.model ? modelTargets(header, options.model) : undefined);
   const targetSet = new Set(target ?? [header.at(-1)]);
   const features =
     options.features && options.features.every((name) => header.includes(name) && !targetSet.has(name))

@@ -3,7 +3,7 @@ import type { Options } from 'yargs';
 // The flags of `deltaflow train` (and the data and model ones `gradcheck` shares). None has a yargs default: a
 // flag that is absent stays undefined, so a --config file can supply it; defaults are applied afterwards.
 
-/** `--data`, `--target`. */
+/** `--data`, `--target`, `--target-type`. */
 export const dataFlags = {
   data: {
     type: 'string',
@@ -15,6 +15,11 @@ export const dataFlags = {
     describe: 'CSV target column(s), separated by commas',
     defaultDescription: 'the last column',
   },
+  'target-type': {
+    type: 'string',
+    describe: 'Read one numeric target column as classes (one-hot) or as values',
+    defaultDescription: 'class for 3 to 20 distinct integers, else value',
+  },
 } as const satisfies Record<string, Options>;
 
 /** The architecture: `--layers`, `--activation`, `--output-activation`, `--dtype`, `--seed`. */
@@ -24,7 +29,7 @@ export const modelFlags = {
   'output-activation': {
     type: 'string',
     describe: 'Activation of the output layer',
-    defaultDescription: 'sigmoid; softmax with cross-entropy',
+    defaultDescription: 'softmax with cross-entropy, linear for regression, else sigmoid',
   },
   dtype: {
     type: 'string',

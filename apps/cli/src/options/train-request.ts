@@ -1,5 +1,6 @@
 import type { DType } from '@deltaflow/tensor';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
+import type { TargetType } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
 import { checkOptimizerFlags } from './optimizer-flags.js';
 import { boolean, fraction, integer, number, parseColumns, parseLayers, text } from './parse.js';
@@ -11,6 +12,8 @@ import { boolean, fraction, integer, number, parseColumns, parseLayers, text } f
 export interface TrainRequest {
   data: string;
   target?: string[];
+  /** `--target-type class|value`: how one numeric target column is read (inferred when left out). */
+  targetType?: TargetType;
   layers?: number[];
   activation?: string;
   outputActivation?: string;
@@ -60,6 +63,12 @@ const dtype: Check<DType> = (flag, value) => {
   return value;
 };
 
+const targetType: Check<TargetType> = (flag, value) => {
+  if (value !== 'class' && value !== 'value')
+    throw new UsageError(`${flag} must be class or value, got ${JSON.stringify(value)}.`);
+  return value;
+};
+
 /** `--dashboard` alone means any free port; `--dashboard 8080` that port. */
 const port: Check<number> = (flag, value) => {
   if (value === '' || value === true) return 0;
@@ -83,6 +92,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
   const request: TrainRequest = {
     data: field(raw, 'data', text) ?? 'xor',
     target: field(raw, 'target', parseColumns),
+    targetType: field(raw, 'targetType', targetType),
     layers: field(raw, 'layers', (_, v) => parseLayers(v)),
     activation: field(raw, 'activation', name('activation')),
     outputActivation: field(raw, 'outputActivation', name('activation')),

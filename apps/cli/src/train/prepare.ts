@@ -3,9 +3,16 @@ import type { Dataset, Scaler } from '@deltaflow/data';
 import type { Sequential } from '@deltaflow/network';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { prepareRun as prepareRecipe } from '@deltaflow/trainer';
-import type { PreparedRun as LibraryRun, RunData, RunDescription, RunOptions } from '@deltaflow/trainer';
+import type {
+  PreparedRun as LibraryRun,
+  RunData,
+  RunDescription,
+  RunNotice,
+  RunOptions,
+} from '@deltaflow/trainer';
 import { CliError, UsageError, toFlags } from '../errors.js';
-import { alignClasses, isBuiltinDataset, loadData } from '../options/data.js';
+import { warn } from '../output.js';
+import { isBuiltinDataset, loadData, targetsForModel } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
 import type { LoadedModel, ModelMeta } from '../options/model.js';
 import { checkOutputPath } from '../options/paths.js';
@@ -50,7 +57,7 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
     dtype: init?.model.dtype ?? request.dtype ?? 'float32',
     features: init?.meta.featureNames,
   });
-  return alignClasses(loaded, init?.meta.classNames);
+  return init ? targetsForModel(loaded, init) : loaded;
 }
 
 /**
@@ -87,6 +94,7 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
   const optional = {
     // a built-in set with --target: the recipe refuses it, naming the option
     target: typeof data === 'string' ? request.target : undefined,
+    targetType: request.targetType,
     layers: request.layers,
     activation: request.activation,
     outputActivation: request.outputActivation,
@@ -123,6 +131,25 @@ export async function recipe(description: RunDescription): Promise<LibraryRun> {
   }
 }
 
+const NOTICE_WORD: Record<RunNotice['kind'], string> = {
+  'target-type': 'note',
+  'output-range': 'warning',
+  'input-scale': 'hint',
+};
+
+/**
+ * The line the CLI prints on stderr for a notice of the recipe, in flags.
+ *
+ * @example
+ * ```ts
+ * noticeLine({ kind: 'input-scale', message: 'Standardise the inputs with `normalize`.' });
+ * // 'deltaflow: hint: Standardise the inputs with --normalize.'
+ * ```
+ */
+export function noticeLine(notice: RunNotice): string {
+  return `deltaflow: ${NOTICE_WORD[notice.kind]}: ${toFlags(notice.message)}`;
+}
+
 /**
  * Turns checked options into a run with the library's recipe (`prepareRun` of `@deltaflow/trainer`): the same
  * description gives the same run as in the dashboard or in code. Output paths are checked first; the recipe's
@@ -141,6 +168,7 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
   const { model, dataset, train, validation, scaler, trainOptions } = prepared;
+  if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
   const options: RunOptions = {
     ...trainOptions,
     // a dashboard page may open at any time and wants every epoch so far

@@ -29,9 +29,11 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   const { run, interrupted } = await executeRun(prepared, consumers);
   const end = run.end!;
   const { save } = prepared.request;
-  const summary = summarize(run, save ?? null);
+  // A run that diverged before finishing an epoch holds only its initial weights: nothing worth saving.
+  const untrained = end.reason === 'diverged' && end.epochs === 0;
+  const summary = summarize(run, save && !untrained ? save : null);
   try {
-    if (save) {
+    if (save && !untrained) {
       const meta = {
         ...end.model.meta,
         ...prepared.meta,
@@ -54,8 +56,9 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
     return EXIT.interrupted;
   }
   if (end.reason === 'diverged') {
+    const kept = save && untrained ? ` Nothing was saved to ${save}: the model never finished an epoch.` : '';
     warn(
-      `deltaflow: training diverged after ${plural(summary.epochs, 'epoch')}. ${toFlags(end.hint ?? '')}`.trim(),
+      `deltaflow: training diverged after ${plural(summary.epochs, 'epoch')}.${kept} ${toFlags(end.hint ?? '')}`.trim(),
     );
     return EXIT.failure;
   }

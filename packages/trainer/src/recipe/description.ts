@@ -1,6 +1,7 @@
 import type { Dataset, DatasetName, Scaler } from '@deltaflow/data';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
 import type { DType } from '@deltaflow/tensor';
+import type { TargetType } from './notices.js';
 
 /**
  * A transfer function: a registered name (built-in or plugin), or `{ name, config }`.
@@ -78,6 +79,11 @@ export interface RunDescription {
   data: RunData;
   /** CSV data only: the target column names; default the last column. */
   target?: readonly string[];
+  /**
+   * How a single numeric target column is read: `'class'` (one-hot class labels) or `'value'` (numbers); default
+   * inferred: 3 to 20 distinct non-negative integers are classes, with a notice (see {@link TargetType}).
+   */
+  targetType?: TargetType;
   /** Units of each hidden layer, input side first (may be empty); default `[4]`. */
   layers?: readonly number[];
   /** Transfer function of the hidden layers; default `'sigmoid'`. */

@@ -9,6 +9,8 @@ import type { DType } from '@deltaflow/tensor';
 import type { TrainOptions } from '../options.js';
 import { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './defaults.js';
 import type { ActivationChoice, RunData, RunDescription } from './description.js';
+import { chooseTargets, inputScaleNotice, outputRangeNotice } from './notices.js';
+import type { RunNotice } from './notices.js';
 import { checkOutputPairing } from './rules.js';
 import { holdOut } from './split.js';
 
@@ -48,6 +50,11 @@ export interface PreparedRun {
   };
   /** Plain data about the data to keep in a model file's meta: column and class names, scaler, split. */
   meta: Record<string, unknown>;
+  /**
+   * What a person should read before training, one sentence each: integer labels read as classes, targets
+   * outside the output activation's range, inputs far from unit scale (see {@link RunNotice}).
+   */
+  notices: RunNotice[];
 }
 
 const fail = (message: string): never => {
@@ -136,7 +143,9 @@ function optimizerOf(description: RunDescription): {
 /**
  * Turns a {@link RunDescription} into a run: loads the data (a built-in set generated with the run's seed, CSV
  * text with its target columns, or a Dataset), builds the seeded model (hidden layers, then an output layer of
- * one unit per target column with the output activation of the task), checks the loss/output rules
+ * one unit per target column with the output activation of the task), reads a column of small integer labels as
+ * classes unless `targetType` says otherwise, notes targets outside the output's range and unscaled inputs
+ * (`notices`), checks the loss/output rules
  * ({@link checkOutputPairing}), the loss and the optimizer options, holds out the validation rows
  * ({@link holdOut}), fits the scaler on the training rows only, and fills every default. Nothing trains yet;
  * every mistake is reported here, before the first epoch, with a message naming the option.
@@ -163,13 +172,22 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     }
   }
   const dtype = given?.dtype ?? description.dtype ?? 'float32';
-  const dataset = await loadRunData(description, dtype, seed);
+  const notices: RunNotice[] = [];
+  const chosen = chooseTargets(
+    await loadRunData(description, dtype, seed),
+    description.targetType,
+    given?.outputs,
+  );
+  const dataset = chosen.dataset;
+  if (chosen.notice) notices.push(chosen.notice);
   const loss = description.loss ?? RUN_DEFAULTS.loss;
   getLoss(loss);
   const output = given
     ? given.outputLayer.activation.name
     : (description.outputActivation ?? defaultOutputActivation(dataset.task, loss));
   checkOutputPairing({ loss, outputActivation: nameOf(output), outputs: dataset.targets.cols });
+  const range = outputRangeNotice(dataset, nameOf(output), given !== undefined);
+  if (range) notices.push(range);
   const model = given ?? buildModel(description, dataset, output, seed);
   checkFits(dataset, model);
 
@@ -191,6 +209,8 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     ({ train, validation } = holdOut(dataset, description.validationSplit, seed, shuffle));
   }
   const scaler = description.normalize ? Scaler.fit('standard', train.inputs) : description.scaler;
+  const scale = scaler ? undefined : inputScaleNotice(train);
+  if (scale) notices.push(scale);
   if (scaler) {
     train = scaler.transformDataset(train);
     if (validation) validation = scaler.transformDataset(validation);
@@ -225,5 +245,6 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     outputActivation: nameOf(output),
     trainOptions,
     meta,
+    notices,
   };
 }

@@ -30,7 +30,7 @@ const end = (events$: ReturnType<typeof train>): Promise<EndEvent> =>
   lastValueFrom(events$.pipe(filter((e: TrainingEvent): e is EndEvent => e.type === 'end')));
 
 const CROSS_ENTROPY_ON_ONE_OUTPUT =
-  'The loss cross-entropy needs one-hot targets (two or more target columns), but the data has 1; for one 0/1 target use the loss binary-cross-entropy.';
+  'The loss cross-entropy needs one-hot targets (two or more target columns), but the data has 1; for one 0/1 target use the loss binary-cross-entropy, or read its labels as classes with `targetType` class.';
 
 describe('prepareRun: one recipe for every run', () => {
   it("keeps npm start's run: xor, 2-4-1 sigmoid, mse, sgd lr 0.5, seed 42, 2000 epochs of batch size 1", async () => {

@@ -38,7 +38,7 @@ export function checkOutputPairing(pairing: OutputPairing): void {
   if (loss === 'cross-entropy' && outputs < 2) {
     throw new DeltaflowError(
       'E_OPTION',
-      `The loss cross-entropy needs one-hot targets (two or more target columns), but the data has ${outputs}; for one 0/1 target use the loss binary-cross-entropy.`,
+      `The loss cross-entropy needs one-hot targets (two or more target columns), but the data has ${outputs}; for one 0/1 target use the loss binary-cross-entropy, or read its labels as classes with \`targetType\` class.`,
     );
   }
   if (outputActivation === 'softmax' && outputs < 2) {
