@@ -8,7 +8,7 @@ import { CliError, UsageError, toFlags } from '../errors.js';
 import { alignClasses, isBuiltinDataset, loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
 import type { LoadedModel, ModelMeta } from '../options/model.js';
-import { checkOutputPath } from '../options/paths.js';
+import { checkDistinctPaths, checkOutputPath } from '../options/paths.js';
 import type { TrainRequest } from '../options/train-request.js';
 
 /** A run ready to start: the model, the (scaled, split) data, the trainer's options and the meta to save. */
@@ -125,7 +125,8 @@ export async function recipe(description: RunDescription): Promise<LibraryRun> {
 
 /**
  * Turns checked options into a run with the library's recipe (`prepareRun` of `@deltaflow/trainer`): the same
- * description gives the same run as in the dashboard or in code. Output paths are checked first; the recipe's
+ * description gives the same run as in the dashboard or in code. Output paths are checked first (writable, not
+ * the same file twice, not the `--data` file); the recipe's
  * option errors come back as usage errors that name flags instead of options.
  *
  * @example
@@ -136,8 +137,11 @@ export async function recipe(description: RunDescription): Promise<LibraryRun> {
  * ```
  */
 export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
-  if (request.save) checkOutputPath('--save', request.save);
-  if (request.events) checkOutputPath('--events', request.events);
+  const outputs: [string, string][] = [];
+  if (request.save) outputs.push(['--save', request.save]);
+  if (request.events) outputs.push(['--events', request.events]);
+  for (const [flag, path] of outputs) checkOutputPath(flag, path);
+  checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
   const { model, dataset, train, validation, scaler, trainOptions } = prepared;

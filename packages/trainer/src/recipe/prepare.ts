@@ -10,6 +10,7 @@ import type { TrainOptions } from '../options.js';
 import { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './defaults.js';
 import type { ActivationChoice, RunData, RunDescription } from './description.js';
 import { checkOutputPairing } from './rules.js';
+import { checkModelSize } from './size.js';
 import { holdOut } from './split.js';
 
 /**
@@ -101,14 +102,17 @@ function buildModel(
   seed: number,
 ): Sequential {
   const activation = description.activation ?? RUN_DEFAULTS.activation;
+  const hidden = description.layers ?? RUN_DEFAULTS.layers;
+  const dtype = description.dtype ?? 'float32';
+  checkModelSize({ inputs: ds.inputs.cols, layers: hidden, outputs: ds.targets.cols, dtype });
   return mlp({
     inputs: ds.inputs.cols,
     layers: [
-      ...(description.layers ?? RUN_DEFAULTS.layers).map((units) => ({ units, activation })),
+      ...hidden.map((units) => ({ units, activation })),
       { units: ds.targets.cols, activation: output },
     ],
     seed,
-    dtype: description.dtype ?? 'float32',
+    dtype,
   });
 }
 
@@ -136,7 +140,8 @@ function optimizerOf(description: RunDescription): {
 /**
  * Turns a {@link RunDescription} into a run: loads the data (a built-in set generated with the run's seed, CSV
  * text with its target columns, or a Dataset), builds the seeded model (hidden layers, then an output layer of
- * one unit per target column with the output activation of the task), checks the loss/output rules
+ * one unit per target column with the output activation of the task; a model too large for the memory is refused by
+ * {@link checkModelSize} before anything is allocated), checks the loss/output rules
  * ({@link checkOutputPairing}), the loss and the optimizer options, holds out the validation rows
  * ({@link holdOut}), fits the scaler on the training rows only, and fills every default. Nothing trains yet;
  * every mistake is reported here, before the first epoch, with a message naming the option.
