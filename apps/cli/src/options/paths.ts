@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 
@@ -38,23 +38,38 @@ export function checkOutputPath(flag: string, path: string): void {
   }
 }
 
+/** `path`, or the file its chain of symbolic links ends at (even when that file does not exist yet). */
+function followLinks(path: string): string {
+  let target = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(target).isSymbolicLink()) return target;
+    } catch {
+      return target;
+    }
+    target = resolve(dirname(target), readlinkSync(target));
+  }
+  return target;
+}
+
 /**
  * What identifies the file at `path`: its device and inode when it exists (so `./x`, `dir/../x`, a symbolic or
- * a hard link to it all give the same), else the real path of its folder and its name.
+ * a hard link to it all give the same), else the real path of its folder and its name, after any symbolic
+ * links (a dangling link and the file it names give the same).
  */
 function fileIdentity(path: string): string {
+  const target = followLinks(path);
   try {
-    const stat = statSync(path);
+    const stat = statSync(target);
     return `inode ${stat.dev}:${stat.ino}`;
   } catch {
-    const full = resolve(path);
-    let folder = dirname(full);
+    let folder = dirname(target);
     try {
       folder = realpathSync(folder);
     } catch {
       // a missing folder is reported by checkOutputPath
     }
-    return `path ${resolve(folder, basename(full))}`;
+    return `path ${resolve(folder, basename(target))}`;
   }
 }
 
