@@ -154,7 +154,7 @@ export function parseRow(value: string, inputs: number): number[] {
  * @example
  * ```ts
  * portNumber('--port', '8080'); // → 8080
- * portNumber('--port', 'abc'); // throws: --port must be an integer from 0 to 65535, got 'abc'.
+ * // 'abc' is refused: --port must be an integer from 0 to 65535, got 'abc'.
  * ```
  */
 export function portNumber(flag: string, value: unknown): number {

@@ -93,7 +93,8 @@ export function sameFile(a: string, b: string): boolean {
  *
  * @example
  * ```ts
- * checkDistinctPaths([['--save', 'x.json'], ['--events', './x.json']], [['--data', 'train.csv']]); // throws
+ * checkDistinctPaths([['--save', 'model.json'], ['--events', 'run.jsonl']]); // fine
+ * // ['--save', 'x.json'] with ['--events', './x.json'] is refused: the same file
  * ```
  * @param outputs - each output flag and its path
  * @param inputs - each input flag and its path (files that must not be overwritten)

@@ -80,7 +80,7 @@ function formatBytes(bytes: number): string {
  *
  * @example
  * ```ts
- * parameterCount({ inputs: 2, layers: [4], outputs: 1, dtype: 'float32' }); // → 2*4+4 + 4*1+1 = 17
+ * parameterCount({ inputs: 2, layers: [4], outputs: 1, dtype: 'float32' }); // 2·4 + 4 + 4·1 + 1 → 17
  * ```
  * @category Recipe
  */
