@@ -5,7 +5,9 @@ import { trainKeys } from './options/train-flags.js';
 /**
  * The exit codes of `deltaflow`: 0 success, 1 a failure (bad file, model or data, a file that cannot be written,
  * a gradient check above its tolerance, a diverged run), 2 a usage error (unknown flag, bad flag value), 70 an
- * internal error (a bug: any error that is not a deltaflow or CLI error), 130 interrupted by Ctrl-C.
+ * internal error (a bug: any error that is not a deltaflow or CLI error), 130 interrupted by Ctrl-C (SIGINT), 143
+ * terminated by SIGTERM (`kill`, `timeout`, a process manager): 128 + the signal's number, as shells report it.
+ * After either signal, `train` stops after the current batch and still saves the model and the events file.
  *
  * @example
  * ```ts
@@ -14,7 +16,14 @@ import { trainKeys } from './options/train-flags.js';
  * ```
  * @category CLI
  */
-export const EXIT = { ok: 0, failure: 1, usage: 2, internal: 70, interrupted: 130 } as const;
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  internal: 70,
+  interrupted: 130,
+  terminated: 143,
+} as const;
 
 /**
  * A bad flag or flag value: printed as one line, exit code 2.

@@ -90,7 +90,7 @@ function checkCommandLine(
 
 /**
  * Runs the `deltaflow` command line with `argv` (without the node and script paths) and returns the exit code:
- * 0 success, 1 failure, 2 usage error, 130 interrupted by Ctrl-C. Errors are printed as one line on stderr
+ * 0 success, 1 failure, 2 usage error, 130 interrupted by Ctrl-C, 143 terminated by SIGTERM. Errors are printed as one line on stderr
  * (`deltaflow: <message>`, with the stack trace under `--verbose`); nothing is thrown.
  *
  * @example
@@ -143,7 +143,9 @@ export async function main(argv: string[]): Promise<number> {
       .strict()
       .help()
       .version(version)
-      .epilogue('Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (Ctrl-C).')
+      .epilogue(
+        'Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
+      )
       .wrap(Math.min(110, parser.terminalWidth()))
       .exitProcess(false)
       .fail((message: string | null, error: Error | undefined) => {

@@ -33,6 +33,14 @@ export type { ActivationChoice, OptimizerChoice, RunData, RunDescription } from 
 export { checkOutputPairing } from './recipe/rules.js';
 export type { OutputPairing } from './recipe/rules.js';
 export { holdOut } from './recipe/split.js';
+export {
+  MAX_ARRAY_VALUES,
+  TRAINING_COPIES,
+  availableMemory,
+  checkModelSize,
+  parameterCount,
+} from './recipe/size.js';
+export type { ModelShape } from './recipe/size.js';
 export { prepareRun } from './recipe/prepare.js';
 export type { PreparedRun } from './recipe/prepare.js';
 export type { RunNotice, TargetType } from './recipe/notices.js';

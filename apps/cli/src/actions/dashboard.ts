@@ -1,13 +1,14 @@
 import { startPlaygroundServer, startReplayServer } from '@deltaflow/dashboard/server';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { warn } from '../output.js';
+import { portNumber } from '../options/parse.js';
 import { loadPlugins } from '../options/plugins.js';
 import type { GlobalArgs } from '../commands/context.js';
 
 /** The parsed flags of `deltaflow dashboard`. */
 export interface DashboardArgs extends GlobalArgs {
   replay?: string;
-  port?: number;
+  port?: string | number;
 }
 
 /**
@@ -22,10 +23,7 @@ export interface DashboardArgs extends GlobalArgs {
  */
 export async function serveDashboard(args: DashboardArgs): Promise<number> {
   await loadPlugins(args.plugin ?? []);
-  const port = args.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, got ${String(args.port)}.`);
-  }
+  const port = args.port === undefined ? 0 : portNumber('--port', args.port);
   const server = args.replay
     ? await startReplayServer({ file: args.replay, port })
     : await startPlaygroundServer({ port });

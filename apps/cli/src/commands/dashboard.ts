@@ -21,7 +21,7 @@ export function dashboardCommand(context: CommandContext): CommandModule {
       yargs
         .options({
           replay: { type: 'string', describe: 'Replay a run recorded with train --events FILE.jsonl' },
-          port: { type: 'number', describe: 'Port on 127.0.0.1 (default: any free port)' },
+          port: { type: 'string', describe: 'Port on 127.0.0.1 (default: any free port)' },
         })
         .group(['replay', 'port'], 'Dashboard:')
         .example('$0 dashboard', 'the playground: train in the browser')

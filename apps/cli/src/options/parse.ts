@@ -146,3 +146,21 @@ export function parseRow(value: string, inputs: number): number[] {
   }
   return numbers;
 }
+
+/**
+ * A TCP port: an integer from 0 to 65535 (0 = any free port), given as digits (`--port 8080`) or a number
+ * (a config file).
+ *
+ * @example
+ * ```ts
+ * portNumber('--port', '8080'); // → 8080
+ * // 'abc' is refused: --port must be an integer from 0 to 65535, got 'abc'.
+ * ```
+ */
+export function portNumber(flag: string, value: unknown): number {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`${flag} must be an integer from 0 to 65535, got ${show(value)}.`);
+  }
+  return n;
+}

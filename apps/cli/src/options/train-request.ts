@@ -3,7 +3,7 @@ import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import type { TargetType } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
 import { checkOptimizerFlags } from './optimizer-flags.js';
-import { boolean, fraction, integer, number, parseColumns, parseLayers, text } from './parse.js';
+import { boolean, fraction, integer, number, parseColumns, parseLayers, portNumber, text } from './parse.js';
 
 /**
  * The checked options of a training run (flags over `--config`). Fields left undefined get defaults that depend
@@ -72,10 +72,7 @@ const targetType: Check<TargetType> = (flag, value) => {
 /** `--dashboard` alone means any free port; `--dashboard 8080` that port. */
 const port: Check<number> = (flag, value) => {
   if (value === '' || value === true) return 0;
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n === 'number' && n > 65535)
-    throw new UsageError(`${flag} must be a port number up to 65535, got ${n}.`);
-  return integer(flag, n, 0);
+  return portNumber(flag, value);
 };
 
 /**

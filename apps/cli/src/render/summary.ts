@@ -49,7 +49,11 @@ export function lossChart(
 export function resultTable(outcome: RunOutcome): string {
   const { summary } = outcome;
   const rows: string[][] = [
-    ['result', summary.reason + (outcome.interrupted ? ' (Ctrl-C)' : '')],
+    [
+      'result',
+      summary.reason +
+        (outcome.interrupted ? (outcome.signal === 'SIGTERM' ? ' (SIGTERM)' : ' (Ctrl-C)') : ''),
+    ],
     ['epochs', String(summary.epochs)],
     ['loss', formatNumber(summary.loss)],
     ...(summary.valLoss !== null ? [['validation loss', formatNumber(summary.valLoss)]] : []),

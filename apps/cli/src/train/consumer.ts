@@ -9,8 +9,10 @@ export interface RunOutcome {
   prepared: PreparedRun;
   run: RunCollector;
   summary: TrainSummary;
-  /** Whether Ctrl-C stopped the run. */
+  /** Whether a signal (Ctrl-C, SIGTERM) stopped the run. */
   interrupted: boolean;
+  /** The signal that stopped the run, when one did. */
+  signal?: 'SIGINT' | 'SIGTERM';
 }
 
 /**

@@ -1,5 +1,4 @@
 import { createRun } from '@deltaflow/trainer';
-import { EXIT } from '../errors.js';
 import { RunCollector } from './collector.js';
 import { out, stdoutIsTerminal } from '../output.js';
 import { plainProgress } from '../render/progress-plain.js';
@@ -8,6 +7,8 @@ import type { RunConsumer } from './consumer.js';
 import { dashboardServer } from './dashboard.js';
 import { jsonlRecorder } from './jsonl-recorder.js';
 import type { PreparedRun } from './prepare.js';
+import { SignalGuard } from './signals.js';
+import type { StopSignal } from './signals.js';
 
 /**
  * The consumers of a run, in order: what is printed (progress bar, plain lines, the JSON line or nothing), then
@@ -28,8 +29,10 @@ export function consumersFor(prepared: PreparedRun): RunConsumer[] {
 
 /**
  * Runs the training once for every consumer: one shared run (the trainer's run controller), the collector
- * subscribed first, then each consumer. Ctrl-C asks the run to stop after the current batch (the end event
- * still carries the model, so it can be saved); a second Ctrl-C gives up at once with exit code 130.
+ * subscribed first, then each consumer. A stop signal (Ctrl-C, SIGTERM), watched by `signals` from before the
+ * consumers open their files, asks the run to stop after the current batch (the end event still carries the
+ * model, so it can be saved); a second one gives up at once (see {@link SignalGuard}). Without `signals`, a guard
+ * is made for the run and released when it ends.
  *
  * @example
  * ```ts
@@ -41,36 +44,30 @@ export function consumersFor(prepared: PreparedRun): RunConsumer[] {
 export async function executeRun(
   prepared: PreparedRun,
   consumers: readonly RunConsumer[],
-): Promise<{ run: RunCollector; interrupted: boolean }> {
-  const controller = createRun(prepared.model, prepared.train, prepared.options);
-  for (const consumer of consumers) await consumer.bind?.(controller);
-  const collector = new RunCollector();
-  let interrupted = false;
-  const abortAll = (): void => consumers.forEach((consumer) => consumer.abort?.());
-  const onSigint = (): void => {
-    if (interrupted) {
-      abortAll();
-      process.exit(EXIT.interrupted);
-    }
-    interrupted = true;
-    controller.stop();
-  };
-  const done = new Promise<void>((resolve, reject) => {
-    controller.events$.subscribe({
-      next: (event) => collector.observe(event),
-      error: reject,
-      complete: resolve,
-    });
-  });
-  for (const consumer of consumers) consumer.attach(controller.events$);
-  process.on('SIGINT', onSigint);
+  signals?: SignalGuard,
+): Promise<{ run: RunCollector; interrupted: boolean; signal: StopSignal | null }> {
+  const guard = signals ?? new SignalGuard(consumers);
   try {
-    await done;
-  } catch (error) {
-    abortAll();
-    throw error;
+    const controller = createRun(prepared.model, prepared.train, prepared.options);
+    for (const consumer of consumers) await consumer.bind?.(controller);
+    const collector = new RunCollector();
+    const done = new Promise<void>((resolve, reject) => {
+      controller.events$.subscribe({
+        next: (event) => collector.observe(event),
+        error: reject,
+        complete: resolve,
+      });
+    });
+    for (const consumer of consumers) consumer.attach(controller.events$);
+    guard.onStop(() => controller.stop());
+    try {
+      await done;
+    } catch (error) {
+      consumers.forEach((consumer) => consumer.abort?.());
+      throw error;
+    }
+    return { run: collector, interrupted: guard.interrupted, signal: guard.signal };
   } finally {
-    process.off('SIGINT', onSigint);
+    if (!signals) guard.release();
   }
-  return { run: collector, interrupted };
 }

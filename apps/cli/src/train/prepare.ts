@@ -15,7 +15,7 @@ import { warn } from '../output.js';
 import { isBuiltinDataset, loadData, targetsForModel } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
 import type { LoadedModel, ModelMeta } from '../options/model.js';
-import { checkOutputPath } from '../options/paths.js';
+import { checkDistinctPaths, checkOutputPath } from '../options/paths.js';
 import type { TrainRequest } from '../options/train-request.js';
 
 /** A run ready to start: the model, the (scaled, split) data, the trainer's options and the meta to save. */
@@ -152,7 +152,8 @@ export function noticeLine(notice: RunNotice): string {
 
 /**
  * Turns checked options into a run with the library's recipe (`prepareRun` of `@deltaflow/trainer`): the same
- * description gives the same run as in the dashboard or in code. Output paths are checked first; the recipe's
+ * description gives the same run as in the dashboard or in code. Output paths are checked first (writable, not
+ * the same file twice, not the `--data` file); the recipe's
  * option errors come back as usage errors that name flags instead of options.
  *
  * @example
@@ -163,8 +164,11 @@ export function noticeLine(notice: RunNotice): string {
  * ```
  */
 export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
-  if (request.save) checkOutputPath('--save', request.save);
-  if (request.events) checkOutputPath('--events', request.events);
+  const outputs: [string, string][] = [];
+  if (request.save) outputs.push(['--save', request.save]);
+  if (request.events) outputs.push(['--events', request.events]);
+  for (const [flag, path] of outputs) checkOutputPath(flag, path);
+  checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
   const { model, dataset, train, validation, scaler, trainOptions } = prepared;

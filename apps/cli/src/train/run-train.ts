@@ -5,13 +5,18 @@ import { readConfig, mergeOptions } from '../options/config.js';
 import { loadPlugins } from '../options/plugins.js';
 import { checkTrainRequest } from '../options/train-request.js';
 import { plural } from '../render/format.js';
+import type { RunCollector } from './collector.js';
+import type { RunConsumer } from './consumer.js';
 import { prepareRun } from './prepare.js';
+import type { PreparedRun } from './prepare.js';
+import { SIGNAL_EXIT, SignalGuard } from './signals.js';
+import type { StopSignal } from './signals.js';
 import { summarize } from './summary.js';
 
 /**
  * `deltaflow train`: options from flags over `--config`, plugins installed, the run prepared and executed for
  * every consumer, the model saved atomically with its meta, the summary printed. Returns the exit code: 0, 1 when
- * the loss diverged, 130 after Ctrl-C.
+ * the loss diverged, 130 after Ctrl-C (SIGINT), 143 after SIGTERM (the model saved in both cases).
  *
  * @example
  * ```ts
@@ -26,7 +31,21 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   // Loaded only now, so that a bad flag is reported without loading the renderers.
   const { consumersFor, executeRun } = await import('./execute.js');
   const consumers = consumersFor(prepared);
-  const { run, interrupted } = await executeRun(prepared, consumers);
+  // SIGINT and SIGTERM are watched until the model is saved and the consumers finished
+  const signals = new SignalGuard(consumers);
+  try {
+    return await finishRun(prepared, consumers, await executeRun(prepared, consumers, signals));
+  } finally {
+    signals.release();
+  }
+}
+
+/** Saves the model of a run that ended, finishes every consumer, and tells how the run ended. */
+async function finishRun(
+  prepared: PreparedRun,
+  consumers: readonly RunConsumer[],
+  { run, interrupted, signal }: { run: RunCollector; interrupted: boolean; signal: StopSignal | null },
+): Promise<number> {
   const end = run.end!;
   const { save } = prepared.request;
   // A run that diverged before finishing an epoch holds only its initial weights: nothing worth saving.
@@ -44,16 +63,18 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
       };
       saveModel(save, end.model, meta);
     }
-    for (const consumer of consumers) await consumer.finish?.({ prepared, run, summary, interrupted });
+    for (const consumer of consumers)
+      await consumer.finish?.({ prepared, run, summary, interrupted, ...(signal ? { signal } : {}) });
   } catch (error) {
     consumers.forEach((consumer) => consumer.abort?.());
     throw error;
   }
-  if (interrupted) {
+  if (signal) {
+    const what = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted';
     warn(
-      `deltaflow: interrupted; training stopped after ${plural(summary.epochs, 'epoch')}${save ? ` and the model was saved to ${save}` : ''}.`,
+      `deltaflow: ${what}; training stopped after ${plural(summary.epochs, 'epoch')}${save ? ` and the model was saved to ${save}` : ''}.`,
     );
-    return EXIT.interrupted;
+    return SIGNAL_EXIT[signal];
   }
   if (end.reason === 'diverged') {
     const kept = save && untrained ? ` Nothing was saved to ${save}: the model never finished an epoch.` : '';

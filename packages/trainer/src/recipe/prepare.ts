@@ -12,6 +12,7 @@ import type { ActivationChoice, RunData, RunDescription } from './description.js
 import { chooseTargets, inputScaleNotice, outputRangeNotice } from './notices.js';
 import type { RunNotice } from './notices.js';
 import { checkOutputPairing } from './rules.js';
+import { checkModelSize } from './size.js';
 import { holdOut } from './split.js';
 
 /**
@@ -108,14 +109,17 @@ function buildModel(
   seed: number,
 ): Sequential {
   const activation = description.activation ?? RUN_DEFAULTS.activation;
+  const hidden = description.layers ?? RUN_DEFAULTS.layers;
+  const dtype = description.dtype ?? 'float32';
+  checkModelSize({ inputs: ds.inputs.cols, layers: hidden, outputs: ds.targets.cols, dtype });
   return mlp({
     inputs: ds.inputs.cols,
     layers: [
-      ...(description.layers ?? RUN_DEFAULTS.layers).map((units) => ({ units, activation })),
+      ...hidden.map((units) => ({ units, activation })),
       { units: ds.targets.cols, activation: output },
     ],
     seed,
-    dtype: description.dtype ?? 'float32',
+    dtype,
   });
 }
 
@@ -143,7 +147,8 @@ function optimizerOf(description: RunDescription): {
 /**
  * Turns a {@link RunDescription} into a run: loads the data (a built-in set generated with the run's seed, CSV
  * text with its target columns, or a Dataset), builds the seeded model (hidden layers, then an output layer of
- * one unit per target column with the output activation of the task), reads a column of small integer labels as
+ * one unit per target column with the output activation of the task; a model too large for the memory is refused
+ * by {@link checkModelSize} before anything is allocated), reads a column of small integer labels as
  * classes unless `targetType` says otherwise, notes targets outside the output's range and unscaled inputs
  * (`notices`), checks the loss/output rules
  * ({@link checkOutputPairing}), the loss and the optimizer options, holds out the validation rows
