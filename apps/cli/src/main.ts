@@ -14,6 +14,7 @@ import { trainCommand } from './commands/train.js';
 import type { CommandContext } from './commands/context.js';
 import { UsageError, describeError, oneLine } from './errors.js';
 import { guardOutput } from './output.js';
+import { colorsFor, paintError } from './render/colors.js';
 
 export { EXIT } from './errors.js';
 
@@ -98,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       .parseAsync();
   } catch (error) {
     const { text, exitCode } = describeError(error, argv.includes('--verbose'));
-    process.stderr.write(text);
+    process.stderr.write(paintError(text, colorsFor(process.stderr)));
     return exitCode;
   }
   return context.exitCode;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CliError, describeError, oneLine, UsageError } from '../errors.js';
-import { formatDuration, formatMetrics, formatNumber, formatOutput, plural } from './format.js';
+import { formatDuration, formatMetrics, formatNumber, formatOutput, metricLabel, plural } from './format.js';
 import { downsample, lossChart } from './summary.js';
 
 describe('formatting', () => {
@@ -12,6 +12,15 @@ describe('formatting', () => {
     expect(formatMetrics({ accuracy: 0.975, mse: 0.5 })).toEqual([
       ['accuracy', '97.5%'],
       ['mse', '0.5'],
+    ]);
+    expect(formatMetrics({ valAccuracy: 0.5, valMse: 0.25 })).toEqual([
+      ['validation accuracy', '50%'],
+      ['validation mse', '0.25'],
+    ]);
+    expect([metricLabel('valAccuracy', true), metricLabel('mae'), metricLabel('valR2')]).toEqual([
+      'val accuracy',
+      'mae',
+      'validation R2',
     ]);
     expect(formatDuration(1534)).toBe('1.53 s');
     expect(formatDuration(61_000)).toBe('1 min 1 s');

@@ -28,16 +28,34 @@ export function formatOutput(value: number): string {
 }
 
 /**
- * Metrics as `name value` pairs, accuracy as a percentage.
+ * The label of a metric key: the trainer's `val` prefix written out (`valAccuracy` → `validation accuracy`, or
+ * `val accuracy` when `short`), other keys as they are (`accuracy`, `mse`, `mae`).
  *
  * @example
  * ```ts
- * formatMetrics({ accuracy: 0.75 }); // → [['accuracy', '75%']]
+ * metricLabel('valAccuracy'); // → 'validation accuracy'
  * ```
  */
-export function formatMetrics(metrics: Metrics): [string, string][] {
+export function metricLabel(key: string, short = false): string {
+  const match = /^val([A-Z].*)$/.exec(key);
+  if (!match) return key;
+  const rest = match[1]!;
+  const name = /^[A-Z0-9]+$/.test(rest) ? rest : rest[0]!.toLowerCase() + rest.slice(1);
+  return `${short ? 'val' : 'validation'} ${name}`;
+}
+
+/**
+ * Metrics as `label value` pairs, accuracy as a percentage, validation metrics labelled in words
+ * ({@link metricLabel}).
+ *
+ * @example
+ * ```ts
+ * formatMetrics({ accuracy: 0.75, valAccuracy: 0.5 }); // → [['accuracy', '75%'], ['validation accuracy', '50%']]
+ * ```
+ */
+export function formatMetrics(metrics: Metrics, short = false): [string, string][] {
   return Object.entries(metrics).map(([name, value]) => [
-    name,
+    metricLabel(name, short),
     /accuracy/i.test(name) ? `${Number((value * 100).toFixed(2))}%` : formatNumber(value),
   ]);
 }
