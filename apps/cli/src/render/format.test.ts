@@ -8,6 +8,7 @@ describe('formatting', () => {
     expect(formatNumber(0.0012345678)).toBe('0.00123457');
     expect(formatNumber(0.00001234)).toBe('1.23400e-5');
     expect(formatNumber(null)).toBe('-');
+    expect(formatNumber(1.997e18, 4)).toBe('1.997e+18');
     expect(formatOutput(0.7513650695523157)).toBe('0.75136507');
     expect(formatMetrics({ accuracy: 0.975, mse: 0.5 })).toEqual([
       ['accuracy', '97.5%'],

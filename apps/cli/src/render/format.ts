@@ -1,7 +1,7 @@
 import type { Metrics } from '@deltaflow/trainer';
 
 /**
- * A loss or small quantity with 6 significant digits (exponent form below 1e-4).
+ * A loss or small quantity with 6 significant digits (exponent form below 1e-4 and from 1e6).
  *
  * @example
  * ```ts
@@ -11,7 +11,8 @@ import type { Metrics } from '@deltaflow/trainer';
 export function formatNumber(value: number | null | undefined, digits = 6): string {
   if (value === null || value === undefined) return '-';
   if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && Math.abs(value) < 1e-4) return value.toExponential(digits - 1);
+  const size = Math.abs(value);
+  if (value !== 0 && (size < 1e-4 || size >= 1e6)) return value.toExponential(digits - 1);
   return String(Number(value.toPrecision(digits)));
 }
 
