@@ -110,6 +110,8 @@ describe.each(COLUMNS)('at %i columns', (columns) => {
   });
 
   it('lays help examples out on their own lines, inside the terminal', async () => {
+    const top = screenLines(await inTerminal(['--help'], columns));
+    expect([...widest(top)].length, `--help, widest line: ${widest(top)}`).toBeLessThanOrEqual(columns);
     for (const command of ['train', 'predict', 'evaluate', 'gradcheck', 'plugins', 'dashboard']) {
       const lines = screenLines(await inTerminal([command, '--help'], columns));
       const wide = widest(lines);

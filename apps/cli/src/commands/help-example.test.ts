@@ -24,7 +24,7 @@ describe('help examples', () => {
     );
     expect(description).toBe('');
     expect(text).toBe(
-      '# watch it in the browser\n$0 train --data spiral --layers 8,8 \\\n    --activation tanh --dashboard',
+      '# watch it in the browser\n$0 train --data spiral --layers 8,8 \\\n--activation tanh --dashboard',
     );
     for (const line of text.replace(/\$0/g, 'deltaflow').split('\n'))
       expect(line.length + 2).toBeLessThan(60);

@@ -34,7 +34,7 @@ export function helpExample(yargs: Argv, command: string, description: string): 
     const next = line === '' ? chunk : `${line} ${chunk}`;
     if (line !== '' && shown(next) > width - 2) {
       lines.push(`${line} \\`);
-      line = `    ${chunk}`;
+      line = chunk; // yargs (cliui) trims a line's leading spaces, so no indent
     } else {
       line = next;
     }
