@@ -157,7 +157,7 @@ export function layerTable(outcome: RunOutcome, width = Number.POSITIVE_INFINITY
     );
     const gone = columns.filter((c) => !kept.includes(c)).map((c) => c.head);
     if (gone.length === 0) return text;
-    const note = `(${gone.join(', ')} left out to fit the terminal; widen it to see them, or record them with --events)`;
+    const note = `(${gone.join(', ')} left out to fit the terminal; widen it to see ${gone.length === 1 ? 'it' : 'them'}, or record ${gone.length === 1 ? 'it' : 'them'} with --events)`;
     return `${text}\n${wrapParts(note.split(' '), width)}`;
   };
   const tries: [number, boolean, number][] = [
