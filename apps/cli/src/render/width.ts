@@ -1,6 +1,3 @@
-/** The narrowest terminal the layouts are made for; narrower ones get the 60-column layout, cut at the edge. */
-export const MIN_COLUMNS = 60;
-
 /**
  * The width to lay a terminal's output out in: its `columns`, or 80 when it does not say (a pseudo-terminal
  * without a size). Lines are kept one column short of it, so that writing the last column never wraps.
