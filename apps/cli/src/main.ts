@@ -17,6 +17,7 @@ import { UsageError, describeError, oneLine } from './errors.js';
 import { checkFlags } from './options/check-flags.js';
 import type { FlagTable } from './options/check-flags.js';
 import { guardOutput } from './output.js';
+import { colorsFor, paintError } from './render/colors.js';
 
 export { EXIT } from './errors.js';
 
@@ -159,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
       .parseAsync();
   } catch (error) {
     const { text, exitCode } = describeError(error, argv.includes('--verbose'));
-    process.stderr.write(text);
+    process.stderr.write(paintError(text, colorsFor(process.stderr)));
     return exitCode;
   }
   return context.exitCode;

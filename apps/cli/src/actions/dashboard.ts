@@ -13,7 +13,7 @@ export interface DashboardArgs extends GlobalArgs {
 
 /**
  * Runs `deltaflow dashboard`: serves the page until Ctrl-C (or, for a replay, shortly after the recording ends),
- * printing its address on stderr. Returns 0, or 130 when stopped by Ctrl-C.
+ * printing its address and how to stop on stderr. Returns 0, or 130 when stopped by Ctrl-C.
  *
  * @example
  * ```ts
@@ -27,10 +27,12 @@ export async function serveDashboard(args: DashboardArgs): Promise<number> {
   const server = args.replay
     ? await startReplayServer({ file: args.replay, port })
     : await startPlaygroundServer({ port });
-  warn(`dashboard: ${server.url}`);
+  warn(`dashboard: ${server.url} (open it in a browser; Ctrl-C to stop)`);
   let interrupted = false;
   const onSigint = (): void => {
     interrupted = true;
+    // The terminal echoed ^C without a newline: end that line, so the shell's prompt starts on its own.
+    if (process.stderr.isTTY) process.stderr.write('\n');
     void server.close();
   };
   process.on('SIGINT', onSigint);

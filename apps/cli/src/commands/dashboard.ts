@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
+import { helpExample } from './help-example.js';
 
 /**
  * `deltaflow dashboard`: serves the dashboard on 127.0.0.1, as a playground that trains in the browser, or
@@ -16,7 +17,7 @@ import type { CommandContext } from './context.js';
 export function dashboardCommand(context: CommandContext): CommandModule {
   return {
     command: 'dashboard',
-    describe: 'Open the dashboard: the playground, or a recorded run (--replay)',
+    describe: 'Serve the dashboard (the playground, or a recorded run with --replay) and print its URL',
     builder: (yargs) =>
       yargs
         .options({
@@ -24,8 +25,10 @@ export function dashboardCommand(context: CommandContext): CommandModule {
           port: { type: 'string', describe: 'Port on 127.0.0.1 (default: any free port)' },
         })
         .group(['replay', 'port'], 'Dashboard:')
-        .example('$0 dashboard', 'the playground: train in the browser')
-        .example('$0 dashboard --replay run.jsonl --port 8080', 'watch a recorded run again'),
+        .example(...helpExample(yargs, '$0 dashboard', 'the playground: train in the browser'))
+        .example(
+          ...helpExample(yargs, '$0 dashboard --replay run.jsonl --port 8080', 'watch a recorded run again'),
+        ),
     handler: async (args) => {
       const { serveDashboard } = await import('../actions/dashboard.js');
       context.exitCode = await serveDashboard(args as unknown as Parameters<typeof serveDashboard>[0]);

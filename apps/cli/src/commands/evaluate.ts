@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
+import { helpExample } from './help-example.js';
 
 /**
  * `deltaflow evaluate`: the loss E (mean over the samples) and the metrics of a saved model on a dataset.
@@ -33,10 +34,19 @@ export function evaluateCommand(context: CommandContext): CommandModule {
           },
         })
         .group(['model', 'data', 'target', 'loss', 'json'], 'Evaluate:')
-        .example('$0 evaluate --model xor.json --data xor', 'loss and accuracy on the built-in set')
         .example(
-          '$0 evaluate --model m.json --data test.csv --target t1,t2 --loss mse --json',
-          'a CSV file, as JSON',
+          ...helpExample(
+            yargs,
+            '$0 evaluate --model xor.json --data xor',
+            'loss and accuracy on the built-in set',
+          ),
+        )
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 evaluate --model m.json --data test.csv --target t1,t2 --loss mse --json',
+            'a CSV file, as JSON',
+          ),
         ),
     handler: async (args) => {
       const { evaluate } = await import('../actions/evaluate.js');

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { dataFlags, modelFlags } from '../options/train-flags.js';
 import type { CommandContext } from './context.js';
+import { helpExample } from './help-example.js';
 
 const { dtype: _float64Only, ...architectureFlags } = modelFlags;
 
@@ -54,13 +55,24 @@ export function gradcheckCommand(context: CommandContext): CommandModule {
           ],
           'Gradient check:',
         )
-        .example('$0 gradcheck', 'the default network on xor')
+        .example(...helpExample(yargs, '$0 gradcheck', 'the default network on xor'))
         .example(
-          '$0 gradcheck --data iris --layers 8,8 --activation tanh --loss cross-entropy',
-          'a deeper classifier',
+          ...helpExample(
+            yargs,
+            '$0 gradcheck --data iris --layers 8,8 --activation tanh --loss cross-entropy',
+            'a deeper classifier',
+          ),
         )
-        .example('$0 gradcheck --plugin ./softsign.mjs --activation softsign', "a plugin's activation")
-        .example('$0 gradcheck --model xor.json --data xor --tolerance 1e-8', 'a saved model'),
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 gradcheck --plugin ./softsign.mjs --activation softsign',
+            "a plugin's activation",
+          ),
+        )
+        .example(
+          ...helpExample(yargs, '$0 gradcheck --model xor.json --data xor --tolerance 1e-8', 'a saved model'),
+        ),
     handler: async (args) => {
       const { gradcheck } = await import('../actions/gradcheck.js');
       context.exitCode = await gradcheck(args as unknown as Parameters<typeof gradcheck>[0]);

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
+import { helpExample } from './help-example.js';
 
 /**
  * `deltaflow plugins`: every activation, loss and optimizer available, and where each came from (`builtin` or
@@ -23,10 +24,13 @@ export function pluginsCommand(context: CommandContext): CommandModule {
           json: { type: 'boolean', describe: 'Print one JSON line { activations, losses, optimizers }' },
         })
         .group(['json'], 'Plugins:')
-        .example('$0 plugins', 'the built-ins')
+        .example(...helpExample(yargs, '$0 plugins', 'the built-ins'))
         .example(
-          '$0 plugins --plugin ./softsign.mjs --plugin @acme/deltaflow-extras',
-          'with two plugins installed',
+          ...helpExample(
+            yargs,
+            '$0 plugins --plugin ./softsign.mjs --plugin @acme/deltaflow-extras',
+            'with two plugins installed',
+          ),
         ),
     handler: async (args) => {
       const { listPlugins } = await import('../actions/plugins.js');

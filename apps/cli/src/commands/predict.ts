@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
+import { helpExample } from './help-example.js';
 
 /**
  * `deltaflow predict`: runs a saved model on `--input` rows or a data file, printing the outputs and, for
@@ -39,11 +40,26 @@ export function predictCommand(context: CommandContext): CommandModule {
         })
         .group(['model', 'input', 'data', 'target', 'json'], 'Predict:')
         .example(
-          '$0 predict --model xor.json --input 0,1 --input 1,1',
-          'two rows; a classifier also prints the class',
+          ...helpExample(
+            yargs,
+            '$0 predict --model xor.json --input 0,1 --input 1,1',
+            'two rows; a classifier also prints the class',
+          ),
         )
-        .example('$0 predict --model iris.json --data flowers.csv --json', 'every row of a file, as JSON')
-        .example('$0 predict --model m.json --input -1.5,2', 'negative numbers work as they are'),
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 predict --model iris.json --data flowers.csv --json',
+            'every row of a file, as JSON',
+          ),
+        )
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 predict --model m.json --input -1.5,2',
+            'negative numbers work as they are',
+          ),
+        ),
     handler: async (args) => {
       const { predict } = await import('../actions/predict.js');
       context.exitCode = await predict(args as unknown as Parameters<typeof predict>[0]);

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { trainFlags } from '../options/train-flags.js';
 import type { CommandContext } from './context.js';
+import { helpExample } from './help-example.js';
 
 /**
  * `deltaflow train`: trains a multilayer perceptron with live progress (the work is in `train/run-train.ts`,
@@ -40,15 +41,28 @@ export function trainCommand(context: CommandContext): CommandModule {
           'Training:',
         )
         .group(['save', 'events', 'json', 'quiet', 'config', 'dashboard'], 'Output:')
-        .example('$0 train', "the lecture notes' 2-4-1 network on xor")
-        .example('$0 train --data iris --layers 8 --loss cross-entropy --normalize', 'a classifier')
-        .example('$0 train --data points.csv --target y --save model.json', 'a CSV file')
-        .example('$0 train --events run.jsonl --json', 'record every event')
-        .example('$0 train --init model.json --epochs 100 --save model.json', 'train on')
-        .example('$0 train --config run.json --epochs 50', 'options from a file')
+        .example(...helpExample(yargs, '$0 train', "the lecture notes' 2-4-1 network on xor"))
         .example(
-          '$0 train --data spiral --layers 8,8 --activation tanh --dashboard',
-          'watch it in the browser',
+          ...helpExample(
+            yargs,
+            '$0 train --data iris --layers 8 --loss cross-entropy --normalize',
+            'a classifier',
+          ),
+        )
+        .example(
+          ...helpExample(yargs, '$0 train --data points.csv --target y --save model.json', 'a CSV file'),
+        )
+        .example(...helpExample(yargs, '$0 train --events run.jsonl --json', 'record every event'))
+        .example(
+          ...helpExample(yargs, '$0 train --init model.json --epochs 100 --save model.json', 'train on'),
+        )
+        .example(...helpExample(yargs, '$0 train --config run.json --epochs 50', 'options from a file'))
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 train --data spiral --layers 8,8 --activation tanh --dashboard',
+            'watch it in the browser',
+          ),
         ),
     handler: async (args) => {
       const { runTrain } = await import('../train/run-train.js');

@@ -1,8 +1,29 @@
+import { getOptimizerRule } from '@deltaflow/optimizers';
 import type { PreparedRun } from '../train/prepare.js';
 import { plural } from './format.js';
+import { wrapParts } from './width.js';
+
+/** The optimizer with the learning rate in use (the given one, else the optimizer's default) and other options. */
+function optimizerText(name: string, given: Record<string, unknown>): string {
+  let lr = given.lr;
+  if (lr === undefined) {
+    try {
+      lr = getOptimizerRule(name).defaults.lr;
+    } catch {
+      lr = undefined; // a plugin's optimizer that cannot be looked up here: shown without its rate
+    }
+  }
+  const rest = Object.entries(given).filter(([key]) => key !== 'lr');
+  return [
+    name,
+    ...(lr === undefined ? [] : [`lr ${String(lr)}`]),
+    ...rest.map(([k, v]) => `${k} ${String(v)}`),
+  ].join(' ');
+}
 
 /**
- * The one line printed before training: data, architecture, loss, optimizer and schedule.
+ * What is printed before training: data, architecture, loss, optimizer with its learning rate, batch size and
+ * epochs. One line by default (files and pipes); given a `width`, broken between its parts into lines that fit.
  *
  * @example
  * ```ts
@@ -10,20 +31,28 @@ import { plural } from './format.js';
  * // 'xor: 4 samples, model 2-4-1 (sigmoid, sigmoid) float32, loss mse, sgd lr 0.5, batch size 1, 2000 epochs'
  * ```
  */
-export function describeRun(prepared: PreparedRun): string {
+export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFINITY): string {
   const { model, train, validation, options, scaler } = prepared;
   const sizes = [model.inputs, ...model.layers.map((l) => l.units)].join('-');
   const activations = model
     .summary()
     .layers.map((l) => l.activation)
     .join(', ');
-  const hyper = Object.entries(options.optimizerOptions ?? {})
-    .map(([key, value]) => `${key} ${value}`)
-    .join(', ');
   const samples = `${plural(train.inputs.rows, 'sample')}${validation ? ` + ${validation.inputs.rows} for validation` : ''}`;
-  return (
-    `${prepared.dataset.name}: ${samples}${scaler ? ' (normalized)' : ''}, model ${sizes} (${activations}) ${model.dtype}, ` +
-    `loss ${String(options.loss)}, ${String(options.optimizer)}${hyper ? ` ${hyper}` : ''}, ` +
-    `batch size ${Math.min(options.batchSize ?? 32, train.inputs.rows)}, ${plural(options.epochs ?? 100, 'epoch')}`
+  const parts = [
+    `${prepared.dataset.name}: ${samples}${scaler ? ' (normalized)' : ''}`,
+    `model ${sizes} (${activations}) ${model.dtype}`,
+    `loss ${String(options.loss)}`,
+    optimizerText(String(options.optimizer), {
+      ...options.optimizerOptions,
+      ...(options.lr === undefined ? {} : { lr: options.lr }),
+    }),
+    `batch size ${Math.min(options.batchSize ?? 32, train.inputs.rows)}`,
+    plural(options.epochs ?? 100, 'epoch'),
+  ];
+  return wrapParts(
+    parts.map((part, i) => (i < parts.length - 1 ? `${part},` : part)),
+    width,
+    2,
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CliError, describeError, oneLine, UsageError } from '../errors.js';
-import { formatDuration, formatMetrics, formatNumber, formatOutput, plural } from './format.js';
+import { formatDuration, formatMetrics, formatNumber, formatOutput, metricLabel, plural } from './format.js';
 import { downsample, lossChart } from './summary.js';
 
 describe('formatting', () => {
@@ -8,10 +8,20 @@ describe('formatting', () => {
     expect(formatNumber(0.0012345678)).toBe('0.00123457');
     expect(formatNumber(0.00001234)).toBe('1.23400e-5');
     expect(formatNumber(null)).toBe('-');
+    expect(formatNumber(1.997e18, 4)).toBe('1.997e+18');
     expect(formatOutput(0.7513650695523157)).toBe('0.75136507');
     expect(formatMetrics({ accuracy: 0.975, mse: 0.5 })).toEqual([
       ['accuracy', '97.5%'],
       ['mse', '0.5'],
+    ]);
+    expect(formatMetrics({ valAccuracy: 0.5, valMse: 0.25 })).toEqual([
+      ['validation accuracy', '50%'],
+      ['validation mse', '0.25'],
+    ]);
+    expect([metricLabel('valAccuracy', true), metricLabel('mae'), metricLabel('valR2')]).toEqual([
+      'val accuracy',
+      'mae',
+      'validation R2',
     ]);
     expect(formatDuration(1534)).toBe('1.53 s');
     expect(formatDuration(61_000)).toBe('1 min 1 s');

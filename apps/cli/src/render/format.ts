@@ -1,7 +1,7 @@
 import type { Metrics } from '@deltaflow/trainer';
 
 /**
- * A loss or small quantity with 6 significant digits (exponent form below 1e-4).
+ * A loss or small quantity with 6 significant digits (exponent form below 1e-4 and from 1e6).
  *
  * @example
  * ```ts
@@ -11,7 +11,8 @@ import type { Metrics } from '@deltaflow/trainer';
 export function formatNumber(value: number | null | undefined, digits = 6): string {
   if (value === null || value === undefined) return '-';
   if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && Math.abs(value) < 1e-4) return value.toExponential(digits - 1);
+  const size = Math.abs(value);
+  if (value !== 0 && (size < 1e-4 || size >= 1e6)) return value.toExponential(digits - 1);
   return String(Number(value.toPrecision(digits)));
 }
 
@@ -28,16 +29,34 @@ export function formatOutput(value: number): string {
 }
 
 /**
- * Metrics as `name value` pairs, accuracy as a percentage.
+ * The label of a metric key: the trainer's `val` prefix written out (`valAccuracy` → `validation accuracy`, or
+ * `val accuracy` when `short`), other keys as they are (`accuracy`, `mse`, `mae`).
  *
  * @example
  * ```ts
- * formatMetrics({ accuracy: 0.75 }); // → [['accuracy', '75%']]
+ * metricLabel('valAccuracy'); // → 'validation accuracy'
  * ```
  */
-export function formatMetrics(metrics: Metrics): [string, string][] {
+export function metricLabel(key: string, short = false): string {
+  const match = /^val([A-Z].*)$/.exec(key);
+  if (!match) return key;
+  const rest = match[1]!;
+  const name = /^[A-Z0-9]+$/.test(rest) ? rest : rest[0]!.toLowerCase() + rest.slice(1);
+  return `${short ? 'val' : 'validation'} ${name}`;
+}
+
+/**
+ * Metrics as `label value` pairs, accuracy as a percentage, validation metrics labelled in words
+ * ({@link metricLabel}).
+ *
+ * @example
+ * ```ts
+ * formatMetrics({ accuracy: 0.75, valAccuracy: 0.5 }); // → [['accuracy', '75%'], ['validation accuracy', '50%']]
+ * ```
+ */
+export function formatMetrics(metrics: Metrics, short = false): [string, string][] {
   return Object.entries(metrics).map(([name, value]) => [
-    name,
+    metricLabel(name, short),
     /accuracy/i.test(name) ? `${Number((value * 100).toFixed(2))}%` : formatNumber(value),
   ]);
 }

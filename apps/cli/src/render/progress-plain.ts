@@ -6,7 +6,7 @@ import { describeRun } from './describe.js';
 import { formatMetrics, formatNumber, formatRate } from './format.js';
 import { renderSummary } from './summary.js';
 
-/** One progress line. */
+/** One progress line: epoch, loss, validation loss, the metrics (validation ones as `val accuracy`), speed. */
 export function epochLine(event: EpochEvent, epochs: number): string {
   const width = String(epochs).length;
   const parts = [
@@ -14,7 +14,7 @@ export function epochLine(event: EpochEvent, epochs: number): string {
     `loss ${formatNumber(event.loss)}`,
   ];
   if (event.valLoss !== undefined) parts.push(`val loss ${formatNumber(event.valLoss)}`);
-  for (const [name, value] of formatMetrics(event.metrics)) parts.push(`${name} ${value}`);
+  for (const [name, value] of formatMetrics(event.metrics, true)) parts.push(`${name} ${value}`);
   parts.push(`${formatRate(event.samplesPerSecond)} samples/s`);
   return parts.join('  ');
 }
@@ -53,7 +53,7 @@ export function plainProgress(prepared: PreparedRun, every?: number): RunConsume
       events$.subscribe({ next: onEvent, error: () => undefined });
     },
     finish(outcome) {
-      out(renderSummary(outcome, { chart: false, width: 60 }).trimEnd());
+      out(renderSummary(outcome, { chart: false, width: Number.POSITIVE_INFINITY }).trimEnd());
     },
   };
 }

@@ -1,32 +1,43 @@
-import { Presets, SingleBar } from 'cli-progress';
-import type { EpochEvent, StartEvent, TrainingEvent } from '@deltaflow/trainer';
+import { SingleBar } from 'cli-progress';
+import type { GenericFormatter } from 'cli-progress';
+import type { EpochEvent, TrainingEvent } from '@deltaflow/trainer';
 import { out } from '../output.js';
 import type { RunConsumer } from '../train/consumer.js';
 import type { PreparedRun } from '../train/prepare.js';
+import { colorsFor } from './colors.js';
 import { describeRun } from './describe.js';
-import { formatMetrics, formatNumber, formatRate } from './format.js';
+import { liveLine } from './live-line.js';
+import type { LiveState } from './live-line.js';
 import { renderSummary } from './summary.js';
+import { terminalColumns } from './width.js';
 
-function payload(event: EpochEvent | null, task: string): Record<string, string> {
-  const metric = event ? formatMetrics(event.metrics).find(([name]) => !name.startsWith('val')) : undefined;
-  const none = task === 'classification' ? 'acc -' : 'mse -';
+/** The live line's numbers of an epoch event (or of none yet). */
+export function liveState(
+  event: EpochEvent | null,
+  epochs: number,
+  task: string,
+  etaSeconds?: number,
+): LiveState {
+  const metricName = task === 'classification' ? 'acc' : 'mse';
+  const key = metricName === 'acc' ? 'accuracy' : 'mse';
+  const valKey = metricName === 'acc' ? 'valAccuracy' : 'valMse';
   return {
-    loss: formatNumber(event?.loss, 5),
-    val: formatNumber(event?.valLoss, 5),
-    metric: metric ? `${metric[0] === 'accuracy' ? 'acc' : metric[0]} ${metric[1]}` : none,
-    speed: event ? formatRate(event.samplesPerSecond) : '-',
+    epoch: event?.epoch ?? 0,
+    epochs,
+    metricName,
+    ...(event ? { loss: event.loss, samplesPerSecond: event.samplesPerSecond } : {}),
+    ...(event?.valLoss !== undefined ? { valLoss: event.valLoss } : {}),
+    ...(event?.metrics[key] !== undefined ? { metric: event.metrics[key] } : {}),
+    ...(event?.metrics[valKey] !== undefined ? { valMetric: event.metrics[valKey] } : {}),
+    ...(etaSeconds !== undefined ? { etaSeconds } : {}),
   };
 }
 
-function format(start: StartEvent): string {
-  const val = start.config.validationSamples > 0 ? ' | val {val}' : '';
-  return `epoch {value}/{total} {bar} {percentage}% | loss {loss}${val} | {metric} | {speed} samples/s | ETA {eta_formatted}`;
-}
-
 /**
- * The live view for a terminal: a progress bar (cli-progress) redrawn in place with epoch, loss, validation
- * loss, accuracy (or mse), samples per second and ETA; at the end the loss chart (asciichart) and the summary
- * tables (cli-table3).
+ * The live view for a terminal: a progress line (cli-progress) redrawn in place with epoch, bar, loss,
+ * validation loss, accuracy (or mse) with its validation value, samples per second and ETA, laid out for the
+ * terminal's width at every redraw ({@link liveLine}); at the end the loss chart (asciichart) and the summary
+ * tables (cli-table3), fitted to the width too.
  *
  * @example
  * ```ts
@@ -36,30 +47,33 @@ function format(start: StartEvent): string {
 export function terminalProgress(prepared: PreparedRun): RunConsumer {
   let bar: SingleBar | null = null;
   let task = 'classification';
+  let epochs = 0;
+  let last: EpochEvent | null = null;
   const stop = (): void => {
     bar?.stop();
     bar = null;
   };
+  // One column is left free: writing the last column of a line makes some terminals wrap.
+  const format: GenericFormatter = (_options, params) =>
+    liveLine(liveState(last, epochs, task, params.eta), terminalColumns() - 1);
   const onEvent = (event: TrainingEvent): void => {
     if (event.type === 'start') {
-      out(describeRun(prepared));
-      bar = new SingleBar(
-        {
-          format: format(event),
-          stream: process.stdout,
-          hideCursor: true,
-          fps: 12,
-          etaBuffer: 100,
-          barsize: 20,
-          clearOnComplete: false,
-          stopOnComplete: false,
-        },
-        Presets.shades_classic,
-      );
+      out(describeRun(prepared, terminalColumns() - 1));
+      epochs = event.config.epochs;
       task = event.config.task;
-      bar.start(event.config.epochs, 0, payload(null, task));
+      bar = new SingleBar({
+        format,
+        stream: process.stdout,
+        hideCursor: true,
+        fps: 12,
+        etaBuffer: 100,
+        clearOnComplete: false,
+        stopOnComplete: false,
+      });
+      bar.start(epochs, 0);
     } else if (event.type === 'epoch') {
-      bar?.update(event.epoch, payload(event, task));
+      last = event;
+      bar?.update(event.epoch);
     } else if (event.type === 'end') {
       stop();
     }
@@ -70,8 +84,10 @@ export function terminalProgress(prepared: PreparedRun): RunConsumer {
     },
     finish(outcome) {
       stop();
-      const width = Math.max(20, Math.min(80, (process.stdout.columns || 80) - 14));
-      out(renderSummary(outcome, { chart: true, width, colors: true }).trimEnd());
+      const columns = terminalColumns() - 1;
+      out(
+        renderSummary(outcome, { chart: true, width: columns, colors: colorsFor(process.stdout) }).trimEnd(),
+      );
     },
     abort: stop,
   };

@@ -1,7 +1,13 @@
 import asciichart from 'asciichart';
+import { createColors } from 'picocolors';
 import type { RunOutcome } from '../train/consumer.js';
+import { outcomeColor } from './colors.js';
+import type { Colors } from './colors.js';
 import { formatDuration, formatMetrics, formatNumber, formatRate } from './format.js';
 import { table } from './table.js';
+import { middleEllipsis, widestLine, wrapParts } from './width.js';
+
+const PLAIN = createColors(false);
 
 /** At most `width` points of `values`, evenly spaced, first and last kept. */
 export function downsample(values: readonly number[], width: number): number[] {
@@ -12,9 +18,12 @@ export function downsample(values: readonly number[], width: number): number[] {
   );
 }
 
+/** Columns the chart's axis takes left of the curve: a label of 10 characters, a space and the axis. */
+const CHART_AXIS = 12;
+
 /**
  * The loss curve as an ASCII chart (training loss, and validation loss when there is some), or '' with fewer
- * than two epochs.
+ * than two epochs. `width` is the number of points (columns) of the curve.
  *
  * @example
  * ```ts
@@ -42,11 +51,19 @@ export function lossChart(
     series.length > 1
       ? `training loss${colors ? ' (blue)' : ''} and validation loss${colors ? ' (yellow)' : ''}`
       : 'training loss';
-  return `${names} per epoch${log ? ' (log scale)' : ''}, epochs 1 to ${losses.length}:\n${chart}`;
+  const title = `${names} per epoch${log ? ' (log scale)' : ''}, epochs 1 to ${losses.length}:`;
+  return `${wrapParts(title.split(' '), width + CHART_AXIS)}\n${chart}`;
 }
 
-/** The results table: why the run ended, final loss and metrics, time, throughput, saved file. */
-export function resultTable(outcome: RunOutcome): string {
+/**
+ * The results table: why the run ended (coloured by outcome), final loss and metrics, time, throughput, saved
+ * file (its path shortened in the middle when the table would not fit in `width` columns).
+ */
+export function resultTable(
+  outcome: RunOutcome,
+  width = Number.POSITIVE_INFINITY,
+  colors: Colors = PLAIN,
+): string {
   const { summary } = outcome;
   const rows: string[][] = [
     [
@@ -62,59 +79,144 @@ export function resultTable(outcome: RunOutcome): string {
     ['samples/s', formatRate(summary.samplesPerSecond)],
     ['saved', summary.saved ?? '-'],
   ];
+  // A two-column table takes 7 columns of borders and padding besides its cells.
+  const labels = Math.max(...rows.map((row) => row[0]!.length));
+  const room = Math.max(8, width - 7 - labels);
+  for (const row of rows) row[1] = middleEllipsis(row[1]!, room);
+  const paint = outcomeColor(summary.reason, colors);
+  rows[0]![1] = paint(rows[0]![1]!);
   return table(['', 'final'], rows, ['left', 'right']);
 }
 
-/** Per layer, from the last backward event: gradient norm, |delta| statistics and how much the weights moved. */
-export function layerTable(outcome: RunOutcome): string {
-  const stats = outcome.run.lastBackward?.layers ?? [];
-  const layers = outcome.prepared.model.summary().layers;
-  const rows = layers.map((layer, i) => {
-    const s = stats.find((entry) => entry.layer === i);
-    return [
-      String(i),
-      `${layer.inputs} -> ${layer.units}`,
-      layer.activation,
-      formatNumber(s?.gradNorm, 4),
-      formatNumber(s?.meanAbsDelta, 4),
-      formatNumber(s?.maxAbsDelta, 4),
-      formatNumber(s?.weightNorm, 4),
-      formatNumber(s?.updateRatio, 4),
-    ];
-  });
-  return table(
-    [
-      'layer',
-      'shape',
-      'activation',
-      'grad norm',
-      'mean |delta|',
-      'max |delta|',
-      'weight norm',
-      'update ratio',
-    ],
-    rows,
-    ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
-  );
+interface LayerColumn {
+  head: string;
+  short: string;
+  align: 'left' | 'right';
+  cell: (i: number, digits: number) => string;
+  /** Dropped (in this order) when the table is too wide; 0 never. */
+  drop: number;
 }
 
 /**
- * Everything printed after a run: the chart (terminals only), the results and the per-layer table.
+ * Per layer, from the last backward event with finite statistics: gradient norm, |delta| statistics and how much the weights moved,
+ * laid out to fit in `width` columns: two-line headings, then fewer digits, then without the least telling
+ * columns (update ratio, weight norm, max |delta|, activation), with a note naming the ones left out.
+ */
+export function layerTable(outcome: RunOutcome, width = Number.POSITIVE_INFINITY): string {
+  const stats = outcome.run.lastFiniteBackward?.layers ?? [];
+  const layers = outcome.prepared.model.summary().layers;
+  const stat = (i: number) => stats.find((entry) => entry.layer === i);
+  const columns: LayerColumn[] = [
+    { head: 'layer', short: 'layer', align: 'right', cell: (i) => String(i), drop: 0 },
+    {
+      head: 'shape',
+      short: 'shape',
+      align: 'left',
+      cell: (i) => `${layers[i]!.inputs} -> ${layers[i]!.units}`,
+      drop: 0,
+    },
+    { head: 'activation', short: 'activation', align: 'left', cell: (i) => layers[i]!.activation, drop: 4 },
+    {
+      head: 'grad norm',
+      short: 'grad\nnorm',
+      align: 'right',
+      cell: (i, d) => formatNumber(stat(i)?.gradNorm, d),
+      drop: 0,
+    },
+    {
+      head: 'mean |delta|',
+      short: 'mean\n|delta|',
+      align: 'right',
+      cell: (i, d) => formatNumber(stat(i)?.meanAbsDelta, d),
+      drop: 0,
+    },
+    {
+      head: 'max |delta|',
+      short: 'max\n|delta|',
+      align: 'right',
+      cell: (i, d) => formatNumber(stat(i)?.maxAbsDelta, d),
+      drop: 3,
+    },
+    {
+      head: 'weight norm',
+      short: 'weight\nnorm',
+      align: 'right',
+      cell: (i, d) => formatNumber(stat(i)?.weightNorm, d),
+      drop: 2,
+    },
+    {
+      head: 'update ratio',
+      short: 'update\nratio',
+      align: 'right',
+      cell: (i, d) => formatNumber(stat(i)?.updateRatio, d),
+      drop: 1,
+    },
+  ];
+  const render = (dropped: number, short: boolean, digits: number): string => {
+    const kept = columns.filter((c) => c.drop === 0 || c.drop > dropped);
+    const text = table(
+      kept.map((c) => (short ? c.short : c.head)),
+      layers.map((_, i) => kept.map((c) => c.cell(i, digits))),
+      kept.map((c) => c.align),
+    );
+    const gone = columns.filter((c) => !kept.includes(c)).map((c) => c.head);
+    if (gone.length === 0) return text;
+    const note = `(${gone.join(', ')} left out to fit the terminal; widen it to see ${gone.length === 1 ? 'it' : 'them'}, or record ${gone.length === 1 ? 'it' : 'them'} with --events)`;
+    return `${text}\n${wrapParts(note.split(' '), width)}`;
+  };
+  const tries: [number, boolean, number][] = [
+    [0, false, 4],
+    [0, true, 4],
+    [0, true, 3],
+    [1, true, 3],
+    [2, true, 3],
+    [3, true, 3],
+    [4, true, 3],
+  ];
+  let text = '';
+  for (const [dropped, short, digits] of tries) {
+    text = render(dropped, short, digits);
+    if (widestLine(text) <= width) return text;
+  }
+  return text;
+}
+
+/**
+ * Everything printed after a run: the chart (terminals only), the results and the per-layer table, each fitted
+ * to `width` columns. A diverged run shows its last finite gradient statistics, or says there are none, rather
+ * than a table of dashes.
  *
  * @example
  * ```ts
- * process.stdout.write(renderSummary(outcome, { chart: true, width: 60 }));
+ * process.stdout.write(renderSummary(outcome, { chart: true, width: 80 }));
  * ```
  */
 export function renderSummary(
   outcome: RunOutcome,
-  options: { chart: boolean; width: number; colors?: boolean },
+  options: { chart: boolean; width: number; colors?: Colors },
 ): string {
+  const colors = options.colors ?? PLAIN;
   const parts: string[] = [];
   if (options.chart) {
-    const chart = lossChart(outcome.run.losses, outcome.run.valLosses, options.width, options.colors);
+    const points = Math.max(10, Math.min(80, options.width - CHART_AXIS - 1));
+    const chart = lossChart(outcome.run.losses, outcome.run.valLosses, points, colors.isColorSupported);
     if (chart) parts.push(chart);
   }
-  parts.push(resultTable(outcome), `gradients of the last epoch's last batch:\n${layerTable(outcome)}`);
+  parts.push(resultTable(outcome, options.width, colors));
+  const { lastBackward, lastFiniteBackward } = outcome.run;
+  if (lastFiniteBackward) {
+    const which =
+      lastFiniteBackward === lastBackward
+        ? "gradients of the last epoch's last batch:"
+        : `gradients of epoch ${lastFiniteBackward.epoch}'s last batch (the last finite ones):`;
+    parts.push(`${wrapParts(which.split(' '), options.width)}\n${layerTable(outcome, options.width)}`);
+  } else {
+    const why =
+      outcome.summary.reason === 'diverged'
+        ? 'the run diverged before any batch had finite gradients'
+        : 'no batch was trained';
+    const sentence = `gradients: nothing to show (${why}).`;
+    parts.push(wrapParts(sentence.split(' '), options.width));
+  }
   return `${parts.join('\n')}\n`;
 }

@@ -8,6 +8,8 @@ export class RunCollector {
   start?: StartEvent;
   lastEpoch?: EpochEvent;
   lastBackward?: BackwardEvent;
+  /** The last backward event whose statistics are all finite (a diverged run's last one may not be). */
+  lastFiniteBackward?: BackwardEvent;
   end?: EndEvent;
   /** Training loss E per epoch. */
   readonly losses: number[] = [];
@@ -22,6 +24,13 @@ export class RunCollector {
         break;
       case 'backward':
         this.lastBackward = event;
+        if (
+          event.layers.every((l) =>
+            Object.values(l).every((v) => typeof v !== 'number' || Number.isFinite(v)),
+          )
+        ) {
+          this.lastFiniteBackward = event;
+        }
         break;
       case 'epoch':
         this.lastEpoch = event;
