@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { launchBrowser } from '@deltaflow/test-browser';
 import type { Browser } from '@deltaflow/test-browser';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -28,6 +27,8 @@ const types: Record<string, string> = {
   '.woff': 'font/woff',
   '.ttf': 'font/ttf',
 };
+
+type Page = Awaited<ReturnType<Browser['context']['newPage']>>;
 
 let server: Server;
 let base = '';
