@@ -3,7 +3,7 @@ import { cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import katex from 'katex';
-import { MarkdownEvent, PageEvent, RendererEvent } from 'typedoc';
+import { MarkdownEvent, PageEvent, Reflection, RendererEvent } from 'typedoc';
 
 /** Where katex's stylesheet and fonts are copied to, inside the site. */
 const ASSETS = 'assets/katex';
@@ -73,9 +73,10 @@ export function load(app) {
   app.renderer.on(
     MarkdownEvent.PARSE,
     (event) => {
-      if (!event.page.model.isDocument()) return;
+      const model = event.page.model;
+      if (!(model instanceof Reflection) || !model.isDocument()) return;
       const { markdown, formulas } = extractMath(event.parsedText, (tex, error) =>
-        app.logger.warn(`${event.page.model.getFriendlyFullName()}: KaTeX cannot render $${tex}$: ${error}`),
+        app.logger.warn(`${model.getFriendlyFullName()}: KaTeX cannot render $${tex}$: ${error}`),
       );
       if (formulas.length === 0) return;
       const known = pages.get(event.page) ?? [];

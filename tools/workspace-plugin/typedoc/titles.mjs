@@ -1,5 +1,5 @@
 // @ts-check
-import { MarkdownEvent, RendererEvent, ReflectionKind } from 'typedoc';
+import { MarkdownEvent, Reflection, RendererEvent, ReflectionKind } from 'typedoc';
 
 /**
  * The first `# heading` of a document's markdown, if it has one.
@@ -44,7 +44,8 @@ export function load(app) {
     MarkdownEvent.PARSE,
     (event) => {
       const model = event.page.model;
-      if (!model.kindOf(ReflectionKind.Project | ReflectionKind.Module)) return;
+      if (!(model instanceof Reflection) || !model.kindOf(ReflectionKind.Project | ReflectionKind.Module))
+        return;
       const heading = /^\s*#[ \t]+(.+?)[ \t#]*\r?\n/.exec(event.parsedText);
       if (heading && heading[1] === model.name) event.parsedText = event.parsedText.slice(heading[0].length);
     },

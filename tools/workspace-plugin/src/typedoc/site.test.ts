@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The typedoc site as a reader uses it, in the shared headless chromium: search finds guides and functions by
 // what their text says, not only by name; The math's formulas are rendered by KaTeX; code blocks keep their lines
 // and scroll sideways. The site is built once, from this repository, into a temporary folder. Screenshots of the
@@ -17,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const site = mkdtempSync(join(tmpdir(), 'deltaflow-site-'));
-const screenshots = process.env['DELTAFLOW_SCREENSHOTS'] ?? join(site, '..', `${site.split('/').pop()}-shots`);
+const screenshots =
+  process.env['DELTAFLOW_SCREENSHOTS'] ?? join(site, '..', `${site.split('/').pop()}-shots`);
 const types: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -91,8 +93,11 @@ describe('the typedoc site in chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(screenshots, 'search-learning-rate-390.png') });
     await page.close();
-    expect(results).toEqual(expect.arrayContaining([expect.stringContaining('The math')]));
+    expect(results).toEqual(expect.arrayContaining([expect.stringContaining('The training stream')]));
     expect(results).toEqual(expect.arrayContaining([expect.stringContaining('setLearningRate')]));
+    expect(results).toEqual(
+      expect.arrayContaining([expect.stringContaining('@deltaflow/optimizers.SgdOptions.lr')]),
+    );
     // found by its comment, not its name
     expect(results.filter((text) => !/learning ?rate/i.test(text)).length).toBeGreaterThan(2);
   });
@@ -103,6 +108,7 @@ describe('the typedoc site in chromium', () => {
     await page.close();
     expect(results).toEqual(expect.arrayContaining([expect.stringContaining('hardSigmoid')]));
     expect(results).toEqual(expect.arrayContaining([expect.stringContaining('The math')]));
+    expect(results).toEqual(expect.arrayContaining([expect.stringContaining('@deltaflow/network.mlp')]));
     expect(results.filter((text) => !/sigmoid/i.test(text)).length).toBeGreaterThan(2);
   });
 
@@ -150,8 +156,8 @@ describe('the typedoc site in chromium', () => {
         await page.screenshot({ path: join(screenshots, `train-${width}.png`), fullPage: true });
       const blocks = await page.$$eval('pre', (pres) =>
         pres.map((pre) => {
-          const code = pre.querySelector('code') ?? pre;
-          const lines = (code.textContent ?? '').replace(/\n$/, '').split('\n').length;
+          const code = pre.querySelector('code') ?? (pre as HTMLElement);
+          const lines = code.innerText.replace(/\n$/, '').split('\n').length;
           // one box per line when nothing wraps
           const boxes = new Set([...code.getClientRects()].map((rect) => Math.round(rect.top))).size;
           const style = getComputedStyle(pre);
@@ -170,17 +176,26 @@ describe('the typedoc site in chromium', () => {
         expect(block, path).toMatchObject({ whiteSpace: 'pre', overflowX: 'auto' });
         expect(block.boxes, path).toBe(block.lines);
       }
-      if (width === 390) expect(blocks.some((block) => block.scrolls), path).toBe(true);
+      if (width === 390)
+        expect(
+          blocks.some((block) => block.scrolls),
+          path,
+        ).toBe(true);
     }
   });
 
   it('names a function by its package alone: "@deltaflow/trainer / train", with its parameters described', async () => {
     const page = await open('functions/_deltaflow_trainer.train.html');
-    const crumbs = await page.$$eval('.tsd-breadcrumb li', (items) => items.map((li) => li.textContent?.trim()));
+    const crumbs = await page.$$eval('.tsd-breadcrumb li', (items) =>
+      items.map((li) => li.textContent?.trim()),
+    );
     const parameters = await page.$$eval('.tsd-parameter-list > li', (items) =>
       items.map((li) => (li.textContent ?? '').replace(/\s+/g, ' ').trim()),
     );
-    const example = await page.$eval('.tsd-tag-example + pre, h4.tsd-anchor-link + pre', (pre) => pre.textContent);
+    const example = await page.$eval(
+      '.tsd-tag-example + pre, h4.tsd-anchor-link + pre',
+      (pre) => pre.textContent,
+    );
     await page.goto(`${base}modules/_deltaflow_trainer.html`);
     const headings = await page.$$eval('h1, h2', (hs) => hs.map((h) => h.textContent?.trim()));
     await page.goto(`${base}documents/CLI_reference.html`);
@@ -188,7 +203,8 @@ describe('the typedoc site in chromium', () => {
     await page.close();
     expect(crumbs).toEqual(['@deltaflow/trainer', 'train']);
     expect(parameters).toHaveLength(3);
-    for (const parameter of parameters) expect(parameter.split(':').slice(1).join(':').length).toBeGreaterThan(20);
+    for (const parameter of parameters)
+      expect(parameter.split(':').slice(1).join(':').length).toBeGreaterThan(20);
     expect(example).toContain("import { train } from '@deltaflow/trainer';");
     expect(headings.filter((h) => h === '@deltaflow/trainer')).toEqual([]);
     expect(children).toContain('@deltaflow/cli');
