@@ -4,6 +4,7 @@
  * Browser-safe; reading files from disk lives in `@deltaflow/data/node`.
  *
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 export { checkDataset, selectRows } from './dataset.js';
 export type { Dataset, DatasetOptions, Task } from './dataset.js';

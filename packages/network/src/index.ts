@@ -3,6 +3,7 @@
  * a finite-difference gradient check, and the model file.
  *
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 export { Dense } from './dense.js';
 export type { DenseOptions } from './dense.js';

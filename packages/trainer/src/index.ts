@@ -6,6 +6,7 @@
  * seed) into the model, the data and the options, with every default and compatibility rule in one place.
  *
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 export { train } from './train.js';
 export { createRun } from './run-controller.js';

@@ -23,8 +23,20 @@ const AUTO_SLICE_MS = 16;
  * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket or Ctrl-C
  * is never starved. To let several consumers watch one run, `share()` it, or use {@link createRun}.
  *
+ * @param model - the network to train, in place: its weights are updated batch by batch (an `mlp(...)`, or a
+ *   `Sequential` loaded from a model file); `end` carries the model file of the result.
+ * @param data - the samples: `inputs` `[N, F]` and `targets` `[N, outputs]`, one sample per row (a dataset of
+ *   `@deltaflow/data`, or your own tensors).
+ * @param options - how to train: `epochs`, `batchSize`, `loss`, `optimizer` and `lr` (the learning rate eta),
+ *   `validation` or `validationSplit`, `earlyStopping`, `checkpointEvery`, `batchEvents` and more; every one has
+ *   a default (see {@link TrainOptions}).
+ * @returns a cold Observable of {@link TrainingEvent}s: subscribing starts a training, unsubscribing stops it.
  * @example
  * ```ts
+ * import { xor } from '@deltaflow/data';
+ * import { mlp } from '@deltaflow/network';
+ * import { train } from '@deltaflow/trainer';
+ *
  * const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
  * train(model, xor(), { epochs: 2000, lr: 0.5, batchSize: 4 }).subscribe((event) => {
  *   if (event.type === 'epoch' && event.epoch % 500 === 0) console.log(event.epoch, event.loss);

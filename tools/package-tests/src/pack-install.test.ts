@@ -1,4 +1,12 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +135,23 @@ describe('installed in a project outside the workspace', () => {
     const out = run('npx', ['deltaflow', 'train', ...args, ...options], consumer);
     const result = JSON.parse(out.trim().split('\n').pop()!);
     expect(result).toMatchObject({ epochs: 500, reason: 'completed', metrics: { accuracy: 1 } });
+  });
+
+  it("brings rxjs, the trainer's peer dependency, once: train returns the project's own Observable", () => {
+    const trainer = JSON.parse(
+      readFileSync(join(consumer, 'node_modules/@deltaflow/trainer/package.json'), 'utf8'),
+    );
+    expect(trainer.peerDependencies).toEqual({ rxjs: '^7.8.0' });
+    expect(trainer.dependencies.rxjs).toBeUndefined();
+    expect(existsSync(join(consumer, 'node_modules/@deltaflow/trainer/node_modules/rxjs'))).toBe(false);
+    const script = [
+      "const { Observable } = await import('rxjs');",
+      "const { train } = await import('@deltaflow/trainer');",
+      "const { mlp } = await import('@deltaflow/network');",
+      "const { xor } = await import('@deltaflow/data');",
+      'console.log(train(mlp({ inputs: 2, layers: [{ units: 1 }] }), xor()) instanceof Observable);',
+    ].join('\n');
+    expect(run('node', ['--input-type=module', '-e', script], consumer).trim()).toBe('true');
   });
 
   it('brings the mnist digits with the CLI, and @deltaflow/data finds them', () => {
