@@ -30,7 +30,7 @@ const cases: Case[] = [
   [['train', '--layers', '--quiet'], '--layers needs a value: write --layers VALUE, or leave the flag out.'],
   [['train', '--plugin'], '--plugin needs a value: write --plugin VALUE, or leave the flag out.'],
   [['predict', '--model'], '--model needs a value: write --model VALUE, or leave the flag out.'],
-  [['dashboard', '--port'], '--port needs a value: write --port NUMBER, or leave the flag out.'],
+  [['dashboard', '--port'], '--port needs a value: write --port VALUE, or leave the flag out.'],
   // bad values, shown as given
   [['train', '--epochs', 'abc'], "--epochs must be a number, got 'abc'."],
   [['train', '--lr=fast'], "--lr must be a number, got 'fast'."],
