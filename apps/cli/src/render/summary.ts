@@ -4,8 +4,9 @@ import type { RunOutcome } from '../train/consumer.js';
 import { outcomeColor } from './colors.js';
 import type { Colors } from './colors.js';
 import { formatDuration, formatMetrics, formatNumber, formatRate } from './format.js';
-import { table } from './table.js';
-import { middleEllipsis, widestLine, wrapParts } from './width.js';
+import { fitTable, table } from './table.js';
+import type { FitColumn } from './table.js';
+import { middleEllipsis, wrapParts } from './width.js';
 
 const PLAIN = createColors(false);
 
@@ -88,15 +89,6 @@ export function resultTable(
   return table(['', 'final'], rows, ['left', 'right']);
 }
 
-interface LayerColumn {
-  head: string;
-  short: string;
-  align: 'left' | 'right';
-  cell: (i: number, digits: number) => string;
-  /** Dropped (in this order) when the table is too wide; 0 never. */
-  drop: number;
-}
-
 /**
  * Per layer, from the last backward event with finite statistics: gradient norm, |delta| statistics and how much the weights moved,
  * laid out to fit in `width` columns: two-line headings, then fewer digits, then without the least telling
@@ -106,7 +98,7 @@ export function layerTable(outcome: RunOutcome, width = Number.POSITIVE_INFINITY
   const stats = outcome.run.lastFiniteBackward?.layers ?? [];
   const layers = outcome.prepared.model.summary().layers;
   const stat = (i: number) => stats.find((entry) => entry.layer === i);
-  const columns: LayerColumn[] = [
+  const columns: FitColumn[] = [
     { head: 'layer', short: 'layer', align: 'right', cell: (i) => String(i), drop: 0 },
     {
       head: 'shape',
@@ -152,33 +144,13 @@ export function layerTable(outcome: RunOutcome, width = Number.POSITIVE_INFINITY
       drop: 1,
     },
   ];
-  const render = (dropped: number, short: boolean, digits: number): string => {
-    const kept = columns.filter((c) => c.drop === 0 || c.drop > dropped);
-    const text = table(
-      kept.map((c) => (short ? c.short : c.head)),
-      layers.map((_, i) => kept.map((c) => c.cell(i, digits))),
-      kept.map((c) => c.align),
-    );
-    const gone = columns.filter((c) => !kept.includes(c)).map((c) => c.head);
-    if (gone.length === 0) return text;
-    const note = `(${gone.join(', ')} left out to fit the terminal; widen it to see ${gone.length === 1 ? 'it' : 'them'}, or record ${gone.length === 1 ? 'it' : 'them'} with --events)`;
-    return `${text}\n${wrapParts(note.split(' '), width)}`;
-  };
-  const tries: [number, boolean, number][] = [
-    [0, false, 4],
-    [0, true, 4],
-    [0, true, 3],
-    [1, true, 3],
-    [2, true, 3],
-    [3, true, 3],
-    [4, true, 3],
-  ];
-  let text = '';
-  for (const [dropped, short, digits] of tries) {
-    text = render(dropped, short, digits);
-    if (widestLine(text) <= width) return text;
-  }
-  return text;
+  return fitTable(columns, layers.length, width, {
+    digits: [4, 3],
+    leftOut: (gone) => {
+      const them = gone.length === 1 ? 'it' : 'them';
+      return `(${gone.join(', ')} left out to fit the terminal; widen it to see ${them}, or record ${them} with --events)`;
+    },
+  });
 }
 
 /**
