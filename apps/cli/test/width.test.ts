@@ -124,7 +124,7 @@ describe.each(COLUMNS)('at %i columns', (columns) => {
       expect(lines.join(' ')).toMatch(/sat at a kink and +were left out/);
       expect(lines.join(' ')).toMatch(/worst relative error \S+, tolerance 1e-6: +passed/);
       if (columns >= 120) expect(lines.join(' ')).toMatch(/dE\/dW +│ dE\/dtheta │/); // nothing left out
-      const dropped = lines.join(' ').match(/\((.*) left out to fit the terminal/)?.[1];
+      const dropped = lines.join(' ').match(/\(([^()]*) left out to fit the terminal/)?.[1];
       if (dropped !== undefined) expect(dropped).toMatch(/^(activation, )?(dE\/dW, )?dE\/dtheta$/);
     },
   );

@@ -5,7 +5,6 @@ import { outcomeColor } from './colors.js';
 import type { Colors } from './colors.js';
 import { formatDuration, formatMetrics, formatNumber, formatRate } from './format.js';
 import { fitTable, table } from './table.js';
-import type { FitColumn } from './table.js';
 import { middleEllipsis, wrapParts } from './width.js';
 
 const PLAIN = createColors(false);
@@ -89,6 +88,18 @@ export function resultTable(
   return table(['', 'final'], rows, ['left', 'right']);
 }
 
+interface LayerColumn {
+  head: string;
+  short: string;
+  align: 'left' | 'right';
+  cell: (i: number, digits: number) => string;
+  /** Dropped (in this order) when the table is too wide; 0 never. */
+  drop: number;
+}
+
+/** The statistics of a layer that the table shows. */
+type StatKey = 'gradNorm' | 'meanAbsDelta' | 'maxAbsDelta' | 'weightNorm' | 'updateRatio';
+
 /**
  * Per layer, from the last backward event with finite statistics: gradient norm, |delta| statistics and how much the weights moved,
  * laid out to fit in `width` columns: two-line headings, then fewer digits, then without the least telling
@@ -98,7 +109,15 @@ export function layerTable(outcome: RunOutcome, width = Number.POSITIVE_INFINITY
   const stats = outcome.run.lastFiniteBackward?.layers ?? [];
   const layers = outcome.prepared.model.summary().layers;
   const stat = (i: number) => stats.find((entry) => entry.layer === i);
-  const columns: FitColumn[] = [
+  /** A right-aligned column of one statistic, its two-word heading folded onto two lines when short. */
+  const statColumn = (head: string, key: StatKey, drop: number): LayerColumn => ({
+    head,
+    short: head.replace(' ', '\n'),
+    align: 'right',
+    cell: (i, digits) => formatNumber(stat(i)?.[key], digits),
+    drop,
+  });
+  const columns: LayerColumn[] = [
     { head: 'layer', short: 'layer', align: 'right', cell: (i) => String(i), drop: 0 },
     {
       head: 'shape',
@@ -108,41 +127,11 @@ export function layerTable(outcome: RunOutcome, width = Number.POSITIVE_INFINITY
       drop: 0,
     },
     { head: 'activation', short: 'activation', align: 'left', cell: (i) => layers[i]!.activation, drop: 4 },
-    {
-      head: 'grad norm',
-      short: 'grad\nnorm',
-      align: 'right',
-      cell: (i, d) => formatNumber(stat(i)?.gradNorm, d),
-      drop: 0,
-    },
-    {
-      head: 'mean |delta|',
-      short: 'mean\n|delta|',
-      align: 'right',
-      cell: (i, d) => formatNumber(stat(i)?.meanAbsDelta, d),
-      drop: 0,
-    },
-    {
-      head: 'max |delta|',
-      short: 'max\n|delta|',
-      align: 'right',
-      cell: (i, d) => formatNumber(stat(i)?.maxAbsDelta, d),
-      drop: 3,
-    },
-    {
-      head: 'weight norm',
-      short: 'weight\nnorm',
-      align: 'right',
-      cell: (i, d) => formatNumber(stat(i)?.weightNorm, d),
-      drop: 2,
-    },
-    {
-      head: 'update ratio',
-      short: 'update\nratio',
-      align: 'right',
-      cell: (i, d) => formatNumber(stat(i)?.updateRatio, d),
-      drop: 1,
-    },
+    statColumn('grad norm', 'gradNorm', 0),
+    statColumn('mean |delta|', 'meanAbsDelta', 0),
+    statColumn('max |delta|', 'maxAbsDelta', 3),
+    statColumn('weight norm', 'weightNorm', 2),
+    statColumn('update ratio', 'updateRatio', 1),
   ];
   return fitTable(columns, layers.length, width, {
     digits: [4, 3],
