@@ -1,7 +1,8 @@
 // `deltaflow train --dashboard`: the real CLI serves its run to a real browser (the shared chromium of
 // @deltaflow/test-browser), a page
 // opened late gets the history, and Ctrl-C closes the server (port free) and exits 130.
-// `deltaflow dashboard --replay` serves a recorded run.
+// `deltaflow dashboard --replay` serves a recorded run; `deltaflow dashboard --plugin FILE` serves the plugin file
+// to the playground page, which installs it and trains with its activation.
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createConnection } from 'node:net';
@@ -15,7 +16,7 @@ import {
   waitForEpoch,
   waitForState,
 } from '../../dashboard/test/helpers/browser.js';
-import { bin, runCli, tempDir } from './helpers.js';
+import { bin, runCli, tempDir, writeFiles } from './helpers.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -35,7 +36,7 @@ function startCli(
   return new Promise((resolve, reject) => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
-      const url = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1];
+      const url = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/\S*)\s/.exec(stderr)?.[1];
       if (url) resolve({ child, url, stderr: () => stderr });
     });
     child.stdout.resume();
@@ -119,4 +120,39 @@ describe('deltaflow dashboard --replay', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/missing\.jsonl/);
   });
+});
+
+describe('deltaflow dashboard --plugin', () => {
+  it('serves the plugin file to the playground, whose page offers its activation and trains with it', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'isru.mjs': `export default {
+  name: 'isru-plugin',
+  activations: [{ name: 'isru-cli', f: (x) => x / Math.sqrt(1 + x * x), df: (x) => (1 + x * x) ** -1.5 }],
+};
+`,
+    });
+    const { child, url } = await startCli(['dashboard', '--plugin', './isru.mjs'], dir);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?plugin=plugins\/0\/isru\.mjs$/);
+    const { page, errors } = await openPage(browser.context, `${url}&dataset=circle&layers=4`);
+    await waitForState(page, 'paused');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#activation option')].some((o) => o.textContent === 'isru-cli'),
+    );
+    await page.selectOption('#activation', 'isru-cli');
+    await page.click('#play');
+    await waitForEpoch(page, 5);
+    expect(await page.inputValue('#activation')).toBe('isru-cli');
+    expect(new URL(page.url()).searchParams.getAll('plugin')).toEqual(['plugins/0/isru.mjs']);
+    expect(new URL(page.url()).searchParams.get('activation')).toBe('isru-cli');
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/could not be installed/);
+    expect(errors).toEqual([]);
+    // Only the file given is served: its neighbours and other indexes are not.
+    expect((await fetch(new URL('plugins/0/isru.mjs', url))).headers.get('content-type')).toMatch(
+      /^text\/javascript/,
+    );
+    expect((await fetch(new URL('plugins/1/isru.mjs', url))).status).toBe(404);
+    child.kill('SIGINT');
+    expect(await exitOf(child)).toBe(130);
+  }, 90_000);
 });

@@ -1,16 +1,20 @@
 // The terminal view at 60, 80 and 120 columns, in a real pseudo-terminal (util-linux `script`, its size set with
 // stty): no line is wider than the terminal, the live line keeps loss, accuracy, samples/s and the ETA, the
-// header, chart and tables fit, help examples stay in their column, and colour follows NO_COLOR.
+// header, chart and tables fit (train's, gradcheck's and plugins'), help examples stay in their column, and
+// colour follows NO_COLOR.
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bin, tempDir } from './helpers.js';
+import { bin, softsignPlugin, tempDir, writeFiles } from './helpers.js';
 
 const SCRIPT = '/usr/bin/script';
 const dir = tempDir();
 mkdirSync(join(dir, 'models-of-the-iris-data-set'));
+const longName =
+  'softsign-and-signsgd-from-a-plugin-with-a-name-far-longer-than-a-terminal-line-even-one-of-a-hundred-and-twenty-columns';
+writeFiles(dir, { 'long.mjs': softsignPlugin.replace("'softsign-plugin'", `'${longName}'`) });
 
 /** Runs `deltaflow ...args` in a pseudo-terminal of `columns` columns and returns all it wrote to the screen. */
 async function inTerminal(
@@ -107,6 +111,33 @@ describe.each(COLUMNS)('at %i columns', (columns) => {
     expect(raw).toMatch(/validation accuracy/);
     expect(raw).not.toMatch(/valAccuracy/);
     expect(raw).toMatch(/layer/);
+  });
+
+  it.each([[[]], [['--activation', 'relu']]])(
+    'fits the gradcheck table and its sentences (gradcheck %j)',
+    async (flags: string[]) => {
+      const lines = screenLines(await inTerminal(['gradcheck', ...flags], columns));
+      const wide = widest(lines);
+      expect([...wide].length, `widest line: ${wide}`).toBeLessThanOrEqual(columns);
+      expect(lines).toContainEqual(expect.stringMatching(/^│ layer │ shape +│/));
+      expect(lines).toContainEqual(expect.stringMatching(/^│ +1 │ 4 -> 1 +│.*│ +0 │$/)); // worst, at kink kept
+      expect(lines.join(' ')).toMatch(/sat at a kink and +were left out/);
+      expect(lines.join(' ')).toMatch(/worst relative error \S+, tolerance 1e-6: +passed/);
+      if (columns >= 120) expect(lines.join(' ')).toMatch(/dE\/dW +│ dE\/dtheta │/); // nothing left out
+      const dropped = lines.join(' ').match(/\(([^()]*) left out to fit the terminal/)?.[1];
+      if (dropped !== undefined) expect(dropped).toMatch(/^(activation, )?(dE\/dW, )?dE\/dtheta$/);
+    },
+  );
+
+  it('fits the plugins table, shortening a long plugin name', async () => {
+    const lines = screenLines(await inTerminal(['plugins', '--plugin', './long.mjs'], columns));
+    const wide = widest(lines);
+    expect([...wide].length, `widest line: ${wide}`).toBeLessThanOrEqual(columns);
+    expect(lines).toContainEqual(expect.stringMatching(/^│ activation +│ sigmoid +│ builtin +│$/));
+    const softsign = lines.find((line) => /│ softsign /.test(line)) ?? '';
+    expect(softsign).toMatch(/│ softsign-\S*…\S*-columns │$/);
+    const plain = screenLines(await inTerminal(['plugins'], columns));
+    expect([...widest(plain)].length).toBeLessThanOrEqual(columns);
   });
 
   it('lays help examples out on their own lines, inside the terminal', async () => {

@@ -1,8 +1,9 @@
+import { resolve } from 'node:path';
 import { startPlaygroundServer, startReplayServer } from '@deltaflow/dashboard/server';
 import { EXIT } from '../errors.js';
 import { warn } from '../output.js';
 import { portNumber } from '../options/parse.js';
-import { loadPlugins } from '../options/plugins.js';
+import { isPathSpecifier, loadPlugins } from '../options/plugins.js';
 import type { GlobalArgs } from '../commands/context.js';
 
 /** The parsed flags of `deltaflow dashboard`. */
@@ -13,7 +14,9 @@ export interface DashboardArgs extends GlobalArgs {
 
 /**
  * Runs `deltaflow dashboard`: serves the page until Ctrl-C (or, for a replay, shortly after the recording ends),
- * printing its address and how to stop on stderr. Returns 0, or 130 when stopped by Ctrl-C.
+ * printing its address and how to stop on stderr. Each `--plugin` file is served beside the playground page and
+ * named in the address (`?plugin=plugins/0/softsign.mjs`), so the page trains with it. Returns 0, or 130 when
+ * stopped by Ctrl-C.
  *
  * @example
  * ```ts
@@ -22,11 +25,21 @@ export interface DashboardArgs extends GlobalArgs {
  * ```
  */
 export async function serveDashboard(args: DashboardArgs): Promise<number> {
-  await loadPlugins(args.plugin ?? []);
+  const specifiers = [...new Set(args.plugin ?? [])];
+  // Loaded here too, so that a broken plugin is reported before the page is served.
+  await loadPlugins(specifiers);
   const port = args.port === undefined ? 0 : portNumber('--port', args.port);
+  const files = specifiers.filter(isPathSpecifier).map((file) => resolve(file));
+  if (!args.replay) {
+    for (const name of specifiers.filter((s) => !isPathSpecifier(s))) {
+      warn(
+        `deltaflow: --plugin ${name} is a package, and the page loads plugin files only; give the path of its module file to use it in the dashboard.`,
+      );
+    }
+  }
   const server = args.replay
     ? await startReplayServer({ file: args.replay, port })
-    : await startPlaygroundServer({ port });
+    : await startPlaygroundServer({ port, plugins: files });
   warn(`dashboard: ${server.url} (open it in a browser; Ctrl-C to stop)`);
   let interrupted = false;
   const onSigint = (): void => {

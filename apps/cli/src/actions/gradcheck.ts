@@ -5,7 +5,7 @@ import { gradientCheck } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { UsageError } from '../errors.js';
-import { out, warn } from '../output.js';
+import { out, stdoutIsTerminal, warn } from '../output.js';
 import { loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
 import { integer, number } from '../options/parse.js';
@@ -13,7 +13,9 @@ import { loadPlugins } from '../options/plugins.js';
 import { checkTrainRequest } from '../options/train-request.js';
 import type { TrainRequest } from '../options/train-request.js';
 import { formatNumber } from '../render/format.js';
-import { table } from '../render/table.js';
+import { fitTable } from '../render/table.js';
+import type { FitColumn } from '../render/table.js';
+import { terminalColumns, wrapParts } from '../render/width.js';
 import { checkFits, describeRequest, recipe } from '../train/prepare.js';
 import type { GlobalArgs } from '../commands/context.js';
 
@@ -77,33 +79,42 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
     out(JSON.stringify({ ...result, tolerance, passed, loss, samples: ds.inputs.rows }));
   } else {
     const layers = model.summary().layers;
-    out(
+    const width = stdoutIsTerminal() ? terminalColumns() - 1 : Number.POSITIVE_INFINITY;
+    const prose = (sentence: string): void => out(wrapParts(sentence.split(' '), width));
+    prose(
       `gradient check (float64, central differences) of ${layers.length} layers on ${ds.inputs.rows} samples of ${full.name}, loss ${loss}:`,
     );
-    const rows = result.layers.map((l) => [
-      String(l.layer),
-      `${layers[l.layer]!.inputs} -> ${layers[l.layer]!.units}`,
-      layers[l.layer]!.activation,
-      formatNumber(l.weights, 3),
-      formatNumber(l.bias, 3),
-      formatNumber(l.worst, 3),
-      String(l.atKink),
-    ]);
+    const entry = (i: number) => result.layers[i]!;
+    const columns: FitColumn[] = [
+      { head: 'layer', align: 'right', cell: (i) => String(entry(i).layer) },
+      {
+        head: 'shape',
+        align: 'left',
+        cell: (i) => `${layers[entry(i).layer]!.inputs} -> ${layers[entry(i).layer]!.units}`,
+      },
+      { head: 'activation', align: 'left', cell: (i) => layers[entry(i).layer]!.activation, drop: 3 },
+      { head: 'dE/dW', align: 'right', cell: (i, d) => formatNumber(entry(i).weights, d), drop: 2 },
+      {
+        head: 'dE/dtheta',
+        short: 'dE/\ndtheta',
+        align: 'right',
+        cell: (i, d) => formatNumber(entry(i).bias, d),
+        drop: 1,
+      },
+      { head: 'worst', align: 'right', cell: (i, d) => formatNumber(entry(i).worst, d) },
+      { head: 'at kink', short: 'at\nkink', align: 'right', cell: (i) => String(entry(i).atKink) },
+    ];
     out(
-      table(['layer', 'shape', 'activation', 'dE/dW', 'dE/dtheta', 'worst', 'at kink'], rows, [
-        'right',
-        'left',
-        'left',
-        'right',
-        'right',
-        'right',
-        'right',
-      ]),
+      fitTable(columns, result.layers.length, width, {
+        digits: [3, 2],
+        leftOut: (gone) =>
+          `(${gone.join(', ')} left out to fit the terminal; widen it to see ${gone.length === 1 ? 'it' : 'them'}, or use --json)`,
+      }),
     );
-    out(
+    prose(
       `${result.atKink} ${result.atKink === 1 ? 'entry' : 'entries'} sat at a kink and ${result.atKink === 1 ? 'was' : 'were'} left out (central differences are not valid there); ${result.checked} checked.`,
     );
-    out(
+    prose(
       `worst relative error ${formatNumber(result.worst, 3)}, tolerance ${tolerance.toExponential()}: ${passed ? 'passed' : 'FAILED'}`,
     );
   }

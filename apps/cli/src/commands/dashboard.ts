@@ -28,6 +28,13 @@ export function dashboardCommand(context: CommandContext): CommandModule {
         .example(...helpExample(yargs, '$0 dashboard', 'the playground: train in the browser'))
         .example(
           ...helpExample(yargs, '$0 dashboard --replay run.jsonl --port 8080', 'watch a recorded run again'),
+        )
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 dashboard --plugin ./softsign.mjs',
+            "the playground with a plugin's activation",
+          ),
         ),
     handler: async (args) => {
       const { serveDashboard } = await import('../actions/dashboard.js');

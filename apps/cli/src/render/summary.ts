@@ -4,8 +4,8 @@ import type { RunOutcome } from '../train/consumer.js';
 import { outcomeColor } from './colors.js';
 import type { Colors } from './colors.js';
 import { formatDuration, formatMetrics, formatNumber, formatRate } from './format.js';
-import { table } from './table.js';
-import { middleEllipsis, widestLine, wrapParts } from './width.js';
+import { fitTable, table } from './table.js';
+import { middleEllipsis, wrapParts } from './width.js';
 
 const PLAIN = createColors(false);
 
@@ -133,33 +133,13 @@ export function layerTable(outcome: RunOutcome, width = Number.POSITIVE_INFINITY
     statColumn('weight norm', 'weightNorm', 2),
     statColumn('update ratio', 'updateRatio', 1),
   ];
-  const render = (dropped: number, short: boolean, digits: number): string => {
-    const kept = columns.filter((c) => c.drop === 0 || c.drop > dropped);
-    const text = table(
-      kept.map((c) => (short ? c.short : c.head)),
-      layers.map((_, i) => kept.map((c) => c.cell(i, digits))),
-      kept.map((c) => c.align),
-    );
-    const gone = columns.filter((c) => !kept.includes(c)).map((c) => c.head);
-    if (gone.length === 0) return text;
-    const note = `(${gone.join(', ')} left out to fit the terminal; widen it to see ${gone.length === 1 ? 'it' : 'them'}, or record ${gone.length === 1 ? 'it' : 'them'} with --events)`;
-    return `${text}\n${wrapParts(note.split(' '), width)}`;
-  };
-  const tries: [number, boolean, number][] = [
-    [0, false, 4],
-    [0, true, 4],
-    [0, true, 3],
-    [1, true, 3],
-    [2, true, 3],
-    [3, true, 3],
-    [4, true, 3],
-  ];
-  let text = '';
-  for (const [dropped, short, digits] of tries) {
-    text = render(dropped, short, digits);
-    if (widestLine(text) <= width) return text;
-  }
-  return text;
+  return fitTable(columns, layers.length, width, {
+    digits: [4, 3],
+    leftOut: (gone) => {
+      const them = gone.length === 1 ? 'it' : 'them';
+      return `(${gone.join(', ')} left out to fit the terminal; widen it to see ${them}, or record ${them} with --events)`;
+    },
+  });
 }
 
 /**

@@ -226,4 +226,38 @@ describe('startPlaygroundServer', () => {
     await server.closed;
     expect(await portIsFree(server.port)).toBe(true);
   });
+
+  it('serves the plugin files given, and only those, as JavaScript, and names them in its URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deltaflow-plugins-'));
+    const first = join(dir, 'soft sign.mjs');
+    const second = join(dir, 'isru.js');
+    writeFileSync(first, 'export default { name: "a" };\n');
+    writeFileSync(second, 'export default { name: "b" };\n');
+    writeFileSync(join(dir, 'secret.mjs'), 'not served\n');
+    const server = await startPlaygroundServer({ pageDir, plugins: [first, second] });
+    servers.push(server);
+    const base = `http://127.0.0.1:${server.port}/`;
+    expect(server.url).toBe(`${base}?plugin=plugins/0/soft%20sign.mjs&plugin=plugins/1/isru.js`);
+    expect(new URL(server.url).searchParams.getAll('plugin')).toEqual([
+      'plugins/0/soft sign.mjs',
+      'plugins/1/isru.js',
+    ]);
+    const served = await fetch(`${base}plugins/1/isru.js`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(served.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(await served.text()).toBe('export default { name: "b" };\n');
+    expect(await (await fetch(`${base}plugins/0/soft%20sign.mjs`)).text()).toMatch(/name: "a"/);
+    for (const path of [
+      'plugins/0/isru.js',
+      'plugins/2/isru.js',
+      'plugins/0/secret.mjs',
+      'plugins/0/../secret.mjs',
+      'plugins/0/%2e%2e/secret.mjs',
+      'plugins/1/..%2fsecret.mjs',
+    ]) {
+      expect((await fetch(`${base}${path}`)).status, path).toBe(404);
+    }
+    expect((await fetch(`${base}plugins/1/isru.js`, { method: 'POST' })).status).toBe(405);
+  });
 });

@@ -7,10 +7,11 @@
  */
 export { startDashboardServer } from './dashboard-server.js';
 export { startPlaygroundServer } from './playground-server.js';
+export type { PlaygroundServerOptions } from './playground-server.js';
 export { startReplayServer } from './replay-server.js';
 export type { ReplayServerOptions } from './replay-server.js';
 export type { DashboardServer, DashboardServerOptions, RunControls } from './options.js';
 export { allowedOrigins } from './origins.js';
-export { createStaticHandler, findPageDir } from './static-files.js';
+export { createStaticHandler, findPageDir, pluginPath } from './static-files.js';
 export type { StaticHandlerOptions } from './static-files.js';
 export type { ClientMessage, HelloMessage, ServerMessage } from '../shared/wire.js';

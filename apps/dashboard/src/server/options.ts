@@ -51,7 +51,7 @@ export interface DashboardServerOptions {
  * @category Server
  */
 export interface DashboardServer {
-  /** The page's address, e.g. `http://127.0.0.1:4873/`. */
+  /** The page's address, e.g. `http://127.0.0.1:4873/` (a playground's with a `?plugin=` parameter per plugin file). */
   readonly url: string;
   /** The port it listens on (the one picked when 0 was asked). */
   readonly port: number;

@@ -1,11 +1,24 @@
 import { createServer } from 'node:http';
 import { listen, pageUrl, stopListening } from './listen.js';
 import type { DashboardServer, DashboardServerOptions } from './options.js';
-import { createStaticHandler, findPageDir } from './static-files.js';
+import { createStaticHandler, findPageDir, pluginPath } from './static-files.js';
+
+/**
+ * Options of {@link startPlaygroundServer} besides the port, host and page folder.
+ * @category Server
+ */
+export interface PlaygroundServerOptions {
+  /**
+   * Plugin module files (plain modules with no imports, as `deltaflow --plugin` takes) for the page: each is
+   * served at `plugins/<index>/<file name>` and named in the returned `url`'s `?plugin=` parameters, so the page
+   * opened at that address installs them in its training worker.
+   */
+  plugins?: readonly string[];
+}
 
 /**
  * Serves the standalone page (it trains in the browser, in a Web Worker): what `deltaflow dashboard` without
- * `--replay` serves. Static files only, on 127.0.0.1 by default.
+ * `--replay` serves. Static files only (the page, and the `plugins` files given), on 127.0.0.1 by default.
  *
  * @example
  * ```ts
@@ -17,14 +30,19 @@ import { createStaticHandler, findPageDir } from './static-files.js';
  * @category Server
  */
 export async function startPlaygroundServer(
-  options: Pick<DashboardServerOptions, 'port' | 'host' | 'pageDir'> = {},
+  options: Pick<DashboardServerOptions, 'port' | 'host' | 'pageDir'> & PlaygroundServerOptions = {},
 ): Promise<DashboardServer> {
   const host = options.host ?? '127.0.0.1';
-  const http = createServer(createStaticHandler(options.pageDir ?? findPageDir()));
+  const plugins = options.plugins ?? [];
+  const http = createServer(createStaticHandler(options.pageDir ?? findPageDir(), { plugins }));
   const port = await listen(http, options.port ?? 0, host);
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => (closing ??= stopListening(http).then(resolveClosed));
-  return { url: pageUrl(host, port), port, host, closed, close };
+  const query = plugins.map(
+    (file, i) => `plugin=${encodeURI(pluginPath(i, file)).replace(/[&#+=?]/g, encodeURIComponent)}`,
+  );
+  const url = `${pageUrl(host, port)}${query.length > 0 ? `?${query.join('&')}` : ''}`;
+  return { url, port, host, closed, close };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeltaflowError } from '@deltaflow/tensor';
 
@@ -46,11 +46,31 @@ export interface StaticHandlerOptions {
   attachPath?: string;
   /** Extra Content-Security-Policy `connect-src` sources. */
   connectSrc?: string;
+  /**
+   * Plugin module files to serve besides the page, each at {@link pluginPath}`(index, file)` as JavaScript (for
+   * the page's `?plugin=` parameter); no other file outside `root` is served.
+   */
+  plugins?: readonly string[];
 }
 
 /**
- * Serves the files of `root` (GET and HEAD only; nothing outside `root`; `/` is index.html). With `attachPath`,
- * index.html gets `<meta name="deltaflow-attach">` so the page attaches instead of training by itself.
+ * Where {@link createStaticHandler} serves the plugin file `file` given at `index` of its `plugins` option,
+ * relative to the page: `plugins/<index>/<file name>`.
+ *
+ * @example
+ * ```ts
+ * pluginPath(0, '/home/me/softsign.mjs'); // → 'plugins/0/softsign.mjs'
+ * ```
+ * @category Server
+ */
+export function pluginPath(index: number, file: string): string {
+  return `plugins/${index}/${basename(file)}`;
+}
+
+/**
+ * Serves the files of `root` (GET and HEAD only; nothing outside `root`; `/` is index.html), and the `plugins`
+ * files at their {@link pluginPath}. With `attachPath`, index.html gets `<meta name="deltaflow-attach">` so the
+ * page attaches instead of training by itself.
  *
  * @example
  * ```ts
@@ -76,6 +96,7 @@ export function createStaticHandler(
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+  const plugins = new Map((options.plugins ?? []).map((file, i) => [`/${pluginPath(i, file)}`, file]));
   return (request, response) => {
     const reply = (status: number, text: string): void => {
       response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
@@ -88,8 +109,9 @@ export function createStaticHandler(
       return reply(400, 'Bad request');
     }
     if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(base, path));
-    if (!file.startsWith(base) || path.includes('\0')) return reply(404, 'Not found');
+    const plugin = plugins.get(path);
+    const file = plugin ?? normalize(join(base, path));
+    if ((!plugin && !file.startsWith(base)) || path.includes('\0')) return reply(404, 'Not found');
     readFile(file).then(
       (content) => {
         let body: Buffer | string = content;
@@ -98,7 +120,7 @@ export function createStaticHandler(
           body = content.toString('utf8').replace('</head>', `    ${meta}\n  </head>`);
         }
         response.writeHead(200, {
-          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Content-Type': plugin ? TYPES['.mjs']! : (TYPES[extname(file)] ?? 'application/octet-stream'),
           'Cache-Control': 'no-cache',
           'X-Content-Type-Options': 'nosniff',
           'Content-Security-Policy': csp,
