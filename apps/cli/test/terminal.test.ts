@@ -23,7 +23,7 @@ describe('terminal output', () => {
       env: { ...process.env, TERM: 'xterm' },
     });
     // eslint-disable-next-line no-control-regex -- the escape sequence that moves the cursor back is the point
-    const redraws = stdout.split(/\x1b\[1G|\r(?!\n)/).filter((part) => /^epoch \d+\/3000 /.test(part));
+    const redraws = stdout.split(/\x1b\[1G|\r(?!\n)/).filter((part) => /^epoch +\d+\/3000 /.test(part));
     expect(redraws.length).toBeGreaterThanOrEqual(2); // at least the first and the last state, on the same line
     // 80 columns (the pseudo-terminal does not say): the line is laid out to fit them (test/width.test.ts)
     expect(redraws.at(-1)).toMatch(/^epoch 3000\/3000 .* loss [\d.e-]+ +acc 100% +[\d.,k]+ samples\/s +ETA/);
