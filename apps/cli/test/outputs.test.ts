@@ -21,41 +21,26 @@ import type { ModelFile } from './helpers.js';
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
 describe('--save and --events naming the same file', () => {
+  // --save, --events, and how the message names them
   it.each([
-    [
-      ['--save', 'x.json', '--events', 'x.json'],
-      '--save and --events name the same file (x.json); give each its own path.',
-    ],
-    [
-      ['--save', 'x.json', '--events', './x.json'],
-      '--save and --events name the same file (x.json and ./x.json); give each its own path.',
-    ],
-    [
-      ['--save', 'sub/../x.json', '--events', 'x.json'],
-      '--save and --events name the same file (sub/../x.json and x.json); give each its own path.',
-    ],
-    [
-      ['--save', 'x.json', '--events', 'link.json'],
-      '--save and --events name the same file (x.json and link.json); give each its own path.',
-    ],
-    [
-      ['--save', 'link.json', '--events', 'x.json'],
-      '--save and --events name the same file (link.json and x.json); give each its own path.',
-    ],
-    [
-      ['--save', 'x.json', '--events', 'hard.json'],
-      '--save and --events name the same file (x.json and hard.json); give each its own path.',
-    ],
-  ])('%j is refused before training, exit 2', async (args, message) => {
+    ['x.json', 'x.json', 'x.json'],
+    ['x.json', './x.json', 'x.json and ./x.json'],
+    ['sub/../x.json', 'x.json', 'sub/../x.json and x.json'],
+    ['x.json', 'link.json', 'x.json and link.json'],
+    ['link.json', 'x.json', 'link.json and x.json'],
+    ['x.json', 'hard.json', 'x.json and hard.json'],
+  ])('--save %s --events %s is refused before training, exit 2', async (save, events, named) => {
     const dir = tempDir();
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'x.json'), 'keep me\n');
     symlinkSync('x.json', join(dir, 'link.json'));
     linkSync(join(dir, 'x.json'), join(dir, 'hard.json'));
-    const result = await runCli(['train', ...args], dir);
+    const result = await runCli(['train', '--save', save, '--events', events], dir);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`deltaflow: ${message}\n`);
+    expect(result.stderr).toBe(
+      `deltaflow: --save and --events name the same file (${named}); give each its own path.\n`,
+    );
     expect(readFileSync(join(dir, 'x.json'), 'utf8')).toBe('keep me\n');
   });
 
