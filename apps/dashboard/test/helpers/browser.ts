@@ -1,4 +1,4 @@
-// Drives the shared headless chromium (@deltaflow/test-browser: Debian's /usr/bin/chromium when present, else the
+// Drives the shared headless chromium (@deltaflow/test-browser: Debian's chromium when present, else the
 // one the npm package @sparticuz/chromium ships) with playwright-core, a fresh profile folder per launch.
 // Collects console errors and page errors of every page opened.
 import { mkdir } from 'node:fs/promises';
