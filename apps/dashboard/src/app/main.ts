@@ -1,13 +1,19 @@
 // The dashboard page: standalone (trains in a Web Worker, configuration in the URL) or attached (shows a run
 // streamed by the dashboard server over a WebSocket). Both feed one store; views draw on animation frames.
-import type { PlaygroundConfig } from '../shared/playground-config.js';
 import { RunButtons } from './controls/run-buttons.js';
 import { ConfigForm } from './controls/config-form.js';
+import { SpeedControl } from './controls/speed-control.js';
 import { startRenderLoop } from './render-loop.js';
 import { AttachedSource } from './sources/attached-source.js';
 import { StandaloneSource } from './sources/standalone-source.js';
 import { DashboardStore } from './store.js';
-import { configFromQuery, configToQuery } from './url-state.js';
+import {
+  configToQuery,
+  describeProblem,
+  parseConfigQuery,
+  parseSpeedQuery,
+  speedToQuery,
+} from './url-state.js';
 import { createViews } from './views.js';
 import type { Views } from './views.js';
 
@@ -34,26 +40,49 @@ async function standalone(store: DashboardStore): Promise<void> {
   const source = new StandaloneSource(plugins.map((url) => new URL(url, location.href).href));
   source.messages$.subscribe((message) => store.apply(message));
   const names = await source.names;
-  const writeUrl = (config: PlaygroundConfig): void =>
+  const parsed = parseConfigQuery(location.search);
+  const problems = [...parsed.problems];
+  const speedQuery = parseSpeedQuery(location.search);
+  if (speedQuery.problem) problems.push(speedQuery.problem);
+  let config = parsed.config;
+  let speed = speedQuery.speed;
+  const writeUrl = (): void =>
     history.replaceState(
       null,
       '',
-      `?${[configToQuery(config), ...plugins.map((u) => `plugin=${encodeURIComponent(u)}`)].join('&')}`,
+      `?${[
+        configToQuery(config),
+        `speed=${speedToQuery(speed)}`,
+        ...plugins.map((u) => `plugin=${encodeURIComponent(u)}`),
+      ].join('&')}`,
     );
-  let config = configFromQuery(location.search);
-  const form = new ConfigForm(names, (next, change) => {
-    config = next;
-    writeUrl(config);
-    if (change === 'lr') source.send({ type: 'lr', lr: config.lr });
-    else source.configure(config);
+  const form = new ConfigForm(names, {
+    change(next, change) {
+      config = next;
+      writeUrl();
+      if (change === 'lr') source.send({ type: 'lr', lr: config.lr });
+      else source.configure(config);
+    },
+    validity(valid) {
+      // The run never goes on with a value other than the one shown: it holds until the box is fixed.
+      if (!valid) source.send({ type: 'control', command: 'pause' });
+      buttons.hold(valid ? null : 'Fix the configuration first: a box holds a value the run cannot take.');
+    },
   });
-  config = form.show(config);
-  writeUrl(config);
+  config = form.show(config, problems);
+  form.showLinkProblems(problems.map(describeProblem));
+  writeUrl();
   const buttons = new RunButtons('standalone', {
     command: (command) => source.send({ type: 'control', command }),
     reset: () => source.configure(config),
   });
+  new SpeedControl(speed, (next) => {
+    speed = next;
+    writeUrl();
+    source.setSpeed(speed);
+  });
   run(store, createViews(), buttons);
+  source.setSpeed(speed);
   source.configure(config);
 }
 

@@ -80,9 +80,47 @@ describe('startRenderLoop', () => {
     // the stream stops: what is left gets drawn, then the loop goes quiet
     log.length = 0;
     while (queued() > 0) frame();
-    expect(log).toEqual(['text', 'canvas', 'charts']);
+    expect(log).toEqual(['text', 'charts', 'canvas']);
     frame();
     expect(log).toHaveLength(3);
+  });
+
+  it('draws the heavy views in rounds: every view of a round sees the same chart epoch', () => {
+    const store = new DashboardStore();
+    const { scheduler, frame } = frames();
+    const seen: { name: string; round: number; epoch: number }[] = [];
+    const view = (name: string, parts: number): View => {
+      let left = 0;
+      let round = -1;
+      return {
+        render(s) {
+          if (s.chartRound !== round) [round, left] = [s.chartRound, parts];
+          seen.push({ name, round, epoch: s.chartEpoch });
+          return --left > 0;
+        },
+      };
+    };
+    startRenderLoop(store, [], [view('curves', 2), view('heatmap', 1), view('gradients', 2)], scheduler);
+    for (let epoch = 1; epoch <= 30; epoch++) {
+      store.epoch = epoch; // epochs keep arriving between turns
+      store.changed$.next();
+      frame();
+    }
+    const rounds = new Map<number, typeof seen>();
+    for (const draw of seen) rounds.set(draw.round, [...(rounds.get(draw.round) ?? []), draw]);
+    expect(rounds.size).toBeGreaterThan(2);
+    for (const draws of rounds.values()) {
+      // one epoch per round, whatever arrived while it was drawn
+      expect(new Set(draws.map((d) => d.epoch)).size).toBe(1);
+    }
+    // a full round: each part of each view once
+    expect(
+      rounds
+        .get(2)!
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(['curves', 'curves', 'gradients', 'gradients', 'heatmap']);
+    expect(rounds.get(3)![0]!.epoch).toBeGreaterThan(rounds.get(2)![0]!.epoch);
   });
 
   it('keeps drawing the other views when one throws', () => {

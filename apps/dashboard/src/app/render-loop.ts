@@ -45,7 +45,9 @@ export function afterNextFrame(work: () => void): Subscription {
  * views go first when they are behind, but never two turns running while a heavy view waits; heavy views take
  * turns, each only when the store changed since it last drew, until every one shows the latest state. So no
  * task does more than one chart's work, views skip what did not change, and the page stays responsive however
- * busy the run.
+ * busy the run. Heavy views draw in rounds: a round starts with every view that has something new
+ * ({@link DashboardStore.beginChartRound} fixes the epoch range the charts show in it) and ends when each has
+ * drawn, so all charts show the same epochs.
  *
  * @example
  * ```ts
@@ -68,12 +70,25 @@ export function startRenderLoop(
   // The turn to come, if any: one at a time (and not added to `subscription`, which would keep every past turn).
   let pending: Subscription | null = null;
 
+  // The heavy views still to draw in this round: every chart of a round shows the same epoch range (the store's
+  // chartEpoch, fixed when the round starts), and a view in parts draws each part once per round.
+  const round = new Set<View>();
   const drawHeavy = (): void => {
+    if (round.size === 0) {
+      if (dirty.size === 0) return;
+      for (const view of dirty) round.add(view);
+      store.beginChartRound();
+    }
     for (let tried = 0; tried < heavy.length; tried++) {
       const view = heavy[turn]!;
       turn = (turn + 1) % heavy.length;
-      if (!dirty.delete(view)) continue;
-      if (view.render(store) === true) dirty.add(view);
+      if (!round.has(view)) continue;
+      round.delete(view);
+      dirty.delete(view);
+      if (view.render(store) === true) {
+        round.add(view);
+        dirty.add(view);
+      }
       return;
     }
   };

@@ -42,7 +42,25 @@ export class DashboardStore {
   pointsVersion = 0;
   status = '';
   error: string | null = null;
+  /** Counts the render loop's rounds of chart drawing (see {@link DashboardStore.beginChartRound}). */
+  chartRound = 0;
+  /** The last epoch every chart shows in this round: the x-axes of all charts end here. */
+  chartEpoch = 0;
   private readonly row: (number | null)[] = [null, null, null, null];
+
+  /**
+   * Starts a round of chart drawing: from now until every chart has drawn, they all show epochs 0 to the epoch
+   * reached now ({@link DashboardStore.chartRange}), whatever arrives meanwhile.
+   */
+  beginChartRound(): void {
+    this.chartRound++;
+    this.chartEpoch = this.epoch;
+  }
+
+  /** The epoch range every chart's x-axis shows in this round: `[0, chartEpoch]` (at least `[0, 1]`). */
+  get chartRange(): readonly [number, number] {
+    return [0, Math.max(1, this.chartEpoch)];
+  }
 
   /** Folds one message in and signals a change. */
   apply(message: FeedMessage): void {

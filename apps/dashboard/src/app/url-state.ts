@@ -19,16 +19,48 @@ const KEYS = {
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/i;
 
-function number(params: URLSearchParams, key: string, fallback: number, ok: (n: number) => boolean): number {
-  const text = params.get(key);
-  if (text === null || text.trim() === '') return fallback;
-  const n = Number(text);
-  return Number.isFinite(n) && ok(n) ? n : fallback;
+/** A query value the page could not use: the key, the value as written, and what replaced it. */
+export interface QueryProblem {
+  key: string;
+  value: string;
+  fallback: string;
 }
 
-function name(params: URLSearchParams, key: string, fallback: string): string {
+/**
+ * The sentence a page shows for a link value it replaced.
+ *
+ * @example
+ * ```ts
+ * describeProblem({ key: 'activation', value: 'nope', fallback: 'tanh' });
+ * // → 'The link\'s activation=nope is not valid here; using the default, tanh.'
+ * ```
+ * @category Playground
+ */
+export function describeProblem(problem: QueryProblem): string {
+  return `The link's ${problem.key}=${problem.value} is not valid here; using the default, ${problem.fallback}.`;
+}
+
+function number(
+  params: URLSearchParams,
+  key: string,
+  fallback: number,
+  ok: (n: number) => boolean,
+  problems: QueryProblem[],
+): number {
   const text = params.get(key);
-  return text !== null && NAME.test(text) ? text : fallback;
+  if (text === null) return fallback;
+  const n = Number(text);
+  if (text.trim() !== '' && Number.isFinite(n) && ok(n)) return n;
+  problems.push({ key, value: text, fallback: String(fallback) });
+  return fallback;
+}
+
+function name(params: URLSearchParams, key: string, fallback: string, problems: QueryProblem[]): string {
+  const text = params.get(key);
+  if (text === null) return fallback;
+  if (NAME.test(text)) return text;
+  problems.push({ key, value: text, fallback });
+  return fallback;
 }
 
 /**
@@ -50,8 +82,52 @@ export function parseLayers(text: string): number[] | null {
 }
 
 /**
- * Reads a standalone configuration from a query string; missing or bad values take the defaults. Names
- * (activation, loss, optimizer) are only checked for shape here; the page checks them against the registries.
+ * Reads a standalone configuration from a query string; missing values take the defaults, and so do bad ones,
+ * each reported as a {@link QueryProblem} for the page to show. Names (activation, loss, optimizer) are only
+ * checked for shape here; the page checks them against the registries.
+ *
+ * @example
+ * ```ts
+ * const { config, problems } = parseConfigQuery('?layers=8,4&lr=0'); // problems: lr=0
+ * ```
+ * @category Playground
+ */
+export function parseConfigQuery(search: string): { config: PlaygroundConfig; problems: QueryProblem[] } {
+  const p = new URLSearchParams(search);
+  const d = DEFAULT_CONFIG;
+  const problems: QueryProblem[] = [];
+  const dataset = p.get(KEYS.dataset);
+  const known = PLAYGROUND_DATASETS.includes(dataset as PlaygroundDataset);
+  if (dataset !== null && !known) problems.push({ key: KEYS.dataset, value: dataset, fallback: d.dataset });
+  const layersText = p.get(KEYS.layers);
+  const layers = layersText === null ? [...d.layers] : parseLayers(layersText);
+  if (!layers) problems.push({ key: KEYS.layers, value: layersText!, fallback: d.layers.join(',') });
+  const config: PlaygroundConfig = {
+    dataset: known ? (dataset as PlaygroundDataset) : d.dataset,
+    noise: number(p, KEYS.noise, d.noise, (n) => n >= 0 && n <= 0.5, problems),
+    points: number(p, KEYS.points, d.points, (n) => Number.isInteger(n) && n >= 20 && n <= 5000, problems),
+    trainFraction: number(p, KEYS.trainFraction, d.trainFraction, (n) => n >= 0.1 && n <= 1, problems),
+    layers: layers ?? [...d.layers],
+    activation: name(p, KEYS.activation, d.activation, problems),
+    loss: name(p, KEYS.loss, d.loss, problems),
+    optimizer: name(p, KEYS.optimizer, d.optimizer, problems),
+    lr: number(p, KEYS.lr, d.lr, (n) => n >= 0.000001 && n <= 10, problems),
+    batchSize: number(
+      p,
+      KEYS.batchSize,
+      d.batchSize,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 5000,
+      problems,
+    ),
+    weightDecay: number(p, KEYS.weightDecay, d.weightDecay, (n) => n >= 0 && n <= 1, problems),
+    seed: number(p, KEYS.seed, d.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, problems),
+  };
+  return { config, problems };
+}
+
+/**
+ * Reads a standalone configuration from a query string; missing or bad values take the defaults (see
+ * {@link parseConfigQuery} for which were bad).
  *
  * @example
  * ```ts
@@ -60,24 +136,41 @@ export function parseLayers(text: string): number[] | null {
  * @category Playground
  */
 export function configFromQuery(search: string): PlaygroundConfig {
-  const p = new URLSearchParams(search);
-  const d = DEFAULT_CONFIG;
-  const dataset = p.get(KEYS.dataset);
+  return parseConfigQuery(search).config;
+}
+
+/**
+ * The speeds the page offers, in epochs per second; null is "as fast as possible" (`speed=max` in the URL).
+ * @category Playground
+ */
+export const SPEEDS: readonly (number | null)[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, null];
+
+/** The speed of a page opened without `speed=` in its URL, in epochs per second. @category Playground */
+export const DEFAULT_SPEED = 20;
+
+/** The URL form of a speed: a number of epochs per second, or `max`. @category Playground */
+export function speedToQuery(speed: number | null): string {
+  return speed === null ? 'max' : String(speed);
+}
+
+/**
+ * Reads the speed (`speed=20`, `speed=max`) from a query string: one of {@link SPEEDS}, else
+ * {@link DEFAULT_SPEED} with the problem reported.
+ *
+ * @example
+ * ```ts
+ * parseSpeedQuery('?speed=max').speed; // → null (as fast as possible)
+ * ```
+ * @category Playground
+ */
+export function parseSpeedQuery(search: string): { speed: number | null; problem: QueryProblem | null } {
+  const text = new URLSearchParams(search).get('speed');
+  if (text === null) return { speed: DEFAULT_SPEED, problem: null };
+  const speed = SPEEDS.find((s) => speedToQuery(s) === text.trim());
+  if (speed !== undefined) return { speed, problem: null };
   return {
-    dataset: PLAYGROUND_DATASETS.includes(dataset as PlaygroundDataset)
-      ? (dataset as PlaygroundDataset)
-      : d.dataset,
-    noise: number(p, KEYS.noise, d.noise, (n) => n >= 0 && n <= 0.5),
-    points: number(p, KEYS.points, d.points, (n) => Number.isInteger(n) && n >= 20 && n <= 5000),
-    trainFraction: number(p, KEYS.trainFraction, d.trainFraction, (n) => n >= 0.1 && n <= 1),
-    layers: parseLayers(p.get(KEYS.layers) ?? d.layers.join(',')) ?? [...d.layers],
-    activation: name(p, KEYS.activation, d.activation),
-    loss: name(p, KEYS.loss, d.loss),
-    optimizer: name(p, KEYS.optimizer, d.optimizer),
-    lr: number(p, KEYS.lr, d.lr, (n) => n > 0 && n <= 10),
-    batchSize: number(p, KEYS.batchSize, d.batchSize, (n) => Number.isInteger(n) && n >= 1 && n <= 5000),
-    weightDecay: number(p, KEYS.weightDecay, d.weightDecay, (n) => n >= 0 && n <= 1),
-    seed: number(p, KEYS.seed, d.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32),
+    speed: DEFAULT_SPEED,
+    problem: { key: 'speed', value: text, fallback: `${DEFAULT_SPEED} epochs per second` },
   };
 }
 

@@ -5,14 +5,16 @@ import type { ClientMessage } from './wire.js';
 /**
  * Page to training worker: first `plugins` (module URLs to import and install, possibly none), then
  * `configure` (re)builds the data, the model and a paused run from a run description (plain data, prepared by
- * the library's recipe exactly as the CLI prepares it); the rest are the same commands a page sends to
- * the dashboard server (pause, resume, step, learning rate).
+ * the library's recipe exactly as the CLI prepares it); `speed` paces this run and the next ones (epochs per
+ * second, null for as fast as possible, the default); the rest are the same commands a page sends to the
+ * dashboard server (pause, resume, step, stop, learning rate).
  * @category Worker
  */
 export type WorkerRequest =
   | ClientMessage
   | { type: 'plugins'; urls: readonly string[] }
-  | { type: 'configure'; description: RunDescription };
+  | { type: 'configure'; description: RunDescription }
+  | { type: 'speed'; epochsPerSecond: number | null };
 
 /**
  * The registered names the worker can train with, built-ins and plugins, for the page's selectors.

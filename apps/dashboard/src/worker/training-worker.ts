@@ -5,15 +5,16 @@ import { activations } from '@deltaflow/activations';
 import { losses } from '@deltaflow/losses';
 import { optimizers } from '@deltaflow/optimizers';
 import type { TrainingEvent } from '@deltaflow/trainer';
+import { tap } from 'rxjs';
 import type { Subscription } from 'rxjs';
 import { GridSampler } from '../model/grid.js';
 import { weightsOfModel } from '../model/weights.js';
-import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
 import type { WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
 import type { RunDescription } from '@deltaflow/trainer';
 import { installDashboardPlugins, installPluginUrls } from './plugins.js';
 import { Publisher } from './publisher.js';
+import { RunDriver } from './run-driver.js';
 import { setupRun } from './run-setup.js';
 import type { PlaygroundRun } from './run-setup.js';
 
@@ -27,11 +28,16 @@ const publisher = new Publisher((messages, transfer) => post({ type: 'feed', mes
 const sampler = new GridSampler(GRID_SIZE);
 
 interface Current extends PlaygroundRun {
-  tracker: RunStateTracker;
+  driver: RunDriver;
   subscription: Subscription;
   lastSnapshot: number;
+  /** The newest backward event, and whether the (thinned) stream passed it on. */
+  lastBackward: TrainingEvent | null;
+  backwardSent: boolean;
 }
 let current: Current | null = null;
+/** Epochs per second of the runs to come and the current one (null: as fast as possible). */
+let rate: number | null = null;
 
 function snapshot(c: Current, epoch: number): void {
   c.lastSnapshot = performance.now();
@@ -40,9 +46,15 @@ function snapshot(c: Current, epoch: number): void {
 }
 
 function onEvent(c: Current, event: TrainingEvent): void {
-  const before = c.tracker.state;
-  const after = c.tracker.event(event);
+  const before = c.driver.state;
+  if (event.type === 'backward') c.backwardSent = true;
   publisher.event(event);
+  const after = c.driver.event(event);
+  // Held: the gradient charts end at the same epoch as the others, even when thinning dropped the last backward.
+  if (after !== 'running' && !c.backwardSent && c.lastBackward) {
+    c.backwardSent = true;
+    publisher.event(c.lastBackward);
+  }
   if (after !== before) publisher.state(after);
   if (
     event.type === 'epoch' &&
@@ -63,6 +75,7 @@ async function configure(description: RunDescription): Promise<void> {
   const mine = ++generation;
   if (current) {
     current.subscription.unsubscribe();
+    current.driver.dispose();
     current.run.stop();
     current = null;
   }
@@ -78,17 +91,29 @@ async function configure(description: RunDescription): Promise<void> {
   if (mine !== generation) return;
   const c: Current = {
     ...setup,
-    tracker: new RunStateTracker('paused'),
+    driver: new RunDriver(setup.run, rate),
     subscription: null!,
     lastSnapshot: 0,
+    lastBackward: null,
+    backwardSent: true,
   };
   current = c;
   c.run.pause();
   // Subscribing starts the (paused) run: its start event comes at once, then the points and the first snapshot.
-  c.subscription = c.run.events$.pipe(thinEvents(50)).subscribe({
-    next: (event) => onEvent(c, event),
-    error: (error: unknown) => publisher.send({ type: 'error', message: (error as Error).message }),
-  });
+  c.subscription = c.run.events$
+    .pipe(
+      tap((event) => {
+        if (event.type === 'backward') {
+          c.lastBackward = event;
+          c.backwardSent = false;
+        }
+      }),
+      thinEvents(50),
+    )
+    .subscribe({
+      next: (event) => onEvent(c, event),
+      error: (error: unknown) => publisher.send({ type: 'error', message: (error as Error).message }),
+    });
   if (c.points) publisher.send(c.points);
   snapshot(c, 0);
   publisher.flush();
@@ -110,18 +135,19 @@ scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
   if (request.type === 'plugins') return void hello(request.urls);
   if (request.type === 'configure') return void configure(request.description);
+  if (request.type === 'speed') {
+    rate = request.epochsPerSecond;
+    current?.driver.setRate(rate);
+    return;
+  }
   if (!current) return;
   if (request.type === 'lr') {
     current.run.setLearningRate(request.lr);
     return;
   }
-  const { command } = request;
-  if (command === 'pause') current.run.pause();
-  else if (command === 'resume') current.run.resume();
-  else if (command === 'step') current.run.step();
-  else current.run.stop();
-  const state = current.tracker.command(command);
-  publisher.state(state);
+  const before = current.driver.state;
+  const state = current.driver.command(request.command);
+  if (state !== before) publisher.state(state);
   publisher.flush();
 };
 

@@ -1,10 +1,19 @@
-import { PLAYGROUND_DATASETS } from '../../shared/playground-config.js';
+import { DEFAULT_CONFIG, PLAYGROUND_DATASETS } from '../../shared/playground-config.js';
 import type { PlaygroundConfig, PlaygroundDataset } from '../../shared/playground-config.js';
 import type { RegistryNames } from '../../shared/worker-protocol.js';
 import { parseLayers } from '../url-state.js';
+import type { QueryProblem } from '../url-state.js';
 
 /** What changed: anything that needs a new run, or only the learning rate (applied to the running run). */
 export type ConfigChange = 'reset' | 'lr';
+
+/** What the form reports: valid edits, and when it turns invalid (the run must hold) or valid again. */
+export interface ConfigFormHandlers {
+  /** A valid configuration that differs from the last one reported. */
+  change(config: PlaygroundConfig, change: ConfigChange): void;
+  /** The form turned invalid (`valid` false: a box shows a value the run cannot take) or valid again. */
+  validity(valid: boolean): void;
+}
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -12,10 +21,31 @@ function fill(select: HTMLSelectElement, names: readonly string[]): void {
   select.replaceChildren(...names.map((name) => new Option(name, name)));
 }
 
+/** The sentence a box shows when its value cannot be used: what the value must be; the run holds meanwhile. */
+const RULES: Readonly<Record<string, string>> = {
+  noise: 'Noise must be a number from 0 to 0.5',
+  points: 'Points must be a whole number from 20 to 5000',
+  train: 'The train fraction must be a number from 0.1 to 1',
+  layers: 'Hidden layers must be comma-separated sizes from 1 to 64 (at most 8 layers, or empty for none)',
+  lr: 'The learning rate must be a number from 0.000001 to 10',
+  batch: 'The batch size must be a whole number from 1 to 5000',
+  wd: 'Weight decay must be a number from 0 to 1',
+  seed: 'The seed must be a whole number from 0 to 4294967295',
+};
+
+/** Why iris has no noise or points boxes. */
+export const IRIS_REASON = 'Iris is a fixed set of 150 measured flowers: noise and points do not apply.';
+
+/** The same configuration, field by field. */
+const same = (a: PlaygroundConfig, b: PlaygroundConfig): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 /**
  * The standalone configuration form: dataset, noise, train/test split, hidden layers, activation, loss,
  * optimizer, learning rate, batch size, weight decay and seed. The selectors list the registries' names
- * (built-ins and plugins). Shows a configuration and reports valid edits.
+ * (built-ins and plugins). Shows a configuration and reports every edit as it is typed: a valid one as a
+ * change (the learning rate alone goes to the running run; anything else makes a new run), an invalid one by
+ * a sentence next to its box and `validity(false)`, so the run never uses a value other than the one shown.
+ * For iris, the noise and points boxes are disabled, with the reason.
  * @category Controls
  */
 export class ConfigForm {
@@ -31,24 +61,50 @@ export class ConfigForm {
   private readonly batch = byId<HTMLInputElement>('batch');
   private readonly wd = byId<HTMLInputElement>('wd');
   private readonly seed = byId<HTMLInputElement>('seed');
+  private readonly notes = new Map<HTMLInputElement, HTMLElement>();
+  private readonly irisNote: HTMLElement;
+  private last: PlaygroundConfig | null = null;
+  private valid = true;
 
-  constructor(names: RegistryNames, onChange: (config: PlaygroundConfig, change: ConfigChange) => void) {
+  constructor(
+    private readonly names: RegistryNames,
+    private readonly handlers: ConfigFormHandlers,
+  ) {
     fill(this.dataset, PLAYGROUND_DATASETS);
-    fill(
-      this.activation,
-      names.activations.filter((n) => n !== 'softmax'),
-    );
+    fill(this.activation, this.activationNames());
     fill(this.loss, names.losses);
     fill(this.optimizer, names.optimizers);
+    this.seed.max = String(2 ** 32 - 1);
+    for (const input of [
+      this.noise,
+      this.points,
+      this.train,
+      this.layers,
+      this.lr,
+      this.batch,
+      this.wd,
+      this.seed,
+    ]) {
+      this.notes.set(input, this.noteAfter(input, `${input.id}-note`, 'field-note error'));
+    }
+    this.irisNote = this.noteAfter(this.points, 'iris-note', 'field-note');
+    this.irisNote.textContent = IRIS_REASON;
     byId('config').hidden = false;
-    byId('config').addEventListener('change', (event) => {
-      const config = this.read();
-      if (config) onChange(config, event.target === this.lr ? 'lr' : 'reset');
-    });
+    const onEdit = (event: Event): void => this.edited(event.target);
+    byId('config').addEventListener('input', onEdit);
+    byId('config').addEventListener('change', onEdit);
   }
 
-  /** Shows `config`; names the registries lack fall back to the first entry. Returns what is shown. */
-  show(config: PlaygroundConfig): PlaygroundConfig {
+  /** Whether every box holds a value the run can take. */
+  get isValid(): boolean {
+    return this.valid;
+  }
+
+  /**
+   * Shows `config`. A name the registries lack (activation, loss, optimizer) falls back to the default's, or
+   * to the first entry when the default is missing too, and is reported in `problems`. Returns what is shown.
+   */
+  show(config: PlaygroundConfig, problems: QueryProblem[] = []): PlaygroundConfig {
     this.dataset.value = config.dataset;
     this.noise.value = String(config.noise);
     this.points.value = String(config.points);
@@ -61,18 +117,54 @@ export class ConfigForm {
     this.batch.value = String(config.batchSize);
     this.wd.value = String(config.weightDecay);
     this.seed.value = String(config.seed);
-    for (const select of [this.activation, this.loss, this.optimizer]) {
+    const selects = [
+      [this.activation, 'activation', config.activation, DEFAULT_CONFIG.activation],
+      [this.loss, 'loss', config.loss, DEFAULT_CONFIG.loss],
+      [this.optimizer, 'optimizer', config.optimizer, DEFAULT_CONFIG.optimizer],
+    ] as const;
+    for (const [select, key, value, fallback] of selects) {
+      if (select.selectedIndex >= 0) continue;
+      select.value = fallback;
       if (select.selectedIndex < 0) select.selectedIndex = 0;
+      problems.push({ key, value, fallback: select.value });
     }
-    return this.read() ?? config;
+    this.fitDataset();
+    const shown = this.read() ?? config;
+    this.last = shown;
+    return shown;
   }
 
-  /** The form's configuration, or null (and the bad field marked) when a field is invalid. */
+  /**
+   * Shows, above the form, the link values that were replaced (one sentence each, naming the value), or
+   * nothing for none.
+   */
+  showLinkProblems(sentences: readonly string[]): void {
+    let notice = document.getElementById('url-notice');
+    if (!notice) {
+      notice = document.createElement('p');
+      notice.id = 'url-notice';
+      notice.setAttribute('role', 'status');
+      byId('config').prepend(notice);
+    }
+    notice.textContent = sentences.join(' ');
+    notice.hidden = sentences.length === 0;
+  }
+
+  /** The form's configuration, or null (each bad box explained beside it) when a box is invalid. */
   read(): PlaygroundConfig | null {
     const layers = parseLayers(this.layers.value);
-    this.layers.setCustomValidity(layers ? '' : 'Comma-separated sizes from 1 to 64, at most 8 layers.');
-    const numbers = [this.noise, this.points, this.train, this.lr, this.batch, this.wd, this.seed];
-    if (!layers || !numbers.every((input) => input.checkValidity())) return null;
+    this.layers.setCustomValidity(layers ? '' : RULES.layers!);
+    let ok = true;
+    for (const [input, note] of this.notes) {
+      const good = input.disabled || input.checkValidity();
+      const text = good ? '' : `${RULES[input.id]}; the run holds until it is.`;
+      if (note.textContent !== text) note.textContent = text;
+      note.hidden = good;
+      if (good) input.removeAttribute('aria-invalid');
+      else input.setAttribute('aria-invalid', 'true');
+      ok &&= good;
+    }
+    if (!layers || !ok) return null;
     return {
       dataset: this.dataset.value as PlaygroundDataset,
       noise: this.noise.valueAsNumber,
@@ -87,5 +179,47 @@ export class ConfigForm {
       weightDecay: this.wd.valueAsNumber,
       seed: this.seed.valueAsNumber,
     };
+  }
+
+  private edited(target: EventTarget | null): void {
+    if (target === this.dataset) this.fitDataset();
+    const config = this.read();
+    const valid = config !== null;
+    if (valid !== this.valid) {
+      this.valid = valid;
+      this.handlers.validity(valid);
+    }
+    if (!config || (this.last && same(config, this.last))) return;
+    const previous = this.last;
+    this.last = config;
+    const lrOnly = previous !== null && same({ ...previous, lr: config.lr }, config);
+    this.handlers.change(config, lrOnly ? 'lr' : 'reset');
+  }
+
+  /** Iris: noise and points do not apply (disabled, with the reason); the generated sets use both. */
+  private fitDataset(): void {
+    const iris = this.dataset.value === 'iris';
+    for (const input of [this.noise, this.points]) {
+      input.disabled = iris;
+      if (iris) input.setAttribute('aria-describedby', 'iris-note');
+      else input.setAttribute('aria-describedby', `${input.id}-note`);
+    }
+    this.irisNote.hidden = !iris;
+  }
+
+  private activationNames(): string[] {
+    return this.names.activations.filter((n) => n !== 'softmax');
+  }
+
+  /** A note element placed just after the label holding `input`, and linked to it for screen readers. */
+  private noteAfter(input: HTMLInputElement, id: string, className: string): HTMLElement {
+    const note = document.createElement('small');
+    note.id = id;
+    note.className = className;
+    note.hidden = true;
+    note.setAttribute('aria-live', 'polite');
+    (input.closest('label') ?? input).after(note);
+    input.setAttribute('aria-describedby', id);
+    return note;
   }
 }

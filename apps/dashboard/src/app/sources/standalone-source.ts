@@ -37,6 +37,11 @@ export class StandaloneSource implements Source {
     this.post({ type: 'configure', description: describePlaygroundRun(config) });
   }
 
+  /** Paces this run and the next ones: epochs per second, or null for as fast as possible. */
+  setSpeed(epochsPerSecond: number | null): void {
+    this.post({ type: 'speed', epochsPerSecond });
+  }
+
   send(message: ClientMessage): void {
     this.post(message);
   }

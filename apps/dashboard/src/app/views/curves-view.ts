@@ -15,10 +15,13 @@ export class CurvesView {
   private readonly loss: LineChart;
   private readonly metric: LineChart;
   private runVersion = -1;
-  /** Epoch counts each chart last drew (-1: not yet in this run). */
+  /** What each chart last drew: epoch count and x range end (-1: not yet in this run), and in which round. */
   private lossCount = -1;
   private metricCount = -1;
-  private lossDrewLast = false;
+  private lossEnd = -1;
+  private metricEnd = -1;
+  private lossRound = -1;
+  private metricRound = -1;
 
   constructor(
     lossHost: HTMLElement,
@@ -31,7 +34,10 @@ export class CurvesView {
     logToggle.addEventListener('change', () => this.loss.setLog(logToggle.checked));
   }
 
-  /** Redraws a chart when a run started or epochs arrived; `true` while the other one is left to draw. */
+  /**
+   * Redraws a chart when a run started, epochs arrived or the charts' epoch range moved, over the store's
+   * {@link DashboardStore.chartRange}; `true` while the other one is left to draw in this round.
+   */
   render(store: DashboardStore): boolean {
     if (store.runVersion !== this.runVersion) {
       this.runVersion = store.runVersion;
@@ -42,21 +48,28 @@ export class CurvesView {
       this.metric.setLines(metricLines(m));
     }
     const count = store.curves.count;
-    const lossStale = this.lossCount !== count;
-    const metricStale = this.metricCount !== count;
-    // Of two stale charts, the one that waited longer goes first, so neither starves while epochs stream in.
-    if (lossStale && (!metricStale || !this.lossDrewLast)) {
+    const range = store.chartRange;
+    const end = range[1];
+    const round = store.chartRound;
+    // Each chart draws once per round of the render loop, when its epochs or its range changed.
+    const lossStale = this.lossRound !== round && (this.lossCount !== count || this.lossEnd !== end);
+    const metricStale = this.metricRound !== round && (this.metricCount !== count || this.metricEnd !== end);
+    if (lossStale) {
       this.lossCount = count;
-      this.lossDrewLast = true;
+      this.lossEnd = end;
+      this.lossRound = round;
       const [x, loss, valLoss] = store.curves.data();
-      this.loss.setData([x, loss!, valLoss!]);
-    } else if (metricStale) {
-      this.metricCount = count;
-      this.lossDrewLast = false;
-      const [x, , , metric, valMetric] = store.curves.data();
-      this.metric.setData([x, metric!, valMetric!]);
+      this.loss.setData([x, loss!, valLoss!], range);
+      return metricStale;
     }
-    return this.lossCount !== count || this.metricCount !== count;
+    if (metricStale) {
+      this.metricCount = count;
+      this.metricEnd = end;
+      this.metricRound = round;
+      const [x, , , metric, valMetric] = store.curves.data();
+      this.metric.setData([x, metric!, valMetric!], range);
+    }
+    return false;
   }
 
   /** Follows the window's size. */

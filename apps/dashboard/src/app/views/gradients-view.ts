@@ -11,17 +11,23 @@ export class GradientsView {
   private readonly delta: LineChart;
   private readonly norm: LineChart;
   private runVersion = -1;
-  /** Backward-event counts each chart last drew (-1: not yet in this run). */
+  /** What each chart last drew: backward-event count and x range end (-1: not yet in this run), and in which round. */
   private deltaCount = -1;
   private normCount = -1;
-  private deltaDrewLast = false;
+  private deltaEnd = -1;
+  private normEnd = -1;
+  private deltaRound = -1;
+  private normRound = -1;
 
   constructor(deltaHost: HTMLElement, normHost: HTMLElement) {
     this.delta = new LineChart(deltaHost, 'mean |delta|', [], true);
     this.norm = new LineChart(normHost, 'grad norm', [], true);
   }
 
-  /** Redraws a chart when a run started or backward events arrived; `true` while the other one is left to draw. */
+  /**
+   * Redraws a chart when a run started, backward events arrived or the charts' epoch range moved, over the
+   * store's `chartRange` (the same as the loss chart's); `true` while the other one is left to draw in this round.
+   */
   render(store: DashboardStore): boolean {
     const layers = store.start?.model.layers.length ?? 0;
     if (store.runVersion !== this.runVersion) {
@@ -34,21 +40,28 @@ export class GradientsView {
       this.norm.setLines(lines);
     }
     const count = store.gradients.count;
-    const deltaStale = this.deltaCount !== count;
-    const normStale = this.normCount !== count;
-    // Of two stale charts, the one that waited longer goes first, so neither starves while events stream in.
-    if (deltaStale && (!normStale || !this.deltaDrewLast)) {
+    const range = store.chartRange;
+    const end = range[1];
+    const round = store.chartRound;
+    // Each chart draws once per round of the render loop, when its events or its range changed.
+    const deltaStale = this.deltaRound !== round && (this.deltaCount !== count || this.deltaEnd !== end);
+    const normStale = this.normRound !== round && (this.normCount !== count || this.normEnd !== end);
+    if (deltaStale) {
       this.deltaCount = count;
-      this.deltaDrewLast = true;
+      this.deltaEnd = end;
+      this.deltaRound = round;
       const [x, ...columns] = store.gradients.data();
-      this.delta.setData([x, ...columns.slice(0, layers)]);
-    } else if (normStale) {
-      this.normCount = count;
-      this.deltaDrewLast = false;
-      const [x, ...columns] = store.gradients.data();
-      this.norm.setData([x, ...columns.slice(layers)]);
+      this.delta.setData([x, ...columns.slice(0, layers)], range);
+      return normStale;
     }
-    return this.deltaCount !== count || this.normCount !== count;
+    if (normStale) {
+      this.normCount = count;
+      this.normEnd = end;
+      this.normRound = round;
+      const [x, ...columns] = store.gradients.data();
+      this.norm.setData([x, ...columns.slice(layers)], range);
+    }
+    return false;
   }
 
   /** Follows the window's size. */

@@ -64,6 +64,8 @@ export class LineChart {
   private width: number | null = null;
   private points = '';
   private firstEpoch = '';
+  private xRange: readonly [number, number] | null = null;
+  private xShown = '';
 
   /**
    * @param lines - the lines to start with (more can come with {@link LineChart.setLines})
@@ -100,9 +102,13 @@ export class LineChart {
     this.rebuild();
   }
 
-  /** Draws `data` (x, then one column per line). */
-  setData(data: SeriesData): void {
+  /**
+   * Draws `data` (x, then one column per line), over the x range `xRange` when given (points outside it are
+   * cut off), else over the data's own; charts given the same range show the same epochs.
+   */
+  setData(data: SeriesData, xRange?: readonly [number, number]): void {
     this.lastData = data;
+    this.xRange = xRange ?? null;
     if (data.length !== this.lines.length + 1) return;
     this.mark(data[0]);
     const shown = this.shown(data);
@@ -129,12 +135,19 @@ export class LineChart {
     return [[], ...this.lines.map(() => [])] as uPlot.AlignedData;
   }
 
-  /** Writes what the tests read (`data-points`, `data-first-epoch`), only when it changed. */
+  /** Writes what the tests read (`data-points`, `data-first-epoch`, `data-x-min`, `data-x-max`), only when changed. */
   private mark(x: readonly number[]): void {
     const points = String(x.length);
     const first = String(x[0] ?? '');
     if (points !== this.points) this.host.dataset.points = this.points = points;
     if (first !== this.firstEpoch) this.host.dataset.firstEpoch = this.firstEpoch = first;
+    const range = this.xRange ?? [x[0] ?? 0, x[x.length - 1] ?? 0];
+    const shown = `${range[0]} ${range[1]}`;
+    if (shown !== this.xShown) {
+      this.xShown = shown;
+      this.host.dataset.xMin = String(range[0]);
+      this.host.dataset.xMax = String(range[1]);
+    }
   }
 
   /** Replaces the plot with one of the current lines and scale, showing the last data. */
@@ -145,7 +158,13 @@ export class LineChart {
       height: HEIGHT,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false }, y: { distr: this.log ? 3 : 1 } },
+      scales: {
+        x: {
+          time: false,
+          range: (_u, min, max) => (this.xRange ? [this.xRange[0], this.xRange[1]] : [min, max]),
+        },
+        y: { distr: this.log ? 3 : 1 },
+      },
       axes: [
         { label: 'epoch', size: 36 },
         { label: this.yLabel, size: 56, values: (_u, splits) => splits.map(tick) },

@@ -5,7 +5,7 @@ const ROWS = [
   'loss',
   'test loss',
   'metric',
-  'batch',
+  'last batch',
   'samples/s',
   'elapsed',
   'learning rate',
@@ -27,6 +27,43 @@ const fmt = (n: number | undefined | null, digits = 4): string =>
     : Math.abs(n) >= 1e4 || (n !== 0 && Math.abs(n) < 1e-3)
       ? n.toExponential(2)
       : n.toFixed(digits);
+
+/** Readable names of the built-in optimizers and losses; others (plugins) show their registry name. */
+const OPTIMIZER_NAMES: Readonly<Record<string, string>> = {
+  sgd: 'SGD',
+  adam: 'Adam',
+  adamw: 'AdamW',
+  rmsprop: 'RMSprop',
+  adagrad: 'Adagrad',
+};
+const LOSS_NAMES: Readonly<Record<string, string>> = {
+  mse: 'mean squared error',
+  mae: 'mean absolute error',
+  huber: 'Huber loss',
+  'cross-entropy': 'cross-entropy',
+  'binary-cross-entropy': 'binary cross-entropy',
+};
+/** Optimizer options worth a word when set (not zero, not false); the others are the optimizer's internals. */
+const OPTION_NAMES: Readonly<Record<string, string>> = {
+  momentum: 'momentum',
+  weightDecay: 'weight decay',
+  nesterov: 'Nesterov',
+};
+
+/** An epoch number as people write it: 180,654. */
+const count = (n: number): string => n.toLocaleString('en');
+
+/** The optimizer in words: "SGD, learning rate 0.03" (and momentum, weight decay when set). */
+export function describeOptimizer(
+  name: string,
+  options: Record<string, number | boolean>,
+  lr: number,
+): string {
+  const extras = Object.entries(OPTION_NAMES)
+    .filter(([key]) => options[key] !== undefined && options[key] !== 0 && options[key] !== false)
+    .map(([key, words]) => (options[key] === true ? words : `${words} ${String(options[key])}`));
+  return [`${OPTIMIZER_NAMES[name] ?? name}, learning rate ${lr}`, ...extras].join(', ');
+}
 
 /**
  * The run summary: the epoch counter, where the run is, the latest loss and metrics, speed, and the
@@ -74,28 +111,35 @@ export class SummaryView {
     set('test loss', fmt(last?.valLoss, 6));
     const m = store.metric;
     const val = `val${m[0]!.toUpperCase()}${m.slice(1)}`;
-    set('metric', last ? `${m} ${fmt(last.metrics[m])} / test ${fmt(last.metrics[val])}` : '–');
+    const metric = (v: number | undefined): string =>
+      v === undefined ? '–' : m === 'accuracy' ? `${(100 * v).toFixed(1)}%` : fmt(v);
+    set(
+      'metric',
+      last
+        ? `${m} ${metric(last.metrics[m])}${last.metrics[val] === undefined ? '' : ` · test ${metric(last.metrics[val])}`}`
+        : '–',
+    );
     const batch = store.lastBatch;
-    set('batch', batch ? `epoch ${batch.epoch}, batch ${batch.batch}: ${fmt(batch.loss, 6)}` : '–');
+    set('last batch', batch ? `epoch ${count(batch.epoch)} · loss ${fmt(batch.loss, 6)}` : '–');
     set('samples/s', last ? Math.round(last.samplesPerSecond).toLocaleString('en') : '–');
     set('elapsed', last ? `${(last.elapsedMs / 1000).toFixed(1)} s` : '–');
-    set(
-      'learning rate',
-      last ? String(last.lr) : start ? String(start.config.optimizerOptions.lr ?? '–') : '–',
-    );
+    const lr = last ? last.lr : start ? Number(start.config.optimizerOptions.lr) : NaN;
+    set('learning rate', Number.isFinite(lr) ? String(lr) : '–');
     if (start) {
       const { model, config } = start;
       set(
         'model',
         `${model.inputs} → ${model.layers.map((l) => `${l.units} ${l.activation}`).join(' → ')} (${model.parameters} parameters)`,
       );
-      set('data', `${config.samples} training, ${config.validationSamples} test samples (${config.task})`);
-      const options = Object.entries(config.optimizerOptions)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
+      // The rate in use (the last epoch's), so the row follows a change of the learning rate.
+      const optimizer = describeOptimizer(config.optimizer, config.optimizerOptions, lr);
       set(
         'training',
-        `${config.loss}, ${config.optimizer} (${options}), batch ${config.batchSize}, seed ${config.seed}`,
+        `${optimizer}; ${LOSS_NAMES[config.loss] ?? config.loss}; batches of ${count(config.batchSize)}; seed ${config.seed}`,
+      );
+      set(
+        'data',
+        `${count(config.samples)} training, ${count(config.validationSamples)} test samples (${config.task})`,
       );
     }
     set(
