@@ -124,7 +124,7 @@ describe('standalone page', () => {
       '0.001',
       '7',
     ]);
-    expect(new URL(first.page.url()).search).toBe(`?${query.replace(/,/g, '%2C')}`);
+    expect(new URL(first.page.url()).search).toBe(`?${query.replace(/,/g, '%2C')}&speed=50`);
     const losses1 = [await step(first.page), await step(first.page), await step(first.page)];
 
     const second = await openPage(browser.context, `${server.url}?${query}`);
@@ -154,7 +154,7 @@ describe('standalone page', () => {
   it('stays responsive while training: no long task over 100 ms', async () => {
     const { page, errors } = await openPage(
       browser.context,
-      `${server.url}?dataset=xor&layers=8,8&lr=0.3&batch=4`,
+      `${server.url}?dataset=xor&layers=8,8&lr=0.3&batch=4&speed=max`,
       () => {
         const w = window as unknown as { longTasks: number[] };
         w.longTasks = [];

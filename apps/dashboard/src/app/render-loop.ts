@@ -71,12 +71,14 @@ export function startRenderLoop(
   let pending: Subscription | null = null;
 
   // The heavy views still to draw in this round: every chart of a round shows the same epoch range (the store's
-  // chartEpoch, fixed when the round starts), and a view in parts draws each part once per round.
+  // chartEpoch, fixed when the round starts), and a view in parts draws each part once per round. `dirty` holds
+  // the views with something new for the next round (a change during a round is drawn in the next one).
   const round = new Set<View>();
   const drawHeavy = (): void => {
     if (round.size === 0) {
       if (dirty.size === 0) return;
       for (const view of dirty) round.add(view);
+      dirty.clear();
       store.beginChartRound();
     }
     for (let tried = 0; tried < heavy.length; tried++) {
@@ -84,18 +86,15 @@ export function startRenderLoop(
       turn = (turn + 1) % heavy.length;
       if (!round.has(view)) continue;
       round.delete(view);
-      dirty.delete(view);
-      if (view.render(store) === true) {
-        round.add(view);
-        dirty.add(view);
-      }
+      if (view.render(store) === true) round.add(view);
       return;
     }
   };
+  const heavyBehind = (): boolean => round.size > 0 || dirty.size > 0;
   const takeTurn = (): void => {
     pending = null;
     try {
-      if (lightBehind && !(lightDrewLast && dirty.size > 0)) {
+      if (lightBehind && !(lightDrewLast && heavyBehind())) {
         lightBehind = false;
         lightDrewLast = true;
         for (const view of light) view.render(store);
@@ -105,7 +104,7 @@ export function startRenderLoop(
       }
     } finally {
       // A view that throws loses its turn, not the others theirs.
-      if (lightBehind || dirty.size > 0) next();
+      if (lightBehind || heavyBehind()) next();
     }
   };
   const next = (): void => {

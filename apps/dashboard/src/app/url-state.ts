@@ -146,7 +146,7 @@ export function configFromQuery(search: string): PlaygroundConfig {
 export const SPEEDS: readonly (number | null)[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, null];
 
 /** The speed of a page opened without `speed=` in its URL, in epochs per second. @category Playground */
-export const DEFAULT_SPEED = 20;
+export const DEFAULT_SPEED = 50;
 
 /** The URL form of a speed: a number of epochs per second, or `max`. @category Playground */
 export function speedToQuery(speed: number | null): string {
