@@ -23,7 +23,7 @@ const REAL_TIMERS: PaceTimers = {
 };
 
 /** How far a paced run may fall behind its schedule before the schedule restarts from now (no burst to catch up). */
-const MAX_LAG_MS = 250;
+const MAX_LAG_MS = 1000;
 
 /**
  * Drives a standalone run as the page asks, and says where it is (the state the page shows):
