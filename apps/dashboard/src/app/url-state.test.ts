@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../shared/playground-config.js';
-import { configFromQuery, configToQuery, parseLayers } from './url-state.js';
+import {
+  DEFAULT_SPEED,
+  configFromQuery,
+  configToQuery,
+  describeProblem,
+  parseConfigQuery,
+  parseLayers,
+  parseSpeedQuery,
+} from './url-state.js';
 
 describe('the configuration in the URL', () => {
   it('round-trips every field', () => {
@@ -28,6 +36,29 @@ describe('the configuration in the URL', () => {
       '?dataset=mnist&noise=2&points=-1&train=0&layers=4,x&activation=<script>&lr=0&batch=1.5&seed=-3',
     );
     expect(bad).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('names every bad value it replaced', () => {
+    const { config, problems } = parseConfigQuery('?activation=<x>&lr=abc&points=7&layers=4,x&seed=3');
+    expect(config).toEqual({ ...DEFAULT_CONFIG, seed: 3 });
+    expect(problems.map(describeProblem)).toEqual([
+      "The link's layers=4,x is not valid here; using the default, 4,2.",
+      "The link's points=7 is not valid here; using the default, 400.",
+      "The link's activation=<x> is not valid here; using the default, tanh.",
+      "The link's lr=abc is not valid here; using the default, 0.03.",
+    ]);
+    expect(parseConfigQuery('?lr=').problems).toHaveLength(1);
+    expect(parseConfigQuery(`?${configToQuery(DEFAULT_CONFIG)}`).problems).toEqual([]);
+  });
+
+  it('reads the speed: one of the offered ones, max, or the default with the problem', () => {
+    expect(parseSpeedQuery('')).toEqual({ speed: DEFAULT_SPEED, problem: null });
+    expect(parseSpeedQuery('?speed=200').speed).toBe(200);
+    expect(parseSpeedQuery('?speed=max').speed).toBeNull();
+    expect(parseSpeedQuery('?speed=7')).toEqual({
+      speed: DEFAULT_SPEED,
+      problem: { key: 'speed', value: '7', fallback: `${DEFAULT_SPEED} epochs per second` },
+    });
   });
 
   it('parses hidden layers', () => {

@@ -31,6 +31,9 @@ class FakeRun implements Steerable {
   stop(): void {
     this.calls.push('stop');
   }
+  get free(): boolean {
+    return this.budget === 'free';
+  }
   /** Runs one epoch if the run may; returns whether it did. */
   runEpoch(): boolean {
     if (this.budget === 0) return false;
@@ -63,7 +66,7 @@ function virtualTimers(): PaceTimers & { advance(ms: number, run: FakeRun): void
         timers = timers.filter((t) => t.at > now);
         for (const t of due) t.work();
         if (run.budget === 'free') run.runEpoch();
-        else while (run.budget !== 'free' && run.runEpoch());
+        else while (run.runEpoch() && !run.free);
       }
     },
   };

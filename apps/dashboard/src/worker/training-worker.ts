@@ -1,6 +1,8 @@
 // The standalone page's training worker: builds the run a description asks for (the library's recipe), runs it off the main thread,
 // and posts its events (thinned: batch, forward and backward events sampled; epoch and end never dropped),
 // its state, and model snapshots with the output grid at most ~10 times a second (and on every paused epoch).
+// The run goes at the page's speed (epochs per second, or as fast as possible), paced here by a RunDriver, which
+// also counts steps and says whether the run is running, paused or ended.
 import { activations } from '@deltaflow/activations';
 import { losses } from '@deltaflow/losses';
 import { optimizers } from '@deltaflow/optimizers';

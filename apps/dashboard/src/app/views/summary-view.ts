@@ -53,7 +53,17 @@ const OPTION_NAMES: Readonly<Record<string, string>> = {
 /** An epoch number as people write it: 180,654. */
 const count = (n: number): string => n.toLocaleString('en');
 
-/** The optimizer in words: "SGD, learning rate 0.03" (and momentum, weight decay when set). */
+/**
+ * The optimizer in words, with the learning rate eta in use: "SGD, learning rate 0.03", plus momentum, weight
+ * decay and Nesterov when set (the optimizer's other options are its internals).
+ *
+ * @example
+ * ```ts
+ * describeOptimizer('sgd', { lr: 0.03, momentum: 0.9, dampening: 0 }, 0.03); // → 'SGD, learning rate 0.03, momentum 0.9'
+ * ```
+ * @param lr - the learning rate in use (the last epoch's, so the text follows a change)
+ * @category Views
+ */
 export function describeOptimizer(
   name: string,
   options: Record<string, number | boolean>,
