@@ -108,6 +108,8 @@ describe('standalone run controls', () => {
     expect(await page.getAttribute('#lr', 'aria-describedby')).toBe('lr-note');
     expect(await page.isDisabled('#play')).toBe(true);
     expect(await page.isDisabled('#step')).toBe(true);
+    expect(await page.isDisabled('#reset')).toBe(true);
+    await screenshot(page, 'standalone-invalid-lr');
     const held = await epochOf(page);
     await page.waitForTimeout(500);
     expect(await epochOf(page)).toBe(held);
@@ -142,6 +144,7 @@ describe('standalone run controls', () => {
     expect(notice).toContain(
       "The link's speed=fast is not valid here; using the default, 50 epochs per second.",
     );
+    await screenshot(page, 'standalone-link-notice');
     const url = new URL(page.url()).searchParams;
     expect([url.get('activation'), url.get('lr'), url.get('speed')]).toEqual(['tanh', '0.03', '50']);
     expect(errors).toEqual([]);

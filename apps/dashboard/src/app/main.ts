@@ -43,7 +43,6 @@ async function standalone(store: DashboardStore): Promise<void> {
   const parsed = parseConfigQuery(location.search);
   const problems = [...parsed.problems];
   const speedQuery = parseSpeedQuery(location.search);
-  if (speedQuery.problem) problems.push(speedQuery.problem);
   let config = parsed.config;
   let speed = speedQuery.speed;
   const writeUrl = (): void =>
@@ -70,6 +69,7 @@ async function standalone(store: DashboardStore): Promise<void> {
     },
   });
   config = form.show(config, problems);
+  if (speedQuery.problem) problems.push(speedQuery.problem);
   form.showLinkProblems(problems.map(describeProblem));
   writeUrl();
   const buttons = new RunButtons('standalone', {

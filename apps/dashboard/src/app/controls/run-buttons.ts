@@ -9,8 +9,8 @@ const byId = <T extends HTMLElement>(id: string): T => document.getElementById(i
 /**
  * Play, pause, step, stop and (standalone) reset buttons, enabled by where the run is: play when paused, pause
  * when running, step when paused (exactly one more epoch per click), stop until the run ended. While the
- * configuration form holds the run ({@link RunButtons.hold}), play and step are disabled with the reason as
- * their title. A replay has no buttons.
+ * configuration form holds the run ({@link RunButtons.hold}), play, step and reset are disabled with the
+ * reason as their title. A replay has no buttons.
  * @category Controls
  */
 export class RunButtons {
@@ -30,7 +30,7 @@ export class RunButtons {
     byId('buttons').hidden = set === 'replay';
     this.reset.hidden = set !== 'standalone';
     this.stop.hidden = set === 'replay';
-    for (const button of [this.play, this.step]) this.titles.set(button, button.title);
+    for (const button of [this.play, this.step, this.reset]) this.titles.set(button, button.title);
     this.play.addEventListener('click', () => handlers.command('resume'));
     this.pause.addEventListener('click', () => handlers.command('pause'));
     this.step.addEventListener('click', () => handlers.command('step'));
@@ -58,6 +58,6 @@ export class RunButtons {
     this.pause.disabled = ended || state === 'paused';
     this.step.disabled = ended || held || state === 'running';
     this.stop.disabled = ended;
-    this.reset.disabled = this.set !== 'standalone';
+    this.reset.disabled = held || this.set !== 'standalone';
   }
 }
