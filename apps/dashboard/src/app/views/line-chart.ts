@@ -10,6 +10,9 @@ export interface LineSpec {
 
 const HEIGHT = 170;
 
+/** Steps between the epoch axis's ticks: whole epochs only (1, 2, 5, 10, 20, 50, ...). */
+const EPOCH_STEPS = Array.from({ length: 30 }, (_, i) => [1, 2, 5][i % 3]! * 10 ** Math.floor(i / 3));
+
 /** Tick labels that stay short on a log scale: 0.5, 0.01, 1e-4, 2e+5. */
 const tick = (v: number | null): string =>
   v === null
@@ -166,7 +169,7 @@ export class LineChart {
         y: { distr: this.log ? 3 : 1 },
       },
       axes: [
-        { label: 'epoch', size: 36 },
+        { label: 'epoch', size: 36, incrs: EPOCH_STEPS },
         { label: this.yLabel, size: 56, values: (_u, splits) => splits.map(tick) },
       ],
       series: [{ label: 'epoch' }, ...this.lines.map(seriesOf)],
