@@ -65,9 +65,13 @@ export class Player {
     return last ? epochOf(last) : 0;
   }
 
-  /** The epoch shown now. */
+  /** The epoch shown now: the last epoch (or end) event played, as the page's epoch counter says. */
   get epoch(): number {
-    return this.applied === 0 ? 0 : epochOf(this.events[this.applied - 1]!);
+    for (let i = this.applied - 1; i > 0; i--) {
+      const event = this.events[i]!;
+      if (event.type === 'epoch' || event.type === 'end') return epochOf(event);
+    }
+    return 0;
   }
 
   /** Where the playback is: playing, paused, or at the end. */
