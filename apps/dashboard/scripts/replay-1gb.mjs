@@ -11,12 +11,16 @@
 //   node apps/dashboard/scripts/replay-1gb.mjs [--file /tmp/deltaflow-replay-1gb.jsonl] [--mib 1024] [--generate-only]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { xor } from '@deltaflow/data';
 import { mlp } from '@deltaflow/network';
 import { train } from '@deltaflow/trainer';
 import { recordJsonl } from '@deltaflow/trainer/node';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a measurement script drives the shared chromium, as the tests do
 import { launchBrowser } from '@deltaflow/test-browser';
 import { lastValueFrom } from 'rxjs';
 
@@ -74,6 +78,11 @@ const vmHWM = () => {
   }
 };
 const poll = setInterval(vmHWM, 100);
+/** CPU seconds (user + system) the CLI has used: fields 14 and 15 of /proc/PID/stat, in clock ticks (100 a second). */
+const cpuSeconds = () => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const url = await new Promise((resolve, reject) => {
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
@@ -84,7 +93,8 @@ const url = await new Promise((resolve, reject) => {
 });
 const served = performance.now();
 console.log(
-  `dashboard --replay read and checked ${mib(size)} and served it after ${seconds(served - started)}`,
+  `dashboard --replay read and checked ${mib(size)} and served it after ${seconds(served - started)} ` +
+    `(${cpuSeconds().toFixed(1)} s of CPU; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} on ${availableParallelism()} cores)`,
 );
 
 const browser = await launchBrowser();

@@ -15,6 +15,7 @@ import { startReplayServer } from '../src/server/index.js';
 import type { DashboardServer } from '../src/server/index.js';
 import { epochOf, launchBrowser, openPage, screenshot, waitForState } from './helpers/browser.js';
 import type { Browser } from './helpers/browser.js';
+import type { Page } from 'playwright-core';
 
 let browser: Browser;
 let dir: string;
@@ -63,11 +64,11 @@ async function withReplay(
   }
 }
 
-const points = async (page: import('playwright-core').Page, chart: string): Promise<number> =>
+const points = async (page: Page, chart: string): Promise<number> =>
   Number(await page.getAttribute(chart, 'data-points'));
 
 /** Drags the scrub bar to `epoch`, as a user's drag ends there (an input event, then change). */
-async function scrubTo(page: import('playwright-core').Page, epoch: number): Promise<void> {
+async function scrubTo(page: Page, epoch: number): Promise<void> {
   await page.$eval(
     '#replay-scrub',
     (input, value) => {

@@ -49,7 +49,8 @@ export class Player {
   /** The playback position, in (fractional) epochs. */
   private cursor = 0;
   private playing = false;
-  private shownModel: TrainingEvent | null = null;
+  /** The checkpoint or end event whose model the page shows; undefined: the page shows none since a reset. */
+  private shownModel: TrainingEvent | null | undefined = undefined;
 
   constructor(private readonly sink: PlayerSink) {}
 
@@ -125,7 +126,7 @@ export class Player {
     if (to < this.applied || this.applied === 0) {
       // Back: the store starts over (the start event resets it) and takes everything up to `to` at once.
       this.applied = 0;
-      this.shownModel = null;
+      this.shownModel = undefined;
     }
     this.advanceTo(to);
   }
