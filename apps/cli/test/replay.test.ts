@@ -39,7 +39,7 @@ describe('deltaflow dashboard --replay, reading the file', () => {
     expect(two.code).toBe(1);
     expect(two.stderr.trim().split('\n')).toHaveLength(1);
     expect(two.stderr).toMatch(/^deltaflow: two\.jsonl: line \d+ begins a second run/);
-  });
+  }, 90_000);
 
   it('tolerates a BOM and a cut last line, one warning line each, then serves the replay', async () => {
     const { dir, lines } = await recorded();
@@ -64,5 +64,5 @@ describe('deltaflow dashboard --replay, reading the file', () => {
       `deltaflow: cut.jsonl: line ${lines.length + 1} is cut short (the recording was interrupted while writing it); it was left out.`,
       'deltaflow: cut.jsonl: the recording has no end event (the run was cut short); it replays up to epoch 30.',
     ]);
-  });
+  }, 90_000);
 });
