@@ -61,8 +61,8 @@ class Thinned {
  * @example
  * ```ts
  * const history = new ReplayHistory();
- * readJsonl('run.jsonl').subscribe((event) => history.push(event));
- * // later: history.snapshot() is the run to send to a page, in stream order
+ * for (const event of events) history.push(event);
+ * history.snapshot(); // the run to send to a page, thinned, in stream order
  * ```
  * @category Server
  */

@@ -32,8 +32,8 @@ export interface PlayerSink {
  *
  * @example
  * ```ts
- * const player = new Player(sink);
- * player.load(recordedEvents);
+ * const player = new Player({ apply: (message) => store.apply(message), model: () => undefined });
+ * player.load(events);
  * player.speed = 1000; // epochs a second
  * player.play();
  * player.tick(50); // 50 ms later: the events of the next 50 epochs reach the store
@@ -182,8 +182,9 @@ export class Player {
  *
  * @example
  * ```ts
- * const recording = new RecordingBuffer(hello.replay.events);
- * source.messages$.subscribe((message) => recording.add(message));
+ * const recording = new RecordingBuffer(events.length);
+ * recording.add({ type: 'events', events });
+ * recording.complete; // → true
  * ```
  * @category Dashboard
  */

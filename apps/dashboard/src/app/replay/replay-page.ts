@@ -25,8 +25,11 @@ export interface ReplayPage {
  * @example
  * ```ts
  * // not-runnable: in the browser, with a replay server's hello
+ * import type { HelloMessage } from '../../shared/wire.js';
+ *
+ * declare const hello: HelloMessage;
  * const page = startReplay(store, hello);
- * source.messages$.subscribe((message) => page.receive(message));
+ * page.receive({ type: 'events', events });
  * ```
  * @category Dashboard
  */
