@@ -106,7 +106,14 @@ await page.selectOption('#replay-speed', 'max');
 await page.waitForSelector('#state[data-state="ended"]', { timeout: 120_000 });
 const shown = performance.now();
 const epoch = Number(await page.textContent('#epoch'));
-const points = await page.getAttribute('#delta-chart', 'data-points');
+// The charts draw on later animation frames: read their points once they have settled.
+let points = null;
+for (let same = 0; same < 5;) {
+  await page.waitForTimeout(200);
+  const now = await page.getAttribute('#delta-chart', 'data-points');
+  same = now === points ? same + 1 : 0;
+  points = now;
+}
 console.log(
   `the page showed the whole run (epoch ${epoch}, ${points} gradient points) ${seconds(shown - served)} after that`,
 );
