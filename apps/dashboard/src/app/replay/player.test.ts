@@ -2,7 +2,8 @@ import type { TrainingEvent } from '@deltaflow/trainer';
 import { describe, expect, it } from 'vitest';
 import { columnsToJSON, packEpochs } from '../../shared/epoch-columns.js';
 import type { FeedMessage } from '../../shared/feed.js';
-import { Player, RecordingBuffer } from './player.js';
+import { Player } from './player.js';
+import { RecordingBuffer } from './recording-buffer.js';
 import type { ModelAt } from './player.js';
 
 const model = { format: 'deltaflow-model', version: 1, layers: [] };

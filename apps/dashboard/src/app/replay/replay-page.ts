@@ -5,7 +5,8 @@ import { PlaybackControls, defaultSpeed } from '../controls/playback.js';
 import { RunButtons } from '../controls/run-buttons.js';
 import { snapshotOfModel } from '../sources/model-snapshot.js';
 import type { DashboardStore } from '../store.js';
-import { Player, RecordingBuffer } from './player.js';
+import { Player } from './player.js';
+import { RecordingBuffer } from './recording-buffer.js';
 
 /** Milliseconds between two playback steps. */
 const TICK_MS = 40;
