@@ -125,7 +125,7 @@ describe('attached to a run in Node', () => {
     await waitForState(page, 'ended');
     expect(await epochOf(page)).toBe(150);
     expect(await page.textContent('#mode')).toBe('replay: spiral.jsonl');
-    expect(await page.isHidden('#buttons')).toBe(true);
+    expect(await page.isVisible('#replay-scrub')).toBe(true);
     await page.waitForFunction(() => document.getElementById('loss-chart')?.dataset.points === '150');
     expect(await page.textContent('#summary')).toContain('completed after 150 epochs');
     await page.waitForTimeout(400);

@@ -28,6 +28,9 @@ export type {
   TrainingEvent,
 } from './events.js';
 export { parseJsonl, replay, toJsonLine } from './jsonl.js';
+export { JsonlReader } from './jsonl-reader.js';
+export type { JsonlReadOptions } from './jsonl-reader.js';
+export { checkTrainingEvent } from './event-check.js';
 export { computeMetrics } from './metrics.js';
 export { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './recipe/defaults.js';
 export type { ActivationChoice, OptimizerChoice, RunData, RunDescription } from './recipe/description.js';

@@ -1,9 +1,8 @@
-import { DeltaflowError } from '@deltaflow/tensor';
 import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import type { TrainingEvent } from './events.js';
-
-const EVENT_TYPES = new Set(['start', 'forward', 'backward', 'batch', 'epoch', 'checkpoint', 'end']);
+import { JsonlReader } from './jsonl-reader.js';
+import type { JsonlReadOptions } from './jsonl-reader.js';
 
 /**
  * One event as one line of JSON Lines (no trailing newline).
@@ -19,7 +18,9 @@ export function toJsonLine(event: TrainingEvent): string {
 }
 
 /**
- * Reads JSON Lines back into events, checking each line; a bad line is refused with its number.
+ * Reads a whole recording's text back into events, checking each line strictly (see {@link JsonlReader}): a
+ * bad line is refused with its number, a byte order mark and a last line cut short are tolerated with a
+ * warning. For a file, `readJsonl` of `@deltaflow/trainer/node` reads it as a stream instead (any size).
  *
  * @example
  * ```ts
@@ -29,31 +30,19 @@ export function toJsonLine(event: TrainingEvent): string {
  * const events = parseJsonl(readFileSync('run.jsonl', 'utf8'), 'run.jsonl');
  * ```
  * @param source - a file name for error messages
+ * @param options - `onWarning`: told what was tolerated, one line each
+ * @throws DeltaflowError `E_PARSE` naming the first bad line
  * @category Replay
  */
-export function parseJsonl(text: string, source = 'events'): TrainingEvent[] {
+export function parseJsonl(
+  text: string,
+  source = 'events',
+  options: Pick<JsonlReadOptions, 'onWarning'> = {},
+): TrainingEvent[] {
   const events: TrainingEvent[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let event: unknown;
-    try {
-      event = JSON.parse(line);
-    } catch {
-      throw new DeltaflowError('E_PARSE', `${source}: line ${i + 1} is not valid JSON.`);
-    }
-    const type = (event as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string' || !EVENT_TYPES.has(type)) {
-      throw new DeltaflowError(
-        'E_PARSE',
-        `${source}: line ${i + 1} is not a training event (type ${JSON.stringify(type)}).`,
-      );
-    }
-    events.push(event as TrainingEvent);
-  });
-  if (events.length === 0 || events[0]!.type !== 'start') {
-    throw new DeltaflowError('E_PARSE', `${source}: a recorded run must begin with a start event.`);
-  }
+  const reader = new JsonlReader({ ...options, source });
+  reader.push(text, events);
+  reader.end(events);
   return events;
 }
 

@@ -3,14 +3,15 @@
  *
  * @packageDocumentation
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { openFileAtomic } from '@deltaflow/core/node';
 import { DeltaflowError } from '@deltaflow/tensor';
-import { defer, finalize, tap } from 'rxjs';
-import type { Observable } from 'rxjs';
+import { Observable, asyncScheduler, defer, finalize, tap } from 'rxjs';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { TrainingEvent } from './events.js';
-import { parseJsonl, replay, toJsonLine } from './jsonl.js';
+import { toJsonLine } from './jsonl.js';
+import { JsonlReader } from './jsonl-reader.js';
+import type { JsonlReadOptions } from './jsonl-reader.js';
 import type { ReplayOptions } from './jsonl.js';
 
 /**
@@ -113,23 +114,76 @@ export function recordJsonl(
 }
 
 /**
- * Replays a JSONL file written by {@link recordJsonl}.
+ * Options of {@link readJsonl}: the replay's pace, and who hears the warnings.
+ *
+ * @example
+ * ```ts
+ * const options: ReadJsonlOptions = { onWarning: (line) => console.warn(line) };
+ * ```
+ * @category Replay
+ */
+export interface ReadJsonlOptions extends ReplayOptions, Pick<JsonlReadOptions, 'onWarning'> {}
+
+/** Bytes read from the file at a time. */
+const CHUNK_BYTES = 1 << 20;
+
+function readError(path: string, error: unknown): DeltaflowError {
+  return new DeltaflowError(
+    'E_READ',
+    `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+    { cause: error },
+  );
+}
+
+/**
+ * Replays a JSONL file written by {@link recordJsonl}, reading it as a stream (a megabyte at a time), so a
+ * recording of any size replays in little memory: events are emitted as their lines are read. Each line is
+ * checked strictly (see `JsonlReader`): the first bad line ends the stream with a `DeltaflowError` `E_PARSE`
+ * naming its number (the events before it have been emitted), as do two runs concatenated in one file. A byte
+ * order mark and a last line cut short are tolerated, each with one line to `onWarning`.
  *
  * @example
  * ```ts
  * // not-runnable: reads run.jsonl
- * readJsonl('run.jsonl').subscribe((event) => console.log(event.type));
+ * readJsonl('run.jsonl', { onWarning: (line) => console.warn(line) }).subscribe((event) => console.log(event.type));
  * ```
+ * @throws DeltaflowError `E_READ` (on the error channel) when the file cannot be read
  * @category Replay
  */
-export function readJsonl(path: string, options: ReplayOptions = {}): Observable<TrainingEvent> {
-  return defer(() => {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new DeltaflowError('E_READ', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code}.`);
-    }
-    return replay(parseJsonl(text, path), options);
+export function readJsonl(path: string, options: ReadJsonlOptions = {}): Observable<TrainingEvent> {
+  const { epochDelayMs = 0, scheduler = asyncScheduler, onWarning } = options;
+  return new Observable<TrainingEvent>((subscriber) => {
+    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES });
+    const reader = new JsonlReader({ source: path, ...(onWarning ? { onWarning } : {}) });
+    const pending: TrainingEvent[] = [];
+    const pause = (): Promise<void> =>
+      new Promise((resolve) => scheduler.schedule(() => resolve(), epochDelayMs));
+    const emit = async (): Promise<void> => {
+      for (let i = 0; i < pending.length && !subscriber.closed; i++) {
+        const event = pending[i]!;
+        subscriber.next(event);
+        if (event.type === 'epoch' && epochDelayMs > 0) await pause();
+      }
+      pending.length = 0;
+    };
+    const read = async (): Promise<void> => {
+      try {
+        for await (const chunk of stream) {
+          reader.push(chunk as string, pending);
+          await emit();
+          if (subscriber.closed) return;
+        }
+      } catch (error) {
+        throw error instanceof DeltaflowError ? error : readError(path, error);
+      }
+      reader.end(pending);
+      await emit();
+      subscriber.complete();
+    };
+    read().catch((error: unknown) => {
+      // What was read before the bad line has been emitted; the error follows it.
+      void emit().then(() => subscriber.error(error));
+    });
+    return () => stream.destroy();
   });
 }

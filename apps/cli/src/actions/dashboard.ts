@@ -13,8 +13,9 @@ export interface DashboardArgs extends GlobalArgs {
 }
 
 /**
- * Runs `deltaflow dashboard`: serves the page until Ctrl-C (or, for a replay, shortly after the recording ends),
- * printing its address and how to stop on stderr. Each `--plugin` file is served beside the playground page and
+ * Runs `deltaflow dashboard`: serves the page until Ctrl-C, printing its address and how to stop on stderr. A
+ * replay's recording is read (as a stream) and checked first: a bad line is refused with its number (one line,
+ * exit 1), and what was tolerated (a byte order mark, a cut last line) is said in one line each. Each `--plugin` file is served beside the playground page and
  * named in the address (`?plugin=plugins/0/softsign.mjs`), so the page trains with it. Returns 0, or 130 when
  * stopped by Ctrl-C.
  *
@@ -38,7 +39,7 @@ export async function serveDashboard(args: DashboardArgs): Promise<number> {
     }
   }
   const server = args.replay
-    ? await startReplayServer({ file: args.replay, port })
+    ? await startReplayServer({ file: args.replay, port, onWarning: (note) => warn(`deltaflow: ${note}`) })
     : await startPlaygroundServer({ port, plugins: files });
   warn(`dashboard: ${server.url} (open it in a browser; Ctrl-C to stop)`);
   let interrupted = false;

@@ -1,9 +1,11 @@
 // The dashboard page: standalone (trains in a Web Worker, configuration in the URL) or attached (shows a run
 // streamed by the dashboard server over a WebSocket). Both feed one store; views draw on animation frames.
+import type { FeedMessage } from '../shared/feed.js';
 import { RunButtons } from './controls/run-buttons.js';
 import { ConfigForm } from './controls/config-form.js';
 import { SpeedControl } from './controls/speed-control.js';
 import { startRenderLoop } from './render-loop.js';
+import { startReplay } from './replay/replay-page.js';
 import { AttachedSource } from './sources/attached-source.js';
 import { StandaloneSource } from './sources/standalone-source.js';
 import { DashboardStore } from './store.js';
@@ -88,10 +90,18 @@ async function standalone(store: DashboardStore): Promise<void> {
 
 async function attached(store: DashboardStore, url: string): Promise<void> {
   const source = new AttachedSource(url);
-  source.messages$.subscribe((message) => store.apply(message));
+  // A replay's messages go to its player (set as soon as the hello is in, before any other message).
+  let feed = (message: FeedMessage): void => store.apply(message);
+  source.messages$.subscribe((message) => feed(message));
   const views = createViews();
   const hello = await source.hello;
-  byId('mode').textContent = hello.mode === 'replay' ? `replay: ${hello.title}` : `attached: ${hello.title}`;
+  if (hello.mode === 'replay') {
+    const page = startReplay(store, hello);
+    feed = (message) => page.receive(message);
+    run(store, views, page.buttons);
+    return;
+  }
+  byId('mode').textContent = `attached: ${hello.title}`;
   const steerable = hello.mode === 'live' && hello.control;
   const buttons = new RunButtons(steerable ? 'attached' : 'replay', {
     command: (command) => source.send({ type: 'control', command }),

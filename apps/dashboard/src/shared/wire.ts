@@ -14,6 +14,23 @@ export interface HelloMessage {
   control: boolean;
   title: string;
   points: { inputs: number[][]; targets: number[][]; task: 'classification' | 'regression' } | null;
+  /** A replay's recording (mode `'replay'`): see {@link ReplayInfo}. */
+  replay?: ReplayInfo;
+}
+
+/**
+ * What a replay server tells the page about its recording: the page has the whole (thinned) run once it has
+ * `events` events (then it plays it back itself: play, pause, speed, scrub), what was tolerated in the file
+ * (one line each), and the pace asked for, if any.
+ * @category Wire
+ */
+export interface ReplayInfo {
+  /** Events the server sends (after thinning): the whole recording is on the page once they are in. */
+  events: number;
+  /** Warnings about the file (a byte order mark, a cut last line, no end event), one line each. */
+  notes: string[];
+  /** The playback speed to start with, in epochs per second; null: the page picks one. */
+  epochsPerSecond: number | null;
 }
 
 /**
