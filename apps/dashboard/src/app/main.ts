@@ -3,6 +3,7 @@
 import type { PlaygroundConfig } from '../shared/playground-config.js';
 import { RunButtons } from './controls/run-buttons.js';
 import { ConfigForm } from './controls/config-form.js';
+import { bindShortcuts } from './keyboard.js';
 import { startRenderLoop } from './render-loop.js';
 import { AttachedSource } from './sources/attached-source.js';
 import { StandaloneSource } from './sources/standalone-source.js';
@@ -24,6 +25,7 @@ function attachUrl(): string | null {
 
 function run(store: DashboardStore, views: Views, buttons: RunButtons): void {
   startRenderLoop(store, [...views.light, { render: (s) => buttons.render(s.state) }], views.heavy);
+  bindShortcuts();
   store.changed$.next();
 }
 
