@@ -19,6 +19,17 @@ interface Pixels {
 }
 
 async function pixelsOf(page: Page): Promise<Pixels> {
+  // Both layers drawn: the map's centre is opaque, and some point is on the points' canvas.
+  await page.waitForFunction(() => {
+    const opaque = (id: string, all: boolean): boolean => {
+      const canvas = document.getElementById(id) as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      if (!all) return data[4 * ((canvas.height >> 1) * canvas.width + (canvas.width >> 1)) + 3] === 255;
+      for (let p = 3; p < data.length; p += 4) if (data[p] === 255) return true;
+      return false;
+    };
+    return opaque('heatmap', false) && opaque('heatmap-points', true);
+  });
   return page.evaluate(() => {
     const read = (id: string): ImageData => {
       const canvas = document.getElementById(id) as HTMLCanvasElement;
