@@ -3,7 +3,6 @@
 import type { PlaygroundConfig } from '../shared/playground-config.js';
 import { RunButtons } from './controls/run-buttons.js';
 import { ConfigForm } from './controls/config-form.js';
-import { bindShortcuts } from './keyboard.js';
 import { startRenderLoop } from './render-loop.js';
 import { AttachedSource } from './sources/attached-source.js';
 import { StandaloneSource } from './sources/standalone-source.js';
@@ -11,6 +10,7 @@ import { DashboardStore } from './store.js';
 import { configFromQuery, configToQuery } from './url-state.js';
 import { createViews } from './views.js';
 import type { Views } from './views.js';
+import { bindShortcuts } from './keyboard.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
