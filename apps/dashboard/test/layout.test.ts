@@ -1,8 +1,17 @@
 // The standalone page's layout in chromium, from a 360 px phone to a 1920 px screen: no width scrolls sideways,
 // every chart and canvas lies inside the window's width, the canvases are sized to their boxes (in device
 // pixels), and at 1400 x 900 no chart is cut off. Saves a full-page screenshot per width in test-output/.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDataset } from '@deltaflow/data';
+import { mlp } from '@deltaflow/network';
+import { createRun, train } from '@deltaflow/trainer';
+import { recordJsonl } from '@deltaflow/trainer/node';
+import { lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { startDashboardServer, startReplayServer } from '../src/server/index.js';
 import { screenshot, waitForEpoch, waitForState } from './helpers/browser.js';
 import { usePlayground } from './helpers/playground.js';
 
@@ -122,4 +131,64 @@ describe('responsive layout', () => {
       }
     });
   }
+
+  it('fits 360 px attached and in replay too: no horizontal scroll, the header wraps', async () => {
+    const data = createDataset('spiral', { points: 200, noise: 0.05, seed: 5 });
+    const model = mlp({ inputs: 2, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], seed: 5 });
+    const run = createRun(model, data, { epochs: 100_000, lr: 0.03, batchSize: 10, validationSplit: 0.3 });
+    const live = await startDashboardServer({
+      events$: run.events$,
+      control: run,
+      model,
+      data,
+      title: 'spiral',
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'deltaflow-layout-'));
+    const file = join(dir, 'spiral.jsonl');
+    try {
+      const attached = await openSized(live.url, 360, 740, 2);
+      await waitForEpoch(attached.page, 20);
+      await attached.page.click('#pause');
+      await waitForState(attached.page, 'paused');
+      await settled(attached.page);
+      const a = await layoutOf(attached.page);
+      await screenshot(attached.page, 'layout-360-attached');
+      expect(a.scrollWidth, 'attached: wider than the window').toBeLessThanOrEqual(a.clientWidth);
+      for (const box of a.boxes.filter((b) => b.id !== 'config'))
+        expect(box.right, `attached: ${box.id} ends right of the window`).toBeLessThanOrEqual(a.clientWidth);
+      expect(attached.errors).toEqual([]);
+      await attached.page.close();
+
+      await lastValueFrom(
+        train(mlp({ inputs: 2, layers: [{ units: 6, activation: 'tanh' }, { units: 1 }], seed: 2 }), data, {
+          epochs: 80,
+          lr: 0.03,
+          batchSize: 10,
+          validationSplit: 0.25,
+        }).pipe(recordJsonl(file)),
+      );
+      const replay = await startReplayServer({ file, epochDelayMs: 5 });
+      try {
+        const page = await openSized(replay.url, 360, 740, 2);
+        await page.page.waitForFunction(() =>
+          /replay/.test(document.getElementById('mode')?.textContent ?? ''),
+        );
+        await waitForEpoch(page.page, 1);
+        await settled(page.page);
+        const r = await layoutOf(page.page);
+        await screenshot(page.page, 'layout-360-replay');
+        expect(r.scrollWidth, 'replay: wider than the window').toBeLessThanOrEqual(r.clientWidth);
+        const header = await page.page.evaluate(() => document.querySelector('header')!.scrollWidth);
+        expect(header, 'replay: the header is wider than the window').toBeLessThanOrEqual(r.clientWidth);
+        expect(page.errors).toEqual([]);
+        await page.page.close();
+      } finally {
+        await replay.close();
+      }
+    } finally {
+      run.stop();
+      await live.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
