@@ -15,7 +15,9 @@ const label = (v: number): string =>
  * @example
  * ```ts
  * // not-runnable: in the browser
- * const legend = new LegendView(bar, low, mid, high);
+ * const byId = (id: string) => document.getElementById(id)!;
+ * const bar = document.querySelector('canvas')!;
+ * const legend = new LegendView(bar, byId('legend-low'), byId('legend-mid'), byId('legend-high'));
  * legend.show(0, 1); // classification: 0 orange, 0.5 white, 1 blue
  * ```
  * @category Views
