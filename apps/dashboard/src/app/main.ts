@@ -18,6 +18,7 @@ import {
 } from './url-state.js';
 import { createViews } from './views.js';
 import type { Views } from './views.js';
+import { bindShortcuts } from './keyboard.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -32,6 +33,7 @@ function attachUrl(): string | null {
 
 function run(store: DashboardStore, views: Views, buttons: RunButtons): void {
   startRenderLoop(store, [...views.light, { render: (s) => buttons.render(s.state) }], views.heavy);
+  bindShortcuts();
   store.changed$.next();
 }
 

@@ -39,18 +39,38 @@ export function cssColorAt(t: number, alpha = 1): string {
   return `rgba(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)}, ${alpha})`;
 }
 
-/** {@link colorAt} at 256 steps, RGB triples, so painting a grid allocates nothing per pixel. */
-const LUT = (() => {
-  const table = new Uint8ClampedArray(256 * 3);
-  for (let i = 0; i < 256; i++) table.set(colorAt(i / 255), i * 3);
-  return table;
-})();
+/** How far the pale tones of the map are mixed towards white (0: the full colour, 1: white). */
+export const PALE = 0.45;
+
+/**
+ * The pale tone of {@link colorAt}, as the heatmap paints its background: the colour mixed {@link PALE} of the
+ * way to white, so points drawn in the full colour stand out on it.
+ *
+ * @example
+ * ```ts
+ * paleColorAt(0); // → [249.5, 195.6, 133.45]
+ * ```
+ * @category Views
+ */
+export function paleColorAt(t: number): Rgb {
+  const [r, g, b] = colorAt(t);
+  return [r + (255 - r) * PALE, g + (255 - g) * PALE, b + (255 - b) * PALE];
+}
+
+/** `color` at 256 steps, RGB triples, so painting a grid allocates nothing per pixel. */
+const table = (color: (t: number) => Rgb): Uint8ClampedArray => {
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) lut.set(color(i / 255), i * 3);
+  return lut;
+};
+const LUT = table(colorAt);
+const PALE_LUT = table(paleColorAt);
 
 /**
  * Paints `values` (a `size` x `size` grid, row-major, `stride` numbers per point, reading `offset`) into an
  * ImageData through the colour scale, mapping `low`..`high` to 0..1. The grid fills the image unless `size` says
  * otherwise; `left` puts it that many pixels from the image's left edge (one image can hold a row of grids, to be
- * uploaded with a single `putImageData`).
+ * uploaded with a single `putImageData`). `pale` paints the pale tones, `discrete` only the scale's two ends.
  *
  * @example
  * ```ts
@@ -66,9 +86,22 @@ const LUT = (() => {
 export function paintGrid(
   image: ImageData,
   values: Float32Array,
-  options: { stride: number; offset: number; low: number; high: number; size?: number; left?: number },
+  options: {
+    stride: number;
+    offset: number;
+    low: number;
+    high: number;
+    size?: number;
+    left?: number;
+    /** Paint the pale tones ({@link paleColorAt}). */
+    pale?: boolean;
+    /** Paint only the two ends of the scale: `high`'s colour from the middle of the range up, `low`'s below. */
+    discrete?: boolean;
+  },
 ): void {
   const { stride, offset, low, high } = options;
+  const lut = options.pale ? PALE_LUT : LUT;
+  const discrete = options.discrete === true;
   const columns = options.size ?? image.width;
   const rows = options.size ?? image.height;
   const left = options.left ?? 0;
@@ -79,10 +112,10 @@ export function paintGrid(
     let i = r * columns * stride + offset;
     for (let c = 0; c < columns; c++, p += 4, i += stride) {
       const v = (values[i]! - low) * scale;
-      const k = 3 * (v > 0 ? (v < 255 ? Math.round(v) : 255) : 0);
-      pixels[p] = LUT[k]!;
-      pixels[p + 1] = LUT[k + 1]!;
-      pixels[p + 2] = LUT[k + 2]!;
+      const k = 3 * (discrete ? (v >= 127.5 ? 255 : 0) : v > 0 ? (v < 255 ? Math.round(v) : 255) : 0);
+      pixels[p] = lut[k]!;
+      pixels[p + 1] = lut[k + 1]!;
+      pixels[p + 2] = lut[k + 2]!;
       pixels[p + 3] = 255;
     }
   }

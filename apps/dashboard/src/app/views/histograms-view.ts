@@ -1,4 +1,6 @@
 import type { DashboardStore } from '../store.js';
+import { fitCanvas, watchSize } from './canvas-size.js';
+import type { CanvasBox } from './canvas-size.js';
 import { PALETTE } from './colors.js';
 
 const BINS = 24;
@@ -11,16 +13,29 @@ export class HistogramsView {
   private readonly context: CanvasRenderingContext2D;
   private version = -1;
 
+  private box: CanvasBox;
+  private last: DashboardStore | null = null;
+
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.context = canvas.getContext('2d')!;
+    this.box = { width: canvas.width, height: canvas.height, ratio: 1 };
+    watchSize(canvas, () => this.resize());
+  }
+
+  /** Follows the canvas's laid-out size (and the screen's pixel density), and redraws. */
+  resize(): void {
+    this.box = fitCanvas(this.canvas, this.context);
+    this.version = -1;
+    if (this.last) this.render(this.last);
   }
 
   /** Redraws when a new snapshot arrived. */
   render(store: DashboardStore): void {
+    this.last = store;
     if (store.snapshotVersion === this.version) return;
     this.version = store.snapshotVersion;
     const ctx = this.context;
-    const { width, height } = this.canvas;
+    const { width, height } = this.box;
     ctx.clearRect(0, 0, width, height);
     const layers = store.weights ?? [];
     const panel = width / Math.max(1, layers.length);

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import type { SeriesData } from '../series.js';
+import { watchSize } from './canvas-size.js';
 import { PALETTE } from './colors.js';
 
 /** One line of a {@link LineChart}. */
@@ -54,7 +55,7 @@ let warmedUp = false;
  * is made (the page is loading, nothing runs yet), and keeps its canvas for good: new lines are swapped in
  * place, and only a switch between linear and log rebuilds it. It draws at once (uPlot's batch mode), not in a
  * microtask, so its cost stays inside the caller's turn. Its width is measured when built and again only on
- * {@link LineChart.resize}, so drawing never forces a layout. And the page's first chart draws a throwaway
+ * {@link LineChart.resize} (which a ResizeObserver on the host calls), so drawing never forces a layout. And the page's first chart draws a throwaway
  * curve when built: uPlot's first draws with data run its code cold, at ten times the cost of later ones, and
  * would otherwise fall on the first frames of the first run.
  * @category Views
@@ -83,6 +84,7 @@ export class LineChart {
     this.lines = lines;
     this.log = log;
     this.rebuild();
+    watchSize(host, () => this.resize());
   }
 
   /** Replaces the lines (in place, when they differ) and forgets the data. */
@@ -118,7 +120,7 @@ export class LineChart {
     this.plot.batch(() => this.plot.setData(shown));
   }
 
-  /** Follows the host's width. */
+  /** Follows the host's width (called by itself whenever the host's size changes). */
   resize(): void {
     this.width = null;
     this.plot.setSize({ width: this.measure(), height: HEIGHT });

@@ -1,5 +1,7 @@
 import type { GridSnapshot, LayerWeights } from '../../shared/feed.js';
 import type { DashboardStore } from '../store.js';
+import { fitCanvas, watchSize } from './canvas-size.js';
+import type { CanvasBox } from './canvas-size.js';
 import { paintGrid } from './colors.js';
 
 /** Nodes drawn per column; the rest are summarised as "+n". */
@@ -25,23 +27,36 @@ export class NetworkView {
   private version = -1;
   private thumb = THUMB;
 
+  private box: CanvasBox;
+  private last: DashboardStore | null = null;
+
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.context = canvas.getContext('2d')!;
+    this.box = { width: canvas.width, height: canvas.height, ratio: 1 };
+    watchSize(canvas, () => this.resize());
+  }
+
+  /** Follows the canvas's laid-out size (and the screen's pixel density), and redraws. */
+  resize(): void {
+    this.box = fitCanvas(this.canvas, this.context);
+    this.version = -1;
+    if (this.last) this.render(this.last);
   }
 
   /** Redraws when a new snapshot arrived. */
   render(store: DashboardStore): void {
+    this.last = store;
     if (store.snapshotVersion === this.version) return;
     this.version = store.snapshotVersion;
     const ctx = this.context;
-    const { width, height } = this.canvas;
+    const { width, height } = this.box;
     ctx.clearRect(0, 0, width, height);
     const layers = store.weights;
     if (!layers || layers.length === 0) return;
     const sizes = [layers[0]!.inputs, ...layers.map((l) => l.units)];
     const columns = sizes.map((n, c) => this.column(n, c, sizes.length));
     const tallest = Math.max(...columns.map((nodes) => nodes.length));
-    this.thumb = Math.max(12, Math.min(THUMB, (this.canvas.height - 50) / tallest - 4));
+    this.thumb = Math.max(12, Math.min(THUMB, (height - 50) / tallest - 4));
     const grid = store.grid;
     if (grid)
       this.paintThumbnails(
@@ -100,7 +115,7 @@ export class NetworkView {
   }
 
   private column(n: number, c: number, count: number): [number, number][] {
-    const { width, height } = this.canvas;
+    const { width, height } = this.box;
     const shown = Math.min(n, MAX_NODES);
     const x = 30 + (c * (width - 60)) / Math.max(1, count - 1);
     const usable = height - 50;
