@@ -3,6 +3,8 @@
 import type { PlaygroundConfig } from '../shared/playground-config.js';
 import { RunButtons } from './controls/run-buttons.js';
 import { ConfigForm } from './controls/config-form.js';
+import { DataImport } from './controls/data-import.js';
+import { ModelFileControls } from './controls/model-file.js';
 import { startRenderLoop } from './render-loop.js';
 import { AttachedSource } from './sources/attached-source.js';
 import { StandaloneSource } from './sources/standalone-source.js';
@@ -52,6 +54,28 @@ async function standalone(store: DashboardStore): Promise<void> {
   const buttons = new RunButtons('standalone', {
     command: (command) => source.send({ type: 'control', command }),
     reset: () => source.configure(config),
+  });
+  // Your own data (a CSV) and model files: what the next runs train on, and from which weights.
+  new DataImport((data, restart) => {
+    source.useData(data);
+    if (restart) source.configure(config);
+  });
+  new ModelFileControls({
+    download: () => source.modelFile(),
+    use: (model, architecture, restart) => {
+      source.useModel(model);
+      if (architecture) {
+        const { layers, activation, loss } = architecture;
+        config = form.show({
+          ...config,
+          layers,
+          ...(activation ? { activation } : {}),
+          ...(loss ? { loss } : {}),
+        });
+        writeUrl(config);
+      }
+      if (restart) source.configure(config);
+    },
   });
   run(store, createViews(), buttons);
   source.configure(config);

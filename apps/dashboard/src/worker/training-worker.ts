@@ -10,8 +10,10 @@ import { GridSampler } from '../model/grid.js';
 import { weightsOfModel } from '../model/weights.js';
 import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
-import type { WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
+import type { UserModel } from '../shared/user-run.js';
+import type { ModelFileReply, WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
 import type { RunDescription } from '@deltaflow/trainer';
+import { continueFrom, modelFileText } from './model-file.js';
 import { installDashboardPlugins, installPluginUrls } from './plugins.js';
 import { Publisher } from './publisher.js';
 import { setupRun } from './run-setup.js';
@@ -30,6 +32,10 @@ interface Current extends PlaygroundRun {
   tracker: RunStateTracker;
   subscription: Subscription;
   lastSnapshot: number;
+  /** The last epoch done (for the model file's meta). */
+  epochs: number;
+  /** A short name of the data, for the model file's name. */
+  dataName: string;
 }
 let current: Current | null = null;
 
@@ -40,6 +46,7 @@ function snapshot(c: Current, epoch: number): void {
 }
 
 function onEvent(c: Current, event: TrainingEvent): void {
+  if (event.type === 'epoch') c.epochs = event.epoch;
   const before = c.tracker.state;
   const after = c.tracker.event(event);
   publisher.event(event);
@@ -59,7 +66,36 @@ function onEvent(c: Current, event: TrainingEvent): void {
 /** Counts configure requests, so that only the newest one's run starts when several are being prepared. */
 let generation = 0;
 
-async function configure(description: RunDescription): Promise<void> {
+/** The data's short name: a built-in set's, or the CSV file's base name. */
+function dataNameOf(description: RunDescription): string {
+  const data = description.data;
+  if (typeof data === 'string') return data;
+  if ('csv' in data) return (data.file ?? 'csv').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'csv';
+  return data.name;
+}
+
+/** What the model file keeps besides the run's own meta: the data, the CSV target, the model it continued. */
+function extraMeta(description: RunDescription, model: UserModel | undefined): Record<string, unknown> {
+  const data = description.data;
+  return {
+    data: typeof data === 'object' && 'csv' in data ? (data.file ?? 'csv') : dataNameOf(description),
+    ...(description.target ? { targetColumns: [...description.target] } : {}),
+    ...(model ? { init: model.file } : {}),
+  };
+}
+
+/** The run's model as a model file, named after the data and the epoch. */
+function modelFile(): ModelFileReply {
+  if (!current) return { type: 'model-file', text: null, name: '' };
+  const c = current;
+  return {
+    type: 'model-file',
+    text: modelFileText(c.model, { ...c.meta, epochs: c.epochs, created: new Date().toISOString() }),
+    name: `deltaflow-${c.dataName}-epoch-${c.epochs}.json`,
+  };
+}
+
+async function configure(description: RunDescription, model?: UserModel): Promise<void> {
   const mine = ++generation;
   if (current) {
     current.subscription.unsubscribe();
@@ -69,7 +105,7 @@ async function configure(description: RunDescription): Promise<void> {
   publisher.clear();
   let setup: PlaygroundRun;
   try {
-    setup = await setupRun(description);
+    setup = await setupRun(model ? continueFrom(description, model) : description);
   } catch (error) {
     if (mine !== generation) return;
     publisher.send({ type: 'error', message: (error as Error).message });
@@ -81,7 +117,10 @@ async function configure(description: RunDescription): Promise<void> {
     tracker: new RunStateTracker('paused'),
     subscription: null!,
     lastSnapshot: 0,
+    epochs: 0,
+    dataName: dataNameOf(description),
   };
+  c.meta = { ...extraMeta(description, model), ...c.meta };
   current = c;
   c.run.pause();
   // Subscribing starts the (paused) run: its start event comes at once, then the points and the first snapshot.
@@ -109,7 +148,8 @@ async function hello(urls: readonly string[]): Promise<void> {
 scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
   if (request.type === 'plugins') return void hello(request.urls);
-  if (request.type === 'configure') return void configure(request.description);
+  if (request.type === 'configure') return void configure(request.description, request.model);
+  if (request.type === 'model-file') return void post(modelFile());
   if (!current) return;
   if (request.type === 'lr') {
     current.run.setLearningRate(request.lr);

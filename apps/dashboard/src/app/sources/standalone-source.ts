@@ -1,9 +1,15 @@
 import { Subject } from 'rxjs';
 import type { FeedMessage } from '../../shared/feed.js';
-import { describePlaygroundRun } from '../../shared/playground-config.js';
 import type { PlaygroundConfig } from '../../shared/playground-config.js';
+import { describeUserRun } from '../../shared/user-run.js';
+import type { UserData, UserModel } from '../../shared/user-run.js';
 import type { ClientMessage } from '../../shared/wire.js';
-import type { RegistryNames, WorkerReply, WorkerRequest } from '../../shared/worker-protocol.js';
+import type {
+  ModelFileReply,
+  RegistryNames,
+  WorkerReply,
+  WorkerRequest,
+} from '../../shared/worker-protocol.js';
 import type { Source } from './source.js';
 
 /**
@@ -16,6 +22,11 @@ export class StandaloneSource implements Source {
   /** The activation, loss and optimizer names the worker has (built-ins and plugins). */
   readonly names: Promise<RegistryNames>;
   private readonly worker: Worker;
+  /** The person's own CSV and columns, used by every configure until cleared. */
+  private userData: UserData | null = null;
+  /** An opened model file: the next configure continues from its weights (reset too) until cleared. */
+  private userModel: UserModel | null = null;
+  private readonly modelFiles: ((reply: ModelFileReply) => void)[] = [];
 
   /** @param pluginUrls - plugin modules the worker imports and installs before it trains */
   constructor(pluginUrls: readonly string[] = []) {
@@ -24,6 +35,7 @@ export class StandaloneSource implements Source {
       this.worker.onmessage = (message: MessageEvent<WorkerReply>) => {
         const reply = message.data;
         if (reply.type === 'hello') resolve(reply.names);
+        else if (reply.type === 'model-file') this.modelFiles.shift()?.(reply);
         else for (const feed of reply.messages) this.messages$.next(feed);
       };
     });
@@ -32,9 +44,31 @@ export class StandaloneSource implements Source {
     this.post({ type: 'plugins', urls: pluginUrls });
   }
 
-  /** Builds a fresh, paused run from `config` (the worker drops the previous run). */
+  /**
+   * Builds a fresh, paused run from `config` (the worker drops the previous run), over the person's CSV when
+   * one is in use, and from the opened model file's weights when one is.
+   */
   configure(config: PlaygroundConfig): void {
-    this.post({ type: 'configure', description: describePlaygroundRun(config) });
+    const description = describeUserRun(config, this.userData);
+    this.post({ type: 'configure', description, ...(this.userModel ? { model: this.userModel } : {}) });
+  }
+
+  /** Trains on `data` (a CSV and its chosen columns) from the next configure on, or on the built-in sets (null). */
+  useData(data: UserData | null): void {
+    this.userData = data;
+  }
+
+  /** Starts the next configures from an opened model file's architecture and weights, or from new ones (null). */
+  useModel(model: UserModel | null): void {
+    this.userModel = model;
+  }
+
+  /** The run's model as a model file (the format `deltaflow predict --model` reads), from the worker. */
+  modelFile(): Promise<ModelFileReply> {
+    return new Promise((resolve) => {
+      this.modelFiles.push(resolve);
+      this.post({ type: 'model-file' });
+    });
   }
 
   send(message: ClientMessage): void {
