@@ -18,6 +18,9 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * @example
  * ```ts
  * // not-runnable: the text comes from a file the person opened
+ * import { DEFAULT_CONFIG, describePlaygroundRun } from '../shared/playground-config.js';
+ *
+ * declare const text: string;
  * const next = continueFrom(describePlaygroundRun(DEFAULT_CONFIG), { text, file: 'circle.json' });
  * ```
  * @throws DeltaflowError `E_MODEL` naming the file and the field that is wrong
