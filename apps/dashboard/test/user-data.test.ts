@@ -12,7 +12,14 @@ import { mlp, modelToJSON } from '@deltaflow/network';
 import type { ModelJSON } from '@deltaflow/network';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epochOf, launchBrowser, openPage, waitForEpoch, waitForState } from './helpers/browser.js';
+import {
+  epochOf,
+  launchBrowser,
+  openPage,
+  screenshot,
+  waitForEpoch,
+  waitForState,
+} from './helpers/browser.js';
 import type { Browser } from './helpers/browser.js';
 import { startPlaygroundServer } from '../src/server/index.js';
 import type { DashboardServer } from '../src/server/index.js';
@@ -136,6 +143,7 @@ describe('your own CSV', () => {
     await waitForState(page, 'paused');
     // The heatmap shows the two plotted features.
     expect(await page.isHidden('#heatmap-note')).toBe(true);
+    await screenshot(page, 'user-data-csv');
     const { json } = await download(page, 'line.json');
     expect(json.layers[0]!.inputs).toBe(2);
     expect(json.layers.map((l) => l.units)).toEqual([4, 1]);
@@ -298,6 +306,51 @@ describe('model files', () => {
     const one = await cli(['predict', '--model', path, '--input', '0,1.5']);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/ -> .*class [01]\n$/);
+    const evaluated = await cli([
+      'evaluate',
+      '--model',
+      path,
+      '--data',
+      csvPath,
+      '--target',
+      'label',
+      '--json',
+    ]);
+    expect(evaluated.code).toBe(0);
+    const report = JSON.parse(evaluated.stdout) as { samples: number; metrics: { accuracy: number } };
+    expect(report.samples).toBe(200);
+    expect(report.metrics.accuracy).toBeGreaterThan(0.9);
+    console.log(
+      `downloaded after ${String(json.meta!.epochs)} epochs; CLI predict: ${right}/200 right; CLI evaluate accuracy ${report.metrics.accuracy}`,
+    );
+    // `deltaflow train --init` continues from it too.
+    const again = join(dir, 'again.json');
+    const continued = await cli([
+      'train',
+      '--init',
+      path,
+      '--data',
+      csvPath,
+      '--target',
+      'label',
+      '--epochs',
+      '3',
+      '--save',
+      again,
+      '--quiet',
+    ]);
+    expect(continued.code, continued.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(again, 'utf8')) as ModelJSON).meta!.scaler).toEqual(json.meta!.scaler);
+
+    // And the page opens it again (here on the same CSV): its weights and its scaler are kept.
+    await page.setInputFiles('#model-open', path);
+    await page.waitForFunction(() =>
+      document.getElementById('model-message')?.textContent?.startsWith('Continuing from trained.json'),
+    );
+    const reopened = await download(page, 'reopened.json');
+    expect(reopened.json.layers).toEqual(json.layers);
+    expect(reopened.json.meta!.scaler).toEqual(json.meta!.scaler);
+    expect(reopened.json.meta!.featureNames).toEqual(['u', 'v']);
     expect(errors).toEqual([]);
   });
 
@@ -353,6 +406,19 @@ describe('model files', () => {
     expect(fresh.json.layers.map((l) => l.units)).toEqual([6, 1]);
     expect(fresh.json.meta!.init).toBeUndefined();
     expect(await epochOf(page)).toBe(0);
+
+    // A model file dropped anywhere on the page opens too.
+    const transfer = await page.evaluateHandle((content) => {
+      const data = new DataTransfer();
+      data.items.add(new File([content], 'dropped-model.json', { type: 'application/json' }));
+      return data;
+    }, JSON.stringify(file));
+    await page.dispatchEvent('#charts', 'drop', { dataTransfer: transfer });
+    await page.waitForFunction(() =>
+      document.getElementById('model-message')?.textContent?.startsWith('Continuing from dropped-model.json'),
+    );
+    expect(await page.inputValue('#layers')).toBe('3,5');
+    expect((await download(page, 'dropped.json')).json.layers).toEqual(file.layers);
     expect(errors).toEqual([]);
   });
 

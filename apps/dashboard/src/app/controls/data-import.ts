@@ -13,7 +13,7 @@ const sentence = (error: unknown): string => {
 };
 
 /**
- * The person's own data on the standalone page: open a CSV with the file box or drop it on the Data box, then
+ * The person's own data on the standalone page: open a CSV with the file box or drop it on the page, then
  * choose the target column and the two plotted features (x and y: the network's inputs). With "also train on
  * the other columns", every other column is an input too (after x and y); the heatmap then stays hidden, as for
  * any data that is not 2-D. `@deltaflow/data` parses the file in the page with the chosen columns: a row or
@@ -47,18 +47,22 @@ export class DataImport {
       const file = this.file.files?.[0];
       if (file) void this.open(file);
     });
-    this.drop.addEventListener('dragover', (event) => {
+    // A file dropped anywhere on the page is taken (never opened by the browser in place of the page); a CSV
+    // is read here, a model file (.json) by the model file controls.
+    window.addEventListener('dragover', (event) => {
       if (!event.dataTransfer?.types.includes('Files')) return;
       event.preventDefault();
       event.dataTransfer.dropEffect = 'copy';
       this.drop.classList.add('dropping');
     });
-    this.drop.addEventListener('dragleave', () => this.drop.classList.remove('dropping'));
-    this.drop.addEventListener('drop', (event) => {
+    window.addEventListener('dragleave', (event) => {
+      if (event.relatedTarget === null) this.drop.classList.remove('dropping');
+    });
+    window.addEventListener('drop', (event) => {
       event.preventDefault();
       this.drop.classList.remove('dropping');
       const file = event.dataTransfer?.files[0];
-      if (file) void this.open(file);
+      if (file && !isModelFile(file)) void this.open(file);
     });
     for (const select of [this.target, this.x, this.y, this.all]) {
       select.addEventListener('change', (event) => {
@@ -142,7 +146,7 @@ export class DataImport {
       const ds = parseCsv(this.text, { file: this.name, target, features });
       const classes = ds.classNames ? `, ${ds.classNames.length} classes` : '';
       this.say(
-        `Training on ${this.name}: ${ds.inputs.rows} rows, ${features.length} input${features.length === 1 ? '' : 's'} (${features.join(', ')}), target ${target} (${ds.task}${classes}).`,
+        `Training on ${this.name}: ${ds.inputs.rows} rows, ${features.length} input${features.length === 1 ? '' : 's'} (${features.join(', ')}), target ${target} (${ds.task}${classes}); noise and points apply to the built-in data only.`,
         false,
       );
     } catch (error) {
@@ -169,6 +173,11 @@ export class DataImport {
     this.message.classList.toggle('error', error);
     this.file.setAttribute('aria-invalid', String(error));
   }
+}
+
+/** Whether a dropped file is a model file (JSON) rather than a CSV. */
+export function isModelFile(file: File): boolean {
+  return /\.json$/i.test(file.name) || file.type === 'application/json';
 }
 
 /** Replaces a select's options with `names` (and "none" first when `none`), selecting `value`. */

@@ -1,4 +1,5 @@
 import type { UserModel } from '../../shared/user-run.js';
+import { isModelFile } from './data-import.js';
 import type { ModelFileReply } from '../../shared/worker-protocol.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -58,7 +59,8 @@ export function architectureOf(text: string, file: string): ModelArchitecture {
 
 /**
  * The standalone page's model file controls: "download model" saves the run's model (the file `deltaflow
- * predict --model` and `train --init` read), and "continue from" opens a model file: its architecture shows in
+ * predict --model` and `train --init` read), and "continue from" opens a model file (or one is dropped on the
+ * page): its architecture shows in
  * the form and training continues from its weights (reset too), until the hidden layers or the activation are
  * changed or "new weights" is clicked.
  * @category Controls
@@ -79,10 +81,7 @@ export class ModelFileControls {
     this.download.addEventListener('click', () => {
       void handlers.download().then((reply) => this.save(reply));
     });
-    this.open.addEventListener('change', (event) => {
-      event.stopPropagation(); // not a change of the configuration form
-      const file = this.open.files?.[0];
-      if (!file) return;
+    const read = (file: File): void =>
       void file.text().then(
         (text) => {
           let architecture: ModelArchitecture;
@@ -103,6 +102,15 @@ export class ModelFileControls {
         },
         (error: unknown) => this.say(`${file.name} cannot be read (${String(error)}); open it again.`, true),
       );
+    this.open.addEventListener('change', (event) => {
+      event.stopPropagation(); // not a change of the configuration form
+      const file = this.open.files?.[0];
+      if (file) read(file);
+    });
+    // A model file dropped on the page (the data import takes CSVs, and keeps the browser from opening files).
+    window.addEventListener('drop', (event) => {
+      const file = event.dataTransfer?.files[0];
+      if (file && isModelFile(file)) read(file);
     });
     const drop = (restart: boolean): void => {
       if (!this.current) return;
