@@ -1,4 +1,5 @@
-import { csvColumns, parseCsv } from '@deltaflow/data';
+import { csvColumns } from '@deltaflow/data';
+import type { CsvCheckReply, CsvCheckRequest } from '../../shared/csv-check.js';
 import type { UserData } from '../../shared/user-run.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -16,9 +17,9 @@ const sentence = (error: unknown): string => {
  * The person's own data on the standalone page: open a CSV with the file box or drop it on the page, then
  * choose the target column and the two plotted features (x and y: the network's inputs). With "also train on
  * the other columns", every other column is an input too (after x and y); the heatmap then stays hidden, as for
- * any data that is not 2-D. `@deltaflow/data` parses the file in the page with the chosen columns: a row or
- * column error shows next to the box as one sentence, and the run keeps its data until the file and columns
- * parse. "Built-in data" (or choosing a dataset) goes back to the generated sets.
+ * any data that is not 2-D. `@deltaflow/data` parses the file in the page (its header at once, then the whole
+ * file with the chosen columns in a worker, so a large file never freezes the page): a row or column error
+ * shows next to the box as one sentence, and the run keeps its data until the file and columns parse. "Built-in data" (or choosing a dataset) goes back to the generated sets.
  * @category Controls
  */
 export class DataImport {
@@ -36,6 +37,10 @@ export class DataImport {
   private header: string[] = [];
   /** The data in use, or null for the built-in sets. */
   private current: UserData | null = null;
+  /** Parses CSVs off the main thread (started with the first file). */
+  private checker: Worker | null = null;
+  /** The newest check's id: older answers are dropped. */
+  private checks = 0;
 
   /**
    * @param onChange - called with the data to train on from now (null: the built-in sets), and whether to start
@@ -68,7 +73,7 @@ export class DataImport {
       select.addEventListener('change', (event) => {
         event.stopPropagation();
         if (select === this.target) this.fillFeatures();
-        this.choose();
+        void this.choose();
       });
     }
     this.clear.addEventListener('click', () => this.builtIn());
@@ -114,7 +119,7 @@ export class DataImport {
     fill(this.target, header, header.at(-1)!);
     this.fillFeatures();
     this.columns.hidden = false;
-    this.choose();
+    await this.choose();
   }
 
   /** Offers every column but the target as x and y (y may be none when only one is left). */
@@ -134,32 +139,69 @@ export class DataImport {
     return this.all.checked ? [...plotted, ...others] : plotted;
   }
 
-  /** Parses the file with the chosen columns; trains on it when it parses, else explains and keeps the run. */
-  private choose(): void {
+  /**
+   * Parses the file with the chosen columns (in the worker); trains on it when it parses, else explains and
+   * keeps the run. Only the newest choice counts.
+   */
+  private async choose(): Promise<void> {
     const target = this.target.value;
     if (this.x.value === this.y.value) {
       this.say('Choose two different columns for x and y.', true);
       return;
     }
     const features = this.features();
-    try {
-      const ds = parseCsv(this.text, { file: this.name, target, features });
-      const classes = ds.classNames ? `, ${ds.classNames.length} classes` : '';
-      this.say(
-        `Training on ${this.name}: ${ds.inputs.rows} rows, ${features.length} input${features.length === 1 ? '' : 's'} (${features.join(', ')}), target ${target} (${ds.task}${classes}); noise and points apply to the built-in data only.`,
-        false,
-      );
-    } catch (error) {
-      this.say(sentence(error), true);
+    const request: CsvCheckRequest = {
+      id: ++this.checks,
+      csv: this.text,
+      file: this.name,
+      target,
+      features,
+    };
+    this.say(`Reading ${this.name}…`, false);
+    const reply = await this.check(request);
+    if (reply.id !== this.checks) return;
+    if (!reply.ok) {
+      this.say(reply.message, true);
       return;
     }
-    this.current = { csv: this.text, file: this.name, target, features };
+    const classes = reply.classes !== null ? `, ${reply.classes} classes` : '';
+    this.say(
+      `Training on ${this.name}: ${reply.rows} rows, ${features.length} input${features.length === 1 ? '' : 's'} (${features.join(', ')}), target ${target} (${reply.task}${classes}); noise and points apply to the built-in data only.`,
+      false,
+    );
+    this.current = { csv: request.csv, file: request.file, target, features };
     this.onChange(this.current, true);
+  }
+
+  /** Asks the CSV worker to parse; answers come back in order. */
+  private check(request: CsvCheckRequest): Promise<CsvCheckReply> {
+    this.checker ??= new Worker(new URL('../../worker/csv-worker.ts', import.meta.url), { type: 'module' });
+    const checker = this.checker;
+    return new Promise((resolve) => {
+      const listen = (message: MessageEvent<CsvCheckReply>): void => {
+        if (message.data.id !== request.id) return;
+        checker.removeEventListener('message', listen);
+        resolve(message.data);
+      };
+      checker.addEventListener('message', listen);
+      checker.addEventListener(
+        'error',
+        () =>
+          resolve({
+            id: request.id,
+            ok: false,
+            message: 'The CSV reader failed; reload the page and open the file again.',
+          }),
+        { once: true },
+      );
+      checker.postMessage(request);
+    });
   }
 
   /** Back to the built-in sets: forgets the file; `notify` false when the form starts the next run itself. */
   private builtIn(notify = true): void {
     this.current = null;
+    this.checks++; // a check still under way no longer counts
     this.text = '';
     this.header = [];
     this.file.value = '';
