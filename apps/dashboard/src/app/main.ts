@@ -3,11 +3,10 @@
 import type { PlaygroundConfig } from '../shared/playground-config.js';
 import { RunButtons } from './controls/run-buttons.js';
 import { ConfigForm } from './controls/config-form.js';
-import { DataImport } from './controls/data-import.js';
-import { ModelFileControls } from './controls/model-file.js';
 import { startRenderLoop } from './render-loop.js';
 import { AttachedSource } from './sources/attached-source.js';
 import { StandaloneSource } from './sources/standalone-source.js';
+import { installUserFiles } from './controls/user-files.js';
 import { DashboardStore } from './store.js';
 import { configFromQuery, configToQuery } from './url-state.js';
 import { createViews } from './views.js';
@@ -35,6 +34,7 @@ async function standalone(store: DashboardStore): Promise<void> {
   const plugins = new URLSearchParams(location.search).getAll('plugin');
   const source = new StandaloneSource(plugins.map((url) => new URL(url, location.href).href));
   source.messages$.subscribe((message) => store.apply(message));
+  installUserFiles(source); // your own CSV and model files (they restart the run through the form)
   const names = await source.names;
   const writeUrl = (config: PlaygroundConfig): void =>
     history.replaceState(
@@ -54,28 +54,6 @@ async function standalone(store: DashboardStore): Promise<void> {
   const buttons = new RunButtons('standalone', {
     command: (command) => source.send({ type: 'control', command }),
     reset: () => source.configure(config),
-  });
-  // Your own data (a CSV) and model files: what the next runs train on, and from which weights.
-  new DataImport((data, restart) => {
-    source.useData(data);
-    if (restart) source.configure(config);
-  });
-  new ModelFileControls({
-    download: () => source.modelFile(),
-    use: (model, architecture, restart) => {
-      source.useModel(model);
-      if (architecture) {
-        const { layers, activation, loss } = architecture;
-        config = form.show({
-          ...config,
-          layers,
-          ...(activation ? { activation } : {}),
-          ...(loss ? { loss } : {}),
-        });
-        writeUrl(config);
-      }
-      if (restart) source.configure(config);
-    },
   });
   run(store, createViews(), buttons);
   source.configure(config);

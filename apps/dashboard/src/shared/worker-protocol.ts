@@ -6,17 +6,18 @@ import type { ClientMessage } from './wire.js';
 /**
  * Page to training worker: first `plugins` (module URLs to import and install, possibly none), then
  * `configure` (re)builds the data, the model and a paused run from a run description (plain data, prepared by
- * the library's recipe exactly as the CLI prepares it), continuing from `model` (an opened model file: its
- * architecture and weights) when given; `model-file` asks for the run's model as a model file (the reply
- * `model-file`); the rest are the same commands a page sends to the dashboard server (pause, resume, step,
- * learning rate).
+ * the library's recipe exactly as the CLI prepares it); the rest are the same commands a page sends to
+ * the dashboard server (pause, resume, step, learning rate).
  * @category Worker
  */
 export type WorkerRequest =
   | ClientMessage
+  // `configure`, continuing from an opened model file (its architecture, weights and scaler)
+  | { type: 'continue'; description: RunDescription; model: UserModel }
+  // the run's model as a model file: the worker answers with a `model-file` reply
+  | { type: 'model-file' }
   | { type: 'plugins'; urls: readonly string[] }
-  | { type: 'configure'; description: RunDescription; model?: UserModel }
-  | { type: 'model-file' };
+  | { type: 'configure'; description: RunDescription };
 
 /**
  * The registered names the worker can train with, built-ins and plugins, for the page's selectors.

@@ -10,14 +10,15 @@ import { GridSampler } from '../model/grid.js';
 import { weightsOfModel } from '../model/weights.js';
 import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
-import type { UserModel } from '../shared/user-run.js';
-import type { ModelFileReply, WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
+import type { WorkerReply, WorkerRequest } from '../shared/worker-protocol.js';
 import type { RunDescription } from '@deltaflow/trainer';
-import { continueFrom, modelFileText } from './model-file.js';
 import { installDashboardPlugins, installPluginUrls } from './plugins.js';
 import { Publisher } from './publisher.js';
 import { setupRun } from './run-setup.js';
 import type { PlaygroundRun } from './run-setup.js';
+import type { ModelFileReply } from '../shared/worker-protocol.js';
+import type { UserModel } from '../shared/user-run.js';
+import { continueFrom, modelFileText } from './model-file.js';
 
 const SNAPSHOT_INTERVAL_MS = 100;
 const GRID_SIZE = 50;
@@ -32,10 +33,6 @@ interface Current extends PlaygroundRun {
   tracker: RunStateTracker;
   subscription: Subscription;
   lastSnapshot: number;
-  /** The last epoch done (for the model file's meta). */
-  epochs: number;
-  /** A short name of the data, for the model file's name. */
-  dataName: string;
 }
 let current: Current | null = null;
 
@@ -46,7 +43,6 @@ function snapshot(c: Current, epoch: number): void {
 }
 
 function onEvent(c: Current, event: TrainingEvent): void {
-  if (event.type === 'epoch') c.epochs = event.epoch;
   const before = c.tracker.state;
   const after = c.tracker.event(event);
   publisher.event(event);
@@ -61,10 +57,16 @@ function onEvent(c: Current, event: TrainingEvent): void {
     snapshot(c, event.epochs);
     publisher.flush();
   }
+  if (event.type === 'epoch') files.get(c)!.epochs = event.epoch;
 }
 
-/** Counts configure requests, so that only the newest one's run starts when several are being prepared. */
-let generation = 0;
+/** What a run's model file needs besides the model: the last epoch done, the data's name, the meta. */
+interface FileInfo {
+  epochs: number;
+  dataName: string;
+  meta: Record<string, unknown>;
+}
+const files = new WeakMap<Current, FileInfo>();
 
 /** The data's short name: a built-in set's, or the CSV file's base name. */
 function dataNameOf(description: RunDescription): string {
@@ -74,26 +76,35 @@ function dataNameOf(description: RunDescription): string {
   return data.name;
 }
 
-/** What the model file keeps besides the run's own meta: the data, the CSV target, the model it continued. */
-function extraMeta(description: RunDescription, model: UserModel | undefined): Record<string, unknown> {
+/** The run's model file meta: the recipe's, the data, the CSV target, and the model file it continued. */
+function fileInfo(description: RunDescription, setup: PlaygroundRun, model?: UserModel): FileInfo {
   const data = description.data;
-  return {
+  const meta = {
     data: typeof data === 'object' && 'csv' in data ? (data.file ?? 'csv') : dataNameOf(description),
+    ...setup.meta,
     ...(description.target ? { targetColumns: [...description.target] } : {}),
     ...(model ? { init: model.file } : {}),
   };
+  return { epochs: 0, dataName: dataNameOf(description), meta };
 }
 
 /** The run's model as a model file, named after the data and the epoch. */
 function modelFile(): ModelFileReply {
-  if (!current) return { type: 'model-file', text: null, name: '' };
-  const c = current;
+  const info = current && files.get(current);
+  if (!current || !info) return { type: 'model-file', text: null, name: '' };
   return {
     type: 'model-file',
-    text: modelFileText(c.model, { ...c.meta, epochs: c.epochs, created: new Date().toISOString() }),
-    name: `deltaflow-${c.dataName}-epoch-${c.epochs}.json`,
+    text: modelFileText(current.model, {
+      ...info.meta,
+      epochs: info.epochs,
+      created: new Date().toISOString(),
+    }),
+    name: `deltaflow-${info.dataName}-epoch-${info.epochs}.json`,
   };
 }
+
+/** Counts configure requests, so that only the newest one's run starts when several are being prepared. */
+let generation = 0;
 
 async function configure(description: RunDescription, model?: UserModel): Promise<void> {
   const mine = ++generation;
@@ -117,11 +128,9 @@ async function configure(description: RunDescription, model?: UserModel): Promis
     tracker: new RunStateTracker('paused'),
     subscription: null!,
     lastSnapshot: 0,
-    epochs: 0,
-    dataName: dataNameOf(description),
   };
-  c.meta = { ...extraMeta(description, model), ...c.meta };
   current = c;
+  files.set(c, fileInfo(description, setup, model));
   c.run.pause();
   // Subscribing starts the (paused) run: its start event comes at once, then the points and the first snapshot.
   c.subscription = c.run.events$.pipe(thinEvents(50)).subscribe({
@@ -147,9 +156,10 @@ async function hello(urls: readonly string[]): Promise<void> {
 
 scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
-  if (request.type === 'plugins') return void hello(request.urls);
-  if (request.type === 'configure') return void configure(request.description, request.model);
+  if (request.type === 'continue') return void configure(request.description, request.model);
   if (request.type === 'model-file') return void post(modelFile());
+  if (request.type === 'plugins') return void hello(request.urls);
+  if (request.type === 'configure') return void configure(request.description);
   if (!current) return;
   if (request.type === 'lr') {
     current.run.setLearningRate(request.lr);

@@ -1,16 +1,13 @@
 import { Subject } from 'rxjs';
 import type { FeedMessage } from '../../shared/feed.js';
+import { describePlaygroundRun } from '../../shared/playground-config.js';
 import type { PlaygroundConfig } from '../../shared/playground-config.js';
+import type { ClientMessage } from '../../shared/wire.js';
+import type { RegistryNames, WorkerReply, WorkerRequest } from '../../shared/worker-protocol.js';
+import type { Source } from './source.js';
+import type { ModelFileReply } from '../../shared/worker-protocol.js';
 import { describeUserRun } from '../../shared/user-run.js';
 import type { UserData, UserModel } from '../../shared/user-run.js';
-import type { ClientMessage } from '../../shared/wire.js';
-import type {
-  ModelFileReply,
-  RegistryNames,
-  WorkerReply,
-  WorkerRequest,
-} from '../../shared/worker-protocol.js';
-import type { Source } from './source.js';
 
 /**
  * The standalone page's source: a module Web Worker that trains with the deltaflow packages, so the page never
@@ -24,7 +21,7 @@ export class StandaloneSource implements Source {
   private readonly worker: Worker;
   /** The person's own CSV and columns, used by every configure until cleared. */
   private userData: UserData | null = null;
-  /** An opened model file: the next configure continues from its weights (reset too) until cleared. */
+  /** An opened model file: the next configures continue from its weights (reset too) until cleared. */
   private userModel: UserModel | null = null;
   private readonly modelFiles: ((reply: ModelFileReply) => void)[] = [];
 
@@ -44,13 +41,14 @@ export class StandaloneSource implements Source {
     this.post({ type: 'plugins', urls: pluginUrls });
   }
 
-  /**
-   * Builds a fresh, paused run from `config` (the worker drops the previous run), over the person's CSV when
-   * one is in use, and from the opened model file's weights when one is.
-   */
+  /** Builds a fresh, paused run from `config` (the worker drops the previous run). */
   configure(config: PlaygroundConfig): void {
-    const description = describeUserRun(config, this.userData);
-    this.post({ type: 'configure', description, ...(this.userModel ? { model: this.userModel } : {}) });
+    if (this.userData || this.userModel) return this.configureOwn(config);
+    this.post({ type: 'configure', description: describePlaygroundRun(config) });
+  }
+
+  send(message: ClientMessage): void {
+    this.post(message);
   }
 
   /** Trains on `data` (a CSV and its chosen columns) from the next configure on, or on the built-in sets (null). */
@@ -71,8 +69,11 @@ export class StandaloneSource implements Source {
     });
   }
 
-  send(message: ClientMessage): void {
-    this.post(message);
+  /** A fresh, paused run over the person's CSV (when one is in use), from the opened model file (when one is). */
+  private configureOwn(config: PlaygroundConfig): void {
+    const description = describeUserRun(config, this.userData);
+    if (this.userModel) this.post({ type: 'continue', description, model: this.userModel });
+    else this.post({ type: 'configure', description });
   }
 
   private post(request: WorkerRequest): void {
