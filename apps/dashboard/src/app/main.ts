@@ -34,7 +34,7 @@ async function standalone(store: DashboardStore): Promise<void> {
   const plugins = new URLSearchParams(location.search).getAll('plugin');
   const source = new StandaloneSource(plugins.map((url) => new URL(url, location.href).href));
   source.messages$.subscribe((message) => store.apply(message));
-  installUserFiles(source); // your own CSV and model files (they restart the run through the form)
+  installUserFiles(source, () => source.configure(config)); // your own CSV and model files
   const names = await source.names;
   const writeUrl = (config: PlaygroundConfig): void =>
     history.replaceState(

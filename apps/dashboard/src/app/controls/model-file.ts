@@ -15,6 +15,13 @@ export interface ModelArchitecture {
   loss: string | null;
 }
 
+/**
+ * The `detail` of the change event that shows an opened model's architecture in the form: that change keeps the
+ * model (a change the person makes to the hidden layers or the activation means new weights).
+ * @category Controls
+ */
+export const ARCHITECTURE_SHOWN = 'deltaflow:architecture-shown';
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -122,7 +129,11 @@ export class ModelFileControls {
     };
     this.clear.addEventListener('click', () => drop(true));
     // A new architecture means new weights (these run before the form's own change handler, which restarts).
-    for (const id of ['layers', 'activation']) byId(id).addEventListener('change', () => drop(false));
+    for (const id of ['layers', 'activation']) {
+      byId(id).addEventListener('change', (event) => {
+        if ((event as CustomEvent).detail !== ARCHITECTURE_SHOWN) drop(false);
+      });
+    }
   }
 
   /** Hands the file to the browser as a download. */
