@@ -165,6 +165,14 @@ describe('your own CSV', () => {
     const all = await download(page, 'all.json');
     expect(all.json.layers[0]!.inputs).toBe(4);
     expect(all.json.meta!.featureNames).toEqual(['u', 'v', 'noise', 'extra']);
+
+    // Choosing a built-in dataset leaves the CSV.
+    await page.selectOption('#dataset', 'gauss');
+    await page.waitForSelector('#csv-columns', { state: 'hidden' });
+    await waitForNewRun(page);
+    const gauss = await download(page, 'gauss.json');
+    expect(gauss.json.meta).toMatchObject({ data: 'gauss', featureNames: ['x1', 'x2'] });
+    expect(gauss.json.layers[0]!.inputs).toBe(2);
     expect(errors).toEqual([]);
   });
 

@@ -77,10 +77,12 @@ export class DataImport {
       });
     }
     this.clear.addEventListener('click', () => this.builtIn());
-    // Choosing a built-in dataset leaves the CSV (this runs before the form's own change handler).
-    byId('dataset').addEventListener('change', () => {
-      if (this.current) this.builtIn(false);
-    });
+    // Choosing a built-in dataset leaves the CSV (this runs before the form's own input and change handlers).
+    for (const type of ['input', 'change']) {
+      byId('dataset').addEventListener(type, () => {
+        if (this.current) this.builtIn(false);
+      });
+    }
   }
 
   /** Reads a CSV file and offers its columns: target the last one, x and y the first two others. */

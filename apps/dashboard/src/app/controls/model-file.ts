@@ -129,10 +129,13 @@ export class ModelFileControls {
     };
     this.clear.addEventListener('click', () => drop(true));
     // A new architecture means new weights (these run before the form's own change handler, which restarts).
+    // (on input too: a form that restarts on input then restarts without the model)
     for (const id of ['layers', 'activation']) {
-      byId(id).addEventListener('change', (event) => {
-        if ((event as CustomEvent).detail !== ARCHITECTURE_SHOWN) drop(false);
-      });
+      for (const type of ['input', 'change']) {
+        byId(id).addEventListener(type, (event) => {
+          if ((event as CustomEvent).detail !== ARCHITECTURE_SHOWN) drop(false);
+        });
+      }
     }
   }
 
