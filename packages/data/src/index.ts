@@ -19,6 +19,7 @@ export { createDataset, datasetNames, loadDataset } from './load-dataset.js';
 export type { DatasetName } from './load-dataset.js';
 export { parseCsv } from './csv.js';
 export type { CsvOptions } from './csv.js';
+export { csvColumns } from './csv-columns-of.js';
 export { MAX_INFERRED_CLASSES, integerClassLabels, oneHotTargets } from './categorical.js';
 export { Scaler } from './scaler.js';
 export type { ScalerJSON, ScalerKind } from './scaler.js';

@@ -8,6 +8,7 @@ import { startRenderLoop } from './render-loop.js';
 import { startReplay } from './replay/replay-page.js';
 import { AttachedSource } from './sources/attached-source.js';
 import { StandaloneSource } from './sources/standalone-source.js';
+import { installUserFiles } from './controls/user-files.js';
 import { DashboardStore } from './store.js';
 import {
   configToQuery,
@@ -43,6 +44,7 @@ async function standalone(store: DashboardStore): Promise<void> {
   const plugins = new URLSearchParams(location.search).getAll('plugin');
   const source = new StandaloneSource(plugins.map((url) => new URL(url, location.href).href));
   source.messages$.subscribe((message) => store.apply(message));
+  installUserFiles(source, () => source.configure(config)); // your own CSV and model files
   const names = await source.names;
   const parsed = parseConfigQuery(location.search);
   const problems = [...parsed.problems];

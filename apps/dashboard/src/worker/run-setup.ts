@@ -12,6 +12,11 @@ export interface PlaygroundRun {
   activations: string[];
   /** For 2-D data with one target: the points to draw; else null. */
   points: PointsMessage | null;
+  /**
+   * What the run's model file keeps in its `meta`, as `deltaflow train --save` writes it: the data's column,
+   * class and target names, the input scaler, the split, and the loss, task, optimizer, batch size and seed.
+   */
+  meta: Record<string, unknown>;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface PlaygroundRun {
  * @category Worker
  */
 export async function setupRun(description: RunDescription): Promise<PlaygroundRun> {
-  const { model, train, validation, trainOptions } = await prepareRun(description);
+  const { model, train, validation, trainOptions, meta } = await prepareRun(description);
   const run = createRun(model, train, { ...trainOptions, batchEvents: true });
   const planar = train.inputs.cols === 2 && train.targets.cols === 1;
   const points = planar
@@ -42,5 +47,12 @@ export async function setupRun(description: RunDescription): Promise<PlaygroundR
       )
     : null;
   const activations = model.summary().layers.map((layer) => layer.activation);
-  return { model, run, activations, points };
+  const { loss, optimizer, optimizerOptions, batchSize, seed, task } = trainOptions;
+  return {
+    model,
+    run,
+    activations,
+    points,
+    meta: { ...meta, loss, optimizer, optimizerOptions, batchSize, seed, task },
+  };
 }

@@ -19,6 +19,9 @@ import { Publisher } from './publisher.js';
 import { RunDriver } from './run-driver.js';
 import { setupRun } from './run-setup.js';
 import type { PlaygroundRun } from './run-setup.js';
+import type { ModelFileReply } from '../shared/worker-protocol.js';
+import type { UserModel } from '../shared/user-run.js';
+import { continueFrom, modelFileText } from './model-file.js';
 
 const SNAPSHOT_INTERVAL_MS = 100;
 const GRID_SIZE = 50;
@@ -68,12 +71,56 @@ function onEvent(c: Current, event: TrainingEvent): void {
     snapshot(c, event.epochs);
     publisher.flush();
   }
+  if (event.type === 'epoch') files.get(c)!.epochs = event.epoch;
+}
+
+/** What a run's model file needs besides the model: the last epoch done, the data's name, the meta. */
+interface FileInfo {
+  epochs: number;
+  dataName: string;
+  meta: Record<string, unknown>;
+}
+const files = new WeakMap<Current, FileInfo>();
+
+/** The data's short name: a built-in set's, or the CSV file's base name. */
+function dataNameOf(description: RunDescription): string {
+  const data = description.data;
+  if (typeof data === 'string') return data;
+  if ('csv' in data) return (data.file ?? 'csv').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'csv';
+  return data.name;
+}
+
+/** The run's model file meta: the recipe's, the data, the CSV target, and the model file it continued. */
+function fileInfo(description: RunDescription, setup: PlaygroundRun, model?: UserModel): FileInfo {
+  const data = description.data;
+  const meta = {
+    data: typeof data === 'object' && 'csv' in data ? (data.file ?? 'csv') : dataNameOf(description),
+    ...setup.meta,
+    ...(description.target ? { targetColumns: [...description.target] } : {}),
+    ...(model ? { init: model.file } : {}),
+  };
+  return { epochs: 0, dataName: dataNameOf(description), meta };
+}
+
+/** The run's model as a model file, named after the data and the epoch. */
+function modelFile(): ModelFileReply {
+  const info = current && files.get(current);
+  if (!current || !info) return { type: 'model-file', text: null, name: '' };
+  return {
+    type: 'model-file',
+    text: modelFileText(current.model, {
+      ...info.meta,
+      epochs: info.epochs,
+      created: new Date().toISOString(),
+    }),
+    name: `deltaflow-${info.dataName}-epoch-${info.epochs}.json`,
+  };
 }
 
 /** Counts configure requests, so that only the newest one's run starts when several are being prepared. */
 let generation = 0;
 
-async function configure(description: RunDescription): Promise<void> {
+async function configure(description: RunDescription, model?: UserModel): Promise<void> {
   const mine = ++generation;
   if (current) {
     current.subscription.unsubscribe();
@@ -84,7 +131,7 @@ async function configure(description: RunDescription): Promise<void> {
   publisher.clear();
   let setup: PlaygroundRun;
   try {
-    setup = await setupRun(description);
+    setup = await setupRun(model ? continueFrom(description, model) : description);
   } catch (error) {
     if (mine !== generation) return;
     publisher.send({ type: 'error', message: (error as Error).message });
@@ -100,6 +147,7 @@ async function configure(description: RunDescription): Promise<void> {
     backwardSent: true,
   };
   current = c;
+  files.set(c, fileInfo(description, setup, model));
   c.run.pause();
   // Subscribing starts the (paused) run: its start event comes at once, then the points and the first snapshot.
   c.subscription = c.run.events$
@@ -135,6 +183,8 @@ async function hello(urls: readonly string[]): Promise<void> {
 
 scope.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const request = message.data;
+  if (request.type === 'continue') return void configure(request.description, request.model);
+  if (request.type === 'model-file') return void post(modelFile());
   if (request.type === 'plugins') return void hello(request.urls);
   if (request.type === 'configure') return void configure(request.description);
   if (request.type === 'speed') {
