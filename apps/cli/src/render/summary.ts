@@ -56,6 +56,23 @@ export function lossChart(
 }
 
 /**
+ * Whether a dashboard page stopped the run: in the CLI a run ends `stopped` only by a signal (Ctrl-C, SIGTERM)
+ * or by the Stop button of a `--dashboard` page.
+ *
+ * @example
+ * ```ts
+ * stoppedFromPage(outcome); // true after the page's Stop button
+ * ```
+ */
+export function stoppedFromPage(outcome: Pick<RunOutcome, 'prepared' | 'summary' | 'interrupted'>): boolean {
+  return (
+    !outcome.interrupted &&
+    outcome.summary.reason === 'stopped' &&
+    outcome.prepared.request.dashboard !== undefined
+  );
+}
+
+/**
  * The results table: why the run ended (coloured by outcome), final loss and metrics, time, throughput, saved
  * file (its path shortened in the middle when the table would not fit in `width` columns).
  */
@@ -69,7 +86,13 @@ export function resultTable(
     [
       'result',
       summary.reason +
-        (outcome.interrupted ? (outcome.signal === 'SIGTERM' ? ' (SIGTERM)' : ' (Ctrl-C)') : ''),
+        (outcome.interrupted
+          ? outcome.signal === 'SIGTERM'
+            ? ' (SIGTERM)'
+            : ' (Ctrl-C)'
+          : stoppedFromPage(outcome)
+            ? ' from the page'
+            : ''),
     ],
     ['epochs', String(summary.epochs)],
     ['loss', formatNumber(summary.loss)],

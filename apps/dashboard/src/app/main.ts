@@ -5,6 +5,7 @@ import { RunButtons } from './controls/run-buttons.js';
 import { ConfigForm } from './controls/config-form.js';
 import { startRenderLoop } from './render-loop.js';
 import { AttachedSource } from './sources/attached-source.js';
+import { RemoteLearningRate } from './sources/remote-lr.js';
 import { StandaloneSource } from './sources/standalone-source.js';
 import { DashboardStore } from './store.js';
 import { configFromQuery, configToQuery } from './url-state.js';
@@ -67,12 +68,11 @@ async function attached(store: DashboardStore, url: string): Promise<void> {
   const buttons = new RunButtons(steerable ? 'attached' : 'replay', {
     command: (command) => source.send({ type: 'control', command }),
   });
-  const lr = byId<HTMLInputElement>('remote-lr');
   byId('remote-lr-label').hidden = !steerable;
-  lr.addEventListener('change', () => {
-    if (lr.checkValidity() && lr.valueAsNumber > 0) source.send({ type: 'lr', lr: lr.valueAsNumber });
-  });
-  run(store, views, buttons);
+  const lr = new RemoteLearningRate(byId<HTMLInputElement>('remote-lr'), (value) =>
+    source.send({ type: 'lr', lr: value }),
+  );
+  run(store, { ...views, light: [...views.light, lr] }, buttons);
 }
 
 const store = new DashboardStore();

@@ -34,3 +34,35 @@ export function toServerMessages(events: readonly TrainingEvent[]): ServerMessag
   close();
   return messages;
 }
+
+/** Epoch events per `epochs` message of a catch-up. */
+const CATCH_UP_CHUNK = 5000;
+
+/**
+ * A history (a `RunHistory` snapshot) as few wire messages as possible, for a page that connects late:
+ * the start event and the other events first, every epoch event packed in columns next (one message per
+ * {@link CATCH_UP_CHUNK} epochs), the end event last. Each kind of event stays in order, which is all a page
+ * needs to fold them in.
+ *
+ * @example
+ * ```ts
+ * catchUpMessages(history.snapshot()); // [events [start, backward...], epochs [...], events [end]]
+ * ```
+ * @category Server
+ */
+export function catchUpMessages(events: readonly TrainingEvent[]): ServerMessage[] {
+  const others: TrainingEvent[] = [];
+  const epochs: EpochEvent[] = [];
+  const last: TrainingEvent[] = [];
+  for (const event of events) {
+    if (event.type === 'epoch') epochs.push(event);
+    else if (event.type === 'end' || event.type === 'checkpoint') last.push(event);
+    else others.push(event);
+  }
+  const messages: ServerMessage[] = [];
+  if (others.length > 0) messages.push({ type: 'events', events: others });
+  for (let i = 0; i < epochs.length; i += CATCH_UP_CHUNK)
+    messages.push(columnsToJSON(packEpochs(epochs.slice(i, i + CATCH_UP_CHUNK))));
+  if (last.length > 0) messages.push({ type: 'events', events: last });
+  return messages;
+}

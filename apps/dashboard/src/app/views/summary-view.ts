@@ -90,7 +90,8 @@ export class SummaryView {
         `${model.inputs} → ${model.layers.map((l) => `${l.units} ${l.activation}`).join(' → ')} (${model.parameters} parameters)`,
       );
       set('data', `${config.samples} training, ${config.validationSamples} test samples (${config.task})`);
-      const options = Object.entries(config.optimizerOptions)
+      // the rate in use, which the page (or a schedule) may have changed since the start
+      const options = Object.entries({ ...config.optimizerOptions, ...(last ? { lr: last.lr } : {}) })
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
       set(
