@@ -123,6 +123,7 @@ export class SocketHub {
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.pending.length > 0 && this.clients.size === 0) this.pending = [];
     if (this.pending.length > 0) {
       const frames = toServerMessages(this.pending).map((m) => JSON.stringify(m));
       this.pending = [];
