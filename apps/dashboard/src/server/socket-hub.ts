@@ -16,9 +16,15 @@ const MAX_QUEUED = 8 * 1024 * 1024;
 /** How often a page with a full socket buffer is looked at again, in milliseconds. */
 const DRAIN_POLL_MS = 25;
 
+/** Time a page's catch-up may take from the event loop at once, in milliseconds; then it yields a turn. */
+const SLICE_MS = 4;
+
 interface Client {
-  /** Frames waiting for the socket, oldest first, and their total length in characters. */
-  queue: string[];
+  /**
+   * Frames waiting for the socket, oldest first (catch-up messages are turned into JSON only when sent), and the
+   * total length of those already JSON, in characters.
+   */
+  queue: (string | ServerMessage)[];
   queued: number;
   /** Whether the page must get the history afresh (it is new, or fell too far behind) before anything live. */
   resync: boolean;
@@ -26,15 +32,18 @@ interface Client {
   model: number;
   /** A pending look at a full socket buffer. */
   drain: ReturnType<typeof setTimeout> | null;
+  /** A pending next slice of a catch-up. */
+  next: ReturnType<typeof setImmediate> | null;
 }
 
 /**
  * The WebSocket side of the dashboard server. Keeps the run's history at a bounded size ({@link RunHistory}:
  * memory stays flat however long the run), gives a page that connects at any time, even after the run's end,
  * that history first, then sends every page the new events in batches at most every `flushMs`. Every page has
- * its own queue and is only handed more when its socket's buffer has drained (backpressure): nothing is sent
- * in one long synchronous burst, and a page too slow to follow skips ahead to the history instead of making the
- * server hold every event for it. Also passes the pages' commands on, and says goodbye on close.
+ * its own queue and is only handed more when its socket's buffer has drained (backpressure); a catch-up is
+ * turned into JSON and sent a few milliseconds at a time, giving the event loop (the training) a turn between
+ * slices, and a page too slow to follow skips ahead to the history instead of making the server hold every
+ * event for it. Also passes the pages' commands on, and says goodbye on close.
  * @category Server
  */
 export class SocketHub {
@@ -80,7 +89,7 @@ export class SocketHub {
   add(socket: WebSocket): void {
     // Pending events go to the pages already here; the new one gets them as part of the history.
     this.flush();
-    this.clients.set(socket, { queue: [], queued: 0, resync: true, model: 0, drain: null });
+    this.clients.set(socket, { queue: [], queued: 0, resync: true, model: 0, drain: null, next: null });
     socket.on('message', (data) => {
       const message = parseClientMessage(String(data));
       if (message && this.hello.control) this.onCommand(message);
@@ -161,6 +170,7 @@ export class SocketHub {
   private forget(socket: WebSocket): void {
     const client = this.clients.get(socket);
     if (client?.drain) clearTimeout(client.drain);
+    if (client?.next) clearImmediate(client.next);
     this.clients.delete(socket);
   }
 
@@ -190,19 +200,23 @@ export class SocketHub {
       if (this.pending.length > 0) return this.schedule();
       client.resync = false;
       // What was queued meanwhile (states, errors) follows the history.
-      client.queue = [
-        ...catchUpMessages(this.history.snapshot()).map((m) => JSON.stringify(m)),
-        ...client.queue,
-      ];
-      client.queued = client.queue.reduce((n, frame) => n + frame.length, 0);
+      client.queue = [...catchUpMessages(this.history.snapshot()), ...client.queue];
       // the model too: a page that resyncs has started over
       client.model = 0;
     }
+    const sliceStart = performance.now();
     while (client.queue.length > 0) {
       if (socket.bufferedAmount > MAX_BUFFERED) return this.later(socket, client);
-      const frame = client.queue.shift()!;
-      client.queued -= frame.length;
-      socket.send(frame);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        client.next ??= setImmediate(() => {
+          client.next = null;
+          this.pump(socket);
+        });
+        return;
+      }
+      const item = client.queue.shift()!;
+      if (typeof item === 'string') client.queued -= item.length;
+      socket.send(typeof item === 'string' ? item : JSON.stringify(item));
     }
     if (this.model && client.model !== this.model.version) {
       client.model = this.model.version;

@@ -10,8 +10,8 @@ import type {
 } from '@deltaflow/trainer';
 import { StrideThinning, halve } from './thin.js';
 
-/** The default most epoch (and backward) events a {@link RunHistory} holds: twice what a chart keeps. */
-export const HISTORY_CAPACITY = 2000;
+/** The default most epoch (and backward) events a {@link RunHistory} holds: as many as a page's chart keeps. */
+export const HISTORY_CAPACITY = 1000;
 
 /** Order of the events of one epoch in a stream: batches, forward, backward, epoch, checkpoint. */
 const RANK: Readonly<Record<TrainingEvent['type'], number>> = {
