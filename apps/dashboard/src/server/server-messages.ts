@@ -49,7 +49,7 @@ const CATCH_UP_EVENTS = 250;
  *
  * @example
  * ```ts
- * catchUpMessages(history.snapshot()); // [events [start, backward...], epochs [...], events [end]]
+ * catchUpMessages(events); // a RunHistory's snapshot: [events [start, backward...], epochs [...], events [end]]
  * ```
  * @category Server
  */

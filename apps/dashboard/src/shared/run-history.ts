@@ -84,7 +84,7 @@ class ThinnedEvents<E extends TrainingEvent> {
  * const history = new RunHistory();
  * run.events$.subscribe((event) => history.push(event));
  * // a page connects: send it the run so far, in stream order
- * socket.send(JSON.stringify({ type: 'events', events: history.snapshot() }));
+ * for (const event of history.snapshot()) send(event);
  * ```
  * @category Streams
  */

@@ -6,7 +6,7 @@ import type { DashboardStore } from '../store.js';
  *
  * @example
  * ```ts
- * rateInUse(store); // → 0.03 once the run has started with lr 0.03
+ * const eta = rateInUse(store); // the newest epoch event's lr, e.g. 0.03
  * ```
  * @category Controls
  */
