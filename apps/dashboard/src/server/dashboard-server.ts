@@ -88,7 +88,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       endTimer = setTimeout(() => void close(), options.closeAfterEndMs);
   };
   const follow = (): Subscription =>
-    options.events$.pipe(thinEvents(50)).subscribe({
+    options.events$.pipe(thinEvents(options.eventIntervalMs ?? 50)).subscribe({
       next(event) {
         const before = tracker.state;
         const after = tracker.event(event);

@@ -32,6 +32,12 @@ export interface DashboardServerOptions {
   model?: Sequential;
   /** The training data: with 2 inputs and 1 target, up to 1000 points are drawn over the heatmap. */
   data?: TrainingData;
+  /**
+   * The smallest gap, in milliseconds, between two batch (or forward, or backward) events passed on to the pages
+   * and the history; default 50. Epoch, start, checkpoint and end events always pass. 0 passes every event (a
+   * replay played fast, whose gradient charts should show every epoch; the history stays bounded either way).
+   */
+  eventIntervalMs?: number;
   /** Milliseconds between weight snapshots of `model`; default 250. */
   snapshotIntervalMs?: number;
   /**

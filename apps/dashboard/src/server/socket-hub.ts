@@ -75,11 +75,6 @@ export class SocketHub {
     return this.connected;
   }
 
-  /** The run's state as last set. */
-  get runState(): RunState {
-    return this.state;
-  }
-
   /** Events the history holds now (bounded, see {@link RunHistory}). */
   get historySize(): number {
     return this.history.size;
