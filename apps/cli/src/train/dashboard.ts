@@ -76,6 +76,8 @@ export function dashboardServer(prepared: PreparedRun, port: number, wait = fals
         } finally {
           stop.release();
         }
+        // the terminal echoed ^C: the shell's prompt goes on a line of its own
+        if (process.stderr.isTTY) process.stderr.write('\n');
       }
       await server.close();
     },
