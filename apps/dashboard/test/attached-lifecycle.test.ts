@@ -154,15 +154,17 @@ describe('attached: the learning-rate box (issue 14, item 6)', () => {
       () => (document.getElementById('remote-lr') as HTMLInputElement).value === '0.05',
     );
     await page.waitForFunction(() =>
-      /lr 0\.05\b/.test(document.getElementById('summary')?.textContent ?? ''),
+      /(?:lr|learning rate) 0\.05\b/.test(document.getElementById('summary')?.textContent ?? ''),
     );
 
     await page.fill('#remote-lr', '0.2');
     await page.press('#remote-lr', 'Enter');
     await page.locator('#remote-lr').blur();
-    await page.waitForFunction(() => /lr 0\.2\b/.test(document.getElementById('summary')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /(?:lr|learning rate) 0\.2\b/.test(document.getElementById('summary')?.textContent ?? ''),
+    );
     expect(await page.inputValue('#remote-lr')).toBe('0.2');
-    expect(await page.textContent('#summary')).not.toMatch(/lr 0\.05\b/);
+    expect(await page.textContent('#summary')).not.toMatch(/(?:lr|learning rate) 0\.05\b/);
     // a second page opened now shows the new rate too
     const other = await openPage(browser.context, server.url);
     await other.page.waitForFunction(
