@@ -96,7 +96,7 @@ describe('attached to a run in Node', () => {
     expect(await live.page.textContent('#summary')).toContain(`stopped after ${held + 1} epochs`);
     await server.closed;
     await live.page.waitForFunction(() =>
-      document.getElementById('notice')?.textContent?.startsWith('disconnected'),
+      document.getElementById('notice')?.textContent?.startsWith('finished'),
     );
     expect(live.errors).toEqual([]);
     expect(late.errors).toEqual([]);

@@ -40,7 +40,7 @@ export function trainCommand(context: CommandContext): CommandModule {
           ],
           'Training:',
         )
-        .group(['save', 'events', 'json', 'quiet', 'config', 'dashboard'], 'Output:')
+        .group(['save', 'events', 'json', 'quiet', 'config', 'dashboard', 'dashboard-wait'], 'Output:')
         .example(...helpExample(yargs, '$0 train', "the lecture notes' 2-4-1 network on xor"))
         .example(
           ...helpExample(

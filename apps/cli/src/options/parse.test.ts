@@ -51,6 +51,17 @@ describe('train options', () => {
     expect(mergeOptions({ plugin: ['a'] }, { plugin: ['b'] }).plugin).toEqual(['a', 'b']);
   });
 
+  it('takes --dashboard-wait only with --dashboard', () => {
+    expect(checkTrainRequest({ dashboard: '', dashboardWait: true })).toMatchObject({
+      dashboard: 0,
+      dashboardWait: true,
+    });
+    expect(checkTrainRequest({}).dashboardWait).toBe(false);
+    expect(() => checkTrainRequest({ dashboardWait: true })).toThrow(
+      '--dashboard-wait waits for a dashboard page to connect: add --dashboard.',
+    );
+  });
+
   it('refuses architecture flags with --init and NaN from yargs', () => {
     expect(() => checkTrainRequest({ init: 'm.json', outputActivation: 'linear' })).toThrow(
       '--output-activation cannot be combined with --init',

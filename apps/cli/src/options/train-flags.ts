@@ -94,6 +94,10 @@ export const outputFlags = {
     type: 'string',
     describe: 'Watch and steer the run in the browser: serves the dashboard on 127.0.0.1 (optional PORT)',
   },
+  'dashboard-wait': {
+    type: 'boolean',
+    describe: 'With --dashboard: start training only once the first page has connected',
+  },
 } as const satisfies Record<string, Options>;
 
 /** Every flag of `deltaflow train`. */

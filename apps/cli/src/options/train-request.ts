@@ -37,6 +37,8 @@ export interface TrainRequest {
   quiet: boolean;
   /** `--dashboard [PORT]`: serve the live dashboard on 127.0.0.1 (0 = any free port). */
   dashboard?: number;
+  /** `--dashboard-wait`: start training only once the first dashboard page has connected. */
+  dashboardWait: boolean;
 }
 
 type Check<T> = (flag: string, value: unknown) => T;
@@ -112,7 +114,11 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     json: field(raw, 'json', boolean) ?? false,
     quiet: field(raw, 'quiet', boolean) ?? false,
     dashboard: field(raw, 'dashboard', port),
+    dashboardWait: field(raw, 'dashboardWait', boolean) ?? false,
   };
+  if (request.dashboardWait && request.dashboard === undefined) {
+    throw new UsageError('--dashboard-wait waits for a dashboard page to connect: add --dashboard.');
+  }
   if (request.init) {
     for (const key of ['layers', 'activation', 'outputActivation', 'dtype'] as const) {
       if (request[key] !== undefined) {

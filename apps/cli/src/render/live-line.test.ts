@@ -53,6 +53,13 @@ describe('the live progress line', () => {
     expect(liveLine(classifier, 59)).toBe('1234/2000  loss 0.00497  acc 98.8%  123k/s  ETA 1h02m');
   });
 
+  it('shows a note such as "paused from the page" instead of the ETA, at every width', () => {
+    const paused = { ...classifier, note: 'paused from the page' };
+    expect(liveLine(paused, 200)).toMatch(/123,457 samples\/s \| paused from the page$/);
+    expect(liveLine(paused, 200)).not.toMatch(/ETA/);
+    for (const columns of [60, 80, 120]) expect(liveLine(paused, columns)).toMatch(/paused from the page$/);
+  });
+
   it('shows dashes before the first epoch', () => {
     const line = liveLine({ epoch: 0, epochs: 10, metricName: 'acc' }, 79);
     expect(line).toMatch(/loss - .*acc - .*- samples\/s.*ETA -$/);

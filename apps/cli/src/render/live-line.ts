@@ -20,6 +20,8 @@ export interface LiveState {
   samplesPerSecond?: number;
   /** Seconds left (estimated), or NaN or Infinity when not yet known. */
   etaSeconds?: number;
+  /** Shown instead of the ETA when set, e.g. `paused from the page` while a dashboard page holds the run. */
+  note?: string;
 }
 
 /** How much of the line to show: each step of {@link STEPS} makes it shorter. */
@@ -144,7 +146,7 @@ function compose(state: LiveState, layout: Layout): string[] {
           ? `${shortRate(rate)} samples/s`
           : `${shortRate(rate)}/s`,
   );
-  fields.push(`ETA ${formatEta(state.etaSeconds)}`);
+  fields.push(state.note ?? `ETA ${formatEta(state.etaSeconds)}`);
   return [parts.join(' '), ...fields];
 }
 
@@ -152,7 +154,7 @@ function compose(state: LiveState, layout: Layout): string[] {
  * The live progress line, laid out to fit in `width` columns: the full line on a wide terminal, then, as the
  * terminal narrows, without the percentage, with shorter numbers, labels and separators, without the bar,
  * without the validation metric and at last without the validation loss. Loss, the metric (accuracy or mse),
- * samples/s and the ETA always stay.
+ * samples/s and the ETA (or the note that replaces it, such as `paused from the page`) always stay.
  *
  * @example
  * ```ts

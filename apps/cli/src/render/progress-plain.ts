@@ -1,5 +1,6 @@
 import type { EpochEvent, TrainingEvent } from '@deltaflow/trainer';
 import { out } from '../output.js';
+import { watchPauses } from './pauses.js';
 import type { RunConsumer } from '../train/consumer.js';
 import type { PreparedRun } from '../train/prepare.js';
 import { describeRun } from './describe.js';
@@ -21,7 +22,8 @@ export function epochLine(event: EpochEvent, epochs: number): string {
 
 /**
  * The output for files, pipes and CI logs: a line at the first epoch, then every `every` epochs (default: ten
- * lines per run) and at the last epoch, then the summary tables. Nothing is redrawn.
+ * lines per run) and at the last epoch, then the summary tables. Nothing is redrawn. A line says when a dashboard
+ * page paused or resumed the run.
  *
  * @example
  * ```ts
@@ -49,6 +51,14 @@ export function plainProgress(prepared: PreparedRun, every?: number): RunConsume
     }
   };
   return {
+    bind(run) {
+      if (prepared.request.dashboard !== undefined) {
+        watchPauses(run, (paused) =>
+          out(`${paused ? 'paused' : 'resumed'} from the page at epoch ${last?.epoch ?? 0}`),
+        );
+      }
+      return Promise.resolve();
+    },
     attach(events$) {
       events$.subscribe({ next: onEvent, error: () => undefined });
     },

@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import type { GenericFormatter } from 'cli-progress';
 import type { EpochEvent, TrainingEvent } from '@deltaflow/trainer';
 import { out } from '../output.js';
+import { PAUSED_NOTE, watchPauses } from './pauses.js';
 import type { RunConsumer } from '../train/consumer.js';
 import type { PreparedRun } from '../train/prepare.js';
 import { colorsFor } from './colors.js';
@@ -17,6 +18,7 @@ export function liveState(
   epochs: number,
   task: string,
   etaSeconds?: number,
+  note?: string,
 ): LiveState {
   const metricName = task === 'classification' ? 'acc' : 'mse';
   const key = metricName === 'acc' ? 'accuracy' : 'mse';
@@ -30,13 +32,15 @@ export function liveState(
     ...(event?.metrics[key] !== undefined ? { metric: event.metrics[key] } : {}),
     ...(event?.metrics[valKey] !== undefined ? { valMetric: event.metrics[valKey] } : {}),
     ...(etaSeconds !== undefined ? { etaSeconds } : {}),
+    ...(note !== undefined ? { note } : {}),
   };
 }
 
 /**
  * The live view for a terminal: a progress line (cli-progress) redrawn in place with epoch, bar, loss,
  * validation loss, accuracy (or mse) with its validation value, samples per second and ETA, laid out for the
- * terminal's width at every redraw ({@link liveLine}); at the end the loss chart (asciichart) and the summary
+ * terminal's width at every redraw ({@link liveLine}), with `paused from the page` in place of the ETA while a
+ * dashboard page holds the run; at the end the loss chart (asciichart) and the summary
  * tables (cli-table3), fitted to the width too.
  *
  * @example
@@ -54,8 +58,10 @@ export function terminalProgress(prepared: PreparedRun): RunConsumer {
     bar = null;
   };
   // One column is left free: writing the last column of a line makes some terminals wrap.
+  // A dashboard page may pause the run: the line says so instead of showing an ETA that only climbs.
+  let note: string | undefined;
   const format: GenericFormatter = (_options, params) =>
-    liveLine(liveState(last, epochs, task, params.eta), terminalColumns() - 1);
+    liveLine(liveState(last, epochs, task, params.eta, note), terminalColumns() - 1);
   const onEvent = (event: TrainingEvent): void => {
     if (event.type === 'start') {
       out(describeRun(prepared, terminalColumns() - 1));
@@ -79,6 +85,15 @@ export function terminalProgress(prepared: PreparedRun): RunConsumer {
     }
   };
   return {
+    bind(run) {
+      if (prepared.request.dashboard !== undefined) {
+        watchPauses(run, (paused) => {
+          note = paused ? PAUSED_NOTE : undefined;
+          bar?.update(last?.epoch ?? 0);
+        });
+      }
+      return Promise.resolve();
+    },
     attach(events$) {
       events$.subscribe({ next: onEvent, error: stop });
     },

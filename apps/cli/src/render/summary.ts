@@ -23,7 +23,8 @@ const CHART_AXIS = 12;
 
 /**
  * The loss curve as an ASCII chart (training loss, and validation loss when there is some), or '' with fewer
- * than two epochs. `width` is the number of points (columns) of the curve.
+ * than two epochs. `width` is the number of points (columns) of the curve; `epochs` the number of epochs the
+ * losses stand for (more than their count when they were thinned).
  *
  * @example
  * ```ts
@@ -35,6 +36,7 @@ export function lossChart(
   valLosses: readonly number[],
   width: number,
   colors = false,
+  epochs = losses.length,
 ): string {
   const finite = losses.filter(Number.isFinite);
   if (finite.length < 2) return '';
@@ -51,8 +53,25 @@ export function lossChart(
     series.length > 1
       ? `training loss${colors ? ' (blue)' : ''} and validation loss${colors ? ' (yellow)' : ''}`
       : 'training loss';
-  const title = `${names} per epoch${log ? ' (log scale)' : ''}, epochs 1 to ${losses.length}:`;
+  const title = `${names} per epoch${log ? ' (log scale)' : ''}, epochs 1 to ${epochs}:`;
   return `${wrapParts(title.split(' '), width + CHART_AXIS)}\n${chart}`;
+}
+
+/**
+ * Whether a dashboard page stopped the run: in the CLI a run ends `stopped` only by a signal (Ctrl-C, SIGTERM)
+ * or by the Stop button of a `--dashboard` page.
+ *
+ * @example
+ * ```ts
+ * stoppedFromPage(outcome); // true after the page's Stop button
+ * ```
+ */
+export function stoppedFromPage(outcome: Pick<RunOutcome, 'prepared' | 'summary' | 'interrupted'>): boolean {
+  return (
+    !outcome.interrupted &&
+    outcome.summary.reason === 'stopped' &&
+    outcome.prepared.request.dashboard !== undefined
+  );
 }
 
 /**
@@ -69,7 +88,13 @@ export function resultTable(
     [
       'result',
       summary.reason +
-        (outcome.interrupted ? (outcome.signal === 'SIGTERM' ? ' (SIGTERM)' : ' (Ctrl-C)') : ''),
+        (outcome.interrupted
+          ? outcome.signal === 'SIGTERM'
+            ? ' (SIGTERM)'
+            : ' (Ctrl-C)'
+          : stoppedFromPage(outcome)
+            ? ' from the page'
+            : ''),
     ],
     ['epochs', String(summary.epochs)],
     ['loss', formatNumber(summary.loss)],
@@ -160,7 +185,8 @@ export function renderSummary(
   const parts: string[] = [];
   if (options.chart) {
     const points = Math.max(10, Math.min(80, options.width - CHART_AXIS - 1));
-    const chart = lossChart(outcome.run.losses, outcome.run.valLosses, points, colors.isColorSupported);
+    const { losses, valLosses, epochs } = outcome.run;
+    const chart = lossChart(losses, valLosses, points, colors.isColorSupported, epochs);
     if (chart) parts.push(chart);
   }
   parts.push(resultTable(outcome, options.width, colors));

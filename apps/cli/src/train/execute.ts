@@ -23,7 +23,8 @@ export function consumersFor(prepared: PreparedRun): RunConsumer[] {
     consumers.push(stdoutIsTerminal() ? terminalProgress(prepared) : plainProgress(prepared));
   }
   if (request.events) consumers.push(jsonlRecorder(request.events));
-  if (request.dashboard !== undefined) consumers.push(dashboardServer(prepared, request.dashboard));
+  if (request.dashboard !== undefined)
+    consumers.push(dashboardServer(prepared, request.dashboard, request.dashboardWait));
   return consumers;
 }
 

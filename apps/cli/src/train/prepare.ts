@@ -173,11 +173,9 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
   const { model, dataset, train, validation, scaler, trainOptions } = prepared;
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
-  const options: RunOptions = {
-    ...trainOptions,
-    // a dashboard page may open at any time and wants every epoch so far
-    ...(request.dashboard !== undefined ? { history: 'all' as const } : {}),
-  };
+  // No `history: 'all'`: the dashboard server subscribes before the run starts and keeps its own bounded
+  // history for pages that open late, so a run of any length keeps its memory flat.
+  const options: RunOptions = { ...trainOptions };
   const meta: Record<string, unknown> = {
     data: request.data,
     ...prepared.meta,

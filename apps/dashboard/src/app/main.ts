@@ -7,6 +7,7 @@ import { SpeedControl } from './controls/speed-control.js';
 import { startRenderLoop } from './render-loop.js';
 import { startReplay } from './replay/replay-page.js';
 import { AttachedSource } from './sources/attached-source.js';
+import { RemoteLearningRate } from './sources/remote-lr.js';
 import { StandaloneSource } from './sources/standalone-source.js';
 import { installUserFiles } from './controls/user-files.js';
 import { DashboardStore } from './store.js';
@@ -110,12 +111,11 @@ async function attached(store: DashboardStore, url: string): Promise<void> {
   const buttons = new RunButtons(steerable ? 'attached' : 'replay', {
     command: (command) => source.send({ type: 'control', command }),
   });
-  const lr = byId<HTMLInputElement>('remote-lr');
   byId('remote-lr-label').hidden = !steerable;
-  lr.addEventListener('change', () => {
-    if (lr.checkValidity() && lr.valueAsNumber > 0) source.send({ type: 'lr', lr: lr.valueAsNumber });
-  });
-  run(store, views, buttons);
+  const lr = new RemoteLearningRate(byId<HTMLInputElement>('remote-lr'), (value) =>
+    source.send({ type: 'lr', lr: value }),
+  );
+  run(store, { ...views, light: [...views.light, lr] }, buttons);
 }
 
 const store = new DashboardStore();

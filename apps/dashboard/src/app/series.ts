@@ -1,9 +1,12 @@
+import { StrideThinning, halve } from '../shared/thin.js';
+
 /** Columns for uPlot: x values, then one array per series (null for a gap). */
 export type SeriesData = [number[], ...(number | null)[][]];
 
 /**
  * A growing chart series kept at a bounded size: every point is offered, every `stride`-th is kept, and when
- * `capacity` is reached the kept points are halved and the stride doubled. The newest point is always part of
+ * `capacity` is reached the kept points are halved and the stride doubled (the {@link StrideThinning} rule, which
+ * the dashboard server's run history uses too). The newest point is always part of
  * {@link DecimatedSeries.data}, so the curve ends where the run is. Rendering costs stay flat however long the
  * run, while the stream itself (every epoch event) is never thinned.
  *
@@ -18,22 +21,22 @@ export type SeriesData = [number[], ...(number | null)[][]];
 export class DecimatedSeries {
   private x: number[] = [];
   private columns: (number | null)[][];
-  private stride = 1;
-  private seen = 0;
+  private readonly thinning: StrideThinning;
   private lastX: number | null = null;
   private readonly lastValues: (number | null)[];
 
   constructor(
     readonly width: number,
-    private readonly capacity = 1000,
+    capacity = 1000,
   ) {
+    this.thinning = new StrideThinning(capacity);
     this.columns = Array.from({ length: width }, () => []);
     this.lastValues = new Array<number | null>(width).fill(null);
   }
 
   /** Points offered so far. */
   get count(): number {
-    return this.seen;
+    return this.thinning.count;
   }
 
   /**
@@ -42,26 +45,24 @@ export class DecimatedSeries {
    * last one with {@link DecimatedSeries.push}.
    */
   get keepsNext(): boolean {
-    return this.seen % this.stride === 0;
+    return this.thinning.keepsNext;
   }
 
   /** Counts a point that would not be kept (see {@link DecimatedSeries.keepsNext}) without offering its values. */
   skip(): void {
-    this.seen++;
+    this.thinning.offer();
   }
 
   /** Offers the point `(x, values)`; `values` has one entry per series (copied: the caller may reuse it). */
   push(x: number, values: readonly (number | null)[]): void {
     this.lastX = x;
     for (let i = 0; i < this.width; i++) this.lastValues[i] = values[i] ?? null;
-    if (this.seen++ % this.stride !== 0) return;
+    if (!this.thinning.offer()) return;
     this.x.push(x);
     this.columns.forEach((column, i) => column.push(values[i] ?? null));
-    if (this.x.length >= this.capacity) {
-      const keep = <T>(a: T[]): T[] => a.filter((_, i) => i % 2 === 0);
-      this.x = keep(this.x);
-      this.columns = this.columns.map(keep);
-      this.stride *= 2;
+    if (this.thinning.full(this.x.length)) {
+      this.x = halve(this.x);
+      this.columns = this.columns.map(halve);
     }
   }
 
@@ -81,8 +82,7 @@ export class DecimatedSeries {
   clear(): void {
     this.x = [];
     this.columns = Array.from({ length: this.width }, () => []);
-    this.stride = 1;
-    this.seen = 0;
+    this.thinning.reset();
     this.lastX = null;
   }
 }

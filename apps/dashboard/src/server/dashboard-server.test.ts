@@ -208,6 +208,78 @@ describe('startDashboardServer', () => {
     await until(() => handles() <= before);
   });
 
+  it('with waitForPage, subscribes to the run only once the first page is there', async () => {
+    const { server, events$ } = await start({ waitForPage: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events$.observed).toBe(false);
+    const page = connect(server);
+    await page.opened;
+    await server.firstPage;
+    await until(() => events$.observed);
+    await until(() => page.messages.length >= 2);
+    expect(page.messages[1]).toEqual({ type: 'state', state: 'idle' });
+  });
+
+  it('keeps serving after the end, and gives a page opened then the whole (bounded) run', async () => {
+    const { server, events$ } = await start();
+    events$.next({ type: 'start', config: {} as never, model: { layers: [] } as never });
+    for (let n = 1; n <= 50_000; n++) {
+      events$.next({
+        type: 'epoch',
+        epoch: n,
+        loss: 1 / n,
+        metrics: {},
+        elapsedMs: n,
+        samplesPerSecond: 1,
+        lr: 0.1,
+      });
+    }
+    events$.next({ type: 'end', reason: 'completed', epochs: 50_000, model: {} as never });
+    await new Promise((r) => setTimeout(r, 100));
+    const late = connect(server);
+    await late.opened;
+    await until(() => eventsOf(late.messages).some((e) => e.type === 'end'));
+    const epochs = eventsOf(late.messages).filter((e) => e.type === 'epoch');
+    expect(epochs.length).toBeLessThanOrEqual(2001);
+    expect(epochs[0]).toMatchObject({ epoch: 1 });
+    expect(epochs[epochs.length - 1]).toMatchObject({ epoch: 50_000 });
+  });
+
+  it('does not queue without bound for a page that does not read: it skips ahead to the history', async () => {
+    const { server, events$ } = await start();
+    const page = connect(server);
+    await page.opened;
+    events$.next({ type: 'start', config: {} as never, model: { layers: [] } as never });
+    await until(() => eventsOf(page.messages).length > 0);
+    page.ws.pause(); // the page stops reading: its socket fills up, then the server's queue for it
+    const rounds = 40;
+    const perRound = 20_000;
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 1; i <= perRound; i++) {
+        const n = round * perRound + i;
+        events$.next({
+          type: 'epoch',
+          epoch: n,
+          loss: 1 / n,
+          metrics: {},
+          elapsedMs: n,
+          samplesPerSecond: 1,
+          lr: 0.1,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    events$.next({ type: 'end', reason: 'completed', epochs: rounds * perRound, model: {} as never });
+    page.ws.resume();
+    await until(() => eventsOf(page.messages).some((e) => e.type === 'end'), 30_000);
+    const events = eventsOf(page.messages);
+    const epochs = events.filter((e) => e.type === 'epoch');
+    // it was sent the history afresh (a second start event) instead of every one of the 800,000 epochs
+    expect(events.filter((e) => e.type === 'start')).toHaveLength(2);
+    expect(epochs.length).toBeLessThan(rounds * perRound);
+    expect(epochs[epochs.length - 1]).toMatchObject({ epoch: rounds * perRound });
+  }, 60_000);
+
   it('refuses a port in use with a clear error', async () => {
     const { server } = await start();
     await expect(

@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
 import { modelToJSON } from '@deltaflow/network';
 import type { TrainingData } from '@deltaflow/trainer';
+import type { Subscription } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
 import type { ClientMessage, HelloMessage } from '../shared/wire.js';
 import { listen, pageUrl, stopListening } from './listen.js';
 import { allowedOrigins, refuseUpgrade } from './origins.js';
-import type { DashboardServer, DashboardServerOptions } from './options.js';
+import type { DashboardServerOptions, RunDashboardServer } from './options.js';
 import { SocketHub } from './socket-hub.js';
 import { createStaticHandler, findPageDir } from './static-files.js';
 
@@ -26,9 +27,12 @@ function helloPoints(data: TrainingData | undefined): HelloMessage['points'] {
 /**
  * Serves the dashboard for a run in this process: the built page over HTTP and the run's events over a
  * WebSocket (`/ws`), on 127.0.0.1 by default. Every page gets the events (batch, forward and backward events
- * thinned; epoch and end never dropped), a page opened late gets the history first, and pages may steer the
- * run when `control` is given. Only pages from the server's own origin may open the socket. The server closes
- * (sockets closed, port released) on `close()`, or `closeAfterEndMs` after the run ends.
+ * thinned; epoch and end never dropped), a page opened late, even after the run's end, gets the history first
+ * (bounded: every event of a short run, an evenly thinned one of a long run, so memory stays flat for any run
+ * length), and pages may steer the run when `control` is given. With `waitForPage`, the run's events are only
+ * subscribed to (so a `createRun` run only starts) once the first page has connected. Only pages from the
+ * server's own origin may open the socket. The server keeps serving after the run's end until `close()` (or,
+ * when given, `closeAfterEndMs` after the end).
  *
  * @example
  * ```ts
@@ -42,7 +46,7 @@ function helloPoints(data: TrainingData | undefined): HelloMessage['points'] {
  * @throws DeltaflowError `E_LISTEN` when the port cannot be used, `E_NOT_BUILT` when the page is not built
  * @category Server
  */
-export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
+export async function startDashboardServer(options: DashboardServerOptions): Promise<RunDashboardServer> {
   const host = options.host ?? '127.0.0.1';
   const { control, model } = options;
   const http = createServer(createStaticHandler(options.pageDir ?? findPageDir(), { attachPath: 'ws' }));
@@ -83,31 +87,39 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (options.closeAfterEndMs !== undefined)
       endTimer = setTimeout(() => void close(), options.closeAfterEndMs);
   };
-  const subscription = options.events$.pipe(thinEvents(50)).subscribe({
-    next(event) {
-      const before = tracker.state;
-      const after = tracker.event(event);
-      hub.event(event);
-      if (after !== before) hub.setState(after);
-      if (
-        event.type === 'epoch' &&
-        model &&
-        performance.now() - lastSnapshot >= (options.snapshotIntervalMs ?? 250)
-      ) {
-        lastSnapshot = performance.now();
-        hub.snapshot(event.epoch, modelToJSON(model));
-      }
-      if (event.type === 'end') ended();
-    },
-    error(error: unknown) {
-      hub.error((error as Error).message ?? String(error));
-      ended();
-    },
-  });
+  const follow = (): Subscription =>
+    options.events$.pipe(thinEvents(options.eventIntervalMs ?? 50)).subscribe({
+      next(event) {
+        const before = tracker.state;
+        const after = tracker.event(event);
+        hub.event(event);
+        if (after !== before) hub.setState(after);
+        if (
+          event.type === 'epoch' &&
+          model &&
+          performance.now() - lastSnapshot >= (options.snapshotIntervalMs ?? 250)
+        ) {
+          lastSnapshot = performance.now();
+          hub.snapshot(event.epoch, modelToJSON(model));
+        }
+        if (event.type === 'end') ended();
+      },
+      error(error: unknown) {
+        hub.error((error as Error).message ?? String(error));
+        ended();
+      },
+    });
+  // With waitForPage, the events (and so a run that starts on its first subscriber) wait for the first page.
+  let subscription: Subscription | null = options.waitForPage ? null : follow();
+  if (options.waitForPage) {
+    void hub.firstPage.then(() => {
+      if (closing === null) subscription = follow();
+    });
+  }
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
       if (endTimer !== null) clearTimeout(endTimer);
       await hub.close();
       sockets.close();
@@ -121,6 +133,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     port,
     host,
     closed,
+    firstPage: hub.firstPage,
     close,
   };
 }

@@ -10,7 +10,7 @@ export { startPlaygroundServer } from './playground-server.js';
 export type { PlaygroundServerOptions } from './playground-server.js';
 export { startReplayServer } from './replay-server.js';
 export type { ReplayServerOptions } from './replay-server.js';
-export type { DashboardServer, DashboardServerOptions, RunControls } from './options.js';
+export type { DashboardServer, DashboardServerOptions, RunControls, RunDashboardServer } from './options.js';
 export { allowedOrigins } from './origins.js';
 export { createStaticHandler, findPageDir, pluginPath } from './static-files.js';
 export type { StaticHandlerOptions } from './static-files.js';

@@ -32,10 +32,24 @@ export interface DashboardServerOptions {
   model?: Sequential;
   /** The training data: with 2 inputs and 1 target, up to 1000 points are drawn over the heatmap. */
   data?: TrainingData;
+  /**
+   * The smallest gap, in milliseconds, between two batch (or forward, or backward) events passed on to the pages
+   * and the history; default 50. Epoch, start, checkpoint and end events always pass. 0 passes every event (a
+   * replay played fast, whose gradient charts should show every epoch; the history stays bounded either way).
+   */
+  eventIntervalMs?: number;
   /** Milliseconds between weight snapshots of `model`; default 250. */
   snapshotIntervalMs?: number;
-  /** Close the server this long after the run's end event (a grace period to look); default: stay open until `close()`. */
+  /**
+   * Close the server this long after the run's end event; default: keep serving (a page opened or reloaded after
+   * the end still shows the whole run) until `close()`.
+   */
   closeAfterEndMs?: number;
+  /**
+   * Subscribe to `events$` only when the first page connects, so a `createRun` run (which starts on its first
+   * subscriber) trains only once someone watches; default false (subscribed at once).
+   */
+  waitForPage?: boolean;
   /** `'live'` (default) or `'replay'`: what the page says it shows. */
   mode?: 'live' | 'replay';
   /** A title for the page, e.g. the data set or the file name. */
@@ -61,4 +75,14 @@ export interface DashboardServer {
   readonly closed: Promise<void>;
   /** Closes every page's socket and the server, releasing the port; safe to call more than once. */
   close(): Promise<void>;
+}
+
+/**
+ * The server of a run ({@link startDashboardServer}): a {@link DashboardServer} that also tells when the first
+ * page connected.
+ * @category Server
+ */
+export interface RunDashboardServer extends DashboardServer {
+  /** Settles when the first page connects (its socket is open). */
+  readonly firstPage: Promise<void>;
 }

@@ -1,63 +1,106 @@
 import type { ModelJSON } from '@deltaflow/network';
 import type { RunState, TrainingEvent } from '@deltaflow/trainer';
 import { WebSocket } from 'ws';
+import { RunHistory } from '../shared/run-history.js';
 import { parseClientMessage } from '../shared/wire.js';
 import type { ClientMessage, HelloMessage, ServerMessage } from '../shared/wire.js';
-import { toServerMessages } from './server-messages.js';
+import { catchUpMessages, toServerMessages } from './server-messages.js';
 
-/** Events per `events` message when a page catches up on the history. */
-const CHUNK = 5000;
-/** A page that has this much unsent data waits for the next flush. */
-const MAX_BUFFERED = 4 * 1024 * 1024;
+/** A page whose socket holds this much unsent data gets nothing more until it drains. */
+const MAX_BUFFERED = 1024 * 1024;
+/**
+ * A page whose queue (frames not yet handed to its socket) grows past this many characters is too slow to
+ * follow live: its queue is dropped, and once its socket drains it gets the (bounded) history afresh.
+ */
+const MAX_QUEUED = 8 * 1024 * 1024;
+/** How often a page with a full socket buffer is looked at again, in milliseconds. */
+const DRAIN_POLL_MS = 25;
+
+/** Time a page's catch-up may take from the event loop at once, in milliseconds; then it yields a turn. */
+const SLICE_MS = 4;
 
 interface Client {
-  /** How many history events this page has been sent. */
-  sent: number;
+  /**
+   * Frames waiting for the socket, oldest first (catch-up messages are turned into JSON only when sent), and the
+   * total length of those already JSON, in characters.
+   */
+  queue: (string | ServerMessage)[];
+  queued: number;
+  /** Whether the page must get the history afresh (it is new, or fell too far behind) before anything live. */
+  resync: boolean;
   /** The model snapshot version it has. */
   model: number;
+  /** A pending look at a full socket buffer. */
+  drain: ReturnType<typeof setTimeout> | null;
+  /** A pending next slice of a catch-up. */
+  next: ReturnType<typeof setImmediate> | null;
 }
 
 /**
- * The WebSocket side of the dashboard server: keeps the run's history (already thinned), and sends every page
- * what it has not had yet, in batches at most every `flushMs`: a page opened late gets the whole history first,
- * then follows live. Also passes the pages' commands on, and says goodbye on close.
+ * The WebSocket side of the dashboard server. Keeps the run's history at a bounded size ({@link RunHistory}:
+ * memory stays flat however long the run), gives a page that connects at any time, even after the run's end,
+ * that history first, then sends every page the new events in batches at most every `flushMs`. Every page has
+ * its own queue and is only handed more when its socket's buffer has drained (backpressure); a catch-up is
+ * turned into JSON and sent a few milliseconds at a time, giving the event loop (the training) a turn between
+ * slices, and a page too slow to follow skips ahead to the history instead of making the server hold every
+ * event for it. Also passes the pages' commands on, and says goodbye on close.
  * @category Server
  */
 export class SocketHub {
-  private readonly history: TrainingEvent[] = [];
+  private readonly history = new RunHistory();
   private readonly clients = new Map<WebSocket, Client>();
+  /** Events since the last flush (sent to the pages that follow live). */
+  private pending: TrainingEvent[] = [];
   private model: { epoch: number; model: ModelJSON; version: number } | null = null;
   private state: RunState = 'idle';
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly connected: Promise<void>;
+  private resolveConnected!: () => void;
 
   constructor(
     private readonly hello: HelloMessage,
     private readonly onCommand: (message: ClientMessage) => void,
     private readonly flushMs = 50,
-  ) {}
+  ) {
+    this.connected = new Promise((resolve) => (this.resolveConnected = resolve));
+  }
 
   /** Number of connected pages. */
   get size(): number {
     return this.clients.size;
   }
 
-  /** Takes a new page: hello, the state, then everything so far. */
+  /** Settles when the first page connects. */
+  get firstPage(): Promise<void> {
+    return this.connected;
+  }
+
+  /** Events the history holds now (bounded, see {@link RunHistory}). */
+  get historySize(): number {
+    return this.history.size;
+  }
+
+  /** Takes a new page: hello, the state, then the history so far, then the live events. */
   add(socket: WebSocket): void {
-    this.clients.set(socket, { sent: 0, model: 0 });
+    // Pending events go to the pages already here; the new one gets them as part of the history.
+    this.flush();
+    this.clients.set(socket, { queue: [], queued: 0, resync: true, model: 0, drain: null, next: null });
     socket.on('message', (data) => {
       const message = parseClientMessage(String(data));
       if (message && this.hello.control) this.onCommand(message);
     });
-    socket.on('close', () => this.clients.delete(socket));
+    socket.on('close', () => this.forget(socket));
     socket.on('error', () => socket.terminate());
     this.send(socket, this.hello);
     this.send(socket, { type: 'state', state: this.state });
-    this.catchUp(socket, new Map());
+    this.pump(socket);
+    this.resolveConnected();
   }
 
   /** Records an event and schedules sending it. */
   event(event: TrainingEvent): void {
     this.history.push(event);
+    this.pending.push(event);
     this.schedule();
   }
 
@@ -80,12 +123,17 @@ export class SocketHub {
     this.broadcast({ type: 'error', message });
   }
 
-  /** Sends every page what it is missing, now. */
+  /** Queues the pending events for every page that follows live, and hands each page what its socket takes. */
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    const texts = new Map<string, string[]>();
-    for (const socket of this.clients.keys()) this.catchUp(socket, texts);
+    if (this.pending.length > 0 && this.clients.size === 0) this.pending = [];
+    if (this.pending.length > 0) {
+      const frames = toServerMessages(this.pending).map((m) => JSON.stringify(m));
+      this.pending = [];
+      for (const client of this.clients.values()) for (const frame of frames) this.enqueue(client, frame);
+    }
+    for (const socket of this.clients.keys()) this.pump(socket);
   }
 
   /** Closes every page's socket (code 1001, going away); resolves when all are closed (terminating after 500 ms). */
@@ -93,6 +141,7 @@ export class SocketHub {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const sockets = [...this.clients.keys()];
+    for (const socket of sockets) this.forget(socket);
     await Promise.all(
       sockets.map(
         (socket) =>
@@ -107,27 +156,62 @@ export class SocketHub {
           }),
       ),
     );
-    this.clients.clear();
   }
 
   private schedule(): void {
     if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.flushMs);
   }
 
-  /** Sends `socket` its missing history (chunked; JSON shared between pages at the same point) and model. */
-  private catchUp(socket: WebSocket, texts: Map<string, string[]>): void {
+  private forget(socket: WebSocket): void {
     const client = this.clients.get(socket);
-    if (!client || socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > MAX_BUFFERED) return;
-    while (client.sent < this.history.length) {
-      const end = Math.min(this.history.length, client.sent + CHUNK);
-      const key = `${client.sent}:${end}`;
-      let frames = texts.get(key);
-      if (frames === undefined) {
-        frames = toServerMessages(this.history.slice(client.sent, end)).map((m) => JSON.stringify(m));
-        texts.set(key, frames);
+    if (client?.drain) clearTimeout(client.drain);
+    if (client?.next) clearImmediate(client.next);
+    this.clients.delete(socket);
+  }
+
+  /** Adds a frame to a page's queue, or, when the page is too far behind, drops its queue for a resync. */
+  private enqueue(client: Client, frame: string): void {
+    if (client.resync) return; // it will get the history, which holds this
+    if (client.queued + frame.length > MAX_QUEUED) {
+      client.queue = [];
+      client.queued = 0;
+      client.resync = true;
+      return;
+    }
+    client.queue.push(frame);
+    client.queued += frame.length;
+  }
+
+  /**
+   * Hands `socket` queued frames while its buffer has room: first the history when it needs it, then its queue,
+   * then the newest model. With a full buffer, looks again a little later.
+   */
+  private pump(socket: WebSocket): void {
+    const client = this.clients.get(socket);
+    if (!client || socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED) return this.later(socket, client);
+    if (client.resync) {
+      // Events not yet flushed are in the history: the next flush, which clears them first, resyncs the page.
+      if (this.pending.length > 0) return this.schedule();
+      client.resync = false;
+      // What was queued meanwhile (states, errors) follows the history.
+      client.queue = [...catchUpMessages(this.history.snapshot()), ...client.queue];
+      // the model too: a page that resyncs has started over
+      client.model = 0;
+    }
+    const sliceStart = performance.now();
+    while (client.queue.length > 0) {
+      if (socket.bufferedAmount > MAX_BUFFERED) return this.later(socket, client);
+      if (performance.now() - sliceStart > SLICE_MS) {
+        client.next ??= setImmediate(() => {
+          client.next = null;
+          this.pump(socket);
+        });
+        return;
       }
-      for (const frame of frames) socket.send(frame);
-      client.sent = end;
+      const item = client.queue.shift()!;
+      if (typeof item === 'string') client.queued -= item.length;
+      socket.send(typeof item === 'string' ? item : JSON.stringify(item));
     }
     if (this.model && client.model !== this.model.version) {
       client.model = this.model.version;
@@ -135,12 +219,29 @@ export class SocketHub {
     }
   }
 
-  private broadcast(message: ServerMessage): void {
-    const text = JSON.stringify(message);
-    for (const socket of this.clients.keys()) if (socket.readyState === WebSocket.OPEN) socket.send(text);
+  private later(socket: WebSocket, client: Client): void {
+    client.drain ??= setTimeout(() => {
+      client.drain = null;
+      this.pump(socket);
+    }, DRAIN_POLL_MS);
   }
 
-  private send(socket: WebSocket, message: ServerMessage): void {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  /** Queues `message` for every page, after what it is already waiting for. */
+  private broadcast(message: ServerMessage): void {
+    const text = JSON.stringify(message);
+    for (const [socket, client] of this.clients) {
+      if (client.resync || client.queue.length > 0) {
+        // Order matters (a state after the events it follows): a page catching up gets it after its queue.
+        client.queue.push(text);
+        client.queued += text.length;
+        this.pump(socket);
+      } else {
+        this.send(socket, message, text);
+      }
+    }
+  }
+
+  private send(socket: WebSocket, message: ServerMessage, text = JSON.stringify(message)): void {
+    if (socket.readyState === WebSocket.OPEN) socket.send(text);
   }
 }

@@ -2,7 +2,7 @@ import type { TrainingEvent } from '@deltaflow/trainer';
 import { from } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { thinEvents } from './thin.js';
+import { StrideThinning, halve, thinEvents } from './thin.js';
 
 const batch = (n: number): TrainingEvent => ({ type: 'batch', epoch: 1, batch: n, loss: 1 });
 const epoch = (n: number): TrainingEvent => ({
@@ -54,5 +54,25 @@ describe('thinEvents', () => {
       .pipe(thinEvents(10, () => 0))
       .subscribe((e) => seen.push(e.type));
     expect(seen).toEqual(['batch', 'forward', 'backward', 'epoch', 'end']);
+  });
+});
+
+describe('StrideThinning', () => {
+  it('keeps at most its capacity, evenly spaced from the first point, the stride doubling', () => {
+    const rule = new StrideThinning(8);
+    let kept: number[] = [];
+    for (let n = 0; n < 100; n++) {
+      if (!rule.offer()) continue;
+      kept.push(n);
+      if (rule.full(kept.length)) kept = halve(kept);
+    }
+    expect(rule.count).toBe(100);
+    expect(kept.length).toBeLessThan(8);
+    expect(kept[0]).toBe(0);
+    const gaps = new Set(kept.slice(1).map((v, i) => v - kept[i]!));
+    expect(gaps.size).toBe(1);
+    rule.reset();
+    expect(rule.count).toBe(0);
+    expect(rule.keepsNext).toBe(true);
   });
 });

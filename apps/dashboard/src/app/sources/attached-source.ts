@@ -13,7 +13,8 @@ const SNAPSHOT_INTERVAL_MS = 250;
  * The attached page's source: a WebSocket to the dashboard server of a run in Node (`deltaflow train
  * --dashboard`, or a replay). Events arrive in batches (a page opened late first gets the whole history);
  * model files in checkpoint and end events and in server snapshots become heatmap and network snapshots,
- * at most 4 a second.
+ * at most 4 a second. Once the end event arrives the status says "finished" (the server keeps serving the
+ * finished run; a page opened or reloaded then gets the whole, thinned run).
  * @category Dashboard
  */
 export class AttachedSource implements Source {
@@ -23,6 +24,8 @@ export class AttachedSource implements Source {
   private readonly socket: WebSocket;
   private readonly models$ = new Subject<{ model: ModelJSON; epoch: number }>();
   private extent: Extent = DEFAULT_EXTENT;
+  /** Whether the run's end was received (a later close of the server is then no surprise). */
+  private finished = false;
 
   constructor(url: string) {
     this.socket = new WebSocket(url);
@@ -42,7 +45,10 @@ export class AttachedSource implements Source {
     this.socket.onopen = () =>
       this.messages$.next({ type: 'status', text: `attached to ${new URL(url).host}` });
     this.socket.onclose = () =>
-      this.messages$.next({ type: 'status', text: 'disconnected: the server has closed' });
+      this.messages$.next({
+        type: 'status',
+        text: this.finished ? 'finished; the server has closed' : 'disconnected: the server has closed',
+      });
   }
 
   send(message: ClientMessage): void {
@@ -67,7 +73,10 @@ export class AttachedSource implements Source {
         this.messages$.next(message);
         for (const event of message.events) {
           if (event.type === 'checkpoint') this.models$.next({ model: event.model, epoch: event.epoch });
-          if (event.type === 'end') this.models$.next({ model: event.model, epoch: event.epochs });
+          if (event.type === 'end') {
+            this.models$.next({ model: event.model, epoch: event.epochs });
+            this.finish();
+          }
         }
         return;
       case 'model':
@@ -76,5 +85,12 @@ export class AttachedSource implements Source {
       default:
         this.messages$.next(message);
     }
+  }
+
+  /** The run is over: says so (the server keeps serving, so the page stays connected). */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.messages$.next({ type: 'status', text: 'finished: the run has ended' });
   }
 }

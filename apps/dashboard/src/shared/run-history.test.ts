@@ -1,0 +1,97 @@
+import type { TrainingEvent } from '@deltaflow/trainer';
+import { describe, expect, it } from 'vitest';
+import { RunHistory } from './run-history.js';
+import { StrideThinning, halve } from './thin.js';
+
+const start: TrainingEvent = {
+  type: 'start',
+  config: {} as never,
+  model: {} as never,
+};
+const epoch = (n: number): TrainingEvent => ({
+  type: 'epoch',
+  epoch: n,
+  loss: 1 / n,
+  metrics: {},
+  elapsedMs: n,
+  samplesPerSecond: 1,
+  lr: 0.1,
+});
+const forward = (n: number): TrainingEvent => ({ type: 'forward', epoch: n, loss: 1 / n, metrics: {} });
+const backward = (n: number): TrainingEvent => ({ type: 'backward', epoch: n, layers: [] });
+const end = (n: number): TrainingEvent => ({
+  type: 'end',
+  reason: 'completed',
+  epochs: n,
+  model: {} as never,
+});
+
+function feed(history: RunHistory, epochs: number): void {
+  history.push(start);
+  for (let n = 1; n <= epochs; n++) {
+    history.push(forward(n));
+    history.push(backward(n));
+    history.push(epoch(n));
+  }
+}
+
+describe('RunHistory', () => {
+  it('holds a short run whole, in stream order', () => {
+    const history = new RunHistory(100);
+    feed(history, 3);
+    history.push(end(3));
+    expect(history.snapshot().map((e) => `${e.type}${'epoch' in e ? e.epoch : ''}`)).toEqual([
+      'start',
+      'backward1',
+      'epoch1',
+      'backward2',
+      'epoch2',
+      'forward3',
+      'backward3',
+      'epoch3',
+      'end',
+    ]);
+    expect(history.ended).toBe(true);
+  });
+
+  it('stays within its capacity however long the run, from the first epoch to the newest', () => {
+    const history = new RunHistory(50);
+    feed(history, 100_000);
+    const events = history.snapshot();
+    const epochs = events.filter((e) => e.type === 'epoch').map((e) => e.epoch);
+    expect(epochs.length).toBeLessThanOrEqual(51);
+    expect(epochs.length).toBeGreaterThan(25);
+    expect(epochs[0]).toBe(1);
+    expect(epochs[epochs.length - 1]).toBe(100_000);
+    expect([...epochs].sort((a, b) => a - b)).toEqual(epochs);
+    expect(history.size).toBe(events.length);
+    expect(history.size).toBeLessThanOrEqual(2 * 50 + 7);
+    expect(history.lastEpoch?.epoch).toBe(100_000);
+  });
+
+  it('keeps the same epochs as the chart rule (StrideThinning) applied to every epoch', () => {
+    const history = new RunHistory(16);
+    feed(history, 1000);
+    const rule = new StrideThinning(16);
+    let kept: number[] = [];
+    for (let n = 1; n <= 1000; n++) {
+      if (!rule.offer()) continue;
+      kept.push(n);
+      if (rule.full(kept.length)) kept = halve(kept);
+    }
+    const epochs = history
+      .snapshot()
+      .filter((e) => e.type === 'epoch')
+      .map((e) => e.epoch);
+    expect(epochs).toEqual([...kept, 1000]);
+  });
+
+  it('begins again at a new start event', () => {
+    const history = new RunHistory(10);
+    feed(history, 30);
+    history.push(end(30));
+    history.push(start);
+    expect(history.snapshot()).toEqual([start]);
+    expect(history.ended).toBe(false);
+  });
+});
