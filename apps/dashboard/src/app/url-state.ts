@@ -159,7 +159,8 @@ export function speedToQuery(speed: number | null): string {
  *
  * @example
  * ```ts
- * parseSpeedQuery('?speed=max').speed; // → null (as fast as possible)
+ * parseSpeedQuery('?speed=max').speed; // → null
+ * parseSpeedQuery('?speed=20').speed; // → 20
  * ```
  * @category Playground
  */

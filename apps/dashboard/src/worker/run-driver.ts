@@ -40,6 +40,9 @@ const MAX_LAG_MS = 1000;
  * @example
  * ```ts
  * // not-runnable: in the training worker
+ * import type { RunState } from '@deltaflow/trainer';
+ *
+ * declare function publishState(state: RunState): void;
  * const driver = new RunDriver(run, 30); // 30 epochs per second
  * run.pause();
  * run.events$.subscribe((event) => publishState(driver.event(event)));

@@ -13,7 +13,10 @@ const label = (speed: number | null): string =>
  * @example
  * ```ts
  * // not-runnable: in the browser
- * const speed = new SpeedControl(20, (eps) => source.send({ type: 'speed', epochsPerSecond: eps }));
+ * import type { StandaloneSource } from '../sources/standalone-source.js';
+ *
+ * declare const source: StandaloneSource;
+ * const speed = new SpeedControl(20, (eps) => source.setSpeed(eps));
  * ```
  * @category Controls
  */
