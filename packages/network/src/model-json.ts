@@ -64,7 +64,8 @@ export interface ModelJSON {
 
 /**
  * The model as plain data, ready for `JSON.stringify`. Numbers are written exactly (shortest round-trip
- * form), so loading gives back the same weights bit for bit.
+ * form), so loading gives back the same weights bit for bit. `meta` defaults to the model's own
+ * (`model.meta`, kept by {@link modelFromJSON}), so a loaded model saves with its meta.
  *
  * @example
  * ```ts
@@ -93,7 +94,8 @@ export function modelToJSON(model: Sequential, meta?: Record<string, unknown>): 
       };
     }),
   };
-  if (meta) json.meta = meta;
+  const kept = meta ?? model.meta;
+  if (kept) json.meta = kept;
   return json;
 }
 
@@ -174,6 +176,7 @@ function layerFromJSON(
 /**
  * Builds a model from parsed model-file data, checking every field first. A wrong file is refused with a
  * {@link DeltaflowError} (`E_MODEL`) naming the field and what was expected; nothing half-built is returned.
+ * The file's `meta` is kept as `model.meta`.
  *
  * @example
  * ```ts
@@ -204,7 +207,9 @@ export function modelFromJSON(json: unknown, source?: string): Sequential {
     previous = layer.units;
     return layer;
   });
-  return new Sequential(layers);
+  const model = new Sequential(layers);
+  if (json.meta !== undefined) model.meta = json.meta;
+  return model;
 }
 
 /**

@@ -89,6 +89,11 @@ export interface ModelSummary {
 export class Sequential {
   /** The layers, input side first. */
   readonly layers: readonly Dense[];
+  /**
+   * The model file's free-form `meta` (loss, epochs, class names, the stored scaler, ...), kept by
+   * `modelFromJSON`/`loadModel` and written back by `modelToJSON`/`saveModel` when they are given no other.
+   */
+  meta: Record<string, unknown> | undefined = undefined;
 
   /** @throws DeltaflowError `E_SHAPE` when a layer's inputs differ from the previous layer's units */
   constructor(layers: readonly Dense[]) {

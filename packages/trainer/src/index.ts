@@ -29,6 +29,8 @@ export type {
 } from './events.js';
 export { parseJsonl, replay, toJsonLine } from './jsonl.js';
 export { computeMetrics } from './metrics.js';
+export { classOf, isClassifier, modelInfo, predict, predictOutputs } from './predict.js';
+export type { ModelInfo, Predictions } from './predict.js';
 export { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './recipe/defaults.js';
 export type { ActivationChoice, OptimizerChoice, RunData, RunDescription } from './recipe/description.js';
 export { checkOutputPairing } from './recipe/rules.js';

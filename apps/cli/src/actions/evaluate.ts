@@ -1,8 +1,7 @@
 import { pluginRegistries } from '@deltaflow/core';
 import { getLoss } from '@deltaflow/losses';
-import { computeMetrics } from '@deltaflow/trainer';
+import { computeMetrics, predictOutputs } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
-import { infer } from '../inference.js';
 import { out } from '../output.js';
 import { loadData, targetsForModel } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
@@ -86,7 +85,7 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
   }
   checkFits(ds, model);
   const pass = model.createPass();
-  const outputs = infer(model, ds.inputs, meta.scaler, pass);
+  const outputs = predictOutputs(model, ds.inputs, { pass, info: meta });
   const loss = model.loss(pass, ds.targets, getLoss(lossName));
   const metrics = computeMetrics(outputs, ds.targets, meta.task ?? ds.task);
   const samples = ds.inputs.rows;
