@@ -23,6 +23,12 @@ export interface GradientCheckOptions {
   maxEntries?: number;
   /** Seed of that sample; default 0. */
   seed?: number;
+  /**
+   * Check the network with dropout ON: the seed of one set of dropout masks, drawn once and then frozen for
+   * every E(W + h) and E(W - h), so the masked network is a fixed function whose gradient can be compared.
+   * Left out (the default), dropout is off, as in inference.
+   */
+  dropoutMask?: number;
 }
 
 /**
@@ -103,6 +109,9 @@ function movedOverKink(before: Float64Array, after: TypedArray, kinks: readonly 
  * analytic dE/dW from {@link Sequential.backwardLoss} with the central difference (E(W + h) - E(W - h)) / 2h,
  * all in float64 on a copy of `model`. The relative error is |a - n| / max(|a|, |n|, floor).
  *
+ * Dropout is off unless `dropoutMask` is given: then one mask per dropout layer is drawn from that seed and
+ * frozen, and the check covers the masked network (dropped nodes get zero gradients on both sides).
+ *
  * Central differences are not valid across a point where an activation is not smooth (relu at x = 0, see
  * `Activation.kinks`): an entry whose step W +/- h moves the net input x of some node onto, off or across such a
  * point is left out of the verdict and counted in `atKink`. Entries that move no net input near a kink are still
@@ -132,6 +141,10 @@ export function gradientCheck(
     return kinks.length > 0 ? [{ layer: i, kinks }] : [];
   });
   const pass = copy.createPass();
+  if (options.dropoutMask !== undefined) {
+    pass.dropout = new Random(options.dropoutMask);
+    pass.freezeMasks = true; // drawn by the first forward pass below, then reused by every lossAt
+  }
   let atKink = false;
   const lossAt = (): number => {
     copy.forward(x, pass);

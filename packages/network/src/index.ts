@@ -12,7 +12,7 @@ export type { PassShape } from './forward-pass.js';
 export { Sequential, mlp } from './sequential.js';
 export type { LayerSpec, MlpSpec, ModelSummary } from './sequential.js';
 export { modelFromJSON, modelToJSON, parseModel } from './model-json.js';
-export type { DenseLayerJSON, ModelJSON } from './model-json.js';
+export type { DenseLayerJSON, DropoutLayerJSON, LayerJSON, ModelJSON } from './model-json.js';
 export { gradientCheck } from './gradient-check.js';
 export type { GradientCheckOptions, GradientCheckResult, LayerGradientCheck } from './gradient-check.js';
 export { trainStep } from './train-step.js';

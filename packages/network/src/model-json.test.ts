@@ -35,7 +35,7 @@ type Json = Record<string, unknown> & { layers: Record<string, unknown>[] };
 
 const cases: [string, (m: Json) => unknown, RegExp][] = [
   ['wrong format', (m) => ({ ...m, format: 'keras' }), /format is "keras", expected "deltaflow-model"/],
-  ['wrong version', (m) => ({ ...m, version: 2 }), /version is 2, expected 1/],
+  ['wrong version', (m) => ({ ...m, version: 3 }), /version is 3, expected 1 or 2/],
   ['bad dtype', (m) => ({ ...m, dtype: 'int8' }), /dtype is "int8"/],
   ['no layers', (m) => ({ ...m, layers: [] }), /layers must be a non-empty array/],
   ['a layer of the wrong type', (m) => ((m.layers[1]!.type = 'conv'), m), /layers\[1\]\.type is "conv"/],

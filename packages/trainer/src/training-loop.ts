@@ -5,7 +5,7 @@ import { modelToJSON } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
 import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stats.js';
@@ -37,6 +37,11 @@ function checkCount(name: string, value: number | undefined, min: number): void 
   if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
     fail(`${name} must be an integer of at least ${min}, got ${value}.`);
   }
+}
+
+/** The generator of a run's dropout masks: seeded by the run's seed, on a stream apart from the shuffles'. */
+export function dropoutRandom(seed: number): Random {
+  return new Random((seed ^ 0x5bd1e995) >>> 0);
 }
 
 /** Converts a tensor to the model's dtype once, before training, so the loop never mixes dtypes. */
@@ -120,6 +125,9 @@ export class TrainingLoop {
     }
     this.validation = validation;
     this.pass = model.createPass();
+    // dropout masks: a generator of the run's seed (its own stream, so shuffles stay as without dropout); the
+    // validation pass has none, so validation measures the network of inference
+    if (model.layers.some((layer) => layer.dropout > 0)) this.pass.dropout = dropoutRandom(seed);
     this.valPass = model.createPass();
 
     const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);

@@ -51,6 +51,11 @@ export const modelFlags = {
     type: 'boolean',
     describe: 'Standard-scale the inputs (fitted on the training part, stored in the model)',
   },
+  dropout: {
+    type: 'string',
+    describe:
+      'Dropout rate of the hidden layers in training, such as 0.2, or one per hidden layer: 0.2,0.1 (off in predict and evaluate)',
+  },
 } as const satisfies Record<string, Options>;
 
 /** The run: optimizer, schedule of batches and epochs, validation, starting weights. */

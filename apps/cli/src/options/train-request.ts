@@ -3,7 +3,17 @@ import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import type { TargetType } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
 import { checkOptimizerFlags } from './optimizer-flags.js';
-import { boolean, fraction, integer, number, parseColumns, parseLayers, portNumber, text } from './parse.js';
+import {
+  boolean,
+  fraction,
+  integer,
+  number,
+  parseColumns,
+  parseLayers,
+  parseRates,
+  portNumber,
+  text,
+} from './parse.js';
 
 /**
  * The checked options of a training run (flags over `--config`). Fields left undefined get defaults that depend
@@ -15,6 +25,8 @@ export interface TrainRequest {
   /** `--target-type class|value`: how one numeric target column is read (inferred when left out). */
   targetType?: TargetType;
   layers?: number[];
+  /** `--dropout P` or `P1,P2,...`: dropout rate of every hidden layer, or of each. */
+  dropout?: number | number[];
   activation?: string;
   outputActivation?: string;
   dtype?: DType;
@@ -91,6 +103,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     target: field(raw, 'target', parseColumns),
     targetType: field(raw, 'targetType', targetType),
     layers: field(raw, 'layers', (_, v) => parseLayers(v)),
+    dropout: field(raw, 'dropout', parseRates),
     activation: field(raw, 'activation', name('activation')),
     outputActivation: field(raw, 'outputActivation', name('activation')),
     dtype: field(raw, 'dtype', dtype),
@@ -114,7 +127,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     dashboard: field(raw, 'dashboard', port),
   };
   if (request.init) {
-    for (const key of ['layers', 'activation', 'outputActivation', 'dtype'] as const) {
+    for (const key of ['layers', 'activation', 'outputActivation', 'dtype', 'dropout'] as const) {
       if (request[key] !== undefined) {
         const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
         throw new UsageError(

@@ -38,10 +38,12 @@ export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFIN
     .summary()
     .layers.map((l) => l.activation)
     .join(', ');
+  const dropout = model.layers.map((l) => l.dropout);
+  const dropoutText = dropout.some((p) => p > 0) ? `, dropout ${dropout.slice(0, -1).join(',')}` : '';
   const samples = `${plural(train.inputs.rows, 'sample')}${validation ? ` + ${validation.inputs.rows} for validation` : ''}`;
   const parts = [
     `${prepared.dataset.name}: ${samples}${scaler ? ' (normalized)' : ''}`,
-    `model ${sizes} (${activations}) ${model.dtype}`,
+    `model ${sizes} (${activations}) ${model.dtype}${dropoutText}`,
     `loss ${String(options.loss)}`,
     optimizerText(String(options.optimizer), {
       ...options.optimizerOptions,

@@ -96,6 +96,7 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
     target: typeof data === 'string' ? request.target : undefined,
     targetType: request.targetType,
     layers: request.layers,
+    dropout: request.dropout,
     activation: request.activation,
     outputActivation: request.outputActivation,
     dtype: request.dtype,

@@ -86,6 +86,11 @@ export interface RunDescription {
   targetType?: TargetType;
   /** Units of each hidden layer, input side first (may be empty); default `[4]`. */
   layers?: readonly number[];
+  /**
+   * Dropout rate p of the hidden layers' outputs in training (inverted dropout, masks from the run's seed): one
+   * rate for every hidden layer, or one per hidden layer; default none. Off in prediction and evaluation.
+   */
+  dropout?: number | readonly number[];
   /** Transfer function of the hidden layers; default `'sigmoid'`. */
   activation?: ActivationChoice;
   /**
