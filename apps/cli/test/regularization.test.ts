@@ -104,3 +104,80 @@ describe('--dropout', () => {
     expect(count.stderr).toMatch(/--dropout has 3 rates but the model has 2 hidden layers/);
   });
 });
+
+describe('--l1 and --l2', () => {
+  it('the forward events report the data loss and the penalty as separate parts of E; the model keeps the rates', async () => {
+    const dir = tempDir();
+    const result = await runCli(
+      [
+        'train',
+        '--data',
+        'circle',
+        '--layers',
+        '6',
+        '--l1',
+        '0.001',
+        '--l2',
+        '0.01,0',
+        '--epochs',
+        '3',
+        '--events',
+        'e.jsonl',
+        '--save',
+        'm.json',
+        '--json',
+      ],
+      dir,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const events = readFileSync(join(dir, 'e.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (line) => JSON.parse(line) as { type: string; loss?: number; dataLoss?: number; penalty?: number },
+      );
+    const forwards = events.filter((e) => e.type === 'forward');
+    expect(forwards).toHaveLength(3);
+    for (const f of forwards) {
+      expect(f.penalty).toBeGreaterThan(0);
+      expect(f.loss).toBeCloseTo(f.dataLoss! + f.penalty!, 12);
+    }
+    expect(readModel(dir, 'm.json').meta).toMatchObject({ penalty: { l1: 0.001, l2: [0.01, 0] } });
+  });
+
+  it('gradcheck includes the penalties below 1e-6', async () => {
+    const dir = tempDir();
+    const result = await runCli(
+      [
+        'gradcheck',
+        '--data',
+        'circle',
+        '--layers',
+        '5',
+        '--activation',
+        'tanh',
+        '--l1',
+        '0.01',
+        '--l2',
+        '0.3',
+        '--json',
+      ],
+      dir,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { worst: number; passed: boolean };
+    expect(json.passed).toBe(true);
+    expect(json.worst).toBeLessThan(1e-6);
+  });
+
+  it('refuses a negative rate and a per-layer list of the wrong length, in one line', async () => {
+    const dir = tempDir();
+    const negative = await runCli(['train', '--l2', '-1'], dir);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toMatch(/^deltaflow: --l2 takes one rate >= 0/);
+    const count = await runCli(['train', '--layers', '4', '--l1', '0.1,0.1,0.1'], dir);
+    expect(count.code).toBe(2);
+    expect(count.stderr.trim().split('\n')).toHaveLength(1);
+    expect(count.stderr).toMatch(/--l1 has 3 rates but the model has 2 layers/);
+  });
+});

@@ -16,5 +16,7 @@ export type { DenseLayerJSON, DropoutLayerJSON, LayerJSON, ModelJSON } from './m
 export { gradientCheck } from './gradient-check.js';
 export type { GradientCheckOptions, GradientCheckResult, LayerGradientCheck } from './gradient-check.js';
 export { trainStep } from './train-step.js';
+export { Penalty } from './penalty.js';
+export type { PenaltyOptions } from './penalty.js';
 export { definePlugin, installPlugin } from './plugin.js';
 export type { InstallPluginOptions, Plugin } from './plugin.js';

@@ -76,6 +76,17 @@ export interface TrainOptions {
   lr?: number;
   /** Learning rate as a function of the epoch (counted from 0) and the base rate. */
   schedule?: LrSchedule;
+  /**
+   * L1 penalty lambda_1 on the weights (not the biases): adds lambda_1 sum |W_ij| to E; one rate for every
+   * layer, or one per layer (output layer included). Default none.
+   */
+  l1?: number | readonly number[];
+  /**
+   * L2 penalty lambda_2 on the weights (not the biases): adds lambda_2 / 2 sum W_ij^2 to E (gradient lambda_2 W,
+   * TensorFlow Playground's L2); one rate for every layer, or one per layer. Default none. Beside, not instead
+   * of, an optimizer's `weightDecay`.
+   */
+  l2?: number | readonly number[];
   /** Stop when the loss stops improving. */
   earlyStopping?: EarlyStoppingOptions;
   /** Emit a checkpoint event with the model every N epochs. */

@@ -88,6 +88,10 @@ export function runTraining(
     const { epoch, loss, metrics } = summary;
     // Built field by field (no spread of temporary objects): this runs every epoch.
     const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
+    if (summary.dataLoss !== undefined) {
+      forward.dataLoss = summary.dataLoss;
+      forward.penalty = summary.penalty!;
+    }
     if (summary.outputs) forward.outputs = summary.outputs;
     subscriber.next(forward);
     subscriber.next({ type: 'backward', epoch, layers: summary.layers });

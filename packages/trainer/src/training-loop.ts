@@ -1,7 +1,7 @@
 import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
-import { modelToJSON } from '@deltaflow/network';
+import { Penalty, modelToJSON } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
@@ -18,7 +18,12 @@ import { holdOut } from './recipe/split.js';
 /** What one finished epoch measured. */
 export interface EpochSummary {
   epoch: number;
+  /** E = data loss + penalty, the mean over the epoch's samples. */
   loss: number;
+  /** With L1/L2 penalties: the data loss part of E. */
+  dataLoss?: number;
+  /** With L1/L2 penalties: the penalty part of E (its value at each batch, averaged over the samples). */
+  penalty?: number;
   valLoss?: number;
   metrics: Metrics;
   lr: number;
@@ -83,6 +88,9 @@ export class TrainingLoop {
   private readonly outputSample: number;
   private baseLr: number;
   private lossSum = 0;
+  private penaltySum = 0;
+  /** The L1/L2 penalties of the weights (inactive without `l1`/`l2`). */
+  private readonly penalty: Penalty;
 
   constructor(
     readonly model: Sequential,
@@ -138,6 +146,10 @@ export class TrainingLoop {
       dtype: model.dtype,
     });
     this.loss = getLoss(options.loss ?? RUN_DEFAULTS.loss);
+    this.penalty = new Penalty(model, {
+      ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
+      ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
+    });
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
     this.schedule = options.schedule;
@@ -160,6 +172,7 @@ export class TrainingLoop {
       samples: train.inputs.rows,
       validationSamples: validation?.inputs.rows ?? 0,
       task,
+      ...this.penalty.toJSON(),
     };
   }
 
@@ -200,11 +213,13 @@ export class TrainingLoop {
     this.epochStart.take();
     this.metrics.reset();
     this.lossSum = 0;
+    this.penaltySum = 0;
   }
 
   /**
-   * Trains on the next batch: zero the gradients, forward, E, backward, update. Returns the batch's loss; a
-   * non-finite loss ends the run as diverged with the weights of the start of the epoch.
+   * Trains on the next batch: zero the gradients, forward, E (the data loss plus the L1/L2 penalty), backward
+   * (the delta rule, plus the penalty's derivative), update. Returns the batch's E; a non-finite E ends the run
+   * as diverged with the weights of the start of the epoch.
    */
   runBatch(): number {
     if (this.batchIndex === 0) this.beginEpoch();
@@ -214,17 +229,21 @@ export class TrainingLoop {
     model.zeroGrad();
     const output = model.forward(inputs, pass);
     const loss = model.loss(pass, targets, this.loss);
-    if (!Number.isFinite(loss)) {
+    const penalty = this.penalty.value();
+    const total = loss + penalty;
+    if (!Number.isFinite(total)) {
       this.diverge();
-      return loss;
+      return total;
     }
     this.metrics.add(output, targets);
     model.backwardLoss(pass, targets, this.loss);
+    this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
     this.optimizer.step();
     this.lossSum += loss * inputs.rows;
+    this.penaltySum += penalty * inputs.rows;
     this.samplesSeen += inputs.rows;
     this.batchIndex++;
-    return loss;
+    return total;
   }
 
   /** Whether the current epoch has run all its batches. */
@@ -237,14 +256,19 @@ export class TrainingLoop {
     const epoch = this.epoch + 1;
     const layers = gradientStats(this.model, this.epochStart, this.pass);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
+    const samples = this.config.samples;
     const summary: EpochSummary = {
       epoch,
-      loss: this.lossSum / this.config.samples,
+      loss: (this.lossSum + this.penaltySum) / samples,
       metrics: this.metrics.result('', this.model.outputs),
       lr: this.optimizer.lr,
       layers,
       outputs,
     };
+    if (this.penalty.active) {
+      summary.dataLoss = this.lossSum / samples;
+      summary.penalty = this.penaltySum / samples;
+    }
     this.batchIndex = 0;
     this.epoch = epoch;
     if (!weightsAreFinite(this.model)) {
@@ -304,6 +328,7 @@ export class TrainingLoop {
       batchSize: this.config.batchSize,
       seed: this.config.seed,
       task: this.config.task,
+      ...(this.penalty.active ? { penalty: this.penalty.toJSON() } : {}),
     });
   }
 }

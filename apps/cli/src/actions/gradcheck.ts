@@ -76,6 +76,11 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
   const dropout = model.layers.some((layer) => layer.dropout > 0);
   const result = gradientCheck(model, inputs, ds.targets, loss, {
     ...(dropout ? { dropoutMask: request.seed } : {}),
+    // --l1/--l2: E includes the penalty, the analytic gradient its derivative
+    penalty: {
+      ...(request.l1 !== undefined ? { l1: request.l1 } : {}),
+      ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
+    },
   });
   // Every entry left out (all of them at a kink) would be a vacuous pass.
   const passed = result.checked > 0 && result.worst <= tolerance;

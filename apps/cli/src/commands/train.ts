@@ -32,6 +32,8 @@ export function trainCommand(context: CommandContext): CommandModule {
             'momentum',
             'nesterov',
             'weight-decay',
+            'l1',
+            'l2',
             'batch-size',
             'epochs',
             'shuffle',

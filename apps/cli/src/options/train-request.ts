@@ -10,6 +10,7 @@ import {
   number,
   parseColumns,
   parseLayers,
+  parsePenalty,
   parseRates,
   portNumber,
   text,
@@ -37,6 +38,10 @@ export interface TrainRequest {
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
+  /** `--l1 R` or `R1,R2,...`: L1 penalty of the weights, for every layer or per layer. */
+  l1?: number | number[];
+  /** `--l2 R` or `R1,R2,...`: L2 penalty of the weights, for every layer or per layer. */
+  l2?: number | number[];
   batchSize?: number;
   epochs?: number;
   shuffle: boolean;
@@ -114,6 +119,8 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     momentum: field(raw, 'momentum', (f, v) => number(f, v)),
     nesterov: field(raw, 'nesterov', boolean),
     weightDecay: field(raw, 'weightDecay', (f, v) => number(f, v)),
+    l1: field(raw, 'l1', parsePenalty),
+    l2: field(raw, 'l2', parsePenalty),
     batchSize: field(raw, 'batchSize', (f, v) => integer(f, v, 1)),
     epochs: field(raw, 'epochs', (f, v) => integer(f, v, 0)),
     shuffle: field(raw, 'shuffle', boolean) ?? true,

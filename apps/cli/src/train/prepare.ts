@@ -97,6 +97,8 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
     targetType: request.targetType,
     layers: request.layers,
     dropout: request.dropout,
+    l1: request.l1,
+    l2: request.l2,
     activation: request.activation,
     outputActivation: request.outputActivation,
     dtype: request.dtype,

@@ -1,7 +1,7 @@
 import { Scaler, datasetNames, loadDataset, parseCsv } from '@deltaflow/data';
 import type { Dataset } from '@deltaflow/data';
 import { getLoss } from '@deltaflow/losses';
-import { mlp } from '@deltaflow/network';
+import { Penalty, mlp } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
 import { createOptimizer } from '@deltaflow/optimizers';
 import { DeltaflowError } from '@deltaflow/tensor';
@@ -249,14 +249,19 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     optimizer: optimizer.name,
     optimizerOptions: optimizer.options,
     task: dataset.task,
+    ...(description.l1 !== undefined ? { l1: description.l1 } : {}),
+    ...(description.l2 !== undefined ? { l2: description.l2 } : {}),
     ...(validation ? { validation } : {}),
   };
+  // a bad rate, or a list of the wrong length, is refused here, naming the option
+  const penalty = new Penalty(model, trainOptions);
   const meta: Record<string, unknown> = {
     featureNames: dataset.featureNames,
     targetNames: dataset.targetNames,
     ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
     ...(scaler ? { scaler: scaler.toJSON() } : {}),
     ...(description.validationSplit !== undefined ? { validationSplit: description.validationSplit } : {}),
+    ...(penalty.active ? { penalty: penalty.toJSON() } : {}),
     shuffle,
   };
   return {
