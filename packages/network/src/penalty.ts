@@ -57,7 +57,10 @@ function rates(
  *
  * @example
  * ```ts
+ * import { getLoss } from '@deltaflow/losses';
+ *
  * const penalty = new Penalty(model, { l2: 0.01 });
+ * const pass = model.createPass();
  * model.zeroGrad();
  * model.forward(inputs, pass);
  * const E = model.loss(pass, targets, getLoss('mse')) + penalty.value();
