@@ -212,6 +212,10 @@ export interface EpochEvent {
   valLoss?: number;
   /** Training metrics, and validation metrics with a `val` prefix. */
   metrics: Metrics;
+  /** With `metrics: ['confusion']`: the epoch's training confusion matrix, `[i][j]` true class i predicted as j. */
+  confusion?: number[][];
+  /** With `metrics: ['confusion']` and validation data: the validation confusion matrix after the epoch. */
+  valConfusion?: number[][];
   /** Milliseconds of training since the start. */
   elapsedMs: number;
   /** Training samples processed per second so far. */

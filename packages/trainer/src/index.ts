@@ -28,7 +28,8 @@ export type {
   TrainingEvent,
 } from './events.js';
 export { parseJsonl, replay, toJsonLine } from './jsonl.js';
-export { computeMetrics } from './metrics.js';
+export { METRIC_NAMES, classificationReport, computeMetrics, rocAuc } from './metrics.js';
+export type { ClassMetrics, ClassificationReport, MetricName } from './metrics.js';
 export { classOf, isClassifier, modelInfo, predict, predictOutputs } from './predict.js';
 export type { ModelInfo, Predictions } from './predict.js';
 export { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './recipe/defaults.js';

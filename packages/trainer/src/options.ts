@@ -2,6 +2,7 @@ import type { LossIdentifier } from '@deltaflow/losses';
 import type { Optimizer, OptimizerRule, LrSchedule } from '@deltaflow/optimizers';
 import type { Tensor2D } from '@deltaflow/tensor';
 import type { SchedulerLike } from 'rxjs';
+import type { MetricName } from './metrics.js';
 
 /**
  * What a run learns from: inputs `[N, F]` and targets `[N, K]` (a `Dataset` of `@deltaflow/data` fits).
@@ -102,6 +103,12 @@ export interface TrainOptions {
   yieldEvery?: 'auto' | 'epoch' | 'batch' | number;
   /** The scheduler the loop yields on (tests pass a TestScheduler); default `asyncScheduler`. */
   scheduler?: SchedulerLike;
+  /**
+   * Classification metrics beyond accuracy for the forward and epoch events: `'precision'`, `'recall'`, `'f1'`
+   * (macro averages), `'auc'` (binary tasks) into `metrics` (and `valPrecision`, ... on validation data), and
+   * `'confusion'` as the events' `confusion` (and `valConfusion`) matrix. Default none.
+   */
+  metrics?: readonly MetricName[];
   /** Classification or regression, overriding the data's own. */
   task?: 'classification' | 'regression';
 }

@@ -9,7 +9,8 @@ import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
 import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stats.js';
-import { MetricsAccumulator } from './metrics.js';
+import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
+import type { MetricName } from './metrics.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { EarlyStopping } from './early-stopping.js';
 import { RUN_DEFAULTS } from './recipe/defaults.js';
@@ -24,6 +25,10 @@ export interface EpochSummary {
   dataLoss?: number;
   /** With L1/L2 penalties: the penalty part of E (its value at each batch, averaged over the samples). */
   penalty?: number;
+  /** With `metrics: ['confusion']`: the training confusion matrix of the epoch. */
+  confusion?: number[][];
+  /** With `metrics: ['confusion']` and validation data: the validation confusion matrix. */
+  valConfusion?: number[][];
   valLoss?: number;
   metrics: Metrics;
   lr: number;
@@ -42,6 +47,28 @@ function checkCount(name: string, value: number | undefined, min: number): void 
   if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
     fail(`${name} must be an integer of at least ${min}, got ${value}.`);
   }
+}
+
+/** Checks the `metrics` option: known names, classification only, `auc` for a binary task. */
+function checkMetrics(
+  asked: readonly MetricName[] | undefined,
+  task: 'classification' | 'regression',
+  outputs: number,
+): readonly MetricName[] {
+  if (asked === undefined || asked.length === 0) return [];
+  for (const name of asked) {
+    if (!METRIC_NAMES.includes(name))
+      fail(`\`metrics\`: unknown metric '${String(name)}'; use ${METRIC_NAMES.join(', ')}.`);
+  }
+  if (task !== 'classification')
+    fail(
+      '`metrics` (precision, recall, f1, auc, confusion) are for classification; regression reports mse, mae and r2.',
+    );
+  if (asked.includes('auc') && outputs > 2)
+    fail(
+      `\`metrics\`: auc is for binary tasks (1 or 2 outputs) but the model has ${outputs} outputs; ask for f1 or confusion.`,
+    );
+  return asked;
 }
 
 /** The generator of a run's dropout masks: seeded by the run's seed, on a stream apart from the shuffles'. */
@@ -91,6 +118,8 @@ export class TrainingLoop {
   private penaltySum = 0;
   /** The L1/L2 penalties of the weights (inactive without `l1`/`l2`). */
   private readonly penalty: Penalty;
+  /** The classification metrics asked beyond accuracy (`metrics` option). */
+  private readonly asked: readonly MetricName[];
 
   constructor(
     readonly model: Sequential,
@@ -154,8 +183,9 @@ export class TrainingLoop {
     this.baseLr = this.optimizer.lr;
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
-    this.metrics = new MetricsAccumulator(task);
-    this.valMetrics = new MetricsAccumulator(task);
+    this.asked = checkMetrics(options.metrics, task, model.outputs);
+    this.metrics = new MetricsAccumulator(task, this.asked.length > 0);
+    this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
     this.epochStart = new WeightSnapshot(model);
     this.earlyStopping = options.earlyStopping
       ? new EarlyStopping(model, options.earlyStopping, validation !== null)
@@ -269,6 +299,10 @@ export class TrainingLoop {
       summary.dataLoss = this.lossSum / samples;
       summary.penalty = this.penaltySum / samples;
     }
+    if (this.asked.length > 0) {
+      Object.assign(summary.metrics, this.metrics.detailMetrics(this.asked));
+      if (this.asked.includes('confusion')) summary.confusion = this.metrics.confusionMatrix();
+    }
     this.batchIndex = 0;
     this.epoch = epoch;
     if (!weightsAreFinite(this.model)) {
@@ -282,6 +316,10 @@ export class TrainingLoop {
       this.valMetrics.reset();
       this.valMetrics.add(output, targets);
       Object.assign(summary.metrics, this.valMetrics.result('val', this.model.outputs));
+      if (this.asked.length > 0) {
+        Object.assign(summary.metrics, this.valMetrics.detailMetrics(this.asked, 'val'));
+        if (this.asked.includes('confusion')) summary.valConfusion = this.valMetrics.confusionMatrix();
+      }
     }
     if (this.earlyStopping?.update(summary) === 'stop') this.ended = 'early-stopped';
     else if (this.finished) this.ended = 'completed';
