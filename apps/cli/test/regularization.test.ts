@@ -181,3 +181,29 @@ describe('--l1 and --l2', () => {
     expect(count.stderr).toMatch(/--l1 has 3 rates but the model has 2 layers/);
   });
 });
+
+describe('the run line', () => {
+  it('names the dropout rates and the penalties before training', async () => {
+    const dir = tempDir();
+    const result = await runCli(
+      [
+        'train',
+        '--data',
+        'circle',
+        '--layers',
+        '8,8',
+        '--dropout',
+        '0.2,0.1',
+        '--l2',
+        '0.001',
+        '--epochs',
+        '1',
+      ],
+      dir,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')[0]).toMatch(
+      /model 2-8-8-1 \(sigmoid, sigmoid, sigmoid\) float32, dropout 0\.2,0\.1, loss mse \+ l2 0\.001,/,
+    );
+  });
+});
