@@ -3,7 +3,7 @@ import { Random, Tensor } from '@deltaflow/tensor';
 import { describe, expect, it } from 'vitest';
 import { Dense } from './dense.js';
 import { gradientCheck } from './gradient-check.js';
-import { modelFromJSON, modelToJSON } from './model-json.js';
+import { denseLayers, modelFromJSON, modelToJSON } from './model-json.js';
 import { mlp } from './sequential.js';
 
 /** A seeded batch of `rows` x `cols` numbers in [-1, 1). */
@@ -166,6 +166,7 @@ describe('dropout in the model file', () => {
     expect(again.layers.map((l) => l.dropout)).toEqual([0.3, 0.5, 0]);
     expect(modelToJSON(again)).toEqual(json);
     expect(again.summary().layers.map((l) => l.dropout)).toEqual([0.3, 0.5, undefined]);
+    expect(denseLayers(json).map((l) => l.units)).toEqual([6, 5, 3]);
     // without dropout, still version 1
     expect(modelToJSON(mlp({ inputs: 1, layers: [{ units: 1 }] })).version).toBe(1);
   });

@@ -11,7 +11,7 @@ export { ForwardPass, LayerPass } from './forward-pass.js';
 export type { PassShape } from './forward-pass.js';
 export { Sequential, mlp } from './sequential.js';
 export type { LayerSpec, MlpSpec, ModelSummary } from './sequential.js';
-export { modelFromJSON, modelToJSON, parseModel } from './model-json.js';
+export { denseLayers, modelFromJSON, modelToJSON, parseModel } from './model-json.js';
 export type { DenseLayerJSON, DropoutLayerJSON, LayerJSON, ModelJSON } from './model-json.js';
 export { gradientCheck } from './gradient-check.js';
 export type { GradientCheckOptions, GradientCheckResult, LayerGradientCheck } from './gradient-check.js';

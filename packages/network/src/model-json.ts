@@ -92,6 +92,22 @@ export interface ModelJSON {
 }
 
 /**
+ * The dense layers of a model file, input side first, without its dropout layers: what a reader of weights
+ * (W_ij and theta_j per layer) wants.
+ *
+ * @example
+ * ```ts
+ * const json = modelToJSON(mlp({ inputs: 2, layers: [{ units: 3, dropout: 0.5 }, { units: 1 }] }));
+ * json.layers.length; // → 3
+ * denseLayers(json).map((l) => l.units); // → [3, 1]
+ * ```
+ * @category Model file
+ */
+export function denseLayers(json: Pick<ModelJSON, 'layers'>): DenseLayerJSON[] {
+  return json.layers.filter((layer): layer is DenseLayerJSON => layer.type === 'dense');
+}
+
+/**
  * The model as plain data, ready for `JSON.stringify`. Numbers are written exactly (shortest round-trip
  * form), so loading gives back the same weights bit for bit. `meta` defaults to the model's own
  * (`model.meta`, kept by {@link modelFromJSON}), so a loaded model saves with its meta.
