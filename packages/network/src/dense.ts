@@ -59,12 +59,13 @@ function clear(values: TypedArray): void {
 }
 
 /**
- * Draws an inverted-dropout mask: each entry 0 with probability `rate`, else 1 / (1 - rate), one uniform draw of
- * `rng` per entry, in order.
+ * Draws an inverted-dropout mask: each entry 0 with probability `rate`, else 1 / (1 - rate), from one 32-bit draw
+ * of `rng` per entry, in order (u < rate * 2^32 drops: the probability is `rate` to within 2^-32).
  */
 function drawMask(mask: TypedArray, rate: number, rng: Random): void {
   const keep = 1 / (1 - rate);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < rate ? 0 : keep;
+  const threshold = Math.round(rate * 4294967296);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.nextUint32() < threshold ? 0 : keep;
 }
 
 /**

@@ -6,7 +6,8 @@
  *
  * The numbers (valLoss after 300 epochs, binary cross-entropy on the 40 held-out points; seeds 1..5):
  *   neither:        0.7732 1.2107 1.3655 0.4751 0.9994   (training loss 0.0002 .. 0.07: memorised)
- *   dropout + L2:   0.3611 0.8302 0.4058 0.3624 0.4012
+ *   dropout + L2:   0.3546 0.6927 0.3104 0.3339 0.4264
+ *   (dropout alone: 0.3768 1.0002 0.5996 0.4421 0.8484; L2 alone: 0.4033 0.6721 0.5946 0.2150 0.4829)
  */
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -51,9 +52,9 @@ describe('learning with dropout and L2 on a small noisy set', () => {
       both.push(regularised.valLoss!);
     }
     const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-    expect(mean(both)).toBeLessThan(0.7 * mean(neither)); // 0.472 against 0.965
+    expect(mean(both)).toBeLessThan(0.7 * mean(neither)); // 0.424 against 0.965
     // the documented numbers, seed 1
     expect(neither[0]).toBeCloseTo(0.7732, 2);
-    expect(both[0]).toBeCloseTo(0.3611, 2);
+    expect(both[0]).toBeCloseTo(0.3546, 2);
   }, 120_000);
 });
