@@ -108,7 +108,7 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLo
  * @category CLI
  */
 export function toFlags(message: string): string {
-  return message.replace(/`([a-z][A-Za-z]*)`/g, (_, name: string) =>
+  return message.replace(/`([a-z][A-Za-z0-9]*)`/g, (_, name: string) =>
     trainKeys.includes(name) ? `--${kebab(name)}` : name,
   );
 }

@@ -18,7 +18,7 @@ const parity = JSON.parse(
 /** sha256 of a model file's weights and biases, layer by layer. */
 const weightsHash = (model: Pick<ModelJSON, 'layers'> | ModelFile): string =>
   createHash('sha256')
-    .update(JSON.stringify(model.layers.map((l) => [l.weights, l.bias])))
+    .update(JSON.stringify(model.layers.map((l) => ('weights' in l ? [l.weights, l.bias] : l))))
     .digest('hex');
 
 /** The final weights' hash of a description, trained by the library in this process. */

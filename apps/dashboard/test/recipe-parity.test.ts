@@ -3,6 +3,7 @@
 // bit for bit, and a description the library refuses is refused with the library's message.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { denseLayers } from '@deltaflow/network';
 import type { ModelJSON } from '@deltaflow/network';
 import { prepareRun, train } from '@deltaflow/trainer';
 import type { EndEvent, RunDescription, TrainingEvent } from '@deltaflow/trainer';
@@ -19,7 +20,7 @@ const parity = JSON.parse(
 /** sha256 of a model file's weights and biases, layer by layer. */
 const weightsHash = (model: Pick<ModelJSON, 'layers'>): string =>
   createHash('sha256')
-    .update(JSON.stringify(model.layers.map((l) => [l.weights, l.bias])))
+    .update(JSON.stringify(denseLayers(model).map((l) => [l.weights, l.bias])))
     .digest('hex');
 
 /** The built worker script, as the page loads it. */
@@ -76,7 +77,7 @@ describe('the run recipe in the dashboard worker', () => {
     const { page, errors } = await openPage(playground.browser.context, playground.server.url);
     const result = await runInWorker(page, parity);
     expect(result.error).toBeUndefined();
-    expect(result.model!.layers.map((l) => [l.inputs, l.units, l.activation])).toEqual([
+    expect(denseLayers(result.model!).map((l) => [l.inputs, l.units, l.activation])).toEqual([
       [2, 5, 'tanh'],
       [5, 3, 'tanh'],
       [3, 1, 'sigmoid'],

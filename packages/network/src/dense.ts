@@ -39,6 +39,12 @@ export interface DenseOptions {
   biasInit?: InitializerName | Initializer;
   /** Random source for the initializers; default `new Random(0)`. */
   rng?: Random;
+  /**
+   * Dropout rate p of the layer's outputs in training, in [0, 1); default 0 (none). Inverted dropout: a
+   * training forward pass with dropout on keeps each O_j with probability 1 - p and scales it by 1 / (1 - p);
+   * inference is unchanged.
+   */
+  dropout?: number;
 }
 
 /** dE/dW += O_inᵀ delta (accumulate over the batch). Shared constants: the hot path allocates no options. */
@@ -50,6 +56,16 @@ const TRANS_B = Object.freeze({ transB: true });
 function clear(values: TypedArray): void {
   if (values.length > 64) values.fill(0);
   else for (let i = 0; i < values.length; i++) values[i] = 0;
+}
+
+/**
+ * Draws an inverted-dropout mask: each entry 0 with probability `rate`, else 1 / (1 - rate), from one 32-bit draw
+ * of `rng` per entry, in order (u < rate * 2^32 drops: the probability is `rate` to within 2^-32).
+ */
+function drawMask(mask: TypedArray, rate: number, rng: Random): void {
+  const keep = 1 / (1 - rate);
+  const threshold = Math.round(rate * 4294967296);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.nextUint32() < threshold ? 0 : keep;
 }
 
 /**
@@ -84,6 +100,8 @@ export class Dense {
   readonly weightGrad: Tensor;
   /** dE/dtheta, accumulated by backward, `[units]`. */
   readonly biasGrad: Tensor;
+  /** Dropout rate p of the outputs in training (0: none); see {@link DenseOptions.dropout}. */
+  readonly dropout: number;
 
   /** The passes of inferences (a forward without a pass), one per batch size; backward never reads them. */
   private readonly inference = new Map<number, LayerPass>();
@@ -95,6 +113,14 @@ export class Dense {
       Number.isInteger(inputs) && inputs > 0 && Number.isInteger(units) && units > 0,
       () => `Dense: inputs and units must be positive integers, got ${inputs} and ${units}.`,
     );
+    const dropout = options.dropout ?? 0;
+    if (!(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) {
+      throw new DeltaflowError(
+        'E_OPTION',
+        `Dense: the dropout rate must be a number in [0, 1), got ${dropout}; use for example 0.2 (drop 20 % of the outputs).`,
+      );
+    }
+    this.dropout = dropout;
     this.inputs = inputs;
     this.units = units;
     this.activation = getActivation(options.activation ?? 'sigmoid');
@@ -113,7 +139,7 @@ export class Dense {
 
   /** A new pass of this layer for batches of `batchSize` rows (see {@link LayerPass}). */
   createPass(batchSize: number): LayerPass {
-    return new LayerPass(batchSize, this.inputs, this.units, this.dtype);
+    return new LayerPass(batchSize, this.inputs, this.units, this.dtype, this.dropout > 0);
   }
 
   /** The inference pass for batches of `batchSize` rows (made on first use). */
@@ -134,8 +160,12 @@ export class Dense {
    * input for {@link Dense.backward}). Without a pass it is an inference, into the layer's own buffers, which
    * backward never reads. Returns the `[B, units]` output buffer, overwritten by the next forward pass through
    * the same pass object (or, for inference, with the same batch size).
+   *
+   * Dropout (a layer with `dropout` p > 0) applies only to a training pass given a `dropout` generator: a mask
+   * m_j is drawn (0 with probability p, else 1 / (1 - p)), or with `freezeMask` the pass's previous mask is
+   * reused, and the result is O_j * m_j (in `pass.dropped`). Otherwise the layer's output is O, as in inference.
    */
-  forward(input: Tensor, pass?: LayerPass): Tensor {
+  forward(input: Tensor, pass?: LayerPass, dropout: Random | null = null, freezeMask = false): Tensor {
     if (input.rank !== 2 || input.cols !== this.inputs) {
       throw new DeltaflowError(
         'E_SHAPE',
@@ -152,12 +182,25 @@ export class Dense {
     linear(input, this.weights, this.bias, p.net); // x = O_in W + theta, in one pass
     this.activation.forward(p.net, p.output);
     p.input = input;
-    return p.output;
+    p.masked = false;
+    if (pass === undefined || dropout === null || this.dropout === 0) return p.output;
+    const mask = p.mask!.data;
+    if (!(freezeMask && p.maskDrawn)) {
+      drawMask(mask, this.dropout, dropout);
+      p.maskDrawn = true;
+    }
+    const out = p.output.data;
+    const dropped = p.dropped!.data;
+    for (let i = 0; i < out.length; i++) dropped[i] = out[i]! * mask[i]!;
+    p.masked = true;
+    return p.dropped!;
   }
 
   /**
    * Backpropagates dE/dO (`[B, units]`) through the forward pass `pass` of this layer: delta = f'(x) * dE/dO,
-   * then see {@link Dense.backwardDelta}. Returns dE/dO_in, or null when `needInputGrad` is false.
+   * then see {@link Dense.backwardDelta}. Returns dE/dO_in, or null when `needInputGrad` is false. When that
+   * forward pass applied a dropout mask m, `outputGrad` is dE/d(O m) and delta = f'(x) * m * dE/d(O m): a
+   * dropped node passes no error back.
    */
   backward(pass: LayerPass, outputGrad: Tensor, needInputGrad = true): Tensor | null {
     pass.requireInput();
@@ -167,7 +210,16 @@ export class Dense {
         `Dense.backward: dE/dO must be [${pass.batchSize}, ${this.units}] but got [${outputGrad.shape.join(', ')}].`,
       );
     }
-    this.activation.backward(pass.net, pass.output, outputGrad, pass.delta);
+    let grad = outputGrad;
+    if (pass.masked) {
+      // dE/dO_j = m_j dE/d(O_j m_j), into the delta buffer, which activation.backward then overwrites in place
+      const mask = pass.mask!.data;
+      const g = outputGrad.data;
+      const d = pass.delta.data;
+      for (let i = 0; i < d.length; i++) d[i] = g[i]! * mask[i]!;
+      grad = pass.delta;
+    }
+    this.activation.backward(pass.net, pass.output, grad, pass.delta);
     return this.backwardDelta(pass, pass.delta, needInputGrad);
   }
 

@@ -1,5 +1,5 @@
 import { DeltaflowError, Tensor } from '@deltaflow/tensor';
-import type { DType } from '@deltaflow/tensor';
+import type { DType, Random } from '@deltaflow/tensor';
 
 /**
  * What one {@link Dense} layer's forward pass produced for one batch, and the buffers its backward pass writes:
@@ -25,23 +25,38 @@ export class LayerPass {
   readonly delta: Tensor;
   /** dE/dO_i for the layer below, sum_j delta_j W_ij, `[B, n]`. */
   readonly inputGrad: Tensor;
+  /**
+   * The dropout mask of a layer with dropout rate p, `[B, m]`: each entry 0 (dropped, probability p) or
+   * 1 / (1 - p) (kept), so the expected output is unchanged (inverted dropout). null for a layer without dropout.
+   */
+  readonly mask: Tensor | null;
+  /** The outputs after dropout, O_j * mask_j, `[B, m]`: what the next layer reads. null without dropout. */
+  readonly dropped: Tensor | null;
+  /** Whether the last forward pass applied the mask (a training pass with dropout on). */
+  masked = false;
+  /** Whether a mask was ever drawn into {@link LayerPass.mask} (a frozen mask needs one). */
+  maskDrawn = false;
 
   /**
    * @param batchSize - B, the rows of every batch this pass holds
    * @param inputs - n, the layer's inputs
    * @param units - m, the layer's units
    * @param dtype - the layer's dtype
+   * @param dropout - whether the layer has dropout (allocates the mask and the dropped outputs)
    */
   constructor(
     readonly batchSize: number,
     inputs: number,
     units: number,
     dtype: DType,
+    dropout = false,
   ) {
     this.net = Tensor.zeros([batchSize, units], dtype);
     this.output = Tensor.zeros([batchSize, units], dtype);
     this.delta = Tensor.zeros([batchSize, units], dtype);
     this.inputGrad = Tensor.zeros([batchSize, inputs], dtype);
+    this.mask = dropout ? Tensor.zeros([batchSize, units], dtype) : null;
+    this.dropped = dropout ? Tensor.zeros([batchSize, units], dtype) : null;
   }
 
   /** The input of the forward pass, or an `E_STATE` error when no forward pass went through this object. */
@@ -69,8 +84,13 @@ export class LayerPass {
  * @category Network
  */
 export interface PassShape {
-  /** Each layer, input side first. */
-  readonly layers: readonly { readonly inputs: number; readonly units: number; readonly dtype: DType }[];
+  /** Each layer, input side first, with its dropout rate p (0 or left out: none). */
+  readonly layers: readonly {
+    readonly inputs: number;
+    readonly units: number;
+    readonly dtype: DType;
+    readonly dropout?: number;
+  }[];
 }
 
 /**
@@ -96,6 +116,18 @@ export class ForwardPass {
   private readonly bySize = new Map<number, readonly LayerPass[]>();
   private current: readonly LayerPass[] | null = null;
 
+  /**
+   * Where dropout masks come from: null (the default) turns dropout off, so the pass computes what an
+   * inference computes; the trainer sets the run's seeded generator here, so runs stay bit-reproducible.
+   */
+  dropout: Random | null = null;
+  /**
+   * When true, forward passes reuse the masks already drawn (drawing them from {@link ForwardPass.dropout}
+   * only the first time): the network is then a fixed function of W and theta, which a gradient check can
+   * differentiate numerically.
+   */
+  freezeMasks = false;
+
   /** @param model - the model whose forward passes this object holds (see `Sequential.createPass`) */
   constructor(readonly model: PassShape) {}
 
@@ -108,7 +140,9 @@ export class ForwardPass {
     if (current !== null && current[0]!.batchSize === batchSize) return current;
     let found = this.bySize.get(batchSize);
     if (!found) {
-      found = this.model.layers.map((l) => new LayerPass(batchSize, l.inputs, l.units, l.dtype));
+      found = this.model.layers.map(
+        (l) => new LayerPass(batchSize, l.inputs, l.units, l.dtype, (l.dropout ?? 0) > 0),
+      );
       this.bySize.set(batchSize, found);
     }
     this.current = found;

@@ -3,6 +3,8 @@ import type { LossIdentifier } from '@deltaflow/losses';
 import { Random } from '@deltaflow/tensor';
 import type { Tensor, TypedArray } from '@deltaflow/tensor';
 import { modelFromJSON, modelToJSON } from './model-json.js';
+import { Penalty } from './penalty.js';
+import type { PenaltyOptions } from './penalty.js';
 import type { Sequential } from './sequential.js';
 
 /**
@@ -23,6 +25,17 @@ export interface GradientCheckOptions {
   maxEntries?: number;
   /** Seed of that sample; default 0. */
   seed?: number;
+  /**
+   * Check the network with dropout ON: the seed of one set of dropout masks, drawn once and then frozen for
+   * every E(W + h) and E(W - h), so the masked network is a fixed function whose gradient can be compared.
+   * Left out (the default), dropout is off, as in inference.
+   */
+  dropoutMask?: number;
+  /**
+   * L1/L2 penalties to include in E (and their derivatives in the analytic gradient), as in training; see
+   * {@link Penalty}. An L1 entry whose W is within h of 0 (the kink of |W|) is counted in `atKink`.
+   */
+  penalty?: PenaltyOptions;
 }
 
 /**
@@ -103,6 +116,11 @@ function movedOverKink(before: Float64Array, after: TypedArray, kinks: readonly 
  * analytic dE/dW from {@link Sequential.backwardLoss} with the central difference (E(W + h) - E(W - h)) / 2h,
  * all in float64 on a copy of `model`. The relative error is |a - n| / max(|a|, |n|, floor).
  *
+ * With `penalty`, E includes the L1/L2 penalty of the weights and the analytic gradient its derivative.
+ *
+ * Dropout is off unless `dropoutMask` is given: then one mask per dropout layer is drawn from that seed and
+ * frozen, and the check covers the masked network (dropped nodes get zero gradients on both sides).
+ *
  * Central differences are not valid across a point where an activation is not smooth (relu at x = 0, see
  * `Activation.kinks`): an entry whose step W +/- h moves the net input x of some node onto, off or across such a
  * point is left out of the verdict and counted in `atKink`. Entries that move no net input near a kink are still
@@ -131,28 +149,38 @@ export function gradientCheck(
     const kinks = layer.activation.kinks ?? [];
     return kinks.length > 0 ? [{ layer: i, kinks }] : [];
   });
+  const penalty = new Penalty(copy, options.penalty);
   const pass = copy.createPass();
+  if (options.dropoutMask !== undefined) {
+    pass.dropout = new Random(options.dropoutMask);
+    pass.freezeMasks = true; // drawn by the first forward pass below, then reused by every lossAt
+  }
   let atKink = false;
   const lossAt = (): number => {
     copy.forward(x, pass);
     for (const { layer, kinks } of kinked) {
       atKink ||= movedOverKink(baseNets[layer]!, pass.layers[layer]!.net.data, kinks);
     }
-    return copy.loss(pass, t, loss);
+    return copy.loss(pass, t, loss) + penalty.value();
   };
 
   copy.zeroGrad();
   copy.forward(x, pass);
   const baseNets = pass.layers.map((layer) => Float64Array.from(layer.net.data));
   copy.backwardLoss(pass, t, loss);
+  penalty.addGradients();
 
   const rng = new Random(seed);
-  const check = (value: TypedArray, grad: TypedArray) => {
+  const check = (value: TypedArray, grad: TypedArray, l1Kink = false) => {
     let worst = 0;
     let checked = 0;
     let skipped = 0;
     for (const i of entriesToCheck(value.length, maxEntries, rng)) {
       const saved = value[i]!;
+      if (l1Kink && Math.abs(saved) <= epsilon) {
+        skipped++; // |W| is not differentiable at 0
+        continue;
+      }
       atKink = false;
       value[i] = saved + epsilon;
       const plus = lossAt();
@@ -173,7 +201,7 @@ export function gradientCheck(
   };
 
   const layers = copy.layers.map((layer, i) => {
-    const weights = check(layer.weights.data, layer.weightGrad.data);
+    const weights = check(layer.weights.data, layer.weightGrad.data, penalty.l1[i]! > 0);
     const bias = check(layer.bias.data, layer.biasGrad.data);
     return {
       layer: i,

@@ -23,7 +23,9 @@ export function saveModel(path: string, model: Sequential | ModelJSON, meta?: Re
 }
 
 /**
- * Reads and validates a model file.
+ * Reads and validates a model file. The file's `meta` is kept as `model.meta` (so `saveModel(path, model)`
+ * writes it back); `modelInfo` and `predict` of `@deltaflow/trainer` read the stored scaler and class names
+ * from it.
  *
  * @example
  * ```ts

@@ -35,7 +35,7 @@ type Json = Record<string, unknown> & { layers: Record<string, unknown>[] };
 
 const cases: [string, (m: Json) => unknown, RegExp][] = [
   ['wrong format', (m) => ({ ...m, format: 'keras' }), /format is "keras", expected "deltaflow-model"/],
-  ['wrong version', (m) => ({ ...m, version: 2 }), /version is 2, expected 1/],
+  ['wrong version', (m) => ({ ...m, version: 3 }), /version is 3, expected 1 or 2/],
   ['bad dtype', (m) => ({ ...m, dtype: 'int8' }), /dtype is "int8"/],
   ['no layers', (m) => ({ ...m, layers: [] }), /layers must be a non-empty array/],
   ['a layer of the wrong type', (m) => ((m.layers[1]!.type = 'conv'), m), /layers\[1\]\.type is "conv"/],
@@ -105,7 +105,28 @@ describe('model files on disk', () => {
     saveModel(path, model, { loss: 'mse' });
     expect(readdirSync(dir)).toEqual(['model.json']);
     expect(JSON.parse(readFileSync(path, 'utf8')).meta).toEqual({ loss: 'mse' });
-    expect(modelToJSON(loadModel(path))).toEqual(modelToJSON(model));
+    expect(modelToJSON(loadModel(path))).toEqual({ ...modelToJSON(model), meta: { loss: 'mse' } });
+  });
+
+  it('keeps meta: load, save again, load gives the same file, meta included', () => {
+    const model = mlp({ inputs: 2, layers: [{ units: 3 }, { units: 2 }], seed: 3 });
+    const meta = {
+      loss: 'cross-entropy',
+      classNames: ['no', 'yes'],
+      scaler: { kind: 'standard', offset: [0.5, -1], scale: [2, 0.25] },
+      nested: { epochs: 7, list: [1, 'two', null] },
+    };
+    const first = join(dir, 'meta-1.json');
+    const second = join(dir, 'meta-2.json');
+    saveModel(first, model, meta);
+    const loaded = loadModel(first);
+    expect(loaded.meta).toEqual(meta);
+    saveModel(second, loaded); // no meta given: the model's own is written
+    expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
+    expect(modelFromJSON(modelToJSON(loaded)).meta).toEqual(meta);
+    // a model without meta has none, and an explicit meta wins over the model's own
+    expect(mlp({ inputs: 1, layers: [{ units: 1 }] }).meta).toBeUndefined();
+    expect(modelToJSON(loaded, { loss: 'mse' }).meta).toEqual({ loss: 'mse' });
   });
 
   it('leaves an existing file untouched when the write fails', () => {

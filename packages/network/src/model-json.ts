@@ -20,7 +20,7 @@ import { Sequential } from './sequential.js';
  * @category Model file
  */
 export interface DenseLayerJSON {
-  /** Always `'dense'`: the only layer type so far. */
+  /** Always `'dense'`. */
   type: 'dense';
   /** n, the nodes i feeding the layer. */
   inputs: number;
@@ -35,8 +35,37 @@ export interface DenseLayerJSON {
 }
 
 /**
+ * A dropout layer in a model file: inverted dropout of the previous (hidden) dense layer's outputs at `rate` p
+ * in training, the identity at inference. It follows a dense layer that is not the output layer.
+ *
+ * @example
+ * ```ts
+ * const layer: DropoutLayerJSON = { type: 'dropout', rate: 0.2 };
+ * ```
+ * @category Model file
+ */
+export interface DropoutLayerJSON {
+  /** Always `'dropout'`. */
+  type: 'dropout';
+  /** p, the probability of dropping each output in training, in [0, 1). */
+  rate: number;
+}
+
+/**
+ * One layer of a model file: dense, or dropout (after a hidden dense layer).
+ *
+ * @example
+ * ```ts
+ * const dense = (l: LayerJSON): l is DenseLayerJSON => l.type === 'dense';
+ * ```
+ * @category Model file
+ */
+export type LayerJSON = DenseLayerJSON | DropoutLayerJSON;
+
+/**
  * The model file (described in `docs/guides/the-math.md`, "The model file"):
- * `{ format: 'deltaflow-model', version: 1, dtype?, layers, meta? }`.
+ * `{ format: 'deltaflow-model', version: 1 | 2, dtype?, layers, meta? }`. Version 2 is a file with dropout
+ * layers; a model without dropout is still written as version 1, so older readers keep reading it.
  *
  * @example
  * ```ts
@@ -52,19 +81,36 @@ export interface DenseLayerJSON {
 export interface ModelJSON {
   /** Always `'deltaflow-model'`: what the file is. */
   format: 'deltaflow-model';
-  /** The format version, 1. */
-  version: 1;
+  /** The format version: 1, or 2 when the file has dropout layers. */
+  version: 1 | 2;
   /** `'float32'` (the default when left out) or `'float64'`. */
   dtype?: DType;
-  /** The layers, input side first. */
-  layers: DenseLayerJSON[];
+  /** The layers, input side first: dense layers, each hidden one optionally followed by a dropout layer. */
+  layers: LayerJSON[];
   /** Free-form information: loss, epochs, options, scaling, creation date. */
   meta?: Record<string, unknown>;
 }
 
 /**
+ * The dense layers of a model file, input side first, without its dropout layers: what a reader of weights
+ * (W_ij and theta_j per layer) wants.
+ *
+ * @example
+ * ```ts
+ * const json = modelToJSON(mlp({ inputs: 2, layers: [{ units: 3, dropout: 0.5 }, { units: 1 }] }));
+ * json.layers.length; // → 3
+ * denseLayers(json).map((l) => l.units); // → [3, 1]
+ * ```
+ * @category Model file
+ */
+export function denseLayers(json: Pick<ModelJSON, 'layers'>): DenseLayerJSON[] {
+  return json.layers.filter((layer): layer is DenseLayerJSON => layer.type === 'dense');
+}
+
+/**
  * The model as plain data, ready for `JSON.stringify`. Numbers are written exactly (shortest round-trip
- * form), so loading gives back the same weights bit for bit.
+ * form), so loading gives back the same weights bit for bit. `meta` defaults to the model's own
+ * (`model.meta`, kept by {@link modelFromJSON}), so a loaded model saves with its meta.
  *
  * @example
  * ```ts
@@ -74,26 +120,29 @@ export interface ModelJSON {
  * @category Model file
  */
 export function modelToJSON(model: Sequential, meta?: Record<string, unknown>): ModelJSON {
+  const dropout = model.layers.some((layer) => layer.dropout > 0);
   const json: ModelJSON = {
     format: 'deltaflow-model',
-    version: 1,
+    version: dropout ? 2 : 1,
     dtype: model.dtype,
-    layers: model.layers.map((layer) => {
+    layers: model.layers.flatMap((layer): LayerJSON[] => {
       const { name, config } = activationToJSON(layer.activation);
       const w = layer.weights.data;
       const rows: number[][] = [];
       for (let i = 0; i < layer.inputs; i++) rows.push(numbers(w, i * layer.units, layer.units));
-      return {
-        type: 'dense' as const,
+      const dense: DenseLayerJSON = {
+        type: 'dense',
         inputs: layer.inputs,
         units: layer.units,
         activation: config && Object.keys(config).length > 0 ? { name, config } : name,
         weights: rows,
         bias: numbers(layer.bias.data, 0, layer.units),
       };
+      return layer.dropout > 0 ? [dense, { type: 'dropout', rate: layer.dropout }] : [dense];
     }),
   };
-  if (meta) json.meta = meta;
+  const kept = meta ?? model.meta;
+  if (kept) json.meta = kept;
   return json;
 }
 
@@ -129,17 +178,19 @@ function layerFromJSON(
   raw: unknown,
   index: number,
   dtype: DType,
-  previousUnits: number | null,
+  previous: { units: number; index: number } | null,
+  dropout: number,
   source?: string,
 ): Dense {
   const at = `layers[${index}]`;
   if (!isObject(raw)) fail(source, at, 'must be an object');
-  if (raw.type !== 'dense') fail(source, `${at}.type`, `is ${JSON.stringify(raw.type)}, expected "dense"`);
+  if (raw.type !== 'dense')
+    fail(source, `${at}.type`, `is ${JSON.stringify(raw.type)}, expected "dense" or "dropout"`);
   if (!isCount(raw.inputs)) fail(source, `${at}.inputs`, 'must be a positive integer');
   if (!isCount(raw.units)) fail(source, `${at}.units`, 'must be a positive integer');
   const { inputs, units } = raw;
-  if (previousUnits !== null && inputs !== previousUnits) {
-    fail(source, `${at}.inputs`, `is ${inputs} but layers[${index - 1}] has ${previousUnits} units`);
+  if (previous !== null && inputs !== previous.units) {
+    fail(source, `${at}.inputs`, `is ${inputs} but layers[${previous.index}] has ${previous.units} units`);
   }
   const activation = raw.activation;
   if (!(typeof activation === 'string' || (isObject(activation) && typeof activation.name === 'string'))) {
@@ -160,6 +211,7 @@ function layerFromJSON(
       activation: activation as string | { name: string; config?: ActivationConfig },
       weightInit: 'zeros',
       biasInit: 'zeros',
+      dropout,
     });
   } catch (error) {
     if (error instanceof DeltaflowError)
@@ -172,8 +224,39 @@ function layerFromJSON(
 }
 
 /**
+ * Checks the dropout layers of a file's `layers` and returns each one's rate by the index of the dense layer
+ * it follows.
+ */
+function dropoutRates(raw: unknown[], source: string | undefined): Map<number, number> {
+  const rates = new Map<number, number>();
+  raw.forEach((layer, i) => {
+    if (!isObject(layer) || layer.type !== 'dropout') return;
+    const at = `layers[${i}]`;
+    const rate = layer.rate;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
+      fail(source, `${at}.rate`, `is ${JSON.stringify(rate) ?? String(rate)}, expected a number in [0, 1)`);
+    const before = raw[i - 1];
+    if (!isObject(before) || before.type !== 'dense')
+      fail(
+        source,
+        `${at}`,
+        'is a dropout layer that does not follow a dense layer; put it after a hidden dense layer',
+      );
+    if (i === raw.length - 1)
+      fail(
+        source,
+        `${at}`,
+        'is a dropout layer after the output layer; dropout applies to hidden layers only',
+      );
+    rates.set(i - 1, rate);
+  });
+  return rates;
+}
+
+/**
  * Builds a model from parsed model-file data, checking every field first. A wrong file is refused with a
  * {@link DeltaflowError} (`E_MODEL`) naming the field and what was expected; nothing half-built is returned.
+ * The file's `meta` is kept as `model.meta`.
  *
  * @example
  * ```ts
@@ -186,11 +269,11 @@ export function modelFromJSON(json: unknown, source?: string): Sequential {
   if (!isObject(json)) fail(source, 'the file', 'must hold a JSON object');
   if (json.format !== 'deltaflow-model')
     fail(source, 'format', `is ${JSON.stringify(json.format)}, expected "deltaflow-model"`);
-  if (json.version !== 1)
+  if (json.version !== 1 && json.version !== 2)
     fail(
       source,
       'version',
-      `is ${JSON.stringify(json.version)}, expected 1 (the only version this deltaflow reads)`,
+      `is ${JSON.stringify(json.version)}, expected 1 or 2 (the versions this deltaflow reads)`,
     );
   const dtype = json.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
@@ -198,13 +281,18 @@ export function modelFromJSON(json: unknown, source?: string): Sequential {
   if (json.meta !== undefined && !isObject(json.meta)) fail(source, 'meta', 'must be an object');
   if (!Array.isArray(json.layers) || json.layers.length === 0)
     fail(source, 'layers', 'must be a non-empty array');
-  let previous: number | null = null;
-  const layers = json.layers.map((raw, i) => {
-    const layer = layerFromJSON(raw, i, dtype, previous, source);
-    previous = layer.units;
-    return layer;
+  const rates = dropoutRates(json.layers as unknown[], source);
+  let previous: { units: number; index: number } | null = null;
+  const layers: Dense[] = [];
+  json.layers.forEach((raw, i) => {
+    if (isObject(raw) && raw.type === 'dropout') return;
+    const layer = layerFromJSON(raw, i, dtype, previous, rates.get(i) ?? 0, source);
+    previous = { units: layer.units, index: i };
+    layers.push(layer);
   });
-  return new Sequential(layers);
+  const model = new Sequential(layers);
+  if (json.meta !== undefined) model.meta = json.meta;
+  return model;
 }
 
 /**

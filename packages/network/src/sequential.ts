@@ -26,6 +26,8 @@ export interface LayerSpec {
   weightInit?: InitializerName | Initializer;
   /** Bias initializer; default `'zeros'`. */
   biasInit?: InitializerName | Initializer;
+  /** Dropout rate p of this hidden layer's outputs in training, in [0, 1); default 0 (none). Not on the output layer. */
+  dropout?: number;
 }
 
 /**
@@ -66,8 +68,8 @@ export interface ModelSummary {
   outputs: number;
   /** float32 or float64. */
   dtype: DType;
-  /** Each layer's size, transfer function and parameter count. */
-  layers: { inputs: number; units: number; activation: string; parameters: number }[];
+  /** Each layer's size, transfer function and parameter count (and its dropout rate, when it has one). */
+  layers: { inputs: number; units: number; activation: string; parameters: number; dropout?: number }[];
   /** Total number of weights and biases. */
   parameters: number;
 }
@@ -89,6 +91,11 @@ export interface ModelSummary {
 export class Sequential {
   /** The layers, input side first. */
   readonly layers: readonly Dense[];
+  /**
+   * The model file's free-form `meta` (loss, epochs, class names, the stored scaler, ...), kept by
+   * `modelFromJSON`/`loadModel` and written back by `modelToJSON`/`saveModel` when they are given no other.
+   */
+  meta: Record<string, unknown> | undefined = undefined;
 
   /** @throws DeltaflowError `E_SHAPE` when a layer's inputs differ from the previous layer's units */
   constructor(layers: readonly Dense[]) {
@@ -109,6 +116,13 @@ export class Sequential {
         );
       }
     });
+    const last = layers[layers.length - 1]!;
+    if (last.dropout > 0) {
+      throw new DeltaflowError(
+        'E_OPTION',
+        `Sequential: the output layer has dropout ${last.dropout}; dropout applies to hidden layers only, so set it on a hidden layer.`,
+      );
+    }
     this.layers = layers;
   }
 
@@ -140,7 +154,8 @@ export class Sequential {
   /**
    * Runs the network forward on a `[B, inputs]` batch and returns the `[B, outputs]` outputs O_k. With a `pass`
    * (from {@link Sequential.createPass}) it is a training forward pass: every layer's x and O go into the pass,
-   * for the loss and backward. Without one it is an inference, which no backward ever reads. The result is a
+   * for the loss and backward, and dropout layers drop when the pass has a generator (`pass.dropout`, set by the
+   * trainer). Without one it is an inference, which no backward ever reads and where dropout is off. The result is a
    * buffer, overwritten by the next forward pass through the same pass (or the next inference of the same
    * batch size).
    */
@@ -153,7 +168,8 @@ export class Sequential {
     }
     this.checkPass(pass);
     const passes = pass.layersFor(batch.rows);
-    for (let i = 0; i < layers.length; i++) x = layers[i]!.forward(x, passes[i]);
+    const { dropout, freezeMasks } = pass;
+    for (let i = 0; i < layers.length; i++) x = layers[i]!.forward(x, passes[i], dropout, freezeMasks);
     return x;
   }
 
@@ -231,6 +247,7 @@ export class Sequential {
       units: l.units,
       activation: activationToJSON(l.activation).name,
       parameters: l.inputs * l.units + l.units,
+      ...(l.dropout > 0 ? { dropout: l.dropout } : {}),
     }));
     return {
       inputs: this.inputs,

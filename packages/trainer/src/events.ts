@@ -91,6 +91,10 @@ export interface TrainingConfig {
   validationSamples: number;
   /** Which metrics are computed: accuracy, or mse/mae. */
   task: 'classification' | 'regression';
+  /** The L1 penalty rate(s) lambda_1 on the weights, when there is one: one number, or one per layer. */
+  l1?: number | number[];
+  /** The L2 penalty rate(s) lambda_2 on the weights, when there is one: one number, or one per layer. */
+  l2?: number | number[];
 }
 
 /**
@@ -129,8 +133,15 @@ export interface ForwardEvent {
   type: 'forward';
   /** The epoch, counted from 1. */
   epoch: number;
-  /** E, the mean loss over the epoch's training samples. */
+  /** E, the mean loss over the epoch's training samples (with L1/L2 penalties: dataLoss + penalty). */
   loss: number;
+  /** With L1/L2 penalties (`l1`, `l2`): the data part of E, the loss function's mean over the samples. */
+  dataLoss?: number;
+  /**
+   * With L1/L2 penalties: the penalty part of E, lambda_1 sum |W| + lambda_2 / 2 sum W^2, as added to each
+   * batch's E, averaged over the epoch's samples.
+   */
+  penalty?: number;
   /** Accuracy (classification) or mse and mae (regression) of the epoch's training pass. */
   metrics: Metrics;
   /** The first rows of the last batch's outputs and targets, when `outputSample` is set. */
@@ -197,10 +208,14 @@ export interface EpochEvent {
   epoch: number;
   /** E, the mean training loss of the epoch. */
   loss: number;
-  /** The loss on the validation data after the epoch, when there is validation data. */
+  /** The loss on the validation data after the epoch (the data loss only, without penalties or dropout), when there is validation data. */
   valLoss?: number;
   /** Training metrics, and validation metrics with a `val` prefix. */
   metrics: Metrics;
+  /** With `metrics: ['confusion']`: the epoch's training confusion matrix, `[i][j]` true class i predicted as j. */
+  confusion?: number[][];
+  /** With `metrics: ['confusion']` and validation data: the validation confusion matrix after the epoch. */
+  valConfusion?: number[][];
   /** Milliseconds of training since the start. */
   elapsedMs: number;
   /** Training samples processed per second so far. */

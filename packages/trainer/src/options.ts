@@ -2,6 +2,7 @@ import type { LossIdentifier } from '@deltaflow/losses';
 import type { Optimizer, OptimizerRule, LrSchedule } from '@deltaflow/optimizers';
 import type { Tensor2D } from '@deltaflow/tensor';
 import type { SchedulerLike } from 'rxjs';
+import type { MetricName } from './metrics.js';
 
 /**
  * What a run learns from: inputs `[N, F]` and targets `[N, K]` (a `Dataset` of `@deltaflow/data` fits).
@@ -76,6 +77,17 @@ export interface TrainOptions {
   lr?: number;
   /** Learning rate as a function of the epoch (counted from 0) and the base rate. */
   schedule?: LrSchedule;
+  /**
+   * L1 penalty lambda_1 on the weights (not the biases): adds lambda_1 sum |W_ij| to E; one rate for every
+   * layer, or one per layer (output layer included). Default none.
+   */
+  l1?: number | readonly number[];
+  /**
+   * L2 penalty lambda_2 on the weights (not the biases): adds lambda_2 / 2 sum W_ij^2 to E (gradient lambda_2 W,
+   * TensorFlow Playground's L2); one rate for every layer, or one per layer. Default none. Beside, not instead
+   * of, an optimizer's `weightDecay`.
+   */
+  l2?: number | readonly number[];
   /** Stop when the loss stops improving. */
   earlyStopping?: EarlyStoppingOptions;
   /** Emit a checkpoint event with the model every N epochs. */
@@ -91,6 +103,12 @@ export interface TrainOptions {
   yieldEvery?: 'auto' | 'epoch' | 'batch' | number;
   /** The scheduler the loop yields on (tests pass a TestScheduler); default `asyncScheduler`. */
   scheduler?: SchedulerLike;
+  /**
+   * Classification metrics beyond accuracy for the forward and epoch events: `'precision'`, `'recall'`, `'f1'`
+   * (macro averages), `'auc'` (binary tasks) into `metrics` (and `valPrecision`, ... on validation data), and
+   * `'confusion'` as the events' `confusion` (and `valConfusion`) matrix. Default none.
+   */
+  metrics?: readonly MetricName[];
   /** Classification or regression, overriding the data's own. */
   task?: 'classification' | 'regression';
 }

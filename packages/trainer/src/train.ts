@@ -88,6 +88,10 @@ export function runTraining(
     const { epoch, loss, metrics } = summary;
     // Built field by field (no spread of temporary objects): this runs every epoch.
     const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
+    if (summary.dataLoss !== undefined) {
+      forward.dataLoss = summary.dataLoss;
+      forward.penalty = summary.penalty!;
+    }
     if (summary.outputs) forward.outputs = summary.outputs;
     subscriber.next(forward);
     subscriber.next({ type: 'backward', epoch, layers: summary.layers });
@@ -98,6 +102,8 @@ export function runTraining(
       valLoss !== undefined
         ? { type: 'epoch', epoch, loss, valLoss, metrics, elapsedMs, samplesPerSecond, lr }
         : { type: 'epoch', epoch, loss, metrics, elapsedMs, samplesPerSecond, lr };
+    if (summary.confusion) epochEvent.confusion = summary.confusion;
+    if (summary.valConfusion) epochEvent.valConfusion = summary.valConfusion;
     // The epoch event is the boundary's announcement: a pause asked before it (even from a subscriber of the
     // forward or backward event) is carried by it (see nextControlState's pause rule).
     control.epochFinished();

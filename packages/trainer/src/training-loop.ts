@@ -1,15 +1,16 @@
 import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
-import { modelToJSON } from '@deltaflow/network';
+import { Penalty, modelToJSON } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
-import { DeltaflowError } from '@deltaflow/tensor';
+import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
 import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stats.js';
-import { MetricsAccumulator } from './metrics.js';
+import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
+import type { MetricName } from './metrics.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { EarlyStopping } from './early-stopping.js';
 import { RUN_DEFAULTS } from './recipe/defaults.js';
@@ -18,7 +19,16 @@ import { holdOut } from './recipe/split.js';
 /** What one finished epoch measured. */
 export interface EpochSummary {
   epoch: number;
+  /** E = data loss + penalty, the mean over the epoch's samples. */
   loss: number;
+  /** With L1/L2 penalties: the data loss part of E. */
+  dataLoss?: number;
+  /** With L1/L2 penalties: the penalty part of E (its value at each batch, averaged over the samples). */
+  penalty?: number;
+  /** With `metrics: ['confusion']`: the training confusion matrix of the epoch. */
+  confusion?: number[][];
+  /** With `metrics: ['confusion']` and validation data: the validation confusion matrix. */
+  valConfusion?: number[][];
   valLoss?: number;
   metrics: Metrics;
   lr: number;
@@ -37,6 +47,33 @@ function checkCount(name: string, value: number | undefined, min: number): void 
   if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
     fail(`${name} must be an integer of at least ${min}, got ${value}.`);
   }
+}
+
+/** Checks the `metrics` option: known names, classification only, `auc` for a binary task. */
+function checkMetrics(
+  asked: readonly MetricName[] | undefined,
+  task: 'classification' | 'regression',
+  outputs: number,
+): readonly MetricName[] {
+  if (asked === undefined || asked.length === 0) return [];
+  for (const name of asked) {
+    if (!METRIC_NAMES.includes(name))
+      fail(`\`metrics\`: unknown metric '${String(name)}'; use ${METRIC_NAMES.join(', ')}.`);
+  }
+  if (task !== 'classification')
+    fail(
+      '`metrics` (precision, recall, f1, auc, confusion) are for classification; regression reports mse, mae and r2.',
+    );
+  if (asked.includes('auc') && outputs > 2)
+    fail(
+      `\`metrics\`: auc is for binary tasks (1 or 2 outputs) but the model has ${outputs} outputs; ask for f1 or confusion.`,
+    );
+  return asked;
+}
+
+/** The generator of a run's dropout masks: seeded by the run's seed, on a stream apart from the shuffles'. */
+export function dropoutRandom(seed: number): Random {
+  return new Random((seed ^ 0x5bd1e995) >>> 0);
 }
 
 /** Converts a tensor to the model's dtype once, before training, so the loop never mixes dtypes. */
@@ -78,6 +115,11 @@ export class TrainingLoop {
   private readonly outputSample: number;
   private baseLr: number;
   private lossSum = 0;
+  private penaltySum = 0;
+  /** The L1/L2 penalties of the weights (inactive without `l1`/`l2`). */
+  private readonly penalty: Penalty;
+  /** The classification metrics asked beyond accuracy (`metrics` option). */
+  private readonly asked: readonly MetricName[];
 
   constructor(
     readonly model: Sequential,
@@ -120,6 +162,9 @@ export class TrainingLoop {
     }
     this.validation = validation;
     this.pass = model.createPass();
+    // dropout masks: a generator of the run's seed (its own stream, so shuffles stay as without dropout); the
+    // validation pass has none, so validation measures the network of inference
+    if (model.layers.some((layer) => layer.dropout > 0)) this.pass.dropout = dropoutRandom(seed);
     this.valPass = model.createPass();
 
     const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);
@@ -130,12 +175,17 @@ export class TrainingLoop {
       dtype: model.dtype,
     });
     this.loss = getLoss(options.loss ?? RUN_DEFAULTS.loss);
+    this.penalty = new Penalty(model, {
+      ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
+      ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
+    });
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
-    this.metrics = new MetricsAccumulator(task);
-    this.valMetrics = new MetricsAccumulator(task);
+    this.asked = checkMetrics(options.metrics, task, model.outputs);
+    this.metrics = new MetricsAccumulator(task, this.asked.length > 0);
+    this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
     this.epochStart = new WeightSnapshot(model);
     this.earlyStopping = options.earlyStopping
       ? new EarlyStopping(model, options.earlyStopping, validation !== null)
@@ -152,6 +202,7 @@ export class TrainingLoop {
       samples: train.inputs.rows,
       validationSamples: validation?.inputs.rows ?? 0,
       task,
+      ...this.penalty.toJSON(),
     };
   }
 
@@ -192,11 +243,13 @@ export class TrainingLoop {
     this.epochStart.take();
     this.metrics.reset();
     this.lossSum = 0;
+    this.penaltySum = 0;
   }
 
   /**
-   * Trains on the next batch: zero the gradients, forward, E, backward, update. Returns the batch's loss; a
-   * non-finite loss ends the run as diverged with the weights of the start of the epoch.
+   * Trains on the next batch: zero the gradients, forward, E (the data loss plus the L1/L2 penalty), backward
+   * (the delta rule, plus the penalty's derivative), update. Returns the batch's E; a non-finite E ends the run
+   * as diverged with the weights of the start of the epoch.
    */
   runBatch(): number {
     if (this.batchIndex === 0) this.beginEpoch();
@@ -206,17 +259,21 @@ export class TrainingLoop {
     model.zeroGrad();
     const output = model.forward(inputs, pass);
     const loss = model.loss(pass, targets, this.loss);
-    if (!Number.isFinite(loss)) {
+    const penalty = this.penalty.value();
+    const total = loss + penalty;
+    if (!Number.isFinite(total)) {
       this.diverge();
-      return loss;
+      return total;
     }
     this.metrics.add(output, targets);
     model.backwardLoss(pass, targets, this.loss);
+    this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
     this.optimizer.step();
     this.lossSum += loss * inputs.rows;
+    this.penaltySum += penalty * inputs.rows;
     this.samplesSeen += inputs.rows;
     this.batchIndex++;
-    return loss;
+    return total;
   }
 
   /** Whether the current epoch has run all its batches. */
@@ -229,14 +286,23 @@ export class TrainingLoop {
     const epoch = this.epoch + 1;
     const layers = gradientStats(this.model, this.epochStart, this.pass);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
+    const samples = this.config.samples;
     const summary: EpochSummary = {
       epoch,
-      loss: this.lossSum / this.config.samples,
+      loss: (this.lossSum + this.penaltySum) / samples,
       metrics: this.metrics.result('', this.model.outputs),
       lr: this.optimizer.lr,
       layers,
       outputs,
     };
+    if (this.penalty.active) {
+      summary.dataLoss = this.lossSum / samples;
+      summary.penalty = this.penaltySum / samples;
+    }
+    if (this.asked.length > 0) {
+      Object.assign(summary.metrics, this.metrics.detailMetrics(this.asked));
+      if (this.asked.includes('confusion')) summary.confusion = this.metrics.confusionMatrix();
+    }
     this.batchIndex = 0;
     this.epoch = epoch;
     if (!weightsAreFinite(this.model)) {
@@ -250,6 +316,10 @@ export class TrainingLoop {
       this.valMetrics.reset();
       this.valMetrics.add(output, targets);
       Object.assign(summary.metrics, this.valMetrics.result('val', this.model.outputs));
+      if (this.asked.length > 0) {
+        Object.assign(summary.metrics, this.valMetrics.detailMetrics(this.asked, 'val'));
+        if (this.asked.includes('confusion')) summary.valConfusion = this.valMetrics.confusionMatrix();
+      }
     }
     if (this.earlyStopping?.update(summary) === 'stop') this.ended = 'early-stopped';
     else if (this.finished) this.ended = 'completed';
@@ -296,6 +366,7 @@ export class TrainingLoop {
       batchSize: this.config.batchSize,
       seed: this.config.seed,
       task: this.config.task,
+      ...(this.penalty.active ? { penalty: this.penalty.toJSON() } : {}),
     });
   }
 }

@@ -34,7 +34,9 @@ describe('divergence', () => {
     expect(end.reason).toBe('diverged');
     expect(end.hint).toMatch(/learning rate/);
     expect(end.epochs).toBeLessThan(1000);
-    const weights = end.model.layers.flatMap((l) => [...l.weights.flat(), ...l.bias]);
+    const weights = end.model.layers.flatMap((l) =>
+      l.type === 'dense' ? [...l.weights.flat(), ...l.bias] : [],
+    );
     expect(weights.every(Number.isFinite)).toBe(true);
     for (const p of model.parameters()) expect(Array.from(p.value.data).every(Number.isFinite)).toBe(true);
     expect(

@@ -1,8 +1,8 @@
 import { pluginRegistries } from '@deltaflow/core';
 import { getLoss } from '@deltaflow/losses';
-import { computeMetrics } from '@deltaflow/trainer';
+import { classificationReport, computeMetrics, predictOutputs } from '@deltaflow/trainer';
+import type { ClassificationReport } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
-import { infer } from '../inference.js';
 import { out } from '../output.js';
 import { loadData, targetsForModel } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
@@ -35,7 +35,51 @@ const METRIC_LABELS: Record<string, string> = {
   mse: 'mean squared error',
   mae: 'mean absolute error',
   r2: 'R²',
+  precision: 'precision (macro average)',
+  recall: 'recall (macro average)',
+  f1: 'F1 (macro average)',
+  auc: 'ROC AUC',
 };
+
+/**
+ * The confusion matrix and the per-class table of a classification report, as text tables.
+ *
+ * @example
+ * ```ts
+ * import { classificationReport } from '@deltaflow/trainer';
+ *
+ * const report = classificationReport(Tensor.fromNested([[0.9], [0.2]]), Tensor.fromNested([[1], [0]]));
+ * reportTables(report).length; // → 2
+ * ```
+ */
+export function reportTables(report: ClassificationReport): string[] {
+  const matrix = table(
+    ['true \\ predicted', ...report.classes],
+    report.confusion.map((row, i) => [report.classes[i]!, ...row.map(String)]),
+    ['left', ...report.classes.map((): 'right' => 'right')],
+  );
+  const perClass = table(
+    ['class', 'precision', 'recall', 'F1', 'support'],
+    [
+      ...report.perClass.map((c) => [
+        c.name,
+        formatOutput(c.precision),
+        formatOutput(c.recall),
+        formatOutput(c.f1),
+        String(c.support),
+      ]),
+      [
+        'macro average',
+        formatOutput(report.macro.precision),
+        formatOutput(report.macro.recall),
+        formatOutput(report.macro.f1),
+        String(report.samples),
+      ],
+    ],
+    ['left', 'right', 'right', 'right', 'right'],
+  );
+  return [matrix, perClass];
+}
 
 /**
  * The row label of the loss E: its name and, for a built-in, its formula (E of mse is half the mean squared
@@ -86,12 +130,25 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
   }
   checkFits(ds, model);
   const pass = model.createPass();
-  const outputs = infer(model, ds.inputs, meta.scaler, pass);
+  const outputs = predictOutputs(model, ds.inputs, { pass, info: meta });
   const loss = model.loss(pass, ds.targets, getLoss(lossName));
-  const metrics = computeMetrics(outputs, ds.targets, meta.task ?? ds.task);
+  const task = meta.task ?? ds.task;
+  const metrics = computeMetrics(outputs, ds.targets, task);
+  // classification: confusion matrix, per-class precision/recall/F1, macro averages, ROC AUC when binary
+  const report =
+    task === 'classification'
+      ? classificationReport(outputs, ds.targets, meta.classNames ?? ds.classNames)
+      : undefined;
+  if (report) {
+    Object.assign(metrics, report.macro);
+    if (report.auc !== undefined) metrics.auc = report.auc;
+  }
   const samples = ds.inputs.rows;
   if (args.json) {
-    out(JSON.stringify({ loss, lossFunction: lossName, metrics, samples, data: args.data }));
+    const details = report
+      ? { classes: report.classes, confusion: report.confusion, perClass: report.perClass }
+      : {};
+    out(JSON.stringify({ loss, lossFunction: lossName, metrics, ...details, samples, data: args.data }));
     return 0;
   }
   out(`${args.model} on ${ds.name}:`);
@@ -109,5 +166,6 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
       ['left', 'right'],
     ),
   );
+  if (report) for (const text of reportTables(report)) out(text);
   return 0;
 }

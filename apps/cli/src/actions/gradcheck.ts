@@ -46,7 +46,7 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
   await loadPlugins(args.plugin ?? []);
   const tolerance = number('--tolerance', args.tolerance ?? 1e-6, { positive: true });
   const samples = integer('--samples', args.samples ?? 16, 1);
-  for (const flag of ['layers', 'activation', 'output-activation'] as const) {
+  for (const flag of ['layers', 'activation', 'output-activation', 'dropout'] as const) {
     if (args.model !== undefined && args[flag] !== undefined) {
       throw new UsageError(
         `--${flag} cannot be combined with --model: the model file gives the architecture.`,
@@ -72,7 +72,16 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
   checkFits(ds, model);
   const scaler = request.normalize ? Scaler.fit('standard', full.inputs) : loaded?.meta.scaler;
   const inputs = scaler ? scaler.transform(ds.inputs) : ds.inputs;
-  const result = gradientCheck(model, inputs, ds.targets, loss);
+  // dropout layers are checked ON, with one mask (of the run's seed) frozen for every finite difference
+  const dropout = model.layers.some((layer) => layer.dropout > 0);
+  const result = gradientCheck(model, inputs, ds.targets, loss, {
+    ...(dropout ? { dropoutMask: request.seed } : {}),
+    // --l1/--l2: E includes the penalty, the analytic gradient its derivative
+    penalty: {
+      ...(request.l1 !== undefined ? { l1: request.l1 } : {}),
+      ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
+    },
+  });
   // Every entry left out (all of them at a kink) would be a vacuous pass.
   const passed = result.checked > 0 && result.worst <= tolerance;
   if (args.json) {

@@ -1,6 +1,7 @@
 import { Tensor } from '@deltaflow/tensor';
+import { predict as predictRows } from '@deltaflow/trainer';
 import { UsageError } from '../errors.js';
-import { classLabel, infer, isClassifier, rowsOf } from '../inference.js';
+import { rowsOf } from '../inference.js';
 import { out } from '../output.js';
 import { loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
@@ -52,12 +53,12 @@ export async function predict(args: PredictArgs): Promise<number> {
   await loadPlugins(args.plugin ?? []);
   const loaded = readModelFile(args.model, '--model');
   const inputs = await readInputs(args, loaded);
-  const outputs = rowsOf(infer(loaded.model, Tensor.fromNested(inputs, 'float64'), loaded.meta.scaler));
-  const classifier = isClassifier(loaded.meta);
+  // the stored scaler and class names, applied by the library's predict helper
+  const { outputs, labels } = predictRows(loaded.model, Tensor.fromNested(inputs, 'float64'));
   const predictions = inputs.map((input, i) => ({
     input,
     output: outputs[i]!,
-    ...(classifier ? { label: classLabel(outputs[i]!, loaded.meta.classNames) } : {}),
+    ...(labels ? { label: labels[i]! } : {}),
   }));
   if (args.json) {
     out(JSON.stringify({ predictions }));

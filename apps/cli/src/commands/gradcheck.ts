@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { dataFlags, modelFlags } from '../options/train-flags.js';
+import { dataFlags, modelFlags, runFlags } from '../options/train-flags.js';
 import type { CommandContext } from './context.js';
 import { helpExample } from './help-example.js';
 
@@ -24,7 +24,7 @@ export function gradcheckCommand(context: CommandContext): CommandModule {
     describe: 'Check backpropagation against finite differences (float64)',
     builder: (yargs) =>
       yargs
-        .options({ ...dataFlags, ...architectureFlags })
+        .options({ ...dataFlags, ...architectureFlags, l1: runFlags.l1, l2: runFlags.l2 })
         .options({
           model: { type: 'string', describe: 'Check a saved model instead of building one' },
           samples: { type: 'number', describe: 'Rows of the data used', defaultDescription: '16' },
@@ -49,6 +49,9 @@ export function gradcheckCommand(context: CommandContext): CommandModule {
             'seed',
             'loss',
             'normalize',
+            'dropout',
+            'l1',
+            'l2',
             'samples',
             'tolerance',
             'json',

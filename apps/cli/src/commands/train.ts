@@ -23,7 +23,7 @@ export function trainCommand(context: CommandContext): CommandModule {
       yargs
         .options(trainFlags)
         .group(['data', 'target'], 'Data:')
-        .group(['layers', 'activation', 'output-activation', 'dtype', 'seed', 'init'], 'Model:')
+        .group(['layers', 'activation', 'output-activation', 'dropout', 'dtype', 'seed', 'init'], 'Model:')
         .group(
           [
             'loss',
@@ -32,6 +32,8 @@ export function trainCommand(context: CommandContext): CommandModule {
             'momentum',
             'nesterov',
             'weight-decay',
+            'l1',
+            'l2',
             'batch-size',
             'epochs',
             'shuffle',

@@ -62,6 +62,18 @@ describe('train options', () => {
     );
   });
 
+  it('reads --dropout as one rate or one per hidden layer, and refuses rates outside [0, 1)', () => {
+    expect(checkTrainRequest({ dropout: '0.2' }).dropout).toBe(0.2);
+    expect(checkTrainRequest({ dropout: '0.2,0.1' }).dropout).toEqual([0.2, 0.1]);
+    expect(checkTrainRequest({ dropout: [0.5, 0] }).dropout).toEqual([0.5, 0]);
+    for (const bad of ['1', '-0.1', 'x', '0.2,', '']) {
+      expect(() => checkTrainRequest({ dropout: bad })).toThrow(/^--dropout takes one rate in \[0, 1\)/);
+    }
+    expect(() => checkTrainRequest({ init: 'm.json', dropout: '0.2' })).toThrow(
+      '--dropout cannot be combined with --init',
+    );
+  });
+
   it('refuses architecture flags with --init and NaN from yargs', () => {
     expect(() => checkTrainRequest({ init: 'm.json', outputActivation: 'linear' })).toThrow(
       '--output-activation cannot be combined with --init',

@@ -53,6 +53,60 @@ export function fraction(flag: string, value: unknown): number {
 }
 
 /**
+ * Dropout rates (`--dropout`): one rate for every hidden layer, or one per hidden layer separated by commas,
+ * each in [0, 1). A config file may give a number or an array.
+ *
+ * @example
+ * ```ts
+ * parseRates('--dropout', '0.2,0.1'); // → [0.2, 0.1]
+ * parseRates('--dropout', 0.3); // → 0.3
+ * ```
+ */
+export function parseRates(flag: string, value: unknown): number | number[] {
+  const bad = (): never => {
+    throw new UsageError(
+      `${flag} takes one rate in [0, 1) for every hidden layer, or one per hidden layer separated by commas, such as 0.2 or 0.2,0.1; got ${show(value)}.`,
+    );
+  };
+  const check = (v: unknown): number => {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    return typeof n === 'number' && n >= 0 && n < 1 ? n : bad();
+  };
+  if (Array.isArray(value)) return value.length > 0 ? value.map(check) : bad();
+  if (typeof value === 'number') return check(value);
+  if (typeof value !== 'string') return bad();
+  const parts = value.split(',').map(check);
+  return parts.length === 1 ? parts[0]! : parts;
+}
+
+/**
+ * Penalty rates (`--l1`, `--l2`): one rate >= 0 for every layer, or one per layer (output layer included)
+ * separated by commas. A config file may give a number or an array.
+ *
+ * @example
+ * ```ts
+ * parsePenalty('--l2', '0.001'); // → 0.001
+ * parsePenalty('--l1', '0.01,0'); // → [0.01, 0]
+ * ```
+ */
+export function parsePenalty(flag: string, value: unknown): number | number[] {
+  const bad = (): never => {
+    throw new UsageError(
+      `${flag} takes one rate >= 0 for every layer, or one per layer (output layer included) separated by commas, such as 0.001 or 0.001,0; got ${show(value)}.`,
+    );
+  };
+  const check = (v: unknown): number => {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : bad();
+  };
+  if (Array.isArray(value)) return value.length > 0 ? value.map(check) : bad();
+  if (typeof value === 'number') return check(value);
+  if (typeof value !== 'string') return bad();
+  const parts = value.split(',').map(check);
+  return parts.length === 1 ? parts[0]! : parts;
+}
+
+/**
  * A true/false switch given in a config file.
  *
  * @example

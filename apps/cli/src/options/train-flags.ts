@@ -51,6 +51,11 @@ export const modelFlags = {
     type: 'boolean',
     describe: 'Standard-scale the inputs (fitted on the training part, stored in the model)',
   },
+  dropout: {
+    type: 'string',
+    describe:
+      'Dropout rate of the hidden layers in training, such as 0.2, or one per hidden layer: 0.2,0.1 (off in predict and evaluate)',
+  },
 } as const satisfies Record<string, Options>;
 
 /** The run: optimizer, schedule of batches and epochs, validation, starting weights. */
@@ -68,6 +73,14 @@ export const runFlags = {
   momentum: { type: 'number', describe: 'Momentum (sgd, rmsprop)' },
   nesterov: { type: 'boolean', describe: 'Nesterov momentum (sgd)' },
   'weight-decay': { type: 'number', describe: 'L2 weight decay' },
+  l1: {
+    type: 'string',
+    describe: 'L1 penalty: adds l1 sum |W| to the loss; one rate, or one per layer such as 0.001,0',
+  },
+  l2: {
+    type: 'string',
+    describe: 'L2 penalty: adds l2/2 sum W^2 to the loss; one rate, or one per layer such as 0.001,0',
+  },
   'batch-size': { type: 'number', describe: 'Samples per update', defaultDescription: '1 for xor, else 32' },
   epochs: {
     type: 'number',

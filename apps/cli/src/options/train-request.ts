@@ -3,7 +3,18 @@ import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import type { TargetType } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
 import { checkOptimizerFlags } from './optimizer-flags.js';
-import { boolean, fraction, integer, number, parseColumns, parseLayers, portNumber, text } from './parse.js';
+import {
+  boolean,
+  fraction,
+  integer,
+  number,
+  parseColumns,
+  parseLayers,
+  parsePenalty,
+  parseRates,
+  portNumber,
+  text,
+} from './parse.js';
 
 /**
  * The checked options of a training run (flags over `--config`). Fields left undefined get defaults that depend
@@ -15,6 +26,8 @@ export interface TrainRequest {
   /** `--target-type class|value`: how one numeric target column is read (inferred when left out). */
   targetType?: TargetType;
   layers?: number[];
+  /** `--dropout P` or `P1,P2,...`: dropout rate of every hidden layer, or of each. */
+  dropout?: number | number[];
   activation?: string;
   outputActivation?: string;
   dtype?: DType;
@@ -25,6 +38,10 @@ export interface TrainRequest {
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
+  /** `--l1 R` or `R1,R2,...`: L1 penalty of the weights, for every layer or per layer. */
+  l1?: number | number[];
+  /** `--l2 R` or `R1,R2,...`: L2 penalty of the weights, for every layer or per layer. */
+  l2?: number | number[];
   batchSize?: number;
   epochs?: number;
   shuffle: boolean;
@@ -93,6 +110,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     target: field(raw, 'target', parseColumns),
     targetType: field(raw, 'targetType', targetType),
     layers: field(raw, 'layers', (_, v) => parseLayers(v)),
+    dropout: field(raw, 'dropout', parseRates),
     activation: field(raw, 'activation', name('activation')),
     outputActivation: field(raw, 'outputActivation', name('activation')),
     dtype: field(raw, 'dtype', dtype),
@@ -103,6 +121,8 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     momentum: field(raw, 'momentum', (f, v) => number(f, v)),
     nesterov: field(raw, 'nesterov', boolean),
     weightDecay: field(raw, 'weightDecay', (f, v) => number(f, v)),
+    l1: field(raw, 'l1', parsePenalty),
+    l2: field(raw, 'l2', parsePenalty),
     batchSize: field(raw, 'batchSize', (f, v) => integer(f, v, 1)),
     epochs: field(raw, 'epochs', (f, v) => integer(f, v, 0)),
     shuffle: field(raw, 'shuffle', boolean) ?? true,
@@ -120,7 +140,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     throw new UsageError('--dashboard-wait waits for a dashboard page to connect: add --dashboard.');
   }
   if (request.init) {
-    for (const key of ['layers', 'activation', 'outputActivation', 'dtype'] as const) {
+    for (const key of ['layers', 'activation', 'outputActivation', 'dtype', 'dropout'] as const) {
       if (request[key] !== undefined) {
         const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
         throw new UsageError(

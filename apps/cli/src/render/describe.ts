@@ -21,6 +21,13 @@ function optimizerText(name: string, given: Record<string, unknown>): string {
   ].join(' ');
 }
 
+/** ` + l2 0.001` for a penalty that is on (a rate, or rates per layer), else nothing. */
+function penaltyText(rates: number | readonly number[] | undefined, name: string): string {
+  if (rates === undefined) return '';
+  const list = typeof rates === 'number' ? [rates] : rates;
+  return list.some((r) => r > 0) ? ` + ${name} ${list.join(',')}` : '';
+}
+
 /**
  * What is printed before training: data, architecture, loss, optimizer with its learning rate, batch size and
  * epochs. One line by default (files and pipes); given a `width`, broken between its parts into lines that fit.
@@ -38,11 +45,13 @@ export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFIN
     .summary()
     .layers.map((l) => l.activation)
     .join(', ');
+  const dropout = model.layers.map((l) => l.dropout);
+  const dropoutText = dropout.some((p) => p > 0) ? `, dropout ${dropout.slice(0, -1).join(',')}` : '';
   const samples = `${plural(train.inputs.rows, 'sample')}${validation ? ` + ${validation.inputs.rows} for validation` : ''}`;
   const parts = [
     `${prepared.dataset.name}: ${samples}${scaler ? ' (normalized)' : ''}`,
-    `model ${sizes} (${activations}) ${model.dtype}`,
-    `loss ${String(options.loss)}`,
+    `model ${sizes} (${activations}) ${model.dtype}${dropoutText}`,
+    `loss ${String(options.loss)}${penaltyText(options.l1, 'l1')}${penaltyText(options.l2, 'l2')}`,
     optimizerText(String(options.optimizer), {
       ...options.optimizerOptions,
       ...(options.lr === undefined ? {} : { lr: options.lr }),

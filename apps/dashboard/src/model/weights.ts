@@ -1,3 +1,4 @@
+import { denseLayers } from '@deltaflow/network';
 import type { ModelJSON, Sequential } from '@deltaflow/network';
 import type { LayerWeights } from '../shared/feed.js';
 
@@ -21,7 +22,7 @@ export function weightsOfModel(model: Sequential, activations: readonly string[]
  * @category Model
  */
 export function weightsOfJSON(json: ModelJSON): LayerWeights[] {
-  return json.layers.map((layer) => ({
+  return denseLayers(json).map((layer) => ({
     inputs: layer.inputs,
     units: layer.units,
     activation: typeof layer.activation === 'string' ? layer.activation : layer.activation.name,

@@ -86,6 +86,21 @@ export interface RunDescription {
   targetType?: TargetType;
   /** Units of each hidden layer, input side first (may be empty); default `[4]`. */
   layers?: readonly number[];
+  /**
+   * Dropout rate p of the hidden layers' outputs in training (inverted dropout, masks from the run's seed): one
+   * rate for every hidden layer, or one per hidden layer; default none. Off in prediction and evaluation.
+   */
+  dropout?: number | readonly number[];
+  /**
+   * L1 penalty lambda_1 on the weights, added to E (lambda_1 sum |W|): one rate for every layer, or one per layer
+   * (output layer included); default none.
+   */
+  l1?: number | readonly number[];
+  /**
+   * L2 penalty lambda_2 on the weights, added to E (lambda_2 / 2 sum W^2): one rate for every layer, or one per
+   * layer; default none.
+   */
+  l2?: number | readonly number[];
   /** Transfer function of the hidden layers; default `'sigmoid'`. */
   activation?: ActivationChoice;
   /**

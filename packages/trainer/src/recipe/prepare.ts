@@ -1,7 +1,7 @@
 import { Scaler, datasetNames, loadDataset, parseCsv } from '@deltaflow/data';
 import type { Dataset } from '@deltaflow/data';
 import { getLoss } from '@deltaflow/losses';
-import { mlp } from '@deltaflow/network';
+import { Penalty, mlp } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
 import { createOptimizer } from '@deltaflow/optimizers';
 import { DeltaflowError } from '@deltaflow/tensor';
@@ -111,16 +111,34 @@ function buildModel(
   const activation = description.activation ?? RUN_DEFAULTS.activation;
   const hidden = description.layers ?? RUN_DEFAULTS.layers;
   const dtype = description.dtype ?? 'float32';
+  const dropout = dropoutRates(description.dropout, hidden.length);
   checkModelSize({ inputs: ds.inputs.cols, layers: hidden, outputs: ds.targets.cols, dtype });
   return mlp({
     inputs: ds.inputs.cols,
     layers: [
-      ...hidden.map((units) => ({ units, activation })),
+      ...hidden.map((units, i) => ({ units, activation, ...(dropout[i] ? { dropout: dropout[i] } : {}) })),
       { units: ds.targets.cols, activation: output },
     ],
     seed,
     dtype,
   });
+}
+
+/** The dropout rate of each hidden layer: one rate for all, or one per hidden layer, each in [0, 1). */
+function dropoutRates(given: number | readonly number[] | undefined, hidden: number): number[] {
+  if (given === undefined) return new Array<number>(hidden).fill(0);
+  const rates = typeof given === 'number' ? new Array<number>(hidden).fill(given) : [...given];
+  if (hidden === 0 && (typeof given !== 'number' || given > 0))
+    fail('`dropout` needs hidden layers (`layers`): dropout applies to hidden layers only.');
+  if (rates.length !== hidden)
+    fail(
+      `\`dropout\` has ${rates.length} rates but the model has ${hidden} hidden layers; give one rate, or one per hidden layer.`,
+    );
+  for (const rate of rates) {
+    if (!(typeof rate === 'number' && rate >= 0 && rate < 1))
+      fail(`\`dropout\` rates must be numbers in [0, 1), such as 0.2; got ${String(rate)}.`);
+  }
+  return rates;
 }
 
 /** Refuses data whose columns do not fit a given model, naming both. */
@@ -171,7 +189,7 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
   const seed = description.seed ?? RUN_DEFAULTS.seed;
   const given = description.model;
   if (given) {
-    for (const key of ['layers', 'activation', 'outputActivation', 'dtype'] as const) {
+    for (const key of ['layers', 'activation', 'outputActivation', 'dtype', 'dropout'] as const) {
       if (description[key] !== undefined)
         fail(`\`${key}\` cannot be combined with \`model\`: the model gives the architecture.`);
     }
@@ -231,14 +249,19 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     optimizer: optimizer.name,
     optimizerOptions: optimizer.options,
     task: dataset.task,
+    ...(description.l1 !== undefined ? { l1: description.l1 } : {}),
+    ...(description.l2 !== undefined ? { l2: description.l2 } : {}),
     ...(validation ? { validation } : {}),
   };
+  // a bad rate, or a list of the wrong length, is refused here, naming the option
+  const penalty = new Penalty(model, trainOptions);
   const meta: Record<string, unknown> = {
     featureNames: dataset.featureNames,
     targetNames: dataset.targetNames,
     ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
     ...(scaler ? { scaler: scaler.toJSON() } : {}),
     ...(description.validationSplit !== undefined ? { validationSplit: description.validationSplit } : {}),
+    ...(penalty.active ? { penalty: penalty.toJSON() } : {}),
     shuffle,
   };
   return {

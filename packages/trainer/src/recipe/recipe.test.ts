@@ -23,7 +23,7 @@ const parity = JSON.parse(
 /** sha256 of a model file's weights and biases, layer by layer. */
 const weightsHash = (model: ModelJSON): string =>
   createHash('sha256')
-    .update(JSON.stringify(model.layers.map((l) => [l.weights, l.bias])))
+    .update(JSON.stringify(model.layers.map((l) => (l.type === 'dense' ? [l.weights, l.bias] : l))))
     .digest('hex');
 
 const end = (events$: ReturnType<typeof train>): Promise<EndEvent> =>

@@ -50,7 +50,8 @@ export function architectureOf(text: string, file: string): ModelArchitecture {
       `${file} is not a deltaflow model file (it needs "format": "deltaflow-model" and its layers); open one saved by the dashboard or by deltaflow train --save.`,
     );
   }
-  const layers = json.layers as unknown[];
+  // Dropout layers (model file version 2) carry no units: the architecture is the dense layers'.
+  const layers = (json.layers as unknown[]).filter((layer) => !(isObject(layer) && layer.type === 'dropout'));
   const units = layers.map((layer) => (isObject(layer) ? layer.units : undefined));
   if (layers.length === 0 || !units.every((u) => typeof u === 'number' && Number.isInteger(u) && u > 0)) {
     throw new Error(
