@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mlp, modelToJSON } from '@deltaflow/network';
+import { denseLayers, mlp, modelToJSON } from '@deltaflow/network';
 import type { ModelJSON } from '@deltaflow/network';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,8 +145,8 @@ describe('your own CSV', () => {
     expect(await page.isHidden('#heatmap-note')).toBe(true);
     await screenshot(page, 'user-data-csv');
     const { json } = await download(page, 'line.json');
-    expect(json.layers[0]!.inputs).toBe(2);
-    expect(json.layers.map((l) => l.units)).toEqual([4, 1]);
+    expect(denseLayers(json)[0]!.inputs).toBe(2);
+    expect(denseLayers(json).map((l) => l.units)).toEqual([4, 1]);
     expect(json.meta).toMatchObject({
       data: 'line.csv',
       featureNames: ['u', 'v'],
@@ -163,7 +163,7 @@ describe('your own CSV', () => {
     await waitForNewRun(page);
     await page.waitForFunction(() => !(document.getElementById('heatmap-note') as HTMLElement).hidden);
     const all = await download(page, 'all.json');
-    expect(all.json.layers[0]!.inputs).toBe(4);
+    expect(denseLayers(all.json)[0]!.inputs).toBe(4);
     expect(all.json.meta!.featureNames).toEqual(['u', 'v', 'noise', 'extra']);
 
     // Choosing a built-in dataset leaves the CSV.
@@ -172,7 +172,7 @@ describe('your own CSV', () => {
     await waitForNewRun(page);
     const gauss = await download(page, 'gauss.json');
     expect(gauss.json.meta).toMatchObject({ data: 'gauss', featureNames: ['x1', 'x2'] });
-    expect(gauss.json.layers[0]!.inputs).toBe(2);
+    expect(denseLayers(gauss.json)[0]!.inputs).toBe(2);
     expect(errors).toEqual([]);
   });
 
@@ -395,8 +395,8 @@ describe('model files', () => {
     await page.click('#step');
     await waitForEpoch(page, 2);
     const moved = await download(page, 'moved.json');
-    expect(moved.json.layers.map((l) => [l.inputs, l.units, l.activation])).toEqual(
-      file.layers.map((l) => [l.inputs, l.units, l.activation]),
+    expect(denseLayers(moved.json).map((l) => [l.inputs, l.units, l.activation])).toEqual(
+      denseLayers(file).map((l) => [l.inputs, l.units, l.activation]),
     );
     expect(moved.json.layers).not.toEqual(file.layers);
     expect(moved.json.meta).toMatchObject({ init: 'mine.json', loss: 'binary-cross-entropy', epochs: 2 });
@@ -411,7 +411,7 @@ describe('model files', () => {
     await page.waitForFunction(() => document.getElementById('model-message')?.textContent === '');
     await waitForNewRun(page);
     const fresh = await download(page, 'fresh.json');
-    expect(fresh.json.layers.map((l) => l.units)).toEqual([6, 1]);
+    expect(denseLayers(fresh.json).map((l) => l.units)).toEqual([6, 1]);
     expect(fresh.json.meta!.init).toBeUndefined();
     expect(await epochOf(page)).toBe(0);
 
