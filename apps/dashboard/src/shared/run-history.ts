@@ -1,13 +1,4 @@
-import type {
-  BackwardEvent,
-  BatchEvent,
-  CheckpointEvent,
-  EndEvent,
-  EpochEvent,
-  ForwardEvent,
-  StartEvent,
-  TrainingEvent,
-} from '@deltaflow/trainer';
+import type { EndEvent, EpochEvent, StartEvent, TrainingEvent } from '@deltaflow/trainer';
 import { StrideThinning, halve } from './thin.js';
 
 /** The default most epoch (and backward) events a {@link RunHistory} holds: as many as a page's chart keeps. */
@@ -42,6 +33,11 @@ export const REPLAY_HISTORY: Readonly<Required<RunHistoryOptions>> = {
   checkpoints: 100,
   samples: 2,
 };
+
+/** The event types a {@link RunHistory} thins (all but start and end). */
+type ThinnedType = Exclude<TrainingEvent['type'], 'start' | 'end'>;
+/** The event of type `T`. */
+type EventOf<T extends TrainingEvent['type']> = Extract<TrainingEvent, { type: T }>;
 
 /** Order of the events of one epoch in a stream: batches, forward, backward, epoch, checkpoint. */
 const RANK: Readonly<Record<TrainingEvent['type'], number>> = {
@@ -123,11 +119,8 @@ export class RunHistory {
   /** The most epoch events, and the most backward events, held. */
   readonly capacity: number;
   private start: StartEvent | null = null;
-  private readonly epochs: ThinnedEvents<EpochEvent>;
-  private readonly backwards: ThinnedEvents<BackwardEvent>;
-  private readonly forwards: ThinnedEvents<ForwardEvent>;
-  private readonly batches: ThinnedEvents<BatchEvent>;
-  private readonly checkpoints: ThinnedEvents<CheckpointEvent>;
+  /** Every event type between start and end, thinned at its cap. */
+  private readonly series: { readonly [T in ThinnedType]: ThinnedEvents<EventOf<T>> };
   private end: EndEvent | null = null;
 
   /** @param options - the caps of each event type, or just the epoch and backward cap (at least 2) */
@@ -138,11 +131,13 @@ export class RunHistory {
       samples = 0,
     } = typeof options === 'number' ? { capacity: options } : options;
     this.capacity = capacity;
-    this.epochs = new ThinnedEvents(capacity);
-    this.backwards = new ThinnedEvents(capacity);
-    this.forwards = new ThinnedEvents(samples);
-    this.batches = new ThinnedEvents(samples);
-    this.checkpoints = new ThinnedEvents(checkpoints);
+    this.series = {
+      epoch: new ThinnedEvents(capacity),
+      backward: new ThinnedEvents(capacity),
+      forward: new ThinnedEvents(samples),
+      batch: new ThinnedEvents(samples),
+      checkpoint: new ThinnedEvents(checkpoints),
+    };
   }
 
   /**
@@ -155,7 +150,7 @@ export class RunHistory {
 
   /** The newest epoch event, or null before the first. */
   get lastEpoch(): EpochEvent | null {
-    return this.epochs.newest;
+    return this.series.epoch.newest;
   }
 
   /** Whether the run has ended (its end event is held). */
@@ -165,29 +160,13 @@ export class RunHistory {
 
   /** Takes one event of the run (every one may be offered: the thinning is done here). */
   push(event: TrainingEvent): void {
-    switch (event.type) {
-      case 'start':
-        this.clear();
-        this.start = event;
-        break;
-      case 'epoch':
-        this.epochs.push(event);
-        break;
-      case 'backward':
-        this.backwards.push(event);
-        break;
-      case 'forward':
-        this.forwards.push(event);
-        break;
-      case 'batch':
-        this.batches.push(event);
-        break;
-      case 'checkpoint':
-        this.checkpoints.push(event);
-        break;
-      case 'end':
-        this.end = event;
-        break;
+    if (event.type === 'start') {
+      this.clear();
+      this.start = event;
+    } else if (event.type === 'end') {
+      this.end = event;
+    } else {
+      (this.series[event.type] as ThinnedEvents<TrainingEvent>).push(event);
     }
   }
 
@@ -204,16 +183,12 @@ export class RunHistory {
   /** Forgets everything. */
   clear(): void {
     this.start = null;
-    for (const series of this.series()) series.clear();
+    for (const series of Object.values(this.series)) series.clear();
     this.end = null;
-  }
-
-  private series(): ThinnedEvents<TrainingEvent>[] {
-    return [this.epochs, this.backwards, this.forwards, this.batches, this.checkpoints];
   }
 
   /** The held events between start and end, unsorted. */
   private middle(): TrainingEvent[] {
-    return this.series().flatMap((series) => series.events());
+    return Object.values(this.series).flatMap((series: ThinnedEvents<TrainingEvent>) => series.events());
   }
 }
