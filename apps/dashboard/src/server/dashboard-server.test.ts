@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mlp } from '@deltaflow/network';
 import { Tensor } from '@deltaflow/tensor';
-import { createRun } from '@deltaflow/trainer';
+import { createRun, train } from '@deltaflow/trainer';
 import type { TrainingEvent } from '@deltaflow/trainer';
-import { Subject } from 'rxjs';
+import { recordJsonl } from '@deltaflow/trainer/node';
+import { Subject, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { unpackEpochs } from '../shared/epoch-columns.js';
@@ -15,6 +16,7 @@ import type { ServerMessage } from '../shared/wire.js';
 import { startDashboardServer } from './dashboard-server.js';
 import type { DashboardServer, RunControls } from './index.js';
 import { startPlaygroundServer } from './playground-server.js';
+import { startReplayServer } from './replay-server.js';
 
 // A page folder of our own, so these tests need no `vite build`.
 const pageDir = mkdtempSync(join(tmpdir(), 'deltaflow-page-'));
@@ -331,5 +333,44 @@ describe('startPlaygroundServer', () => {
       expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     }
     expect((await fetch(`${base}plugins/1/isru.js`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('startReplayServer', () => {
+  it('checks origins like the live server, sends the recording thinned in stream order, and closes cleanly', async () => {
+    const before = handles();
+    const { model, data } = tinyRun();
+    const file = join(pageDir, 'run.jsonl');
+    const epochs = 3000;
+    await lastValueFrom(train(model, data, { epochs, lr: 0.5, checkpointEvery: 10 }).pipe(recordJsonl(file)));
+    const server = await startReplayServer({ file, pageDir });
+    servers.push(server);
+    await expect(connect(server, 'http://evil.example').opened).rejects.toThrow('refused with 403');
+    await expect(connect(server, null).opened).rejects.toThrow('refused with 403');
+
+    const page = connect(server);
+    await page.opened;
+    await until(() => page.messages[0]?.type === 'hello');
+    const hello = page.messages[0] as Extract<ServerMessage, { type: 'hello' }>;
+    expect(hello.mode).toBe('replay');
+    await until(() => eventsOf(page.messages).length === hello.replay!.events);
+    const events = eventsOf(page.messages);
+    expect(events[0]!.type).toBe('start');
+    expect(events.at(-1)!.type).toBe('end');
+    const numbers = events.slice(1, -1).map((e) => (e as { epoch: number }).epoch);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    const of = (type: string) => events.filter((e) => e.type === type).length;
+    expect(of('epoch')).toBeLessThanOrEqual(2000);
+    expect(of('epoch')).toBeGreaterThanOrEqual(1000);
+    // 300 checkpoints recorded, thinned for the scrub bar, the newest kept.
+    expect(of('checkpoint')).toBeGreaterThan(1);
+    expect(of('checkpoint')).toBeLessThanOrEqual(100);
+    expect(events.filter((e) => e.type === 'checkpoint').at(-1)).toMatchObject({ epoch: epochs });
+
+    await server.close();
+    expect(await page.closed).toBe(1001);
+    await server.closed;
+    expect(await portIsFree(server.port)).toBe(true);
+    await until(() => handles() <= before);
   });
 });
