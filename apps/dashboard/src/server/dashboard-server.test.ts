@@ -10,6 +10,7 @@ import { recordJsonl } from '@deltaflow/trainer/node';
 import { Subject, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { epochEvent } from '../../test/helpers/events.js';
 import { unpackEpochs } from '../shared/epoch-columns.js';
 import type { EpochColumns } from '../shared/epoch-columns.js';
 import type { ServerMessage } from '../shared/wire.js';
@@ -226,15 +227,7 @@ describe('startDashboardServer', () => {
     const { server, events$ } = await start();
     events$.next({ type: 'start', config: {} as never, model: { layers: [] } as never });
     for (let n = 1; n <= 50_000; n++) {
-      events$.next({
-        type: 'epoch',
-        epoch: n,
-        loss: 1 / n,
-        metrics: {},
-        elapsedMs: n,
-        samplesPerSecond: 1,
-        lr: 0.1,
-      });
+      events$.next(epochEvent(n));
     }
     events$.next({ type: 'end', reason: 'completed', epochs: 50_000, model: {} as never });
     await new Promise((r) => setTimeout(r, 100));
@@ -259,15 +252,7 @@ describe('startDashboardServer', () => {
     for (let round = 0; round < rounds; round++) {
       for (let i = 1; i <= perRound; i++) {
         const n = round * perRound + i;
-        events$.next({
-          type: 'epoch',
-          epoch: n,
-          loss: 1 / n,
-          metrics: {},
-          elapsedMs: n,
-          samplesPerSecond: 1,
-          lr: 0.1,
-        });
+        events$.next(epochEvent(n));
       }
       await new Promise((r) => setTimeout(r, 60));
     }

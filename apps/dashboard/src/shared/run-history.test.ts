@@ -1,5 +1,6 @@
 import type { TrainingEvent } from '@deltaflow/trainer';
 import { describe, expect, it } from 'vitest';
+import { epochEvent } from '../../test/helpers/events.js';
 import { RunHistory } from './run-history.js';
 import { StrideThinning, halve } from './thin.js';
 
@@ -8,15 +9,6 @@ const start: TrainingEvent = {
   config: {} as never,
   model: {} as never,
 };
-const epoch = (n: number): TrainingEvent => ({
-  type: 'epoch',
-  epoch: n,
-  loss: 1 / n,
-  metrics: {},
-  elapsedMs: n,
-  samplesPerSecond: 1,
-  lr: 0.1,
-});
 const forward = (n: number): TrainingEvent => ({ type: 'forward', epoch: n, loss: 1 / n, metrics: {} });
 const backward = (n: number): TrainingEvent => ({ type: 'backward', epoch: n, layers: [] });
 const end = (n: number): TrainingEvent => ({
@@ -31,7 +23,7 @@ function feed(history: RunHistory, epochs: number): void {
   for (let n = 1; n <= epochs; n++) {
     history.push(forward(n));
     history.push(backward(n));
-    history.push(epoch(n));
+    history.push(epochEvent(n));
   }
 }
 
