@@ -3,14 +3,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mlp } from '@deltaflow/network';
-import { Tensor } from '@deltaflow/tensor';
 import { createRun, train } from '@deltaflow/trainer';
 import type { TrainingEvent } from '@deltaflow/trainer';
 import { recordJsonl } from '@deltaflow/trainer/node';
 import { Subject, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { epochEvent } from '../../test/helpers/events.js';
+import { epochEvent, xorData } from '../../test/helpers/fixtures.js';
 import { unpackEpochs } from '../shared/epoch-columns.js';
 import type { EpochColumns } from '../shared/epoch-columns.js';
 import type { ServerMessage } from '../shared/wire.js';
@@ -81,16 +80,7 @@ const handles = (): number => process.getActiveResourcesInfo().filter((r) => r.s
 
 function tinyRun() {
   const model = mlp({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], seed: 1 });
-  const data = {
-    inputs: Tensor.fromNested([
-      [0, 0],
-      [0, 1],
-      [1, 0],
-      [1, 1],
-    ]),
-    targets: Tensor.fromNested([[0], [1], [1], [0]]),
-  };
-  return { model, data };
+  return { model, data: xorData() };
 }
 
 describe('startDashboardServer', () => {

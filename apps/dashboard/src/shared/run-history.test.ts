@@ -1,6 +1,6 @@
 import type { TrainingEvent } from '@deltaflow/trainer';
 import { describe, expect, it } from 'vitest';
-import { epochEvent } from '../../test/helpers/events.js';
+import { epochEvent } from '../../test/helpers/fixtures.js';
 import { RunHistory } from './run-history.js';
 import { StrideThinning, halve } from './thin.js';
 
