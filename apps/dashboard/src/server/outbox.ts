@@ -13,7 +13,12 @@ const SLICE_MS = 4;
  *
  * @example
  * ```ts
- * if (socketFull(socket)) outbox.waitForDrain(() => pump(socket));
+ * // not-runnable: needs a page's open socket
+ * import type { WebSocket } from 'ws';
+ *
+ * declare const socket: WebSocket;
+ * const outbox = new Outbox();
+ * if (socketFull(socket)) outbox.waitForDrain(() => console.log('look again'));
  * ```
  * @category Server
  */
@@ -29,8 +34,12 @@ export function socketFull(socket: WebSocket): boolean {
  *
  * @example
  * ```ts
+ * // not-runnable: needs a page's open socket
+ * import type { WebSocket } from 'ws';
+ *
+ * declare const socket: WebSocket;
  * const outbox = new Outbox();
- * for (const frame of frames) outbox.push(frame);
+ * outbox.push(JSON.stringify({ type: 'status', text: 'hello' }));
  * const pump = (): void => {
  *   if (outbox.sendTo(socket, pump)) console.log('all handed to the socket');
  * };

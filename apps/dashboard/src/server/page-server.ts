@@ -40,7 +40,11 @@ export interface PageServerOptions {
  *
  * @example
  * ```ts
- * await closeSockets(webSocketServer.clients);
+ * // not-runnable: closes the sockets of a running server
+ * import type { WebSocketServer } from 'ws';
+ *
+ * declare const sockets: WebSocketServer;
+ * await closeSockets(sockets.clients);
  * ```
  * @category Server
  */
