@@ -159,7 +159,7 @@ export function speedToQuery(speed: number | null): string {
  *
  * @example
  * ```ts
- * parseSpeedQuery('?speed=max').speed; // → null (as fast as possible)
+ * parseSpeedQuery('?speed=max').speed; // as fast as possible → null
  * ```
  * @category Playground
  */

@@ -42,7 +42,7 @@ const MAX_LAG_MS = 1000;
  * // not-runnable: in the training worker
  * const driver = new RunDriver(run, 30); // 30 epochs per second
  * run.pause();
- * run.events$.subscribe((event) => publishState(driver.event(event)));
+ * run.events$.subscribe((event) => console.log('state:', driver.event(event)));
  * driver.command('resume');
  * ```
  * @category Worker

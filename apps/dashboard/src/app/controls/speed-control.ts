@@ -13,7 +13,7 @@ const label = (speed: number | null): string =>
  * @example
  * ```ts
  * // not-runnable: in the browser
- * const speed = new SpeedControl(20, (eps) => source.send({ type: 'speed', epochsPerSecond: eps }));
+ * const speed = new SpeedControl(20, (eps) => console.log('epochs per second:', eps ?? 'as fast as possible'));
  * ```
  * @category Controls
  */
