@@ -3,7 +3,6 @@
 // the learning-rate box shows the rate in use and the "training" row follows a change (item 6).
 import { createDataset } from '@deltaflow/data';
 import { mlp } from '@deltaflow/network';
-import { Tensor } from '@deltaflow/tensor';
 import { createRun } from '@deltaflow/trainer';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import {
   waitForState,
 } from './helpers/browser.js';
 import type { Browser } from './helpers/browser.js';
+import { xorData } from './helpers/fixtures.js';
 
 let browser: Browser;
 const servers: DashboardServer[] = [];
@@ -31,16 +31,6 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-});
-
-const xor = () => ({
-  inputs: Tensor.fromNested([
-    [0, 0],
-    [0, 1],
-    [1, 0],
-    [1, 1],
-  ]),
-  targets: Tensor.fromNested([[0], [1], [1], [0]]),
 });
 
 /** Counts, in the page, the epoch rows its socket received (every `epochs` message's column length). */
@@ -103,13 +93,13 @@ describe('attached: memory bounded for any run length (issue 14, item 2)', () =>
   it('gives a late page a bounded, thinned history from epoch 1 to the last, while live pages get every epoch', async () => {
     const epochs = 60_000;
     const model = mlp({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], seed: 1 });
-    const run = createRun(model, xor(), { epochs, lr: 0.5, batchSize: 4 });
+    const run = createRun(model, xorData(), { epochs, lr: 0.5, batchSize: 4 });
     // waitForPage: the run starts once the live page is there, so it sees every epoch live
     const server = await startDashboardServer({
       events$: run.events$,
       control: run,
       model,
-      data: xor(),
+      data: xorData(),
       waitForPage: true,
     });
     servers.push(server);

@@ -3,18 +3,20 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mlp } from '@deltaflow/network';
-import { Tensor } from '@deltaflow/tensor';
-import { createRun } from '@deltaflow/trainer';
+import { createRun, train } from '@deltaflow/trainer';
 import type { TrainingEvent } from '@deltaflow/trainer';
-import { Subject } from 'rxjs';
+import { recordJsonl } from '@deltaflow/trainer/node';
+import { Subject, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { epochEvent, xorData } from '../../test/helpers/fixtures.js';
 import { unpackEpochs } from '../shared/epoch-columns.js';
 import type { EpochColumns } from '../shared/epoch-columns.js';
 import type { ServerMessage } from '../shared/wire.js';
 import { startDashboardServer } from './dashboard-server.js';
 import type { DashboardServer, RunControls } from './index.js';
 import { startPlaygroundServer } from './playground-server.js';
+import { startReplayServer } from './replay-server.js';
 
 // A page folder of our own, so these tests need no `vite build`.
 const pageDir = mkdtempSync(join(tmpdir(), 'deltaflow-page-'));
@@ -78,16 +80,7 @@ const handles = (): number => process.getActiveResourcesInfo().filter((r) => r.s
 
 function tinyRun() {
   const model = mlp({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], seed: 1 });
-  const data = {
-    inputs: Tensor.fromNested([
-      [0, 0],
-      [0, 1],
-      [1, 0],
-      [1, 1],
-    ]),
-    targets: Tensor.fromNested([[0], [1], [1], [0]]),
-  };
-  return { model, data };
+  return { model, data: xorData() };
 }
 
 describe('startDashboardServer', () => {
@@ -224,15 +217,7 @@ describe('startDashboardServer', () => {
     const { server, events$ } = await start();
     events$.next({ type: 'start', config: {} as never, model: { layers: [] } as never });
     for (let n = 1; n <= 50_000; n++) {
-      events$.next({
-        type: 'epoch',
-        epoch: n,
-        loss: 1 / n,
-        metrics: {},
-        elapsedMs: n,
-        samplesPerSecond: 1,
-        lr: 0.1,
-      });
+      events$.next(epochEvent(n));
     }
     events$.next({ type: 'end', reason: 'completed', epochs: 50_000, model: {} as never });
     await new Promise((r) => setTimeout(r, 100));
@@ -257,15 +242,7 @@ describe('startDashboardServer', () => {
     for (let round = 0; round < rounds; round++) {
       for (let i = 1; i <= perRound; i++) {
         const n = round * perRound + i;
-        events$.next({
-          type: 'epoch',
-          epoch: n,
-          loss: 1 / n,
-          metrics: {},
-          elapsedMs: n,
-          samplesPerSecond: 1,
-          lr: 0.1,
-        });
+        events$.next(epochEvent(n));
       }
       await new Promise((r) => setTimeout(r, 60));
     }
@@ -331,5 +308,44 @@ describe('startPlaygroundServer', () => {
       expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     }
     expect((await fetch(`${base}plugins/1/isru.js`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('startReplayServer', () => {
+  it('checks origins like the live server, sends the recording thinned in stream order, and closes cleanly', async () => {
+    const before = handles();
+    const { model, data } = tinyRun();
+    const file = join(pageDir, 'run.jsonl');
+    const epochs = 3000;
+    await lastValueFrom(train(model, data, { epochs, lr: 0.5, checkpointEvery: 10 }).pipe(recordJsonl(file)));
+    const server = await startReplayServer({ file, pageDir });
+    servers.push(server);
+    await expect(connect(server, 'http://evil.example').opened).rejects.toThrow('refused with 403');
+    await expect(connect(server, null).opened).rejects.toThrow('refused with 403');
+
+    const page = connect(server);
+    await page.opened;
+    await until(() => page.messages[0]?.type === 'hello');
+    const hello = page.messages[0] as Extract<ServerMessage, { type: 'hello' }>;
+    expect(hello.mode).toBe('replay');
+    await until(() => eventsOf(page.messages).length === hello.replay!.events);
+    const events = eventsOf(page.messages);
+    expect(events[0]!.type).toBe('start');
+    expect(events.at(-1)!.type).toBe('end');
+    const numbers = events.slice(1, -1).map((e) => (e as { epoch: number }).epoch);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    const of = (type: string) => events.filter((e) => e.type === type).length;
+    expect(of('epoch')).toBeLessThanOrEqual(2000);
+    expect(of('epoch')).toBeGreaterThanOrEqual(1000);
+    // 300 checkpoints recorded, thinned for the scrub bar, the newest kept.
+    expect(of('checkpoint')).toBeGreaterThan(1);
+    expect(of('checkpoint')).toBeLessThanOrEqual(100);
+    expect(events.filter((e) => e.type === 'checkpoint').at(-1)).toMatchObject({ epoch: epochs });
+
+    await server.close();
+    expect(await page.closed).toBe(1001);
+    await server.closed;
+    expect(await portIsFree(server.port)).toBe(true);
+    await until(() => handles() <= before);
   });
 });

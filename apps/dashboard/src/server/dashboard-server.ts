@@ -1,16 +1,12 @@
-import { createServer } from 'node:http';
 import { modelToJSON } from '@deltaflow/network';
 import type { TrainingData } from '@deltaflow/trainer';
 import type { Subscription } from 'rxjs';
-import { WebSocketServer } from 'ws';
 import { RunStateTracker } from '../shared/run-state.js';
 import { thinEvents } from '../shared/thin.js';
 import type { ClientMessage, HelloMessage } from '../shared/wire.js';
-import { listen, pageUrl, stopListening } from './listen.js';
-import { allowedOrigins, refuseUpgrade } from './origins.js';
 import type { DashboardServerOptions, RunDashboardServer } from './options.js';
+import { servePage } from './page-server.js';
 import { SocketHub } from './socket-hub.js';
-import { createStaticHandler, findPageDir } from './static-files.js';
 
 function helloPoints(data: TrainingData | undefined): HelloMessage['points'] {
   if (!data || data.inputs.cols !== 2 || data.targets.cols !== 1) return null;
@@ -47,11 +43,7 @@ function helloPoints(data: TrainingData | undefined): HelloMessage['points'] {
  * @category Server
  */
 export async function startDashboardServer(options: DashboardServerOptions): Promise<RunDashboardServer> {
-  const host = options.host ?? '127.0.0.1';
   const { control, model } = options;
-  const http = createServer(createStaticHandler(options.pageDir ?? findPageDir(), { attachPath: 'ws' }));
-  const port = await listen(http, options.port ?? 0, host);
-  const origins = allowedOrigins(host, port, options.allowedOrigins);
   const tracker = new RunStateTracker('running');
   const mode = options.mode ?? 'live';
   const hello: HelloMessage = {
@@ -70,22 +62,28 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       hub.error((error as Error).message);
     }
   });
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  http.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws' || !origins.has(request.headers.origin ?? '')) return refuseUpgrade(socket);
-    sockets.handleUpgrade(request, socket, head, (ws) => hub.add(ws));
+  let endTimer: ReturnType<typeof setTimeout> | null = null;
+  let subscription: Subscription | null = null;
+  let closing = false;
+  const server = await servePage({
+    port: options.port,
+    host: options.host,
+    pageDir: options.pageDir,
+    allowedOrigins: options.allowedOrigins,
+    onSocket: (socket) => hub.add(socket),
+    onClose: async () => {
+      closing = true;
+      subscription?.unsubscribe();
+      if (endTimer !== null) clearTimeout(endTimer);
+      await hub.close();
+    },
   });
 
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-  let endTimer: ReturnType<typeof setTimeout> | null = null;
   let lastSnapshot = -Infinity;
-  let closing: Promise<void> | null = null;
   const ended = (): void => {
     hub.flush();
     if (options.closeAfterEndMs !== undefined)
-      endTimer = setTimeout(() => void close(), options.closeAfterEndMs);
+      endTimer = setTimeout(() => void server.close(), options.closeAfterEndMs);
   };
   const follow = (): Subscription =>
     options.events$.pipe(thinEvents(options.eventIntervalMs ?? 50)).subscribe({
@@ -110,30 +108,12 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       },
     });
   // With waitForPage, the events (and so a run that starts on its first subscriber) wait for the first page.
-  let subscription: Subscription | null = options.waitForPage ? null : follow();
   if (options.waitForPage) {
     void hub.firstPage.then(() => {
-      if (closing === null) subscription = follow();
+      if (!closing) subscription = follow();
     });
+  } else {
+    subscription = follow();
   }
-
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      subscription?.unsubscribe();
-      if (endTimer !== null) clearTimeout(endTimer);
-      await hub.close();
-      sockets.close();
-      await stopListening(http);
-      resolveClosed();
-    })();
-    return closing;
-  };
-  return {
-    url: pageUrl(host, port),
-    port,
-    host,
-    closed,
-    firstPage: hub.firstPage,
-    close,
-  };
+  return { ...server, firstPage: hub.firstPage };
 }

@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import { listen, pageUrl, stopListening } from './listen.js';
 import type { DashboardServer, DashboardServerOptions } from './options.js';
-import { createStaticHandler, findPageDir, pluginPath } from './static-files.js';
+import { servePage } from './page-server.js';
+import { pluginPath } from './static-files.js';
 
 /**
  * Options of {@link startPlaygroundServer} besides the port, host and page folder.
@@ -32,17 +31,15 @@ export interface PlaygroundServerOptions {
 export async function startPlaygroundServer(
   options: Pick<DashboardServerOptions, 'port' | 'host' | 'pageDir'> & PlaygroundServerOptions = {},
 ): Promise<DashboardServer> {
-  const host = options.host ?? '127.0.0.1';
   const plugins = options.plugins ?? [];
-  const http = createServer(createStaticHandler(options.pageDir ?? findPageDir(), { plugins }));
-  const port = await listen(http, options.port ?? 0, host);
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-  let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => (closing ??= stopListening(http).then(resolveClosed));
+  const server = await servePage({
+    port: options.port,
+    host: options.host,
+    pageDir: options.pageDir,
+    plugins,
+  });
   const query = plugins.map(
     (file, i) => `plugin=${encodeURI(pluginPath(i, file)).replace(/[&#+=?]/g, encodeURIComponent)}`,
   );
-  const url = `${pageUrl(host, port)}${query.length > 0 ? `?${query.join('&')}` : ''}`;
-  return { url, port, host, closed, close };
+  return { ...server, url: `${server.url}${query.length > 0 ? `?${query.join('&')}` : ''}` };
 }

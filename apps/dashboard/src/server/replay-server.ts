@@ -1,15 +1,13 @@
-import { createServer } from 'node:http';
 import { basename } from 'node:path';
 import type { TrainingEvent } from '@deltaflow/trainer';
 import { readJsonl } from '@deltaflow/trainer/node';
-import { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { REPLAY_HISTORY, RunHistory } from '../shared/run-history.js';
 import type { HelloMessage } from '../shared/wire.js';
-import { listen, pageUrl, stopListening } from './listen.js';
-import { allowedOrigins, refuseUpgrade } from './origins.js';
 import type { DashboardServer, DashboardServerOptions } from './options.js';
-import { ReplayHistory } from './replay-history.js';
+import { Outbox } from './outbox.js';
+import { servePage } from './page-server.js';
 import { toServerMessages } from './server-messages.js';
-import { createStaticHandler, findPageDir } from './static-files.js';
 
 /** Events per WebSocket frame of the recording. */
 const FRAME_EVENTS = 5000;
@@ -36,7 +34,7 @@ export interface ReplayServerOptions extends Pick<
 
 /** Reads the whole file as a stream into a bounded history; rejects on the first bad line. */
 function readRecording(file: string, notes: string[]): Promise<TrainingEvent[]> {
-  const history = new ReplayHistory();
+  const history = new RunHistory(REPLAY_HISTORY);
   return new Promise((resolve, reject) => {
     readJsonl(file, { onWarning: (note) => notes.push(note) }).subscribe({
       next: (event) => history.push(event),
@@ -57,15 +55,15 @@ function framesOf(events: readonly TrainingEvent[]): string[] {
   return frames;
 }
 
-/** Sends `frames` one after the other, each once the previous one has been written out (backpressure). */
+/** Sends `frames` with backpressure ({@link Outbox}); `done` once all are handed to the socket. */
 function sendAll(socket: WebSocket, frames: readonly string[], done: () => void): void {
-  let next = 0;
-  const sendNext = (error?: Error): void => {
-    if (error || socket.readyState !== WebSocket.OPEN) return;
-    if (next === frames.length) return done();
-    socket.send(frames[next++]!, sendNext);
+  const outbox = new Outbox();
+  for (const frame of frames) outbox.push(frame);
+  socket.on('close', () => outbox.dispose());
+  const pump = (): void => {
+    if (outbox.sendTo(socket, pump)) done();
   };
-  sendNext();
+  pump();
 }
 
 /**
@@ -73,7 +71,7 @@ function sendAll(socket: WebSocket, frames: readonly string[], done: () => void)
  * at a time, and each event checked strictly before anything listens, so a bad file is refused with the
  * number of its first bad line (and a recording of any size is read in little memory); a byte order mark and a
  * cut last line are tolerated, with a warning (`onWarning`, and on the page). What a page gets is the run
- * thinned to a bounded size ({@link ReplayHistory}: every chart keeps its shape), which it then plays back
+ * thinned to a bounded size (a `RunHistory` with the `REPLAY_HISTORY` caps: every chart keeps its shape), which it then plays back
  * itself: play, pause, step, speed and a scrub bar. The server serves until `close()` (or `closeAfterEndMs`
  * after the first page has the whole recording).
  *
@@ -105,50 +103,23 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<D
   };
   const frames = [JSON.stringify(hello), ...framesOf(events)];
 
-  const host = options.host ?? '127.0.0.1';
-  const http = createServer(createStaticHandler(options.pageDir ?? findPageDir(), { attachPath: 'ws' }));
-  const port = await listen(http, options.port ?? 0, host);
-  const origins = allowedOrigins(host, port, options.allowedOrigins);
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   let endTimer: ReturnType<typeof setTimeout> | null = null;
-  http.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws' || !origins.has(request.headers.origin ?? '')) return refuseUpgrade(socket);
-    sockets.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', () => ws.terminate());
-      sendAll(ws, frames, () => {
+  const server = await servePage({
+    port: options.port,
+    host: options.host,
+    pageDir: options.pageDir,
+    allowedOrigins: options.allowedOrigins,
+    onSocket: (socket) => {
+      socket.on('error', () => socket.terminate());
+      sendAll(socket, frames, () => {
         if (options.closeAfterEndMs !== undefined && endTimer === null) {
-          endTimer = setTimeout(() => void close(), options.closeAfterEndMs);
+          endTimer = setTimeout(() => void server.close(), options.closeAfterEndMs);
         }
       });
-    });
-  });
-
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-  let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
+    },
+    onClose: () => {
       if (endTimer !== null) clearTimeout(endTimer);
-      await Promise.all(
-        [...sockets.clients].map(
-          (socket) =>
-            new Promise<void>((resolve) => {
-              if (socket.readyState === WebSocket.CLOSED) return resolve();
-              const force = setTimeout(() => socket.terminate(), 500);
-              socket.once('close', () => {
-                clearTimeout(force);
-                resolve();
-              });
-              socket.close(1001, 'The dashboard server is closing.');
-            }),
-        ),
-      );
-      sockets.close();
-      await stopListening(http);
-      resolveClosed();
-    })();
-    return closing;
-  };
-  return { url: pageUrl(host, port), port, host, closed, close };
+    },
+  });
+  return server;
 }

@@ -4,36 +4,23 @@ import { WebSocket } from 'ws';
 import { RunHistory } from '../shared/run-history.js';
 import { parseClientMessage } from '../shared/wire.js';
 import type { ClientMessage, HelloMessage, ServerMessage } from '../shared/wire.js';
+import { Outbox, socketFull } from './outbox.js';
+import { closeSockets } from './page-server.js';
 import { catchUpMessages, toServerMessages } from './server-messages.js';
 
-/** A page whose socket holds this much unsent data gets nothing more until it drains. */
-const MAX_BUFFERED = 1024 * 1024;
 /**
  * A page whose queue (frames not yet handed to its socket) grows past this many characters is too slow to
  * follow live: its queue is dropped, and once its socket drains it gets the (bounded) history afresh.
  */
 const MAX_QUEUED = 8 * 1024 * 1024;
-/** How often a page with a full socket buffer is looked at again, in milliseconds. */
-const DRAIN_POLL_MS = 25;
-
-/** Time a page's catch-up may take from the event loop at once, in milliseconds; then it yields a turn. */
-const SLICE_MS = 4;
 
 interface Client {
-  /**
-   * Frames waiting for the socket, oldest first (catch-up messages are turned into JSON only when sent), and the
-   * total length of those already JSON, in characters.
-   */
-  queue: (string | ServerMessage)[];
-  queued: number;
+  /** Frames waiting for the socket, oldest first (catch-up messages are turned into JSON only when sent). */
+  queue: Outbox;
   /** Whether the page must get the history afresh (it is new, or fell too far behind) before anything live. */
   resync: boolean;
   /** The model snapshot version it has. */
   model: number;
-  /** A pending look at a full socket buffer. */
-  drain: ReturnType<typeof setTimeout> | null;
-  /** A pending next slice of a catch-up. */
-  next: ReturnType<typeof setImmediate> | null;
 }
 
 /**
@@ -84,7 +71,7 @@ export class SocketHub {
   add(socket: WebSocket): void {
     // Pending events go to the pages already here; the new one gets them as part of the history.
     this.flush();
-    this.clients.set(socket, { queue: [], queued: 0, resync: true, model: 0, drain: null, next: null });
+    this.clients.set(socket, { queue: new Outbox(), resync: true, model: 0 });
     socket.on('message', (data) => {
       const message = parseClientMessage(String(data));
       if (message && this.hello.control) this.onCommand(message);
@@ -142,20 +129,7 @@ export class SocketHub {
     this.timer = null;
     const sockets = [...this.clients.keys()];
     for (const socket of sockets) this.forget(socket);
-    await Promise.all(
-      sockets.map(
-        (socket) =>
-          new Promise<void>((resolve) => {
-            if (socket.readyState === WebSocket.CLOSED) return resolve();
-            const force = setTimeout(() => socket.terminate(), 500);
-            socket.once('close', () => {
-              clearTimeout(force);
-              resolve();
-            });
-            socket.close(1001, 'The dashboard server is closing.');
-          }),
-      ),
-    );
+    await closeSockets(sockets);
   }
 
   private schedule(): void {
@@ -163,23 +137,19 @@ export class SocketHub {
   }
 
   private forget(socket: WebSocket): void {
-    const client = this.clients.get(socket);
-    if (client?.drain) clearTimeout(client.drain);
-    if (client?.next) clearImmediate(client.next);
+    this.clients.get(socket)?.queue.dispose();
     this.clients.delete(socket);
   }
 
   /** Adds a frame to a page's queue, or, when the page is too far behind, drops its queue for a resync. */
   private enqueue(client: Client, frame: string): void {
     if (client.resync) return; // it will get the history, which holds this
-    if (client.queued + frame.length > MAX_QUEUED) {
-      client.queue = [];
-      client.queued = 0;
+    if (client.queue.queuedChars + frame.length > MAX_QUEUED) {
+      client.queue.clear();
       client.resync = true;
       return;
     }
     client.queue.push(frame);
-    client.queued += frame.length;
   }
 
   /**
@@ -189,41 +159,22 @@ export class SocketHub {
   private pump(socket: WebSocket): void {
     const client = this.clients.get(socket);
     if (!client || socket.readyState !== WebSocket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED) return this.later(socket, client);
+    const resume = (): void => this.pump(socket);
+    if (socketFull(socket)) return client.queue.waitForDrain(resume);
     if (client.resync) {
       // Events not yet flushed are in the history: the next flush, which clears them first, resyncs the page.
       if (this.pending.length > 0) return this.schedule();
       client.resync = false;
       // What was queued meanwhile (states, errors) follows the history.
-      client.queue = [...catchUpMessages(this.history.snapshot()), ...client.queue];
+      client.queue.prepend(catchUpMessages(this.history.snapshot()));
       // the model too: a page that resyncs has started over
       client.model = 0;
     }
-    const sliceStart = performance.now();
-    while (client.queue.length > 0) {
-      if (socket.bufferedAmount > MAX_BUFFERED) return this.later(socket, client);
-      if (performance.now() - sliceStart > SLICE_MS) {
-        client.next ??= setImmediate(() => {
-          client.next = null;
-          this.pump(socket);
-        });
-        return;
-      }
-      const item = client.queue.shift()!;
-      if (typeof item === 'string') client.queued -= item.length;
-      socket.send(typeof item === 'string' ? item : JSON.stringify(item));
-    }
+    if (!client.queue.sendTo(socket, resume)) return;
     if (this.model && client.model !== this.model.version) {
       client.model = this.model.version;
       this.send(socket, { type: 'model', epoch: this.model.epoch, model: this.model.model });
     }
-  }
-
-  private later(socket: WebSocket, client: Client): void {
-    client.drain ??= setTimeout(() => {
-      client.drain = null;
-      this.pump(socket);
-    }, DRAIN_POLL_MS);
   }
 
   /** Queues `message` for every page, after what it is already waiting for. */
@@ -233,7 +184,6 @@ export class SocketHub {
       if (client.resync || client.queue.length > 0) {
         // Order matters (a state after the events it follows): a page catching up gets it after its queue.
         client.queue.push(text);
-        client.queued += text.length;
         this.pump(socket);
       } else {
         this.send(socket, message, text);

@@ -1,5 +1,6 @@
 import type { TrainingEvent } from '@deltaflow/trainer';
 import { describe, expect, it } from 'vitest';
+import { epochEvent } from '../../test/helpers/fixtures.js';
 import { RunHistory } from './run-history.js';
 import { StrideThinning, halve } from './thin.js';
 
@@ -8,15 +9,6 @@ const start: TrainingEvent = {
   config: {} as never,
   model: {} as never,
 };
-const epoch = (n: number): TrainingEvent => ({
-  type: 'epoch',
-  epoch: n,
-  loss: 1 / n,
-  metrics: {},
-  elapsedMs: n,
-  samplesPerSecond: 1,
-  lr: 0.1,
-});
 const forward = (n: number): TrainingEvent => ({ type: 'forward', epoch: n, loss: 1 / n, metrics: {} });
 const backward = (n: number): TrainingEvent => ({ type: 'backward', epoch: n, layers: [] });
 const end = (n: number): TrainingEvent => ({
@@ -31,7 +23,7 @@ function feed(history: RunHistory, epochs: number): void {
   for (let n = 1; n <= epochs; n++) {
     history.push(forward(n));
     history.push(backward(n));
-    history.push(epoch(n));
+    history.push(epochEvent(n));
   }
 }
 
@@ -93,5 +85,61 @@ describe('RunHistory', () => {
     history.push(start);
     expect(history.snapshot()).toEqual([start]);
     expect(history.ended).toBe(false);
+  });
+
+  it('holds a thinned set of checkpoints and the first and newest samples with the replay options', () => {
+    const history = new RunHistory({ capacity: 100, checkpoints: 10, samples: 2 });
+    const at = (type: string, epoch: number) => ({ type, epoch }) as unknown as TrainingEvent;
+    history.push(start);
+    const epochs = 100_000;
+    for (let e = 1; e <= epochs; e++) {
+      history.push(at('batch', e));
+      history.push(at('forward', e));
+      history.push(at('backward', e));
+      history.push(at('epoch', e));
+      if (e % 50 === 0) history.push(at('checkpoint', e));
+    }
+    history.push(end(epochs));
+    const events = history.snapshot();
+    const of = (type: string) =>
+      events.filter((e) => e.type === type).map((e) => (e as { epoch: number }).epoch);
+    expect(events[0]).toBe(start);
+    expect(events.at(-1)).toEqual(end(epochs));
+    for (const type of ['epoch', 'backward']) {
+      const kept = of(type);
+      expect(kept.length).toBeGreaterThanOrEqual(50);
+      expect(kept.length).toBeLessThanOrEqual(100);
+      expect(kept[0]).toBe(1);
+      expect(kept.at(-1)).toBe(epochs);
+      // Evenly spread: one stride between all but the newest.
+      const gaps = new Set(kept.slice(1, -1).map((e, i) => e - kept[i]!));
+      expect(gaps.size).toBe(1);
+    }
+    const checkpoints = of('checkpoint');
+    expect(checkpoints.length).toBeGreaterThanOrEqual(5);
+    expect(checkpoints.length).toBeLessThanOrEqual(10);
+    expect(checkpoints[0]).toBe(50);
+    expect(checkpoints.at(-1)).toBe(epochs);
+    expect(of('forward')).toEqual([1, epochs]);
+    expect(of('batch')).toEqual([1, epochs]);
+    expect(history.size).toBe(events.length);
+    expect(events.length).toBeLessThanOrEqual(2 * 100 + 10 + 2 * 2 + 2);
+    // Stream order: by epoch, and within an epoch batch, forward, backward, epoch, checkpoint.
+    const last = events.slice(-6, -1).map((e) => e.type);
+    expect(last).toEqual(['batch', 'forward', 'backward', 'epoch', 'checkpoint']);
+    const numbers = events.slice(1, -1).map((e) => (e as { epoch: number }).epoch);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+  });
+
+  it('keeps only the newest checkpoint, batch and forward events by default', () => {
+    const history = new RunHistory(10);
+    history.push(start);
+    for (let n = 1; n <= 5; n++) {
+      history.push({ type: 'batch', epoch: n, batch: 0, loss: 1 });
+      history.push(forward(n));
+      history.push({ type: 'checkpoint', epoch: n, model: {} as never });
+    }
+    const types = history.snapshot().map((e) => `${e.type}${'epoch' in e ? e.epoch : ''}`);
+    expect(types).toEqual(['start', 'batch5', 'forward5', 'checkpoint5']);
   });
 });

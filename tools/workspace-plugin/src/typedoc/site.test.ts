@@ -95,8 +95,9 @@ describe('the typedoc site in chromium', () => {
     await page.close();
     expect(results).toEqual(expect.arrayContaining([expect.stringContaining('The training stream')]));
     expect(results).toEqual(expect.arrayContaining([expect.stringContaining('setLearningRate')]));
-    expect(results).toEqual(
-      expect.arrayContaining([expect.stringContaining('@deltaflow/optimizers.SgdOptions.lr')]),
+    // an optimizer's options, found by the lr field's comment (which of them ranks in the first ten varies)
+    expect(results.some((text) => /^@deltaflow\/(plugin-)?optimizers\.\w+Options\.lr$/.test(text))).toBe(
+      true,
     );
     // found by its comment, not its name
     expect(results.filter((text) => !/learning ?rate/i.test(text)).length).toBeGreaterThan(2);
