@@ -13,7 +13,15 @@ import type { Metrics } from './events.js';
  */
 export type MetricName = 'precision' | 'recall' | 'f1' | 'auc' | 'confusion';
 
-/** Every {@link MetricName}, in the order events list them. */
+/**
+ * Every {@link MetricName}, in the order events list them.
+ *
+ * @example
+ * ```ts
+ * METRIC_NAMES.includes('auc'); // → true
+ * ```
+ * @category Training
+ */
 export const METRIC_NAMES: readonly MetricName[] = ['precision', 'recall', 'f1', 'auc', 'confusion'];
 
 /**
