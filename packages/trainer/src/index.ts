@@ -40,6 +40,10 @@ export type { ActivationChoice, OptimizerChoice, RunData, RunDescription } from 
 export { checkOutputPairing } from './recipe/rules.js';
 export type { OutputPairing } from './recipe/rules.js';
 export { holdOut } from './recipe/split.js';
+export { SCHEDULE_NAMES, scheduleDefaults, scheduleOf } from './recipe/schedule.js';
+export type { ScheduleChoice, ScheduleConfig } from './recipe/schedule.js';
+export { EARLY_STOPPING_DEFAULTS, earlyStoppingOf } from './recipe/early-stop.js';
+export type { EarlyStoppingChoice } from './recipe/early-stop.js';
 export {
   MAX_ARRAY_VALUES,
   TRAINING_COPIES,

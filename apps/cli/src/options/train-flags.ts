@@ -93,6 +93,53 @@ export const runFlags = {
     defaultDescription: 'true',
   },
   'validation-split': { type: 'number', describe: 'Fraction held out for validation, such as 0.2' },
+  'test-split': {
+    type: 'number',
+    describe:
+      'Fraction held out as a test set, such as 0.2: never trained on nor watched by early stopping, measured once at the end',
+  },
+  schedule: {
+    type: 'string',
+    choices: ['step', 'exponential', 'cosine', 'warmup'],
+    describe: 'Learning-rate schedule over the epochs (parameters below have defaults)',
+  },
+  'step-size': {
+    type: 'number',
+    describe: 'step: epochs between two decays of the rate',
+    defaultDescription: 'a third of --epochs',
+  },
+  gamma: {
+    type: 'number',
+    describe: 'step, exponential: factor of each decay',
+    defaultDescription: '0.1 for step, 0.99 for exponential',
+  },
+  't-max': { type: 'number', describe: 'cosine: epochs of the half cosine', defaultDescription: '--epochs' },
+  'eta-min': { type: 'number', describe: 'cosine: the lowest rate', defaultDescription: '0' },
+  'warmup-epochs': {
+    type: 'number',
+    describe: 'warmup: epochs of the linear warm-up',
+    defaultDescription: '5',
+  },
+  'start-factor': {
+    type: 'number',
+    describe: "warmup: the first epoch's fraction of --lr",
+    defaultDescription: '1/3',
+  },
+  'early-stopping': {
+    type: 'boolean',
+    describe: 'Stop when the validation loss (else the training loss) stops improving',
+  },
+  patience: {
+    type: 'number',
+    describe: 'Early stopping: epochs without improvement before stopping',
+    defaultDescription: '10',
+  },
+  'min-delta': {
+    type: 'number',
+    describe: 'Early stopping: the smallest decrease that counts as an improvement',
+    defaultDescription: '0',
+  },
+  'restore-best': { type: 'boolean', describe: "Early stopping: end with the best epoch's weights" },
   init: { type: 'string', describe: 'Start from this model file (architecture and weights)' },
 } as const satisfies Record<string, Options>;
 

@@ -25,6 +25,8 @@ export interface PreparedRun {
   dataset: Dataset;
   train: Dataset;
   validation?: Dataset;
+  /** `--test-split`: the held-out test rows (scaled), measured once the run has ended. */
+  test?: Dataset;
   scaler?: Scaler;
   options: RunOptions;
   /** What `--save` stores in the model's meta besides the trainer's own (loss, optimizer, epochs, ...). */
@@ -56,6 +58,7 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
     target: request.target,
     dtype: init?.model.dtype ?? request.dtype ?? 'float32',
     features: init?.meta.featureNames,
+    seed: request.seed,
   });
   return init ? targetsForModel(loaded, init) : loaded;
 }
@@ -63,8 +66,8 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
 /**
  * The run description of checked train flags and their data: `--layers`, `--activation`,
  * `--output-activation`, `--loss`, `--optimizer` with `--lr`, `--momentum`, `--nesterov`, `--weight-decay`,
- * `--validation-split`, `--normalize`, `--seed`, `--epochs`, `--batch-size`, `--no-shuffle`, `--dtype`, and
- * the `--init` model. Fields the flags leave out are left out, so the recipe fills its defaults.
+ * `--validation-split`, `--test-split`, `--schedule` with its parameters, `--early-stopping` with its settings,
+ * `--normalize`, `--seed`, `--epochs`, `--batch-size`, `--no-shuffle`, `--dtype`, and the `--init` model. Fields the flags leave out are left out, so the recipe fills its defaults.
  *
  * @example
  * ```ts
@@ -104,6 +107,9 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
     dtype: request.dtype,
     loss: lossOf(request, init?.meta),
     validationSplit: request.validationSplit,
+    testSplit: request.testSplit,
+    schedule: request.schedule ? { name: request.schedule, config: request.scheduleConfig } : undefined,
+    earlyStopping: request.earlyStopping,
     epochs: request.epochs,
     batchSize: request.batchSize,
     model: init?.model,
@@ -174,7 +180,7 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
   checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
-  const { model, dataset, train, validation, scaler, trainOptions } = prepared;
+  const { model, dataset, train, validation, test, scaler, trainOptions } = prepared;
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
   // No `history: 'all'`: the dashboard server subscribes before the run starts and keeps its own bounded
   // history for pages that open late, so a run of any length keeps its memory flat.
@@ -191,6 +197,7 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
     dataset,
     train,
     ...(validation ? { validation } : {}),
+    ...(test ? { test } : {}),
     ...(scaler ? { scaler } : {}),
     options,
     meta,

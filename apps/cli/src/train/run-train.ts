@@ -12,6 +12,7 @@ import type { PreparedRun } from './prepare.js';
 import { SIGNAL_EXIT, SignalGuard } from './signals.js';
 import type { StopSignal } from './signals.js';
 import { summarize } from './summary.js';
+import { testResult } from './test-set.js';
 
 /**
  * `deltaflow train`: options from flags over `--config`, plugins installed, the run prepared and executed for
@@ -50,7 +51,7 @@ async function finishRun(
   const { save } = prepared.request;
   // A run that diverged before finishing an epoch holds only its initial weights: nothing worth saving.
   const untrained = end.reason === 'diverged' && end.epochs === 0;
-  const summary = summarize(run, save && !untrained ? save : null);
+  const summary = summarize(run, save && !untrained ? save : null, testResult(prepared));
   try {
     if (save && !untrained) {
       const meta = {
@@ -59,6 +60,7 @@ async function finishRun(
         finalLoss: summary.loss,
         ...(summary.valLoss !== null ? { valLoss: summary.valLoss } : {}),
         metrics: summary.metrics,
+        ...(summary.test ? { testLoss: summary.test.loss, testMetrics: summary.test.metrics } : {}),
         reason: summary.reason,
       };
       saveModel(save, end.model, meta);
