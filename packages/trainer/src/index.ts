@@ -27,6 +27,8 @@ export type {
   TrainingConfig,
   TrainingEvent,
 } from './events.js';
+export { checkResumeState } from './resume-state.js';
+export type { EarlyStoppingState, RandomState, ResumeState } from './resume-state.js';
 export { parseJsonl, replay, toJsonLine } from './jsonl.js';
 export { JsonlReader } from './jsonl-reader.js';
 export type { JsonlReadOptions } from './jsonl-reader.js';
