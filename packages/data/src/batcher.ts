@@ -149,8 +149,11 @@ export class Batcher {
    *
    * @example
    * ```ts
+   * const batcher = new Batcher(xor(), { batchSize: 2, seed: 7 });
+   * batcher.startEpoch();
    * const saved = { order: Array.from(batcher.indices), epochs: batcher.epoch };
-   * other.resumeAt(saved.order, saved.epochs);
+   * const other = new Batcher(xor(), { batchSize: 2, seed: 7 });
+   * other.resumeAt(saved.order, saved.epochs); // with the generator restored too, the same orders follow
    * ```
    * @throws DeltaflowError `E_STATE` when `order` is not a permutation of the rows
    */

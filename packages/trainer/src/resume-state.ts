@@ -21,9 +21,12 @@ export type RandomState = [number, number, number, number, number | null];
  *
  * @example
  * ```ts
+ * let saved = '';
  * train(model, data, { epochs: 10, resumable: true }).subscribe((event) => {
- *   if (event.type === 'end') writeFileSync('state.json', JSON.stringify(event.state));
+ *   if (event.type === 'end') saved = JSON.stringify(event.state);
  * });
+ * // later, with the same options and data, on to 20 epochs:
+ * train(model, data, { epochs: 20, resume: JSON.parse(saved) as ResumeState }).subscribe();
  * ```
  * @category Resume
  */

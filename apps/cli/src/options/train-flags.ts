@@ -150,6 +150,17 @@ export const outputFlags = {
   json: { type: 'boolean', describe: 'Print only a JSON summary line' },
   quiet: { type: 'boolean', describe: 'Print nothing but errors' },
   config: { type: 'string', describe: 'Read options from a JSON file (flags win)' },
+  checkpoint: {
+    type: 'string',
+    describe:
+      'Write a checkpoint here (the model file plus the run state): at the end, on Ctrl-C or SIGTERM, and every --checkpoint-every epochs',
+  },
+  'checkpoint-every': { type: 'number', describe: 'With --checkpoint: also write it every N epochs' },
+  resume: {
+    type: 'string',
+    describe:
+      'Continue the run of this checkpoint to --epochs in total, exactly as if it had not stopped (its options are kept)',
+  },
   dashboard: {
     type: 'string',
     describe: 'Watch and steer the run in the browser: serves the dashboard on 127.0.0.1 (optional PORT)',

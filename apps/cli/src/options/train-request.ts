@@ -66,6 +66,10 @@ export interface TrainRequest {
   dashboard?: number;
   /** `--dashboard-wait`: start training only once the first dashboard page has connected. */
   dashboardWait: boolean;
+  /** `--checkpoint FILE`: where the run's checkpoint goes. */
+  checkpoint?: string;
+  /** `--checkpoint-every N`: also write the checkpoint every N epochs. */
+  checkpointEvery?: number;
 }
 
 type Check<T> = (flag: string, value: unknown) => T;
@@ -200,7 +204,11 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     quiet: field(raw, 'quiet', boolean) ?? false,
     dashboard: field(raw, 'dashboard', port),
     dashboardWait: field(raw, 'dashboardWait', boolean) ?? false,
+    checkpoint: field(raw, 'checkpoint', text),
+    checkpointEvery: field(raw, 'checkpointEvery', (f, v) => integer(f, v, 1)),
   };
+  if (request.checkpointEvery !== undefined && request.checkpoint === undefined)
+    throw new UsageError('--checkpoint-every says how often to write the checkpoint: add --checkpoint FILE.');
   request.scheduleConfig = scheduleConfig(raw, request.schedule);
   if (request.dashboardWait && request.dashboard === undefined) {
     throw new UsageError('--dashboard-wait waits for a dashboard page to connect: add --dashboard.');

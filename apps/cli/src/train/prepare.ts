@@ -8,6 +8,7 @@ import type {
   RunData,
   RunDescription,
   RunNotice,
+  ResumeState,
   RunOptions,
 } from '@deltaflow/trainer';
 import { CliError, UsageError, toFlags } from '../errors.js';
@@ -31,6 +32,8 @@ export interface PreparedRun {
   options: RunOptions;
   /** What `--save` stores in the model's meta besides the trainer's own (loss, optimizer, epochs, ...). */
   meta: Record<string, unknown>;
+  /** The run's options as a `--checkpoint` keeps them (the train flags as given, without the output ones). */
+  runOptions?: Record<string, unknown>;
 }
 
 /** Refuses data whose columns do not fit the model, naming both. */
@@ -171,11 +174,13 @@ export function noticeLine(notice: RunNotice): string {
  *
  * const prepared = await prepareRun(checkTrainRequest({ data: 'iris', layers: '8' }));
  * ```
+ * @param resume - with `--resume`: the checkpoint's state, from which the run continues
  */
-export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
+export async function prepareRun(request: TrainRequest, resume?: ResumeState): Promise<PreparedRun> {
   const outputs: [string, string][] = [];
   if (request.save) outputs.push(['--save', request.save]);
   if (request.events) outputs.push(['--events', request.events]);
+  if (request.checkpoint) outputs.push(['--checkpoint', request.checkpoint]);
   for (const [flag, path] of outputs) checkOutputPath(flag, path);
   checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
@@ -184,7 +189,13 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
   // No `history: 'all'`: the dashboard server subscribes before the run starts and keeps its own bounded
   // history for pages that open late, so a run of any length keeps its memory flat.
-  const options: RunOptions = { ...trainOptions };
+  const options: RunOptions = {
+    ...trainOptions,
+    // --checkpoint: the run keeps its state at every epoch's end (checkpoint and end events carry it)
+    ...(request.checkpoint ? { resumable: true } : {}),
+    ...(request.checkpointEvery ? { checkpointEvery: request.checkpointEvery } : {}),
+    ...(resume ? { resume } : {}),
+  };
   const meta: Record<string, unknown> = {
     data: request.data,
     ...prepared.meta,

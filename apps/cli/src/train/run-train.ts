@@ -1,5 +1,6 @@
 import { saveModel } from '@deltaflow/network/node';
-import { EXIT, toFlags } from '../errors.js';
+import { EXIT, UsageError, toFlags } from '../errors.js';
+import { trainKeys } from '../options/train-flags.js';
 import { warn } from '../output.js';
 import { readConfig, mergeOptions } from '../options/config.js';
 import { loadPlugins } from '../options/plugins.js';
@@ -11,6 +12,8 @@ import { prepareRun } from './prepare.js';
 import type { PreparedRun } from './prepare.js';
 import { SIGNAL_EXIT, SignalGuard } from './signals.js';
 import type { StopSignal } from './signals.js';
+import { readCheckpoint, runOptions } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { summarize } from './summary.js';
 import { testResult } from './test-set.js';
 
@@ -25,10 +28,14 @@ import { testResult } from './test-set.js';
  * ```
  */
 export async function runTrain(flags: Record<string, unknown>): Promise<number> {
+  const resume = typeof flags.resume === 'string' ? resumeOptions(flags.resume, flags) : undefined;
   const config = typeof flags.config === 'string' ? readConfig(flags.config) : {};
-  const merged = mergeOptions(config, flags);
+  const merged = mergeOptions(resume?.options ?? config, flags);
   await loadPlugins(merged.plugin as string[]);
-  const prepared = await prepareRun(checkTrainRequest(merged));
+  const prepared = await prepareRun(checkTrainRequest(merged), resume?.state);
+  // the schedule's parameters as used (those that default from --epochs too), so a resume keeps the schedule
+  const schedule = prepared.meta.schedule as { config: Record<string, number> } | undefined;
+  prepared.runOptions = runOptions({ ...merged, ...schedule?.config });
   // Loaded only now, so that a bad flag is reported without loading the renderers.
   const { consumersFor, executeRun } = await import('./execute.js');
   const consumers = consumersFor(prepared);
@@ -39,6 +46,48 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   } finally {
     signals.release();
   }
+}
+
+/** The flags that may change when a run is resumed: its length and where the output goes. */
+const RESUME_FLAGS = new Set([
+  'epochs',
+  'save',
+  'events',
+  'json',
+  'quiet',
+  'dashboard',
+  'dashboardWait',
+  'checkpoint',
+  'checkpointEvery',
+  'resume',
+  'plugin',
+]);
+
+/** `--resume FILE`: the checkpoint, after refusing the flags that would change the run it continues. */
+function resumeOptions(path: string, flags: Record<string, unknown>): Checkpoint {
+  if (flags.config !== undefined)
+    throw new UsageError(
+      "--config cannot be combined with --resume: the checkpoint keeps the run's options.",
+    );
+  for (const key of trainKeys) {
+    if (flags[key] !== undefined && !RESUME_FLAGS.has(key)) {
+      const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new UsageError(
+        `${flag} cannot be combined with --resume: the checkpoint keeps the run's options; only --epochs and the output flags may change.`,
+      );
+    }
+  }
+  return readCheckpoint(path);
+}
+
+/**
+ * `created` of a saved model: now, or the time of the environment variable SOURCE_DATE_EPOCH (seconds since
+ * 1970, the reproducible-builds convention), so that two runs can give byte-identical files.
+ */
+function created(meta: Record<string, unknown>): Record<string, unknown> {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || !/^\d+$/.test(epoch)) return meta;
+  return { ...meta, created: new Date(Number(epoch) * 1000).toISOString() };
 }
 
 /** Saves the model of a run that ended, finishes every consumer, and tells how the run ended. */
@@ -63,7 +112,7 @@ async function finishRun(
         ...(summary.test ? { testLoss: summary.test.loss, testMetrics: summary.test.metrics } : {}),
         reason: summary.reason,
       };
-      saveModel(save, end.model, meta);
+      saveModel(save, end.model, created(meta));
     }
     for (const consumer of consumers)
       await consumer.finish?.({ prepared, run, summary, interrupted, ...(signal ? { signal } : {}) });
