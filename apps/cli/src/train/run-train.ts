@@ -33,6 +33,11 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   const merged = mergeOptions(resume?.options ?? config, flags);
   await loadPlugins(merged.plugin as string[]);
   const prepared = await prepareRun(checkTrainRequest(merged), resume?.state);
+  const done = resume?.state.epoch ?? 0;
+  if (resume && (prepared.options.epochs ?? 0) <= done)
+    throw new UsageError(
+      `--resume: the checkpoint is at epoch ${done} of ${prepared.options.epochs}; give --epochs above ${done} to train on.`,
+    );
   // the schedule's parameters as used (those that default from --epochs too), so a resume keeps the schedule
   const schedule = prepared.meta.schedule as { config: Record<string, number> } | undefined;
   prepared.runOptions = runOptions({ ...merged, ...schedule?.config });
