@@ -142,6 +142,40 @@ export class Batcher {
     return this.order;
   }
 
+  /**
+   * Continues from a saved point: the row order and the count of epochs started (what {@link Batcher.indices} and
+   * {@link Batcher.epoch} gave then). With the generator's state restored too (`Random.restore`), the next
+   * epochs' orders are those the saved batcher would have given.
+   *
+   * @example
+   * ```ts
+   * const batcher = new Batcher(xor(), { batchSize: 2, seed: 7 });
+   * batcher.startEpoch();
+   * const saved = { order: Array.from(batcher.indices), epochs: batcher.epoch };
+   * const other = new Batcher(xor(), { batchSize: 2, seed: 7 });
+   * other.resumeAt(saved.order, saved.epochs); // with the generator restored too, the same orders follow
+   * ```
+   * @throws DeltaflowError `E_STATE` when `order` is not a permutation of the rows
+   */
+  resumeAt(order: ArrayLike<number>, epochs: number): void {
+    const n = this.order.length;
+    const seen = new Uint8Array(n);
+    let ok = order.length === n && Number.isInteger(epochs) && epochs >= 0;
+    for (let i = 0; ok && i < n; i++) {
+      const row = order[i]!;
+      ok = Number.isInteger(row) && row >= 0 && row < n && seen[row] === 0;
+      if (ok) seen[row] = 1;
+    }
+    if (!ok) {
+      throw new DeltaflowError(
+        'E_STATE',
+        `Batcher.resumeAt: the saved order must be a permutation of the ${n} rows and the epochs a count; the state belongs to other data.`,
+      );
+    }
+    this.order.set(Array.from(order));
+    this.epochs = epochs;
+  }
+
   /** Starts an epoch: reshuffles the row order in place when shuffling is on. Allocates nothing. */
   startEpoch(): void {
     if (this.shuffle) this.rng.shuffle(this.order);

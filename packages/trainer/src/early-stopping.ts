@@ -1,6 +1,7 @@
 import type { Sequential } from '@deltaflow/network';
 import { WeightSnapshot } from './gradient-stats.js';
 import type { EarlyStoppingOptions } from './options.js';
+import type { EarlyStoppingState } from './resume-state.js';
 
 /**
  * Watches the training or validation loss after every epoch and says when it has stopped improving; keeps the
@@ -35,6 +36,25 @@ export class EarlyStopping {
     }
     this.wait++;
     return this.wait >= this.options.patience ? 'stop' : 'continue';
+  }
+
+  /** The watch as plain data, for a run's resume state (the best weights with `restoreBest`). */
+  toJSON(): EarlyStoppingState {
+    const state: EarlyStoppingState = {
+      best: Number.isFinite(this.best) ? this.best : null,
+      wait: this.wait,
+      bestEpoch: this.bestEpoch,
+    };
+    if (this.bestWeights) state.bestParameters = this.bestWeights.toArrays();
+    return state;
+  }
+
+  /** Continues from a watch saved by {@link EarlyStopping.toJSON}. */
+  restore(state: EarlyStoppingState): void {
+    this.best = state.best ?? Infinity;
+    this.wait = state.wait;
+    this.bestEpoch = state.bestEpoch;
+    if (this.bestWeights && state.bestParameters) this.bestWeights.fromArrays(state.bestParameters);
   }
 
   /** Puts the best epoch's weights back, if `restoreBest` was asked and an epoch was measured. */

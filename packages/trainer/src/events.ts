@@ -1,3 +1,4 @@
+import type { ResumeState } from './resume-state.js';
 import type { ModelJSON, ModelSummary } from '@deltaflow/network';
 
 /**
@@ -244,6 +245,8 @@ export interface CheckpointEvent {
   epoch: number;
   /** The model file as it is after that epoch. */
   model: ModelJSON;
+  /** With `resumable: true`: the run's state after that epoch, to continue exactly (`resume`). */
+  state?: ResumeState;
 }
 
 /**
@@ -279,6 +282,11 @@ export interface EndEvent {
   model: ModelJSON;
   /** What to try, when the run diverged. */
   hint?: string;
+  /**
+   * With `resumable: true`: the run's state at the end of the last complete epoch (before `restoreBest` put the
+   * best weights back; when stopped mid-epoch, the partial epoch is left out), to continue exactly (`resume`).
+   */
+  state?: ResumeState;
 }
 
 /**

@@ -56,6 +56,16 @@ export class WeightSnapshot {
     this.values.forEach((v, i) => v.set(this.copies[i]!));
   }
 
+  /** The snapshot as number arrays, one per parameter. */
+  toArrays(): number[][] {
+    return this.copies.map((c) => Array.from(c));
+  }
+
+  /** Sets the snapshot from number arrays (one per parameter, of the parameters' sizes). */
+  fromArrays(arrays: readonly (readonly number[])[]): void {
+    this.copies.forEach((c, i) => c.set(arrays[i]!));
+  }
+
   /** The copy of parameter `index` (in `model.parameters()` order). */
   copy(index: number): TypedArray {
     return this.copies[index]!;

@@ -27,6 +27,8 @@ export type {
   TrainingConfig,
   TrainingEvent,
 } from './events.js';
+export { checkResumeState } from './resume-state.js';
+export type { EarlyStoppingState, RandomState, ResumeState } from './resume-state.js';
 export { parseJsonl, replay, toJsonLine } from './jsonl.js';
 export { JsonlReader } from './jsonl-reader.js';
 export type { JsonlReadOptions } from './jsonl-reader.js';
@@ -40,6 +42,10 @@ export type { ActivationChoice, OptimizerChoice, RunData, RunDescription } from 
 export { checkOutputPairing } from './recipe/rules.js';
 export type { OutputPairing } from './recipe/rules.js';
 export { holdOut } from './recipe/split.js';
+export { SCHEDULE_NAMES, scheduleDefaults, scheduleOf } from './recipe/schedule.js';
+export type { ScheduleChoice, ScheduleConfig } from './recipe/schedule.js';
+export { EARLY_STOPPING_DEFAULTS, earlyStoppingOf } from './recipe/early-stop.js';
+export type { EarlyStoppingChoice } from './recipe/early-stop.js';
 export {
   MAX_ARRAY_VALUES,
   TRAINING_COPIES,

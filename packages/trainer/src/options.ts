@@ -3,6 +3,7 @@ import type { Optimizer, OptimizerRule, LrSchedule } from '@deltaflow/optimizers
 import type { Tensor2D } from '@deltaflow/tensor';
 import type { SchedulerLike } from 'rxjs';
 import type { MetricName } from './metrics.js';
+import type { ResumeState } from './resume-state.js';
 
 /**
  * What a run learns from: inputs `[N, F]` and targets `[N, K]` (a `Dataset` of `@deltaflow/data` fits).
@@ -92,6 +93,16 @@ export interface TrainOptions {
   earlyStopping?: EarlyStoppingOptions;
   /** Emit a checkpoint event with the model every N epochs. */
   checkpointEvery?: number;
+  /**
+   * Keep the run's state at every epoch's end and put it on the checkpoint and end events (`state`), for an
+   * exact resume; default false (it copies the parameters and the optimizer's state once per epoch).
+   */
+  resumable?: boolean;
+  /**
+   * Continue a run from its state (an event's `state`, also after a JSON round trip): the same options and data
+   * then give, bit for bit, what the run would have given without the interruption. `epochs` stays the total.
+   */
+  resume?: ResumeState;
   /** Emit a batch event after every batch; default false. */
   batchEvents?: boolean;
   /** Rows of outputs to include in forward events; default 0 (none). */

@@ -3,7 +3,7 @@ import { Observable, asyncScheduler } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
-import type { EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
+import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import { TrainingLoop } from './training-loop.js';
 
@@ -109,7 +109,9 @@ export function runTraining(
     control.epochFinished();
     subscriber.next(epochEvent);
     if (options.checkpointEvery && epoch % options.checkpointEvery === 0) {
-      subscriber.next({ type: 'checkpoint', epoch, model: loop.modelJSON() });
+      const checkpoint: CheckpointEvent = { type: 'checkpoint', epoch, model: loop.modelJSON() };
+      if (loop.resumeState) checkpoint.state = loop.resumeState;
+      subscriber.next(checkpoint);
     }
   };
 
@@ -122,6 +124,7 @@ export function runTraining(
       epochs: loop.epoch,
       model: loop.modelJSON(),
       ...(hint ? { hint } : {}),
+      ...(loop.resumeState ? { state: loop.resumeState } : {}),
     });
     subscriber.complete();
   };
@@ -144,7 +147,7 @@ export function runTraining(
         loop.learningRate = learningRate;
       }
       if (stopping) loop.stop();
-      if (!loop.ended && loop.config.epochs === 0) loop.ended = 'completed';
+      if (!loop.ended && loop.finished) loop.ended = 'completed';
       if (loop.ended) return end();
       if (loop.batchIndex === 0 && control.holdsAtBoundary()) {
         clock.read(loop.samplesSeen);

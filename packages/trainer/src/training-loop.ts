@@ -15,6 +15,8 @@ import type { TrainOptions, TrainingData } from './options.js';
 import { EarlyStopping } from './early-stopping.js';
 import { RUN_DEFAULTS } from './recipe/defaults.js';
 import { holdOut } from './recipe/split.js';
+import { checkResumeState, randomFromJSON, randomToJSON } from './resume-state.js';
+import type { ResumeState } from './resume-state.js';
 
 /** What one finished epoch measured. */
 export interface EpochSummary {
@@ -120,6 +122,10 @@ export class TrainingLoop {
   private readonly penalty: Penalty;
   /** The classification metrics asked beyond accuracy (`metrics` option). */
   private readonly asked: readonly MetricName[];
+  /** The generator of the shuffles (the batcher's). */
+  private readonly shuffleRandom: Random;
+  /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
+  resumeState: ResumeState | null = null;
 
   constructor(
     readonly model: Sequential,
@@ -168,10 +174,11 @@ export class TrainingLoop {
     this.valPass = model.createPass();
 
     const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);
+    this.shuffleRandom = new Random(seed);
     this.batcher = new Batcher(train, {
       batchSize,
       shuffle: options.shuffle ?? true,
-      seed,
+      seed: this.shuffleRandom,
       dtype: model.dtype,
     });
     this.loss = getLoss(options.loss ?? RUN_DEFAULTS.loss);
@@ -204,6 +211,62 @@ export class TrainingLoop {
       task,
       ...this.penalty.toJSON(),
     };
+    if (options.resume) this.restore(options.resume, train.inputs.rows);
+    if (options.resumable) this.resumeState = this.captureState();
+  }
+
+  /** The run's state now, at an epoch boundary: everything {@link TrainingLoop.restore} needs. */
+  private captureState(): ResumeState {
+    const state: ResumeState = {
+      epoch: this.epoch,
+      samplesSeen: this.samplesSeen,
+      baseLr: this.baseLr,
+      parameters: this.model.parameters().map((p) => Array.from(p.value.data)),
+      optimizer: this.optimizer.stateDict(),
+      shuffle: {
+        random: randomToJSON(this.shuffleRandom.state()),
+        order: Array.from(this.batcher.indices),
+        epochs: this.batcher.epoch,
+      },
+    };
+    if (this.pass.dropout) state.dropout = randomToJSON(this.pass.dropout.state());
+    if (this.earlyStopping) state.earlyStopping = this.earlyStopping.toJSON();
+    return state;
+  }
+
+  /** Continues from a state saved at an epoch boundary by a run of the same options and data. */
+  private restore(state: ResumeState, rows: number): void {
+    const parameters = this.model.parameters();
+    checkResumeState(
+      state,
+      parameters.map((p) => p.value.data.length),
+      rows,
+    );
+    if (state.optimizer.name !== this.optimizer.name)
+      throw new DeltaflowError(
+        'E_STATE',
+        `The run state is of the optimizer ${state.optimizer.name}, but this run uses ${this.optimizer.name}; resume with the run's own options.`,
+      );
+    if ((state.dropout !== undefined) !== (this.pass.dropout !== null))
+      throw new DeltaflowError(
+        'E_STATE',
+        'The run state and the model disagree on dropout; resume the same model.',
+      );
+    if ((state.earlyStopping !== undefined) !== (this.earlyStopping !== null))
+      throw new DeltaflowError(
+        'E_STATE',
+        "The run state and the options disagree on early stopping; resume with the run's own options.",
+      );
+    parameters.forEach((p, i) => p.value.data.set(state.parameters[i]!));
+    this.optimizer.loadStateDict(state.optimizer);
+    this.baseLr = state.baseLr;
+    this.optimizer.lr = this.schedule ? this.schedule(state.epoch, state.baseLr) : state.baseLr;
+    this.epoch = state.epoch;
+    this.samplesSeen = state.samplesSeen;
+    this.batcher.resumeAt(state.shuffle.order, state.shuffle.epochs);
+    this.shuffleRandom.restore(randomFromJSON(state.shuffle.random));
+    if (state.dropout) this.pass.dropout!.restore(randomFromJSON(state.dropout));
+    if (state.earlyStopping) this.earlyStopping!.restore(state.earlyStopping);
   }
 
   private makeOptimizer(): Optimizer {
@@ -323,6 +386,7 @@ export class TrainingLoop {
     }
     if (this.earlyStopping?.update(summary) === 'stop') this.ended = 'early-stopped';
     else if (this.finished) this.ended = 'completed';
+    if (this.options.resumable) this.resumeState = this.captureState();
     return summary;
   }
 

@@ -6,7 +6,7 @@ import { UsageError, registeredName } from '../errors.js';
 import { out } from '../output.js';
 import { loadData, targetsForModel } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
-import { parseColumns } from '../options/parse.js';
+import { integer, parseColumns } from '../options/parse.js';
 import { loadPlugins } from '../options/plugins.js';
 import { formatMetrics, formatOutput } from '../render/format.js';
 import { table } from '../render/table.js';
@@ -18,6 +18,7 @@ export interface EvaluateArgs extends GlobalArgs {
   model: string;
   data: string;
   target?: string;
+  seed?: number;
   loss?: string;
   json?: boolean;
 }
@@ -120,6 +121,7 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
       features: meta.featureNames,
       dtype: model.dtype,
       model: loaded,
+      ...(args.seed !== undefined ? { seed: integer('--seed', args.seed, 0) } : {}),
     }),
     loaded,
   );

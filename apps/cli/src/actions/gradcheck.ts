@@ -63,6 +63,7 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
     ...(target ? { target } : {}),
     features: loaded?.meta.featureNames,
     dtype: 'float64',
+    seed: request.seed,
   });
   const ds = selectRows(
     full,

@@ -6,7 +6,7 @@ import { out } from '../output.js';
 import { loadData } from '../options/data.js';
 import { readModelFile } from '../options/model.js';
 import type { LoadedModel } from '../options/model.js';
-import { parseColumns, parseRow } from '../options/parse.js';
+import { integer, parseColumns, parseRow } from '../options/parse.js';
 import { loadPlugins } from '../options/plugins.js';
 import { formatOutput } from '../render/format.js';
 import { checkFits } from '../train/prepare.js';
@@ -18,6 +18,7 @@ export interface PredictArgs extends GlobalArgs {
   input?: string[];
   data?: string;
   target?: string;
+  seed?: number;
   json?: boolean;
 }
 
@@ -35,6 +36,7 @@ async function readInputs(args: PredictArgs, model: LoadedModel): Promise<number
     features: model.meta.featureNames,
     dtype: 'float64',
     model,
+    ...(args.seed !== undefined ? { seed: integer('--seed', args.seed, 0) } : {}),
   });
   checkFits(ds, model.model, false);
   return rowsOf(ds.inputs);

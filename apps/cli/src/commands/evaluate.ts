@@ -28,12 +28,17 @@ export function evaluateCommand(context: CommandContext): CommandModule {
             defaultDescription: 'as trained, else the columns after the inputs',
           },
           loss: { type: 'string', describe: 'Error function', defaultDescription: "the model's, else mse" },
+          seed: {
+            type: 'number',
+            describe: "Seed of a built-in dataset's points (as train --seed)",
+            defaultDescription: '42',
+          },
           json: {
             type: 'boolean',
             describe: 'Print one JSON line { loss, lossFunction, metrics, samples, data }',
           },
         })
-        .group(['model', 'data', 'target', 'loss', 'json'], 'Evaluate:')
+        .group(['model', 'data', 'target', 'loss', 'seed', 'json'], 'Evaluate:')
         .example(
           ...helpExample(
             yargs,

@@ -33,12 +33,17 @@ export function predictCommand(context: CommandContext): CommandModule {
             describe: 'CSV columns to leave out (targets), separated by commas',
             defaultDescription: 'as trained, else the columns after the inputs',
           },
+          seed: {
+            type: 'number',
+            describe: "Seed of a built-in dataset's points (as train --seed)",
+            defaultDescription: '42',
+          },
           json: {
             type: 'boolean',
             describe: 'Print one JSON line { predictions: [{ input, output, label? }] }',
           },
         })
-        .group(['model', 'input', 'data', 'target', 'json'], 'Predict:')
+        .group(['model', 'input', 'data', 'target', 'seed', 'json'], 'Predict:')
         .example(
           ...helpExample(
             yargs,

@@ -38,10 +38,16 @@ export function trainCommand(context: CommandContext): CommandModule {
             'epochs',
             'shuffle',
             'validation-split',
+            'test-split',
             'normalize',
           ],
           'Training:',
         )
+        .group(
+          ['schedule', 'step-size', 'gamma', 't-max', 'eta-min', 'warmup-epochs', 'start-factor'],
+          'Learning-rate schedule:',
+        )
+        .group(['early-stopping', 'patience', 'min-delta', 'restore-best'], 'Early stopping:')
         .group(['save', 'events', 'json', 'quiet', 'config', 'dashboard', 'dashboard-wait'], 'Output:')
         .example(...helpExample(yargs, '$0 train', "the lecture notes' 2-4-1 network on xor"))
         .example(
@@ -59,6 +65,13 @@ export function trainCommand(context: CommandContext): CommandModule {
           ...helpExample(yargs, '$0 train --init model.json --epochs 100 --save model.json', 'train on'),
         )
         .example(...helpExample(yargs, '$0 train --config run.json --epochs 50', 'options from a file'))
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 train --data circle --schedule cosine --early-stopping --validation-split 0.2 --test-split 0.2',
+            'a schedule, early stopping and a test set',
+          ),
+        )
         .example(
           ...helpExample(
             yargs,

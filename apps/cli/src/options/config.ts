@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { suggest } from '@deltaflow/core';
 import { CliError, UsageError } from '../errors.js';
 import { isBuiltinDataset } from './data.js';
 import { resolvePluginFrom } from './plugins.js';
@@ -22,10 +23,32 @@ function optimizerFlat(json: Record<string, unknown>, path: string): Record<stri
 }
 
 /**
+ * Accepts the run description forms `"schedule": { "name": "step", "config": { "stepSize": 30 } }` and
+ * `"earlyStopping": { "patience": 5, "restoreBest": true }` beside the flags' `"schedule": "step", "stepSize": 30`
+ * and `"earlyStopping": true, "patience": 5`: the settings become their flags.
+ */
+function runControlsFlat(json: Record<string, unknown>, path: string): Record<string, unknown> {
+  const flat = { ...json };
+  const { schedule, earlyStopping } = json;
+  if (typeof schedule === 'object' && schedule !== null && !Array.isArray(schedule)) {
+    const { name, config = {} } = schedule as { name?: unknown; config?: unknown };
+    if (typeof config !== 'object' || config === null) {
+      throw new UsageError(`--config ${path}: schedule.config must be an object such as { "stepSize": 30 }.`);
+    }
+    Object.assign(flat, { schedule: name }, config);
+  }
+  if (typeof earlyStopping === 'object' && earlyStopping !== null && !Array.isArray(earlyStopping)) {
+    Object.assign(flat, { earlyStopping: true }, earlyStopping);
+  }
+  return flat;
+}
+
+/**
  * Reads a `--config RUN.json` file: one JSON object whose keys are train options, camelCase or kebab-case
  * (`{ "data": "iris", "layers": [8], "epochs": 300, "plugin": ["./my-plugin.mjs"] }`); a run description of the
  * library (`RunDescription` of `@deltaflow/trainer`) with a built-in dataset's name is one too, its optimizer
- * written `{ "name": "adam", "options": { "lr": 0.01 } }` (options the CLI has no flag for are refused). Paths in it (a CSV
+ * written `{ "name": "adam", "options": { "lr": 0.01 } }`, its schedule `{ "name", "config" }` and its early stopping
+ * `{ "patience", ... }` (options the CLI has no flag for are refused). Paths in it (a CSV
  * `data`, `init`, `save`, `events`, plugin paths) are relative to the file's directory. Values are checked
  * later, like flags.
  *
@@ -53,11 +76,14 @@ export function readConfig(path: string): Record<string, unknown> {
   }
   const dir = dirname(resolve(path));
   const options: Record<string, unknown> = {};
-  for (const [rawKey, value] of Object.entries(optimizerFlat(json as Record<string, unknown>, path))) {
+  for (const [rawKey, value] of Object.entries(
+    runControlsFlat(optimizerFlat(json as Record<string, unknown>, path), path),
+  )) {
     const key = camel(rawKey === 'plugins' ? 'plugin' : rawKey);
     if (!trainKeys.includes(key)) {
+      const close = suggest(key, trainKeys);
       throw new UsageError(
-        `--config ${path}: unknown option '${rawKey}'; known options: ${trainKeys.join(', ')}.`,
+        `--config ${path}: unknown option '${rawKey}'; ${close ? `did you mean '${close}'?` : 'the options are the flags of deltaflow train --help, in camelCase or kebab-case.'}`,
       );
     }
     options[key] = value;

@@ -14,6 +14,8 @@ export interface DataOptions {
   target?: readonly string[];
   features?: readonly string[];
   dtype: DType;
+  /** Seed of a built-in dataset's generated points (`--seed`); default 42. */
+  seed?: number;
   /** A saved model whose columns to read when `target` is left out (see {@link modelTargets}). */
   model?: LoadedModel;
 }
@@ -117,7 +119,10 @@ export async function loadData(spec: string, options: DataOptions): Promise<Data
         `--target applies to CSV files; the built-in dataset '${spec}' has its own targets.`,
       );
     }
-    return loadDataset(spec, { dtype: options.dtype });
+    return loadDataset(spec, {
+      dtype: options.dtype,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
   }
   if (!/[./\\]/.test(spec)) {
     throw new UsageError(

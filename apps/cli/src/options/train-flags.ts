@@ -93,6 +93,53 @@ export const runFlags = {
     defaultDescription: 'true',
   },
   'validation-split': { type: 'number', describe: 'Fraction held out for validation, such as 0.2' },
+  'test-split': {
+    type: 'number',
+    describe:
+      'Fraction held out as a test set, such as 0.2: never trained on nor watched by early stopping, measured once at the end',
+  },
+  schedule: {
+    type: 'string',
+    choices: ['step', 'exponential', 'cosine', 'warmup'],
+    describe: 'Learning-rate schedule over the epochs (parameters below have defaults)',
+  },
+  'step-size': {
+    type: 'number',
+    describe: 'step: epochs between two decays of the rate',
+    defaultDescription: 'a third of --epochs',
+  },
+  gamma: {
+    type: 'number',
+    describe: 'step, exponential: factor of each decay',
+    defaultDescription: '0.1 for step, 0.99 for exponential',
+  },
+  't-max': { type: 'number', describe: 'cosine: epochs of the half cosine', defaultDescription: '--epochs' },
+  'eta-min': { type: 'number', describe: 'cosine: the lowest rate', defaultDescription: '0' },
+  'warmup-epochs': {
+    type: 'number',
+    describe: 'warmup: epochs of the linear warm-up',
+    defaultDescription: '5',
+  },
+  'start-factor': {
+    type: 'number',
+    describe: "warmup: the first epoch's fraction of --lr",
+    defaultDescription: '1/3',
+  },
+  'early-stopping': {
+    type: 'boolean',
+    describe: 'Stop when the validation loss (else the training loss) stops improving',
+  },
+  patience: {
+    type: 'number',
+    describe: 'Early stopping: epochs without improvement before stopping',
+    defaultDescription: '10',
+  },
+  'min-delta': {
+    type: 'number',
+    describe: 'Early stopping: the smallest decrease that counts as an improvement',
+    defaultDescription: '0',
+  },
+  'restore-best': { type: 'boolean', describe: "Early stopping: end with the best epoch's weights" },
   init: { type: 'string', describe: 'Start from this model file (architecture and weights)' },
 } as const satisfies Record<string, Options>;
 
@@ -103,6 +150,17 @@ export const outputFlags = {
   json: { type: 'boolean', describe: 'Print only a JSON summary line' },
   quiet: { type: 'boolean', describe: 'Print nothing but errors' },
   config: { type: 'string', describe: 'Read options from a JSON file (flags win)' },
+  checkpoint: {
+    type: 'string',
+    describe:
+      'Write a checkpoint here (the model file plus the run state): at the end, on Ctrl-C or SIGTERM, and every --checkpoint-every epochs',
+  },
+  'checkpoint-every': { type: 'number', describe: 'With --checkpoint: also write it every N epochs' },
+  resume: {
+    type: 'string',
+    describe:
+      'Continue the run of this checkpoint to --epochs in total, exactly as if it had not stopped (its options are kept)',
+  },
   dashboard: {
     type: 'string',
     describe: 'Watch and steer the run in the browser: serves the dashboard on 127.0.0.1 (optional PORT)',

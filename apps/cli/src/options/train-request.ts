@@ -1,7 +1,9 @@
 import type { DType } from '@deltaflow/tensor';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
-import type { TargetType } from '@deltaflow/trainer';
+import { SCHEDULE_NAMES } from '@deltaflow/trainer';
+import type { ScheduleConfig, TargetType } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
+import { orList } from './check-flags.js';
 import { checkOptimizerFlags } from './optimizer-flags.js';
 import {
   boolean,
@@ -46,6 +48,14 @@ export interface TrainRequest {
   epochs?: number;
   shuffle: boolean;
   validationSplit?: number;
+  /** `--test-split F`: rows held out as a test set, measured at the end. */
+  testSplit?: number;
+  /** `--schedule NAME`: the learning-rate schedule. */
+  schedule?: (typeof SCHEDULE_NAMES)[number];
+  /** The schedule's parameters given as flags (`--step-size`, `--gamma`, `--t-max`, ...). */
+  scheduleConfig: ScheduleConfig;
+  /** `--early-stopping` with `--patience`, `--min-delta`, `--restore-best`. */
+  earlyStopping?: { patience?: number; minDelta?: number; restoreBest?: boolean };
   normalize: boolean;
   init?: string;
   save?: string;
@@ -56,6 +66,10 @@ export interface TrainRequest {
   dashboard?: number;
   /** `--dashboard-wait`: start training only once the first dashboard page has connected. */
   dashboardWait: boolean;
+  /** `--checkpoint FILE`: where the run's checkpoint goes. */
+  checkpoint?: string;
+  /** `--checkpoint-every N`: also write the checkpoint every N epochs. */
+  checkpointEvery?: number;
 }
 
 type Check<T> = (flag: string, value: unknown) => T;
@@ -87,6 +101,57 @@ const targetType: Check<TargetType> = (flag, value) => {
     throw new UsageError(`${flag} must be class or value, got ${JSON.stringify(value)}.`);
   return value;
 };
+
+const scheduleName: Check<NonNullable<TrainRequest['schedule']>> = (flag, value) => {
+  if (!(SCHEDULE_NAMES as readonly unknown[]).includes(value))
+    throw new UsageError(`${flag} must be ${orList(SCHEDULE_NAMES)}, got ${JSON.stringify(value)}.`);
+  return value as NonNullable<TrainRequest['schedule']>;
+};
+
+/** The flags of the schedules' parameters, each with the schedules that take it. */
+const SCHEDULE_FLAGS = {
+  stepSize: ['step'],
+  gamma: ['step', 'exponential'],
+  tMax: ['cosine'],
+  etaMin: ['cosine'],
+  warmupEpochs: ['warmup'],
+  startFactor: ['warmup'],
+} as const satisfies Record<keyof ScheduleConfig, readonly string[]>;
+
+const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** The schedule parameters given, checked as numbers (their ranges are the recipe's). */
+function scheduleConfig(raw: Record<string, unknown>, name: TrainRequest['schedule']): ScheduleConfig {
+  const config: ScheduleConfig = {};
+  for (const [key, owners] of Object.entries(SCHEDULE_FLAGS)) {
+    const value = field(raw, key, (f, v) => number(f, v));
+    if (value === undefined) continue;
+    if (name === undefined) {
+      throw new UsageError(
+        `${flagOf(key)} is a parameter of a learning-rate schedule: add ${orList(owners.map((o) => `--schedule ${o}`))}.`,
+      );
+    }
+    config[key as keyof ScheduleConfig] = value;
+  }
+  return config;
+}
+
+/** `--early-stopping` and its settings; a setting without `--early-stopping` is refused. */
+function earlyStopping(raw: Record<string, unknown>): TrainRequest['earlyStopping'] {
+  const on = field(raw, 'earlyStopping', boolean);
+  const settings = {
+    patience: field(raw, 'patience', (f, v) => integer(f, v, 1)),
+    minDelta: field(raw, 'minDelta', (f, v) => number(f, v)),
+    restoreBest: field(raw, 'restoreBest', boolean),
+  };
+  const given = Object.entries(settings).filter(([, v]) => v !== undefined);
+  if (!on) {
+    if (given.length > 0)
+      throw new UsageError(`${flagOf(given[0]![0])} is a setting of early stopping: add --early-stopping.`);
+    return undefined;
+  }
+  return Object.fromEntries(given) as TrainRequest['earlyStopping'];
+}
 
 /** `--dashboard` alone means any free port; `--dashboard 8080` that port. */
 const port: Check<number> = (flag, value) => {
@@ -127,6 +192,10 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     epochs: field(raw, 'epochs', (f, v) => integer(f, v, 0)),
     shuffle: field(raw, 'shuffle', boolean) ?? true,
     validationSplit: field(raw, 'validationSplit', fraction),
+    testSplit: field(raw, 'testSplit', fraction),
+    schedule: field(raw, 'schedule', scheduleName),
+    scheduleConfig: {},
+    earlyStopping: earlyStopping(raw),
     normalize: field(raw, 'normalize', boolean) ?? false,
     init: field(raw, 'init', text),
     save: field(raw, 'save', text),
@@ -135,7 +204,12 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     quiet: field(raw, 'quiet', boolean) ?? false,
     dashboard: field(raw, 'dashboard', port),
     dashboardWait: field(raw, 'dashboardWait', boolean) ?? false,
+    checkpoint: field(raw, 'checkpoint', text),
+    checkpointEvery: field(raw, 'checkpointEvery', (f, v) => integer(f, v, 1)),
   };
+  if (request.checkpointEvery !== undefined && request.checkpoint === undefined)
+    throw new UsageError('--checkpoint-every says how often to write the checkpoint: add --checkpoint FILE.');
+  request.scheduleConfig = scheduleConfig(raw, request.schedule);
   if (request.dashboardWait && request.dashboard === undefined) {
     throw new UsageError('--dashboard-wait waits for a dashboard page to connect: add --dashboard.');
   }

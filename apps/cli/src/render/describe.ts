@@ -28,9 +28,31 @@ function penaltyText(rates: number | readonly number[] | undefined, name: string
   return list.some((r) => r > 0) ? ` + ${name} ${list.join(',')}` : '';
 }
 
+/** A schedule as the recipe stores it in meta. */
+interface ScheduleText {
+  name: string;
+  config: Record<string, number>;
+}
+
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** `schedule step (step-size 10, gamma 0.5)`, or nothing without a schedule. */
+function scheduleText(schedule: ScheduleText | undefined): string[] {
+  if (!schedule) return [];
+  const config = Object.entries(schedule.config).map(([k, v]) => `${kebab(k)} ${Number(v.toPrecision(6))}`);
+  return [`schedule ${schedule.name} (${config.join(', ')})`];
+}
+
+/** `early stopping (patience 10, min-delta 0, restore best)`. */
+function earlyStoppingText(options: { patience: number; minDelta?: number; restoreBest?: boolean }): string {
+  const parts = [`patience ${options.patience}`, `min-delta ${options.minDelta ?? 0}`];
+  if (options.restoreBest) parts.push('restore best');
+  return `early stopping (${parts.join(', ')})`;
+}
+
 /**
- * What is printed before training: data, architecture, loss, optimizer with its learning rate, batch size and
- * epochs. One line by default (files and pipes); given a `width`, broken between its parts into lines that fit.
+ * What is printed before training: data (training, validation and test rows), architecture, loss, optimizer
+ * with its learning rate, schedule, batch size, epochs and early stopping. One line by default (files and pipes); given a `width`, broken between its parts into lines that fit.
  *
  * @example
  * ```ts
@@ -39,7 +61,7 @@ function penaltyText(rates: number | readonly number[] | undefined, name: string
  * ```
  */
 export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFINITY): string {
-  const { model, train, validation, options, scaler } = prepared;
+  const { model, train, validation, test, options, scaler, meta } = prepared;
   const sizes = [model.inputs, ...model.layers.map((l) => l.units)].join('-');
   const activations = model
     .summary()
@@ -47,7 +69,7 @@ export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFIN
     .join(', ');
   const dropout = model.layers.map((l) => l.dropout);
   const dropoutText = dropout.some((p) => p > 0) ? `, dropout ${dropout.slice(0, -1).join(',')}` : '';
-  const samples = `${plural(train.inputs.rows, 'sample')}${validation ? ` + ${validation.inputs.rows} for validation` : ''}`;
+  const samples = `${plural(train.inputs.rows, 'sample')}${validation ? ` + ${validation.inputs.rows} for validation` : ''}${test ? ` + ${test.inputs.rows} for testing` : ''}`;
   const parts = [
     `${prepared.dataset.name}: ${samples}${scaler ? ' (normalized)' : ''}`,
     `model ${sizes} (${activations}) ${model.dtype}${dropoutText}`,
@@ -56,8 +78,10 @@ export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFIN
       ...options.optimizerOptions,
       ...(options.lr === undefined ? {} : { lr: options.lr }),
     }),
+    ...scheduleText(meta.schedule as ScheduleText | undefined),
     `batch size ${Math.min(options.batchSize ?? 32, train.inputs.rows)}`,
     plural(options.epochs ?? 100, 'epoch'),
+    ...(options.earlyStopping ? [earlyStoppingText(options.earlyStopping)] : []),
   ];
   return wrapParts(
     parts.map((part, i) => (i < parts.length - 1 ? `${part},` : part)),

@@ -100,6 +100,12 @@ export function resultTable(
     ['loss', formatNumber(summary.loss)],
     ...(summary.valLoss !== null ? [['validation loss', formatNumber(summary.valLoss)]] : []),
     ...formatMetrics(summary.metrics),
+    ...(summary.test
+      ? [
+          ['test loss', formatNumber(summary.test.loss)],
+          ...formatMetrics(summary.test.metrics).map(([name, value]) => [`test ${name}`, value]),
+        ]
+      : []),
     ['training time', formatDuration(summary.trainingMs)],
     ['samples/s', formatRate(summary.samplesPerSecond)],
     ['saved', summary.saved ?? '-'],

@@ -1,4 +1,5 @@
 import { createRun } from '@deltaflow/trainer';
+import { checkpointWriter } from './checkpoint.js';
 import { RunCollector } from './collector.js';
 import { out, stdoutIsTerminal } from '../output.js';
 import { plainProgress } from '../render/progress-plain.js';
@@ -23,6 +24,8 @@ export function consumersFor(prepared: PreparedRun): RunConsumer[] {
     consumers.push(stdoutIsTerminal() ? terminalProgress(prepared) : plainProgress(prepared));
   }
   if (request.events) consumers.push(jsonlRecorder(request.events));
+  if (request.checkpoint)
+    consumers.push(checkpointWriter(request.checkpoint, prepared.runOptions ?? {}, prepared.meta));
   if (request.dashboard !== undefined)
     consumers.push(dashboardServer(prepared, request.dashboard, request.dashboardWait));
   return consumers;

@@ -8,6 +8,7 @@ import type {
   RunData,
   RunDescription,
   RunNotice,
+  ResumeState,
   RunOptions,
 } from '@deltaflow/trainer';
 import { CliError, UsageError, toFlags } from '../errors.js';
@@ -25,10 +26,14 @@ export interface PreparedRun {
   dataset: Dataset;
   train: Dataset;
   validation?: Dataset;
+  /** `--test-split`: the held-out test rows (scaled), measured once the run has ended. */
+  test?: Dataset;
   scaler?: Scaler;
   options: RunOptions;
   /** What `--save` stores in the model's meta besides the trainer's own (loss, optimizer, epochs, ...). */
   meta: Record<string, unknown>;
+  /** The run's options as a `--checkpoint` keeps them (the train flags as given, without the output ones). */
+  runOptions?: Record<string, unknown>;
 }
 
 /** Refuses data whose columns do not fit the model, naming both. */
@@ -56,6 +61,7 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
     target: request.target,
     dtype: init?.model.dtype ?? request.dtype ?? 'float32',
     features: init?.meta.featureNames,
+    seed: request.seed,
   });
   return init ? targetsForModel(loaded, init) : loaded;
 }
@@ -63,8 +69,8 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
 /**
  * The run description of checked train flags and their data: `--layers`, `--activation`,
  * `--output-activation`, `--loss`, `--optimizer` with `--lr`, `--momentum`, `--nesterov`, `--weight-decay`,
- * `--validation-split`, `--normalize`, `--seed`, `--epochs`, `--batch-size`, `--no-shuffle`, `--dtype`, and
- * the `--init` model. Fields the flags leave out are left out, so the recipe fills its defaults.
+ * `--validation-split`, `--test-split`, `--schedule` with its parameters, `--early-stopping` with its settings,
+ * `--normalize`, `--seed`, `--epochs`, `--batch-size`, `--no-shuffle`, `--dtype`, and the `--init` model. Fields the flags leave out are left out, so the recipe fills its defaults.
  *
  * @example
  * ```ts
@@ -104,6 +110,9 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
     dtype: request.dtype,
     loss: lossOf(request, init?.meta),
     validationSplit: request.validationSplit,
+    testSplit: request.testSplit,
+    schedule: request.schedule ? { name: request.schedule, config: request.scheduleConfig } : undefined,
+    earlyStopping: request.earlyStopping,
     epochs: request.epochs,
     batchSize: request.batchSize,
     model: init?.model,
@@ -165,20 +174,28 @@ export function noticeLine(notice: RunNotice): string {
  *
  * const prepared = await prepareRun(checkTrainRequest({ data: 'iris', layers: '8' }));
  * ```
+ * @param resume - with `--resume`: the checkpoint's state, from which the run continues
  */
-export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
+export async function prepareRun(request: TrainRequest, resume?: ResumeState): Promise<PreparedRun> {
   const outputs: [string, string][] = [];
   if (request.save) outputs.push(['--save', request.save]);
   if (request.events) outputs.push(['--events', request.events]);
+  if (request.checkpoint) outputs.push(['--checkpoint', request.checkpoint]);
   for (const [flag, path] of outputs) checkOutputPath(flag, path);
   checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
-  const { model, dataset, train, validation, scaler, trainOptions } = prepared;
+  const { model, dataset, train, validation, test, scaler, trainOptions } = prepared;
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
   // No `history: 'all'`: the dashboard server subscribes before the run starts and keeps its own bounded
   // history for pages that open late, so a run of any length keeps its memory flat.
-  const options: RunOptions = { ...trainOptions };
+  const options: RunOptions = {
+    ...trainOptions,
+    // --checkpoint: the run keeps its state at every epoch's end (checkpoint and end events carry it)
+    ...(request.checkpoint ? { resumable: true } : {}),
+    ...(request.checkpointEvery ? { checkpointEvery: request.checkpointEvery } : {}),
+    ...(resume ? { resume } : {}),
+  };
   const meta: Record<string, unknown> = {
     data: request.data,
     ...prepared.meta,
@@ -191,6 +208,7 @@ export async function prepareRun(request: TrainRequest): Promise<PreparedRun> {
     dataset,
     train,
     ...(validation ? { validation } : {}),
+    ...(test ? { test } : {}),
     ...(scaler ? { scaler } : {}),
     options,
     meta,

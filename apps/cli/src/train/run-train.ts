@@ -1,5 +1,6 @@
 import { saveModel } from '@deltaflow/network/node';
-import { EXIT, toFlags } from '../errors.js';
+import { EXIT, UsageError, toFlags } from '../errors.js';
+import { trainKeys } from '../options/train-flags.js';
 import { warn } from '../output.js';
 import { readConfig, mergeOptions } from '../options/config.js';
 import { loadPlugins } from '../options/plugins.js';
@@ -11,7 +12,10 @@ import { prepareRun } from './prepare.js';
 import type { PreparedRun } from './prepare.js';
 import { SIGNAL_EXIT, SignalGuard } from './signals.js';
 import type { StopSignal } from './signals.js';
+import { readCheckpoint, runOptions } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { summarize } from './summary.js';
+import { testResult } from './test-set.js';
 
 /**
  * `deltaflow train`: options from flags over `--config`, plugins installed, the run prepared and executed for
@@ -24,10 +28,19 @@ import { summarize } from './summary.js';
  * ```
  */
 export async function runTrain(flags: Record<string, unknown>): Promise<number> {
+  const resume = typeof flags.resume === 'string' ? resumeOptions(flags.resume, flags) : undefined;
   const config = typeof flags.config === 'string' ? readConfig(flags.config) : {};
-  const merged = mergeOptions(config, flags);
+  const merged = mergeOptions(resume?.options ?? config, flags);
   await loadPlugins(merged.plugin as string[]);
-  const prepared = await prepareRun(checkTrainRequest(merged));
+  const prepared = await prepareRun(checkTrainRequest(merged), resume?.state);
+  const done = resume?.state.epoch ?? 0;
+  if (resume && (prepared.options.epochs ?? 0) <= done)
+    throw new UsageError(
+      `--resume: the checkpoint is at epoch ${done} of ${prepared.options.epochs}; give --epochs above ${done} to train on.`,
+    );
+  // the schedule's parameters as used (those that default from --epochs too), so a resume keeps the schedule
+  const schedule = prepared.meta.schedule as { config: Record<string, number> } | undefined;
+  prepared.runOptions = runOptions({ ...merged, ...schedule?.config });
   // Loaded only now, so that a bad flag is reported without loading the renderers.
   const { consumersFor, executeRun } = await import('./execute.js');
   const consumers = consumersFor(prepared);
@@ -40,6 +53,48 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   }
 }
 
+/** The flags that may change when a run is resumed: its length and where the output goes. */
+const RESUME_FLAGS = new Set([
+  'epochs',
+  'save',
+  'events',
+  'json',
+  'quiet',
+  'dashboard',
+  'dashboardWait',
+  'checkpoint',
+  'checkpointEvery',
+  'resume',
+  'plugin',
+]);
+
+/** `--resume FILE`: the checkpoint, after refusing the flags that would change the run it continues. */
+function resumeOptions(path: string, flags: Record<string, unknown>): Checkpoint {
+  if (flags.config !== undefined)
+    throw new UsageError(
+      "--config cannot be combined with --resume: the checkpoint keeps the run's options.",
+    );
+  for (const key of trainKeys) {
+    if (flags[key] !== undefined && !RESUME_FLAGS.has(key)) {
+      const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new UsageError(
+        `${flag} cannot be combined with --resume: the checkpoint keeps the run's options; only --epochs and the output flags may change.`,
+      );
+    }
+  }
+  return readCheckpoint(path);
+}
+
+/**
+ * `created` of a saved model: now, or the time of the environment variable SOURCE_DATE_EPOCH (seconds since
+ * 1970, the reproducible-builds convention), so that two runs can give byte-identical files.
+ */
+function created(meta: Record<string, unknown>): Record<string, unknown> {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || !/^\d+$/.test(epoch)) return meta;
+  return { ...meta, created: new Date(Number(epoch) * 1000).toISOString() };
+}
+
 /** Saves the model of a run that ended, finishes every consumer, and tells how the run ended. */
 async function finishRun(
   prepared: PreparedRun,
@@ -50,7 +105,7 @@ async function finishRun(
   const { save } = prepared.request;
   // A run that diverged before finishing an epoch holds only its initial weights: nothing worth saving.
   const untrained = end.reason === 'diverged' && end.epochs === 0;
-  const summary = summarize(run, save && !untrained ? save : null);
+  const summary = summarize(run, save && !untrained ? save : null, testResult(prepared));
   try {
     if (save && !untrained) {
       const meta = {
@@ -59,9 +114,10 @@ async function finishRun(
         finalLoss: summary.loss,
         ...(summary.valLoss !== null ? { valLoss: summary.valLoss } : {}),
         metrics: summary.metrics,
+        ...(summary.test ? { testLoss: summary.test.loss, testMetrics: summary.test.metrics } : {}),
         reason: summary.reason,
       };
-      saveModel(save, end.model, meta);
+      saveModel(save, end.model, created(meta));
     }
     for (const consumer of consumers)
       await consumer.finish?.({ prepared, run, summary, interrupted, ...(signal ? { signal } : {}) });

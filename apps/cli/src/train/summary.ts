@@ -1,10 +1,12 @@
 import type { EndReason, Metrics } from '@deltaflow/trainer';
 import type { RunCollector } from './collector.js';
+import type { TestResult } from './test-set.js';
 
 /**
  * The result of `deltaflow train`, exactly the JSON line printed with `--json` (docs/guides/cli.md): final
  * training and validation loss, metrics, epochs run, why the run ended, milliseconds spent in the training loop
- * (not loading), throughput, and where the model was saved (or null).
+ * (not loading), throughput, where the model was saved (or null) and, with `--test-split`, the final model's
+ * loss and metrics on the test rows.
  */
 export interface TrainSummary {
   loss: number | null;
@@ -15,6 +17,8 @@ export interface TrainSummary {
   trainingMs: number;
   samplesPerSecond: number;
   saved: string | null;
+  /** With `--test-split`: the final model on the held-out test rows. */
+  test?: TestResult;
 }
 
 /**
@@ -26,7 +30,7 @@ export interface TrainSummary {
  * console.log(JSON.stringify(summary));
  * ```
  */
-export function summarize(run: RunCollector, saved: string | null): TrainSummary {
+export function summarize(run: RunCollector, saved: string | null, test?: TestResult): TrainSummary {
   const last = run.lastEpoch;
   return {
     loss: last ? last.loss : null,
@@ -37,5 +41,6 @@ export function summarize(run: RunCollector, saved: string | null): TrainSummary
     trainingMs: last ? Math.round(last.elapsedMs * 1000) / 1000 : 0,
     samplesPerSecond: last ? Math.round(last.samplesPerSecond) : 0,
     saved,
+    ...(test ? { test } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import type { Dataset, DatasetName, Scaler } from '@deltaflow/data';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
 import type { DType } from '@deltaflow/tensor';
+import type { EarlyStoppingChoice } from './early-stop.js';
 import type { TargetType } from './notices.js';
+import type { ScheduleChoice } from './schedule.js';
 
 /**
  * A transfer function: a registered name (built-in or plugin), or `{ name, config }`.
@@ -112,11 +114,26 @@ export interface RunDescription {
   loss?: string;
   /** The optimizer and its hyperparameters; default sgd with lr 0.5. */
   optimizer?: OptimizerChoice;
-  /** Fraction of the rows held out (seeded) for validation, in (0, 1); default none. */
+  /** Fraction of the rows (of those left after `testSplit`) held out (seeded) for validation, in (0, 1); default none. */
   validationSplit?: number;
+  /**
+   * Fraction of the rows held out (seeded, before the validation rows) as a test set: never trained on nor
+   * watched by early stopping, measured once at the end (`PreparedRun.test`); in (0, 1), default none.
+   */
+  testSplit?: number;
+  /** The learning-rate schedule over the epochs (see {@link ScheduleChoice}); default none (a constant rate). */
+  schedule?: ScheduleChoice;
+  /**
+   * Stop when the monitored loss (validation, else training) has not improved by `minDelta` for `patience`
+   * epochs, optionally restoring the best epoch's weights (see {@link EarlyStoppingChoice}); default off.
+   */
+  earlyStopping?: EarlyStoppingChoice;
   /** Standardise the inputs (z-score), fitted on the training part only; default false. */
   normalize?: boolean;
-  /** Seed of the initial weights, generated data, split and shuffles; default 42. */
+  /**
+   * Seed of the initial weights, the built-in datasets' generated points, the splits, the shuffles and the
+   * dropout masks; default 42.
+   */
   seed?: number;
   /** Passes over the training data; default 200 (xor 2000, mnist 10). */
   epochs?: number;

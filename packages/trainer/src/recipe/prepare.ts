@@ -11,7 +11,9 @@ import { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './defaults.
 import type { ActivationChoice, RunData, RunDescription } from './description.js';
 import { chooseTargets, inputScaleNotice, outputRangeNotice } from './notices.js';
 import type { RunNotice } from './notices.js';
+import { earlyStoppingOf } from './early-stop.js';
 import { checkOutputPairing } from './rules.js';
+import { scheduleDefaults, scheduleOf } from './schedule.js';
 import { checkModelSize } from './size.js';
 import { holdOut } from './split.js';
 
@@ -35,6 +37,11 @@ export interface PreparedRun {
   train: Dataset;
   /** The validation part, scaled like the training part (when `validationSplit` was given). */
   validation?: Dataset;
+  /**
+   * The test part, scaled like the training part (when `testSplit` was given): held out before the validation
+   * rows, given to neither `train()` nor early stopping; measure the trained model on it at the end.
+   */
+  test?: Dataset;
   /** The scaler of the inputs (fitted on the training part, or the description's). */
   scaler?: Scaler;
   /** The transfer function of the output layer (given, or the default for the task and loss). */
@@ -169,8 +176,9 @@ function optimizerOf(description: RunDescription): {
  * by {@link checkModelSize} before anything is allocated), reads a column of small integer labels as
  * classes unless `targetType` says otherwise, notes targets outside the output's range and unscaled inputs
  * (`notices`), checks the loss/output rules
- * ({@link checkOutputPairing}), the loss and the optimizer options, holds out the validation rows
- * ({@link holdOut}), fits the scaler on the training rows only, and fills every default. Nothing trains yet;
+ * ({@link checkOutputPairing}), the loss, the optimizer options, the schedule ({@link scheduleOf}) and early
+ * stopping ({@link earlyStoppingOf}), holds out the validation rows
+ * ({@link holdOut}; the test rows first, then the validation rows of the rest), fits the scaler on the training rows only, and fills every default. Nothing trains yet;
  * every mistake is reported here, before the first epoch, with a message naming the option.
  *
  * @example
@@ -228,8 +236,12 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
   const shuffle = description.shuffle ?? true;
   let train = dataset;
   let validation: Dataset | undefined;
+  let test: Dataset | undefined;
+  if (description.testSplit !== undefined) {
+    ({ train, validation: test } = holdOut(dataset, description.testSplit, seed, shuffle, 'testSplit'));
+  }
   if (description.validationSplit !== undefined) {
-    ({ train, validation } = holdOut(dataset, description.validationSplit, seed, shuffle));
+    ({ train, validation } = holdOut(train, description.validationSplit, seed, shuffle));
   }
   const scaler = description.normalize ? Scaler.fit('standard', train.inputs) : description.scaler;
   const scale = scaler ? undefined : inputScaleNotice(train);
@@ -237,11 +249,16 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
   if (scaler) {
     train = scaler.transformDataset(train);
     if (validation) validation = scaler.transformDataset(validation);
+    if (test) test = scaler.transformDataset(test);
   }
 
   const defaults = dataDefaults(builtinName(description.data));
+  const epochs = description.epochs ?? defaults.epochs;
+  const schedule =
+    description.schedule !== undefined ? scheduleDefaults(description.schedule, epochs) : undefined;
+  const earlyStopping = earlyStoppingOf(description.earlyStopping);
   const trainOptions: PreparedRun['trainOptions'] = {
-    epochs: description.epochs ?? defaults.epochs,
+    epochs,
     batchSize: description.batchSize ?? defaults.batchSize,
     shuffle,
     seed,
@@ -252,6 +269,8 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     ...(description.l1 !== undefined ? { l1: description.l1 } : {}),
     ...(description.l2 !== undefined ? { l2: description.l2 } : {}),
     ...(validation ? { validation } : {}),
+    ...(schedule ? { schedule: scheduleOf(schedule, epochs) } : {}),
+    ...(earlyStopping ? { earlyStopping } : {}),
   };
   // a bad rate, or a list of the wrong length, is refused here, naming the option
   const penalty = new Penalty(model, trainOptions);
@@ -261,6 +280,9 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
     ...(scaler ? { scaler: scaler.toJSON() } : {}),
     ...(description.validationSplit !== undefined ? { validationSplit: description.validationSplit } : {}),
+    ...(description.testSplit !== undefined ? { testSplit: description.testSplit } : {}),
+    ...(schedule ? { schedule } : {}),
+    ...(earlyStopping ? { earlyStopping } : {}),
     ...(penalty.active ? { penalty: penalty.toJSON() } : {}),
     shuffle,
   };
@@ -269,6 +291,7 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     dataset,
     train,
     ...(validation ? { validation } : {}),
+    ...(test ? { test } : {}),
     ...(scaler ? { scaler } : {}),
     outputActivation: nameOf(output),
     trainOptions,

@@ -32,6 +32,7 @@ function asDataset(data: TrainingData | Dataset): Dataset {
  * @param fraction - the option `validationSplit`, in (0, 1)
  * @param seed - seed of the shuffle
  * @param shuffle - shuffle before splitting; default true
+ * @param option - the option named in messages; default `'validationSplit'` (the recipe's test rows: `'testSplit'`)
  * @throws DeltaflowError `E_OPTION` when the fraction is outside (0, 1) or holds out no row
  * @category Recipe
  */
@@ -40,16 +41,17 @@ export function holdOut(
   fraction: number,
   seed: number,
   shuffle = true,
+  option = 'validationSplit',
 ): { train: Dataset; validation: Dataset } {
   if (!(fraction > 0 && fraction < 1)) {
-    throw new DeltaflowError('E_OPTION', `\`validationSplit\` must be between 0 and 1, got ${fraction}.`);
+    throw new DeltaflowError('E_OPTION', `\`${option}\` must be between 0 and 1, got ${fraction}.`);
   }
   const ds = asDataset(data);
   const parts = splitDataset(ds, { validation: fraction, seed, shuffle });
   if (parts.validation.inputs.rows === 0) {
     throw new DeltaflowError(
       'E_OPTION',
-      `\`validationSplit\` ${fraction} holds out no rows of the ${ds.inputs.rows} in ${ds.name}; use a larger fraction.`,
+      `\`${option}\` ${fraction} holds out no rows of the ${ds.inputs.rows} in ${ds.name}; use a larger fraction.`,
     );
   }
   return parts;
