@@ -9,6 +9,14 @@ const seedNet = () => mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], see
 const epochsOf = (events: TrainingEvent[]) =>
   events.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch);
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `condition` holds (polling; a loaded machine may be slow), failing after `timeoutMs`. */
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await wait(5);
+  }
+}
 
 describe('createRun: one shared, controllable run', () => {
   it('two subscribers receive identical events and the training runs once', async () => {
@@ -55,23 +63,23 @@ describe('createRun: one shared, controllable run', () => {
     expect(states.at(-1)).toBe('paused');
 
     run.step();
-    await wait(30);
+    await waitUntil(() => epochsOf(events).length >= 1);
+    await wait(30); // and no further epoch
     expect(epochsOf(events)).toEqual([1]);
     expect(events.slice(1).map((e) => e.type)).toEqual(['forward', 'backward', 'epoch']);
     run.step();
+    await waitUntil(() => epochsOf(events).length >= 2);
     await wait(30);
     expect(epochsOf(events)).toEqual([1, 2]);
     expect(states.at(-1)).toBe('paused');
 
     run.resume();
-    await wait(50);
-    const running = epochsOf(events).length;
-    expect(running).toBeGreaterThan(5);
+    await waitUntil(() => epochsOf(events).length > 5);
     // Paused right after an epoch event (yieldEvery 'epoch' yields only there): one more epoch runs, and its
     // event carries the pause, so the state turns 'paused' instead of waiting silently as 'running'.
     const before = epochsOf(events).length;
     run.pause();
-    await wait(30);
+    await waitUntil(() => states.at(-1) === 'paused');
     const held = epochsOf(events).length;
     expect(held).toBe(before + 1);
     expect(states.at(-1)).toBe('paused');
@@ -79,7 +87,7 @@ describe('createRun: one shared, controllable run', () => {
     expect(epochsOf(events).length).toBe(held);
 
     run.stop();
-    await wait(30);
+    await waitUntil(() => events.at(-1)!.type === 'end');
     const end = events.at(-1)!;
     expect(end).toMatchObject({ type: 'end', reason: 'stopped', epochs: held });
     expect(states.at(-1)).toBe('ended');
