@@ -60,9 +60,13 @@ export interface ResumeState {
  * @category Resume
  */
 export interface EarlyStoppingState {
+  /** The best monitored loss so far (the lowest, by more than min delta), or null before the first epoch. */
   best: number | null;
+  /** Epochs since the last improvement; the run stops when this reaches the patience. */
   wait: number;
+  /** The epoch that gave {@link EarlyStoppingState.best}. */
   bestEpoch: number;
+  /** With restore best: the parameters (each W and theta, flattened) at the best epoch. */
   bestParameters?: number[][];
 }
 
