@@ -1,10 +1,3 @@
-/** The controls' layout: they wrap with the header, and the scrub bar takes the room left (the page's CSP allows inline styles). */
-const STYLE = `
-#playback { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 8px; min-width: 0; }
-#replay-scrub { flex: 1 1 200px; min-width: 120px; max-width: 480px; }
-#replay-position { font-variant-numeric: tabular-nums; }
-`;
-
 /** The speeds offered, in epochs per second; `'max'`: as fast as possible. */
 const SPEEDS = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000] as const;
 
@@ -47,9 +40,6 @@ export class PlaybackControls {
   private shown = -1;
 
   constructor(lastEpoch: number, speed: number, handlers: PlaybackHandlers) {
-    const style = document.createElement('style');
-    style.textContent = STYLE;
-    document.head.append(style);
     const box = document.createElement('span');
     box.id = 'playback';
     const speedLabel = document.createElement('label');
