@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 // The dependency direction, as Nx project tags (each project's package.json `nx.tags`):
 //   core <- tensor <- activations, losses, optimizers <- network <- trainer <- apps
-//   data -> tensor, core;  plugins -> core only;  tools -> anything.
+//   data -> tensor, core;  interop -> network;  plugins -> core only;  tools -> anything.
 // A source tag may import only projects carrying one of the listed tags (its own project is always allowed).
 const CORE = ['scope:core'];
 const TENSOR = [...CORE, 'scope:tensor'];
@@ -21,6 +21,11 @@ export const layerRules = [
   // Layers own their parameters: network does not import optimizers.
   { sourceTag: 'scope:network', onlyDependOnLibsWithTags: [...TENSOR, 'scope:activations', 'scope:losses'] },
   { sourceTag: 'scope:data', onlyDependOnLibsWithTags: TENSOR },
+  // Export and import read and write model files: the network, never the trainer.
+  {
+    sourceTag: 'scope:interop',
+    onlyDependOnLibsWithTags: [...TENSOR, 'scope:activations', 'scope:losses', 'scope:network'],
+  },
   {
     sourceTag: 'scope:trainer',
     onlyDependOnLibsWithTags: [
