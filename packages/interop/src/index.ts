@@ -6,3 +6,11 @@
  */
 export { EXPORT_FORMATS } from './formats.js';
 export type { ExportFormat } from './formats.js';
+export { decodeSafetensors, encodeSafetensors } from './torch/safetensors.js';
+export type { SafetensorsFile, SafetensorsTensor } from './torch/safetensors.js';
+export { toTorch } from './torch/to-torch.js';
+export type { TorchExport } from './torch/to-torch.js';
+export { fromSafetensors } from './torch/from-safetensors.js';
+export type { ActivationChoice, SafetensorsImportOptions } from './torch/from-safetensors.js';
+export { toStandaloneModule } from './standalone/to-standalone.js';
+export type { StandaloneModule } from './standalone/to-standalone.js';
