@@ -46,7 +46,7 @@ export function pluginFunctionSource(name: string): string {
   let isolated: ((x: number) => number) | undefined;
   for (const candidate of candidates) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point: evaluate the source in the global scope only
+       
       const made = new Function(`"use strict"; return ${candidate};`)() as unknown;
       if (typeof made === 'function') {
         expression = candidate;
