@@ -46,7 +46,6 @@ export function pluginFunctionSource(name: string): string {
   let isolated: ((x: number) => number) | undefined;
   for (const candidate of candidates) {
     try {
-       
       const made = new Function(`"use strict"; return ${candidate};`)() as unknown;
       if (typeof made === 'function') {
         expression = candidate;

@@ -134,7 +134,6 @@ describe('toStandaloneModule: the module computes what the network computes', ()
   });
 
   it('embeds an erfc equal to the activations package one, bit for bit', () => {
-     
     const embedded = new Function(`${ERFC_SOURCE}\nreturn erfc;`)() as (x: number) => number;
     const xs = [
       -30, -6, -5.9, -3, -1.3, -1, -0.9, -0.3, -1e-20, 0, 1e-20, 0.2, 0.26, 0.8, 1.1, 2, 2.9, 5.5, 27, 29,
