@@ -133,6 +133,48 @@ describe('toStandaloneModule: the module computes what the network computes', ()
     expect(dts).toContain('classify(input: ArrayLike<number>): string;');
   });
 
+  it('writes a .d.ts that type-checks a consumer, and rejects a wrong use', async () => {
+    const ts = (await import('typescript')).default;
+    const sub = mkdtempSync(join(dir, 'dts-'));
+    const { js, dts } = toStandaloneModule(
+      testModel('tanh', { dtype: 'float32', classNames: ['x', 'y', 'z'] }),
+    );
+    writeFileSync(join(sub, 'model.js'), js);
+    writeFileSync(join(sub, 'model.d.ts'), dts);
+    writeFileSync(
+      join(sub, 'use.ts'),
+      [
+        "import { classify, classNames, dtype, predict, predictBatch } from './model.js';",
+        'const one: number[] = predict([1, 2, 3]);',
+        'const many: number[][] = predictBatch([[1, 2, 3], new Float32Array(3)]);',
+        'const label: string = classify([0, 0, 0]);',
+        "const kind: 'float32' = dtype;",
+        'const names: readonly string[] = classNames;',
+        'export { one, many, label, kind, names };',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(sub, 'wrong.ts'),
+      "import { predict } from './model.js';\nconst s: string = predict('abc');\nexport { s };\n",
+    );
+    const check = (file: string): string[] => {
+      const program = ts.createProgram([join(sub, file)], {
+        strict: true,
+        noEmit: true,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        target: ts.ScriptTarget.ES2022,
+        types: [],
+        lib: ['lib.es2022.d.ts'],
+      });
+      return ts
+        .getPreEmitDiagnostics(program)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+    };
+    expect(check('use.ts')).toEqual([]);
+    expect(check('wrong.ts').length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('embeds an erfc equal to the activations package one, bit for bit', () => {
     const embedded = new Function(`${ERFC_SOURCE}\nreturn erfc;`)() as (x: number) => number;
     const xs = [
