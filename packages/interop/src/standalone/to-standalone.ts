@@ -202,39 +202,59 @@ const SCALE = new Float64Array(scaler.scale);
 /** Products of more multiply-adds than this are summed in blocks of KC, as deltaflow's packed kernel does. */
 const SMALL = 4096;
 const KC = 256;
+/** Rows computed together, so each row of W is read once per TILE samples. */
+const TILE = 8;
+/** The running sums of TILE rows, in float64 as deltaflow's kernels keep them. */
+const SUMS = new Float64Array(TILE * ${Math.max(...parts.layers.map((l) => l.units))});
 
-/** out = a W + theta for every row: the sums in the order of deltaflow's linear kernel. */
+/**
+ * out = a W + theta for every row, each sum in the order of deltaflow's linear kernel: small products start at
+ * theta_j and add O_i W_ij for i in order; larger ones start from theta_j and add the sums of blocks of KC inputs.
+ */
 function linear(a, w, bias, rows, n, m, out) {
-  if (rows * n * m > SMALL) {
-    for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) out[i * m + j] = bias[j];
-    for (let pc = 0; pc < n; pc += KC) {
-      const end = Math.min(n, pc + KC);
-      for (let i = 0; i < rows; i++) {
-        for (let j = 0; j < m; j++) {
-          let s = 0;
-          for (let p = pc; p < end; p++) s += a[i * n + p] * w[p * m + j];
-          out[i * m + j] += s;
+  const s = SUMS;
+  const blocked = rows * n * m > SMALL;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    const size = (r1 - r0) * m;
+    if (blocked) {
+      for (let r = r0; r < r1; r++) for (let j = 0; j < m; j++) out[r * m + j] = bias[j];
+    } else {
+      for (let k = 0; k < size; k++) s[k] = bias[k % m];
+    }
+    for (let pc = 0; pc < n; pc += blocked ? KC : n) {
+      const end = blocked ? Math.min(n, pc + KC) : n;
+      if (blocked) for (let k = 0; k < size; k++) s[k] = 0;
+      for (let p = pc; p < end; p++) {
+        const wp = p * m;
+        for (let r = r0; r < r1; r++) {
+          const av = a[r * n + p];
+          const so = (r - r0) * m;
+          for (let j = 0; j < m; j++) s[so + j] += av * w[wp + j];
         }
       }
+      if (blocked) for (let k = 0; k < size; k++) out[r0 * m + k] += s[k];
     }
-    return;
-  }
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < m; j++) {
-      let s = bias[j];
-      for (let p = 0; p < n; p++) s += a[i * n + p] * w[p * m + j];
-      out[i * m + j] = s;
-    }
+    if (!blocked) for (let k = 0; k < size; k++) out[r0 * m + k] = s[k];
   }
 }
 
+/** Each layer's net inputs and outputs for batches of \`buffers.rows\` rows (made anew when that changes). */
+const buffers = { rows: 0, net: [], out: [] };
+
 /** The outputs of \`rows\` samples given row after row in \`x\`. */
 function run(x, rows) {
+  if (buffers.rows !== rows) {
+    buffers.rows = rows;
+    buffers.net = LAYERS.map((layer) => new Store(rows * layer.units));
+    buffers.out = LAYERS.map((layer) => new Store(rows * layer.units));
+  }
   let o = x;
-  for (const layer of LAYERS) {
-    const net = new Store(rows * layer.units);
+  for (let l = 0; l < LAYERS.length; l++) {
+    const layer = LAYERS[l];
+    const net = buffers.net[l];
     linear(o, layer.weights, layer.bias, rows, layer.inputs, layer.units, net);
-    o = new Store(rows * layer.units);
+    o = buffers.out[l];
     layer.activation(net, o, layer.units);
   }
   return o;
