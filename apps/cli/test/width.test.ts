@@ -143,7 +143,16 @@ describe.each(COLUMNS)('at %i columns', (columns) => {
   it('lays help examples out on their own lines, inside the terminal', async () => {
     const top = screenLines(await inTerminal(['--help'], columns));
     expect([...widest(top)].length, `--help, widest line: ${widest(top)}`).toBeLessThanOrEqual(columns);
-    for (const command of ['train', 'predict', 'evaluate', 'gradcheck', 'plugins', 'dashboard']) {
+    for (const command of [
+      'train',
+      'predict',
+      'evaluate',
+      'gradcheck',
+      'plugins',
+      'dashboard',
+      'export',
+      'import',
+    ]) {
       const lines = screenLines(await inTerminal([command, '--help'], columns));
       const wide = widest(lines);
       expect([...wide].length, `${command} --help, widest line: ${wide}`).toBeLessThanOrEqual(columns);
