@@ -146,6 +146,33 @@ describe('fromSafetensors: files from elsewhere, and the layer spec', () => {
     expect(json.layers.map((l) => (l.type === 'dense' ? l.activation : ''))).toEqual(['elu', 'elu', 'elu']);
   });
 
+  it('takes one activation per layer, and refuses a list of the wrong length', () => {
+    const json = fromSafetensors(
+      torchFile([
+        [3, 2],
+        [1, 3],
+      ]),
+      { activations: ['elu', { name: 'leaky-relu', config: { negativeSlope: 0.3 } }] },
+    );
+    expect(json.layers.map((l) => (l.type === 'dense' ? l.activation : ''))).toEqual([
+      'elu',
+      { name: 'leaky-relu', config: { negativeSlope: 0.3 } },
+    ]);
+    expect(
+      refusal(
+        () =>
+          fromSafetensors(
+            torchFile([
+              [3, 2],
+              [1, 3],
+            ]),
+            { activations: ['elu'] },
+          ),
+        'E_SHAPE',
+      ),
+    ).toMatch(/has 2 layers but the layer spec names 1 activations; give one per layer/);
+  });
+
   it('refuses hidden layers that differ from the layer spec', () => {
     const message = refusal(
       () =>

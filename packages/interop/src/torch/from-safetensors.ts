@@ -35,6 +35,8 @@ export interface SafetensorsImportOptions {
   activation?: ActivationChoice;
   /** The activation of the output layer; default `activation`. */
   outputActivation?: ActivationChoice;
+  /** One activation per layer, input side first (output layer included): overrides the two above. */
+  activations?: readonly ActivationChoice[];
   /** A file name for error messages. */
   source?: string;
 }
@@ -182,6 +184,12 @@ export function fromSafetensors(bytes: Uint8Array, options: SafetensorsImportOpt
       `${where} has the hidden layers ${hidden.join(',') || '(none)'} but the layer spec says ${options.layers.join(',') || '(none)'}; give the sizes the file has, or leave the layers out.`,
     );
   }
+  if (options.activations && options.activations.length !== linears.length) {
+    throw new DeltaflowError(
+      'E_SHAPE',
+      `${where} has ${linears.length} layers but the layer spec names ${options.activations.length} activations; give one per layer, output layer included.`,
+    );
+  }
   const stored = storedModel(metadata);
   const storedLayers = Array.isArray(stored?.layers) ? (stored.layers as Record<string, unknown>[]) : [];
   const fromFile = storedLayers.length === linears.length ? storedLayers : [];
@@ -190,7 +198,9 @@ export function fromSafetensors(bytes: Uint8Array, options: SafetensorsImportOpt
   linears.forEach(({ weight, bias }, l) => {
     const [units, inputs] = weight.shape as [number, number];
     const kept = fromFile[l];
-    const given = l === last ? (options.outputActivation ?? options.activation) : options.activation;
+    const given =
+      options.activations?.[l] ??
+      (l === last ? (options.outputActivation ?? options.activation) : options.activation);
     const activation = given ?? (kept?.['activation'] as DenseLayerJSON['activation'] | undefined);
     if (activation === undefined) {
       throw new DeltaflowError(

@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { modelFromJSON } from '@deltaflow/network';
 import { ACTIVATIONS, label, randomInputs, reference, testModel } from '../testing/models.js';
+import { fromSafetensors } from './from-safetensors.js';
 import type { TestActivation } from '../testing/models.js';
 import { toTorch } from './to-torch.js';
 
@@ -140,4 +143,63 @@ if (torchVersion === undefined) {
         expect(worst).toBeLessThanOrEqual(tolerance);
       });
     });
+
+    // The other direction: a state dict that PyTorch made, written as safetensors' save_file writes it (tensors
+    // sorted by name, header padded to 8 bytes; the safetensors Python package is not in Debian, so the writer is
+    // spelled out here from the format), imported with a layer spec, predicts what torch predicted.
+    const IMPORT_RUNNER = `
+import json, struct, sys
+import torch
+from torch import nn
+
+def save_file(tensors, path):
+    names = sorted(tensors)
+    header, offset, blobs = {}, 0, []
+    for name in names:
+        t = tensors[name].contiguous()
+        data = t.numpy().tobytes() if hasattr(t, "numpy") else bytes(t.untyped_storage())
+        header[name] = {"dtype": {torch.float32: "F32", torch.float64: "F64"}[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+dtype = {"float32": torch.float32, "float64": torch.float64}[sys.argv[2]]
+torch.manual_seed(5)
+net = nn.Sequential(nn.Linear(3, 6), nn.Tanh(), nn.Linear(6, 4), nn.ELU(), nn.Linear(4, 2), nn.Softmax(dim=-1)).to(dtype).eval()
+save_file(net.state_dict(), sys.argv[1])
+x = torch.tensor(json.loads(sys.argv[3]), dtype=dtype)
+with torch.no_grad():
+    print(json.dumps(net(x).to(torch.float64).tolist()))
+`;
+
+    it.each(['float32', 'float64'] as const)(
+      'imports a state dict PyTorch saved (%s) and predicts what torch predicted',
+      (dtype) => {
+        writeFileSync(join(dir, 'import-runner.py'), IMPORT_RUNNER);
+        const file = join(dir, `state-${dtype}.safetensors`);
+        const inputs = randomInputs(12, 3, 21);
+        const run = spawnSync(python, [join(dir, 'import-runner.py'), file, dtype, JSON.stringify(inputs)], {
+          encoding: 'utf8',
+        });
+        if (run.status !== 0) throw new Error(`python failed (${run.status}): ${run.stderr}`);
+        const torchOutputs = JSON.parse(run.stdout) as number[][];
+        const json = fromSafetensors(readFileSync(file), {
+          layers: [6, 4],
+          activation: 'tanh',
+          outputActivation: 'softmax',
+        });
+        json.layers[1] = { ...json.layers[1]!, activation: 'elu' } as (typeof json.layers)[number];
+        const model = modelFromJSON(json);
+        expect(model.dtype).toBe(dtype);
+        const ours = reference(model, inputs, { js: true });
+        const tolerance = dtype === 'float64' ? 1e-12 : 1e-6;
+        ours.forEach((row, r) =>
+          row.forEach((v, k) => expect(Math.abs(v - torchOutputs[r]![k]!)).toBeLessThanOrEqual(tolerance)),
+        );
+      },
+      60_000,
+    );
   });
