@@ -90,7 +90,7 @@ function storedModel(metadata: Record<string, string>): StoredModel | undefined 
  */
 export function fromSafetensors(bytes: Uint8Array, options: SafetensorsImportOptions = {}): ModelJSON {
   const where = options.source ? `The safetensors file ${options.source}` : 'The safetensors file';
-  const { tensors, metadata } = decodeSafetensors(bytes);
+  const { tensors, metadata } = decodeSafetensors(bytes, options.source);
   const byIndex = new Map<number, Module>();
   let prefix: string | undefined;
   for (const [name, tensor] of tensors) {

@@ -97,6 +97,12 @@ describe('decodeSafetensors', () => {
     expect(Array.from(tensors.get('x.weight')!.data)).toEqual([-0.75]);
   });
 
+  it('names the file when given its name', () => {
+    expect(() => decodeSafetensors(new Uint8Array(2), 'state.safetensors')).toThrow(
+      /^state\.safetensors is not a usable safetensors file: it has 2 bytes/,
+    );
+  });
+
   it('refuses a file shorter than the header length', () => {
     expect(parseError(new Uint8Array(5)).message).toMatch(
       /not a usable safetensors file: it has 5 bytes, fewer than the 8/,

@@ -100,11 +100,12 @@ export function encodeSafetensors(
   return out;
 }
 
-function bad(problem: string): DeltaflowError {
-  return new DeltaflowError(
-    'E_PARSE',
-    `This is not a usable safetensors file: ${problem}; give a file written by safetensors (save_file) or deltaflow export --format torch.`,
-  );
+function failure(source: string | undefined): (problem: string) => DeltaflowError {
+  return (problem) =>
+    new DeltaflowError(
+      'E_PARSE',
+      `${source ?? 'This'} is not a usable safetensors file: ${problem}; give a file written by safetensors (save_file) or deltaflow export --format torch.`,
+    );
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -122,11 +123,13 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * Array.from(decodeSafetensors(bytes).tensors.get('0.weight')!.data); // → [3, 4]
  * ```
  * @param bytes - the whole file
+ * @param source - a file name for error messages
  * @returns the tensors (copies, so they outlive `bytes`) and the metadata
  * @throws DeltaflowError `E_PARSE` naming what is wrong with the header or the data
  * @category PyTorch
  */
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+export function decodeSafetensors(bytes: Uint8Array, source?: string): SafetensorsFile {
+  const bad = failure(source);
   if (bytes.length < 8) throw bad(`it has ${bytes.length} bytes, fewer than the 8 of the header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getBigUint64(0, true);
