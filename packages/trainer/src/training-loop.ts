@@ -52,7 +52,7 @@ function checkCount(name: string, value: number | undefined, min: number): void 
 }
 
 /** Checks the `metrics` option: known names, classification only, `auc` for a binary task. */
-function checkMetrics(
+export function checkMetrics(
   asked: readonly MetricName[] | undefined,
   task: 'classification' | 'regression',
   outputs: number,
