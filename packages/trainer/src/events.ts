@@ -92,6 +92,11 @@ export interface TrainingConfig {
   validationSamples: number;
   /** Which metrics are computed: accuracy, or mse/mae. */
   task: 'classification' | 'regression';
+  /**
+   * Classification data with named classes: the name of each class, in the order of the outputs (and of the
+   * rows and columns of the epoch events' `confusion`).
+   */
+  classNames?: string[];
   /** The L1 penalty rate(s) lambda_1 on the weights, when there is one: one number, or one per layer. */
   l1?: number | number[];
   /** The L2 penalty rate(s) lambda_2 on the weights, when there is one: one number, or one per layer. */

@@ -209,6 +209,7 @@ export class TrainingLoop {
       samples: train.inputs.rows,
       validationSamples: validation?.inputs.rows ?? 0,
       task,
+      ...(task === 'classification' && data.classNames ? { classNames: [...data.classNames] } : {}),
       ...this.penalty.toJSON(),
     };
     if (options.resume) this.restore(options.resume, train.inputs.rows);

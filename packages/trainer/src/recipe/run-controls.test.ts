@@ -156,6 +156,8 @@ describe('metrics of a run description', () => {
     expect(sum(epoch.confusion!)).toBe(run.train.inputs.rows);
     expect(sum(epoch.valConfusion!)).toBe(run.validation!.inputs.rows);
     expect(epoch.metrics.f1).toBeTypeOf('number');
+    const start = events.find((e) => e.type === 'start')!;
+    expect(start.config.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
   });
 
   it('refuses unknown names and metrics of a regression when preparing', async () => {
