@@ -38,4 +38,34 @@ describe('epoch columns', () => {
     expect(wire.valLoss).toEqual([0.6, null]);
     expect(unpackEpochs(wire)).toEqual(events);
   });
+
+  it('carry the confusion matrices of runs that ask for them, through JSON too', () => {
+    const asked: EpochEvent[] = [
+      {
+        ...events[0]!,
+        confusion: [
+          [1, 1],
+          [0, 2],
+        ],
+        valConfusion: [
+          [2, 0],
+          [1, 1],
+        ],
+      },
+      {
+        ...events[1]!,
+        confusion: [
+          [2, 0],
+          [0, 2],
+        ],
+      },
+    ];
+    const packed = packEpochs(asked);
+    expect(packed.confusion).toEqual([asked[0]!.confusion, asked[1]!.confusion]);
+    expect(packed.valConfusion).toEqual([asked[0]!.valConfusion, null]);
+    expect(unpackEpochs(packed)).toEqual(asked);
+    const wire = JSON.parse(JSON.stringify(columnsToJSON(packed))) as EpochColumns;
+    expect(unpackEpochs(wire)).toEqual(asked);
+    expect(packEpochs(events)).not.toHaveProperty('confusion');
+  });
 });

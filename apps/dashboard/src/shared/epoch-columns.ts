@@ -21,6 +21,22 @@ export interface EpochColumns {
   lr: Column;
   /** One column per metric name (accuracy, valAccuracy, mse, ...). */
   metrics: Record<string, Column>;
+  /**
+   * Runs that ask for the confusion matrix (`metrics: ['confusion']`): each epoch's training matrix, null for an
+   * epoch without one; left out when no epoch has one.
+   */
+  confusion?: (number[][] | null)[];
+  /** As `confusion`, the validation matrices (`valConfusion`). */
+  valConfusion?: (number[][] | null)[];
+}
+
+/** The matrices of `events` in a column, or undefined when none has one. */
+function matrices(
+  events: readonly EpochEvent[],
+  key: 'confusion' | 'valConfusion',
+): (number[][] | null)[] | undefined {
+  if (!events.some((e) => e[key] !== undefined)) return undefined;
+  return events.map((e) => e[key] ?? null);
 }
 
 const FIELDS = ['epoch', 'loss', 'valLoss', 'elapsedMs', 'samplesPerSecond', 'lr'] as const;
@@ -46,6 +62,8 @@ export function packEpochs(events: readonly EpochEvent[]): EpochColumns {
   const metrics: Record<string, Float64Array> = {};
   for (const name of names) metrics[name] = column((e) => e.metrics[name]);
   const [epoch, loss, valLoss, elapsedMs, samplesPerSecond, lr] = FIELDS.map((f) => column((e) => e[f]));
+  const confusion = matrices(events, 'confusion');
+  const valConfusion = matrices(events, 'valConfusion');
   return {
     type: 'epochs',
     epoch: epoch!,
@@ -55,6 +73,8 @@ export function packEpochs(events: readonly EpochEvent[]): EpochColumns {
     samplesPerSecond: samplesPerSecond!,
     lr: lr!,
     metrics,
+    ...(confusion ? { confusion } : {}),
+    ...(valConfusion ? { valConfusion } : {}),
   };
 }
 
@@ -80,12 +100,16 @@ export function epochAt(columns: EpochColumns, i: number): EpochEvent {
     if (v !== undefined) metrics[name] = v;
   }
   const valLoss = valueAt(columns.valLoss, i);
+  const confusion = columns.confusion?.[i];
+  const valConfusion = columns.valConfusion?.[i];
   return {
     type: 'epoch',
     epoch: valueAt(columns.epoch, i)!,
     loss: valueAt(columns.loss, i) ?? NaN,
     ...(valLoss !== undefined ? { valLoss } : {}),
     metrics,
+    ...(confusion ? { confusion } : {}),
+    ...(valConfusion ? { valConfusion } : {}),
     elapsedMs: valueAt(columns.elapsedMs, i)!,
     samplesPerSecond: valueAt(columns.samplesPerSecond, i)!,
     lr: valueAt(columns.lr, i)!,
@@ -120,6 +144,8 @@ export function columnsToJSON(columns: EpochColumns): EpochColumns {
     samplesPerSecond: plain(columns.samplesPerSecond),
     lr: plain(columns.lr),
     metrics,
+    ...(columns.confusion ? { confusion: columns.confusion } : {}),
+    ...(columns.valConfusion ? { valConfusion: columns.valConfusion } : {}),
   };
 }
 
