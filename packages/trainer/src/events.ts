@@ -214,6 +214,10 @@ export interface EpochEvent {
   epoch: number;
   /** E, the mean training loss of the epoch. */
   loss: number;
+  /** With L1/L2 penalties (`l1`, `l2`): the data part of E, as in the epoch's forward event. */
+  dataLoss?: number;
+  /** With L1/L2 penalties: the penalty part of E, as in the epoch's forward event. */
+  penalty?: number;
   /** The loss on the validation data after the epoch (the data loss only, without penalties or dropout), when there is validation data. */
   valLoss?: number;
   /** Training metrics, and validation metrics with a `val` prefix. */

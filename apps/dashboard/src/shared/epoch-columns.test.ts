@@ -68,4 +68,18 @@ describe('epoch columns', () => {
     expect(unpackEpochs(wire)).toEqual(asked);
     expect(packEpochs(events)).not.toHaveProperty('confusion');
   });
+
+  it("carry E's data loss and penalty of runs with a penalty", () => {
+    const penalized: EpochEvent[] = events.map((e, i) => ({
+      ...e,
+      dataLoss: e.loss - 0.01 * i,
+      penalty: 0.01 * i,
+    }));
+    const packed = packEpochs(penalized);
+    expect(packed.penalty).toBeInstanceOf(Float64Array);
+    expect(unpackEpochs(packed)).toEqual(penalized);
+    const wire = JSON.parse(JSON.stringify(columnsToJSON(packed))) as EpochColumns;
+    expect(unpackEpochs(wire)).toEqual(penalized);
+    expect(packEpochs(events)).not.toHaveProperty('penalty');
+  });
 });

@@ -21,6 +21,10 @@ export interface EpochColumns {
   lr: Column;
   /** One column per metric name (accuracy, valAccuracy, mse, ...). */
   metrics: Record<string, Column>;
+  /** Runs with an L1/L2 penalty: E's data part of each epoch (left out for runs without a penalty). */
+  dataLoss?: Column;
+  /** Runs with an L1/L2 penalty: E's penalty part of each epoch. */
+  penalty?: Column;
   /**
    * Runs that ask for the confusion matrix (`metrics: ['confusion']`): each epoch's training matrix, null for an
    * epoch without one; left out when no epoch has one.
@@ -62,6 +66,7 @@ export function packEpochs(events: readonly EpochEvent[]): EpochColumns {
   const metrics: Record<string, Float64Array> = {};
   for (const name of names) metrics[name] = column((e) => e.metrics[name]);
   const [epoch, loss, valLoss, elapsedMs, samplesPerSecond, lr] = FIELDS.map((f) => column((e) => e[f]));
+  const penalized = events.some((e) => e.penalty !== undefined);
   const confusion = matrices(events, 'confusion');
   const valConfusion = matrices(events, 'valConfusion');
   return {
@@ -73,6 +78,7 @@ export function packEpochs(events: readonly EpochEvent[]): EpochColumns {
     samplesPerSecond: samplesPerSecond!,
     lr: lr!,
     metrics,
+    ...(penalized ? { dataLoss: column((e) => e.dataLoss), penalty: column((e) => e.penalty) } : {}),
     ...(confusion ? { confusion } : {}),
     ...(valConfusion ? { valConfusion } : {}),
   };
@@ -100,6 +106,8 @@ export function epochAt(columns: EpochColumns, i: number): EpochEvent {
     if (v !== undefined) metrics[name] = v;
   }
   const valLoss = valueAt(columns.valLoss, i);
+  const dataLoss = valueAt(columns.dataLoss, i);
+  const penalty = valueAt(columns.penalty, i);
   const confusion = columns.confusion?.[i];
   const valConfusion = columns.valConfusion?.[i];
   return {
@@ -108,6 +116,8 @@ export function epochAt(columns: EpochColumns, i: number): EpochEvent {
     loss: valueAt(columns.loss, i) ?? NaN,
     ...(valLoss !== undefined ? { valLoss } : {}),
     metrics,
+    ...(dataLoss !== undefined ? { dataLoss } : {}),
+    ...(penalty !== undefined ? { penalty } : {}),
     ...(confusion ? { confusion } : {}),
     ...(valConfusion ? { valConfusion } : {}),
     elapsedMs: valueAt(columns.elapsedMs, i)!,
@@ -144,6 +154,8 @@ export function columnsToJSON(columns: EpochColumns): EpochColumns {
     samplesPerSecond: plain(columns.samplesPerSecond),
     lr: plain(columns.lr),
     metrics,
+    ...(columns.dataLoss ? { dataLoss: plain(columns.dataLoss) } : {}),
+    ...(columns.penalty ? { penalty: plain(columns.penalty) } : {}),
     ...(columns.confusion ? { confusion: columns.confusion } : {}),
     ...(columns.valConfusion ? { valConfusion: columns.valConfusion } : {}),
   };
@@ -159,6 +171,8 @@ export function columnBuffers(columns: EpochColumns): ArrayBuffer[] {
     columns.samplesPerSecond,
     columns.lr,
     ...Object.values(columns.metrics),
+    ...(columns.dataLoss ? [columns.dataLoss] : []),
+    ...(columns.penalty ? [columns.penalty] : []),
   ];
   return all.filter((c): c is Float64Array => c instanceof Float64Array).map((c) => c.buffer as ArrayBuffer);
 }

@@ -187,23 +187,23 @@ export class SummaryView {
   }
 
   /**
-   * With an L1/L2 penalty, E's two parts from the newest forward event: the data loss (the loss function's mean)
-   * and the penalty (`data-data-loss` and `data-penalty` hold them at full precision); hidden otherwise.
+   * With an L1/L2 penalty, E's two parts of the newest epoch (else of the newest forward event): the data loss
+   * (the loss function's mean) and the penalty (`data-data-loss` and `data-penalty` hold them at full
+   * precision); hidden for a run without a penalty.
    */
   private lossParts(store: DashboardStore): void {
     const cell = this.cells.get('loss parts')!;
-    const forward = store.lastForward;
-    const on = forward?.penalty !== undefined && forward.dataLoss !== undefined;
+    const last = store.last;
+    const source = last?.penalty !== undefined ? last : store.lastForward;
+    const on = source?.penalty !== undefined && source.dataLoss !== undefined;
     if (cell.hidden === on) {
       cell.hidden = !on;
       this.partsTerm!.hidden = !on;
     }
     if (!on) return;
-    write(
-      cell,
-      `data ${fmt(forward.dataLoss, 6)} + penalty ${fmt(forward.penalty, 6)} (epoch ${count(forward.epoch)})`,
-    );
-    if (cell.dataset.dataLoss !== String(forward.dataLoss)) cell.dataset.dataLoss = String(forward.dataLoss);
-    if (cell.dataset.penalty !== String(forward.penalty)) cell.dataset.penalty = String(forward.penalty);
+    write(cell, `data ${fmt(source.dataLoss, 6)} + penalty ${fmt(source.penalty, 6)}`);
+    if (cell.dataset.dataLoss !== String(source.dataLoss)) cell.dataset.dataLoss = String(source.dataLoss);
+    if (cell.dataset.penalty !== String(source.penalty)) cell.dataset.penalty = String(source.penalty);
+    if (cell.dataset.epoch !== String(source.epoch)) cell.dataset.epoch = String(source.epoch);
   }
 }
