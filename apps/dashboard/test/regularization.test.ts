@@ -192,8 +192,8 @@ describe('the confusion-matrix panel', () => {
     expect(sum(shown.train!.counts) + sum(shown.test!.counts)).toBe(150);
     // each cell is coloured by its share of the true class, with a readable title
     const cell = await page.$eval('#confusion table[data-part="train"] tbody tr td', (td) => ({
-      title: td.title,
-      background: td.style.background,
+      title: (td as HTMLTableCellElement).title,
+      background: (td as HTMLTableCellElement).style.background,
     }));
     expect(cell.title).toMatch(/^\d+ of \d+ setosa predicted as setosa/);
     expect(cell.background).toMatch(/^rgb\(/);
