@@ -229,7 +229,7 @@ export function portNumber(flag: string, value: unknown): number {
  * @example
  * ```ts
  * parseMetrics('--metrics', 'f1,confusion'); // → ['f1', 'confusion']
- * parseMetrics('--metrics', 'f2'); // throws: --metrics: unknown metric 'f2' (did you mean f1?); use ...
+ * // parseMetrics('--metrics', 'f2') throws: --metrics: unknown metric 'f2' (did you mean f1?); use ...
  * ```
  */
 export function parseMetrics(flag: string, value: unknown): MetricName[] {

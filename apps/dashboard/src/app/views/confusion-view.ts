@@ -14,7 +14,15 @@ function luminance([r, g, b]: Rgb): number {
   return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
 }
 
-/** The WCAG contrast ratio of two colours, 1 to 21. */
+/**
+ * The WCAG contrast ratio of two colours, 1 to 21.
+ *
+ * @example
+ * ```ts
+ * contrastRatio([0, 0, 0], [255, 255, 255]); // → 21
+ * ```
+ * @category Views
+ */
 export function contrastRatio(a: Rgb, b: Rgb): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
@@ -26,7 +34,7 @@ export function contrastRatio(a: Rgb, b: Rgb): number {
  *
  * @example
  * ```ts
- * cellColors(1); // → { background: 'rgb(8, 119, 189)', text: '#fff' }
+ * cellColors(1); // → { background: 'rgb(8, 119, 189)', text: '#fff', rgb: [8, 119, 189] }
  * ```
  * @category Views
  */
