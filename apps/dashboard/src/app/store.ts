@@ -156,9 +156,9 @@ export class DashboardStore {
     }
     this.last = epochAt(columns, n - 1);
     this.epoch = this.last.epoch;
-    const train = columns.confusion?.[n - 1];
+    const train = this.last.confusion;
     if (train) {
-      this.confusion = { epoch: this.last.epoch, train, test: columns.valConfusion?.[n - 1] ?? null };
+      this.confusion = { epoch: this.last.epoch, train, test: this.last.valConfusion ?? null };
       this.confusionVersion++;
     }
   }

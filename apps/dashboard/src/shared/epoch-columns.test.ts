@@ -1,6 +1,6 @@
 import type { EpochEvent } from '@deltaflow/trainer';
 import { describe, expect, it } from 'vitest';
-import { columnsToJSON, epochAt, packEpochs, unpackEpochs } from './epoch-columns.js';
+import { columnBuffers, columnsToJSON, epochAt, packEpochs, unpackEpochs } from './epoch-columns.js';
 import type { EpochColumns } from './epoch-columns.js';
 
 const events: EpochEvent[] = [
@@ -61,8 +61,10 @@ describe('epoch columns', () => {
       },
     ];
     const packed = packEpochs(asked);
-    expect(packed.confusion).toEqual([asked[0]!.confusion, asked[1]!.confusion]);
-    expect(packed.valConfusion).toEqual([asked[0]!.valConfusion, null]);
+    // one transferable column per kind of matrix, whatever the number of epochs
+    expect(packed.confusion).toEqual({ size: 2, values: new Float64Array([1, 1, 0, 2, 2, 0, 0, 2]) });
+    expect(columnBuffers(packed)).toContain((packed.confusion!.values as Float64Array).buffer);
+    expect(packed.valConfusion!.values).toEqual(new Float64Array([2, 0, 1, 1, NaN, NaN, NaN, NaN]));
     expect(unpackEpochs(packed)).toEqual(asked);
     const wire = JSON.parse(JSON.stringify(columnsToJSON(packed))) as EpochColumns;
     expect(unpackEpochs(wire)).toEqual(asked);

@@ -26,21 +26,62 @@ export interface EpochColumns {
   /** Runs with an L1/L2 penalty: E's penalty part of each epoch. */
   penalty?: Column;
   /**
-   * Runs that ask for the confusion matrix (`metrics: ['confusion']`): each epoch's training matrix, null for an
-   * epoch without one; left out when no epoch has one.
+   * Runs that ask for the confusion matrix (`metrics: ['confusion']`): each epoch's training matrix; left out
+   * when no epoch has one.
    */
-  confusion?: (number[][] | null)[];
+  confusion?: MatrixColumn;
   /** As `confusion`, the validation matrices (`valConfusion`). */
-  valConfusion?: (number[][] | null)[];
+  valConfusion?: MatrixColumn;
+}
+
+/**
+ * One k x k matrix per epoch, flat in one column (row-major, epoch after epoch; NaN or null for an epoch without
+ * one): like the other columns it crosses from the worker as one transferred buffer, however many epochs.
+ * @category Streams
+ */
+export interface MatrixColumn {
+  /** k, the matrix's rows and columns (the classes). */
+  size: number;
+  /** n k^2 values. */
+  values: Column;
 }
 
 /** The matrices of `events` in a column, or undefined when none has one. */
 function matrices(
   events: readonly EpochEvent[],
   key: 'confusion' | 'valConfusion',
-): (number[][] | null)[] | undefined {
-  if (!events.some((e) => e[key] !== undefined)) return undefined;
-  return events.map((e) => e[key] ?? null);
+): MatrixColumn | undefined {
+  const first = events.find((e) => e[key] !== undefined)?.[key];
+  if (!first) return undefined;
+  const size = first.length;
+  const cells = size * size;
+  const values = new Float64Array(events.length * cells).fill(NaN);
+  for (let i = 0; i < events.length; i++) {
+    const matrix = events[i]![key];
+    if (!matrix || matrix.length !== size) continue;
+    for (let r = 0; r < size; r++)
+      for (let c = 0; c < size; c++) values[i * cells + r * size + c] = matrix[r]![c]!;
+  }
+  return { size, values };
+}
+
+/**
+ * Matrix `i` of a {@link MatrixColumn}, as `[row][column]`, or undefined when the epoch has none.
+ *
+ * @example
+ * ```ts
+ * matrixAt({ size: 2, values: [1, 0, 0, 1, 2, 1, 0, 3] }, 1); // → [[2, 1], [0, 3]]
+ * ```
+ * @category Streams
+ */
+export function matrixAt(column: MatrixColumn | undefined, i: number): number[][] | undefined {
+  if (!column) return undefined;
+  const { size, values } = column;
+  const start = i * size * size;
+  if (valueAt(values, start) === undefined) return undefined;
+  return Array.from({ length: size }, (_, r) =>
+    Array.from({ length: size }, (_, c) => valueAt(values, start + r * size + c) ?? 0),
+  );
 }
 
 const FIELDS = ['epoch', 'loss', 'valLoss', 'elapsedMs', 'samplesPerSecond', 'lr'] as const;
@@ -108,8 +149,8 @@ export function epochAt(columns: EpochColumns, i: number): EpochEvent {
   const valLoss = valueAt(columns.valLoss, i);
   const dataLoss = valueAt(columns.dataLoss, i);
   const penalty = valueAt(columns.penalty, i);
-  const confusion = columns.confusion?.[i];
-  const valConfusion = columns.valConfusion?.[i];
+  const confusion = matrixAt(columns.confusion, i);
+  const valConfusion = matrixAt(columns.valConfusion, i);
   return {
     type: 'epoch',
     epoch: valueAt(columns.epoch, i)!,
@@ -156,8 +197,12 @@ export function columnsToJSON(columns: EpochColumns): EpochColumns {
     metrics,
     ...(columns.dataLoss ? { dataLoss: plain(columns.dataLoss) } : {}),
     ...(columns.penalty ? { penalty: plain(columns.penalty) } : {}),
-    ...(columns.confusion ? { confusion: columns.confusion } : {}),
-    ...(columns.valConfusion ? { valConfusion: columns.valConfusion } : {}),
+    ...(columns.confusion
+      ? { confusion: { ...columns.confusion, values: plain(columns.confusion.values) } }
+      : {}),
+    ...(columns.valConfusion
+      ? { valConfusion: { ...columns.valConfusion, values: plain(columns.valConfusion.values) } }
+      : {}),
   };
 }
 
@@ -173,6 +218,8 @@ export function columnBuffers(columns: EpochColumns): ArrayBuffer[] {
     ...Object.values(columns.metrics),
     ...(columns.dataLoss ? [columns.dataLoss] : []),
     ...(columns.penalty ? [columns.penalty] : []),
+    ...(columns.confusion ? [columns.confusion.values] : []),
+    ...(columns.valConfusion ? [columns.valConfusion.values] : []),
   ];
   return all.filter((c): c is Float64Array => c instanceof Float64Array).map((c) => c.buffer as ArrayBuffer);
 }
