@@ -45,9 +45,9 @@ const same = (a: PlaygroundConfig, b: PlaygroundConfig): boolean => JSON.stringi
 
 /**
  * The standalone configuration form: dataset, noise, train/test split, hidden layers, activation, loss,
- * optimizer, learning rate, batch size, weight decay, seed, and the regularization: dropout of the hidden layers,
- * and TensorFlow Playground's "Regularization" (None, L1, L2) and "Regularization rate". The selectors list the registries' names
- * (built-ins and plugins). Shows a configuration and reports every edit as it is typed: a valid one as a
+ * optimizer, learning rate, batch size, weight decay, seed, and the regularization: dropout of the hidden
+ * layers, and TensorFlow Playground's "Regularization" (None, L1, L2) and "Regularization rate". The selectors
+ * list the registries' names (built-ins and plugins). Shows a configuration and reports every edit as it is typed: a valid one as a
  * change (the learning rate alone goes to the running run; anything else makes a new run), an invalid one by
  * a sentence next to its box and `validity(false)`, so the run never uses a value other than the one shown.
  * For iris, the noise and points boxes are disabled, with the reason.
