@@ -12,9 +12,11 @@ import type { EpochEvent, TrainingEvent } from '@deltaflow/trainer';
 import type { Page } from 'playwright-core';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordJsonl } from '@deltaflow/trainer/node';
+import { startReplayServer } from '../src/server/index.js';
 import { configFromQuery } from '../src/app/url-state.js';
 import { describePlaygroundRun } from '../src/shared/playground-config.js';
-import { openPage, screenshot, waitForEpoch, waitForState } from './helpers/browser.js';
+import { epochOf, openPage, screenshot, waitForEpoch, waitForState } from './helpers/browser.js';
 import { usePlayground } from './helpers/playground.js';
 
 const playground = usePlayground();
@@ -214,5 +216,55 @@ describe('the confusion-matrix panel', () => {
     );
     expect(await page.isHidden('#confusion')).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it("replays a recording's confusion matrices, and says when a recording has none", async () => {
+    const run = await prepareRun({
+      data: 'iris',
+      layers: [5],
+      loss: 'cross-entropy',
+      normalize: true,
+      validationSplit: 0.2,
+      epochs: 40,
+      optimizer: { name: 'adam', options: { lr: 0.02 } },
+      metrics: ['confusion'],
+    });
+    const file = join(dir, 'iris.jsonl');
+    const events = await lastValueFrom(
+      train(run.model, run.train, run.trainOptions).pipe(recordJsonl(file), toArray()),
+    );
+    const last = events.filter((e: TrainingEvent): e is EpochEvent => e.type === 'epoch').at(-1)!;
+    const server = await startReplayServer({ file, epochDelayMs: 5 });
+    try {
+      const { page, errors } = await openPage(playground.browser.context, server.url);
+      await waitForState(page, 'ended');
+      expect(await epochOf(page)).toBe(40);
+      await page.waitForFunction(() =>
+        /epoch 40:/.test(document.querySelector('#confusion caption')?.textContent ?? ''),
+      );
+      const shown = await tables(page);
+      expect(shown.train!.counts).toEqual(last.confusion);
+      expect(shown.test!.counts).toEqual(last.valConfusion);
+      expect(shown.train!.rows).toEqual(['setosa', 'versicolor', 'virginica']);
+      expect(errors).toEqual([]);
+    } finally {
+      await server.close();
+    }
+    // the same run recorded without the metric
+    const plain = join(dir, 'plain.jsonl');
+    const again = await prepareRun({ data: 'iris', layers: [5], loss: 'cross-entropy', epochs: 3 });
+    await lastValueFrom(train(again.model, again.train, again.trainOptions).pipe(recordJsonl(plain)));
+    const bare = await startReplayServer({ file: plain, epochDelayMs: 5 });
+    try {
+      const { page, errors } = await openPage(playground.browser.context, bare.url);
+      await waitForState(page, 'ended');
+      await page.waitForFunction(() =>
+        /carry no confusion matrix/.test(document.getElementById('confusion-note')?.textContent ?? ''),
+      );
+      expect(await page.isHidden('#confusion')).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 });

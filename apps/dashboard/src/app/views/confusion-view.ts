@@ -143,6 +143,8 @@ export class ConfusionView {
   private readonly test = new MatrixTable('test');
   private version = -1;
   private runVersion = -1;
+  /** Whether an epoch had come at the last render (the note changes with the first one). */
+  private trained = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -154,9 +156,16 @@ export class ConfusionView {
   }
 
   render(store: DashboardStore): void {
-    if (store.confusionVersion === this.version && store.runVersion === this.runVersion) return;
+    const trained = store.epoch > 0;
+    if (
+      store.confusionVersion === this.version &&
+      store.runVersion === this.runVersion &&
+      trained === this.trained
+    )
+      return;
     this.version = store.confusionVersion;
     this.runVersion = store.runVersion;
+    this.trained = trained;
     const start = store.start;
     const confusion = store.confusion;
     let note = '';
