@@ -164,6 +164,9 @@ describe('responsive layout', () => {
         await page
           .locator('#confusion-panel')
           .screenshot({ path: join(OUTPUT_DIR, `layout-confusion-panel-${width}.png`) });
+        await page
+          .locator('#regularization-fieldset')
+          .screenshot({ path: join(OUTPUT_DIR, `layout-regularization-${width}.png`) });
         expect(fit.scrollWidth, 'the page is wider than the window').toBeLessThanOrEqual(fit.clientWidth);
         expect(fit.tables).toHaveLength(2);
         for (const table of fit.tables) {
