@@ -12,7 +12,7 @@ import { lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startDashboardServer, startReplayServer } from '../src/server/index.js';
-import { screenshot, waitForEpoch, waitForState } from './helpers/browser.js';
+import { OUTPUT_DIR, screenshot, waitForEpoch, waitForState } from './helpers/browser.js';
 import { usePlayground } from './helpers/playground.js';
 
 const playground = usePlayground();
@@ -49,7 +49,7 @@ interface Layout {
 async function layoutOf(page: Page): Promise<Layout> {
   return page.evaluate(() => {
     const ids = ['config', 'heatmap', 'network', 'histograms', 'loss-chart', 'metric-chart', 'delta-chart'];
-    const boxes = [...ids, 'norm-chart', 'run'].map((id) => {
+    const boxes = [...ids, 'norm-chart', 'confusion-panel', 'run'].map((id) => {
       const r = document.getElementById(id)!.getBoundingClientRect();
       return { id, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
     });
@@ -124,6 +124,56 @@ describe('responsive layout', () => {
           // Every chart whole on the first screen: none cut off at the bottom either.
           for (const box of layout.boxes.filter((b) => b.id.endsWith('-chart')))
             expect(box.bottom, `${box.id} is cut off at the bottom`).toBeLessThanOrEqual(height);
+        }
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  for (const width of [360, 768, 1280]) {
+    it(`fits the confusion matrices of iris at ${width} px: labelled tables inside their panel, no page scroll`, async () => {
+      const { page, errors } = await openSized(
+        `${playground.server.url}?dataset=iris&layers=5&loss=cross-entropy&optimizer=adam&lr=0.02&dropout=0.1&reg=l2&regrate=0.001&seed=4`,
+        width,
+        900,
+        width === 360 ? 2 : 1,
+      );
+      try {
+        await waitForState(page, 'paused');
+        for (let i = 0; i < 5; i++) await page.click('#step');
+        await waitForEpoch(page, 5);
+        await waitForState(page, 'paused');
+        await page.waitForSelector('#confusion table[data-part="test"]:not([hidden])');
+        await settled(page);
+        const fit = await page.evaluate(() => {
+          const panel = document.getElementById('confusion-panel')!.getBoundingClientRect();
+          const tables = [...document.querySelectorAll('#confusion table')].map((t) => {
+            const r = t.getBoundingClientRect();
+            return { left: r.left, right: r.right, width: r.width };
+          });
+          return {
+            panel: { left: panel.left, right: panel.right },
+            tables,
+            scrollWidth: document.documentElement.scrollWidth,
+            clientWidth: document.documentElement.clientWidth,
+          };
+        });
+        await screenshot(page, `layout-confusion-${width}`);
+        await page
+          .locator('#confusion-panel')
+          .screenshot({ path: join(OUTPUT_DIR, `layout-confusion-panel-${width}.png`) });
+        await page
+          .locator('#regularization-fieldset')
+          .screenshot({ path: join(OUTPUT_DIR, `layout-regularization-${width}.png`) });
+        expect(fit.scrollWidth, 'the page is wider than the window').toBeLessThanOrEqual(fit.clientWidth);
+        expect(fit.tables).toHaveLength(2);
+        for (const table of fit.tables) {
+          expect(table.left).toBeGreaterThanOrEqual(fit.panel.left - 0.5);
+          expect(table.right, 'a confusion table sticks out of its panel').toBeLessThanOrEqual(
+            fit.panel.right + 0.5,
+          );
         }
         expect(errors).toEqual([]);
       } finally {

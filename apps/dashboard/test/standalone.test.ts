@@ -91,7 +91,7 @@ describe('standalone page', () => {
 
   it('takes its configuration from the URL, so a link reproduces the first epochs', async () => {
     const query =
-      'dataset=gauss&noise=0.2&points=300&train=0.6&layers=6,3&activation=relu&loss=binary-cross-entropy&optimizer=adam&lr=0.01&batch=16&wd=0.001&seed=7';
+      'dataset=gauss&noise=0.2&points=300&train=0.6&layers=6,3&activation=relu&loss=binary-cross-entropy&optimizer=adam&lr=0.01&batch=16&wd=0.001&dropout=0.1&reg=l1&regrate=0.001&seed=7';
     const first = await openPage(browser.context, `${server.url}?${query}`);
     await waitForState(first.page, 'paused');
     const shown = await first.page.evaluate(() =>
@@ -107,6 +107,9 @@ describe('standalone page', () => {
         'lr',
         'batch',
         'wd',
+        'dropout',
+        'reg',
+        'regrate',
         'seed',
       ].map((id) => (document.getElementById(id) as HTMLInputElement).value),
     );
@@ -121,6 +124,9 @@ describe('standalone page', () => {
       'adam',
       '0.01',
       '16',
+      '0.001',
+      '0.1',
+      'l1',
       '0.001',
       '7',
     ]);

@@ -92,6 +92,11 @@ export interface TrainingConfig {
   validationSamples: number;
   /** Which metrics are computed: accuracy, or mse/mae. */
   task: 'classification' | 'regression';
+  /**
+   * Classification data with named classes: the name of each class, in the order of the outputs (and of the
+   * rows and columns of the epoch events' `confusion`).
+   */
+  classNames?: string[];
   /** The L1 penalty rate(s) lambda_1 on the weights, when there is one: one number, or one per layer. */
   l1?: number | number[];
   /** The L2 penalty rate(s) lambda_2 on the weights, when there is one: one number, or one per layer. */
@@ -209,6 +214,10 @@ export interface EpochEvent {
   epoch: number;
   /** E, the mean training loss of the epoch. */
   loss: number;
+  /** With L1/L2 penalties (`l1`, `l2`): the data part of E, as in the epoch's forward event. */
+  dataLoss?: number;
+  /** With L1/L2 penalties: the penalty part of E, as in the epoch's forward event. */
+  penalty?: number;
   /** The loss on the validation data after the epoch (the data loss only, without penalties or dropout), when there is validation data. */
   valLoss?: number;
   /** Training metrics, and validation metrics with a `val` prefix. */

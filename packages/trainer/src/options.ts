@@ -22,6 +22,8 @@ export interface TrainingData {
   targets: Tensor2D;
   /** Chooses the metrics: accuracy for classification, mse/mae for regression. Default: classification. */
   task?: 'classification' | 'regression';
+  /** Classification: the name of each class (a Dataset's `classNames`), carried by the start event's config. */
+  classNames?: readonly string[];
 }
 
 /**

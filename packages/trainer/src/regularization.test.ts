@@ -89,6 +89,9 @@ describe('training with L1/L2 penalties', () => {
       expect(f.penalty).toBeGreaterThan(0);
       expect(f.loss).toBeCloseTo(f.dataLoss! + f.penalty!, 14);
     }
+    // the epoch events carry the same parts (pages that keep only epoch events show them)
+    const epochs = events.filter((e): e is EpochEvent => e.type === 'epoch');
+    expect(epochs.map((e) => [e.dataLoss, e.penalty])).toEqual(forwards.map((f) => [f.dataLoss, f.penalty]));
     // one batch per epoch (90 samples < 1000): epoch 1's penalty is that of the initial weights, by hand
     const initial = (await prepareRun({ ...circle, l1: 0.001, l2: [0.01, 0.01, 0] })).model;
     let byHand = 0;

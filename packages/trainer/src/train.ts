@@ -102,6 +102,10 @@ export function runTraining(
       valLoss !== undefined
         ? { type: 'epoch', epoch, loss, valLoss, metrics, elapsedMs, samplesPerSecond, lr }
         : { type: 'epoch', epoch, loss, metrics, elapsedMs, samplesPerSecond, lr };
+    if (summary.dataLoss !== undefined) {
+      epochEvent.dataLoss = summary.dataLoss;
+      epochEvent.penalty = summary.penalty!;
+    }
     if (summary.confusion) epochEvent.confusion = summary.confusion;
     if (summary.valConfusion) epochEvent.valConfusion = summary.valConfusion;
     // The epoch event is the boundary's announcement: a pause asked before it (even from a subscriber of the

@@ -52,7 +52,7 @@ function checkCount(name: string, value: number | undefined, min: number): void 
 }
 
 /** Checks the `metrics` option: known names, classification only, `auc` for a binary task. */
-function checkMetrics(
+export function checkMetrics(
   asked: readonly MetricName[] | undefined,
   task: 'classification' | 'regression',
   outputs: number,
@@ -209,6 +209,7 @@ export class TrainingLoop {
       samples: train.inputs.rows,
       validationSamples: validation?.inputs.rows ?? 0,
       task,
+      ...(task === 'classification' && data.classNames ? { classNames: [...data.classNames] } : {}),
       ...this.penalty.toJSON(),
     };
     if (options.resume) this.restore(options.resume, train.inputs.rows);

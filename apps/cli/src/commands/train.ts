@@ -48,7 +48,10 @@ export function trainCommand(context: CommandContext): CommandModule {
           'Learning-rate schedule:',
         )
         .group(['early-stopping', 'patience', 'min-delta', 'restore-best'], 'Early stopping:')
-        .group(['save', 'events', 'json', 'quiet', 'config', 'dashboard', 'dashboard-wait'], 'Output:')
+        .group(
+          ['save', 'events', 'json', 'metrics', 'quiet', 'config', 'dashboard', 'dashboard-wait'],
+          'Output:',
+        )
         .example(...helpExample(yargs, '$0 train', "the lecture notes' 2-4-1 network on xor"))
         .example(
           ...helpExample(

@@ -1,3 +1,6 @@
+import { suggest } from '@deltaflow/core';
+import { METRIC_NAMES } from '@deltaflow/trainer';
+import type { MetricName } from '@deltaflow/trainer';
 import { UsageError } from '../errors.js';
 
 // Checks of single flag values. Each returns the parsed value or throws a UsageError naming the flag.
@@ -217,4 +220,36 @@ export function portNumber(flag: string, value: unknown): number {
     throw new UsageError(`${flag} must be an integer from 0 to 65535, got ${show(value)}.`);
   }
   return n;
+}
+
+/**
+ * The classification metrics of `--metrics`: names from the library's `METRIC_NAMES`, separated by commas,
+ * each once. An unknown name is refused with the closest known one.
+ *
+ * @example
+ * ```ts
+ * parseMetrics('--metrics', 'f1,confusion'); // → ['f1', 'confusion']
+ * // parseMetrics('--metrics', 'f2') throws: --metrics: unknown metric 'f2' (did you mean f1?); use ...
+ * ```
+ */
+export function parseMetrics(flag: string, value: unknown): MetricName[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : null;
+  const known = `use ${METRIC_NAMES.slice(0, -1).join(', ')} or ${METRIC_NAMES.at(-1)!}, separated by commas`;
+  if (!list || list.length === 0 || list.some((name) => typeof name !== 'string' || name.trim() === '')) {
+    throw new UsageError(
+      `${flag} takes metric names separated by commas, such as f1,confusion; got ${show(value)}.`,
+    );
+  }
+  const names: MetricName[] = [];
+  for (const raw of list as string[]) {
+    const name = raw.trim();
+    if (!(METRIC_NAMES as readonly string[]).includes(name)) {
+      const close = suggest(name, METRIC_NAMES);
+      throw new UsageError(
+        `${flag}: unknown metric '${name}'${close ? ` (did you mean ${close}?)` : ''}; ${known}.`,
+      );
+    }
+    if (!names.includes(name as MetricName)) names.push(name as MetricName);
+  }
+  return names;
 }

@@ -148,6 +148,11 @@ export const outputFlags = {
   save: { type: 'string', describe: 'Write the trained model here (atomically)' },
   events: { type: 'string', describe: 'Record every training event to this JSONL file' },
   json: { type: 'boolean', describe: 'Print only a JSON summary line' },
+  metrics: {
+    type: 'string',
+    describe:
+      'Classification metrics for the epoch events (--events, --dashboard) and --json: precision, recall, f1, auc, confusion (comma-separated)',
+  },
   quiet: { type: 'boolean', describe: 'Print nothing but errors' },
   config: { type: 'string', describe: 'Read options from a JSON file (flags win)' },
   checkpoint: {

@@ -1,7 +1,7 @@
 import type { DType } from '@deltaflow/tensor';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { SCHEDULE_NAMES } from '@deltaflow/trainer';
-import type { ScheduleConfig, TargetType } from '@deltaflow/trainer';
+import type { MetricName, ScheduleConfig, TargetType } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
 import { orList } from './check-flags.js';
 import { checkOptimizerFlags } from './optimizer-flags.js';
@@ -12,6 +12,7 @@ import {
   number,
   parseColumns,
   parseLayers,
+  parseMetrics,
   parsePenalty,
   parseRates,
   portNumber,
@@ -62,6 +63,8 @@ export interface TrainRequest {
   events?: string;
   json: boolean;
   quiet: boolean;
+  /** `--metrics LIST`: classification metrics for the epoch events and the summary. */
+  metrics?: MetricName[];
   /** `--dashboard [PORT]`: serve the live dashboard on 127.0.0.1 (0 = any free port). */
   dashboard?: number;
   /** `--dashboard-wait`: start training only once the first dashboard page has connected. */
@@ -202,6 +205,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     events: field(raw, 'events', text),
     json: field(raw, 'json', boolean) ?? false,
     quiet: field(raw, 'quiet', boolean) ?? false,
+    metrics: field(raw, 'metrics', parseMetrics),
     dashboard: field(raw, 'dashboard', port),
     dashboardWait: field(raw, 'dashboardWait', boolean) ?? false,
     checkpoint: field(raw, 'checkpoint', text),

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { writeFileAtomic } from '@deltaflow/core/node';
 import { modelFromJSON, modelToJSON } from '@deltaflow/network';
 import type { ModelJSON } from '@deltaflow/network';
 import type { ResumeState, TrainingEvent } from '@deltaflow/trainer';
 import type { Subscription } from 'rxjs';
 import { CliError, oneLine } from '../errors.js';
+import { isBuiltinDataset } from '../options/data.js';
+import { resolvePluginFrom } from '../options/plugins.js';
 import type { RunConsumer } from './consumer.js';
 
 /** The version of the checkpoint part this deltaflow writes and reads. */
@@ -20,12 +23,20 @@ export interface CheckpointPart {
   version: number;
   options: Record<string, unknown>;
   state: Omit<ResumeState, 'parameters'>;
+  /**
+   * The working directory of the run that wrote it: relative paths in `options` (the CSV of `--data`, `--init`,
+   * `--plugin` files) are relative to it. Older checkpoints lack it (their paths are relative to where
+   * `--resume` runs).
+   */
+  cwd?: string;
 }
 
 /** What `--resume FILE` reads: the run's options and its full state (parameters from the layers). */
 export interface Checkpoint {
   options: Record<string, unknown>;
   state: ResumeState;
+  /** The working directory of the run that wrote it (see {@link CheckpointPart.cwd}). */
+  cwd?: string;
 }
 
 /** Flags that are about where output goes, not about the run: not kept in a checkpoint. */
@@ -51,7 +62,8 @@ export function runOptions(merged: Record<string, unknown>): Record<string, unkn
 
 /**
  * The checkpoint file of a run's state: the model file of the state's parameters (a valid model file, which
- * `predict` and `evaluate` read as one), with `meta`, and the run part under `checkpoint`.
+ * `predict` and `evaluate` read as one), with `meta`, and the run part under `checkpoint` (with the directory
+ * `cwd` its relative paths are relative to).
  *
  * @example
  * ```ts
@@ -66,13 +78,20 @@ export function checkpointJSON(
   state: ResumeState,
   options: Record<string, unknown>,
   meta: Record<string, unknown>,
+  cwd?: string,
 ): ModelJSON & { checkpoint: CheckpointPart } {
   const at = modelFromJSON(model);
   at.parameters().forEach((p, i) => p.value.data.set(state.parameters[i]!));
   const { parameters: _, ...rest } = state;
   return {
     ...modelToJSON(at, { ...meta, epochs: state.epoch }),
-    checkpoint: { format: 'deltaflow-checkpoint', version: CHECKPOINT_VERSION, options, state: rest },
+    checkpoint: {
+      format: 'deltaflow-checkpoint',
+      version: CHECKPOINT_VERSION,
+      options,
+      state: rest,
+      ...(cwd !== undefined ? { cwd } : {}),
+    },
   };
 }
 
@@ -132,7 +151,46 @@ export function readCheckpoint(path: string): Checkpoint {
   return {
     options: part!.options!,
     state: { ...(part!.state as Omit<ResumeState, 'parameters'>), parameters },
+    ...(typeof part!.cwd === 'string' && isAbsolute(part!.cwd) ? { cwd: part!.cwd } : {}),
   };
+}
+
+/**
+ * The files a checkpoint's run reads, resolved from the directory the run was started in (so `--resume` works
+ * from any directory): the CSV of `data`, the `init` model file and `plugin` paths. A file that is gone is
+ * reported in one sentence naming the checkpoint, the path it holds and where that was looked for.
+ *
+ * @example
+ * ```ts
+ * // not-runnable: reads the checkpoint
+ * resumeFiles(readCheckpoint('runs/a.ckpt.json'), 'runs/a.ckpt.json'); // { data: '/home/me/data.csv' }
+ * ```
+ * @throws CliError when the data or the init file is missing
+ */
+export function resumeFiles(checkpoint: Checkpoint, path: string): Record<string, unknown> {
+  const { options, cwd } = checkpoint;
+  const from = cwd ?? process.cwd();
+  const found: Record<string, unknown> = {};
+  for (const [key, what] of [
+    ['data', 'data file'],
+    ['init', 'initial model file (--init)'],
+  ] as const) {
+    const value = options[key];
+    if (typeof value !== 'string' || (key === 'data' && isBuiltinDataset(value))) continue;
+    const file = resolve(from, value);
+    if (!existsSync(file)) {
+      throw new CliError(
+        `--resume ${path}: the run's ${what} ${value} is not at ${file}${cwd ? ` (the run was started in ${cwd})` : ''}; put it back there to resume the run.`,
+      );
+    }
+    found[key] = file;
+  }
+  if (Array.isArray(options.plugin) && cwd) {
+    found.plugin = options.plugin.map((p: unknown) =>
+      typeof p === 'string' ? resolvePluginFrom(cwd, p) : p,
+    );
+  }
+  return found;
 }
 
 /**
@@ -149,13 +207,14 @@ export function checkpointWriter(
   path: string,
   options: Record<string, unknown>,
   meta: Record<string, unknown>,
+  cwd: string = process.cwd(),
 ): RunConsumer {
   let failure: unknown = null;
   let subscription: Subscription | null = null;
   const write = (model: ModelJSON, state: ResumeState): void => {
     if (failure) return;
     try {
-      const json = checkpointJSON(model, state, options, { ...model.meta, ...meta });
+      const json = checkpointJSON(model, state, options, { ...model.meta, ...meta }, cwd);
       writeFileAtomic(path, `${JSON.stringify(json)}\n`);
     } catch (error) {
       failure = error;

@@ -25,7 +25,9 @@ export function consumersFor(prepared: PreparedRun): RunConsumer[] {
   }
   if (request.events) consumers.push(jsonlRecorder(request.events));
   if (request.checkpoint)
-    consumers.push(checkpointWriter(request.checkpoint, prepared.runOptions ?? {}, prepared.meta));
+    consumers.push(
+      checkpointWriter(request.checkpoint, prepared.runOptions ?? {}, prepared.meta, prepared.runCwd),
+    );
   if (request.dashboard !== undefined)
     consumers.push(dashboardServer(prepared, request.dashboard, request.dashboardWait));
   return consumers;

@@ -4,6 +4,7 @@ import type { Sequential } from '@deltaflow/network';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { prepareRun as prepareRecipe } from '@deltaflow/trainer';
 import type {
+  MetricName,
   PreparedRun as LibraryRun,
   RunData,
   RunDescription,
@@ -34,6 +35,8 @@ export interface PreparedRun {
   meta: Record<string, unknown>;
   /** The run's options as a `--checkpoint` keeps them (the train flags as given, without the output ones). */
   runOptions?: Record<string, unknown>;
+  /** The directory the relative paths of `runOptions` are relative to (a resumed run keeps its first one's). */
+  runCwd?: string;
 }
 
 /** Refuses data whose columns do not fit the model, naming both. */
@@ -113,6 +116,7 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
     testSplit: request.testSplit,
     schedule: request.schedule ? { name: request.schedule, config: request.scheduleConfig } : undefined,
     earlyStopping: request.earlyStopping,
+    metrics: request.metrics,
     epochs: request.epochs,
     batchSize: request.batchSize,
     model: init?.model,
@@ -163,6 +167,20 @@ export function noticeLine(notice: RunNotice): string {
 }
 
 /**
+ * With `--dashboard` on a classification run, the metrics asked plus `'confusion'`, so that the attached page's
+ * confusion-matrix panel has the epoch events' matrices (they only add to the events: the run is the same, bit
+ * for bit); otherwise nothing to change.
+ */
+function dashboardMetrics(
+  request: TrainRequest,
+  trainOptions: LibraryRun['trainOptions'],
+): { metrics?: MetricName[] } {
+  if (request.dashboard === undefined || trainOptions.task !== 'classification') return {};
+  const asked = trainOptions.metrics ?? [];
+  return asked.includes('confusion') ? {} : { metrics: [...asked, 'confusion'] };
+}
+
+/**
  * Turns checked options into a run with the library's recipe (`prepareRun` of `@deltaflow/trainer`): the same
  * description gives the same run as in the dashboard or in code. Output paths are checked first (writable, not
  * the same file twice, not the `--data` file); the recipe's
@@ -191,6 +209,7 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
   // history for pages that open late, so a run of any length keeps its memory flat.
   const options: RunOptions = {
     ...trainOptions,
+    ...dashboardMetrics(request, trainOptions),
     // --checkpoint: the run keeps its state at every epoch's end (checkpoint and end events carry it)
     ...(request.checkpoint ? { resumable: true } : {}),
     ...(request.checkpointEvery ? { checkpointEvery: request.checkpointEvery } : {}),

@@ -12,7 +12,7 @@ import { prepareRun } from './prepare.js';
 import type { PreparedRun } from './prepare.js';
 import { SIGNAL_EXIT, SignalGuard } from './signals.js';
 import type { StopSignal } from './signals.js';
-import { readCheckpoint, runOptions } from './checkpoint.js';
+import { readCheckpoint, resumeFiles, runOptions } from './checkpoint.js';
 import type { Checkpoint } from './checkpoint.js';
 import { summarize } from './summary.js';
 import { testResult } from './test-set.js';
@@ -31,8 +31,16 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   const resume = typeof flags.resume === 'string' ? resumeOptions(flags.resume, flags) : undefined;
   const config = typeof flags.config === 'string' ? readConfig(flags.config) : {};
   const merged = mergeOptions(resume?.options ?? config, flags);
-  await loadPlugins(merged.plugin as string[]);
-  const prepared = await prepareRun(checkTrainRequest(merged), resume?.state);
+  // a resumed run reads its files where its first run found them, whatever the directory now
+  const files = resume ? resumeFiles(resume, flags.resume as string) : {};
+  const readable = { ...merged, ...files };
+  await loadPlugins(readable.plugin as string[]);
+  const prepared = await prepareRun(checkTrainRequest(readable), resume?.state);
+  // ... and its model file names them as the first run did (a resumed run's file is byte-identical)
+  for (const key of ['data', 'init'] as const) {
+    if (files[key] !== undefined && prepared.meta[key] !== undefined) prepared.meta[key] = merged[key];
+  }
+  prepared.runCwd = resume?.cwd ?? process.cwd();
   const done = resume?.state.epoch ?? 0;
   if (resume && (prepared.options.epochs ?? 0) <= done)
     throw new UsageError(
@@ -53,13 +61,17 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   }
 }
 
-/** The flags that may change when a run is resumed: its length and where the output goes. */
+/**
+ * The flags that may change when a run is resumed: its length and where the output goes (the metrics only add
+ * to the events and the summary, never change the run).
+ */
 const RESUME_FLAGS = new Set([
   'epochs',
   'save',
   'events',
   'json',
   'quiet',
+  'metrics',
   'dashboard',
   'dashboardWait',
   'checkpoint',
@@ -105,7 +117,12 @@ async function finishRun(
   const { save } = prepared.request;
   // A run that diverged before finishing an epoch holds only its initial weights: nothing worth saving.
   const untrained = end.reason === 'diverged' && end.epochs === 0;
-  const summary = summarize(run, save && !untrained ? save : null, testResult(prepared));
+  const summary = summarize(
+    run,
+    save && !untrained ? save : null,
+    testResult(prepared),
+    prepared.request.metrics?.includes('confusion') ?? false,
+  );
   try {
     if (save && !untrained) {
       const meta = {

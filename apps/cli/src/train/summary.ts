@@ -19,10 +19,15 @@ export interface TrainSummary {
   saved: string | null;
   /** With `--test-split`: the final model on the held-out test rows. */
   test?: TestResult;
+  /** With `--metrics confusion`: the last epoch's training confusion matrix, `[i][j]` true class i predicted as j. */
+  confusion?: number[][];
+  /** With `--metrics confusion` and `--validation-split`: the last epoch's validation confusion matrix. */
+  valConfusion?: number[][];
 }
 
 /**
- * Builds the summary from what a run emitted.
+ * Builds the summary from what a run emitted; with `confusion` (`--metrics confusion`), the last epoch's
+ * confusion matrices too.
  *
  * @example
  * ```ts
@@ -30,7 +35,12 @@ export interface TrainSummary {
  * console.log(JSON.stringify(summary));
  * ```
  */
-export function summarize(run: RunCollector, saved: string | null, test?: TestResult): TrainSummary {
+export function summarize(
+  run: RunCollector,
+  saved: string | null,
+  test?: TestResult,
+  confusion = false,
+): TrainSummary {
   const last = run.lastEpoch;
   return {
     loss: last ? last.loss : null,
@@ -42,5 +52,7 @@ export function summarize(run: RunCollector, saved: string | null, test?: TestRe
     samplesPerSecond: last ? Math.round(last.samplesPerSecond) : 0,
     saved,
     ...(test ? { test } : {}),
+    ...(confusion && last?.confusion ? { confusion: last.confusion } : {}),
+    ...(confusion && last?.valConfusion ? { valConfusion: last.valConfusion } : {}),
   };
 }

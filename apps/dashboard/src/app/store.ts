@@ -2,6 +2,7 @@ import type {
   BatchEvent,
   EndEvent,
   EpochEvent,
+  ForwardEvent,
   RunState,
   StartEvent,
   TrainingEvent,
@@ -25,6 +26,15 @@ export class DashboardStore {
   epoch = 0;
   last: EpochEvent | null = null;
   lastBatch: BatchEvent | null = null;
+  /** The newest forward event passed on (thinned): with L1/L2 penalties, E's data loss and penalty parts. */
+  lastForward: ForwardEvent | null = null;
+  /**
+   * The newest epoch's confusion matrices (`[i][j]`: true class i predicted as j), when the run's epoch events
+   * carry them (`metrics: ['confusion']`); null before one came.
+   */
+  confusion: { epoch: number; train: number[][]; test: number[][] | null } | null = null;
+  /** Bumped when {@link DashboardStore.confusion} changes. */
+  confusionVersion = 0;
   end: EndEvent | null = null;
   state: RunState = 'idle';
   /** Bumped when a new run starts (charts rebuild their series). */
@@ -101,6 +111,9 @@ export class DashboardStore {
       case 'batch':
         this.lastBatch = event;
         break;
+      case 'forward':
+        this.lastForward = event;
+        break;
       case 'backward':
         this.gradients.push(event.epoch, [
           ...event.layers.map((l) => l.meanAbsDelta),
@@ -143,6 +156,11 @@ export class DashboardStore {
     }
     this.last = epochAt(columns, n - 1);
     this.epoch = this.last.epoch;
+    const train = this.last.confusion;
+    if (train) {
+      this.confusion = { epoch: this.last.epoch, train, test: this.last.valConfusion ?? null };
+      this.confusionVersion++;
+    }
   }
 
   private begin(event: StartEvent): void {
@@ -150,6 +168,9 @@ export class DashboardStore {
     this.epoch = 0;
     this.last = null;
     this.lastBatch = null;
+    this.lastForward = null;
+    this.confusion = null;
+    this.confusionVersion++;
     this.end = null;
     this.error = null;
     this.metric = event.config.task === 'regression' ? 'mae' : 'accuracy';

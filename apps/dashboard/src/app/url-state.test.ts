@@ -19,6 +19,9 @@ describe('the configuration in the URL', () => {
       layers: [8, 4, 2],
       activation: 'softsign',
       lr: 0.003,
+      dropout: 0.25,
+      regularization: 'l1' as const,
+      regularizationRate: 0.3,
       seed: 9,
     };
     expect(configFromQuery(`?${configToQuery(config)}`)).toEqual(config);
@@ -26,7 +29,7 @@ describe('the configuration in the URL', () => {
 
   it('writes short, readable keys in a fixed order', () => {
     expect(configToQuery(DEFAULT_CONFIG)).toBe(
-      'dataset=circle&noise=0&points=400&train=0.5&layers=4%2C2&activation=tanh&loss=mse&optimizer=sgd&lr=0.03&batch=10&wd=0&seed=42',
+      'dataset=circle&noise=0&points=400&train=0.5&layers=4%2C2&activation=tanh&loss=mse&optimizer=sgd&lr=0.03&batch=10&wd=0&dropout=0&reg=none&regrate=0&seed=42',
     );
   });
 
@@ -48,6 +51,15 @@ describe('the configuration in the URL', () => {
       "The link's lr=abc is not valid here; using the default, 0.03.",
     ]);
     expect(parseConfigQuery('?lr=').problems).toHaveLength(1);
+    // dropout below 1, a known penalty, and only Playground's rates
+    const regularization = parseConfigQuery('?dropout=1&reg=l3&regrate=0.02');
+    expect(regularization.config).toEqual(DEFAULT_CONFIG);
+    expect(regularization.problems.map((p) => p.key)).toEqual(['dropout', 'reg', 'regrate']);
+    expect(parseConfigQuery('?dropout=0.2&reg=l2&regrate=0.03').config).toMatchObject({
+      dropout: 0.2,
+      regularization: 'l2',
+      regularizationRate: 0.03,
+    });
     expect(parseConfigQuery(`?${configToQuery(DEFAULT_CONFIG)}`).problems).toEqual([]);
   });
 

@@ -1,5 +1,10 @@
-import { DEFAULT_CONFIG, PLAYGROUND_DATASETS } from '../shared/playground-config.js';
-import type { PlaygroundConfig, PlaygroundDataset } from '../shared/playground-config.js';
+import {
+  DEFAULT_CONFIG,
+  PLAYGROUND_DATASETS,
+  REGULARIZATIONS,
+  REGULARIZATION_RATES,
+} from '../shared/playground-config.js';
+import type { PlaygroundConfig, PlaygroundDataset, Regularization } from '../shared/playground-config.js';
 
 /** The query-string key of every configuration field, in the order links are written. */
 const KEYS = {
@@ -14,6 +19,9 @@ const KEYS = {
   lr: 'lr',
   batchSize: 'batch',
   weightDecay: 'wd',
+  dropout: 'dropout',
+  regularization: 'reg',
+  regularizationRate: 'regrate',
   seed: 'seed',
 } as const satisfies Record<keyof PlaygroundConfig, string>;
 
@@ -61,6 +69,14 @@ function name(params: URLSearchParams, key: string, fallback: string, problems: 
   if (NAME.test(text)) return text;
   problems.push({ key, value: text, fallback });
   return fallback;
+}
+
+function regularization(params: URLSearchParams, problems: QueryProblem[]): Regularization {
+  const text = params.get(KEYS.regularization);
+  if (text === null) return DEFAULT_CONFIG.regularization;
+  if ((REGULARIZATIONS as readonly string[]).includes(text)) return text as Regularization;
+  problems.push({ key: KEYS.regularization, value: text, fallback: DEFAULT_CONFIG.regularization });
+  return DEFAULT_CONFIG.regularization;
 }
 
 /**
@@ -120,6 +136,15 @@ export function parseConfigQuery(search: string): { config: PlaygroundConfig; pr
       problems,
     ),
     weightDecay: number(p, KEYS.weightDecay, d.weightDecay, (n) => n >= 0 && n <= 1, problems),
+    dropout: number(p, KEYS.dropout, d.dropout, (n) => n >= 0 && n < 1, problems),
+    regularization: regularization(p, problems),
+    regularizationRate: number(
+      p,
+      KEYS.regularizationRate,
+      d.regularizationRate,
+      (n) => REGULARIZATION_RATES.includes(n),
+      problems,
+    ),
     seed: number(p, KEYS.seed, d.seed, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, problems),
   };
   return { config, problems };

@@ -5,6 +5,7 @@ export interface Views {
   light: View[];
   heavy: View[];
 }
+import { ConfusionView } from './views/confusion-view.js';
 import { CurvesView } from './views/curves-view.js';
 import { GradientsView } from './views/gradients-view.js';
 import { HeatmapView } from './views/heatmap-view.js';
@@ -42,7 +43,10 @@ export function createViews(): Views {
     withMap: [byId('heatmap').parentElement!, byId('legend'), byId('map-toggles')],
   });
   return {
-    light: [new SummaryView(byId('summary'), byId('epoch'), byId('state'), byId('notice'))],
+    light: [
+      new SummaryView(byId('summary'), byId('epoch'), byId('state'), byId('notice')),
+      new ConfusionView(byId('confusion'), byId('confusion-note')),
+    ],
     heavy: [
       curves,
       gradients,

@@ -10,6 +10,27 @@ export const PLAYGROUND_DATASETS = ['xor', 'circle', 'spiral', 'gauss', 'plane',
 export type PlaygroundDataset = (typeof PLAYGROUND_DATASETS)[number];
 
 /**
+ * The penalties the "Regularization" select offers, as TensorFlow Playground does: none, L1 (lambda_1 sum |W|
+ * added to E) or L2 (lambda_2 / 2 sum W^2 added to E).
+ * @category Playground
+ */
+export const REGULARIZATIONS = ['none', 'l1', 'l2'] as const;
+
+/** One of {@link REGULARIZATIONS}. @category Playground */
+export type Regularization = (typeof REGULARIZATIONS)[number];
+
+/**
+ * The rates lambda the "Regularization rate" select offers: TensorFlow Playground's.
+ *
+ * @example
+ * ```ts
+ * REGULARIZATION_RATES.includes(0.03); // → true
+ * ```
+ * @category Playground
+ */
+export const REGULARIZATION_RATES: readonly number[] = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+
+/**
  * Everything that defines a standalone run; the page keeps it in the URL's query string, so a link reproduces
  * the run (same seed, same first epochs' loss).
  * @category Playground
@@ -35,6 +56,12 @@ export interface PlaygroundConfig {
   batchSize: number;
   /** L2 regularisation: the optimizer's `weightDecay` (lambda). */
   weightDecay: number;
+  /** Dropout rate p of every hidden layer in training, 0 <= p < 1 (0: none). */
+  dropout: number;
+  /** The penalty added to E: none, L1 or L2 (the run description's `l1` or `l2`). */
+  regularization: Regularization;
+  /** lambda of the penalty, one of {@link REGULARIZATION_RATES}. */
+  regularizationRate: number;
   /** Seed of the data, the split, the initial weights and the shuffles. */
   seed: number;
 }
@@ -55,6 +82,9 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   lr: 0.03,
   batchSize: 10,
   weightDecay: 0,
+  dropout: 0,
+  regularization: 'none',
+  regularizationRate: 0,
   seed: 42,
 });
 
@@ -65,11 +95,48 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
 export const PLAYGROUND_EPOCHS = 1_000_000;
 
 /**
+ * Whether a built-in set is a classification task (every one but the regression plane), so that its runs ask
+ * for the confusion matrix.
+ *
+ * @example
+ * ```ts
+ * isClassification('iris'); // → true
+ * isClassification('plane'); // → false
+ * ```
+ * @category Playground
+ */
+export function isClassification(dataset: PlaygroundDataset): boolean {
+  return dataset !== 'plane';
+}
+
+/**
+ * The run description's dropout, `l1` and `l2` of a configuration (left out when off), as `deltaflow train`'s
+ * `--dropout`, `--l1` and `--l2` give them: one dropout rate for every hidden layer, one penalty rate for every
+ * layer.
+ *
+ * @example
+ * ```ts
+ * regularizationOf({ ...DEFAULT_CONFIG, dropout: 0.2, regularization: 'l2', regularizationRate: 0.03 });
+ * // → { dropout: 0.2, l2: 0.03 }
+ * ```
+ * @category Playground
+ */
+export function regularizationOf(config: PlaygroundConfig): Pick<RunDescription, 'dropout' | 'l1' | 'l2'> {
+  const rate = config.regularizationRate;
+  return {
+    ...(config.dropout > 0 ? { dropout: config.dropout } : {}),
+    ...(config.regularization === 'l1' && rate > 0 ? { l1: rate } : {}),
+    ...(config.regularization === 'l2' && rate > 0 ? { l2: rate } : {}),
+  };
+}
+
+/**
  * The run a standalone configuration describes, as the library's recipe takes it (`prepareRun` of
  * `@deltaflow/trainer`, in the training worker): the seeded dataset with its points and noise, the hidden layers
- * and their activation, the loss, the optimizer with eta and the weight decay, the batch size, the seed, and the
- * test set as the validation split (none for xor: its four points are both). The output activation, the loss /
- * output rules and every other default are the recipe's, as in the CLI.
+ * and their activation and dropout, the loss with its L1 or L2 penalty, the optimizer with eta and the weight
+ * decay, the batch size, the seed, the test set as the validation split (none for xor: its four points are both),
+ * and for classification the confusion matrix in every epoch event (`metrics: ['confusion']`). The output
+ * activation, the loss / output rules and every other default are the recipe's, as in the CLI.
  *
  * @example
  * ```ts
@@ -82,6 +149,8 @@ export function describePlaygroundRun(config: PlaygroundConfig): RunDescription 
   return {
     data: { name: config.dataset, points: config.points, noise: config.noise, seed: config.seed },
     layers: config.layers,
+    ...regularizationOf(config),
+    ...(isClassification(config.dataset) ? { metrics: ['confusion'] as const } : {}),
     activation: config.activation,
     loss: config.loss,
     optimizer: {

@@ -28,4 +28,14 @@ describe('describeUserRun', () => {
     const whole = describeUserRun({ ...DEFAULT_CONFIG, trainFraction: 1 }, data);
     expect(whole.validationSplit).toBeUndefined();
   });
+
+  it("asks for the confusion matrix when the CSV check found classes, not for a regression's", async () => {
+    const base: UserData = { csv, file: 'mine.csv', target: 'label', features: ['c', 'a'] };
+    const classes = describeUserRun(DEFAULT_CONFIG, { ...base, task: 'classification' });
+    expect(classes.metrics).toEqual(['confusion']);
+    const prepared = await prepareRun(classes);
+    expect(prepared.trainOptions.metrics).toEqual(['confusion']);
+    const values = describeUserRun({ ...DEFAULT_CONFIG, dataset: 'iris' }, { ...base, task: 'regression' });
+    expect(values.metrics).toBeUndefined();
+  });
 });

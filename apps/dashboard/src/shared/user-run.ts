@@ -16,6 +16,11 @@ export interface UserData {
   target: string;
   /** The input columns, in the network's order: the plotted x and y first, then any others. */
   features: string[];
+  /**
+   * What the CSV check found the target to be; a classification run asks for the confusion matrix. Left out:
+   * regression (no confusion matrix is asked).
+   */
+  task?: 'classification' | 'regression';
 }
 
 /**
@@ -31,7 +36,8 @@ export interface UserModel {
 /**
  * The run a standalone configuration describes over the person's own CSV: as
  * {@link describePlaygroundRun}, but the data is the CSV with the chosen target and features, the train/test
- * split is the configuration's train fraction (the usual split, seeded), and the inputs are standardised
+ * split is the configuration's train fraction (the usual split, seeded), the confusion matrix is asked when the
+ * CSV check found classes, and the inputs are standardised
  * (z-score, fitted on the training rows only; the scaler goes into the model file, so `deltaflow predict`
  * applies it). Without a CSV, the playground's own description.
  *
@@ -47,9 +53,10 @@ export interface UserModel {
 export function describeUserRun(config: PlaygroundConfig, data: UserData | null): RunDescription {
   const description = describePlaygroundRun(config);
   if (!data) return description;
-  const { validationSplit: _builtin, ...rest } = description;
+  const { validationSplit: _builtin, metrics: _metrics, ...rest } = description;
   return {
     ...rest,
+    ...(data.task === 'classification' ? { metrics: ['confusion'] as const } : {}),
     data: { csv: data.csv, file: data.file, features: data.features },
     target: [data.target],
     normalize: true,

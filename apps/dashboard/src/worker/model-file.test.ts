@@ -27,10 +27,12 @@ describe('continueFrom', () => {
   it("takes the file's architecture, weights and scaler, and the rest of the run from the description", async () => {
     const text = JSON.stringify(modelToJSON(model, { loss: 'mse', scaler: scaler.toJSON() }));
     const description = continueFrom(
-      { ...describePlaygroundRun(DEFAULT_CONFIG), normalize: true, dtype: 'float32' },
+      { ...describePlaygroundRun({ ...DEFAULT_CONFIG, dropout: 0.2 }), normalize: true, dtype: 'float32' },
       { text, file: 'm.json' },
     );
     expect(description.layers).toBeUndefined();
+    // the file's layers carry their own dropout: the form's rate is for new models only
+    expect(description.dropout).toBeUndefined();
     expect(description.activation).toBeUndefined();
     expect(description.normalize).toBeUndefined();
     expect(description.seed).toBe(DEFAULT_CONFIG.seed);

@@ -54,6 +54,7 @@ export function continueFrom(description: RunDescription, model: UserModel): Run
     activation: _activation,
     outputActivation: _output,
     dtype: _dtype,
+    dropout: _dropout,
     normalize: _normalize,
     ...rest
   } = description;

@@ -1,6 +1,7 @@
 import type { Dataset, DatasetName, Scaler } from '@deltaflow/data';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
 import type { DType } from '@deltaflow/tensor';
+import type { MetricName } from '../metrics.js';
 import type { EarlyStoppingChoice } from './early-stop.js';
 import type { TargetType } from './notices.js';
 import type { ScheduleChoice } from './schedule.js';
@@ -128,6 +129,12 @@ export interface RunDescription {
    * epochs, optionally restoring the best epoch's weights (see {@link EarlyStoppingChoice}); default off.
    */
   earlyStopping?: EarlyStoppingChoice;
+  /**
+   * Classification metrics beyond accuracy for the forward and epoch events (see `TrainOptions.metrics`):
+   * `'precision'`, `'recall'`, `'f1'`, `'auc'` and `'confusion'` (the events' `confusion` and `valConfusion`
+   * matrices); default none. Classification only.
+   */
+  metrics?: readonly MetricName[];
   /** Standardise the inputs (z-score), fitted on the training part only; default false. */
   normalize?: boolean;
   /**

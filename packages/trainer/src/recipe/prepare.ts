@@ -7,6 +7,7 @@ import { createOptimizer } from '@deltaflow/optimizers';
 import { DeltaflowError } from '@deltaflow/tensor';
 import type { DType } from '@deltaflow/tensor';
 import type { TrainOptions } from '../options.js';
+import { checkMetrics } from '../training-loop.js';
 import { RUN_DEFAULTS, dataDefaults, defaultOutputActivation } from './defaults.js';
 import type { ActivationChoice, RunData, RunDescription } from './description.js';
 import { chooseTargets, inputScaleNotice, outputRangeNotice } from './notices.js';
@@ -271,7 +272,12 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
     ...(validation ? { validation } : {}),
     ...(schedule ? { schedule: scheduleOf(schedule, epochs) } : {}),
     ...(earlyStopping ? { earlyStopping } : {}),
+    ...(description.metrics !== undefined && description.metrics.length > 0
+      ? { metrics: [...description.metrics] }
+      : {}),
   };
+  // unknown metrics, or metrics of a regression, are refused here rather than when the run starts
+  checkMetrics(trainOptions.metrics, dataset.task, model.outputs);
   // a bad rate, or a list of the wrong length, is refused here, naming the option
   const penalty = new Penalty(model, trainOptions);
   const meta: Record<string, unknown> = {

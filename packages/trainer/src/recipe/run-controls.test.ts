@@ -138,3 +138,34 @@ describe('prepareRun with a schedule, early stopping and a test split', () => {
     );
   });
 });
+
+describe('metrics of a run description', () => {
+  it('carries them into the train options, and the epoch events carry the confusion matrices', async () => {
+    const run = await prepareRun({
+      data: 'iris',
+      layers: [4],
+      loss: 'cross-entropy',
+      validationSplit: 0.2,
+      metrics: ['confusion', 'f1'],
+      epochs: 2,
+    });
+    expect(run.trainOptions.metrics).toEqual(['confusion', 'f1']);
+    const events = await lastValueFrom(train(run.model, run.train, run.trainOptions).pipe(toArray()));
+    const epoch = events.filter((e): e is EpochEvent => e.type === 'epoch').at(-1)!;
+    const sum = (m: number[][]) => m.flat().reduce((a, b) => a + b, 0);
+    expect(sum(epoch.confusion!)).toBe(run.train.inputs.rows);
+    expect(sum(epoch.valConfusion!)).toBe(run.validation!.inputs.rows);
+    expect(epoch.metrics.f1).toBeTypeOf('number');
+    const start = events.find((e) => e.type === 'start')!;
+    expect(start.config.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+  });
+
+  it('refuses unknown names and metrics of a regression when preparing', async () => {
+    await expect(prepareRun({ data: 'iris', metrics: ['kappa' as never] })).rejects.toThrow(
+      option(/unknown metric 'kappa'/),
+    );
+    await expect(prepareRun({ data: 'plane', metrics: ['confusion'] })).rejects.toThrow(
+      option(/are for classification/),
+    );
+  });
+});

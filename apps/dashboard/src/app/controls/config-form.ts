@@ -1,5 +1,5 @@
-import { DEFAULT_CONFIG, PLAYGROUND_DATASETS } from '../../shared/playground-config.js';
-import type { PlaygroundConfig, PlaygroundDataset } from '../../shared/playground-config.js';
+import { DEFAULT_CONFIG, PLAYGROUND_DATASETS, REGULARIZATION_RATES } from '../../shared/playground-config.js';
+import type { PlaygroundConfig, PlaygroundDataset, Regularization } from '../../shared/playground-config.js';
 import type { RegistryNames } from '../../shared/worker-protocol.js';
 import { parseLayers } from '../url-state.js';
 import type { QueryProblem } from '../url-state.js';
@@ -30,19 +30,24 @@ const RULES: Readonly<Record<string, string>> = {
   lr: 'The learning rate must be a number from 0.000001 to 10',
   batch: 'The batch size must be a whole number from 1 to 5000',
   wd: 'Weight decay must be a number from 0 to 1',
+  dropout: 'Dropout must be a number from 0 up to, not including, 1',
   seed: 'The seed must be a whole number from 0 to 4294967295',
 };
 
 /** Why iris has no noise or points boxes. */
 export const IRIS_REASON = 'Iris is a fixed set of 150 measured flowers: noise and points do not apply.';
 
+/** Why a dropout rate cannot be used without hidden layers. */
+const DROPOUT_NEEDS_LAYERS = 'Dropout applies to hidden layers: add hidden layers, or set dropout to 0';
+
 /** The same configuration, field by field. */
 const same = (a: PlaygroundConfig, b: PlaygroundConfig): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The standalone configuration form: dataset, noise, train/test split, hidden layers, activation, loss,
- * optimizer, learning rate, batch size, weight decay and seed. The selectors list the registries' names
- * (built-ins and plugins). Shows a configuration and reports every edit as it is typed: a valid one as a
+ * optimizer, learning rate, batch size, weight decay, seed, and the regularization: dropout of the hidden
+ * layers, and TensorFlow Playground's "Regularization" (None, L1, L2) and "Regularization rate". The selectors
+ * list the registries' names (built-ins and plugins). Shows a configuration and reports every edit as it is typed: a valid one as a
  * change (the learning rate alone goes to the running run; anything else makes a new run), an invalid one by
  * a sentence next to its box and `validity(false)`, so the run never uses a value other than the one shown.
  * For iris, the noise and points boxes are disabled, with the reason.
@@ -61,6 +66,9 @@ export class ConfigForm {
   private readonly batch = byId<HTMLInputElement>('batch');
   private readonly wd = byId<HTMLInputElement>('wd');
   private readonly seed = byId<HTMLInputElement>('seed');
+  private readonly dropout = byId<HTMLInputElement>('dropout');
+  private readonly reg = byId<HTMLSelectElement>('reg');
+  private readonly regrate = byId<HTMLSelectElement>('regrate');
   private readonly notes = new Map<HTMLInputElement, HTMLElement>();
   private readonly irisNote: HTMLElement;
   private last: PlaygroundConfig | null = null;
@@ -74,6 +82,7 @@ export class ConfigForm {
     fill(this.activation, this.activationNames());
     fill(this.loss, names.losses);
     fill(this.optimizer, names.optimizers);
+    fill(this.regrate, REGULARIZATION_RATES.map(String));
     this.seed.max = String(2 ** 32 - 1);
     for (const input of [
       this.noise,
@@ -84,6 +93,7 @@ export class ConfigForm {
       this.batch,
       this.wd,
       this.seed,
+      this.dropout,
     ]) {
       this.notes.set(input, this.noteAfter(input, `${input.id}-note`, 'field-note error'));
     }
@@ -117,6 +127,9 @@ export class ConfigForm {
     this.batch.value = String(config.batchSize);
     this.wd.value = String(config.weightDecay);
     this.seed.value = String(config.seed);
+    this.dropout.value = String(config.dropout);
+    this.reg.value = config.regularization;
+    this.regrate.value = String(config.regularizationRate);
     const selects = [
       [this.activation, 'activation', config.activation, DEFAULT_CONFIG.activation],
       [this.loss, 'loss', config.loss, DEFAULT_CONFIG.loss],
@@ -154,10 +167,22 @@ export class ConfigForm {
   read(): PlaygroundConfig | null {
     const layers = parseLayers(this.layers.value);
     this.layers.setCustomValidity(layers ? '' : RULES.layers!);
+    const dropout = this.dropout.valueAsNumber;
+    this.dropout.setCustomValidity(
+      !(dropout >= 0 && dropout < 1)
+        ? RULES.dropout!
+        : dropout > 0 && layers?.length === 0
+          ? DROPOUT_NEEDS_LAYERS
+          : '',
+    );
     let ok = true;
     for (const [input, note] of this.notes) {
       const good = input.disabled || input.checkValidity();
-      const text = good ? '' : `${RULES[input.id]}; the run holds until it is.`;
+      const text = good
+        ? ''
+        : input === this.dropout && this.dropout.validationMessage === DROPOUT_NEEDS_LAYERS
+          ? `${DROPOUT_NEEDS_LAYERS}; the run holds until then.`
+          : `${RULES[input.id]}; the run holds until it is.`;
       if (note.textContent !== text) note.textContent = text;
       note.hidden = good;
       if (good) input.removeAttribute('aria-invalid');
@@ -177,6 +202,9 @@ export class ConfigForm {
       lr: this.lr.valueAsNumber,
       batchSize: this.batch.valueAsNumber,
       weightDecay: this.wd.valueAsNumber,
+      dropout,
+      regularization: this.reg.value as Regularization,
+      regularizationRate: Number(this.regrate.value),
       seed: this.seed.valueAsNumber,
     };
   }

@@ -171,7 +171,7 @@ export class DataImport {
       `Training on ${this.name}: ${reply.rows} rows, ${features.length} input${features.length === 1 ? '' : 's'} (${features.join(', ')}), target ${target} (${reply.task}${classes}); noise and points apply to the built-in data only.`,
       false,
     );
-    this.current = { csv: request.csv, file: request.file, target, features };
+    this.current = { csv: request.csv, file: request.file, target, features, task: reply.task };
     this.onChange(this.current, true);
   }
 

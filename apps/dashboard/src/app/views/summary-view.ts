@@ -3,6 +3,7 @@ import type { DashboardStore } from '../store.js';
 const ROWS = [
   'state',
   'loss',
+  'loss parts',
   'test loss',
   'metric',
   'last batch',
@@ -50,6 +51,22 @@ const OPTION_NAMES: Readonly<Record<string, string>> = {
   nesterov: 'Nesterov',
 };
 
+/**
+ * The penalty added to E, in words: "; L2 0.03" (per-layer rates as a list), or nothing without one.
+ *
+ * @example
+ * ```ts
+ * describePenalty({ l2: 0.03 }); // → '; L2 penalty 0.03'
+ * ```
+ * @category Views
+ */
+export function describePenalty(config: { l1?: number | number[]; l2?: number | number[] }): string {
+  const parts = (['l1', 'l2'] as const)
+    .filter((key) => config[key] !== undefined)
+    .map((key) => `${key.toUpperCase()} penalty ${String(config[key])}`);
+  return parts.map((part) => `; ${part}`).join('');
+}
+
 /** An epoch number as people write it: 180,654. */
 const count = (n: number): string => n.toLocaleString('en');
 
@@ -83,6 +100,7 @@ export function describeOptimizer(
  */
 export class SummaryView {
   private readonly cells = new Map<Row, HTMLElement>();
+  private partsTerm: HTMLElement | null = null;
 
   constructor(
     list: HTMLElement,
@@ -95,6 +113,13 @@ export class SummaryView {
       term.textContent = row;
       const value = document.createElement('dd');
       if (row === 'loss') value.id = 'loss-value';
+      if (row === 'loss parts') {
+        value.id = 'loss-parts';
+        // shown only for runs with an L1/L2 penalty
+        term.hidden = true;
+        value.hidden = true;
+        this.partsTerm = term;
+      }
       list.append(term, value);
       this.cells.set(row, value);
     }
@@ -118,6 +143,7 @@ export class SummaryView {
     const loss = this.cells.get('loss')!;
     const value = last ? String(last.loss) : '';
     if (loss.dataset.value !== value) loss.dataset.value = value;
+    this.lossParts(store);
     set('test loss', fmt(last?.valLoss, 6));
     const m = store.metric;
     const val = `val${m[0]!.toUpperCase()}${m.slice(1)}`;
@@ -139,13 +165,13 @@ export class SummaryView {
       const { model, config } = start;
       set(
         'model',
-        `${model.inputs} → ${model.layers.map((l) => `${l.units} ${l.activation}`).join(' → ')} (${model.parameters} parameters)`,
+        `${model.inputs} → ${model.layers.map((l) => `${l.units} ${l.activation}${l.dropout ? ` (dropout ${l.dropout})` : ''}`).join(' → ')} (${model.parameters} parameters)`,
       );
       // The rate in use (the last epoch's), so the row follows a change of the learning rate.
       const optimizer = describeOptimizer(config.optimizer, config.optimizerOptions, lr);
       set(
         'training',
-        `${optimizer}; ${LOSS_NAMES[config.loss] ?? config.loss}; batches of ${count(config.batchSize)}; seed ${config.seed}`,
+        `${optimizer}; ${LOSS_NAMES[config.loss] ?? config.loss}${describePenalty(config)}; batches of ${count(config.batchSize)}; seed ${config.seed}`,
       );
       set(
         'data',
@@ -158,5 +184,26 @@ export class SummaryView {
         ? `${store.end.reason} after ${store.end.epochs} epochs${store.end.hint ? `: ${store.end.hint}` : ''}`
         : '–',
     );
+  }
+
+  /**
+   * With an L1/L2 penalty, E's two parts of the newest epoch (else of the newest forward event): the data loss
+   * (the loss function's mean) and the penalty (`data-data-loss` and `data-penalty` hold them at full
+   * precision); hidden for a run without a penalty.
+   */
+  private lossParts(store: DashboardStore): void {
+    const cell = this.cells.get('loss parts')!;
+    const last = store.last;
+    const source = last?.penalty !== undefined ? last : store.lastForward;
+    const on = source?.penalty !== undefined && source.dataLoss !== undefined;
+    if (cell.hidden === on) {
+      cell.hidden = !on;
+      this.partsTerm!.hidden = !on;
+    }
+    if (!on) return;
+    write(cell, `data ${fmt(source.dataLoss, 6)} + penalty ${fmt(source.penalty, 6)}`);
+    if (cell.dataset.dataLoss !== String(source.dataLoss)) cell.dataset.dataLoss = String(source.dataLoss);
+    if (cell.dataset.penalty !== String(source.penalty)) cell.dataset.penalty = String(source.penalty);
+    if (cell.dataset.epoch !== String(source.epoch)) cell.dataset.epoch = String(source.epoch);
   }
 }
