@@ -394,7 +394,10 @@ function createHandle(
   const prepared = new Promise<WorkerRunInfo | null>((resolve) => (resolvePrepared = resolve));
   let resolveEnded!: () => void;
   const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-  const files = new Map<number, (model: ModelJSON | null) => void>();
+  const files = new Map<
+    number,
+    { resolve: (model: ModelJSON | null) => void; meta: Record<string, unknown> }
+  >();
   let nextFile = 1;
 
   const finish = (): void => {
@@ -402,7 +405,7 @@ function createHandle(
     done = true;
     if (state.value !== 'ended') state.next('ended');
     resolvePrepared(info);
-    for (const answer of files.values()) answer(fileFromEnd({}));
+    for (const { resolve, meta } of files.values()) resolve(fileFromEnd(meta));
     files.clear();
     resolveEnded();
   };
@@ -452,7 +455,7 @@ function createHandle(
       }
     },
     onModelFile(request, model) {
-      files.get(request)?.(model);
+      files.get(request)?.resolve(model);
       files.delete(request);
     },
     onWorkerError: (error) => fail(error),
@@ -512,7 +515,7 @@ function createHandle(
       if (done || isTerminated()) return Promise.resolve(fileFromEnd(meta));
       return new Promise((resolve) => {
         const request = nextFile++;
-        files.set(request, resolve);
+        files.set(request, { resolve, meta });
         post({ type: 'model-file', id, request, meta });
       });
     },
