@@ -139,6 +139,8 @@ export interface WorkerRunInfo {
   meta: Record<string, unknown>;
   /** The model's layers and parameter count. */
   model: ModelSummary;
+  /** The kernels the worker computes with (`'wasm-simd'`, `'js'`): bit-identical results need the same ones. */
+  backend: string;
 }
 
 /**

@@ -188,6 +188,7 @@ class HostedRun {
         notices: prepared.notices,
         meta: { ...prepared.meta, loss, optimizer, optimizerOptions, batchSize, seed, task },
         model: prepared.model.summary(),
+        backend: getBackend().name,
       },
     });
     this.subscriptions.push(run.state$.subscribe((state) => this.onInnerState(state)));

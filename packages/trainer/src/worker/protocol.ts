@@ -55,6 +55,7 @@ export interface PreparedData {
   notices: RunNotice[];
   meta: Record<string, unknown>;
   model: ModelSummary;
+  backend: string;
 }
 
 /** One item of a flush, in the order things happened in the worker. @internal */
