@@ -4,8 +4,8 @@ import { pluginRegistries } from '@deltaflow/core';
 import type { Plugin } from '@deltaflow/core';
 import { installPlugin, modelToJSON } from '@deltaflow/network';
 import { DeltaflowError, getBackend, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
-import { Observable, Subject } from 'rxjs';
-import type { Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
+import type { Subscription, Observable } from 'rxjs';
 import type { RunState } from '../control.js';
 import type { TrainingEvent } from '../events.js';
 import type { RunDescription } from '../recipe/description.js';
@@ -271,31 +271,33 @@ class HostedRun {
       this.run.events$.subscribe({
         next: (event) => this.onEvent(event),
         error: (error: unknown) => this.fail(error),
-        complete: () => {
-          this.flushDropped();
-          this.outbox.push({ kind: 'complete' }, undefined, true);
-        },
+        complete: () => this.outbox.push({ kind: 'complete' }, undefined, true),
       }),
     );
   }
 
   private onEvent(event: TrainingEvent): void {
-    this.all.next(event);
     if (event.type === 'backward') this.pacer.beforeEpochEvent(event.epoch);
     if (event.type === 'epoch') this.lastEpoch = event.epoch;
-    const sampleMs = this.request.sampleMs;
-    if (sampleMs > 0 && SAMPLED.has(event.type)) {
-      const now = performance.now();
-      const last = this.passed.get(event.type);
-      if (last !== undefined && now - last < sampleMs) {
-        if (event.type !== 'batch') this.dropped.set(event.type, event);
-        return;
-      }
-      this.passed.set(event.type, now);
-      this.dropped.delete(event.type);
-    }
-    this.outbox.push({ kind: 'event', event });
     if (event.type === 'end') this.flushDropped();
+    if (this.passes(event)) this.outbox.push({ kind: 'event', event });
+    // observers see the event after it is queued: what they post follows it
+    this.all.next(event);
+  }
+
+  /** Whether an event passes the sampling (`sampleMs`); the newest dropped forward and backward are kept. */
+  private passes(event: TrainingEvent): boolean {
+    const sampleMs = this.request.sampleMs;
+    if (sampleMs <= 0 || !SAMPLED.has(event.type)) return true;
+    const now = performance.now();
+    const last = this.passed.get(event.type);
+    if (last !== undefined && now - last < sampleMs) {
+      if (event.type !== 'batch') this.dropped.set(event.type, event);
+      return false;
+    }
+    this.passed.set(event.type, now);
+    this.dropped.delete(event.type);
+    return true;
   }
 
   /** Sends the newest dropped forward and backward events (a held or ended run shows its last epoch whole). */
