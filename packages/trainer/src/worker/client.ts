@@ -8,6 +8,7 @@ import type { MetricName } from '../metrics.js';
 import type { RunNotice } from '../recipe/notices.js';
 import type { RunDescription } from '../recipe/description.js';
 import type { TrainingRun } from '../run-controller.js';
+import { unpackEpochs } from './epoch-pack.js';
 import type {
   BackendChoice,
   ErrorData,
@@ -420,6 +421,14 @@ function createHandle(
   const fileFromEnd = (meta: Record<string, unknown>): ModelJSON | null =>
     endModel ? { ...endModel, meta: { ...info?.meta, ...endModel.meta, epochs: lastEpoch, ...meta } } : null;
 
+  const onEvent = (event: TrainingEvent): void => {
+    if (event.type === 'start') startEvent = event;
+    if (event.type === 'epoch') lastEpoch = event.epoch;
+    if (event.type === 'end') endModel = event.model;
+    if (options.history === 'all') history.push(event);
+    live.next(event);
+  };
+
   attach({
     id,
     onFlush(items) {
@@ -430,15 +439,12 @@ function createHandle(
             info = item.prepared;
             resolvePrepared(info);
             break;
-          case 'event': {
-            const event = item.event;
-            if (event.type === 'start') startEvent = event;
-            if (event.type === 'epoch') lastEpoch = event.epoch;
-            if (event.type === 'end') endModel = event.model;
-            if (options.history === 'all') history.push(event);
-            live.next(event);
+          case 'event':
+            onEvent(item.event);
             break;
-          }
+          case 'epochs':
+            unpackEpochs(item, onEvent);
+            break;
           case 'state':
             if (item.state !== state.value) state.next(item.state);
             break;

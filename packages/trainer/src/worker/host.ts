@@ -15,6 +15,8 @@ import { createRun } from '../run-controller.js';
 import type { TrainingRun } from '../run-controller.js';
 import { continueFrom } from './continue-from.js';
 import { Pacer } from './pacer.js';
+import { addToPack, closePack, openPack, packShape } from './epoch-pack.js';
+import type { OpenPack } from './epoch-pack.js';
 import { errorData } from './protocol.js';
 import type { BackendChoice, ErrorData, FlushItem, HostReply, HostRequest } from './protocol.js';
 
@@ -88,9 +90,10 @@ export interface ServeTrainingWorkerOptions {
 
 /** Queues what goes to the calling thread and posts it in one message per flush. */
 class Outbox {
-  private items: FlushItem[] = [];
+  private items: (FlushItem | OpenPack)[] = [];
   private transfer: unknown[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private soon = false;
 
   constructor(
     private readonly scope: TrainingWorkerScope,
@@ -98,19 +101,55 @@ class Outbox {
     private readonly intervalMs: number,
   ) {}
 
-  push(item: FlushItem, transfer?: readonly unknown[], now = false): void {
+  /**
+   * Queues an item; `soon` posts it at the end of the current task (a change of state is posted with the
+   * events that follow it synchronously, such as the epoch event that announces a pause), else within
+   * `intervalMs`.
+   */
+  push(item: FlushItem, transfer?: readonly unknown[], soon = false): void {
     this.items.push(item);
     if (transfer) this.transfer.push(...transfer);
-    if (now) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    if (soon) {
+      if (!this.soon) {
+        this.soon = true;
+        queueMicrotask(() => {
+          this.soon = false;
+          this.flush();
+        });
+      }
+    } else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  /** Queues a training event: runs of epoch events of one shape go as one packed array. */
+  event(event: TrainingEvent): void {
+    if (event.type === 'epoch') {
+      const shape = packShape(event);
+      if (shape !== null) {
+        const last = this.items[this.items.length - 1];
+        if (last?.kind === 'open-epochs' && last.shape === shape) addToPack(last, event);
+        else {
+          const pack = openPack(event, shape);
+          addToPack(pack, event);
+          this.items.push(pack);
+        }
+        this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+        return;
+      }
+    }
+    this.push({ kind: 'event', event });
   }
 
   flush(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (this.items.length === 0) return;
-    const items = this.items;
     const transfer = this.transfer;
+    const items = this.items.map((item) => {
+      if (item.kind !== 'open-epochs') return item;
+      const packed = closePack(item);
+      transfer.push(packed.rows.buffer);
+      return packed;
+    });
     this.items = [];
     this.transfer = [];
     const reply: HostReply = { type: 'flush', id: this.id, items };
@@ -280,7 +319,7 @@ class HostedRun {
     if (event.type === 'backward') this.pacer.beforeEpochEvent(event.epoch);
     if (event.type === 'epoch') this.lastEpoch = event.epoch;
     if (event.type === 'end') this.flushDropped();
-    if (this.passes(event)) this.outbox.push({ kind: 'event', event });
+    if (this.passes(event)) this.outbox.event(event);
     // observers see the event after it is queued: what they post follows it
     this.all.next(event);
   }
@@ -304,7 +343,7 @@ class HostedRun {
   private flushDropped(): void {
     for (const type of ['forward', 'backward']) {
       const event = this.dropped.get(type);
-      if (event) this.outbox.push({ kind: 'event', event });
+      if (event) this.outbox.event(event);
     }
     this.dropped.clear();
   }

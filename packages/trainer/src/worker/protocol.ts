@@ -7,6 +7,7 @@ import type { TrainingEvent } from '../events.js';
 import type { MetricName } from '../metrics.js';
 import type { RunNotice } from '../recipe/notices.js';
 import type { RunDescription } from '../recipe/description.js';
+import type { PackedEpochs } from './epoch-pack.js';
 
 /** A DeltaflowError (or any error) as plain data, to cross to the other thread. @internal */
 export interface ErrorData {
@@ -62,6 +63,7 @@ export interface PreparedData {
 export type FlushItem =
   | { kind: 'prepared'; prepared: PreparedData }
   | { kind: 'event'; event: TrainingEvent }
+  | PackedEpochs
   | { kind: 'state'; state: RunState }
   | { kind: 'message'; message: unknown }
   | { kind: 'error'; error: ErrorData }
