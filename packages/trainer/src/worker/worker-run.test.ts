@@ -121,6 +121,28 @@ describe('createWorkerRun in a worker_threads Worker', () => {
     },
   );
 
+  it('posts events in batches, one message per flush, not one per event', async () => {
+    let messages = 0;
+    const counting = () => {
+      const inner = worker();
+      return {
+        ...inner,
+        addEventListener: ((type, listener) =>
+          inner.addEventListener(type, (event) => {
+            if (type === 'message') messages++;
+            listener(event);
+          })) as typeof inner.addEventListener,
+      };
+    };
+    const run = createWorkerRun(
+      { data: 'xor', epochs: 2000 },
+      { worker: counting, backend, batchEvents: true },
+    );
+    const events = await lastValueFrom(run.events$.pipe(toArray()));
+    expect(events.length).toBe(2 + 2000 * 3 + 2000 * 4); // start, forward/backward/epoch, 4 batches each, end
+    expect(messages).toBeLessThan(events.length / 100);
+  });
+
   it('pauses, steps exactly one epoch, resumes, changes the learning rate and stops', async () => {
     const run = createWorkerRun({ data: 'xor', epochs: 1_000_000 }, { worker, backend, history: 'all' });
     const seen: TrainingEvent[] = [];
