@@ -128,7 +128,8 @@ export interface WorkerRunOptions {
  * @example
  * ```ts
  * // not-runnable: needs a worker
- * const info = await run.prepared;
+ * declare const workerRun: WorkerRun;
+ * const info = await workerRun.prepared;
  * for (const notice of info?.notices ?? []) console.log(notice.message);
  * ```
  * @category Worker
@@ -184,8 +185,9 @@ export interface WorkerRun extends TrainingRun {
  * @example
  * ```ts
  * // not-runnable: needs a worker
- * const { names, problems } = await worker.ready;
- * console.log(names.activations, problems.map((p) => p.message));
+ * declare const training: TrainingWorker;
+ * const { names, problems } = await training.ready;
+ * console.log(names.activations, problems.map((p: Error) => p.message));
  * ```
  * @category Worker
  */

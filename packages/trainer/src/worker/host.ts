@@ -426,8 +426,9 @@ function chooseBackend(choice: BackendChoice): void {
  * // not-runnable: the whole of a worker module (my-worker.ts)
  * import { serveTrainingWorker } from '@deltaflow/trainer';
  * import type { TrainingWorkerScope } from '@deltaflow/trainer';
- * import softsign from './softsign-plugin.js';
+ * import type { Plugin } from '@deltaflow/core';
  *
+ * declare const softsign: Plugin; // in your worker module: import softsign from './softsign-plugin.js'
  * serveTrainingWorker(self as unknown as TrainingWorkerScope, { plugins: [softsign] });
  * ```
  * @param scope - the worker's channel to its caller: `self` in a Web Worker, `parentPort` in worker_threads
