@@ -175,7 +175,7 @@ export interface WorkerRun extends TrainingRun {
    * (its preparation failed).
    */
   modelFile(meta?: Record<string, unknown>): Promise<ModelJSON | null>;
-  /** Stops the run and forgets it (the worker of {@link createWorkerRun} ends too). */
+  /** Stops the run and forgets it: `events$` completes (the worker of {@link createWorkerRun} ends too). */
   dispose(): void;
 }
 
@@ -216,7 +216,10 @@ export interface TrainingWorkerInfo {
 export interface TrainingWorker {
   /** Resolves once the worker has its plugins installed. */
   readonly ready: Promise<TrainingWorkerInfo>;
-  /** Prepares and trains `description` in the worker (idle until started, as {@link createRun}); stops the previous run. */
+  /**
+   * Prepares and trains `description` in the worker (idle until started, as {@link createRun}); the previous run
+   * of this worker stops, and its `events$` completes.
+   */
   run(description: RunDescription, options?: WorkerRunOptions): WorkerRun;
   /** Ends the worker (and its run). */
   terminate(): void;
@@ -258,6 +261,8 @@ interface RunEnd {
   onFlush(items: FlushItem[]): void;
   onModelFile(request: number, model: ModelJSON | null): void;
   onWorkerError(error: DeltaflowError): void;
+  /** A new run of the same worker replaced this one. */
+  onReplaced(): void;
 }
 
 /**
@@ -328,6 +333,7 @@ function launch(options: TrainingWorkerOptions): {
   });
 
   const open = (description: RunDescription, runOptions: WorkerRunOptions): Opened => {
+    current?.onReplaced();
     const id = nextId++;
     const run = createHandle(
       id,
@@ -469,6 +475,7 @@ function createHandle(
       files.delete(request);
     },
     onWorkerError: (error) => fail(error),
+    onReplaced: () => handle.dispose(),
   });
 
   const send = (command: 'start' | 'pause' | 'resume' | 'step' | 'stop'): void => {

@@ -239,6 +239,19 @@ describe('createWorkerRun in a worker_threads Worker', () => {
     training.terminate();
   });
 
+  it('runs one run at a time per TrainingWorker: a new run completes the previous one’s events$', async () => {
+    const training = startTrainingWorker({ worker, backend });
+    const first = training.run({ data: 'xor', epochs: 1_000_000 });
+    const firstEvents = lastValueFrom(first.events$.pipe(toArray()));
+    await firstValueFrom(first.events$.pipe(filter((e) => e.type === 'epoch')));
+    const second = training.run({ data: 'xor', epochs: 5 });
+    const done = await firstEvents;
+    expect(done.at(-1)!.type).not.toBe('end'); // completed without an end event: it was replaced
+    const events = await lastValueFrom(second.events$.pipe(toArray()));
+    expect(events.at(-1)).toMatchObject({ type: 'end', reason: 'completed', epochs: 5 });
+    training.terminate();
+  });
+
   it('ends events$ with a DeltaflowError for a bad description, a plugin that fails, and live objects', async () => {
     const bad = createWorkerRun({ data: 'xor', loss: 'cross-entropy', layers: [2] }, { worker, backend });
     await expect(lastValueFrom(bad.events$)).rejects.toMatchObject({
