@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochEvent } from '../events.js';
-import { addToPack, closePack, openPack, packShape, unpackEpochs } from './epoch-pack.js';
+import { addToPack, closePack, fitsPack, openPack, packShape, unpackEpochs } from './epoch-pack.js';
 
 const plain = (epoch: number, loss: number): EpochEvent => ({
   type: 'epoch',
@@ -19,8 +19,12 @@ describe('epoch packs', () => {
     const pack = openPack(events[0]!, shape);
     for (const event of events) {
       expect(packShape(event)).toBe(shape);
+      expect(fitsPack(pack, event)).toBe(true);
       addToPack(pack, event);
     }
+    expect(fitsPack(pack, { ...events[0]!, valLoss: 1 })).toBe(false);
+    expect(fitsPack(pack, { ...events[0]!, metrics: { accuracy: 1 } })).toBe(false);
+    expect(fitsPack(pack, { ...events[0]!, metrics: { mse: 1, accuracy: 1 } })).toBe(false);
     const back: EpochEvent[] = [];
     unpackEpochs(closePack(pack), (event) => back.push(event));
     expect(back).toEqual(events);

@@ -20,10 +20,27 @@ export interface OpenPack {
   metrics: string[];
   shape: string;
   values: number[];
+  /** The first event, sent as it is when it stays alone (a pack of one row saves nothing). */
+  first: EpochEvent;
+  rows: number;
 }
 
-const PLAIN = 'type,epoch,loss,metrics,elapsedMs,samplesPerSecond,lr';
-const WITH_VAL = 'type,epoch,loss,valLoss,metrics,elapsedMs,samplesPerSecond,lr';
+const PLAIN_KEYS = ['type', 'epoch', 'loss', 'metrics', 'elapsedMs', 'samplesPerSecond', 'lr'];
+const WITH_VAL_KEYS = ['type', 'epoch', 'loss', 'valLoss', 'metrics', 'elapsedMs', 'samplesPerSecond', 'lr'];
+const PLAIN = PLAIN_KEYS.join(',');
+const WITH_VAL = WITH_VAL_KEYS.join(',');
+
+/** Whether `event` has the pack's shape, checked without allocating (this runs every epoch). @internal */
+export function fitsPack(pack: OpenPack, event: EpochEvent): boolean {
+  const keys = pack.valLoss ? WITH_VAL_KEYS : PLAIN_KEYS;
+  let i = 0;
+  for (const key in event) if (keys[i++] !== key) return false;
+  if (i !== keys.length) return false;
+  const metrics = event.metrics;
+  i = 0;
+  for (const key in metrics) if (pack.metrics[i++] !== key || typeof metrics[key] !== 'number') return false;
+  return i === pack.metrics.length;
+}
 
 /** The shape of an epoch event that packs (these keys, in this order, numbers only), or null. @internal */
 export function packShape(event: EpochEvent): string | null {
@@ -41,12 +58,15 @@ export function openPack(event: EpochEvent, shape: string): OpenPack {
     metrics: Object.keys(event.metrics),
     shape,
     values: [],
+    first: event,
+    rows: 0,
   };
 }
 
 /** Adds an event of the pack's shape. @internal */
 export function addToPack(pack: OpenPack, event: EpochEvent): void {
   const v = pack.values;
+  pack.rows++;
   v.push(event.epoch, event.loss);
   if (pack.valLoss) v.push(event.valLoss!);
   v.push(event.elapsedMs, event.samplesPerSecond, event.lr);

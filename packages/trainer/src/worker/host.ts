@@ -15,7 +15,7 @@ import { createRun } from '../run-controller.js';
 import type { TrainingRun } from '../run-controller.js';
 import { continueFrom } from './continue-from.js';
 import { Pacer } from './pacer.js';
-import { addToPack, closePack, openPack, packShape } from './epoch-pack.js';
+import { addToPack, closePack, fitsPack, openPack, packShape } from './epoch-pack.js';
 import type { OpenPack } from './epoch-pack.js';
 import { errorData } from './protocol.js';
 import type { BackendChoice, ErrorData, FlushItem, HostReply, HostRequest } from './protocol.js';
@@ -123,15 +123,16 @@ class Outbox {
   /** Queues a training event: runs of epoch events of one shape go as one packed array. */
   event(event: TrainingEvent): void {
     if (event.type === 'epoch') {
+      const last = this.items[this.items.length - 1];
+      if (last?.kind === 'open-epochs' && fitsPack(last, event)) {
+        addToPack(last, event);
+        return;
+      }
       const shape = packShape(event);
       if (shape !== null) {
-        const last = this.items[this.items.length - 1];
-        if (last?.kind === 'open-epochs' && last.shape === shape) addToPack(last, event);
-        else {
-          const pack = openPack(event, shape);
-          addToPack(pack, event);
-          this.items.push(pack);
-        }
+        const pack = openPack(event, shape);
+        addToPack(pack, event);
+        this.items.push(pack);
         this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
         return;
       }
@@ -144,8 +145,9 @@ class Outbox {
     this.timer = null;
     if (this.items.length === 0) return;
     const transfer = this.transfer;
-    const items = this.items.map((item) => {
+    const items = this.items.map((item): FlushItem => {
       if (item.kind !== 'open-epochs') return item;
+      if (item.rows === 1) return { kind: 'event', event: item.first };
       const packed = closePack(item);
       transfer.push(packed.rows.buffer);
       return packed;
