@@ -28,6 +28,18 @@ const SAMPLE_MS = 50;
  * The state the page shows for a standalone run, over the worker run's own: steps are counted (three quick
  * clicks on step run three epochs, one after the other) and a run stepping shows as paused, so the step button
  * stays usable.
+ *
+ * @example
+ * ```ts
+ * const asked: string[] = [];
+ * const steps = new StepCounter({ pause: () => {}, resume: () => {}, stop: () => {}, step: () => asked.push('step') });
+ * steps.runState('paused');
+ * steps.command('step');
+ * steps.command('step'); // counted: the run is asked for one step at a time
+ * asked.length; // → 1
+ * steps.runState('running');
+ * steps.shown; // → 'paused'
+ * ```
  * @category Dashboard
  */
 export class StepCounter {
