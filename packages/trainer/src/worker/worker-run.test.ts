@@ -69,6 +69,13 @@ function withoutTiming(event: TrainingEvent): unknown {
 const epochsOf = (events: TrainingEvent[]): EpochEvent[] =>
   events.filter((e): e is EpochEvent => e.type === 'epoch');
 
+/** A small model file, trained in this thread. */
+async function firstFile(): Promise<{ json: unknown }> {
+  const events = await lastValueFrom(trainRun({ data: 'xor', epochs: 2 }).pipe(toArray()));
+  const end = events.at(-1) as Extract<TrainingEvent, { type: 'end' }>;
+  return { json: end.model };
+}
+
 /** The float64 bits of a number, to compare losses bit for bit. */
 const bits = (x: number): bigint => new BigUint64Array(new Float64Array([x]).buffer)[0]!;
 
@@ -267,6 +274,21 @@ describe('createWorkerRun in a worker_threads Worker', () => {
     await expect(lastValueFrom(missing.events$)).rejects.toMatchObject({
       code: 'E_PLUGIN',
       message: expect.stringContaining('nope.mjs could not be installed'),
+    });
+
+    const noModule = createWorkerRun(
+      { data: 'xor' },
+      { worker: nodeWorker(pathToFileURL(join(out, 'none.mjs'))) },
+    );
+    await expect(lastValueFrom(noModule.events$)).rejects.toMatchObject({
+      code: 'E_UNKNOWN',
+      message: expect.stringContaining('The training worker failed'),
+    });
+
+    const live = createWorkerRun({ data: 'xor', model: modelFromJSON((await firstFile()).json) }, { worker });
+    await expect(lastValueFrom(live.events$)).rejects.toMatchObject({
+      code: 'E_OPTION',
+      message: expect.stringContaining('give its model file as the `init` option'),
     });
 
     const unknownData = createWorkerRun({ data: 'nonesuch' }, { worker, backend });
