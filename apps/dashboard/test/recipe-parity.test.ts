@@ -1,6 +1,7 @@
-// The dashboard's training worker, in chromium, prepares runs with the library's recipe: the shared run
-// description trains to the same final weights as the library in Node and `deltaflow train` (apps/cli/test),
-// bit for bit, and a description the library refuses is refused with the library's message.
+// The dashboard's training worker (@deltaflow/trainer's serveTrainingWorker), in chromium, prepares runs with the
+// library's recipe: the shared run description trains to the same final weights as the library in Node and
+// `deltaflow train` (apps/cli/test), bit for bit, and a description the library refuses is refused with the
+// library's message.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { denseLayers } from '@deltaflow/network';
@@ -29,8 +30,8 @@ const workerScript = readdirSync(new URL('../dist/page/assets/', import.meta.url
 )!;
 
 /**
- * Runs the page's training worker on `description` as the page does (plugins, configure, resume), and resolves
- * with the end event's model file, or with the error the worker reported.
+ * Runs the page's training worker on `description` as `@deltaflow/trainer`'s worker API does (its messages:
+ * setup, run, start), and resolves with the end event's model file, or with the error the worker reported.
  */
 function runInWorker(
   page: Page,
@@ -41,24 +42,28 @@ function runInWorker(
       new Promise<{ model?: ModelJSON; error?: string }>((resolve) => {
         const worker = new Worker(`assets/${script}`, { type: 'module' });
         worker.onmessage = (message: MessageEvent) => {
-          const reply = message.data as { type: string; messages?: Record<string, unknown>[] };
-          if (reply.type === 'hello') worker.postMessage({ type: 'configure', description: run });
-          for (const feed of reply.messages ?? []) {
-            if (feed.type === 'error') resolve({ error: feed.message as string });
-            if (feed.type === 'state' && feed.state === 'paused' && !started) {
-              started = true;
-              worker.postMessage({ type: 'control', command: 'resume' });
-            }
-            for (const event of (feed.events ?? []) as { type: string; model?: ModelJSON }[]) {
-              if (event.type === 'end') {
-                resolve({ model: event.model! });
-                worker.terminate();
-              }
+          const reply = message.data as { type: string; items?: Record<string, unknown>[] };
+          for (const item of reply.items ?? []) {
+            if (item.kind === 'error') resolve({ error: (item.error as { message: string }).message });
+            const event = item.event as { type: string; model?: ModelJSON } | undefined;
+            if (event?.type === 'end') {
+              resolve({ model: event.model! });
+              worker.terminate();
             }
           }
         };
-        let started = false;
-        worker.postMessage({ type: 'plugins', urls: [] });
+        worker.postMessage({ type: 'setup', plugins: [], backend: 'auto' });
+        worker.postMessage({
+          type: 'run',
+          id: 1,
+          description: run,
+          init: null,
+          extras: {},
+          flushMs: 50,
+          sampleMs: 0,
+          pace: null,
+        });
+        worker.postMessage({ type: 'control', id: 1, command: 'start' });
       }),
     [workerScript, description] as const,
   );

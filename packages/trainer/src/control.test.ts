@@ -8,7 +8,7 @@ const s = (fields: Partial<ControlState>): ControlState => ({ ...INITIAL_CONTROL
 const running = s({ status: 'running' });
 const runningPaused = s({ status: 'running', paused: true }); // pause asked, not yet announced
 const paused = s({ status: 'paused', paused: true, announced: true }); // held at a boundary
-const stepping = s({ status: 'running', paused: true, steps: 1, announced: true });
+const stepping = s({ status: 'running', paused: true, steps: 1 });
 const ended = s({ status: 'ended' });
 
 const cmd = (type: Exclude<ControlCommand['type'], 'learning-rate'>): ControlCommand => ({ type });
@@ -28,11 +28,11 @@ const table: [string, ControlState, ControlCommand, ControlState][] = [
   // pause: holds at the next boundary; the status changes only with the announcement
   ['pause before start', INITIAL_CONTROL, cmd('pause'), s({ paused: true })],
   ['pause while running', running, cmd('pause'), runningPaused],
-  ['pause while stepping', stepping, cmd('pause'), s({ status: 'running', paused: true, announced: true })],
+  ['pause while stepping', stepping, cmd('pause'), runningPaused],
   ['pause while paused', paused, cmd('pause'), paused],
   // resume and step
   ['resume before start', s({ paused: true }), cmd('resume'), INITIAL_CONTROL],
-  ['resume while paused', paused, cmd('resume'), s({ status: 'running', announced: true })],
+  ['resume while paused', paused, cmd('resume'), running],
   ['resume a pause not yet announced', runningPaused, cmd('resume'), running],
   ['step before start', INITIAL_CONTROL, cmd('step'), s({ paused: true, steps: 1 })],
   ['step while paused', paused, cmd('step'), stepping],
@@ -82,6 +82,17 @@ describe('nextControlState: the run-control state machine', () => {
     ['a pause announced by the start event', nextControlState(s({ paused: true }), cmd('start')), true],
     ['a step left', stepping, false],
     ['stopping', nextControlState(paused, cmd('stop')), false],
+    // a pause right after a resume or a step, before the loop left the boundary: announced by one more epoch
+    [
+      'paused, resumed, paused again',
+      nextControlState(nextControlState(paused, cmd('resume')), cmd('pause')),
+      false,
+    ],
+    [
+      'paused, stepped, paused again',
+      nextControlState(nextControlState(paused, cmd('step')), cmd('pause')),
+      false,
+    ],
   ];
   it.each(holds)('holdsAtBoundary: %s -> %s', (_name, state, expected) => {
     expect(holdsAtBoundary(state)).toBe(expected);

@@ -71,6 +71,7 @@ function holding(state: ControlState): boolean {
  *   announces a pause already asked.
  * - `pause`: hold at the next epoch boundary (`steps` 0). The status does not change yet: see the pause rule.
  * - `resume`: no hold; `running` once started. `step`: hold after exactly one more epoch; `running` once started.
+ *   Both clear the announcement: a pause asked after them is announced by the next epoch event.
  * - `stop`: end after the current batch (and no hold, so a paused run ends at once).
  * - `epoch-finished` (the loop is about to send an epoch event): a step is used up; if the run now holds, this epoch
  *   event announces it and the status turns `paused`.
@@ -101,10 +102,12 @@ export function nextControlState(state: ControlState, command: ControlCommand): 
     }
     case 'pause':
       return { ...state, paused: true, steps: 0 };
+    // Both let the run go on, so a later pause must be announced anew (else a pause asked before the loop left
+    // the boundary would hold it there silently, every subscriber still thinking it runs).
     case 'resume':
-      return { ...state, paused: false, steps: 0, status: started ? 'running' : 'idle' };
+      return { ...state, paused: false, steps: 0, announced: false, status: started ? 'running' : 'idle' };
     case 'step':
-      return { ...state, paused: true, steps: 1, status: started ? 'running' : 'idle' };
+      return { ...state, paused: true, steps: 1, announced: false, status: started ? 'running' : 'idle' };
     case 'stop':
       return { ...state, stopping: true, paused: false, steps: 0 };
     case 'learning-rate':

@@ -4,6 +4,8 @@
  * own code all subscribe to; {@link createRun} adds pause, resume, step and stop over one shared run.
  * {@link prepareRun} turns a plain-data {@link RunDescription} (data, layers, loss, optimizer, split, scaling,
  * seed) into the model, the data and the options, with every default and compatibility rule in one place.
+ * {@link createWorkerRun} trains a described run in a worker (Web Worker or worker_threads) with the same events
+ * and controls.
  *
  * @packageDocumentation
  * @mergeModuleWith <project>
@@ -59,3 +61,16 @@ export type { PreparedRun } from './recipe/prepare.js';
 export type { RunNotice, TargetType } from './recipe/notices.js';
 export { trainRun } from './recipe/train-run.js';
 export type { ReplayOptions } from './jsonl.js';
+export { createWorkerRun, startTrainingWorker } from './worker/client.js';
+export type {
+  TrainingWorker,
+  TrainingWorkerInfo,
+  TrainingWorkerOptions,
+  WorkerFactory,
+  WorkerLike,
+  WorkerRun,
+  WorkerRunInfo,
+  WorkerRunOptions,
+} from './worker/client.js';
+export { serveTrainingWorker } from './worker/host.js';
+export type { ObservedRun, ServeTrainingWorkerOptions, TrainingWorkerScope } from './worker/host.js';

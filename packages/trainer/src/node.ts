@@ -1,5 +1,6 @@
 /**
- * Node-only helpers of `@deltaflow/trainer`: record a training stream to a JSONL file and read one back.
+ * Node-only helpers of `@deltaflow/trainer`: record a training stream to a JSONL file and read one back, and
+ * {@link nodeWorker}, which trains `createWorkerRun`'s runs in a worker_threads Worker.
  *
  * @packageDocumentation
  */
@@ -13,6 +14,8 @@ import { toJsonLine } from './jsonl.js';
 import { JsonlReader } from './jsonl-reader.js';
 import type { JsonlReadOptions } from './jsonl-reader.js';
 import type { ReplayOptions } from './jsonl.js';
+
+export { nodeWorker } from './worker/node-worker.js';
 
 /**
  * Options of {@link recordJsonl}.

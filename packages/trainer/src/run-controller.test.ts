@@ -51,6 +51,24 @@ describe('createRun: one shared, controllable run', () => {
     expect(late).toEqual(all);
   });
 
+  it('a pause asked right after a resume or a step is announced: the state never stays running while held', async () => {
+    const run = createRun(seedNet(), xor(), { epochs: 100_000, batchSize: 4, yieldEvery: 'epoch' });
+    const events: TrainingEvent[] = [];
+    let state = 'idle';
+    run.state$.subscribe((s) => (state = s));
+    run.pause();
+    run.events$.subscribe((e) => events.push(e));
+    await waitUntil(() => state === 'paused');
+    for (const go of [() => run.resume(), () => run.step()]) {
+      const before = epochsOf(events).length;
+      go();
+      run.pause(); // before the loop left the boundary
+      await waitUntil(() => state === 'paused' && epochsOf(events).length === before + 1);
+    }
+    run.stop();
+    await waitUntil(() => state === 'ended');
+  });
+
   it('pause holds at an epoch boundary, step runs exactly one epoch, resume continues', async () => {
     const run = createRun(seedNet(), xor(), { epochs: 100_000, batchSize: 4, yieldEvery: 'epoch' });
     const events: TrainingEvent[] = [];

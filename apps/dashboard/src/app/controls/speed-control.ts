@@ -8,7 +8,7 @@ const label = (speed: number | null): string =>
 
 /**
  * The standalone page's speed selector (`#speed`): epochs per second, from 1 to 1000, or as fast as possible.
- * The worker paces the run (see `RunDriver`); the page keeps the choice in its URL.
+ * The training worker paces the run (`WorkerRun.setPace` of `@deltaflow/trainer`); the page keeps the choice in its URL.
  *
  * @example
  * ```ts
