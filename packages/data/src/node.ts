@@ -1,6 +1,6 @@
 /**
- * Node-only helpers of `@deltaflow/data`: reading CSV files from disk.
+ * Node-only helpers of `@deltaflow/data`: reading CSV files and streams from disk.
  *
  * @packageDocumentation
  */
-export { readCsv } from './read-csv.js';
+export { readCsv, readCsvColumns, readCsvStream } from './read-csv.js';
