@@ -18,12 +18,15 @@ export type CsvEncoding = 'utf-8' | 'latin1';
 /** The encodings {@link CsvEncoding} allows, as written in options and messages. */
 export const CSV_ENCODINGS: readonly CsvEncoding[] = ['utf-8', 'latin1'];
 
-/** Bytes that are not valid UTF-8: `text` is what the chunk held before them, `offset` where they are in the input. */
+/**
+ * Bytes that are not valid UTF-8: `text` is what the chunk held before them, `offset` where they start in the
+ * input, `byte` the first of them in hexadecimal.
+ */
 export class InvalidBytes extends Error {
   constructor(
     readonly text: string,
     readonly offset: number,
-    readonly bytes: string,
+    readonly byte: string,
   ) {
     super(`invalid UTF-8 at byte ${offset}`);
   }
@@ -76,8 +79,7 @@ export class CsvDecoder {
       text = this.utf8.decode(whole);
     } catch {
       const bad = Math.max(0, firstInvalidUtf8(whole));
-      const shown = Array.from(whole.subarray(bad, Math.min(bad + 4, whole.length)), hex).join(' ');
-      throw new InvalidBytes(this.utf8.decode(whole.subarray(0, bad)), this.position + bad, shown);
+      throw new InvalidBytes(this.utf8.decode(whole.subarray(0, bad)), this.position + bad, hex(whole[bad]!));
     }
     this.position += cut;
     return text;

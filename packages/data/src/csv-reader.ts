@@ -123,7 +123,7 @@ export class CsvReader {
       if (!(error instanceof InvalidBytes)) throw error;
       this.text(error.text); // rows before the bad bytes first: an earlier error is reported first
       throw csvError(
-        `${this.file}, line ${this.lineAtEnd()}: the bytes ${error.bytes} at byte offset ${error.offset} are not valid UTF-8; save the file as UTF-8, or read it as Latin-1 (encoding 'latin1', --encoding latin1 in the CLI)`,
+        `${this.file}, line ${this.lineAtEnd()}: the byte ${error.byte} at byte offset ${error.offset} is not valid UTF-8 here; save the file as UTF-8, or read it as Latin-1 (encoding 'latin1', --encoding latin1 in the CLI)`,
       );
     }
   }
