@@ -3,7 +3,7 @@ import type { Options } from 'yargs';
 // The flags of `deltaflow train` (and the data and model ones `gradcheck` shares). None has a yargs default: a
 // flag that is absent stays undefined, so a --config file can supply it; defaults are applied afterwards.
 
-/** `--data`, `--target`, `--target-type`. */
+/** `--data`, `--target`, `--target-type`, `--encoding`. */
 export const dataFlags = {
   data: {
     type: 'string',
@@ -19,6 +19,11 @@ export const dataFlags = {
     type: 'string',
     describe: 'Read one numeric target column as classes (one-hot) or as values',
     defaultDescription: 'class for 3 to 20 distinct integers, else value',
+  },
+  encoding: {
+    type: 'string',
+    describe: 'Text encoding of a CSV file: utf-8 (strict) or latin1',
+    defaultDescription: 'utf-8',
   },
 } as const satisfies Record<string, Options>;
 
