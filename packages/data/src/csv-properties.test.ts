@@ -10,7 +10,7 @@ import { parseCsv } from './csv.js';
 import type { CsvOptions } from './csv.js';
 import type { Dataset } from './dataset.js';
 import { cutBytes } from './testing/csv-entries.js';
-import { fuzzParameters } from './testing/fuzz.js';
+import { fuzzParameters, fuzzTimeout } from './testing/fuzz.js';
 
 const FILE = 'fuzz.csv';
 const utf8 = new TextEncoder();
@@ -110,6 +110,7 @@ describe('CSV properties', () => {
       const whole = checked(() => cutBytes(bytes, [], all), bytes.length);
       expect(checked(() => cutBytes(bytes, cutAt(offsets, bytes.length), all), bytes.length)).toEqual(whole);
     },
+    fuzzTimeout(),
   );
 
   it.prop([fc.array(csvByte, { maxLength: 300 }), cuts, options], fuzzParameters(500))(
@@ -120,6 +121,7 @@ describe('CSV properties', () => {
       const whole = checked(() => cutBytes(bytes, [], all), bytes.length);
       expect(checked(() => cutBytes(bytes, cutAt(offsets, bytes.length), all), bytes.length)).toEqual(whole);
     },
+    fuzzTimeout(),
   );
 
   // Mostly numbers under a header of names, with now and then a cell, a row length or a line that is wrong.
@@ -153,7 +155,13 @@ describe('CSV properties', () => {
   const csvText = fc
     .tuple(
       fc.integer({ min: 1, max: 4 }),
-      fc.array(fc.tuple(fc.integer({ min: -1, max: 1 }), fc.nat(9).map((k) => k === 0)), { maxLength: 10 }),
+      fc.array(
+        fc.tuple(
+          fc.integer({ min: -1, max: 1 }),
+          fc.nat(9).map((k) => k === 0),
+        ),
+        { maxLength: 10 },
+      ),
       fc.constantFrom('\n', '\r\n', '\r'),
     )
     .chain(([columns, shapes, end]) =>
@@ -186,6 +194,7 @@ describe('CSV properties', () => {
       const whole = checked(() => parseCsv(text, all), bytes.length);
       expect(checked(() => cutBytes(bytes, cutAt(offsets, bytes.length), all), bytes.length)).toEqual(whole);
     },
+    fuzzTimeout(),
   );
 
   /** A cell written so that it reads back as `text`: quoted when it holds a delimiter, a quote or a line end. */
@@ -244,5 +253,6 @@ describe('CSV properties', () => {
       });
       expect(parseCsv(text, { dtype: 'float64', categorical: true }).targets.data).toEqual(read.targets.data);
     },
+    fuzzTimeout(),
   );
 });

@@ -30,3 +30,11 @@ export function fuzzParameters(runs: number, env: NodeJS.ProcessEnv = process.en
   }
   return { numRuns, seed };
 }
+
+/**
+ * The time limit of a property test, in milliseconds: generous in `npm test` (the machine may be busy; the run
+ * count bounds the work), an hour for a long FUZZ_RUNS run.
+ */
+export function fuzzTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  return env.FUZZ_RUNS === undefined ? 60_000 : 3_600_000;
+}
