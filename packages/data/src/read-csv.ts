@@ -41,6 +41,7 @@ export function readCsv(path: string, options: CsvOptions = {}): Dataset {
  *
  * @example
  * ```ts
+ * // not-runnable: reads a file that is not there
  * import { readCsvStream } from '@deltaflow/data/node';
  * const ds = await readCsvStream('big.csv', { target: 'label', encoding: 'latin1' });
  * ```
@@ -70,8 +71,9 @@ export async function readCsvStream(
  *
  * @example
  * ```ts
+ * // not-runnable: reads a file that is not there
  * import { readCsvColumns } from '@deltaflow/data/node';
- * readCsvColumns('iris.csv'); // ['sepal_length', ..., 'species']
+ * const columns = readCsvColumns('iris.csv'); // ['sepal_length', ..., 'species']
  * ```
  * @param path - the file to read
  * @param options - the file name for messages, the delimiter and the encoding
