@@ -85,7 +85,14 @@ describe('encodings', () => {
     });
     const bad = await runCli(['train', '--data', 'latin1.csv', '--encoding', 'cp1252'], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--encoding must be utf-8 or latin1, got "cp1252"/);
+    expect(bad.stderr).toBe("deltaflow: --encoding must be utf-8 or latin1, got 'cp1252'.\n");
+    for (const command of ['predict', 'evaluate']) {
+      const args = [command, '--model', 'drinks.json', '--data', 'latin1.csv', '--json'];
+      expect((await runCli(args, dir)).stderr).toMatch(
+        /latin1\.csv, line 2: the byte 0xE9 .* not valid UTF-8/,
+      );
+      expect((await runCli([...args, '--encoding', 'latin1'], dir)).code).toBe(0);
+    }
   });
 
   it('a UTF-16 file is refused at once with what to do', async () => {

@@ -47,12 +47,16 @@ async function run(file, mode, dist) {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let ds;
   if (mode === 'string') ds = data.parseCsv(readFileSync(file, 'utf8'), { file });
   else if (mode === 'readCsv') ds = node.readCsv(file);
   else if (mode === 'stream') ds = await node.readCsvStream(file);
   else throw new Error(`unknown mode ${mode}`);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU time of the process (all its threads): steadier than wall time on a shared machine
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   const parsed = ds.inputs.data.byteLength + ds.targets.data.byteLength;
@@ -63,6 +67,8 @@ async function run(file, mode, dist) {
       rows: ds.inputs.rows,
       seconds: +seconds.toFixed(3),
       MBps: +(size / 1e6 / seconds).toFixed(1),
+      cpuSeconds: +cpuSeconds.toFixed(3),
+      MBperCpuSecond: +(size / 1e6 / cpuSeconds).toFixed(1),
       parsedMB: +(parsed / 1e6).toFixed(1),
       // sampled every 5 ms while parsing (a sync parse is sampled once at the end; /usr/bin/time -v is exact)
       peakRssMB: +(peak / 1e6).toFixed(1),

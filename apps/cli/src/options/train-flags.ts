@@ -22,6 +22,7 @@ export const dataFlags = {
   },
   encoding: {
     type: 'string',
+    choices: ['utf-8', 'latin1'],
     describe: 'Text encoding of a CSV file: utf-8 (strict) or latin1',
     defaultDescription: 'utf-8',
   },
