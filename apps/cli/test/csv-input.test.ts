@@ -7,7 +7,7 @@ import { readJson, runCli, tempDir, writeFiles } from './helpers.js';
 import type { ModelFile } from './helpers.js';
 
 const dir = tempDir('deltaflow-csv-input-');
-const bytes = (name: string, ...parts: (string | number[])[]): void =>
+const bytes = (name: string, ...parts: (string | readonly number[])[]): void =>
   writeFileSync(
     join(dir, name),
     Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p)))),

@@ -28,6 +28,9 @@ const DONE = 3;
 
 const EMPTY = new Uint8Array(0);
 
+/** Characters of rows read before the rows of an input of known size are counted to reserve room for the rest. */
+const RESERVE_AFTER = 1 << 18;
+
 /** Reads one CSV input pushed in chunks: `text` or `bytes` for each chunk, then `end` for the dataset. */
 export class CsvReader {
   /** The header's column names, once read. */
@@ -50,6 +53,11 @@ export class CsvReader {
   /** Rows in the store's current blocks. */
   private row = 0;
   private readonly classes = new Map<string, number>();
+  /** The input's size in bytes, when known (see `expectBytes`). */
+  private expectedBytes = 0;
+  /** Text pushed so far, in characters, and how much of it preceded the first data row. */
+  private pushed = 0;
+  private beforeRows = -1;
   /** Magnitudes from this on cannot be stored in the dtype. */
   private readonly limit: number;
 
@@ -68,6 +76,14 @@ export class CsvReader {
     this.scanner = new CsvScanner('', checkDelimiter(options.delimiter ?? ','), false);
   }
 
+  /**
+   * Tells the reader how many bytes the whole input has (a file's size): once the first rows are read, the store
+   * reserves room for the rows the rest should hold, so that they are not copied at the end.
+   */
+  expectBytes(total: number): void {
+    this.expectedBytes = total;
+  }
+
   /** Whether the header row has been read (see `header`). */
   get hasHeader(): boolean {
     return this.header !== null;
@@ -76,6 +92,7 @@ export class CsvReader {
   /** Adds the next chunk of text. */
   text(chunk: string): void {
     if (chunk.length === 0) return;
+    this.pushed += chunk.length;
     this.pending.push(chunk);
     this.pendingLength += chunk.length;
     if (this.scanner.text.length - this.scanner.pos + this.pendingLength >= this.need) this.advance(false);
@@ -111,6 +128,7 @@ export class CsvReader {
 
   private pushLast(text: string): void {
     if (text.length === 0) return;
+    this.pushed += text.length;
     this.pending.push(text);
     this.pendingLength += text.length;
   }
@@ -229,6 +247,7 @@ export class CsvReader {
     }
     this.labelColumn = labelled.length > 0 ? labelled[0]! : -1;
     this.targetCount = this.labelColumn >= 0 ? 0 : targets.length;
+    this.beforeRows = this.consumed();
     this.store = new RowStore([
       { dtype: this.dtype, width: roles.featureCount },
       { dtype: this.dtype, width: this.targetCount },
@@ -257,10 +276,14 @@ export class CsvReader {
         mark = s.pos;
         line = s.line;
         if (row === capacity) {
-          store.next();
+          if (this.expectedBytes > 0 && this.consumed() - this.beforeRows >= RESERVE_AFTER)
+            row = this.reserve(row);
+          if (row === store.capacity) {
+            store.next();
+            row = 0;
+          }
           [inputs, targets, labels] = store.blocks as [TypedArray, TypedArray, Int32Array];
           capacity = store.capacity;
-          row = 0;
         }
         for (let c = 0; c < columns; c++) {
           if (c > 0 && s.rowEnd) {
@@ -307,6 +330,25 @@ export class CsvReader {
       this.row = row;
     }
     this.state = DONE;
+  }
+
+  /** Characters of the input read up to the scanner's position. */
+  private consumed(): number {
+    return this.pushed - this.pendingLength - (this.scanner.text.length - this.scanner.pos);
+  }
+
+  /**
+   * Reserves, once the first RESERVE_AFTER characters of rows are read (`rows` in the current block), room for
+   * the rows the rest of the input should hold at their length so far, with 8 % to spare (characters stand for
+   * bytes: exact for ASCII). Returns the rows the store's current blocks now hold.
+   */
+  private reserve(rows: number): number {
+    const store = this.store!;
+    const done = store.rowsBefore + rows;
+    const perRow = Math.max(1, (this.consumed() - this.beforeRows) / done);
+    const rest = Math.max(0, this.expectedBytes - this.consumed());
+    this.expectedBytes = 0; // once
+    return store.reserve(rows, Math.ceil(done + (rest / perRow) * 1.08) + 64);
   }
 
   /** The id of a class label (a new label gets the next one). */

@@ -46,11 +46,40 @@ export class RowStore {
   }
 
   /**
-   * One exact array per part holding every row: the full blocks, then the first `rows` rows of the current ones.
-   * Each block is let go once copied.
+   * Moves the rows stored so far (the full blocks and the current ones' first `rows`) into new blocks of
+   * `capacity` rows, an estimate of the whole input's rows: when the estimate holds, the rows are never copied
+   * again, and the peak is about the parsed data. Returns the rows the current blocks now hold.
+   */
+  reserve(rows: number, capacity: number): number {
+    const total = this.rowsBefore + rows;
+    if (capacity <= Math.max(this.capacity, total)) return rows;
+    const blocks = this.make(capacity);
+    const at = blocks.map(() => 0);
+    for (const full of [...this.full, this.blocks]) {
+      full.forEach((block, j) => {
+        const width = this.parts[j]!.width;
+        const length = full === this.blocks ? rows * width : block.length;
+        blocks[j]!.set(block.subarray(0, length), at[j]);
+        at[j]! += length;
+      });
+    }
+    this.full.length = 0;
+    this.rowsBefore = 0;
+    this.blocks = blocks;
+    this.capacity = capacity;
+    return total;
+  }
+
+  /**
+   * One array per part holding every row: the full blocks, then the first `rows` rows of the current ones. Each
+   * block is let go once copied. Rows that all fit the first block, filling at least 4/5 of it, are not copied:
+   * the result is a view of the block (a reserved block whose estimate came close).
    */
   join(rows: number): Block[] {
     if (this.full.length === 0 && rows === this.capacity) return this.blocks;
+    if (this.full.length === 0 && rows > FIRST_BLOCK_ROWS && rows >= this.capacity * 0.8) {
+      return this.blocks.map((block, j) => block.subarray(0, rows * this.parts[j]!.width));
+    }
     const out = this.make(this.rowsBefore + rows);
     const at = out.map(() => 0);
     for (let k = 0; k < this.full.length; k++) {

@@ -1,5 +1,6 @@
 import { DeltaflowError } from '@deltaflow/tensor';
 import { describe, expect, it } from 'vitest';
+import { CsvReader } from './csv-reader.js';
 import { parseCsvStream } from './csv-stream.js';
 import { parseCsv } from './csv.js';
 import type { CsvOptions } from './csv.js';
@@ -255,5 +256,33 @@ describe.each(csvEntries)('gaps closed (%s)', (_door, parse) => {
       "ids.csv, line 1002, column 'id': the column holds more than 1000 different class labels, so it looks like an identifier or free text; choose a column of classes as target.",
     );
     expect(parse(`x,id\n${rows.split('\n').slice(0, 1000).join('\n')}\n`).classNames).toHaveLength(1000);
+  });
+});
+
+describe('room reserved from the input size', () => {
+  function sized(text: string, chunk: number): Dataset {
+    const bytes = utf8.encode(text);
+    const reader = new CsvReader({ dtype: 'float64' });
+    reader.expectBytes(bytes.length);
+    for (let i = 0; i < bytes.length; i += chunk) reader.bytes(bytes.subarray(i, i + chunk));
+    return reader.end();
+  }
+
+  it('gives the same dataset whether the estimate holds, falls short or overshoots', () => {
+    const even = `i,x\n${Array.from({ length: 100_000 }, (_, i) => `${i % 10},${100_000 + i}`).join('\n')}\n`;
+    // long rows first, then short ones (the estimate falls short), and the other way round (it overshoots)
+    const shrinking = `i,x\n${Array.from({ length: 40_000 }, (_, i) => (i < 20_000 ? `${i}.123456789,1` : '1,2')).join('\n')}\n`;
+    const growing = `i,x\n${Array.from({ length: 40_000 }, (_, i) => (i < 20_000 ? '1,2' : `${i}.123456789,1`)).join('\n')}\n`;
+    for (const text of [even, shrinking, growing]) {
+      for (const chunk of [7, 4096, 1 << 20]) {
+        const ds = sized(text, chunk);
+        expect(outcome(() => ds)).toEqual(outcome(() => parseCsv(text, { dtype: 'float64' })));
+      }
+    }
+    // where the estimate holds, the rows are kept where they were first written (no copy at the end)
+    const ds = sized(even, 4096);
+    expect(ds.inputs.data.length).toBe(100_000);
+    expect(ds.inputs.data.buffer.byteLength).toBeGreaterThan(100_000 * 8);
+    expect(ds.inputs.data.buffer.byteLength).toBeLessThan((100_000 * 8) / 0.8);
   });
 });

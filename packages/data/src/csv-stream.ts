@@ -34,7 +34,17 @@ export type CsvSource =
  * @category CSV
  */
 export async function parseCsvStream(source: CsvSource, options: CsvOptions = {}): Promise<Dataset> {
+  return readCsvSource(source, options);
+}
+
+/**
+ * {@link parseCsvStream}, told the input's size in bytes when it is known other than by a Blob (a file's, for
+ * `readCsvStream`), so the rows' room is reserved once. Internal: not exported from the package.
+ */
+export async function readCsvSource(source: CsvSource, options: CsvOptions, size?: number): Promise<Dataset> {
   const reader = new CsvReader(options);
+  const bytes = typeof Blob !== 'undefined' && source instanceof Blob ? source.size : size;
+  if (bytes !== undefined) reader.expectBytes(bytes);
   const push = (chunk: Uint8Array | string): void => {
     if (typeof chunk === 'string') reader.text(chunk);
     else reader.bytes(chunk);
@@ -44,6 +54,9 @@ export async function parseCsvStream(source: CsvSource, options: CsvOptions = {}
     const chunks = stream.getReader();
     try {
       for (let next = await chunks.read(); !next.done; next = await chunks.read()) push(next.value);
+    } catch (error) {
+      await chunks.cancel().catch(() => undefined); // stop reading a stream that will not be used
+      throw error;
     } finally {
       chunks.releaseLock();
     }

@@ -1,8 +1,8 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { CsvReader } from './csv-reader.js';
-import { parseCsvStream } from './csv-stream.js';
+import { readCsvSource } from './csv-stream.js';
 import type { CsvOptions } from './csv.js';
 import type { Dataset } from './dataset.js';
 
@@ -27,10 +27,14 @@ const CHUNK_BYTES = 256 * 1024;
  */
 export function readCsv(path: string, options: CsvOptions = {}): Dataset {
   const reader = new CsvReader({ file: path, ...options });
-  readChunks(path, (chunk) => {
-    reader.bytes(chunk);
-    return true;
-  });
+  readChunks(
+    path,
+    (chunk) => {
+      reader.bytes(chunk);
+      return true;
+    },
+    (size) => reader.expectBytes(size),
+  );
   return reader.end();
 }
 
@@ -54,12 +58,14 @@ export async function readCsvStream(
   source: string | Readable | AsyncIterable<Uint8Array | string>,
   options: CsvOptions = {},
 ): Promise<Dataset> {
-  if (typeof source !== 'string') return parseCsvStream(source, options);
+  if (typeof source !== 'string') return readCsvSource(source, options);
   try {
-    return await parseCsvStream(createReadStream(source, { highWaterMark: CHUNK_BYTES }), {
-      file: source,
-      ...options,
-    });
+    const size = statSync(source).size;
+    return await readCsvSource(
+      createReadStream(source, { highWaterMark: CHUNK_BYTES }),
+      { file: source, ...options },
+      size,
+    );
   } catch (error) {
     throw readError(source, error);
   }
@@ -95,11 +101,16 @@ export function readCsvColumns(
   return reader.header ?? reader.endHeader();
 }
 
-/** Reads `path` chunk by chunk into `take` while it returns true. */
-function readChunks(path: string, take: (chunk: Uint8Array) => boolean): void {
+/** Reads `path` chunk by chunk into `take` while it returns true (telling `size` its size first). */
+function readChunks(
+  path: string,
+  take: (chunk: Uint8Array) => boolean,
+  size?: (bytes: number) => void,
+): void {
   let fd: number;
   try {
     fd = openSync(path, 'r');
+    size?.(fstatSync(fd).size);
   } catch (error) {
     throw readError(path, error);
   }
