@@ -146,17 +146,14 @@ export class CsvReader {
     }
   }
 
-  /** The line on which the text pushed so far ends. */
+  /** The line on which the text pushed so far ends (for an error: it joins the text it has not read yet). */
   private lineAtEnd(): number {
+    const text = this.scanner.text.slice(this.scanner.pos) + this.pending.join('');
     let line = this.scanner.line;
-    const count = (text: string, from: number): void => {
-      for (let p = from; p < text.length; p++) {
-        const c = text.charCodeAt(p);
-        if (c === 10 || (c === 13 && text.charCodeAt(p + 1) !== 10)) line++;
-      }
-    };
-    count(this.scanner.text, this.scanner.pos);
-    for (const text of this.pending) count(text, 0);
+    for (let p = 0; p < text.length; p++) {
+      const c = text.charCodeAt(p);
+      if (c === 10 || (c === 13 && text.charCodeAt(p + 1) !== 10)) line++;
+    }
     return line;
   }
 

@@ -146,6 +146,13 @@ describe('encodings of bytes', () => {
       expect(e.code).toBe('E_CSV');
       expect(e.message, `${size} bytes`).toBe(message);
     }
+    // with CRLF line ends, each CRLF counted once wherever the chunks cut it
+    const crlf = Uint8Array.from([...utf8.encode('x,kind\r\n1,tea\r\n2,caf'), 0xe9, ...utf8.encode('m\r\n')]);
+    for (let size = 1; size <= crlf.length; size++) {
+      expect(refusal(() => byteChunks(crlf, size, { file: 'data.csv' })).message, `${size} bytes`).toBe(
+        message.replace('offset 18', 'offset 20'),
+      );
+    }
     // a character cut short by the end of the file, a lone continuation byte, an overlong form, a surrogate
     for (const [bad, offset] of [
       [[0xe2, 0x82], 9],
