@@ -1,4 +1,6 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { CsvReader } from './csv-reader.js';
@@ -6,8 +8,8 @@ import { readCsvSource } from './csv-stream.js';
 import type { CsvOptions } from './csv.js';
 import type { Dataset } from './dataset.js';
 
-/** Bytes read at a time: the reader's memory beyond the parsed numbers is about twice this (bytes and text). */
-const CHUNK_BYTES = 256 * 1024;
+/** Bytes read at a time (V8 makes strings of up to 64 KiB several times faster than larger ones). */
+const CHUNK_BYTES = 64 * 1024;
 
 /**
  * Reads a CSV file with the rules of {@link parseCsv}, in chunks (the file is never one string, so any size
@@ -59,16 +61,30 @@ export async function readCsvStream(
   options: CsvOptions = {},
 ): Promise<Dataset> {
   if (typeof source !== 'string') return readCsvSource(source, options);
+  const reader = new CsvReader({ file: source, ...options });
+  let file: FileHandle;
   try {
-    const size = statSync(source).size;
-    return await readCsvSource(
-      createReadStream(source, { highWaterMark: CHUNK_BYTES }),
-      { file: source, ...options },
-      size,
-    );
+    file = await open(source, 'r');
   } catch (error) {
     throw readError(source, error);
   }
+  try {
+    reader.expectBytes((await file.stat()).size);
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    for (;;) {
+      let n: number;
+      try {
+        n = (await file.read(buffer, 0, CHUNK_BYTES, null)).bytesRead;
+      } catch (error) {
+        throw readError(source, error);
+      }
+      if (n === 0) break;
+      reader.bytes(buffer.subarray(0, n));
+    }
+  } finally {
+    await file.close();
+  }
+  return reader.end();
 }
 
 /**
