@@ -123,3 +123,44 @@ describe('line ends and sizes', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('Arrow input', () => {
+  it('--data file.arrow (written by apache-arrow) trains, and predict reads it', async () => {
+    const { tableFromArrays, tableToIPC } = await import('apache-arrow');
+    const n = 200;
+    const x1 = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 2);
+    const x2 = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7) * 2);
+    const label = Array.from({ length: n }, (_, i) => (x1[i]! + x2[i]! > 0 ? 'up' : 'down'));
+    writeFileSync(join(dir, 'points.arrow'), tableToIPC(tableFromArrays({ x1, x2, label }), 'file'));
+    const { code, stdout, stderr } = await runCli(
+      [
+        'train',
+        '--data',
+        'points.arrow',
+        '--epochs',
+        '40',
+        '--optimizer',
+        'adam',
+        '--lr',
+        '0.05',
+        '--save',
+        'points.json',
+        '--json',
+      ],
+      dir,
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { metrics: { accuracy: number } };
+    expect(summary.metrics.accuracy).toBeGreaterThan(0.8);
+    expect(readJson<ModelFile>(dir, 'points.json').meta).toMatchObject({
+      classNames: ['down', 'up'],
+      featureNames: ['x1', 'x2'],
+    });
+    const predicted = await runCli(
+      ['evaluate', '--model', 'points.json', '--data', 'points.arrow', '--json'],
+      dir,
+    );
+    expect(predicted.code).toBe(0);
+  });
+});

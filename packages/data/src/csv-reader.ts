@@ -450,7 +450,8 @@ function show(cell: string): string {
   return `'${cell.length > 40 ? `${cell.slice(0, 37)}...` : cell}'`;
 }
 
-function compareLabels(a: string, b: string): number {
+/** Orders class labels: numbers first, numerically, then text. */
+export function compareLabels(a: string, b: string): number {
   const x = parseDecimal(a, 44);
   const y = parseDecimal(b, 44);
   const xNumber = x === x;

@@ -1,6 +1,6 @@
 import { datasetNames, loadDataset, oneHotTargets } from '@deltaflow/data';
 import type { CsvEncoding, Dataset } from '@deltaflow/data';
-import { readCsvColumns, readCsvStream } from '@deltaflow/data/node';
+import { readArrow, readArrowColumns, readCsvColumns, readCsvStream } from '@deltaflow/data/node';
 import { Tensor, allocate } from '@deltaflow/tensor';
 import type { DType } from '@deltaflow/tensor';
 import { CliError, UsageError } from '../errors.js';
@@ -81,8 +81,12 @@ export function isBuiltinDataset(spec: string): boolean {
   return (datasetNames as readonly string[]).includes(spec);
 }
 
+/** Extensions of Arrow IPC files: `.arrow`, `.feather` (Feather v2), `.ipc`. */
+const ARROW_FILE = /\.(arrow|feather|ipc)$/i;
+
 /**
- * Loads `--data`: a built-in dataset by name (xor, circle, spiral, gauss, plane, iris, mnist), or a CSV file.
+ * Loads `--data`: a built-in dataset by name (xor, circle, spiral, gauss, plane, iris, mnist), a CSV file, or an
+ * Arrow IPC (Feather v2) file (`.arrow`, `.feather`, `.ipc`).
  *
  * @example
  * ```ts
@@ -108,15 +112,25 @@ export async function loadData(spec: string, options: DataOptions): Promise<Data
       `--data: unknown dataset '${spec}'; use a built-in one (${datasetNames.join(', ')}) or the path of a CSV file.`,
     );
   }
-  // The header first (its first chunk), then the rows, streamed: the file is never one string, so any size works.
+  // An Arrow IPC (Feather v2) file: typed columns. A CSV file: its header first (its first chunk), then the rows,
+  // streamed: the file is never one string, so any size works.
+  const arrow = ARROW_FILE.test(spec);
   const encoding = options.encoding ? { encoding: options.encoding } : {};
-  const header = readCsvColumns(spec, encoding);
+  const header = arrow ? await readArrowColumns(spec) : readCsvColumns(spec, encoding);
   const target = options.target ?? (options.model ? modelTargets(header, options.model) : undefined);
   const targetSet = new Set(target ?? [header.at(-1)]);
   const features =
     options.features && options.features.every((name) => header.includes(name) && !targetSet.has(name))
       ? options.features
       : undefined;
+  if (arrow) {
+    return readArrow(spec, {
+      file: spec,
+      dtype: options.dtype,
+      ...(target ? { target } : {}),
+      ...(features ? { features } : {}),
+    });
+  }
   return readCsvStream(spec, {
     file: spec,
     dtype: options.dtype,

@@ -7,7 +7,8 @@ import type { Options } from 'yargs';
 export const dataFlags = {
   data: {
     type: 'string',
-    describe: 'A built-in dataset (xor, circle, spiral, gauss, plane, iris, mnist) or a CSV file',
+    describe:
+      'A built-in dataset (xor, circle, spiral, gauss, plane, iris, mnist), a CSV file or an Arrow (Feather v2) file',
     defaultDescription: 'xor',
   },
   target: {
