@@ -77,3 +77,25 @@ describe('readArrow (Node)', () => {
     );
   });
 });
+
+describe('readArrow of files written by pyarrow (fixtures/make-arrow-fixtures.py)', () => {
+  const fixtures = join(import.meta.dirname, '..', 'fixtures');
+
+  it('reads float64, float32, int64 and dictionary columns, uncompressed, LZ4 or Zstandard alike', async () => {
+    const plain = await readArrow(join(fixtures, 'pyarrow-wine.feather'), { dtype: 'float64' });
+    expect(plain.name).toBe('pyarrow-wine');
+    expect(plain.featureNames).toEqual(['alcohol', 'hue', 'rings']);
+    expect(plain.classNames).toEqual(['barbera', 'barolo', 'grignolino']);
+    expect(plain.inputs.shape).toEqual([30, 3]);
+    // row 1 (i = 1): alcohol 13 + 0.1 sin 1, hue (float32) 0.8 + 0.05 cos 1, rings 3 + 2 + 1; kind grignolino
+    expect(plain.inputs.get(1, 0)).toBe(Math.round((13 + 0.1 * Math.sin(1)) * 1e4) / 1e4);
+    expect(plain.inputs.get(1, 1)).toBe(Math.fround(Math.round((0.8 + 0.05 * Math.cos(1)) * 1e3) / 1e3));
+    expect(plain.inputs.get(1, 2)).toBe(6);
+    expect(Array.from(plain.targets.data.subarray(3, 6))).toEqual([0, 0, 1]);
+    for (const compressed of ['pyarrow-wine-lz4.feather', 'pyarrow-wine-zstd.feather']) {
+      const ds = await readArrow(join(fixtures, compressed), { dtype: 'float64' });
+      expect(Array.from(ds.inputs.data)).toEqual(Array.from(plain.inputs.data));
+      expect(Array.from(ds.targets.data)).toEqual(Array.from(plain.targets.data));
+    }
+  });
+});

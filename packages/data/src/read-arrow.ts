@@ -68,6 +68,7 @@ async function readTable(path: string, file: string): Promise<Table> {
     throw new DeltaflowError('E_READ', `Cannot read Arrow file ${file}: ${reason}; check the path.`);
   }
   const arrow = await import('apache-arrow');
+  await registerCodecs(arrow);
   try {
     return arrow.tableFromIPC(bytes);
   } catch (error) {
@@ -76,6 +77,29 @@ async function readTable(path: string, file: string): Promise<Table> {
       `${file} is not an Arrow IPC (Feather v2) file (${(error as Error).message.split('\n')[0]}); write it with pyarrow.feather.write_feather, pandas' to_feather or polars' write_ipc.`,
     );
   }
+}
+
+let codecs: Promise<void> | undefined;
+
+/**
+ * Teaches apache-arrow (which ships no codecs) the two compressions of Feather v2 files: LZ4 frames (the default
+ * of pandas' `to_feather` and pyarrow) with `lz4js`, and Zstandard with `fzstd`, both pure JavaScript.
+ */
+function registerCodecs(arrow: typeof import('apache-arrow')): Promise<void> {
+  codecs ??= (async () => {
+    const [lz4, zstd] = await Promise.all([import('lz4js'), import('fzstd')]);
+    const lz4Decompress =
+      (lz4 as { decompress?: unknown; default?: { decompress: unknown } }).decompress ??
+      (lz4 as { default: { decompress: unknown } }).default.decompress;
+    arrow.compressionRegistry.set(arrow.CompressionType.LZ4_FRAME, {
+      decode: (data) => Uint8Array.from((lz4Decompress as (d: Uint8Array) => ArrayLike<number>)(data)),
+    });
+    // fzstd's result may start anywhere in a larger buffer: copied, so that Float64 views of it are aligned
+    arrow.compressionRegistry.set(arrow.CompressionType.ZSTD, {
+      decode: (data) => zstd.decompress(data).slice(),
+    });
+  })();
+  return codecs;
 }
 
 const FLOAT32_OVERFLOW = 3.4028235677973366e38;
