@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DeltaflowError, Tensor, allocate } from '@deltaflow/tensor';
 import type { TypedArray } from '@deltaflow/tensor';
+import type * as Arrow from 'apache-arrow';
 import type { Table, Vector } from 'apache-arrow';
 import { SKIP, columnRoles } from './csv-columns.js';
 import { MAX_CSV_CLASSES, compareLabels } from './csv-reader.js';
@@ -85,7 +86,7 @@ let codecs: Promise<void> | undefined;
  * Teaches apache-arrow (which ships no codecs) the two compressions of Feather v2 files: LZ4 frames (the default
  * of pandas' `to_feather` and pyarrow) with `lz4js`, and Zstandard with `fzstd`, both pure JavaScript.
  */
-function registerCodecs(arrow: typeof import('apache-arrow')): Promise<void> {
+function registerCodecs(arrow: typeof Arrow): Promise<void> {
   codecs ??= (async () => {
     const [lz4, zstd] = await Promise.all([import('lz4js'), import('fzstd')]);
     const lz4Decompress =
