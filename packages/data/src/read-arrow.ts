@@ -9,7 +9,15 @@ import type { CsvOptions } from './csv.js';
 import { checkDType } from './dataset.js';
 import type { Dataset } from './dataset.js';
 
-/** Options of {@link readArrow}: those of CSV that apply to typed columns. */
+/**
+ * Options of {@link readArrow}: those of CSV that apply to typed columns.
+ *
+ * @example
+ * ```ts
+ * const options: ArrowOptions = { target: 'species', dtype: 'float64' };
+ * ```
+ * @category Arrow
+ */
 export type ArrowOptions = Pick<
   CsvOptions,
   'target' | 'features' | 'file' | 'name' | 'dtype' | 'task' | 'categorical'
