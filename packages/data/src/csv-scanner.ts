@@ -1,9 +1,12 @@
-// The CSV tokenizer behind parseCsv: walks the text once with charCodeAt, finds cell boundaries (RFC 4180 quotes
-// included) and parses plain decimal cells straight into numbers, without slicing strings or using regexes.
-// Internal: not exported from the package.
+// The CSV tokenizer behind parseCsv and the streamed readers: walks a window of text once with charCodeAt, finds
+// cell boundaries (RFC 4180 quotes included) and parses plain decimal cells straight into numbers, without slicing
+// strings or using regexes. The window may end before the input does (`final` false): whatever would read past
+// its end throws MORE, and the reader retries the record once more text has arrived. Line ends are `\n`, `\r\n`
+// or a lone `\r` (old Mac files). Internal: not exported from the package.
 
 const QUOTE = 34;
 const NEWLINE = 10;
+const CR = 13;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles: 10^0 .. 10^22
 
 /** Why a cell could not be read; the parser turns it into a message with the file, line and column. */
@@ -15,6 +18,12 @@ export class CsvSyntaxError extends Error {
     super(problem);
   }
 }
+
+/**
+ * Thrown (always this one object, so throwing costs nothing) when a read reaches the end of a window that is not
+ * the end of the input: the record must be read again with more text.
+ */
+export const MORE: { readonly more: true } = Object.freeze({ more: true });
 
 /** A cursor over CSV text. After each read, `start`/`end`/`cellLine` describe the cell just read. */
 export class CsvScanner {
@@ -33,11 +42,24 @@ export class CsvScanner {
   /** Whether the last cell ended its record (a newline or the end of the text followed it). */
   rowEnd = false;
 
+  /**
+   * @param text - the window of text
+   * @param delimiter - the cell separator's char code
+   * @param final - whether the window ends where the input ends
+   */
   constructor(
-    readonly text: string,
+    public text: string,
     readonly delimiter: number,
+    public final = true,
   ) {
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1; // byte order mark
+  }
+
+  /** Continues in a new window: `text` follows the old window's text from `pos` on (which it must start with). */
+  rebase(text: string, final: boolean): void {
+    this.text = text;
+    this.final = final;
+    this.pos = 0;
   }
 
   /** Skips blank (empty or whitespace-only) lines; false at the end of the text. */
@@ -47,9 +69,13 @@ export class CsvScanner {
     let p = this.pos;
     while (p < length) {
       const c = text.charCodeAt(p);
-      if (c === 32 || c === 9 || c === 13) {
+      if (c === 32 || c === 9) {
         p++;
-      } else if (c === NEWLINE) {
+      } else if (c === NEWLINE || c === CR) {
+        if (c === CR) {
+          if (p + 1 >= length && !this.final) throw MORE;
+          if (text.charCodeAt(p + 1) === NEWLINE) p++;
+        }
         p++;
         this.pos = p;
         this.line++;
@@ -57,6 +83,7 @@ export class CsvScanner {
         return true;
       }
     }
+    if (!this.final) throw MORE;
     this.pos = length;
     return false;
   }
@@ -78,22 +105,32 @@ export class CsvScanner {
     if (p < length && text.charCodeAt(p) === QUOTE) {
       this.quoted = true;
       let i = p + 1;
+      let line = this.line;
       for (;;) {
-        if (i >= length) throw new CsvSyntaxError(this.cellLine, 'a quoted cell is never closed');
+        if (i >= length) {
+          if (!this.final) throw MORE;
+          throw new CsvSyntaxError(this.cellLine, 'a quoted cell is never closed');
+        }
         const c = text.charCodeAt(i);
         if (c === QUOTE) {
+          if (i + 1 >= length && !this.final) throw MORE;
           if (text.charCodeAt(i + 1) !== QUOTE) break;
           this.escaped = true;
           i += 2;
         } else {
-          if (c === NEWLINE) this.line++;
+          if (c === NEWLINE) line++;
+          else if (c === CR) {
+            if (i + 1 >= length && !this.final) throw MORE;
+            if (text.charCodeAt(i + 1) !== NEWLINE) line++;
+          }
           i++;
         }
       }
+      this.line = line;
       this.start = p + 1;
       this.end = i;
       p = i + 1;
-      while (p < length && (isBlank(text.charCodeAt(p)) || text.charCodeAt(p) === 13)) p++;
+      while (p < length && isBlank(text.charCodeAt(p))) p++;
       if (!this.finishCell(p)) {
         throw new CsvSyntaxError(this.line, 'there is text after the closing quote of a quoted cell');
       }
@@ -104,7 +141,7 @@ export class CsvScanner {
     const delimiter = this.delimiter;
     while (p < length) {
       const c = text.charCodeAt(p);
-      if (c === delimiter || c === NEWLINE) break;
+      if (c === delimiter || c === NEWLINE || c === CR) break;
       p++;
     }
     this.end = p;
@@ -178,7 +215,7 @@ export class CsvScanner {
       exponent += negativeExponent ? -e : e;
     }
     const numberEnd = p;
-    while (c === 32 || c === 9 || c === 13) c = ++p < length ? text.charCodeAt(p) : -1;
+    while (c === 32 || c === 9) c = ++p < length ? text.charCodeAt(p) : -1;
     const line = this.line;
     if (!this.finishCell(p)) return NaN;
     this.cellLine = line;
@@ -194,20 +231,30 @@ export class CsvScanner {
     return Number(text.slice(numberStart, numberEnd));
   }
 
-  /** Moves past the delimiter or newline at `p`; false (cursor unmoved) if something else is there. */
+  /**
+   * Moves past the delimiter or line end at `p`; false (cursor unmoved) if something else is there. Throws MORE
+   * when `p` is the end of a window that is not the end of the input (the cell may go on, or a `\r` may be
+   * followed by `\n`).
+   */
   private finishCell(p: number): boolean {
-    if (p >= this.text.length) {
-      this.pos = this.text.length;
+    const text = this.text;
+    if (p >= text.length) {
+      if (!this.final) throw MORE;
+      this.pos = text.length;
       this.rowEnd = true;
       return true;
     }
-    const c = this.text.charCodeAt(p);
+    const c = text.charCodeAt(p);
     if (c === this.delimiter) {
       this.pos = p + 1;
       this.rowEnd = false;
       return true;
     }
-    if (c === NEWLINE) {
+    if (c === NEWLINE || c === CR) {
+      if (c === CR) {
+        if (p + 1 >= text.length && !this.final) throw MORE;
+        if (text.charCodeAt(p + 1) === NEWLINE) p++;
+      }
       this.pos = p + 1;
       this.line++;
       this.rowEnd = true;

@@ -1,6 +1,8 @@
 /**
- * Node-only helpers of `@deltaflow/data`: reading CSV files from disk.
+ * Node-only helpers of `@deltaflow/data`: reading CSV files and streams, and Arrow IPC (Feather v2) files, from disk.
  *
  * @packageDocumentation
  */
-export { readCsv } from './read-csv.js';
+export { readCsv, readCsvColumns, readCsvStream } from './read-csv.js';
+export { readArrow, readArrowColumns } from './read-arrow.js';
+export type { ArrowOptions } from './read-arrow.js';

@@ -1,3 +1,4 @@
+import type { CsvEncoding } from '@deltaflow/data';
 import { pluginRegistries } from '@deltaflow/core';
 import { getLoss } from '@deltaflow/losses';
 import { classificationReport, computeMetrics, predictOutputs } from '@deltaflow/trainer';
@@ -18,6 +19,8 @@ export interface EvaluateArgs extends GlobalArgs {
   model: string;
   data: string;
   target?: string;
+  /** `--encoding`: how a CSV file's bytes are read. */
+  encoding?: CsvEncoding;
   seed?: number;
   loss?: string;
   json?: boolean;
@@ -121,6 +124,7 @@ export async function evaluate(args: EvaluateArgs): Promise<number> {
       features: meta.featureNames,
       dtype: model.dtype,
       model: loaded,
+      ...(args.encoding !== undefined ? { encoding: args.encoding } : {}),
       ...(args.seed !== undefined ? { seed: integer('--seed', args.seed, 0) } : {}),
     }),
     loaded,

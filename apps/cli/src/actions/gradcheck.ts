@@ -64,6 +64,7 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
     features: loaded?.meta.featureNames,
     dtype: 'float64',
     seed: request.seed,
+    ...(request.encoding ? { encoding: request.encoding } : {}),
   });
   const ds = selectRows(
     full,

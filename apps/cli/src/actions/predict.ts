@@ -1,3 +1,4 @@
+import type { CsvEncoding } from '@deltaflow/data';
 import { Tensor } from '@deltaflow/tensor';
 import { predict as predictRows } from '@deltaflow/trainer';
 import { UsageError } from '../errors.js';
@@ -18,6 +19,8 @@ export interface PredictArgs extends GlobalArgs {
   input?: string[];
   data?: string;
   target?: string;
+  /** `--encoding`: how a CSV file's bytes are read. */
+  encoding?: CsvEncoding;
   seed?: number;
   json?: boolean;
 }
@@ -36,6 +39,7 @@ async function readInputs(args: PredictArgs, model: LoadedModel): Promise<number
     features: model.meta.featureNames,
     dtype: 'float64',
     model,
+    ...(args.encoding !== undefined ? { encoding: args.encoding } : {}),
     ...(args.seed !== undefined ? { seed: integer('--seed', args.seed, 0) } : {}),
   });
   checkFits(ds, model.model, false);

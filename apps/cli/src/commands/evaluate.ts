@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
 import { helpExample } from './help-example.js';
+import { dataFlags } from '../options/train-flags.js';
 
 /**
  * `deltaflow evaluate`: the loss E (mean over the samples) and the metrics of a saved model on a dataset.
@@ -27,6 +28,7 @@ export function evaluateCommand(context: CommandContext): CommandModule {
             describe: 'CSV target column(s)',
             defaultDescription: 'as trained, else the columns after the inputs',
           },
+          encoding: dataFlags.encoding,
           loss: { type: 'string', describe: 'Error function', defaultDescription: "the model's, else mse" },
           seed: {
             type: 'number',
@@ -38,7 +40,7 @@ export function evaluateCommand(context: CommandContext): CommandModule {
             describe: 'Print one JSON line { loss, lossFunction, metrics, samples, data }',
           },
         })
-        .group(['model', 'data', 'target', 'loss', 'seed', 'json'], 'Evaluate:')
+        .group(['model', 'data', 'target', 'encoding', 'loss', 'seed', 'json'], 'Evaluate:')
         .example(
           ...helpExample(
             yargs,

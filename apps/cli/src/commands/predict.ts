@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CommandContext } from './context.js';
 import { helpExample } from './help-example.js';
+import { dataFlags } from '../options/train-flags.js';
 
 /**
  * `deltaflow predict`: runs a saved model on `--input` rows or a data file, printing the outputs and, for
@@ -33,6 +34,7 @@ export function predictCommand(context: CommandContext): CommandModule {
             describe: 'CSV columns to leave out (targets), separated by commas',
             defaultDescription: 'as trained, else the columns after the inputs',
           },
+          encoding: dataFlags.encoding,
           seed: {
             type: 'number',
             describe: "Seed of a built-in dataset's points (as train --seed)",
@@ -43,7 +45,7 @@ export function predictCommand(context: CommandContext): CommandModule {
             describe: 'Print one JSON line { predictions: [{ input, output, label? }] }',
           },
         })
-        .group(['model', 'input', 'data', 'target', 'seed', 'json'], 'Predict:')
+        .group(['model', 'input', 'data', 'target', 'encoding', 'seed', 'json'], 'Predict:')
         .example(
           ...helpExample(
             yargs,

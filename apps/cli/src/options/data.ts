@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { datasetNames, loadDataset, oneHotTargets, parseCsv } from '@deltaflow/data';
-import type { Dataset } from '@deltaflow/data';
+import { datasetNames, loadDataset, oneHotTargets } from '@deltaflow/data';
+import type { CsvEncoding, Dataset } from '@deltaflow/data';
+import { readArrow, readArrowColumns, readCsvColumns, readCsvStream } from '@deltaflow/data/node';
 import { Tensor, allocate } from '@deltaflow/tensor';
 import type { DType } from '@deltaflow/tensor';
 import { CliError, UsageError } from '../errors.js';
@@ -14,6 +14,8 @@ export interface DataOptions {
   target?: readonly string[];
   features?: readonly string[];
   dtype: DType;
+  /** How a CSV file's bytes are read (`--encoding`); default strict UTF-8. */
+  encoding?: CsvEncoding;
   /** Seed of a built-in dataset's generated points (`--seed`); default 42. */
   seed?: number;
   /** A saved model whose columns to read when `target` is left out (see {@link modelTargets}). */
@@ -79,31 +81,12 @@ export function isBuiltinDataset(spec: string): boolean {
   return (datasetNames as readonly string[]).includes(spec);
 }
 
-/** The column names of a CSV text's header row (for choosing columns; parseCsv checks the file itself). */
-export function csvHeader(text: string): string[] {
-  const line =
-    text
-      .replace(/^\uFEFF/, '')
-      .split(/\r?\n/)
-      .find((l) => l.trim() !== '') ?? '';
-  return line.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new CliError(
-      `Cannot read CSV file ${path}: ${reason ?? (error as Error).message}; check the path.`,
-    );
-  }
-}
+/** Extensions of Arrow IPC files: `.arrow`, `.feather` (Feather v2), `.ipc`. */
+const ARROW_FILE = /\.(arrow|feather|ipc)$/i;
 
 /**
- * Loads `--data`: a built-in dataset by name (xor, circle, spiral, gauss, plane, iris, mnist), or a CSV file.
+ * Loads `--data`: a built-in dataset by name (xor, circle, spiral, gauss, plane, iris, mnist), a CSV file, or an
+ * Arrow IPC (Feather v2) file (`.arrow`, `.feather`, `.ipc`).
  *
  * @example
  * ```ts
@@ -129,17 +112,29 @@ export async function loadData(spec: string, options: DataOptions): Promise<Data
       `--data: unknown dataset '${spec}'; use a built-in one (${datasetNames.join(', ')}) or the path of a CSV file.`,
     );
   }
-  const text = readText(spec);
-  const header = csvHeader(text);
+  // An Arrow IPC (Feather v2) file: typed columns. A CSV file: its header first (its first chunk), then the rows,
+  // streamed: the file is never one string, so any size works.
+  const arrow = ARROW_FILE.test(spec);
+  const encoding = options.encoding ? { encoding: options.encoding } : {};
+  const header = arrow ? await readArrowColumns(spec) : readCsvColumns(spec, encoding);
   const target = options.target ?? (options.model ? modelTargets(header, options.model) : undefined);
   const targetSet = new Set(target ?? [header.at(-1)]);
   const features =
     options.features && options.features.every((name) => header.includes(name) && !targetSet.has(name))
       ? options.features
       : undefined;
-  return parseCsv(text, {
+  if (arrow) {
+    return readArrow(spec, {
+      file: spec,
+      dtype: options.dtype,
+      ...(target ? { target } : {}),
+      ...(features ? { features } : {}),
+    });
+  }
+  return readCsvStream(spec, {
     file: spec,
     dtype: options.dtype,
+    ...encoding,
     ...(target ? { target } : {}),
     ...(features ? { features } : {}),
   });

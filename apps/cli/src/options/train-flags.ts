@@ -3,11 +3,12 @@ import type { Options } from 'yargs';
 // The flags of `deltaflow train` (and the data and model ones `gradcheck` shares). None has a yargs default: a
 // flag that is absent stays undefined, so a --config file can supply it; defaults are applied afterwards.
 
-/** `--data`, `--target`, `--target-type`. */
+/** `--data`, `--target`, `--target-type`, `--encoding`. */
 export const dataFlags = {
   data: {
     type: 'string',
-    describe: 'A built-in dataset (xor, circle, spiral, gauss, plane, iris, mnist) or a CSV file',
+    describe:
+      'A built-in dataset (xor, circle, spiral, gauss, plane, iris, mnist), a CSV file or an Arrow (Feather v2) file',
     defaultDescription: 'xor',
   },
   target: {
@@ -19,6 +20,12 @@ export const dataFlags = {
     type: 'string',
     describe: 'Read one numeric target column as classes (one-hot) or as values',
     defaultDescription: 'class for 3 to 20 distinct integers, else value',
+  },
+  encoding: {
+    type: 'string',
+    choices: ['utf-8', 'latin1'],
+    describe: 'Text encoding of a CSV file: utf-8 (strict) or latin1',
+    defaultDescription: 'utf-8',
   },
 } as const satisfies Record<string, Options>;
 

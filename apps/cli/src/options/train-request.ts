@@ -1,3 +1,4 @@
+import type { CsvEncoding } from '@deltaflow/data';
 import type { DType } from '@deltaflow/tensor';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { SCHEDULE_NAMES } from '@deltaflow/trainer';
@@ -28,6 +29,8 @@ export interface TrainRequest {
   target?: string[];
   /** `--target-type class|value`: how one numeric target column is read (inferred when left out). */
   targetType?: TargetType;
+  /** `--encoding utf-8|latin1`: how a CSV file's bytes are read (strict UTF-8 when left out). */
+  encoding?: CsvEncoding;
   layers?: number[];
   /** `--dropout P` or `P1,P2,...`: dropout rate of every hidden layer, or of each. */
   dropout?: number | number[];
@@ -105,6 +108,12 @@ const targetType: Check<TargetType> = (flag, value) => {
   return value;
 };
 
+const encoding: Check<CsvEncoding> = (flag, value) => {
+  if (value !== 'utf-8' && value !== 'latin1')
+    throw new UsageError(`${flag} must be utf-8 or latin1, got ${JSON.stringify(value)}.`);
+  return value;
+};
+
 const scheduleName: Check<NonNullable<TrainRequest['schedule']>> = (flag, value) => {
   if (!(SCHEDULE_NAMES as readonly unknown[]).includes(value))
     throw new UsageError(`${flag} must be ${orList(SCHEDULE_NAMES)}, got ${JSON.stringify(value)}.`);
@@ -177,6 +186,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     data: field(raw, 'data', text) ?? 'xor',
     target: field(raw, 'target', parseColumns),
     targetType: field(raw, 'targetType', targetType),
+    encoding: field(raw, 'encoding', encoding),
     layers: field(raw, 'layers', (_, v) => parseLayers(v)),
     dropout: field(raw, 'dropout', parseRates),
     activation: field(raw, 'activation', name('activation')),

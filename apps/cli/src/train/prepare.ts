@@ -65,6 +65,7 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
     dtype: init?.model.dtype ?? request.dtype ?? 'float32',
     features: init?.meta.featureNames,
     seed: request.seed,
+    ...(request.encoding ? { encoding: request.encoding } : {}),
   });
   return init ? targetsForModel(loaded, init) : loaded;
 }
