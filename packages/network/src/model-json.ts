@@ -160,6 +160,9 @@ function fail(source: string | undefined, field: string, problem: string, cause?
   throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem.replace(/\.$/, '')}.`, { cause });
 }
 
+/** A field's value for a message, bounded (see previewValue); a missing field is `undefined`. */
+const shown = (v: unknown): string => (v === undefined ? 'undefined' : previewValue(v));
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
@@ -181,14 +184,14 @@ function checkNumbers(
   dtype: DType,
 ): number[] {
   if (!Array.isArray(values))
-    fail(source, field, `is ${previewValue(values)}, expected an array of ${length} numbers`);
+    fail(source, field, `is ${shown(values)}, expected an array of ${length} numbers`);
   if (values.length !== length) fail(source, field, `has ${values.length} numbers, expected ${length}`);
   for (let i = 0; i < length; i++) {
     const v: unknown = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       const why =
         typeof v === 'number' && !Number.isNaN(v) ? ' (out of the range of a double, e.g. 1e400)' : '';
-      fail(source, `${field}[${i}]`, `is ${previewValue(v)}${why}, expected a finite number`);
+      fail(source, `${field}[${i}]`, `is ${shown(v)}${why}, expected a finite number`);
     }
     if (dtype === 'float32' && !Number.isFinite(Math.fround(v))) {
       fail(
@@ -224,7 +227,7 @@ function layerFromJSON(
   const at = `layers[${index}]`;
   if (!isObject(raw)) fail(source, at, 'must be an object');
   if (raw.type !== 'dense')
-    fail(source, `${at}.type`, `is ${previewValue(raw.type)}, expected "dense" or "dropout"`);
+    fail(source, `${at}.type`, `is ${shown(raw.type)}, expected "dense" or "dropout"`);
   if (!isCount(raw.inputs)) fail(source, `${at}.inputs`, 'must be a positive integer');
   if (!isCount(raw.units)) fail(source, `${at}.units`, 'must be a positive integer');
   const { inputs, units } = raw;
@@ -273,7 +276,7 @@ function dropoutRates(raw: unknown[], source: string | undefined): Map<number, n
     const at = `layers[${i}]`;
     const rate = layer.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
-      fail(source, `${at}.rate`, `is ${previewValue(rate)}, expected a number in [0, 1)`);
+      fail(source, `${at}.rate`, `is ${shown(rate)}, expected a number in [0, 1)`);
     const before = raw[i - 1];
     if (!isObject(before) || before.type !== 'dense')
       fail(
@@ -307,16 +310,12 @@ function dropoutRates(raw: unknown[], source: string | undefined): Map<number, n
 export function modelFromJSON(json: unknown, source?: string): Sequential {
   if (!isObject(json)) fail(source, 'the file', 'must hold a JSON object');
   if (json.format !== 'deltaflow-model')
-    fail(source, 'format', `is ${previewValue(json.format)}, expected "deltaflow-model"`);
+    fail(source, 'format', `is ${shown(json.format)}, expected "deltaflow-model"`);
   if (json.version !== 1 && json.version !== 2)
-    fail(
-      source,
-      'version',
-      `is ${previewValue(json.version)}, expected 1 or 2 (the versions this deltaflow reads)`,
-    );
+    fail(source, 'version', `is ${shown(json.version)}, expected 1 or 2 (the versions this deltaflow reads)`);
   const dtype = json.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
-    fail(source, 'dtype', `is ${previewValue(dtype)}, expected "float32" or "float64"`);
+    fail(source, 'dtype', `is ${shown(dtype)}, expected "float32" or "float64"`);
   if (json.meta !== undefined && !isObject(json.meta)) fail(source, 'meta', 'must be an object');
   if (json.meta !== undefined && nestedDeeperThan(json.meta, MAX_META_DEPTH))
     fail(source, 'meta', `nests deeper than ${MAX_META_DEPTH} levels; keep it to plain information`);
