@@ -33,6 +33,15 @@ describe('hostile model files', () => {
     ).toMatch(/layers\[0\]\.bias\[0\] is -1e\+39, beyond the float32 limit/);
   });
 
+  it('refuses the shrunk counterexample of the fuzz test: a bias just past the float32 limit, which rounds to Infinity', () => {
+    // 3.4028235677973366e38 > FLT_MAX, and Math.fround gives Infinity (the float32 half-way point rounds up)
+    const text =
+      '{"format":"deltaflow-model","version":1,"dtype":"float32","layers":[{"type":"dense","inputs":2,"units":1,"activation":"sigmoid","weights":[[0],[0]],"bias":[3.4028235677973366e+38]}]}';
+    expect(refusal(() => parseModel(text, 'edge.json')).message).toMatch(
+      /^Model edge\.json: layers\[0\]\.bias\[0\] is 3\.4028235677973366e\+38, beyond the float32 limit/,
+    );
+  });
+
   it('reports 1e400 (Infinity once parsed) as out of range, never as null', () => {
     const error = refusal(() => parseModel(file('[[1e400],[1]]'), 'inf.json'));
     expect(error.message).toBe(
