@@ -108,7 +108,11 @@ function apply(source: string[], edits: Edit[]): string[] {
 }
 
 /** What reading gives: the events, or the refusal's code and message; warnings too. */
-function read(feed: (reader: JsonlReader, out: TrainingEvent[]) => void) {
+type ReadResult =
+  | { events: TrainingEvent[]; warnings: string[] }
+  | { code: string; message: string; warnings: string[] };
+
+function read(feed: (reader: JsonlReader, out: TrainingEvent[]) => void): ReadResult {
   const warnings: string[] = [];
   const events: TrainingEvent[] = [];
   const reader = new JsonlReader({ source: 'fuzz.jsonl', onWarning: (w) => warnings.push(w) });
