@@ -44,8 +44,10 @@ function failure(error: unknown, plugin: string, kind: string, name: string, met
  *
  * @example
  * ```ts
- * const entry = guardPluginEntry({ name: 'boom', f: () => { throw new Error('no'); }, df: () => 1 }, 'p', 'activation', 'boom');
- * entry.f(1); // throws E_PLUGIN_THREW: "The activation 'boom' of the plugin 'p' failed: its f threw Error: no; ..."
+ * const cube = { name: 'cube', f: (x: number) => x ** 3, df: (x: number) => 3 * x * x };
+ * const entry = guardPluginEntry(cube, 'my-plugin', 'activation', 'cube');
+ * entry.f(2); // → 8
+ * // had f thrown, the error would be E_PLUGIN_THREW: "The activation 'cube' of the plugin 'my-plugin' failed: ..."
  * ```
  * @param entry - the entry as the plugin gave it (already checked)
  * @param plugin - the plugin's name
