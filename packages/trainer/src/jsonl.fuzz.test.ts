@@ -109,8 +109,7 @@ function apply(source: string[], edits: Edit[]): string[] {
 
 /** What reading gives: the events, or the refusal's code and message; warnings too. */
 type ReadResult =
-  | { events: TrainingEvent[]; warnings: string[] }
-  | { code: string; message: string; warnings: string[] };
+  { events: TrainingEvent[]; warnings: string[] } | { code: string; message: string; warnings: string[] };
 
 function read(feed: (reader: JsonlReader, out: TrainingEvent[]) => void): ReadResult {
   const warnings: string[] = [];

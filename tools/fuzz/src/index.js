@@ -13,7 +13,8 @@ export function fuzzRuns(runs) {
   const text = process.env.FUZZ_RUNS;
   if (text === undefined || text === '') return runs;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`FUZZ_RUNS must be a whole number of at least 1, got '${text}'.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`FUZZ_RUNS must be a whole number of at least 1, got '${text}'.`);
   return n;
 }
 
