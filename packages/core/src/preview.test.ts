@@ -26,3 +26,14 @@ describe('previewValue', () => {
     expect(previewValue(deep)).toBe('an array of 1 item');
   });
 });
+
+describe('checkConfig with a hostile config', () => {
+  it('refuses a config nested 100,000 deep in one sentence (no stack overflow)', async () => {
+    const { checkConfig } = await import('./config.js');
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => checkConfig('activation', 'leaky-relu', deep as never, { negativeSlope: 0.01 })).toThrow(
+      /^The activation 'leaky-relu' takes a config object such as \{ negativeSlope: 0\.01 \}, not an array of 1 item\.$/,
+    );
+  });
+});
