@@ -62,7 +62,7 @@ describe('plugins that throw, or are malformed', () => {
     'init.mjs': `export default { name: 'init-plugin', optimizers: [{ name: 'badopt', defaults: { lr: 0.1 }, init: () => { throw new Error('init exploded'); }, update: () => undefined }] };\n`,
   });
 
-  it('an activation whose f throws: one line naming the plugin and the entry, exit 1, nothing saved', async () => {
+  it('an activation whose f throws: one line naming the plugin and the entry, exit 70 (a bug in the plugin), nothing saved', async () => {
     const result = await runCli(
       [
         'train',
@@ -78,7 +78,7 @@ describe('plugins that throw, or are malformed', () => {
       ],
       dir,
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(70);
     expect(result.stderr).toBe(
       "deltaflow: The activation 'boom' of the plugin 'boom-plugin' failed: its f threw Error: f exploded; fix the plugin, or run without it.\n",
     );
@@ -93,12 +93,12 @@ describe('plugins that throw, or are malformed', () => {
     );
   });
 
-  it('an optimizer whose init throws: not a usage error (exit 1), naming the plugin and the entry', async () => {
+  it('an optimizer whose init throws: not a usage error (exit 70, a bug in the plugin), naming the plugin and the entry', async () => {
     const result = await runCli(
       ['train', '--plugin', './init.mjs', '--optimizer', 'badopt', '--epochs', '2', '--quiet'],
       dir,
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(70);
     expect(result.stderr).toBe(
       "deltaflow: The optimizer 'badopt' of the plugin 'init-plugin' failed: its init threw Error: init exploded; fix the plugin, or run without it.\n",
     );
