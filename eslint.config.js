@@ -45,12 +45,15 @@ export const layerRules = [
 
 /**
  * Tests play the user: a package's tests may train with any library (a plugin's tests install it into the real
- * registries). They still never import apps or tools, and the rule still refuses any cycle they would close.
+ * registries). They still never import apps or tools, except the tools tagged `type:test-support` (the fuzz
+ * tests' settings, @deltaflow/test-fuzz), and the rule still refuses any cycle they would close.
  */
 export const testRules = layerRules.map((rule) => {
   if (rule.sourceTag.startsWith('scope:') || rule.sourceTag === 'type:plugin') {
-    return { sourceTag: rule.sourceTag, onlyDependOnLibsWithTags: ['type:lib'] };
+    return { sourceTag: rule.sourceTag, onlyDependOnLibsWithTags: ['type:lib', 'type:test-support'] };
   }
+  if (rule.sourceTag === 'type:lib')
+    return { ...rule, onlyDependOnLibsWithTags: ['type:lib', 'type:test-support'] };
   // An app's tests drive it from outside, with the workspace's test tools (the shared browser).
   if (rule.sourceTag === 'type:app')
     return { ...rule, onlyDependOnLibsWithTags: ['type:lib', 'type:app', 'type:tool'] };

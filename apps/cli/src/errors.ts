@@ -136,7 +136,8 @@ function stackOf(error: unknown): string {
  *
  * A `DeltaflowError`, `UsageError` or `CliError` is the user's to fix: its message is the line (exit code 1, or
  * 2 for usage). Anything else (a `TypeError`, ...) is a bug in deltaflow or a plugin, never relabelled: the line
- * says so, names the error, and points to `--verbose` for its stack (exit code 70).
+ * says so, names the error, and points to `--verbose` for its stack (exit code 70). A plugin function that threw
+ * (`E_PLUGIN_THREW`) is a bug too (exit code 70), and its message names the plugin, the entry and the function.
  *
  * @example
  * ```ts
@@ -149,7 +150,10 @@ function stackOf(error: unknown): string {
  */
 export function describeError(error: unknown, verbose: boolean): { text: string; exitCode: number } {
   const known = error instanceof UsageError || error instanceof CliError || error instanceof DeltaflowError;
-  const exitCode = error instanceof UsageError ? EXIT.usage : known ? EXIT.failure : EXIT.internal;
+  // a plugin's function that threw is a bug in the plugin: exit 70 like any bug, but the message names the plugin
+  const pluginBug = error instanceof DeltaflowError && error.code === 'E_PLUGIN_THREW';
+  const exitCode =
+    error instanceof UsageError ? EXIT.usage : known && !pluginBug ? EXIT.failure : EXIT.internal;
   const message = known
     ? flagWording(error.message)
     : `internal error (a bug in deltaflow or a plugin): ${

@@ -122,7 +122,9 @@ describe('deltaflow train --dashboard, a short run (issue 14, items 1 and 4)', (
   it('keeps serving after the run ends until Ctrl-C: a page opened later shows the whole run, finished', async () => {
     const dir = tempDir();
     const cli = await startCli([...spiral200, '--dashboard', '--save', 'model.json'], dir);
-    await cli.waitFor(/the run has ended; still serving it at http:\/\/127\.0\.0\.1:\d+\/ .*Ctrl-C to stop/);
+    await cli.waitFor(
+      /the run has ended; still serving it at http:\/\/127\.0\.0\.1:\d+\/\S* .*Ctrl-C to stop/,
+    );
     expect(cli.stdout()).toMatch(/result\s+│\s+completed/);
     // well past the old 1.5 s grace period
     await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -39,7 +39,7 @@ describe('failures in a real process', () => {
     expect(existsSync(join(dir, 'big.jsonl'))).toBe(false);
   });
 
-  it('a bug (a TypeError thrown by a plugin during training) is an internal error, exit code 70, its stack under --verbose', async () => {
+  it('a bug (a TypeError thrown by a plugin during training) is exit code 70, naming the plugin, its stack under --verbose', async () => {
     const dir = tempDir();
     writeFiles(dir, {
       'buggy.mjs': `let calls = 0;
@@ -53,12 +53,12 @@ export default {
     const plain = await runCli(args, dir);
     expect(plain.code).toBe(70);
     expect(plain.stderr).toMatch(
-      /^deltaflow: internal error \(a bug in deltaflow or a plugin\): TypeError: [^\n]*; run again with --verbose for its stack trace, and please report it\.\n$/,
+      /^deltaflow: The activation 'buggy' of the plugin 'buggy-plugin' failed: its f threw TypeError: [^\n]*; fix the plugin, or run without it\.\n$/,
     );
     const verbose = await runCli([...args, '--verbose'], dir);
     expect(verbose.code).toBe(70);
     expect(verbose.stderr).toMatch(
-      /^deltaflow: internal error [^\n]*\nTypeError: [^\n]*\n +at [^\n]*buggy\.mjs/,
+      /^deltaflow: The activation 'buggy' of the plugin [^\n]*\n(.*\n)*Caused by: TypeError: [^\n]*\n +at [^\n]*buggy\.mjs/,
     );
     expect(existsSync(join(dir, 'm.json'))).toBe(false);
   });

@@ -46,6 +46,21 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const entries = (): string[] => fs.readdirSync(dir).sort();
 const modeOf = (path: string): number => fs.statSync(path).mode & 0o777;
 
+describe('temporary files left by a killed writer', () => {
+  it('are removed by the next write of the same target when their process is gone; live and foreign ones stay', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited: its pid runs nothing now
+    const path = join(dir, 'model.json');
+    const stale = `.model.json.${dead}-0123456789ab.tmp`;
+    const live = `.model.json.${process.ppid}-0123456789ab.tmp`; // the parent process runs
+    const other = `.other.json.${dead}-0123456789ab.tmp`; // another target's
+    const foreign = '.model.json.notours.tmp';
+    for (const name of [stale, live, other, foreign]) fs.writeFileSync(join(dir, name), 'partial');
+    writeFileAtomic(path, 'new');
+    expect(entries()).toEqual([live, foreign, other, 'model.json'].sort());
+  });
+});
+
 describe('writeFileAtomic', () => {
   it('writes a temporary file in the same folder, fsyncs it, renames it into place, then fsyncs the folder', () => {
     const path = join(dir, 'model.json');

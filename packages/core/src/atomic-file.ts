@@ -5,6 +5,7 @@ import {
   fsyncSync,
   lstatSync,
   openSync,
+  readdirSync,
   readlinkSync,
   renameSync,
   rmSync,
@@ -92,6 +93,49 @@ function fsyncFolder(folder: string): void {
   }
 }
 
+/** Targets whose stale temporary files this process has already looked for (once per target is enough). */
+const swept = new Set<string>();
+
+/** Whether process `pid` runs (on this machine); a process of another user counts as running. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files a writer of `target` left when it was killed (SIGKILL, a power cut) before it
+ * could commit or abort: `.<name>.<pid>-<hex>.tmp` beside the target, whose process no longer runs. A writer
+ * still running (this process, or another one writing the same file now) keeps its own. Never throws.
+ */
+function sweepStaleTemporaries(target: string): void {
+  if (swept.has(target)) return;
+  swept.add(target);
+  const name = basename(target);
+  const prefix = `.${name}.`;
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const match = /^(\d+)-[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || running(pid)) continue;
+    try {
+      rmSync(join(dirname(target), entry), { force: true });
+    } catch {
+      // another process removed it, or the folder is read-only: harmless either way
+    }
+  }
+}
+
 /**
  * A file being written atomically: written to a temporary file beside its target, then moved into place whole
  * by {@link AtomicFile.commit}, or removed by {@link AtomicFile.abort}. Made by {@link openFileAtomic}.
@@ -132,7 +176,11 @@ export class AtomicFile {
       throw writeError(path, error);
     }
     this.target = target;
-    this.temporary = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    sweepStaleTemporaries(target);
+    this.temporary = join(
+      dirname(target),
+      `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`,
+    );
     let keepMode: number | null = null;
     try {
       keepMode = statSync(target).mode & 0o7777;

@@ -1,4 +1,5 @@
 import { DeltaflowError } from './errors.js';
+import { previewValue } from './preview.js';
 
 /**
  * One setting of a parametrised activation, loss, optimizer, schedule or initializer: plain data, so configs
@@ -41,9 +42,11 @@ function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    const text = JSON.stringify(value) ?? previewValue(value);
+    return text.length > 80 ? previewValue(value) : text;
   } catch {
-    return String(value);
+    // nested too deep for JSON.stringify (or a cycle): a bounded preview instead
+    return previewValue(value);
   }
 }
 

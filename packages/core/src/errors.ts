@@ -7,6 +7,8 @@
  * - `E_DUPLICATE`: a name is taken (or given twice);
  * - `E_UNKNOWN`: a name nobody registered;
  * - `E_PLUGIN`: a plugin that is not an object with a name, or a module that cannot be loaded as one;
+ * - `E_PLUGIN_THREW`: a function of an installed plugin (an activation's `f`, an optimizer's `init`, ...) threw;
+ *   the message names the plugin, the entry and the function;
  * - `E_VERSION`: two incompatible copies of `@deltaflow/core` in one program;
  * - the others name the kind of value that was wrong: shapes, dtypes, files, models, options of a run.
  *
@@ -31,6 +33,7 @@ export type ErrorCode =
   | 'E_OPTION'
   | 'E_PARSE'
   | 'E_PLUGIN'
+  | 'E_PLUGIN_THREW'
   | 'E_READ'
   | 'E_SCALER'
   | 'E_SHAPE'

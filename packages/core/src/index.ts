@@ -7,6 +7,7 @@
  */
 export { DeltaflowError, assertShape } from './errors.js';
 export type { ErrorCode } from './errors.js';
+export { previewValue } from './preview.js';
 export { checkConfig, checkConfigValue, suggest } from './config.js';
 export type { CheckConfigOptions, Config, ConfigValue } from './config.js';
 export { Registry } from './registry.js';

@@ -78,7 +78,9 @@ describe('installPlugin', () => {
       ['sgd', 'signsgd'],
     ]);
     expect(activation.source('scaled')).toBe('p');
-    expect(optimizer.definition('signsgd')).toBe(signsgd);
+    // registered as given, its functions guarded (what they throw names the plugin: plugin-guard.test.ts)
+    expect(optimizer.definition('signsgd')).toMatchObject({ name: 'signsgd', defaults: signsgd.defaults });
+    expect(optimizer.definition('signsgd')?.init).not.toBe(signsgd.init);
   });
 
   it('leaves nothing registered when one entry is malformed, and installs once it is fixed', () => {
@@ -158,7 +160,8 @@ describe('installPlugin', () => {
     expect(errorOf(() => installPlugin({ activations: [] } as never)).code).toBe('E_PLUGIN');
     const error = errorOf(() => installPlugin({ name: 'x', losses: l1 } as never));
     expect(error.code).toBe('E_DEFINITION');
-    expect(error.message).toContain('losses must be an array');
+    expect(error.message).toContain('its field losses is an object with keys');
+    expect(error.message).toContain('but must be a list of entries (losses: [{ name, ... }, ...])');
   });
 
   it('gives the same code for the same mistake whichever kind it is', () => {

@@ -3,6 +3,8 @@ import type { ActivationPluginEntry, LossPluginEntry, OptimizerRule } from './en
 import { activationEntryProblem, lossEntryProblem, optimizerEntryProblem } from './entries.js';
 import { DeltaflowError } from './errors.js';
 import type { ErrorCode } from './errors.js';
+import { guardPluginEntry } from './plugin-guard.js';
+import { previewValue } from './preview.js';
 import { Registry } from './registry.js';
 
 /**
@@ -135,7 +137,10 @@ function checkList(
   const list: unknown = (plugin as unknown as Record<string, unknown>)[key];
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
-    problems.push({ code: 'E_DEFINITION', text: `${key} must be an array` });
+    problems.push({
+      code: 'E_DEFINITION',
+      text: `its field ${key} is ${previewValue(list)}, but must be a list of entries (${key}: [{ name, ... }, ...])`,
+    });
     return [];
   }
   const registry = pluginRegistries[kind] as Registry<unknown, unknown>;
@@ -222,6 +227,7 @@ export function installPlugin(plugin: Plugin, options: InstallPluginOptions = {}
   const register = { replace, source: plugin.name };
   for (const [kind, entries] of plan) {
     const registry = pluginRegistries[kind] as Registry<unknown, unknown>;
-    for (const { name, entry } of entries) registry.register(name, entry, register);
+    for (const { name, entry } of entries)
+      registry.register(name, guardPluginEntry(entry, plugin.name, kind, name), register);
   }
 }

@@ -1,5 +1,6 @@
 import { activationToJSON } from '@deltaflow/activations';
 import type { ActivationConfig } from '@deltaflow/activations';
+import { previewValue } from '@deltaflow/core';
 import { DeltaflowError } from '@deltaflow/tensor';
 import type { DType, TypedArray } from '@deltaflow/tensor';
 import { Dense } from './dense.js';
@@ -159,19 +160,60 @@ function fail(source: string | undefined, field: string, problem: string, cause?
   throw new DeltaflowError('E_MODEL', `${where}: ${field} ${problem.replace(/\.$/, '')}.`, { cause });
 }
 
+/** A field's value for a message, bounded (see previewValue); a missing field is `undefined`. */
+const shown = (v: unknown): string => (v === undefined ? 'undefined' : previewValue(v));
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
-function checkNumbers(values: unknown, length: number, field: string, source: string | undefined): number[] {
-  if (!Array.isArray(values)) fail(source, field, `must be an array of ${length} numbers`);
+/** The largest magnitude a float32 holds; a double beyond it (up to rounding) becomes Infinity when stored. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * How deep the free-form `meta` may nest: it is kept and written back with the model, and JSON.stringify
+ * recurses (a file nested 100,000 levels deep would overflow the stack when saved).
+ */
+const MAX_META_DEPTH = 64;
+
+function checkNumbers(
+  values: unknown,
+  length: number,
+  field: string,
+  source: string | undefined,
+  dtype: DType,
+): number[] {
+  if (!Array.isArray(values))
+    fail(source, field, `is ${shown(values)}, expected an array of ${length} numbers`);
   if (values.length !== length) fail(source, field, `has ${values.length} numbers, expected ${length}`);
-  values.forEach((v, i) => {
+  for (let i = 0; i < length; i++) {
+    const v: unknown = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      fail(source, `${field}[${i}]`, `is ${JSON.stringify(v) ?? String(v)}, expected a finite number`);
+      const why =
+        typeof v === 'number' && !Number.isNaN(v) ? ' (out of the range of a double, e.g. 1e400)' : '';
+      fail(source, `${field}[${i}]`, `is ${shown(v)}${why}, expected a finite number`);
     }
-  });
+    if (dtype === 'float32' && !Number.isFinite(Math.fround(v))) {
+      fail(
+        source,
+        `${field}[${i}]`,
+        `is ${v}, beyond the float32 limit of ±${FLOAT32_MAX} (it would be stored as Infinity); give the file "dtype": "float64" (train with --dtype float64) to keep such a weight`,
+      );
+    }
+  }
   return values as number[];
+}
+
+/** Whether `value` nests arrays or objects more than `limit` levels deep; iterative, so any depth is safe. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function layerFromJSON(
@@ -185,7 +227,7 @@ function layerFromJSON(
   const at = `layers[${index}]`;
   if (!isObject(raw)) fail(source, at, 'must be an object');
   if (raw.type !== 'dense')
-    fail(source, `${at}.type`, `is ${JSON.stringify(raw.type)}, expected "dense" or "dropout"`);
+    fail(source, `${at}.type`, `is ${shown(raw.type)}, expected "dense" or "dropout"`);
   if (!isCount(raw.inputs)) fail(source, `${at}.inputs`, 'must be a positive integer');
   if (!isCount(raw.units)) fail(source, `${at}.units`, 'must be a positive integer');
   const { inputs, units } = raw;
@@ -200,8 +242,8 @@ function layerFromJSON(
     fail(source, `${at}.weights`, `must be ${inputs} rows of ${units} numbers`);
   if (raw.weights.length !== inputs)
     fail(source, `${at}.weights`, `has ${raw.weights.length} rows, expected ${inputs} (inputs)`);
-  const rows = raw.weights.map((row, i) => checkNumbers(row, units, `${at}.weights[${i}]`, source));
-  const bias = checkNumbers(raw.bias, units, `${at}.bias`, source);
+  const rows = raw.weights.map((row, i) => checkNumbers(row, units, `${at}.weights[${i}]`, source, dtype));
+  const bias = checkNumbers(raw.bias, units, `${at}.bias`, source, dtype);
   let layer: Dense;
   try {
     layer = new Dense({
@@ -234,7 +276,7 @@ function dropoutRates(raw: unknown[], source: string | undefined): Map<number, n
     const at = `layers[${i}]`;
     const rate = layer.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
-      fail(source, `${at}.rate`, `is ${JSON.stringify(rate) ?? String(rate)}, expected a number in [0, 1)`);
+      fail(source, `${at}.rate`, `is ${shown(rate)}, expected a number in [0, 1)`);
     const before = raw[i - 1];
     if (!isObject(before) || before.type !== 'dense')
       fail(
@@ -268,17 +310,15 @@ function dropoutRates(raw: unknown[], source: string | undefined): Map<number, n
 export function modelFromJSON(json: unknown, source?: string): Sequential {
   if (!isObject(json)) fail(source, 'the file', 'must hold a JSON object');
   if (json.format !== 'deltaflow-model')
-    fail(source, 'format', `is ${JSON.stringify(json.format)}, expected "deltaflow-model"`);
+    fail(source, 'format', `is ${shown(json.format)}, expected "deltaflow-model"`);
   if (json.version !== 1 && json.version !== 2)
-    fail(
-      source,
-      'version',
-      `is ${JSON.stringify(json.version)}, expected 1 or 2 (the versions this deltaflow reads)`,
-    );
+    fail(source, 'version', `is ${shown(json.version)}, expected 1 or 2 (the versions this deltaflow reads)`);
   const dtype = json.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
-    fail(source, 'dtype', `is ${JSON.stringify(dtype)}, expected "float32" or "float64"`);
+    fail(source, 'dtype', `is ${shown(dtype)}, expected "float32" or "float64"`);
   if (json.meta !== undefined && !isObject(json.meta)) fail(source, 'meta', 'must be an object');
+  if (json.meta !== undefined && nestedDeeperThan(json.meta, MAX_META_DEPTH))
+    fail(source, 'meta', `nests deeper than ${MAX_META_DEPTH} levels; keep it to plain information`);
   if (!Array.isArray(json.layers) || json.layers.length === 0)
     fail(source, 'layers', 'must be a non-empty array');
   const rates = dropoutRates(json.layers as unknown[], source);

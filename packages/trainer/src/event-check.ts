@@ -1,3 +1,4 @@
+import { previewValue } from '@deltaflow/core';
 import { DeltaflowError } from '@deltaflow/tensor';
 import type { TrainingEvent } from './events.js';
 
@@ -171,11 +172,8 @@ const EVENTS: Readonly<Record<TrainingEvent['type'], Spec>> = {
 
 const TYPES = Object.keys(EVENTS);
 
-function shown(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
+/** A bounded preview (never JSON.stringify of the value: a line nested 100,000 deep would overflow the stack). */
+const shown = (value: unknown): string => previewValue(value);
 
 /**
  * Checks that `value` (one parsed line of a recording) is a training event, field by field: its type is one of

@@ -17,12 +17,15 @@ export function resolvePluginFrom(dir: string, specifier: string): string {
 
 /** Whether this very plugin is installed already (main() run twice in one process, or named twice). */
 function alreadyInstalled(plugin: Plugin): boolean {
-  const entries: [PluginKind, readonly { name?: unknown }[] | undefined][] = [
+  const entries: [PluginKind, unknown][] = [
     ['activation', plugin.activations],
     ['loss', plugin.losses],
     ['optimizer', plugin.optimizers],
   ];
-  const names = entries.flatMap(([kind, list]) => (list ?? []).map((e) => [kind, e?.name] as const));
+  // a field that is not a list is left to installPlugin, which names it
+  const names = entries.flatMap(([kind, list]) =>
+    Array.isArray(list) ? list.map((e: { name?: unknown } | null) => [kind, e?.name] as const) : [],
+  );
   return (
     names.length > 0 &&
     names.every(

@@ -24,13 +24,26 @@ import { bindShortcuts } from './keyboard.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-/** The socket to attach to: `?attach=ws://...`, or the same-origin `/ws` of the server that served the page. */
+/**
+ * The socket to attach to: `?attach=ws://...`, or the same-origin `/ws` of the server that served the page. A run
+ * that can be steered printed its page's URL with `#token=...`: the token goes on as the socket's `?token=`, and
+ * only then does the server take this page's commands (without it the page watches).
+ */
 function attachUrl(): string | null {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  const withToken = (url: string): string => {
+    if (!token) return url;
+    const parsed = new URL(url);
+    if (!parsed.searchParams.has('token')) parsed.searchParams.set('token', token);
+    return parsed.href;
+  };
   const param = new URLSearchParams(location.search).get('attach');
-  if (param && /^wss?:\/\//.test(param)) return param;
+  if (param && /^wss?:\/\//.test(param)) return withToken(param);
   const meta = document.querySelector<HTMLMetaElement>('meta[name="deltaflow-attach"]');
   if (!meta) return null;
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${meta.content.replace(/^\//, '')}`;
+  return withToken(
+    `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${meta.content.replace(/^\//, '')}`,
+  );
 }
 
 function run(store: DashboardStore, views: Views, buttons: RunButtons): void {

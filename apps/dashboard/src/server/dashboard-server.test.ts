@@ -38,8 +38,16 @@ async function start(options: Partial<Parameters<typeof startDashboardServer>[0]
 }
 
 /** A page's socket: resolves once open, collecting every message; rejects with the refusal. */
-function connect(server: DashboardServer, origin: string | null = `http://127.0.0.1:${server.port}`) {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, origin ? { origin } : {});
+function connect(
+  server: DashboardServer,
+  origin: string | null = `http://127.0.0.1:${server.port}`,
+  query = '',
+  headers: Record<string, string> = {},
+) {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, {
+    ...(origin ? { origin } : {}),
+    headers,
+  });
   const messages: ServerMessage[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
   const opened = new Promise<void>((resolve, reject) => {
@@ -75,6 +83,10 @@ const portIsFree = (port: number): Promise<boolean> =>
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+
+/** The control token in a server's printed URL (`#token=...`). */
+const tokenOf = (server: DashboardServer): string =>
+  new URLSearchParams(new URL(server.url).hash.slice(1)).get('token') ?? '';
 
 const handles = (): number => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
 
@@ -150,7 +162,7 @@ describe('startDashboardServer', () => {
       setLearningRate: (lr) => calls.push(`lr ${lr}`),
     };
     const steered = await start({ control });
-    const page = connect(steered.server);
+    const page = connect(steered.server, undefined, `?token=${tokenOf(steered.server)}`);
     await page.opened;
     for (const text of [
       '{"type":"control","command":"pause"}',
@@ -347,5 +359,117 @@ describe('startReplayServer', () => {
     await server.closed;
     expect(await portIsFree(server.port)).toBe(true);
     await until(() => handles() <= before);
+  });
+});
+
+describe('the server against a local attacker (issue 17)', () => {
+  const recorder = () => {
+    const calls: string[] = [];
+    const control: RunControls = {
+      pause: () => calls.push('pause'),
+      resume: () => calls.push('resume'),
+      step: () => calls.push('step'),
+      stop: () => calls.push('stop'),
+      setLearningRate: (lr) => calls.push(`lr ${lr}`),
+    };
+    return { calls, control };
+  };
+  const errorsOf = (messages: ServerMessage[]): string[] =>
+    messages.flatMap((m) => (m.type === 'error' ? [m.message] : []));
+
+  it('bound to 0.0.0.0 or ::, prints a URL whose page may open the socket (all local addresses allowed)', async () => {
+    for (const host of ['0.0.0.0', '::']) {
+      const started = await start({ host }).catch((error: { code?: string }) => {
+        if (host === '::' && error.code === 'E_LISTEN') return null; // a machine without IPv6
+        throw error;
+      });
+      if (!started) continue;
+      const { server } = started;
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+      expect((await fetch(server.url)).status).toBe(200);
+      const page = connect(server, new URL(server.url).origin);
+      await page.opened;
+      await until(() => page.messages[0]?.type === 'hello');
+      await expect(connect(server, 'http://evil.example').opened).rejects.toThrow('refused with 403');
+    }
+  });
+
+  it('answers only its own Host names (DNS rebinding gets 421), and the socket too (403)', async () => {
+    const { server } = await start({ allowedHosts: ['dash.internal:8080'] });
+    const get = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        // fetch() may not set Host: use http.get
+        void import('node:http').then(({ get: httpGet }) =>
+          httpGet({ host: '127.0.0.1', port: server.port, path: '/', headers: { host } }, (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          }).on('error', reject),
+        );
+      });
+    expect(await get(`127.0.0.1:${server.port}`)).toBe(200);
+    expect(await get(`localhost:${server.port}`)).toBe(200);
+    expect(await get(`LOCALHOST:${server.port}`)).toBe(200);
+    expect(await get(`dash.internal:8080`)).toBe(200);
+    expect(await get(`evil.example:${server.port}`)).toBe(421);
+    expect(await get(`127.0.0.1.evil.example:${server.port}`)).toBe(421);
+    await expect(
+      connect(server, `http://127.0.0.1:${server.port}`, '', { host: `evil.example:${server.port}` }).opened,
+    ).rejects.toThrow('refused with 403');
+  });
+
+  it('steers a run only from a page that gave the token of the printed URL; others only watch', async () => {
+    const { calls, control } = recorder();
+    const { server } = await start({ control });
+    const token = tokenOf(server);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{24}$/);
+    // another server has another token
+    const other = await start({ control: recorder().control });
+    expect(tokenOf(other.server)).not.toBe(token);
+
+    const watcher = connect(server);
+    const wrong = connect(server, undefined, `?token=${token.slice(0, -1)}x`);
+    const owner = connect(server, undefined, `?token=${token}`);
+    await Promise.all([watcher.opened, wrong.opened, owner.opened]);
+    await until(() => [watcher, wrong, owner].every((p) => p.messages.length >= 1));
+    expect(watcher.messages[0]).toMatchObject({ type: 'hello', control: false });
+    expect(wrong.messages[0]).toMatchObject({ type: 'hello', control: false });
+    expect(owner.messages[0]).toMatchObject({ type: 'hello', control: true });
+    watcher.ws.send('{"type":"control","command":"stop"}');
+    wrong.ws.send('{"type":"lr","lr":0.5}');
+    await until(() => errorsOf(watcher.messages).length === 1 && errorsOf(wrong.messages).length === 1);
+    expect(errorsOf(watcher.messages)[0]).toMatch(/may only watch the run: open the address the run printed/);
+    owner.ws.send('{"type":"control","command":"pause"}');
+    await until(() => calls.length === 1);
+    expect(calls).toEqual(['pause']);
+  });
+
+  it('refuses a learning rate out of (0, 1000] or not finite, saying why', async () => {
+    const { calls, control } = recorder();
+    const { server } = await start({ control });
+    const owner = connect(server, undefined, `?token=${tokenOf(server)}`);
+    await owner.opened;
+    for (const lr of ['1e308', '1001', '0', '-1', '"0.1"', 'null']) owner.ws.send(`{"type":"lr","lr":${lr}}`);
+    owner.ws.send('{"type":"lr","lr":1000}');
+    await until(() => calls.length === 1 && errorsOf(owner.messages).length === 6);
+    expect(calls).toEqual(['lr 1000']);
+    expect(errorsOf(owner.messages)[0]).toBe('lr must be a finite number in (0, 1000], got 1e+308.');
+  });
+
+  it('does not follow a symbolic link in a custom pageDir out of its root', async () => {
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    const root = mkdtempSync(join(tmpdir(), 'deltaflow-linked-'));
+    const outside = mkdtempSync(join(tmpdir(), 'deltaflow-secret-'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
+    writeFileSync(join(outside, 'secret.txt'), 'secret');
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'assets', 'ok.css'), 'body{}');
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'leak.txt'));
+    symlinkSync(outside, join(root, 'linked-dir'));
+    symlinkSync(join(root, 'assets', 'ok.css'), join(root, 'inside.css')); // a link within the root is fine
+    const { server } = await start({ pageDir: root });
+    expect((await fetch(`${server.url}leak.txt`)).status).toBe(404);
+    expect((await fetch(`${server.url}linked-dir/secret.txt`)).status).toBe(404);
+    expect((await fetch(`${server.url}assets/ok.css`)).status).toBe(200);
+    expect(await (await fetch(`${server.url}inside.css`)).text()).toBe('body{}');
   });
 });

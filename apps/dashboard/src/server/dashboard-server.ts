@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { modelToJSON } from '@deltaflow/network';
 import type { TrainingData } from '@deltaflow/trainer';
 import type { Subscription } from 'rxjs';
@@ -25,7 +26,9 @@ function helloPoints(data: TrainingData | undefined): HelloMessage['points'] {
  * WebSocket (`/ws`), on 127.0.0.1 by default. Every page gets the events (batch, forward and backward events
  * thinned; epoch and end never dropped), a page opened late, even after the run's end, gets the history first
  * (bounded: every event of a short run, an evenly thinned one of a long run, so memory stays flat for any run
- * length), and pages may steer the run when `control` is given. With `waitForPage`, the run's events are only
+ * length), and pages may steer the run when `control` is given: with a control, the server's `url` carries a
+ * per-run token (`#token=...`), and only a page opened from that URL (whose socket gives the token) may pause,
+ * resume, step, stop or set the learning rate; any other page of an allowed origin may watch. With `waitForPage`, the run's events are only
  * subscribed to (so a `createRun` run only starts) once the first page has connected. Only pages from the
  * server's own origin may open the socket. The server keeps serving after the run's end until `close()` (or,
  * when given, `closeAfterEndMs` after the end).
@@ -70,7 +73,10 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     host: options.host,
     pageDir: options.pageDir,
     allowedOrigins: options.allowedOrigins,
-    onSocket: (socket) => hub.add(socket),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    // a run that can be steered gets a token: only a page opened from the printed URL may steer it
+    ...(control ? { controlToken: options.controlToken ?? randomBytes(18).toString('base64url') } : {}),
+    onSocket: (socket, access) => hub.add(socket, access.control),
     onClose: async () => {
       closing = true;
       subscription?.unsubscribe();

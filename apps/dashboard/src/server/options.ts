@@ -56,6 +56,16 @@ export interface DashboardServerOptions {
   title?: string;
   /** More origins allowed to open the WebSocket besides the server's own (e.g. a Vite dev server's). */
   allowedOrigins?: readonly string[];
+  /**
+   * More Host headers answered besides the server's own names (a proxy's name, as `name` or `name:port`); any
+   * other Host is refused (421) against DNS rebinding.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * The token a page must give to steer the run (with `control`); default a fresh random one per server. The
+   * server's `url` carries it (`#token=...`).
+   */
+  controlToken?: string;
   /** Folder of the built page; default the package's `dist/page`. */
   pageDir?: string;
 }
@@ -65,7 +75,10 @@ export interface DashboardServerOptions {
  * @category Server
  */
 export interface DashboardServer {
-  /** The page's address, e.g. `http://127.0.0.1:4873/` (a playground's with a `?plugin=` parameter per plugin file). */
+  /**
+   * The page's address, e.g. `http://127.0.0.1:4873/` (a playground's with a `?plugin=` parameter per plugin
+   * file; a run's that can be steered with its control token, `http://127.0.0.1:4873/#token=...`).
+   */
   readonly url: string;
   /** The port it listens on (the one picked when 0 was asked). */
   readonly port: number;

@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { listen, pageUrl, stopListening } from './listen.js';
 import type { DashboardServer } from './options.js';
-import { allowedOrigins, refuseUpgrade } from './origins.js';
+import { allowedHosts, allowedOrigins, hostAllowed, refuseUpgrade, tokenMatches } from './origins.js';
 import { createStaticHandler, findPageDir } from './static-files.js';
 
 /** The path of the pages' WebSocket (relative to the page), on every server that has one. */
@@ -27,11 +28,31 @@ export interface PageServerOptions {
    * Gives the page a WebSocket at `/ws` (and tells it to attach to it): each socket opened from an allowed origin
    * is handed to this; every other upgrade is refused with 403.
    */
-  onSocket?: (socket: WebSocket) => void;
+  onSocket?: (socket: WebSocket, access: SocketAccess) => void;
   /** More origins allowed to open the WebSocket besides the server's own (e.g. a Vite dev server's). */
   allowedOrigins?: readonly string[];
+  /**
+   * More Host headers answered besides the server's own names (see `allowedHosts`), e.g. the name of a proxy in
+   * front, as `name` or `name:port`. Any other Host is refused (421, or 403 for the socket) against DNS rebinding.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * The run's control token: the page's URL carries it as `#token=...` (a fragment: never sent in a request,
+   * so it stays out of logs and Referer headers), the page passes it on as the socket's `?token=`, and only a
+   * socket that gave it may steer the run ({@link SocketAccess}). Without it, no socket may.
+   */
+  controlToken?: string;
   /** Called first by `close()`, before the sockets still open are closed and the port released. */
   onClose?: () => void | Promise<void>;
+}
+
+/**
+ * What a socket opened on a {@link servePage} server may do.
+ * @category Server
+ */
+export interface SocketAccess {
+  /** Whether it gave the server's control token (`?token=` on the socket URL): it may steer the run. */
+  readonly control: boolean;
 }
 
 /**
@@ -82,24 +103,39 @@ export async function closeSockets(sockets: Iterable<WebSocket>): Promise<void> 
  */
 export async function servePage(options: PageServerOptions): Promise<DashboardServer> {
   const host = options.host ?? '127.0.0.1';
-  const { onSocket } = options;
-  const http = createServer(
-    createStaticHandler(options.pageDir ?? findPageDir(), {
-      ...(onSocket ? { attachPath: SOCKET_PATH } : {}),
-      ...(options.plugins ? { plugins: options.plugins } : {}),
-    }),
-  );
+  const { onSocket, controlToken } = options;
+  const serveFile = createStaticHandler(options.pageDir ?? findPageDir(), {
+    ...(onSocket ? { attachPath: SOCKET_PATH } : {}),
+    ...(options.plugins ? { plugins: options.plugins } : {}),
+  });
+  // the port is known once listening; until then no request is answered
+  let hosts: ReadonlySet<string> = new Set();
+  const http = createServer((request, response) => {
+    if (!hostAllowed(request, hosts)) {
+      response
+        .writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+        .end('Misdirected request: this server answers only its own addresses.\n');
+      return;
+    }
+    serveFile(request, response);
+  });
   const port = await listen(http, options.port ?? 0, host);
+  hosts = allowedHosts(host, port, options.allowedHosts);
   let sockets: WebSocketServer | null = null;
   if (onSocket) {
     const origins = allowedOrigins(host, port, options.allowedOrigins);
     const server = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
     sockets = server;
-    http.on('upgrade', (request, socket, head) => {
-      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-      if (path !== `/${SOCKET_PATH}` || !origins.has(request.headers.origin ?? ''))
+    http.on('upgrade', (request: IncomingMessage, socket, head) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (
+        url.pathname !== `/${SOCKET_PATH}` ||
+        !origins.has(request.headers.origin ?? '') ||
+        !hostAllowed(request, hosts)
+      )
         return refuseUpgrade(socket);
-      server.handleUpgrade(request, socket, head, onSocket);
+      const control = controlToken !== undefined && tokenMatches(url.searchParams.get('token'), controlToken);
+      server.handleUpgrade(request, socket, head, (ws) => onSocket(ws, { control }));
     });
   }
 
@@ -118,5 +154,6 @@ export async function servePage(options: PageServerOptions): Promise<DashboardSe
     })();
     return closing;
   };
-  return { url: pageUrl(host, port), port, host, closed, close };
+  const fragment = controlToken !== undefined ? `#token=${encodeURIComponent(controlToken)}` : '';
+  return { url: `${pageUrl(host, port)}${fragment}`, port, host, closed, close };
 }

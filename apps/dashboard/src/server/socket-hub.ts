@@ -2,7 +2,7 @@ import type { ModelJSON } from '@deltaflow/network';
 import type { RunState, TrainingEvent } from '@deltaflow/trainer';
 import { WebSocket } from 'ws';
 import { RunHistory } from '../shared/run-history.js';
-import { parseClientMessage } from '../shared/wire.js';
+import { readClientMessage } from '../shared/wire.js';
 import type { ClientMessage, HelloMessage, ServerMessage } from '../shared/wire.js';
 import { Outbox, socketFull } from './outbox.js';
 import { closeSockets } from './page-server.js';
@@ -67,18 +67,30 @@ export class SocketHub {
     return this.history.size;
   }
 
-  /** Takes a new page: hello, the state, then the history so far, then the live events. */
-  add(socket: WebSocket): void {
+  /**
+   * Takes a new page: hello, the state, then the history so far, then the live events. With `control` false
+   * (its socket did not give the run's token) the page only watches: its hello says so, and a command from it is
+   * answered with an error message, as is a malformed command (a learning rate out of range, ...).
+   */
+  add(socket: WebSocket, control = true): void {
     // Pending events go to the pages already here; the new one gets them as part of the history.
     this.flush();
     this.clients.set(socket, { queue: new Outbox(), resync: true, model: 0 });
+    const steers = this.hello.control && control;
     socket.on('message', (data) => {
-      const message = parseClientMessage(String(data));
-      if (message && this.hello.control) this.onCommand(message);
+      const message = readClientMessage(String(data));
+      if ('problem' in message) return this.send(socket, { type: 'error', message: message.problem });
+      if (steers) return this.onCommand(message);
+      this.send(socket, {
+        type: 'error',
+        message: this.hello.control
+          ? 'This page may only watch the run: open the address the run printed (with its #token=...) to steer it.'
+          : 'This run cannot be steered from the dashboard.',
+      });
     });
     socket.on('close', () => this.forget(socket));
     socket.on('error', () => socket.terminate());
-    this.send(socket, this.hello);
+    this.send(socket, steers === this.hello.control ? this.hello : { ...this.hello, control: steers });
     this.send(socket, { type: 'state', state: this.state });
     this.pump(socket);
     this.resolveConnected();

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
+import { readFile, realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,8 @@ export function pluginPath(index: number, file: string): string {
 }
 
 /**
- * Serves the files of `root` (GET and HEAD only; nothing outside `root`; `/` is index.html), and the `plugins`
+ * Serves the files of `root` (GET and HEAD only; nothing outside `root`, not even through a symbolic link whose
+ * target is outside; `/` is index.html), and the `plugins`
  * files at their {@link pluginPath}. With `attachPath`, index.html gets `<meta name="deltaflow-attach">` so the
  * page attaches instead of training by itself.
  *
@@ -86,6 +87,14 @@ export function createStaticHandler(
   options: StaticHandlerOptions = {},
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const base = normalize(root.endsWith(sep) ? root : root + sep);
+  // Where `root` really is: a file is served only when its real path (links followed) is inside it, so a link
+  // in a custom pageDir cannot expose files elsewhere.
+  let realBase = base;
+  try {
+    realBase = join(realpathSync(base), sep);
+  } catch {
+    // a missing root serves nothing (every read fails with 404)
+  }
   const csp = [
     "default-src 'self'",
     `connect-src 'self'${options.connectSrc ? ` ${options.connectSrc}` : ''}`,
@@ -112,7 +121,12 @@ export function createStaticHandler(
     const plugin = plugins.get(path);
     const file = plugin ?? normalize(join(base, path));
     if ((!plugin && !file.startsWith(base)) || path.includes('\0')) return reply(404, 'Not found');
-    readFile(file).then(
+    const contents = plugin
+      ? readFile(file)
+      : realpath(file).then((real) =>
+          real.startsWith(realBase) ? readFile(real) : Promise.reject(new Error('outside the page folder')),
+        );
+    contents.then(
       (content) => {
         let body: Buffer | string = content;
         if (file === join(base, 'index.html') && options.attachPath !== undefined) {

@@ -56,8 +56,53 @@ export type ClientMessage = { type: 'control'; command: RunCommand } | { type: '
 const COMMANDS: ReadonlySet<string> = new Set(['pause', 'resume', 'step', 'stop']);
 
 /**
+ * The largest learning rate a page may set: a command outside 0 < lr <= LR_MAX (or not finite) is refused, so a
+ * page cannot blow the run's weights up in one step (`{"type":"lr","lr":1e308}`).
+ * @category Wire
+ */
+export const LR_MAX = 1000;
+
+/**
+ * Reads a page's message: the message, or `{ problem }`, one sentence saying why it was refused (not JSON, not
+ * an object, an unknown type or command, a learning rate that is not a finite number in (0, {@link LR_MAX}]).
+ * Never looks deeper than the message's two fields, so any text costs at most one `JSON.parse`.
+ *
+ * @example
+ * ```ts
+ * readClientMessage('{"type":"lr","lr":1e308}'); // → { problem: 'lr must be a finite number in (0, 1000], got 1e+308.' }
+ * ```
+ * @category Wire
+ */
+export function readClientMessage(text: string): ClientMessage | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {
+      problem:
+        'The command is not JSON; send {"type":"control","command":"pause"} or {"type":"lr","lr":0.1}.',
+    };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { problem: 'The command must be a JSON object with a type, control or lr.' };
+  const message = value as Record<string, unknown>;
+  if (message.type === 'control') {
+    if (typeof message.command === 'string' && COMMANDS.has(message.command))
+      return { type: 'control', command: message.command as RunCommand };
+    return { problem: `The control command must be one of ${[...COMMANDS].join(', ')}.` };
+  }
+  if (message.type === 'lr') {
+    const lr = message.lr;
+    if (typeof lr === 'number' && Number.isFinite(lr) && lr > 0 && lr <= LR_MAX) return { type: 'lr', lr };
+    const shown = typeof lr === 'number' ? String(lr) : typeof lr === 'string' ? 'a text' : `${typeof lr}`;
+    return { problem: `lr must be a finite number in (0, ${LR_MAX}], got ${shown}.` };
+  }
+  return { problem: 'The command must have the type control or lr.' };
+}
+
+/**
  * Reads a page's message, or returns null for anything that is not one (bad JSON, unknown command, a learning
- * rate that is not a positive number).
+ * rate that is not a finite number in (0, {@link LR_MAX}]); {@link readClientMessage} also says why.
  *
  * @example
  * ```ts
@@ -66,24 +111,6 @@ const COMMANDS: ReadonlySet<string> = new Set(['pause', 'resume', 'step', 'stop'
  * @category Wire
  */
 export function parseClientMessage(text: string): ClientMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const message = value as Record<string, unknown>;
-  if (message.type === 'control' && typeof message.command === 'string' && COMMANDS.has(message.command)) {
-    return { type: 'control', command: message.command as RunCommand };
-  }
-  if (
-    message.type === 'lr' &&
-    typeof message.lr === 'number' &&
-    message.lr > 0 &&
-    Number.isFinite(message.lr)
-  ) {
-    return { type: 'lr', lr: message.lr };
-  }
-  return null;
+  const result = readClientMessage(text);
+  return 'problem' in result ? null : result;
 }
