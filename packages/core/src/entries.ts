@@ -139,7 +139,11 @@ export interface OnnxLoweringBuilder {
    * @param inputs - the names of its inputs, from `input`, {@link OnnxLoweringBuilder.constant} or earlier ops
    * @param attributes - its attributes, typed as {@link OnnxAttributeValue} says
    */
-  op(opType: string, inputs: readonly string[], attributes?: Readonly<Record<string, OnnxAttributeValue>>): string;
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attributes?: Readonly<Record<string, OnnxAttributeValue>>,
+  ): string;
   /** A constant of the model's dtype (a scalar, or a 1-D tensor from an array) that broadcasts; returns its name. */
   constant(value: number | readonly number[]): string;
 }

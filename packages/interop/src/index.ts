@@ -6,3 +6,6 @@
  */
 export { EXPORT_FORMATS } from './formats.js';
 export type { ExportFormat } from './formats.js';
+export { toOnnx } from './onnx/export.js';
+export type { ToOnnxOptions } from './onnx/export.js';
+export { fromOnnx } from './onnx/import.js';

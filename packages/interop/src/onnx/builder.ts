@@ -75,7 +75,10 @@ export class GraphBuilder implements OnnxLoweringBuilder {
     attributes: Readonly<Record<string, OnnxAttributeValue>> = {},
   ): string {
     if (typeof opType !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(opType)) {
-      throw new DeltaflowError('E_DEFINITION', `An ONNX op type must be a name such as 'Tanh', got ${String(opType)}.`);
+      throw new DeltaflowError(
+        'E_DEFINITION',
+        `An ONNX op type must be a name such as 'Tanh', got ${String(opType)}.`,
+      );
     }
     const name = this.fresh(opType);
     const output = `${name}_output_0`;
@@ -93,12 +96,19 @@ export class GraphBuilder implements OnnxLoweringBuilder {
   constant(value: number | readonly number[]): string {
     const values = typeof value === 'number' ? [value] : value;
     const name = this.fresh('Constant');
-    this.initializers.push(tensorProto(name, this.dtype, typeof value === 'number' ? [] : [values.length], values));
+    this.initializers.push(
+      tensorProto(name, this.dtype, typeof value === 'number' ? [] : [values.length], values),
+    );
     return name;
   }
 
   /** An initializer with a chosen name (a layer's weights). */
-  tensor(name: string, dims: readonly number[], values: ArrayLike<number>, dtype: FloatType = this.dtype): string {
+  tensor(
+    name: string,
+    dims: readonly number[],
+    values: ArrayLike<number>,
+    dtype: FloatType = this.dtype,
+  ): string {
     this.reserve(name);
     this.initializers.push(tensorProto(name, dtype, dims, values));
     return name;

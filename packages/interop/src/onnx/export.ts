@@ -76,7 +76,10 @@ export function toOnnx(model: Sequential | ModelJSON, options: ToOnnxOptions = {
   const net = model instanceof Sequential ? model : modelFromJSON(model);
   const dtype = options.dtype ?? net.dtype;
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new DeltaflowError('E_OPTION', `toOnnx: dtype must be 'float32' or 'float64', got '${String(dtype)}'.`);
+    throw new DeltaflowError(
+      'E_OPTION',
+      `toOnnx: dtype must be 'float32' or 'float64', got '${String(dtype)}'.`,
+    );
   }
   const meta = net.meta ?? {};
   const scaler = storedScaler(meta['scaler'], net.inputs, 'toOnnx');
@@ -117,7 +120,9 @@ export function toOnnx(model: Sequential | ModelJSON, options: ToOnnxOptions = {
 
   const { scaler: _s, classNames: _c, ...rest } = meta;
   const props: Record<string, string> = {
-    [META.activations]: JSON.stringify(net.layers.map((layer) => simplify(activationToJSON(layer.activation)))),
+    [META.activations]: JSON.stringify(
+      net.layers.map((layer) => simplify(activationToJSON(layer.activation))),
+    ),
     [META.dropout]: JSON.stringify(net.layers.map((layer) => layer.dropout)),
   };
   if (classNames) props[META.classNames] = JSON.stringify(classNames);

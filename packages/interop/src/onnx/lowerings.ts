@@ -23,10 +23,15 @@ export const BUILTIN_LOWERINGS: Readonly<Record<string, OnnxLowering>> = Object.
   relu: (b, x) => b.op('Relu', [x]),
   linear: (_b, x) => x,
   // O = x for x > 0, else negativeSlope * x
-  'leaky-relu': (b, x, config) => positiveOr(b, x, b.op('Mul', [x, b.constant(num(config, 'negativeSlope'))])),
+  'leaky-relu': (b, x, config) =>
+    positiveOr(b, x, b.op('Mul', [x, b.constant(num(config, 'negativeSlope'))])),
   // O = x for x > 0, else alpha (e^x - 1)
   elu: (b, x, config) =>
-    positiveOr(b, x, b.op('Mul', [b.constant(num(config, 'alpha')), b.op('Sub', [b.op('Exp', [x]), b.constant(1)])])),
+    positiveOr(
+      b,
+      x,
+      b.op('Mul', [b.constant(num(config, 'alpha')), b.op('Sub', [b.op('Exp', [x]), b.constant(1)])]),
+    ),
   // O = log(1 + e^(beta x)) / beta, and x where beta x > threshold (PyTorch's)
   softplus: (b, x, config) => {
     const beta = num(config, 'beta');
@@ -41,7 +46,10 @@ export const BUILTIN_LOWERINGS: Readonly<Record<string, OnnxLowering>> = Object.
     const half = b.op('Mul', [x, b.constant(0.5)]);
     if (config['approximate'] === 'tanh') {
       const cube = b.op('Mul', [b.op('Mul', [x, x]), x]);
-      const u = b.op('Mul', [b.constant(SQRT_2_OVER_PI), b.op('Add', [x, b.op('Mul', [cube, b.constant(KAPPA)])])]);
+      const u = b.op('Mul', [
+        b.constant(SQRT_2_OVER_PI),
+        b.op('Add', [x, b.op('Mul', [cube, b.constant(KAPPA)])]),
+      ]);
       return b.op('Mul', [half, b.op('Add', [b.op('Tanh', [u]), b.constant(1)])]);
     }
     if (b.dtype === 'float64') {
@@ -64,32 +72,33 @@ export const BUILTIN_LOWERINGS: Readonly<Record<string, OnnxLowering>> = Object.
 // fdlibm's (s_erf.c) rational approximations, as packages/activations/src/erf.ts uses them; see its notice.
 const ERX = 8.45062911510467529297e-1;
 const PP = [
-  1.28379167095512558561e-1, -3.2504210724700149937e-1, -2.84817495755985104766e-2, -5.77027029648944159157e-3,
-  -2.37630166566501626084e-5,
+  1.28379167095512558561e-1, -3.2504210724700149937e-1, -2.84817495755985104766e-2,
+  -5.77027029648944159157e-3, -2.37630166566501626084e-5,
 ];
 const QQ = [
-  1, 3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3, 1.32494738004321644526e-4,
-  -3.9602282787753681232e-6,
+  1, 3.97917223959155352819e-1, 6.50222499887672944485e-2, 5.08130628187576562776e-3,
+  1.32494738004321644526e-4, -3.9602282787753681232e-6,
 ];
 const PA = [
-  -2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1, 3.18346619901161753674e-1,
-  -1.10894694282396677476e-1, 3.54783043256182359371e-2, -2.166375594868790843e-3,
+  -2.36211856075265944077e-3, 4.14856118683748331666e-1, -3.72207876035701323847e-1,
+  3.18346619901161753674e-1, -1.10894694282396677476e-1, 3.54783043256182359371e-2, -2.166375594868790843e-3,
 ];
 const QA = [
-  1, 1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2, 1.26171219808761642112e-1,
-  1.36370839120290507362e-2, 1.1984499846799107417e-2,
+  1, 1.06420880400844228286e-1, 5.40397917702171048937e-1, 7.18286544141962662868e-2,
+  1.26171219808761642112e-1, 1.36370839120290507362e-2, 1.1984499846799107417e-2,
 ];
 const RA = [
-  -9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1, -6.23753324503260060396e1,
-  -1.62396669462573470355e2, -1.84605092906711035994e2, -8.12874355063065934246e1, -9.81432934416914548592,
+  -9.86494403484714822705e-3, -6.93858572707181764372e-1, -1.05586262253232909814e1,
+  -6.23753324503260060396e1, -1.62396669462573470355e2, -1.84605092906711035994e2, -8.12874355063065934246e1,
+  -9.81432934416914548592,
 ];
 const SA = [
   1, 1.96512716674392571292e1, 1.376577541435190426e2, 4.34565877475229228821e2, 6.45387271733267880336e2,
   4.29008140027567833386e2, 1.08635005541779435134e2, 6.57024977031928170135, -6.04244152148580987438e-2,
 ];
 const RB = [
-  -9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1, -1.60636384855821916062e2,
-  -6.37566443368389627722e2, -1.02509513161107724954e3, -4.83519191608651397019e2,
+  -9.86494292470009928597e-3, -7.99283237680523006574e-1, -1.77579549177547519889e1,
+  -1.60636384855821916062e2, -6.37566443368389627722e2, -1.02509513161107724954e3, -4.83519191608651397019e2,
 ];
 const SB = [
   1, 3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3, 3.19985821950859553908e3,
@@ -146,7 +155,10 @@ function erfcNodes(b: OnnxLoweringBuilder, z: string): string {
 function num(config: Config, key: string): number {
   const value = config[key];
   if (typeof value !== 'number') {
-    throw new DeltaflowError('E_CONFIG', `The activation config needs a number '${key}', got ${String(value)}.`);
+    throw new DeltaflowError(
+      'E_CONFIG',
+      `The activation config needs a number '${key}', got ${String(value)}.`,
+    );
   }
   return value;
 }
@@ -159,7 +171,8 @@ function num(config: Config, key: string): number {
  */
 export function loweringOf(activation: { readonly name: string }): OnnxLowering {
   const builtin = pluginRegistries.activation.source(activation.name) === 'builtin';
-  if (builtin && Object.hasOwn(BUILTIN_LOWERINGS, activation.name)) return BUILTIN_LOWERINGS[activation.name]!;
+  if (builtin && Object.hasOwn(BUILTIN_LOWERINGS, activation.name))
+    return BUILTIN_LOWERINGS[activation.name]!;
   const own = (activation as { onnx?: unknown }).onnx;
   if (typeof own === 'function') return own as OnnxLowering;
   const registered = pluginRegistries.activation.has(activation.name)
