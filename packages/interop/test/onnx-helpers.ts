@@ -14,8 +14,10 @@ export async function runOnnx(
   const session = await ort.InferenceSession.create(bytes);
   const width = rows[0]!.length;
   const data = dtype === 'float64' ? Float64Array.from(rows.flat()) : Float32Array.from(rows.flat());
-  const result = await session.run({ input: new ort.Tensor(dtype, data, [rows.length, width]) });
-  const output = result['output']!;
+  const result = await session.run({
+    [session.inputNames[0]!]: new ort.Tensor(dtype, data, [rows.length, width]),
+  });
+  const output = result[session.outputNames[0]!]!;
   const cols = output.dims[1]!;
   const values = Array.from(output.data as Float32Array | Float64Array);
   await session.release();

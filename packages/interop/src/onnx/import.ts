@@ -351,7 +351,7 @@ export function fromOnnx(bytes: Uint8Array): ModelJSON {
   // the scaler only when the graph's first nodes apply it (a deltaflow export's /scaler/ nodes)
   if (stored.scaler !== undefined && start > 0) meta['scaler'] = stored.scaler;
   else delete meta['scaler'];
-  if (stored.meta === undefined) {
+  if (stored.activations === undefined) {
     meta['importedFrom'] = {
       format: 'onnx',
       ...(model.producerName

@@ -1,5 +1,6 @@
 // ONNX Runtime (onnxruntime-node, from npm) runs every exported model and must give what model.forward gives:
 // every built-in activation, float32 and float64, with and without a stored scaler.
+import type { ActivationIdentifier } from '@deltaflow/activations';
 import { pluginRegistries } from '@deltaflow/core';
 import type { FloatType } from '@deltaflow/core';
 import { mlp, modelFromJSON, modelToJSON } from '@deltaflow/network';
@@ -13,7 +14,7 @@ import { toOnnx } from './export.js';
 const BUILTINS = pluginRegistries.activation
   .names()
   .filter((n) => pluginRegistries.activation.source(n) === 'builtin');
-const VARIANTS = [
+const VARIANTS: ActivationIdentifier[] = [
   ...BUILTINS,
   { name: 'leaky-relu', config: { negativeSlope: 0.2 } },
   { name: 'elu', config: { alpha: 0.5 } },
@@ -25,7 +26,9 @@ const INPUTS = 4;
 const SCALER = { kind: 'standard', offset: [10, -3, 0.5, 100], scale: [2, 0.25, 1, 40] };
 
 function name(a: (typeof VARIANTS)[number]): string {
-  return typeof a === 'string' ? a : `${a.name} ${JSON.stringify(a.config)}`;
+  if (typeof a === 'string') return a;
+  const { name: n, config } = a as { name: string; config?: object };
+  return `${n} ${JSON.stringify(config)}`;
 }
 
 /** Three dense layers (the first with dropout, left out of the export) of one activation. */
