@@ -8,7 +8,9 @@ import { suggest } from '@deltaflow/core';
 import yargs from 'yargs';
 import { dashboardCommand } from './commands/dashboard.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
 import { gradcheckCommand } from './commands/gradcheck.js';
+import { importCommand } from './commands/import.js';
 import { predictCommand } from './commands/predict.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { trainCommand } from './commands/train.js';
@@ -113,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
     gradcheckCommand(context),
     pluginsCommand(context),
     dashboardCommand(context),
+    exportCommand(context),
+    importCommand(context),
   ];
   const names = commands.map((command) => String(command.command));
   try {
@@ -140,7 +144,10 @@ export async function main(argv: string[]): Promise<number> {
           ),
         true,
       )
-      .demandCommand(1, 'Choose a command: train, predict, evaluate, gradcheck, plugins or dashboard.')
+      .demandCommand(
+        1,
+        'Choose a command: train, predict, evaluate, gradcheck, plugins, dashboard, export or import.',
+      )
       .strict()
       .help()
       .version(version)

@@ -180,7 +180,12 @@ const cases: Case[] = [
     /Unknown argument --learning-rate; see deltaflow train --help/,
   ],
   ['unknown command', ['trian'], 2, /Unknown command 'trian'; did you mean train\?/],
-  ['no command', [], 2, /Choose a command: train, predict, evaluate, gradcheck, plugins or dashboard/],
+  [
+    'no command',
+    [],
+    2,
+    /Choose a command: train, predict, evaluate, gradcheck, plugins, dashboard, export or import/,
+  ],
   [
     'bad key in --config',
     ['train', '--config', 'bad-config.json', ...save],
