@@ -112,6 +112,16 @@ describe('fromOnnx on files torch.onnx.export wrote (test-fixtures/torch, made b
       importedFrom: { format: 'onnx', producer: expect.stringMatching(/^pytorch/) },
     });
   });
+
+  it("reads torch's float64 layers: Sigmoid, Elu(0.5), and SiLU written as Mul(x, Sigmoid(x))", () => {
+    const json = fromOnnx(new Uint8Array(readFileSync(new URL('mlp-float64.onnx', FIXTURES))));
+    expect(denseLayers(json).map((l) => l.activation)).toEqual([
+      'sigmoid',
+      { name: 'elu', config: { alpha: 0.5 } },
+      'swish',
+      'linear',
+    ]);
+  });
 });
 
 /** A graph as tf2onnx writes a Keras Dense stack: MatMul + Add, weights [in, out] in float_data. */

@@ -143,7 +143,8 @@ interface PendingLayer {
  * Reads an ONNX multilayer perceptron into a deltaflow model file: the graphs `torch.onnx.export` writes for an
  * `nn.Sequential` of `nn.Linear` and activations (Gemm with transB = 1) and those tf2onnx writes for Keras Dense
  * layers (MatMul then Add), each linear op optionally followed by one activation node (Relu, Sigmoid, Tanh,
- * Softmax, LeakyRelu, Elu, Softplus, Gelu; none, or Identity, is linear). Flatten and Identity nodes are allowed
+ * Softmax, LeakyRelu, Elu, Softplus, Gelu; Mul(x, Sigmoid(x)), torch's SiLU, is swish; none, or Identity, is
+ * linear). Flatten and Identity nodes are allowed
  * where they change nothing. Weights may be stored as raw_data or float_data / double_data; their type (float or
  * double) gives the model's dtype.
  *
@@ -216,7 +217,7 @@ export function fromOnnx(bytes: Uint8Array): ModelJSON {
   };
   function unsupported(i: number, node: OnnxTypes.INodeProto, why: string): never {
     return refuse(
-      `fromOnnx: node ${i} (${node.opType ?? '?'}${node.name ? ` '${node.name}'` : ''}) ${why}; deltaflow imports multilayer perceptrons: Gemm or MatMul + Add, each followed by at most one activation (Relu, Sigmoid, Tanh, Softmax, LeakyRelu, Elu, Softplus, Gelu), with Flatten and Identity.`,
+      `fromOnnx: node ${i} (${node.opType ?? '?'}${node.name ? ` '${node.name}'` : ''}) ${why}; deltaflow imports multilayer perceptrons: Gemm or MatMul + Add, each followed by at most one activation (Relu, Sigmoid, Tanh, Softmax, LeakyRelu, Elu, Softplus, Gelu, or x Sigmoid(x)), with Flatten and Identity.`,
     );
   }
 
@@ -309,6 +310,14 @@ export function fromOnnx(bytes: Uint8Array): ModelJSON {
         }
         last.activation = activation;
         current = outs[0] ?? '';
+        // SiLU as torch.onnx.export writes it: Mul(x, Sigmoid(x)) is swish
+        const next = nodes[i + 1];
+        const mulInputs = next?.opType === 'Mul' ? (next.input ?? []) : [];
+        if (activation === 'sigmoid' && mulInputs.includes(current) && mulInputs.includes(ins[0]!)) {
+          last.activation = 'swish';
+          current = next!.output?.[0] ?? '';
+          i++;
+        }
       }
     }
   }

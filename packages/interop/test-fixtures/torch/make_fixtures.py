@@ -42,8 +42,10 @@ f32 = nn.Sequential(
 x32 = torch.randn(7, 4)
 y32 = export(f32, x32, "mlp-float32.onnx")
 
-# float64: Sigmoid and ELU hidden layers, a linear output
-f64 = nn.Sequential(nn.Linear(3, 5), nn.Sigmoid(), nn.Linear(5, 4), nn.ELU(0.5), nn.Linear(4, 2)).double()
+# float64: Sigmoid, ELU and SiLU (exported as Mul(x, Sigmoid(x))) hidden layers, a linear output
+f64 = nn.Sequential(
+    nn.Linear(3, 5), nn.Sigmoid(), nn.Linear(5, 4), nn.ELU(0.5), nn.Linear(4, 4), nn.SiLU(), nn.Linear(4, 2)
+).double()
 x64 = torch.randn(6, 3, dtype=torch.float64)
 y64 = export(f64, x64, "mlp-float64.onnx")
 
