@@ -49,14 +49,15 @@ async function onnxRunner(name: string, bytes: Uint8Array, threads: number): Pro
   };
 }
 
-/** Calls `runner` on rotating batches for about `ms` and returns the microseconds per call. */
+/** Calls `runner` on rotating batches for about `ms`; returns the wall and CPU (user + system) us per call. */
 async function time(
   runner: InferenceRunner,
   batches: Float32Array[],
   rows: number,
   ms: number,
-): Promise<number> {
+): Promise<{ wall: number; cpu: number }> {
   let calls = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let t = t0;
   while (t - t0 < ms || calls < 3) {
@@ -64,12 +65,14 @@ async function time(
     calls++;
     t = performance.now();
   }
-  return ((t - t0) * 1000) / calls;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: ((t - t0) * 1000) / calls, cpu: (cpu.user + cpu.system) / calls };
 }
 
 /**
  * Runs the inference workload and prints one table per batch size: median (min .. max) of `repeats` runs, and
- * each runner's ratio to deltaflow's (default backend).
+ * each runner's ratio to deltaflow's (default backend), in wall time and in CPU time (the process's user +
+ * system time: with 2 threads, ONNX Runtime's CPU time counts both).
  */
 export async function inferenceBench(quick: boolean, repeats: number): Promise<void> {
   const model = mlp({
@@ -106,30 +109,32 @@ export async function inferenceBench(quick: boolean, repeats: number): Promise<v
       if (worst > 1e-5) throw new Error(`inference bench: ${runner.name} differs from deltaflow by ${worst}`);
     }
     for (const runner of runners) await time(runner, batches, rows, ms); // warm-up
-    const results = runners.map(() => [] as number[]);
+    const results = runners.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
     for (let r = 0; r < repeats; r++) {
       for (let k = 0; k < runners.length; k++) {
         const i = (k + r) % runners.length;
-        results[i]!.push(await time(runners[i]!, batches, rows, ms));
+        const t = await time(runners[i]!, batches, rows, ms);
+        results[i]!.wall.push(t.wall);
+        results[i]!.cpu.push(t.cpu);
       }
     }
-    const base = summarize(results[0]!).median;
+    const unit = rows === 1 ? 'us per call (batch 1)' : 'samples/s (batch 256)';
+    const value = (us: number): number => (rows === 1 ? us : (rows * 1e6) / us);
+    const base = { wall: summarize(results[0]!.wall).median, cpu: summarize(results[0]!.cpu).median };
     const lines: string[][] = [
-      [
-        'runner',
-        rows === 1 ? 'us per call (batch 1)' : 'samples/s (batch 256)',
-        'min .. max',
-        'time vs deltaflow',
-      ],
+      ['runner', `wall ${unit}`, 'min .. max', 'time vs deltaflow', `cpu ${unit}`, 'cpu vs deltaflow'],
     ];
     runners.forEach((runner, i) => {
-      const s = summarize(results[i]!);
-      const value = (us: number): number => (rows === 1 ? us : (rows * 1e6) / us);
+      const wall = summarize(results[i]!.wall);
+      const cpu = summarize(results[i]!.cpu);
+      const [low, high] = rows === 1 ? [wall.min, wall.max] : [wall.max, wall.min];
       lines.push([
         runner.name,
-        fmt(value(s.median)),
-        `${fmt(value(rows === 1 ? s.min : s.max))} .. ${fmt(value(rows === 1 ? s.max : s.min))}`,
-        `${fmt(s.median / base)}x`,
+        fmt(value(wall.median)),
+        `${fmt(value(low))} .. ${fmt(value(high))}`,
+        `${fmt(wall.median / base.wall)}x`,
+        fmt(value(cpu.median)),
+        `${fmt(cpu.median / base.cpu)}x`,
       ]);
     });
     console.log(table(lines));
