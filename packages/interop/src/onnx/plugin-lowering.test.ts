@@ -67,6 +67,20 @@ describe("a plugin activation's onnx lowering", () => {
     });
   }
 
+  it('travels with an elementwise spec given to a layer directly (not registered)', async () => {
+    const cube = {
+      name: 'onnx-test-cube',
+      f: (x: number) => x * x * x,
+      df: (x: number) => 3 * x * x,
+      onnx: (b: OnnxLoweringBuilder, x: string) => b.op('Mul', [b.op('Mul', [x, x]), x]),
+    };
+    const model = mlp({ inputs: 3, dtype: 'float64', seed: 2, layers: [{ units: 2, activation: cube }] });
+    const expected = model
+      .forward(Tensor.fromNested(rows as [number[], ...number[][]], 'float64'))
+      .toNested() as number[][];
+    expect(maxError(await runOnnx(toOnnx(model), 'float64', rows), expected)).toBeLessThanOrEqual(1e-12);
+  });
+
   it('is required: export fails naming an activation that has none', () => {
     const model = mlp({
       inputs: 2,
