@@ -113,6 +113,35 @@ describe('fromOnnx on files torch.onnx.export wrote (test-fixtures/torch, made b
     });
   });
 
+  it("reads torch's GELU, exact and tanh, written as several nodes, and predicts as torch did", async () => {
+    const bytes = new Uint8Array(readFileSync(new URL('mlp-gelu.onnx', FIXTURES)));
+    const json = fromOnnx(bytes);
+    expect(denseLayers(json).map((l) => l.activation)).toEqual([
+      { name: 'gelu', config: { approximate: 'none' } },
+      { name: 'gelu', config: { approximate: 'tanh' } },
+      'linear',
+    ]);
+    const { inputs, outputs } = expected['gelu']!;
+    const x = Tensor.fromNested(inputs as [number[], ...number[][]], 'float32');
+    expect(maxError(modelFromJSON(json).forward(x).toNested() as number[][], outputs)).toBeLessThanOrEqual(
+      1e-6,
+    );
+    expect(maxError(await runOnnx(bytes, 'float32', inputs), outputs)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('refuses elementwise nodes that compute no activation deltaflow has, naming the first', () => {
+    // torch's GELU with its 0.5 changed to 0.25: no built-in activation
+    const model = onnx.ModelProto.decode(new Uint8Array(readFileSync(new URL('mlp-gelu.onnx', FIXTURES))));
+    const constant = model.graph!.node!.find((n) => n.name === '/1/Constant_2')!;
+    const tensor = constant.attribute![0]!.t!;
+    const view = new DataView(tensor.rawData!.buffer, tensor.rawData!.byteOffset, 4);
+    expect(view.getFloat32(0, true)).toBe(0.5);
+    view.setFloat32(0, 0.25, true);
+    expect(() => fromOnnx(onnx.ModelProto.encode(model).finish())).toThrow(
+      /node 1 \(Constant '\/1\/Constant'\) is not supported/,
+    );
+  });
+
   it("reads torch's float64 layers: Sigmoid, Elu(0.5), and SiLU written as Mul(x, Sigmoid(x))", () => {
     const json = fromOnnx(new Uint8Array(readFileSync(new URL('mlp-float64.onnx', FIXTURES))));
     expect(denseLayers(json).map((l) => l.activation)).toEqual([

@@ -3,6 +3,7 @@ import type { FloatType } from '@deltaflow/core';
 import { modelFromJSON } from '@deltaflow/network';
 import type { DenseLayerJSON, LayerJSON, ModelJSON } from '@deltaflow/network';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import { recognizeComposite } from './composite.js';
 import { META } from './metadata.js';
 import { ATTRIBUTE, DOUBLE, FLOAT, onnx, toNumber } from './proto.js';
 
@@ -144,7 +145,8 @@ interface PendingLayer {
  * `nn.Sequential` of `nn.Linear` and activations (Gemm with transB = 1) and those tf2onnx writes for Keras Dense
  * layers (MatMul then Add), each linear op optionally followed by one activation node (Relu, Sigmoid, Tanh,
  * Softmax, LeakyRelu, Elu, Softplus, Gelu; Mul(x, Sigmoid(x)), torch's SiLU, is swish; none, or Identity, is
- * linear). Flatten and Identity nodes are allowed
+ * linear), or by elementwise nodes that compute a built-in activation (torch writes GELU as Div, Erf, Add, Mul,
+ * Mul), recognized by evaluating them at probe points. Flatten and Identity nodes are allowed
  * where they change nothing. Weights may be stored as raw_data or float_data / double_data; their type (float or
  * double) gives the model's dtype.
  *
@@ -207,6 +209,11 @@ export function fromOnnx(bytes: Uint8Array): ModelJSON {
     while (start < nodes.length && (nodes[start]!.name ?? '').startsWith('/scaler/')) start++;
     if (start > 0) current = nodes[start - 1]!.output?.[0] ?? '';
   }
+  /** An initializer holding one number (a constant of an activation's nodes). */
+  const scalarOf = (name: string): number | undefined => {
+    const c = constants.get(name);
+    return c && c.values.length === 1 ? c.values[0] : undefined;
+  };
   const weight = (name: string | undefined, i: number, node: OnnxTypes.INodeProto): Constant => {
     const c = constants.get(name ?? '');
     if (!c)
@@ -303,6 +310,16 @@ export function fromOnnx(bytes: Uint8Array): ModelJSON {
       }
       default: {
         const activation = activationOf(node);
+        if (activation === undefined && last && last.activation === undefined && last.composed.length === 0) {
+          // an activation written as several elementwise nodes (torch's GELU): recognized by its values
+          const match = recognizeComposite(nodes, i, current, scalarOf, (t) => readTensor(t).values);
+          if (match) {
+            last.activation = match.activation;
+            current = match.output;
+            i = match.last;
+            continue;
+          }
+        }
         if (activation === undefined) unsupported(i, node, 'is not supported');
         if (ins[0] !== current) unsupported(i, node, 'does not take the previous value');
         if (!last || last.activation !== undefined || last.composed.length > 0) {

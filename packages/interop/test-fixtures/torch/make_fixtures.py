@@ -2,7 +2,7 @@
 
 Run from this directory with Debian's python3-torch (1.13) and python3-onnx:
     /usr/bin/python3 make_fixtures.py
-It writes mlp-float32.onnx, mlp-float64.onnx and expected.json (inputs and torch's outputs for both).
+It writes mlp-float32.onnx, mlp-float64.onnx, mlp-gelu.onnx and expected.json (inputs and torch's outputs).
 """
 import json
 
@@ -49,12 +49,18 @@ f64 = nn.Sequential(
 x64 = torch.randn(6, 3, dtype=torch.float64)
 y64 = export(f64, x64, "mlp-float64.onnx")
 
+# GELU, exact (Div, Erf, Add, Mul, Mul) and tanh (a dozen nodes): activations written as several nodes
+gelu = nn.Sequential(nn.Linear(3, 6), nn.GELU(), nn.Linear(6, 5), nn.GELU(approximate="tanh"), nn.Linear(5, 2))
+xg = torch.randn(9, 3) * 2
+yg = export(gelu, xg, "mlp-gelu.onnx")
+
 with open("expected.json", "w") as f:
     json.dump(
         {
             "torch": torch.__version__,
             "float32": {"inputs": x32.tolist(), "outputs": y32},
             "float64": {"inputs": x64.tolist(), "outputs": y64},
+            "gelu": {"inputs": xg.tolist(), "outputs": yg},
         },
         f,
         indent=1,
