@@ -1,7 +1,7 @@
 """Writes the ONNX fixtures of packages/interop's import tests with torch.onnx.export, and what torch predicts.
 
 Run from this directory with Debian's python3-torch (1.13) and python3-onnx:
-    /usr/bin/python3 make_fixtures.py
+    /usr/bin/python3 make_fixtures.py && npx prettier --write expected.json
 It writes mlp-float32.onnx, mlp-float64.onnx, mlp-gelu.onnx and expected.json (inputs and torch's outputs).
 """
 import json
