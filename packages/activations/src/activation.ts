@@ -1,4 +1,4 @@
-import type { Config, ElementwiseActivationEntry } from '@deltaflow/core';
+import type { Config, ElementwiseActivationEntry, OnnxLowering } from '@deltaflow/core';
 import type { Tensor } from '@deltaflow/tensor';
 
 /**
@@ -44,6 +44,11 @@ export interface Activation {
    * every entry whose step moves a net input onto or across one of them: central differences are not valid there.
    */
   readonly kinks?: readonly number[];
+  /**
+   * Optional: how ONNX export (`toOnnx` of `@deltaflow/interop`) writes this activation as ONNX nodes; see
+   * `OnnxLowering` of `@deltaflow/core`. The built-ins need none: the exporter knows them.
+   */
+  readonly onnx?: OnnxLowering;
 }
 
 /**

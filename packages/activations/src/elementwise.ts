@@ -77,6 +77,7 @@ export function elementwise(spec: ElementwiseActivationSpec): Activation {
     name,
     config: Object.freeze({ ...spec.config }),
     ...(spec.kinks ? { kinks: Object.freeze([...spec.kinks]) } : {}),
+    ...(spec.onnx ? { onnx: spec.onnx } : {}),
     forward(x: Tensor, out: Tensor): void {
       checkForward(name, x, out);
       const xs = x.data;
@@ -105,11 +106,12 @@ export interface Kernels {
  * one function) instead of calls to `spec.f` and `spec.df`; the spec stays the definition they must agree with.
  */
 export function withKernels(spec: ElementwiseActivationSpec, kernels: Kernels): Activation {
-  const { name, config, kinks } = elementwise(spec);
+  const { name, config, kinks, onnx } = elementwise(spec);
   return Object.freeze({
     name,
     config,
     ...(kinks ? { kinks } : {}),
+    ...(onnx ? { onnx } : {}),
     forward(x: Tensor, out: Tensor): void {
       checkForward(name, x, out);
       kernels.forward(x.data, out.data);

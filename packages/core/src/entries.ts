@@ -26,6 +26,8 @@ export interface ElementwiseActivationEntry {
   readonly config?: Config;
   /** Points x where f is not smooth (relu's 0), which a gradient check steps around. */
   readonly kinks?: readonly number[];
+  /** Optional: how ONNX export writes f as ONNX nodes (see {@link OnnxLowering}); without it, export refuses. */
+  readonly onnx?: OnnxLowering;
 }
 
 /**
@@ -54,6 +56,8 @@ export interface ActivationEntry {
   forward(x: TensorLike, out: TensorLike): void;
   /** Writes dE/dx into `dx` from `x`, `y` = f(x) and `dy` = dE/dO. */
   backward(x: TensorLike, y: TensorLike, dy: TensorLike, dx: TensorLike): void;
+  /** Optional: how ONNX export writes this activation as ONNX nodes (see {@link OnnxLowering}). */
+  readonly onnx?: OnnxLowering;
 }
 
 /**
@@ -96,7 +100,76 @@ export interface FactoryEntry<T, C extends Config = Config> {
 export type ActivationPluginEntry<C extends Config = Config> =
   | ElementwiseActivationEntry
   | ActivationEntry
-  | FactoryEntry<ElementwiseActivationEntry | ActivationEntry, C>;
+  | (FactoryEntry<ElementwiseActivationEntry | ActivationEntry, C> & {
+      /** Optional: how ONNX export writes the activation built from `config` (see {@link OnnxLowering}). */
+      readonly onnx?: OnnxLowering<C>;
+    });
+
+/**
+ * An ONNX attribute's value in {@link OnnxLoweringBuilder.op}: a `number` is a FLOAT attribute, a `bigint` an INT
+ * (`{ axis: -1n }`), a `string` a STRING, and arrays of either are FLOATS or INTS.
+ *
+ * @example
+ * ```ts
+ * const attributes: Record<string, OnnxAttributeValue> = { alpha: 0.2, axis: -1n };
+ * ```
+ * @category Plugins
+ */
+export type OnnxAttributeValue = number | bigint | string | readonly number[] | readonly bigint[];
+
+/**
+ * What an {@link OnnxLowering} writes ONNX nodes with. Values are named by strings (tensor names in the graph);
+ * every value has the exported model's dtype and the shape [batch, units] of the layer's net inputs.
+ *
+ * @example
+ * ```ts
+ * // softsign: O = x / (1 + |x|)
+ * const lower = (b: OnnxLoweringBuilder, x: string): string =>
+ *   b.op('Div', [x, b.op('Add', [b.op('Abs', [x]), b.constant(1)])]);
+ * ```
+ * @category Plugins
+ */
+export interface OnnxLoweringBuilder {
+  /** The element type of every value: `'float32'` (ONNX FLOAT) or `'float64'` (ONNX DOUBLE). */
+  readonly dtype: FloatType;
+  /**
+   * Adds one node of the default ONNX domain (opset 17) and returns the name of its (first) output.
+   *
+   * @param opType - the ONNX operator, e.g. `'Tanh'`, `'Mul'`, `'Where'`
+   * @param inputs - the names of its inputs, from `input`, {@link OnnxLoweringBuilder.constant} or earlier ops
+   * @param attributes - its attributes, typed as {@link OnnxAttributeValue} says
+   */
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attributes?: Readonly<Record<string, OnnxAttributeValue>>,
+  ): string;
+  /** A constant of the model's dtype (a scalar, or a 1-D tensor from an array) that broadcasts; returns its name. */
+  constant(value: number | readonly number[]): string;
+}
+
+/**
+ * An activation's ONNX lowering: given the builder, the name of the net input x ([batch, units]) and the
+ * activation's config, it adds the nodes computing O = f(x) and returns the name of O. Give it as `onnx` on a
+ * plugin's activation entry (elementwise, full or factory); ONNX export refuses an activation without one.
+ *
+ * @example
+ * ```ts
+ * const softsign: ElementwiseActivationEntry = {
+ *   name: 'softsign',
+ *   f: (x) => x / (1 + Math.abs(x)),
+ *   df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+ *   onnx: (b, x) => b.op('Div', [x, b.op('Add', [b.op('Abs', [x]), b.constant(1)])]),
+ * };
+ * ```
+ * @typeParam C - the activation's parameters
+ * @category Plugins
+ */
+export type OnnxLowering<C extends Config = Config> = (
+  builder: OnnxLoweringBuilder,
+  input: string,
+  config: C,
+) => string;
 
 /**
  * A loss given per sample, the usual plugin form: `f(o, t)` is one sample's loss, `df(o, t, out)` writes that
@@ -315,7 +388,12 @@ function threeFormsProblem(
  * @category Plugins
  */
 export function activationEntryProblem(entry: unknown): string | undefined {
-  return threeFormsProblem(entry, 'f(x)', 'df(x, y)', kinksProblem);
+  const problem = threeFormsProblem(entry, 'f(x)', 'df(x, y)', kinksProblem);
+  if (problem !== undefined) return problem;
+  const onnx = (entry as Record<string, unknown>)['onnx'];
+  return onnx === undefined || isFunction(onnx)
+    ? undefined
+    : 'its onnx lowering must be a function (builder, input, config) => output';
 }
 
 /**

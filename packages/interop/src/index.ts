@@ -14,3 +14,6 @@ export { fromSafetensors } from './torch/from-safetensors.js';
 export type { ActivationChoice, SafetensorsImportOptions } from './torch/from-safetensors.js';
 export { toStandaloneModule } from './standalone/to-standalone.js';
 export type { StandaloneModule } from './standalone/to-standalone.js';
+export { toOnnx } from './onnx/export.js';
+export type { ToOnnxOptions } from './onnx/export.js';
+export { fromOnnx } from './onnx/import.js';

@@ -19,4 +19,10 @@ export const hardSigmoid: ElementwiseActivationEntry = {
   f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
   df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
   kinks: [-3, 3],
+  // ONNX export: min(max(x / 6 + 1/2, 0), 1)
+  onnx: (b, x) =>
+    b.op('Min', [
+      b.op('Max', [b.op('Add', [b.op('Div', [x, b.constant(6)]), b.constant(0.5)]), b.constant(0)]),
+      b.constant(1),
+    ]),
 };

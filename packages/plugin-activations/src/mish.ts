@@ -33,4 +33,9 @@ export const mish: ElementwiseActivationEntry = {
     const t = Math.tanh(softplus(x));
     return t + x * (1 - t * t) * sigmoid(x);
   },
+  // ONNX export: x tanh(softplus(x)), softplus(x) = max(x, 0) + log(1 + e^-|x|) as above
+  onnx: (b, x) => {
+    const tail = b.op('Log', [b.op('Add', [b.op('Exp', [b.op('Neg', [b.op('Abs', [x])])]), b.constant(1)])]);
+    return b.op('Mul', [x, b.op('Tanh', [b.op('Add', [b.op('Relu', [x]), tail])])]);
+  },
 };

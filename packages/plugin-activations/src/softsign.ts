@@ -19,4 +19,6 @@ export const softsign: ElementwiseActivationEntry = {
   df: (x) => 1 / (1 + Math.abs(x)) ** 2,
   // f' is continuous at 0, f'' is not (-2 on the right, +2 on the left).
   kinks: [0],
+  // ONNX export: x / (1 + |x|)
+  onnx: (b, x) => b.op('Div', [x, b.op('Add', [b.op('Abs', [x]), b.constant(1)])]),
 };

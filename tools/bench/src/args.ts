@@ -8,7 +8,7 @@ export interface BenchArgs {
   heapEpochs: number;
   /** Measure gemm kernels alone (per backend, every transpose variant) instead of the workloads. */
   kernels: boolean;
-  /** Workloads to run (W1, W2, W3, events); default all. */
+  /** Workloads to run (W1, W2, W3, inference, events); default all. */
   only: Set<string>;
   /** Libraries to leave out (e.g. brain.js). */
   skip: Set<string>;
@@ -23,7 +23,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     heap: false,
     heapEpochs: 1_000_000,
     kernels: false,
-    only: new Set(['W1', 'W2', 'W3', 'events']),
+    only: new Set(['W1', 'W2', 'W3', 'inference', 'events']),
     skip: new Set(),
     repeats: 0,
   };
@@ -39,7 +39,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (key === '--repeats' && value) args.repeats = Number(value);
     else if (key === '--help' || key === '-h') {
       console.log(
-        'npm run bench -- [--quick] [--only=W1,W2,W3,events] [--skip=tfjs-cpu,tfjs-wasm,brain.js] [--repeats=N] [--kernels] [--heap[=EPOCHS]]',
+        'npm run bench -- [--quick] [--only=W1,W2,W3,inference,events] [--skip=tfjs-cpu,tfjs-wasm,brain.js] [--repeats=N] [--kernels] [--heap[=EPOCHS]]',
       );
       process.exit(0);
     } else {

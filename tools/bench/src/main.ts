@@ -7,6 +7,7 @@ import { selectBackend } from '@deltaflow/tensor';
 import { parseArgs } from './args.js';
 import { eventsCost } from './events-cost.js';
 import { heapCheck } from './heap.js';
+import { inferenceBench } from './inference.js';
 import { kernelBench } from './kernels.js';
 import { Library } from './library.js';
 import { valueOf, gflops } from './measure.js';
@@ -137,7 +138,8 @@ function report(w: Workload, rows: Row[]): void {
 
 async function bench(): Promise<void> {
   header();
-  const list = await libraries();
+  // the training libraries' workers start only when a training workload runs
+  const list = ['W1', 'W2', 'W3'].some((id) => args.only.has(id)) ? await libraries() : [];
   const seconds = args.quick ? 0.35 : 1.5;
   for (const w of [W1, W2, W3].filter((x) => args.only.has(x.id))) {
     const rows: Row[] = [];
@@ -158,6 +160,7 @@ async function bench(): Promise<void> {
     report(w, rows);
   }
   for (const library of list) await library.stop();
+  if (args.only.has('inference')) await inferenceBench(args.quick, args.repeats);
   if (args.only.has('events')) await eventsCost(args.quick ? 3 : args.repeats);
 }
 

@@ -5,6 +5,8 @@ export interface ExportArgs extends GlobalArgs {
   model: string;
   format: string;
   out: string;
+  /** onnx: the exported numbers (default: the model's). */
+  dtype?: 'float32' | 'float64';
 }
 
 /** The parsed flags of `deltaflow import` (see `commands/import.ts`), shared by every format's action. */

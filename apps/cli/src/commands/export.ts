@@ -5,11 +5,10 @@ import type { CommandContext } from './context.js';
 import { helpExample } from './help-example.js';
 
 /**
- * The formats of `deltaflow export --format`, each with the action that writes it (loaded when used). A format
- * whose action is null is not in this build yet.
+ * The formats of `deltaflow export --format`, each with the action that writes it (loaded when used).
  */
-const EXPORTERS: Record<string, (() => Promise<(args: ExportArgs) => Promise<number>>) | null> = {
-  onnx: null,
+const EXPORTERS: Record<string, () => Promise<(args: ExportArgs) => Promise<number>>> = {
+  onnx: async () => (await import('../actions/export-onnx.js')).exportOnnx,
   torch: async () => (await import('../actions/export-torch.js')).exportTorch,
   js: async () => (await import('../actions/export-js.js')).exportJs,
 };
@@ -46,8 +45,21 @@ export function exportCommand(context: CommandContext): CommandModule {
             demandOption: true,
             describe: 'Where to write: a file (onnx, js) or a directory (torch, made if missing)',
           },
+          dtype: {
+            type: 'string',
+            choices: ['float32', 'float64'],
+            describe: 'onnx: the exported numbers',
+            defaultDescription: "the model's",
+          },
         })
-        .group(['model', 'format', 'out'], 'Export:')
+        .group(['model', 'format', 'out', 'dtype'], 'Export:')
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 export --model iris.json --format onnx --out iris.onnx',
+            'one .onnx file for ONNX Runtime; it takes raw inputs (the scaler is in the graph)',
+          ),
+        )
         .example(
           ...helpExample(
             yargs,
@@ -73,7 +85,7 @@ export function exportCommand(context: CommandContext): CommandModule {
       const format = String(args['format']);
       const load = EXPORTERS[format];
       if (!load)
-        throw new UsageError(`--format ${format} is not available in this build yet; use torch or js.`);
+        throw new UsageError(`--format ${format} is not available in this build; use onnx, torch or js.`);
       const action = await load();
       context.exitCode = await action(args as unknown as ExportArgs);
     },

@@ -6,10 +6,10 @@ import { helpExample } from './help-example.js';
 
 /**
  * The files `deltaflow import --from` reads, by extension, each with the action that reads it (loaded when
- * used). A format whose action is null is not in this build yet.
+ * used).
  */
-const IMPORTERS: Record<string, (() => Promise<(args: ImportArgs) => Promise<number>>) | null> = {
-  '.onnx': null,
+const IMPORTERS: Record<string, () => Promise<(args: ImportArgs) => Promise<number>>> = {
+  '.onnx': async () => (await import('../actions/import-onnx.js')).importOnnx,
   '.safetensors': async () => (await import('../actions/import-safetensors.js')).importSafetensors,
 };
 
@@ -54,6 +54,13 @@ export function importCommand(context: CommandContext): CommandModule {
           },
         })
         .group(['from', 'save', 'layers', 'activation', 'output-activation'], 'Import:')
+        .example(
+          ...helpExample(
+            yargs,
+            '$0 import --from model.onnx --save model.json',
+            'from torch.onnx.export or tf2onnx (Gemm or MatMul + Add, each with an activation)',
+          ),
+        )
         .example(
           ...helpExample(
             yargs,
