@@ -4,13 +4,13 @@
 // seed and a bounded number of runs; `npm run fuzz` runs more with a random seed (FUZZ_RUNS, FUZZ_SEED).
 import { fc, it } from '@fast-check/vitest';
 import { DeltaflowError } from '@deltaflow/tensor';
+import { fuzzParameters, fuzzTimeout } from '@deltaflow/test-fuzz';
 import { describe, expect } from 'vitest';
 import { MAX_CSV_CLASSES } from './csv-reader.js';
 import { parseCsv } from './csv.js';
 import type { CsvOptions } from './csv.js';
 import type { Dataset } from './dataset.js';
 import { cutBytes } from './testing/csv-entries.js';
-import { fuzzParameters, fuzzTimeout } from './testing/fuzz.js';
 
 const FILE = 'fuzz.csv';
 const utf8 = new TextEncoder();
@@ -110,7 +110,7 @@ describe('CSV properties', () => {
       const whole = checked(() => cutBytes(bytes, [], all), bytes.length);
       expect(checked(() => cutBytes(bytes, cutAt(offsets, bytes.length), all), bytes.length)).toEqual(whole);
     },
-    fuzzTimeout(),
+    fuzzTimeout(60_000, 300),
   );
 
   it.prop([fc.array(csvByte, { maxLength: 300 }), cuts, options], fuzzParameters(500))(
@@ -121,7 +121,7 @@ describe('CSV properties', () => {
       const whole = checked(() => cutBytes(bytes, [], all), bytes.length);
       expect(checked(() => cutBytes(bytes, cutAt(offsets, bytes.length), all), bytes.length)).toEqual(whole);
     },
-    fuzzTimeout(),
+    fuzzTimeout(60_000, 500),
   );
 
   // Mostly numbers under a header of names, with now and then a cell, a row length or a line that is wrong.
@@ -194,7 +194,7 @@ describe('CSV properties', () => {
       const whole = checked(() => parseCsv(text, all), bytes.length);
       expect(checked(() => cutBytes(bytes, cutAt(offsets, bytes.length), all), bytes.length)).toEqual(whole);
     },
-    fuzzTimeout(),
+    fuzzTimeout(60_000, 500),
   );
 
   /** A cell written so that it reads back as `text`: quoted when it holds a delimiter, a quote or a line end. */
@@ -253,6 +253,6 @@ describe('CSV properties', () => {
       });
       expect(parseCsv(text, { dtype: 'float64', categorical: true }).targets.data).toEqual(read.targets.data);
     },
-    fuzzTimeout(),
+    fuzzTimeout(60_000, 300),
   );
 });
