@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { fc, test } from '@fast-check/vitest';
 import { fuzzParameters, fuzzTimeout } from '@deltaflow/test-fuzz';
 import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
@@ -213,7 +214,8 @@ describe('main(argv), property-based', () => {
       expect([0, 1, 2]).toContain(code);
       if (code !== 0) {
         // the error's line is the last one, or with --verbose the first (its stack trace follows)
-        const lines = stderr.trimEnd().split('\n');
+        // colour codes (a terminal, or FORCE_COLOR from the task runner) are not part of the sentence
+        const lines = stripVTControlCharacters(stderr).trimEnd().split('\n');
         const last =
           (args.includes('--verbose') ? lines.find((l) => l.startsWith('deltaflow: ')) : lines.at(-1)) ?? '';
         expect(last).toMatch(/^deltaflow: \S/);

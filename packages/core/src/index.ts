@@ -31,4 +31,5 @@ export type {
   PerSampleLossEntry,
 } from './entries.js';
 export { definePlugin, installPlugin, pluginRegistries } from './plugin.js';
+export { unguarded } from './plugin-guard.js';
 export type { InstallPluginOptions, Plugin, PluginKind } from './plugin.js';

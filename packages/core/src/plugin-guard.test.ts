@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeltaflowError } from './errors.js';
-import { guardPluginEntry } from './plugin-guard.js';
+import { guardPluginEntry, unguarded } from './plugin-guard.js';
 
 const thrown = (run: () => unknown): DeltaflowError => {
   try {
@@ -93,5 +93,16 @@ describe('guardPluginEntry', () => {
       'x',
     );
     expect(thrown(() => rule.validate())).toBe(own);
+  });
+});
+
+describe('unguarded', () => {
+  it("gives the plugin's own function behind a guard, and any other function as it is", () => {
+    const cube = { name: 'cube', f: (x: number) => x ** 3, df: (x: number) => 3 * x * x };
+    const entry = guardPluginEntry(cube, 'my-plugin', 'activation', 'cube');
+    expect(entry.f).not.toBe(cube.f);
+    expect(unguarded(entry.f)).toBe(cube.f);
+    expect(Function.prototype.toString.call(unguarded(entry.f))).toBe('(x) => x ** 3');
+    expect(unguarded(cube.df)).toBe(cube.df);
   });
 });

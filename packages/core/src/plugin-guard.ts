@@ -12,6 +12,9 @@ type AnyFunction = (
   e?: unknown,
 ) => unknown;
 
+/** Each guard's function as the plugin wrote it, for {@link unguarded}. */
+const originals = new WeakMap<object, AnyFunction>();
+
 /** One line of at most 200 characters of what a plugin threw. */
 function thrownText(error: unknown): string {
   const text =
@@ -82,6 +85,7 @@ export function guardPluginEntry<T>(entry: T, plugin: string, kind: string, name
       }
       return method === 'create' ? guardPluginEntry(result, plugin, kind, name) : result;
     };
+    originals.set(wrapped, original);
     Object.defineProperty(guarded, method, {
       value: wrapped,
       enumerable: true,
@@ -90,4 +94,22 @@ export function guardPluginEntry<T>(entry: T, plugin: string, kind: string, name
     });
   }
   return guarded as T;
+}
+
+/**
+ * The function a plugin wrote, behind the guard {@link guardPluginEntry} put around it (or `fn` itself when it is
+ * not a guard): what an exporter reads with `Function.prototype.toString` to embed a plugin's `f`.
+ *
+ * @example
+ * ```ts
+ * import { unguarded } from '@deltaflow/core';
+ * declare const registeredF: (x: number) => number; // the f of an installed plugin activation
+ * const source = Function.prototype.toString.call(unguarded(registeredF)); // the plugin's own source
+ * ```
+ * @param fn - a function of a registered plugin entry
+ * @returns the plugin's own function
+ * @category Plugins
+ */
+export function unguarded<T extends (...args: never[]) => unknown>(fn: T): T {
+  return (originals.get(fn) as T | undefined) ?? fn;
 }

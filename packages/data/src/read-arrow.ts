@@ -29,7 +29,8 @@ export type ArrowOptions = Pick<
  * (floats, integers, booleans) are features and numeric targets; a single target column of text (or any
  * target with `categorical`) holds class labels, one-hot encoded with sorted `classNames`. A numeric column
  * without nulls is read straight from the file's buffer. Node only: import it from `@deltaflow/data/node`;
- * loads the `apache-arrow` package on first use.
+ * loads the `apache-arrow` package on first use (with `lz4js` and `fzstd`, optional peer dependencies:
+ * `npm install apache-arrow lz4js fzstd`; the CLI brings them).
  *
  * @example
  * ```ts
@@ -39,7 +40,8 @@ export type ArrowOptions = Pick<
  * ```
  * @param path - the `.arrow` / `.feather` file
  * @param options - target and feature columns, dtype, task, as for CSV
- * @throws DeltaflowError `E_READ` when the file cannot be read; `E_PARSE` when it is not an Arrow IPC file, or
+ * @throws DeltaflowError `E_READ` when the file cannot be read or apache-arrow is not installed; `E_PARSE` when
+ * it is not an Arrow IPC file, or
  * a column is not numeric, holds a null, a non-finite number or one past the dtype's range, naming the column
  * and the row; `E_CSV` for unknown or duplicate column names (the rules of CSV headers)
  * @category Arrow
@@ -76,14 +78,29 @@ async function readTable(path: string, file: string): Promise<Table> {
       code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : code;
     throw new DeltaflowError('E_READ', `Cannot read Arrow file ${file}: ${reason}; check the path.`);
   }
-  const arrow = await import('apache-arrow');
-  await registerCodecs(arrow);
+  const arrow = await importArrowPackage(file, () => import('apache-arrow'));
+  await importArrowPackage(file, () => registerCodecs(arrow));
   try {
     return arrow.tableFromIPC(bytes);
   } catch (error) {
     throw new DeltaflowError(
       'E_PARSE',
       `${file} is not an Arrow IPC (Feather v2) file (${(error as Error).message.split('\n')[0]}); write it with pyarrow.feather.write_feather, pandas' to_feather or polars' write_ipc.`,
+    );
+  }
+}
+
+/**
+ * Imports what Arrow files need: `apache-arrow`, `lz4js` and `fzstd` are optional peer dependencies of
+ * `@deltaflow/data` (apache-arrow is several megabytes; the CLI brings all three), so a missing one is named.
+ */
+async function importArrowPackage<T>(file: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    throw new DeltaflowError(
+      'E_READ',
+      `Cannot read Arrow file ${file}: loading the packages that read Arrow failed (${(error as Error).message.split('\n')[0]}); they are optional dependencies of @deltaflow/data, so install them with npm install apache-arrow@21.2.0 lz4js@0.2.0 fzstd@0.1.1.`,
     );
   }
 }

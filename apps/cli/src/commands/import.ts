@@ -80,7 +80,7 @@ export function importCommand(context: CommandContext): CommandModule {
       const extension = Object.keys(IMPORTERS).find((ext) => from.toLowerCase().endsWith(ext));
       if (extension === undefined) {
         throw new UsageError(
-          `--from ${from} is neither a .onnx nor a .safetensors file; give a file with one of those extensions.`,
+          `--from ${from}: deltaflow imports ${Object.keys(IMPORTERS).join(' and ')} files; name the file by its type.`,
         );
       }
       const load = IMPORTERS[extension];

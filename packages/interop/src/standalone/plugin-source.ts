@@ -1,5 +1,5 @@
 import { activations } from '@deltaflow/activations';
-import { DeltaflowError } from '@deltaflow/core';
+import { DeltaflowError, unguarded } from '@deltaflow/core';
 
 /** Inputs on which a serialised function must give what the original gives. */
 const SAMPLES = [-7.5, -3, -1, -0.5, -0.1, -0, 0, 0.1, 0.5, 1, 2.25, 3, 7.5, 1e-8, -1e-8, 40, -40];
@@ -36,7 +36,8 @@ export function pluginFunctionSource(name: string): string {
         : 'it has no scalar function f(x) (it works on whole tensors)',
     );
   }
-  const source = Function.prototype.toString.call(f);
+  // the plugin's own function, not the guard installPlugin put around it
+  const source = Function.prototype.toString.call(unguarded(f as (x: number) => number));
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     refuse(name, 'its f is a native or bound function, whose source is not available');
   }
