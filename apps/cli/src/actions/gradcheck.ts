@@ -169,7 +169,7 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
     );
     for (const sweep of sweeps) {
       prose(
-        `  ${sweep.name}: worst relative error ${formatNumber(sweep.worst, 3)} at x = ${formatNumber(sweep.worstX, 4)} (f' ${formatNumber(sweep.analytic, 6)}, differences ${formatNumber(sweep.numeric, 6)})`,
+        `${sweep.name}: worst relative error ${formatNumber(sweep.worst, 3)} at x = ${formatNumber(sweep.worstX, 4)} (f' ${formatNumber(sweep.analytic, 6)}, differences ${formatNumber(sweep.numeric, 6)})`,
       );
     }
     prose(
@@ -180,7 +180,7 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
   if (result.checked > 0 && result.worst <= tolerance && sweepWorst) {
     // the layers passed: the sweep failed
     warn(
-      `deltaflow: gradient check failed: the derivative of the activation ${sweepWorst.name} is off at x = ${sweepWorst.worstX} (f' ${sweepWorst.analytic}, central differences ${sweepWorst.numeric}: relative error ${formatNumber(sweepWorst.worst, 3)}, above the tolerance ${tolerance.toExponential()}); fix its df there.`,
+      `deltaflow: gradient check failed: the derivative of the activation ${sweepWorst.name} is off at x = ${formatNumber(sweepWorst.worstX, 4)} (f' ${formatNumber(sweepWorst.analytic, 6)}, central differences ${formatNumber(sweepWorst.numeric, 6)}: relative error ${formatNumber(sweepWorst.worst, 3)}, above the tolerance ${tolerance.toExponential()}); fix its df there.`,
     );
     return 1;
   }
