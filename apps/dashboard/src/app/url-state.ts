@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, PLAYGROUND_DATASETS } from '../shared/playground-config.js';
+import { DEFAULT_CONFIG, PLAYGROUND_DATASETS, activationOfText } from '../shared/playground-config.js';
 import type { PlaygroundConfig, PlaygroundDataset } from '../shared/playground-config.js';
 
 /** The query-string key of every configuration field, in the order links are written. */
@@ -63,6 +63,15 @@ function name(params: URLSearchParams, key: string, fallback: string, problems: 
   return fallback;
 }
 
+/** `activation=tanh` or, with its config, `activation=isru:a=0.5` (numbers finite). */
+function activation(params: URLSearchParams, fallback: string, problems: QueryProblem[]): string {
+  const text = params.get(KEYS.activation);
+  if (text === null) return fallback;
+  if (text.length <= 200 && activationOfText(text) !== null) return text.trim();
+  problems.push({ key: KEYS.activation, value: text, fallback });
+  return fallback;
+}
+
 /**
  * Parses hidden layer sizes such as `"4,2"` (empty for none); null when any size is not an integer in 1..64
  * or there are more than 8 layers.
@@ -108,7 +117,7 @@ export function parseConfigQuery(search: string): { config: PlaygroundConfig; pr
     points: number(p, KEYS.points, d.points, (n) => Number.isInteger(n) && n >= 20 && n <= 5000, problems),
     trainFraction: number(p, KEYS.trainFraction, d.trainFraction, (n) => n >= 0.1 && n <= 1, problems),
     layers: layers ?? [...d.layers],
-    activation: name(p, KEYS.activation, d.activation, problems),
+    activation: activation(p, d.activation, problems),
     loss: name(p, KEYS.loss, d.loss, problems),
     optimizer: name(p, KEYS.optimizer, d.optimizer, problems),
     lr: number(p, KEYS.lr, d.lr, (n) => n >= 0.000001 && n <= 10, problems),
