@@ -124,7 +124,7 @@ export function activationChoice(flag: string, value: unknown): ActivationChoice
  *
  * @example
  * ```ts
- * optFlags(['beta1=0.8', 'beta2=0.99']); // → { beta1: '0.8', beta2: '0.99' } (typed once the optimizer is known)
+ * optFlags(['beta1=0.8', 'beta2=0.99']); // → { beta1: '0.8', beta2: '0.99' }
  * ```
  */
 export function optFlags(value: unknown): Record<string, string> {
