@@ -6,7 +6,7 @@ describe('activationSweep: every df against central differences over -10..10', (
   it('passes every built-in activation (with its default config) below 1e-6', () => {
     for (const name of activations.names()) {
       const result = activationSweep(getActivation(name));
-      expect(result.checked, name).toBeGreaterThan(3000);
+      expect(result.checked, name).toBe(4000);
       expect(result.worst, `${name} at x = ${result.worstX}`).toBeLessThan(1e-6);
     }
   });
@@ -27,9 +27,20 @@ describe('activationSweep: every df against central differences over -10..10', (
     expect(result.analytic / result.numeric).toBeCloseTo(1.1, 6);
   });
 
-  it('leaves out the x next to a kink', () => {
-    const relu = activationSweep(getActivation('relu'));
-    expect(relu.atKink).toBe(1);
-    expect(relu.worst).toBeLessThan(1e-10);
+  it('leaves out the x next to a declared kink, and fails one that is not declared', () => {
+    // a kink right at a point of the sweep (x = 0.0025, the middle of a step)
+    const spec = {
+      name: 'bent',
+      f: (x: number) => Math.abs(x - 0.0025),
+      df: (x: number) => Math.sign(x - 0.0025),
+    };
+    const declared = activationSweep(elementwise({ ...spec, kinks: [0.0025] }));
+    expect(declared.atKink).toBe(1);
+    expect(declared.worst).toBeLessThan(1e-10);
+    const undeclared = activationSweep(elementwise(spec));
+    expect(undeclared.worst).toBeGreaterThan(0.5);
+    expect(undeclared.worstX).toBeCloseTo(0.0025, 12);
+    // relu's kink at 0 lies between two points: nothing to leave out
+    expect(activationSweep(getActivation('relu'))).toMatchObject({ atKink: 0, checked: 4000 });
   });
 });

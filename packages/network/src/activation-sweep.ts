@@ -11,7 +11,7 @@ export interface ActivationSweepOptions {
   from?: number;
   /** The highest net input x; default 10. */
   to?: number;
-  /** The distance between two x; default 0.005 (4001 points over -10..10). */
+  /** The distance between two x, checked at the middle of each step; default 0.005 (4000 points over -10..10). */
   step?: number;
   /** The half-step h of the central differences (f(x + h) - f(x - h)) / 2h; default 1e-5. */
   epsilon?: number;
@@ -42,7 +42,8 @@ export interface ActivationSweepResult {
 }
 
 /**
- * Sweeps one activation as a scalar function, in float64: at every x of `from..to` (dense steps), compares
+ * Sweeps one activation as a scalar function, in float64: at every x of `from..to` (the middles of dense steps,
+ * so no round number where a function's f' or f'' may jump is straddled), compares
  * the derivative it computes, f'(x) from `backward` with dE/dO = 1, with the central difference
  * (f(x + h) - f(x - h)) / 2h of its `forward`. A gradient check of a model only sees the net inputs x its data
  * produce (often |x| < 3); the sweep sees the whole range, so a `df` wrong only for large |x| is caught. Each x
@@ -65,9 +66,11 @@ export function activationSweep(
   options: ActivationSweepOptions = {},
 ): ActivationSweepResult {
   const { from = -10, to = 10, step = 0.005, epsilon = 1e-5, floor = 1e-4 } = options;
-  const n = Math.floor((to - from) / step + 1e-9) + 1;
+  // the middles of the steps: round numbers (0, +-1, +-3), where f' or f'' of many functions jump, are never
+  // straddled by x +- h; declared kinks are left out wherever they are
+  const n = Math.max(1, Math.round((to - from) / step));
   const x = Tensor.zeros([n, 1], 'float64');
-  for (let i = 0; i < n; i++) x.data[i] = from + i * step;
+  for (let i = 0; i < n; i++) x.data[i] = from + (i + 0.5) * step;
   const y = Tensor.zeros([n, 1], 'float64');
   activation.forward(x, y);
   const dy = Tensor.zeros([n, 1], 'float64');
