@@ -123,7 +123,7 @@ export class ConfigForm {
     this.wd.value = String(config.weightDecay);
     this.seed.value = String(config.seed);
     const selects = [
-      [this.activation, 'activation', activationName, DEFAULT_CONFIG.activation],
+      [this.activation, 'activation', config.activation, DEFAULT_CONFIG.activation],
       [this.loss, 'loss', config.loss, DEFAULT_CONFIG.loss],
       [this.optimizer, 'optimizer', config.optimizer, DEFAULT_CONFIG.optimizer],
     ] as const;
