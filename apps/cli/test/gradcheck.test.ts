@@ -117,3 +117,54 @@ describe('deltaflow gradcheck with wrong derivatives', () => {
     expect(parse(undeclared.stdout)).toMatchObject({ passed: false, atKink: 0 });
   });
 });
+
+describe('deltaflow gradcheck sweeps every activation over -10..10', () => {
+  const dir = tempDir();
+  // Right within -2.5..2.5, where xor's net inputs stay, 10% off outside: the layer check cannot see it.
+  writeFiles(dir, {
+    'far.mjs': `export default {
+  name: 'far-off',
+  activations: [
+    { name: 'far-tanh', f: (x) => Math.tanh(x), df: (x, y) => (1 - y * y) * (Math.abs(x) > 2.5 ? 1.1 : 1) },
+  ],
+};
+`,
+  });
+
+  it('catches a df that is wrong only for |x| > 2.5, naming the activation and the worst x', async () => {
+    const args = ['gradcheck', '--plugin', './far.mjs', '--activation', 'far-tanh'];
+    const json = await runCli([...args, '--json'], dir);
+    expect(json.code).toBe(1);
+    const result = JSON.parse(lastLine(json.stdout)) as GradcheckJson & {
+      activations: { name: string; worst: number; worstX: number }[];
+    };
+    // the layers alone pass: the net inputs of xor stay within |x| <= 2.5
+    expect(result.worst).toBeLessThan(1e-6);
+    expect(result.passed).toBe(false);
+    const far = result.activations.find((a) => a.name === 'far-tanh')!;
+    expect(far.worst).toBeGreaterThan(0.05);
+    expect(Math.abs(far.worstX)).toBeGreaterThan(2.5);
+    expect(result.activations.find((a) => a.name === 'sigmoid')!.worst).toBeLessThan(1e-6);
+    const text = await runCli(args, dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^far-tanh: worst relative error .* at x = -?\d/m);
+    expect(text.stdout).toMatch(/: FAILED$/m);
+    expect(text.stderr).toMatch(
+      /^deltaflow: gradient check failed: the derivative of the activation far-tanh is off at x = -?\d.*; fix its df there\.$/m,
+    );
+  });
+
+  it('sweeps the output activation too, and passes a right one', async () => {
+    const ok = await runCli(['gradcheck', '--output-activation', 'tanh', '--json'], cliRoot);
+    expect(ok.code).toBe(0);
+    const names = (JSON.parse(lastLine(ok.stdout)) as { activations: { name: string }[] }).activations.map(
+      (a) => a.name,
+    );
+    expect(names).toEqual(['sigmoid', 'tanh']);
+    const bad = await runCli(
+      ['gradcheck', '--plugin', './far.mjs', '--output-activation', 'far-tanh', '--json'],
+      dir,
+    );
+    expect(bad.code).toBe(1);
+  });
+});

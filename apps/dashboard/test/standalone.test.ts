@@ -89,6 +89,27 @@ describe('standalone page', () => {
     expect(errors).toEqual([]);
   });
 
+  it("takes an activation's config from the URL (activation=elu:alpha=0.5), and says when a name is unknown", async () => {
+    const query = 'dataset=circle&layers=4&activation=elu%3Aalpha%3D0.5&seed=5';
+    const tuned = await openPage(browser.context, `${server.url}?${query}`);
+    await waitForState(tuned.page, 'paused');
+    expect(await tuned.page.inputValue('#activation')).toBe('elu');
+    expect(new URL(tuned.page.url()).searchParams.get('activation')).toBe('elu:alpha=0.5');
+    expect(await tuned.page.locator('#url-notice').isVisible()).toBe(false);
+    const withConfig = [await step(tuned.page), await step(tuned.page)];
+    const plain = await openPage(browser.context, `${server.url}?${query.replace('%3Aalpha%3D0.5', '')}`);
+    await waitForState(plain.page, 'paused');
+    const withDefault = [await step(plain.page), await step(plain.page)];
+    expect(withConfig).not.toEqual(withDefault);
+
+    const unknown = await openPage(browser.context, `${server.url}?activation=nope%3Aa%3D1`);
+    await waitForState(unknown.page, 'paused');
+    await expect
+      .poll(() => unknown.page.locator('#url-notice').textContent())
+      .toMatch(/activation=nope:a=1 is not valid here; using the default, tanh\./);
+    expect([...tuned.errors, ...plain.errors, ...unknown.errors]).toEqual([]);
+  });
+
   it('takes its configuration from the URL, so a link reproduces the first epochs', async () => {
     const query =
       'dataset=gauss&noise=0.2&points=300&train=0.6&layers=6,3&activation=relu&loss=binary-cross-entropy&optimizer=adam&lr=0.01&batch=16&wd=0.001&dropout=0.1&reg=l1&regrate=0.001&seed=7';

@@ -13,6 +13,8 @@ export { Sequential, mlp } from './sequential.js';
 export type { LayerSpec, MlpSpec, ModelSummary } from './sequential.js';
 export { denseLayers, modelFromJSON, modelToJSON, parseModel } from './model-json.js';
 export type { DenseLayerJSON, DropoutLayerJSON, LayerJSON, ModelJSON } from './model-json.js';
+export { activationSweep } from './activation-sweep.js';
+export type { ActivationSweepOptions, ActivationSweepResult } from './activation-sweep.js';
 export { gradientCheck } from './gradient-check.js';
 export type { GradientCheckOptions, GradientCheckResult, LayerGradientCheck } from './gradient-check.js';
 export { trainStep } from './train-step.js';

@@ -1,8 +1,8 @@
 import { pluginRegistries } from '@deltaflow/core';
 import { Scaler, selectRows } from '@deltaflow/data';
 import type { Dataset } from '@deltaflow/data';
-import { gradientCheck } from '@deltaflow/network';
-import type { Sequential } from '@deltaflow/network';
+import { activationSweep, gradientCheck } from '@deltaflow/network';
+import type { ActivationSweepResult, Sequential } from '@deltaflow/network';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { UsageError } from '../errors.js';
 import { out, stdoutIsTerminal, warn } from '../output.js';
@@ -34,8 +34,24 @@ async function recipeModel(request: TrainRequest, ds: Dataset, loss: string): Pr
   return (await recipe({ ...describeRequest(flags, ds), loss, normalize: false })).model;
 }
 
+/** The range of the activation sweep: wide (a model's net inputs rarely leave -3..3), dense steps. */
+const SWEEP = { from: -10, to: 10, step: 0.005 } as const;
+
+/** Sweeps every activation of the model once (hidden and output; the same name and config once). */
+function sweepActivations(model: Sequential): ActivationSweepResult[] {
+  const seen = new Map<string, ActivationSweepResult>();
+  for (const layer of model.layers) {
+    const { activation } = layer;
+    const key = JSON.stringify([activation.name, activation.config]);
+    if (!seen.has(key)) seen.set(key, activationSweep(activation, SWEEP));
+  }
+  return [...seen.values()];
+}
+
 /**
- * Runs `deltaflow gradcheck`: returns 1 when the worst relative error is above the tolerance.
+ * Runs `deltaflow gradcheck`: the layers' dE/dW against central differences on a few samples, then a sweep of
+ * every activation's f' over x in -10..10 (so a df wrong only where the data never sends a net input is caught);
+ * returns 1 when the worst relative error of either is above the tolerance.
  *
  * @example
  * ```ts
@@ -84,10 +100,34 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
       ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
     },
   });
+  const sweeps = sweepActivations(model);
+  const sweepWorst = sweeps.reduce<ActivationSweepResult | undefined>(
+    (worst, sweep) => (worst && worst.worst >= sweep.worst ? worst : sweep),
+    undefined,
+  );
+  const sweepPassed = !sweepWorst || sweepWorst.worst <= tolerance;
   // Every entry left out (all of them at a kink) would be a vacuous pass.
-  const passed = result.checked > 0 && result.worst <= tolerance;
+  const passed = result.checked > 0 && result.worst <= tolerance && sweepPassed;
   if (args.json) {
-    out(JSON.stringify({ ...result, tolerance, passed, loss, samples: ds.inputs.rows }));
+    out(
+      JSON.stringify({
+        ...result,
+        activations: sweeps.map(({ name, worst, worstX, analytic, numeric, checked, atKink }) => ({
+          name,
+          worst,
+          worstX,
+          analytic,
+          numeric,
+          checked,
+          atKink,
+        })),
+        sweep: SWEEP,
+        tolerance,
+        passed,
+        loss,
+        samples: ds.inputs.rows,
+      }),
+    );
   } else {
     const layers = model.summary().layers;
     const width = stdoutIsTerminal() ? terminalColumns() - 1 : Number.POSITIVE_INFINITY;
@@ -126,10 +166,25 @@ export async function gradcheck(args: GradcheckArgs): Promise<number> {
       `${result.atKink} ${result.atKink === 1 ? 'entry' : 'entries'} sat at a kink and ${result.atKink === 1 ? 'was' : 'were'} left out (central differences are not valid there); ${result.checked} checked.`,
     );
     prose(
-      `worst relative error ${formatNumber(result.worst, 3)}, tolerance ${tolerance.toExponential()}: ${passed ? 'passed' : 'FAILED'}`,
+      `activation sweep (f' against central differences, float64, x from ${SWEEP.from} to ${SWEEP.to} in steps of ${SWEEP.step}):`,
+    );
+    for (const sweep of sweeps) {
+      prose(
+        `${sweep.name}: worst relative error ${formatNumber(sweep.worst, 3)} at x = ${formatNumber(sweep.worstX, 4)} (f' ${formatNumber(sweep.analytic, 6)}, differences ${formatNumber(sweep.numeric, 6)})`,
+      );
+    }
+    prose(
+      `worst relative error ${formatNumber(Math.max(result.worst, sweepWorst?.worst ?? 0), 3)}, tolerance ${tolerance.toExponential()}: ${passed ? 'passed' : 'FAILED'}`,
     );
   }
   if (passed) return 0;
+  if (result.checked > 0 && result.worst <= tolerance && sweepWorst) {
+    // the layers passed: the sweep failed
+    warn(
+      `deltaflow: gradient check failed: the derivative of the activation ${sweepWorst.name} is off at x = ${formatNumber(sweepWorst.worstX, 4)} (f' ${formatNumber(sweepWorst.analytic, 6)}, central differences ${formatNumber(sweepWorst.numeric, 6)}: relative error ${formatNumber(sweepWorst.worst, 3)}, above the tolerance ${tolerance.toExponential()}); fix its df there.`,
+    );
+    return 1;
+  }
   if (result.checked === 0) {
     warn(
       `deltaflow: gradient check failed: all ${result.atKink} entries sat at a kink of an activation, so none was compared; check more --samples or other --data.`,

@@ -7,8 +7,8 @@ const { dtype: _float64Only, ...architectureFlags } = modelFlags;
 
 /**
  * `deltaflow gradcheck`: compares backpropagation's dE/dW with central finite differences in float64, for a
- * model built from the train options or a saved `--model`; prints the worst relative error per layer and exits
- * with 1 above `--tolerance`.
+ * model built from the train options or a saved `--model`, then sweeps every activation's f' over x in -10..10;
+ * prints the worst relative error per layer and per activation (with its x) and exits with 1 above `--tolerance`.
  *
  * @example
  * ```ts
@@ -21,7 +21,7 @@ const { dtype: _float64Only, ...architectureFlags } = modelFlags;
 export function gradcheckCommand(context: CommandContext): CommandModule {
   return {
     command: 'gradcheck',
-    describe: 'Check backpropagation against finite differences (float64)',
+    describe: "Check backpropagation and the activations' derivatives against finite differences (float64)",
     builder: (yargs) =>
       yargs
         .options({ ...dataFlags, ...architectureFlags, l1: runFlags.l1, l2: runFlags.l2 })
@@ -35,7 +35,7 @@ export function gradcheckCommand(context: CommandContext): CommandModule {
           },
           json: {
             type: 'boolean',
-            describe: 'Print one JSON line { layers, worst, tolerance, passed, ... }',
+            describe: 'Print one JSON line { layers, activations, worst, tolerance, passed, ... }',
           },
         })
         .group(

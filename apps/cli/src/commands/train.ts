@@ -32,6 +32,7 @@ export function trainCommand(context: CommandContext): CommandModule {
             'momentum',
             'nesterov',
             'weight-decay',
+            'opt',
             'l1',
             'l2',
             'batch-size',

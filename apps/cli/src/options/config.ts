@@ -4,6 +4,7 @@ import { suggest } from '@deltaflow/core';
 import { CliError, UsageError } from '../errors.js';
 import { isBuiltinDataset } from './data.js';
 import { resolvePluginFrom } from './plugins.js';
+import { NAMED_OPTIMIZER_FLAGS } from './settings.js';
 import { trainKeys } from './train-flags.js';
 
 const camel = (key: string): string => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -19,7 +20,32 @@ function optimizerFlat(json: Record<string, unknown>, path: string): Record<stri
   if (typeof options !== 'object' || options === null) {
     throw new UsageError(`--config ${path}: optimizer.options must be an object such as { "lr": 0.01 }.`);
   }
-  return { ...json, optimizer: name, ...options };
+  return { ...json, optimizer: name, optimizerOptions: { ...objectOr(json.optimizerOptions), ...options } };
+}
+
+const objectOr = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+
+/**
+ * `"optimizerOptions": { "beta1": 0.8, "lr": 0.01 }`: the options with a flag of their own (`lr`, `momentum`,
+ * `nesterov`, `weightDecay`) become that flag (so a flag given on the command line wins), the others stay.
+ */
+function optimizerOptionsFlat(json: Record<string, unknown>, path: string): Record<string, unknown> {
+  const given = json.optimizerOptions;
+  if (given === undefined) return json;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new UsageError(`--config ${path}: optimizerOptions must be an object such as { "beta1": 0.8 }.`);
+  }
+  const flat: Record<string, unknown> = { ...json };
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if (NAMED_OPTIMIZER_FLAGS[key] !== undefined) flat[key] = value;
+    else rest[key] = value;
+  }
+  flat.optimizerOptions = rest;
+  return flat;
 }
 
 /**
@@ -47,7 +73,8 @@ function runControlsFlat(json: Record<string, unknown>, path: string): Record<st
  * Reads a `--config RUN.json` file: one JSON object whose keys are train options, camelCase or kebab-case
  * (`{ "data": "iris", "layers": [8], "epochs": 300, "plugin": ["./my-plugin.mjs"] }`); a run description of the
  * library (`RunDescription` of `@deltaflow/trainer`) with a built-in dataset's name is one too, its optimizer
- * written `{ "name": "adam", "options": { "lr": 0.01 } }`, its schedule `{ "name", "config" }` and its early stopping
+ * written `{ "name": "adam", "options": { "lr": 0.01 } }` (or `"optimizerOptions": { "beta1": 0.8 }` beside
+ * `"optimizer": "adam"`), an activation `"isru:a=0.5"` or `{ "name": "isru", "config": { "a": 0.5 } }`, its schedule `{ "name", "config" }` and its early stopping
  * `{ "patience", ... }` (options the CLI has no flag for are refused). Paths in it (a CSV
  * `data`, `init`, `save`, `events`, plugin paths) are relative to the file's directory. Values are checked
  * later, like flags.
@@ -77,7 +104,7 @@ export function readConfig(path: string): Record<string, unknown> {
   const dir = dirname(resolve(path));
   const options: Record<string, unknown> = {};
   for (const [rawKey, value] of Object.entries(
-    runControlsFlat(optimizerFlat(json as Record<string, unknown>, path), path),
+    runControlsFlat(optimizerOptionsFlat(optimizerFlat(json as Record<string, unknown>, path), path), path),
   )) {
     const key = camel(rawKey === 'plugins' ? 'plugin' : rawKey);
     if (!trainKeys.includes(key)) {
@@ -105,7 +132,7 @@ export function readConfig(path: string): Record<string, unknown> {
 
 /**
  * The options of a run: the config file's, overridden by every train flag given on the command line (other keys
- * of `flags` are ignored). Plugins add up.
+ * of `flags` are ignored). Plugins, `--opt` and `optimizerOptions` add up.
  *
  * @example
  * ```ts
@@ -123,5 +150,10 @@ export function mergeOptions(
     ...((flags.plugin as string[] | undefined) ?? []),
   ];
   merged.plugin = plugins;
+  // --opt adds up too (a key given twice: the command line's wins)
+  const opt = [config.opt, flags.opt].flat().filter((o) => o !== undefined);
+  if (opt.length > 0) merged.opt = opt;
+  if (config.optimizerOptions !== undefined || flags.optimizerOptions !== undefined)
+    merged.optimizerOptions = { ...objectOr(config.optimizerOptions), ...objectOr(flags.optimizerOptions) };
   return merged;
 }

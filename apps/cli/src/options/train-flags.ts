@@ -32,10 +32,15 @@ export const dataFlags = {
 /** The architecture: `--layers`, `--activation`, `--output-activation`, `--dtype`, `--seed`. */
 export const modelFlags = {
   layers: { type: 'string', describe: 'Hidden layer sizes, such as 8,4', defaultDescription: '4' },
-  activation: { type: 'string', describe: 'Activation of the hidden layers', defaultDescription: 'sigmoid' },
+  activation: {
+    type: 'string',
+    describe:
+      "Activation of the hidden layers, with its config as name:key=value,... such as elu:alpha=0.5 (keys: the activation's defaults)",
+    defaultDescription: 'sigmoid',
+  },
   'output-activation': {
     type: 'string',
-    describe: 'Activation of the output layer',
+    describe: 'Activation of the output layer (name or name:key=value,...)',
     defaultDescription: 'softmax with cross-entropy, linear for regression, else sigmoid',
   },
   dtype: {
@@ -80,6 +85,12 @@ export const runFlags = {
   momentum: { type: 'number', describe: 'Momentum (sgd, rmsprop)' },
   nesterov: { type: 'boolean', describe: 'Nesterov momentum (sgd)' },
   'weight-decay': { type: 'number', describe: 'L2 weight decay' },
+  opt: {
+    type: 'string',
+    array: true,
+    describe:
+      "Any option of the optimizer as key=value, such as --opt beta1=0.8 (repeatable; keys are the optimizer's defaults)",
+  },
   l1: {
     type: 'string',
     describe: 'L1 penalty: adds l1 sum |W| to the loss; one rate, or one per layer such as 0.001,0',
@@ -186,7 +197,12 @@ export const outputFlags = {
 /** Every flag of `deltaflow train`. */
 export const trainFlags = { ...dataFlags, ...modelFlags, ...runFlags, ...outputFlags } as const;
 
-/** The camelCase keys of the train options, as a config file may name them (kebab-case works too). */
-export const trainKeys = [...Object.keys(trainFlags).filter((key) => key !== 'config'), 'plugin'].map((key) =>
-  key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
-);
+/**
+ * The camelCase keys of the train options, as a config file may name them (kebab-case works too); besides the
+ * flags, `optimizerOptions` (an object of the optimizer's options, like `--opt`) and `plugin`.
+ */
+export const trainKeys = [
+  ...Object.keys(trainFlags).filter((key) => key !== 'config'),
+  'optimizerOptions',
+  'plugin',
+].map((key) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));

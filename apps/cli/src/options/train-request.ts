@@ -2,7 +2,7 @@ import type { CsvEncoding } from '@deltaflow/data';
 import type { DType } from '@deltaflow/tensor';
 import { RUN_DEFAULTS } from '@deltaflow/trainer';
 import { SCHEDULE_NAMES } from '@deltaflow/trainer';
-import type { MetricName, ScheduleConfig, TargetType } from '@deltaflow/trainer';
+import type { ActivationChoice, MetricName, ScheduleConfig, TargetType } from '@deltaflow/trainer';
 import { UsageError, registeredName } from '../errors.js';
 import { orList } from './check-flags.js';
 import { checkOptimizerFlags } from './optimizer-flags.js';
@@ -19,6 +19,7 @@ import {
   portNumber,
   text,
 } from './parse.js';
+import { activationChoice, optFlags, optimizerOptions } from './settings.js';
 
 /**
  * The checked options of a training run (flags over `--config`). Fields left undefined get defaults that depend
@@ -34,12 +35,21 @@ export interface TrainRequest {
   layers?: number[];
   /** `--dropout P` or `P1,P2,...`: dropout rate of every hidden layer, or of each. */
   dropout?: number | number[];
-  activation?: string;
-  outputActivation?: string;
+  /** `--activation NAME` or `NAME:key=value,...` (a config file: also `{ name, config }`). */
+  activation?: ActivationChoice;
+  /** `--output-activation`, like `activation`. */
+  outputActivation?: ActivationChoice;
   dtype?: DType;
   seed: number;
   loss?: string;
   optimizer: string;
+  /** Whether `--optimizer` was given (else an `--init` model's optimizer is restored). */
+  optimizerGiven: boolean;
+  /**
+   * `--opt key=value` and `optimizerOptions`: the optimizer's other options, as given (text from `--opt`);
+   * checked and typed against the optimizer's defaults by `optimizerOptions` of settings.ts.
+   */
+  optimizerOptions: Record<string, unknown>;
   lr?: number;
   momentum?: number;
   nesterov?: boolean;
@@ -165,6 +175,19 @@ function earlyStopping(raw: Record<string, unknown>): TrainRequest['earlyStoppin
   return Object.fromEntries(given) as TrainRequest['earlyStopping'];
 }
 
+/** `optimizerOptions` (an object, from a config file) with `--opt key=value` over it. */
+function optimizerTexts(raw: Record<string, unknown>): Record<string, unknown> {
+  const given = raw.optimizerOptions;
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given)))
+    throw new UsageError(
+      `optimizerOptions must be an object such as { "beta1": 0.8 }, got ${JSON.stringify(given)}.`,
+    );
+  return {
+    ...(given as Record<string, unknown> | undefined),
+    ...(raw.opt === undefined ? {} : optFlags(raw.opt)),
+  };
+}
+
 /** `--dashboard` alone means any free port; `--dashboard 8080` that port. */
 const port: Check<number> = (flag, value) => {
   if (value === '' || value === true) return 0;
@@ -189,12 +212,14 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     encoding: field(raw, 'encoding', encoding),
     layers: field(raw, 'layers', (_, v) => parseLayers(v)),
     dropout: field(raw, 'dropout', parseRates),
-    activation: field(raw, 'activation', name('activation')),
-    outputActivation: field(raw, 'outputActivation', name('activation')),
+    activation: field(raw, 'activation', activationChoice),
+    outputActivation: field(raw, 'outputActivation', activationChoice),
     dtype: field(raw, 'dtype', dtype),
     seed: field(raw, 'seed', (f, v) => integer(f, v, 0)) ?? RUN_DEFAULTS.seed,
     loss: field(raw, 'loss', name('loss')),
     optimizer: field(raw, 'optimizer', name('optimizer')) ?? RUN_DEFAULTS.optimizer,
+    optimizerGiven: raw.optimizer !== undefined,
+    optimizerOptions: optimizerTexts(raw),
     lr: field(raw, 'lr', (f, v) => number(f, v, { positive: true })),
     momentum: field(raw, 'momentum', (f, v) => number(f, v)),
     nesterov: field(raw, 'nesterov', boolean),
@@ -238,6 +263,8 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     }
   }
   checkOptimizerFlags(request);
+  // with --init and no --optimizer, the model's optimizer is known later (describeRequest checks them then)
+  if (!request.init || request.optimizerGiven) optimizerOptions(request.optimizer, request.optimizerOptions);
   if (request.json && request.quiet)
     throw new UsageError('--json and --quiet cannot be combined; choose one.');
   return request;

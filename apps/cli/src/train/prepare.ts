@@ -18,6 +18,7 @@ import { isBuiltinDataset, loadData, targetsForModel } from '../options/data.js'
 import { readModelFile } from '../options/model.js';
 import type { LoadedModel, ModelMeta } from '../options/model.js';
 import { checkDistinctPaths, checkOutputPath } from '../options/paths.js';
+import { optimizerOptions } from '../options/settings.js';
 import type { TrainRequest } from '../options/train-request.js';
 
 /** A run ready to start: the model, the (scaled, split) data, the trainer's options and the meta to save. */
@@ -57,6 +58,37 @@ function lossOf(request: TrainRequest, meta: ModelMeta | undefined): string | un
   return meta?.loss && pluginRegistries.loss.has(meta.loss) ? meta.loss : undefined;
 }
 
+/**
+ * The `--init` model's optimizer and its options (`meta.optimizer`, `meta.optimizerOptions`), restored like its
+ * loss: without `--optimizer` (when the model's is registered), or with `--optimizer` naming the same one. Flags
+ * given now win over the saved options.
+ */
+function savedOptimizer(
+  request: TrainRequest,
+  meta: ModelMeta | undefined,
+): { name: string; options: Record<string, number | boolean> } | undefined {
+  const name = meta?.raw.optimizer;
+  if (typeof name !== 'string' || !pluginRegistries.optimizer.has(name)) return undefined;
+  if (request.optimizerGiven && request.optimizer !== name) return undefined;
+  const stored = meta?.raw.optimizerOptions;
+  const defaults = (pluginRegistries.optimizer.definition(name) as { defaults?: Record<string, unknown> })
+    .defaults;
+  const options: Record<string, number | boolean> = {};
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    // only the keys the optimizer still takes, with values of their defaults' types
+    for (const [key, value] of Object.entries(stored as Record<string, unknown>)) {
+      const like = defaults?.[key];
+      if (
+        like !== undefined &&
+        typeof value === typeof like &&
+        (typeof value !== 'number' || Number.isFinite(value))
+      )
+        options[key] = value as number | boolean;
+    }
+  }
+  return { name, options };
+}
+
 /** `--data` as the recipe takes it: a built-in name, or (a CSV file, or any data with `--init`) a Dataset. */
 async function requestData(request: TrainRequest, init: LoadedModel | undefined): Promise<RunData> {
   if (isBuiltinDataset(request.data) && !init) return request.data;
@@ -72,7 +104,8 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
 
 /**
  * The run description of checked train flags and their data: `--layers`, `--activation`,
- * `--output-activation`, `--loss`, `--optimizer` with `--lr`, `--momentum`, `--nesterov`, `--weight-decay`,
+ * `--output-activation` (with their config), `--loss`, `--optimizer` with `--lr`, `--momentum`, `--nesterov`,
+ * `--weight-decay` and `--opt` (over the `--init` model's optimizer and options when it is the same optimizer),
  * `--validation-split`, `--test-split`, `--schedule` with its parameters, `--early-stopping` with its settings,
  * `--normalize`, `--seed`, `--epochs`, `--batch-size`, `--no-shuffle`, `--dtype`, and the `--init` model. Fields the flags leave out are left out, so the recipe fills its defaults.
  *
@@ -84,19 +117,25 @@ async function requestData(request: TrainRequest, init: LoadedModel | undefined)
  * ```
  */
 export function describeRequest(request: TrainRequest, data: RunData, init?: LoadedModel): RunDescription {
+  const saved = savedOptimizer(request, init?.meta);
+  const optimizer = saved?.name ?? request.optimizer;
   const given = {
+    ...optimizerOptions(optimizer, request.optimizerOptions),
     lr: request.lr,
     momentum: request.momentum,
     nesterov: request.nesterov,
     weightDecay: request.weightDecay,
   };
-  const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    number | boolean
-  >;
+  const options = {
+    ...saved?.options,
+    ...(Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      number | boolean
+    >),
+  };
   const description: RunDescription = {
     data,
-    optimizer: { name: request.optimizer, options },
+    optimizer: { name: optimizer, options },
     seed: request.seed,
     shuffle: request.shuffle,
     normalize: request.normalize,

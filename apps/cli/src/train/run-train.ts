@@ -28,6 +28,8 @@ import { testResult } from './test-set.js';
  * ```
  */
 export async function runTrain(flags: Record<string, unknown>): Promise<number> {
+  // the checkpoint's model may name a plugin's activation: the --plugin modules first
+  if (typeof flags.resume === 'string') await loadPlugins((flags.plugin as string[] | undefined) ?? []);
   const resume = typeof flags.resume === 'string' ? resumeOptions(flags.resume, flags) : undefined;
   const config = typeof flags.config === 'string' ? readConfig(flags.config) : {};
   const merged = mergeOptions(resume?.options ?? config, flags);

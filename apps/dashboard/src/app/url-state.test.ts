@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../shared/playground-config.js';
+import { prepareRun } from '@deltaflow/trainer';
+import { DEFAULT_CONFIG, activationOfText, describePlaygroundRun } from '../shared/playground-config.js';
 import {
   DEFAULT_SPEED,
   configFromQuery,
@@ -61,6 +62,33 @@ describe('the configuration in the URL', () => {
       regularizationRate: 0.03,
     });
     expect(parseConfigQuery(`?${configToQuery(DEFAULT_CONFIG)}`).problems).toEqual([]);
+  });
+
+  it("takes an activation's config, activation=elu:alpha=0.5, as the CLI's --activation does, into the run", async () => {
+    const { config, problems } = parseConfigQuery('?activation=elu:alpha=0.5');
+    expect(problems).toEqual([]);
+    expect(config.activation).toBe('elu:alpha=0.5');
+    expect(configFromQuery(`?${configToQuery(config)}`)).toEqual(config);
+    const description = describePlaygroundRun(config);
+    expect(description.activation).toEqual({ name: 'elu', config: { alpha: 0.5 } });
+    const run = await prepareRun({ ...description, data: 'xor', validationSplit: undefined, epochs: 1 });
+    expect(run.model.layers[0]!.activation.config).toEqual({ alpha: 0.5 });
+    expect(activationOfText('gelu:approximate=tanh')).toEqual({
+      name: 'gelu',
+      config: { approximate: 'tanh' },
+    });
+    // a misspelt key reaches the recipe, which names the closest one
+    await expect(
+      prepareRun({ ...describePlaygroundRun(configFromQuery('?activation=elu:alpah=0.5')), data: 'xor' }),
+    ).rejects.toThrow(/did you mean 'alpha'\?/);
+    // not key=value, or a number that is not finite: replaced, and said so
+    for (const bad of ['elu:alpha', 'elu:alpha=1e999', 'elu:=1']) {
+      const parsed = parseConfigQuery(`?activation=${encodeURIComponent(bad)}`);
+      expect(parsed.config.activation).toBe(DEFAULT_CONFIG.activation);
+      expect(parsed.problems.map(describeProblem)).toEqual([
+        `The link's activation=${bad} is not valid here; using the default, tanh.`,
+      ]);
+    }
   });
 
   it('reads the speed: one of the offered ones, max, or the default with the problem', () => {

@@ -3,6 +3,7 @@ import {
   PLAYGROUND_DATASETS,
   REGULARIZATIONS,
   REGULARIZATION_RATES,
+  activationOfText,
 } from '../shared/playground-config.js';
 import type { PlaygroundConfig, PlaygroundDataset, Regularization } from '../shared/playground-config.js';
 
@@ -79,6 +80,15 @@ function regularization(params: URLSearchParams, problems: QueryProblem[]): Regu
   return DEFAULT_CONFIG.regularization;
 }
 
+/** `activation=tanh` or, with its config, `activation=isru:a=0.5` (numbers finite). */
+function activation(params: URLSearchParams, fallback: string, problems: QueryProblem[]): string {
+  const text = params.get(KEYS.activation);
+  if (text === null) return fallback;
+  if (text.length <= 200 && activationOfText(text) !== null) return text.trim();
+  problems.push({ key: KEYS.activation, value: text, fallback });
+  return fallback;
+}
+
 /**
  * Parses hidden layer sizes such as `"4,2"` (empty for none); null when any size is not an integer in 1..64
  * or there are more than 8 layers.
@@ -124,7 +134,7 @@ export function parseConfigQuery(search: string): { config: PlaygroundConfig; pr
     points: number(p, KEYS.points, d.points, (n) => Number.isInteger(n) && n >= 20 && n <= 5000, problems),
     trainFraction: number(p, KEYS.trainFraction, d.trainFraction, (n) => n >= 0.1 && n <= 1, problems),
     layers: layers ?? [...d.layers],
-    activation: name(p, KEYS.activation, d.activation, problems),
+    activation: activation(p, d.activation, problems),
     loss: name(p, KEYS.loss, d.loss, problems),
     optimizer: name(p, KEYS.optimizer, d.optimizer, problems),
     lr: number(p, KEYS.lr, d.lr, (n) => n >= 0.000001 && n <= 10, problems),

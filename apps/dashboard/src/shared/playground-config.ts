@@ -1,4 +1,4 @@
-import type { RunDescription } from '@deltaflow/trainer';
+import type { ActivationChoice, RunDescription } from '@deltaflow/trainer';
 
 /**
  * The datasets the standalone page can train on: the playground's 2-D sets, the regression plane, and iris.
@@ -45,7 +45,10 @@ export interface PlaygroundConfig {
   trainFraction: number;
   /** Units of each hidden layer, input side first (may be empty). */
   layers: number[];
-  /** Transfer function of the hidden layers: a registered activation name (built-in or plugin). */
+  /**
+   * Transfer function of the hidden layers: a registered activation name (built-in or plugin), with its config
+   * as in the CLI when it has one: `isru:a=0.5`, `elu:alpha=0.5,...` (see {@link activationOfText}).
+   */
   activation: string;
   /** A registered loss name. */
   loss: string;
@@ -87,6 +90,38 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   regularizationRate: 0,
   seed: 42,
 });
+
+/**
+ * An activation as the URL and the CLI write it, `name` or `name:key=value,...`, as the recipe takes it: the name,
+ * or `{ name, config }` with numbers (finite), true/false, or text. The recipe checks the keys against the
+ * activation's defaults (a misspelt key is refused with the closest one). Null when the text is not of that form.
+ *
+ * @example
+ * ```ts
+ * activationOfText('tanh'); // → 'tanh'
+ * activationOfText('isru:a=0.5'); // → { name: 'isru', config: { a: 0.5 } }
+ * activationOfText('isru:a'); // → null
+ * ```
+ * @category Playground
+ */
+export function activationOfText(text: string): ActivationChoice | null {
+  const colon = text.indexOf(':');
+  const name = (colon < 0 ? text : text.slice(0, colon)).trim();
+  if (!/^[a-z][a-z0-9-]{0,39}$/i.test(name)) return null;
+  if (colon < 0) return name;
+  const config: Record<string, number | boolean | string> = {};
+  for (const part of text.slice(colon + 1).split(',')) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]{0,39})\s*=\s*(\S.*?)\s*$/.exec(part);
+    if (!match) return null;
+    const value = match[2]!;
+    const n = Number(value);
+    // what looks like a number must be a finite one (1e999, 0.5x are refused)
+    if (/^[-+.\d]/.test(value) && !Number.isFinite(n)) return null;
+    config[match[1]!] =
+      value === 'true' || value === 'false' ? value === 'true' : Number.isFinite(n) ? n : value;
+  }
+  return { name, config };
+}
 
 /**
  * Epochs of a standalone run: the playground trains until you pause it.
@@ -151,7 +186,7 @@ export function describePlaygroundRun(config: PlaygroundConfig): RunDescription 
     layers: config.layers,
     ...regularizationOf(config),
     ...(isClassification(config.dataset) ? { metrics: ['confusion'] as const } : {}),
-    activation: config.activation,
+    activation: activationOfText(config.activation) ?? config.activation,
     loss: config.loss,
     optimizer: {
       name: config.optimizer,

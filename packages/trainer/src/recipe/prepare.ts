@@ -110,6 +110,24 @@ async function loadRunData(description: RunDescription, dtype: DType, seed: numb
 
 const nameOf = (a: ActivationChoice): string => (typeof a === 'string' ? a : a.name);
 
+/**
+ * Refuses an activation's config that its registered entry does not take (an unknown key, with the closest
+ * accepted one; a value of the wrong type; a range its factory refuses) as a bad run option naming `key`.
+ */
+function checkActivationChoice(
+  key: 'activation' | 'outputActivation',
+  choice: ActivationChoice | undefined,
+): void {
+  if (choice === undefined || typeof choice === 'string') return;
+  try {
+    // a one-unit layer builds the activation exactly as the model will
+    mlp({ inputs: 1, layers: [{ units: 1, activation: choice }] });
+  } catch (error) {
+    if (!(error instanceof DeltaflowError) || error.code !== 'E_CONFIG') throw error;
+    throw new DeltaflowError('E_OPTION', `\`${key}\` ${choice.name}: ${error.message}`, { cause: error });
+  }
+}
+
 function buildModel(
   description: RunDescription,
   ds: Dataset,
@@ -177,7 +195,8 @@ function optimizerOf(description: RunDescription): {
  * by {@link checkModelSize} before anything is allocated), reads a column of small integer labels as
  * classes unless `targetType` says otherwise, notes targets outside the output's range and unscaled inputs
  * (`notices`), checks the loss/output rules
- * ({@link checkOutputPairing}), the loss, the optimizer options, the schedule ({@link scheduleOf}) and early
+ * ({@link checkOutputPairing}), the loss, the activations' config and the optimizer options (each against its
+ * registered `defaults`), the schedule ({@link scheduleOf}) and early
  * stopping ({@link earlyStoppingOf}), holds out the validation rows
  * ({@link holdOut}; the test rows first, then the validation rows of the rest), fits the scaler on the training rows only, and fills every default. Nothing trains yet;
  * every mistake is reported here, before the first epoch, with a message naming the option.
@@ -203,6 +222,8 @@ export async function prepareRun(description: RunDescription): Promise<PreparedR
         fail(`\`${key}\` cannot be combined with \`model\`: the model gives the architecture.`);
     }
   }
+  checkActivationChoice('activation', description.activation);
+  checkActivationChoice('outputActivation', description.outputActivation);
   const dtype = given?.dtype ?? description.dtype ?? 'float32';
   const notices: RunNotice[] = [];
   const chosen = chooseTargets(

@@ -166,4 +166,27 @@ describe('prepareRun: one recipe for every run', () => {
     expect(weightsHash(second.model)).toBe(weightsHash(first.model));
     expect(weightsHash(first.model)).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it("takes an activation's config and the optimizer's options, refusing a misspelt key with the closest one", async () => {
+    const plain = await prepareRun({ data: 'xor', activation: 'elu' });
+    const run = await prepareRun({
+      data: 'xor',
+      activation: { name: 'elu', config: { alpha: 0.5 } },
+      optimizer: { name: 'adam', options: { beta1: 0.8 } },
+    });
+    expect(run.model.layers[0]!.activation.config).toEqual({ alpha: 0.5 });
+    expect(plain.model.layers[0]!.activation.config).toEqual({ alpha: 1 });
+    expect(run.trainOptions.optimizerOptions).toEqual({ beta1: 0.8 });
+    await expect(
+      prepareRun({ data: 'xor', activation: { name: 'elu', config: { alpah: 0.5 } } }),
+    ).rejects.toThrow(
+      /^`activation` elu: The activation 'elu' has no config key 'alpah'; did you mean 'alpha'\?/,
+    );
+    await expect(
+      prepareRun({ data: 'xor', outputActivation: { name: 'elu', config: { alpha: Number.NaN } } }),
+    ).rejects.toThrow(/^`outputActivation` elu: .*finite number/);
+    await expect(
+      prepareRun({ data: 'xor', optimizer: { name: 'adam', options: { beat1: 0.8 } } }),
+    ).rejects.toThrow(/^`optimizer` adam: .*'beat1'; did you mean 'beta1'\?/);
+  });
 });

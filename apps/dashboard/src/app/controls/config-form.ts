@@ -60,6 +60,8 @@ export class ConfigForm {
   private readonly train = byId<HTMLInputElement>('train');
   private readonly layers = byId<HTMLInputElement>('layers');
   private readonly activation = byId<HTMLSelectElement>('activation');
+  /** The config of a linked activation (`isru:a=0.5`), kept while its name is the one chosen. */
+  private activationConfig: { name: string; text: string } | undefined;
   private readonly loss = byId<HTMLSelectElement>('loss');
   private readonly optimizer = byId<HTMLSelectElement>('optimizer');
   private readonly lr = byId<HTMLInputElement>('lr');
@@ -120,7 +122,10 @@ export class ConfigForm {
     this.points.value = String(config.points);
     this.train.value = String(config.trainFraction);
     this.layers.value = config.layers.join(',');
-    this.activation.value = config.activation;
+    // `isru:a=0.5`: the select shows the name, the config rides along while the name stays chosen
+    const [activationName, activationConfig] = splitActivation(config.activation);
+    this.activation.value = activationName;
+    this.activationConfig = activationConfig;
     this.loss.value = config.loss;
     this.optimizer.value = config.optimizer;
     this.lr.value = String(config.lr);
@@ -196,7 +201,10 @@ export class ConfigForm {
       points: this.points.valueAsNumber,
       trainFraction: this.train.valueAsNumber,
       layers,
-      activation: this.activation.value,
+      activation:
+        this.activationConfig && this.activation.value === this.activationConfig.name
+          ? `${this.activation.value}:${this.activationConfig.text}`
+          : this.activation.value,
       loss: this.loss.value,
       optimizer: this.optimizer.value,
       lr: this.lr.valueAsNumber,
@@ -250,4 +258,12 @@ export class ConfigForm {
     input.setAttribute('aria-describedby', id);
     return note;
   }
+}
+
+/** `isru:a=0.5` → `['isru', { name: 'isru', text: 'a=0.5' }]`; `tanh` → `['tanh', undefined]`. */
+function splitActivation(text: string): [string, { name: string; text: string } | undefined] {
+  const colon = text.indexOf(':');
+  if (colon < 0) return [text, undefined];
+  const name = text.slice(0, colon);
+  return [name, { name, text: text.slice(colon + 1) }];
 }
