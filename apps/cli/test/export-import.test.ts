@@ -262,7 +262,7 @@ describe('deltaflow import: bad input', () => {
     );
     const ext = await runCli(['import', '--from', 'model.bin', '--save', 'j.json'], dir);
     expect(ext.code).toBe(2);
-    expect(oneLineError(ext.stderr)).toMatch(/neither a \.onnx nor a \.safetensors file/);
+    expect(oneLineError(ext.stderr)).toMatch(/deltaflow imports \.onnx and \.safetensors files/);
     const act = await runCli(
       ['import', '--from', join('torch64', 'model.safetensors'), '--activation', 'relux', '--save', 'j.json'],
       dir,
