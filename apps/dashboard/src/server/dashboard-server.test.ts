@@ -427,7 +427,9 @@ describe('the server against a local attacker (issue 17)', () => {
     expect(tokenOf(other.server)).not.toBe(token);
 
     const watcher = connect(server);
-    const wrong = connect(server, undefined, `?token=${token.slice(0, -1)}x`);
+    // one character changed (to one it is not: a random token may end in 'x')
+    const wrongToken = `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`;
+    const wrong = connect(server, undefined, `?token=${wrongToken}`);
     const owner = connect(server, undefined, `?token=${token}`);
     await Promise.all([watcher.opened, wrong.opened, owner.opened]);
     await until(() => [watcher, wrong, owner].every((p) => p.messages.length >= 1));
