@@ -97,7 +97,7 @@ export function guardPluginEntry<T>(entry: T, plugin: string, kind: string, name
 }
 
 /**
- * The function a plugin wrote, behind the guard {@link guardPluginEntry} put around it (or `fn` itself when it is
+ * The function a plugin wrote, behind the guard `installPlugin` put around it (or `fn` itself when it is
  * not a guard): what an exporter reads with `Function.prototype.toString` to embed a plugin's `f`.
  *
  * @example

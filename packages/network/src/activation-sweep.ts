@@ -4,6 +4,13 @@ import { Tensor } from '@deltaflow/tensor';
 /**
  * Where and how finely {@link activationSweep} compares an activation's derivative with central differences.
  *
+ * @example
+ * ```ts
+ * import { getActivation } from '@deltaflow/activations';
+ *
+ * const options: ActivationSweepOptions = { from: -20, to: 20, step: 0.01 };
+ * activationSweep(getActivation('sigmoid'), options).checked; // → 4000
+ * ```
  * @category Gradient check
  */
 export interface ActivationSweepOptions {
@@ -22,6 +29,13 @@ export interface ActivationSweepOptions {
 /**
  * What {@link activationSweep} found: the worst relative error of f'(x) and where.
  *
+ * @example
+ * ```ts
+ * import { getActivation } from '@deltaflow/activations';
+ *
+ * const result: ActivationSweepResult = activationSweep(getActivation('softplus'));
+ * console.log(`${result.name}: worst ${result.worst} at x = ${result.worstX}`);
+ * ```
  * @category Gradient check
  */
 export interface ActivationSweepResult {
