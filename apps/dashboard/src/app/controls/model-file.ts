@@ -1,6 +1,7 @@
 import type { UserModel } from '../../shared/user-run.js';
 import { isModelFile } from './data-import.js';
 import type { ModelFileReply } from '../../shared/worker-protocol.js';
+import type { DownloadFile, DownloadFormat } from './model-export.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -67,7 +68,8 @@ export function architectureOf(text: string, file: string): ModelArchitecture {
 
 /**
  * The standalone page's model file controls: "download model" saves the run's model (the file `deltaflow
- * predict --model` and `train --init` read), and "continue from" opens a model file (or one is dropped on the
+ * predict --model` and `train --init` read), or exports it in the chosen format (ONNX, PyTorch, standalone
+ * JavaScript, as `deltaflow export` does), and "continue from" opens a model file (or one is dropped on the
  * page): its architecture shows in
  * the form and training continues from its weights (reset too), until the hidden layers or the activation are
  * changed or "new weights" is clicked.
@@ -75,6 +77,7 @@ export function architectureOf(text: string, file: string): ModelArchitecture {
  */
 export class ModelFileControls {
   private readonly download = byId<HTMLButtonElement>('download-model');
+  private readonly format = byId<HTMLSelectElement>('model-format');
   private readonly open = byId<HTMLInputElement>('model-open');
   private readonly clear = byId<HTMLButtonElement>('model-clear');
   private readonly message = byId<HTMLElement>('model-message');
@@ -83,11 +86,17 @@ export class ModelFileControls {
   constructor(handlers: {
     /** The run's model file, from the worker. */
     download(): Promise<ModelFileReply>;
+    /** The page's plugin modules (`?plugin=URL`), which the exports need for their activations. */
+    plugins?: readonly string[];
     /** Continue from `model` (null: new weights); `restart` false when the configuration form starts a run anyway. */
     use(model: UserModel | null, architecture: ModelArchitecture | null, restart: boolean): void;
   }) {
+    // The format is no change of the configuration form (which would start a new run).
+    for (const type of ['input', 'change'])
+      this.format.addEventListener(type, (event) => event.stopPropagation());
     this.download.addEventListener('click', () => {
-      void handlers.download().then((reply) => this.save(reply));
+      const format = this.format.value as DownloadFormat;
+      void handlers.download().then((reply) => this.save(reply, format, handlers.plugins ?? []));
     });
     const read = (file: File): void =>
       void file.text().then(
@@ -140,26 +149,57 @@ export class ModelFileControls {
     }
   }
 
-  /** Hands the file to the browser as a download. */
-  private save(reply: ModelFileReply): void {
+  /** Hands the model to the browser as a download: the model file, or its export to `format` (one or two files). */
+  private async save(
+    reply: ModelFileReply,
+    format: DownloadFormat,
+    plugins: readonly string[],
+  ): Promise<void> {
     if (reply.text === null) {
       this.say('There is no model yet: wait for the run to start, then download it.', true);
       return;
     }
-    const url = URL.createObjectURL(new Blob([reply.text], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = reply.name;
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.say(`Saved ${reply.name}; deltaflow predict --model ${reply.name} reads it.`, false);
+    if (format === 'json') {
+      hand({ name: reply.name, content: reply.text, type: 'application/json' });
+      this.say(`Saved ${reply.name}; deltaflow predict --model ${reply.name} reads it.`, false);
+      return;
+    }
+    const base = reply.name.replace(/\.json$/, '');
+    let files: DownloadFile[];
+    try {
+      // The exporters load only when asked for (they stay out of the page's first bundle).
+      const { exportModelFile, installPlugins } = await import('./model-export.js');
+      await installPlugins(plugins);
+      files = exportModelFile(reply.text, base, format);
+    } catch (error) {
+      this.say(error instanceof Error ? error.message : String(error), true);
+      return;
+    }
+    for (const file of files) hand(file);
+    const [first, second] = files.map((file) => file.name);
+    const how: Record<Exclude<DownloadFormat, 'json'>, string> = {
+      onnx: `ONNX Runtime reads it (its input is the raw features).`,
+      torch: `${second ?? ''} needs torch alone: load("${first ?? ''}") returns the nn.Sequential.`,
+      js: `import { predict } from './${first ?? ''}' needs nothing else.`,
+    };
+    this.say(`Saved ${files.map((file) => file.name).join(' and ')}; ${how[format]}`, false);
   }
 
   private say(text: string, error: boolean): void {
     this.message.textContent = text;
     this.message.classList.toggle('error', error);
   }
+}
+
+/** Hands one file to the browser as a download. */
+function hand(file: DownloadFile): void {
+  const url = URL.createObjectURL(new Blob([file.content as BlobPart], { type: file.type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -47,6 +47,7 @@ export function installUserFiles(source: StandaloneSource, restart: () => void):
   });
   new ModelFileControls({
     download: () => source.modelFile(),
+    plugins: source.pluginUrls,
     use: (model, architecture, now) => {
       source.useModel(model);
       if (architecture) showArchitecture(architecture);

@@ -119,8 +119,8 @@ export class StandaloneSource implements Source {
   private scheduled = false;
   private shownState: RunState | null = null;
 
-  /** @param pluginUrls - plugin modules the worker imports and installs before it trains */
-  constructor(pluginUrls: readonly string[] = []) {
+  /** @param pluginUrls - plugin modules the worker imports and installs before it trains (the exports too) */
+  constructor(readonly pluginUrls: readonly string[] = []) {
     this.worker = startTrainingWorker({
       plugins: pluginUrls,
       worker: () =>
