@@ -14,7 +14,7 @@ export type {
   ElementwiseActivationSpec,
 } from './activation.js';
 export { elementwise, toActivation } from './elementwise.js';
-export { erf, erfc } from './erf.js';
+export { ERF_COEFFICIENTS, erf, erfc } from './erf.js';
 export { activationToJSON, getActivation } from './get-activation.js';
 export type { ActivationIdentifier, ActivationJSON } from './get-activation.js';
 export { activations, registerActivation } from './registry.js';
