@@ -2,13 +2,15 @@
 // as ONNX, PyTorch (safetensors + model.py) and a standalone JavaScript module, in chromium. Each download is
 // checked against the downloaded model file run by the library, as `deltaflow predict` runs it: the .onnx in
 // onnxruntime-node, the .js module imported from a temporary folder. A plugin activation without an ONNX lowering
-// shows the exporter's sentence in the controls' message area, and nothing downloads.
+// shows the exporter's sentence in the controls' message area, and nothing downloads; its standalone module
+// downloads under the page's Content-Security-Policy (no eval: the exporter checks the plugin's f by parsing).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decodeSafetensors } from '@deltaflow/interop';
-import { denseLayers, modelFromJSON } from '@deltaflow/network';
+import { denseLayers, installPlugin, modelFromJSON, modelToJSON } from '@deltaflow/network';
+import type { Plugin } from '@deltaflow/network';
 import type { ModelJSON } from '@deltaflow/network';
 import { predict } from '@deltaflow/trainer';
 import { Tensor } from '@deltaflow/tensor';
@@ -161,6 +163,38 @@ describe('the download menu', () => {
     expect(await page.textContent('#model-message')).toContain(`${py}.safetensors`);
     // choosing a format is no change of the configuration: the run is the same one
     expect(Number(await page.textContent('#epoch'))).toBeGreaterThanOrEqual(5);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("downloads a plugin activation's model as a standalone module under the page's CSP, with its f inside", async () => {
+    const { page, errors } = await openPage(
+      browser.context,
+      `${server.url}?dataset=circle&layers=4&activation=isru-export&seed=2&plugin=test-plugins-export/isru.mjs`,
+    );
+    await waitForState(page, 'paused');
+    await page.click('#play');
+    await waitForEpoch(page, 3);
+    await page.click('#pause');
+    await waitForState(page, 'paused');
+    const [jsonName, jsonPath] = [...(await downloadAs(page, 'json', 1))][0]!;
+    const base = jsonName.replace(/\.json$/, '');
+    const js = await downloadAs(page, 'js', 2);
+    expect(await page.getAttribute('#model-message', 'class')).not.toContain('error');
+    const source = readFileSync(js.get(`${base}.js`)!, 'utf8');
+    expect(source).toContain("the plugin activation 'isru-export'");
+    expect(source).toContain('x / Math.sqrt(1 + x * x)');
+    // the module needs no plugin; the model file does, as `deltaflow predict --plugin` would install it
+    const standalone = (await import(pathToFileURL(js.get(`${base}.js`)!).href)) as {
+      predictBatch(inputs: number[][]): number[][];
+    };
+    installPlugin((await import(pathToFileURL(`${pluginDir}isru.mjs`).href)).default as Plugin);
+    const model = modelFromJSON(JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelJSON, jsonName);
+    const rows = rowsOf(32, denseLayers(modelToJSON(model))[0]!.inputs);
+    const expected = predict(model, Tensor.fromNested(rows as [number[], ...number[][]], 'float64')).outputs;
+    const fromJs = standalone.predictBatch(rows);
+    if (model.dtype === 'float64') expect(fromJs).toEqual(expected);
+    else expect(maxError(fromJs, expected)).toBeLessThanOrEqual(1e-6);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -13,7 +13,7 @@ export type { TorchExport } from './torch/to-torch.js';
 export { fromSafetensors } from './torch/from-safetensors.js';
 export type { ActivationChoice, SafetensorsImportOptions } from './torch/from-safetensors.js';
 export { toStandaloneModule } from './standalone/to-standalone.js';
-export type { StandaloneModule } from './standalone/to-standalone.js';
+export type { StandaloneModule, StandaloneOptions } from './standalone/to-standalone.js';
 export { toOnnx } from './onnx/export.js';
 export type { ToOnnxOptions } from './onnx/export.js';
 export { fromOnnx } from './onnx/import.js';

@@ -1,5 +1,6 @@
 // ONNX Runtime (onnxruntime-node, from npm) runs every exported model and must give what model.forward gives:
-// every built-in activation, float32 and float64, with and without a stored scaler.
+// every built-in activation, float32 and float64, with and without a stored scaler. The standalone JavaScript
+// module of the same model runs on the same inputs and must match the same way (and in float64, bit for bit).
 import type { ActivationIdentifier } from '@deltaflow/activations';
 import { pluginRegistries } from '@deltaflow/core';
 import type { FloatType } from '@deltaflow/core';
@@ -8,6 +9,8 @@ import type { Sequential } from '@deltaflow/network';
 import { Random, Tensor } from '@deltaflow/tensor';
 import { describe, expect, it } from 'vitest';
 import { maxError, runOnnx } from '../../test/onnx-helpers.js';
+import { loadStandalone } from '../../test/standalone-helpers.js';
+import { toStandaloneModule } from '../standalone/to-standalone.js';
 import { toOnnx } from './export.js';
 
 /** Every built-in by name, with its default config, plus the parametrised ones with other settings. */
@@ -67,7 +70,18 @@ function rows(dtype: FloatType, scaled: boolean, count = 64): number[][] {
   );
 }
 
-describe('toOnnx in ONNX Runtime equals model.forward', () => {
+/** What the standalone module of `net` predicts for raw `rows` (its scaler, if any, applied inside). */
+async function standalone(net: Sequential, rows: number[][]): Promise<number[][]> {
+  return (await loadStandalone(toStandaloneModule(net).js)).predictBatch(rows);
+}
+
+/** Float64 outputs equal bit for bit; float32 ones within the tolerance. */
+function expectMatch(actual: number[][], expected: number[][], dtype: FloatType): void {
+  if (dtype === 'float64') expect(actual).toEqual(expected);
+  else expect(maxError(actual, expected)).toBeLessThanOrEqual(TOLERANCE[dtype]);
+}
+
+describe('toOnnx in ONNX Runtime, and toStandaloneModule, equal model.forward', () => {
   it('covers every built-in activation', () => {
     expect(BUILTINS.length).toBeGreaterThanOrEqual(10);
     expect(BUILTINS).toEqual(expect.arrayContaining(['sigmoid', 'gelu', 'softmax', 'swish', 'softplus']));
@@ -85,6 +99,8 @@ describe('toOnnx in ONNX Runtime equals model.forward', () => {
           expect(maxError(actual, expected)).toBeLessThanOrEqual(TOLERANCE[dtype]);
           // the model file form gives the same bytes
           expect(toOnnx(modelToJSON(net))).toEqual(bytes);
+          // the standalone module takes the same raw rows (its scaler inside), and matches the same way
+          expectMatch(await standalone(net, x), expected, dtype);
         });
       }
     }
@@ -109,6 +125,7 @@ describe('toOnnx in ONNX Runtime equals model.forward', () => {
         expect(maxError(await runOnnx(toOnnx(net), dtype, x), expected)).toBeLessThanOrEqual(
           TOLERANCE[dtype],
         );
+        expectMatch(await standalone(net, x), expected, dtype);
       });
     }
   }

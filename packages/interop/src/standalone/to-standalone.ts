@@ -4,7 +4,7 @@ import type { TypedArray } from '@deltaflow/tensor';
 import type { LayerPart, ModelParts } from '../model-parts.js';
 import { modelParts } from '../model-parts.js';
 import { ERFC_SOURCE } from './erfc-source.js';
-import { pluginFunctionSource } from './plugin-source.js';
+import { forbidEval, pluginFunctionSource } from './plugin-source.js';
 
 /**
  * A model as one dependency-free ES module and its type declarations.
@@ -20,6 +20,25 @@ export interface StandaloneModule {
   js: string;
   /** Its declarations (`model.d.ts`, beside `model.js`). */
   dts: string;
+}
+
+/**
+ * Options of {@link toStandaloneModule}.
+ *
+ * @example
+ * ```ts
+ * const options: StandaloneOptions = { evaluate: false }; // in a page whose CSP forbids eval
+ * ```
+ * @category Standalone JavaScript
+ */
+export interface StandaloneOptions {
+  /**
+   * Whether a plugin activation's `f` may be checked by evaluating its source alone (default true). Pass
+   * false where evaluating code is forbidden, as in a page whose Content-Security-Policy has no
+   * `'unsafe-eval'` (the dashboard's): the source is then checked by parsing alone, and the browser logs no
+   * refused evaluation.
+   */
+  evaluate?: boolean;
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -130,7 +149,7 @@ function header(parts: ModelParts): string {
 `;
 }
 
-function moduleSource(parts: ModelParts): string {
+function moduleSource(parts: ModelParts, options: StandaloneOptions): string {
   const needs = new Set<string>();
   const plugins = new Map<string, string>();
   const store = parts.dtype === 'float64' ? 'Float64Array' : 'Float32Array';
@@ -145,7 +164,7 @@ function moduleSource(parts: ModelParts): string {
   );
   const pluginLines = [...plugins].map(
     ([name, id]) =>
-      `// the plugin activation '${name}': its f, serialised\nconst ${id} = ${pluginFunctionSource(name)};\n`,
+      `// the plugin activation '${name}': its f, serialised\nconst ${id} = ${pluginFunctionSource(name, options.evaluate === false ? forbidEval : undefined)};\n`,
   );
   const scaler = parts.scaler;
   return `${header(parts)}
@@ -349,12 +368,13 @@ export declare function classify(input: ArrayLike<number>): ${parts.classNames ?
  * dts.includes('predictBatch'); // → true
  * ```
  * @param model - the model; its `meta` gives the scaler and the class names
+ * @param options - `evaluate: false` where evaluating code is forbidden (a page's CSP)
  * @returns the module's source and its declarations
  * @throws DeltaflowError `E_DEFINITION` naming a plugin activation that cannot be serialised; `E_MODEL` for an
  *   unusable `meta.scaler`
  * @category Standalone JavaScript
  */
-export function toStandaloneModule(model: Sequential): StandaloneModule {
+export function toStandaloneModule(model: Sequential, options: StandaloneOptions = {}): StandaloneModule {
   const parts = modelParts(model);
-  return { js: moduleSource(parts), dts: declarations(parts) };
+  return { js: moduleSource(parts, options), dts: declarations(parts) };
 }

@@ -86,7 +86,8 @@ export function exportModelFile(
       { name: `${py}.py`, content: python, type: 'text/x-python' },
     ];
   }
-  const { js, dts } = toStandaloneModule(model);
+  // the page's Content-Security-Policy forbids eval: a plugin's f is checked by parsing alone
+  const { js, dts } = toStandaloneModule(model, { evaluate: false });
   return [
     { name: `${base}.js`, content: js, type: 'text/javascript' },
     { name: `${base}.d.ts`, content: dts, type: 'text/plain' },
