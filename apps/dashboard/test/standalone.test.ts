@@ -110,6 +110,41 @@ describe('standalone page', () => {
     expect([...tuned.errors, ...plain.errors, ...unknown.errors]).toEqual([]);
   });
 
+  it("takes an optimizer's options from the URL and its box (optimizer=adam:beta1=0.8), and names a misspelt key", async () => {
+    const query = 'dataset=circle&layers=4&optimizer=adam%3Abeta1%3D0.8&lr=0.05&seed=5';
+    const tuned = await openPage(browser.context, `${server.url}?${query}`);
+    await waitForState(tuned.page, 'paused');
+    expect(await tuned.page.inputValue('#optimizer')).toBe('adam');
+    expect(await tuned.page.inputValue('#optimizer-options')).toBe('beta1=0.8');
+    expect(await tuned.page.locator('#url-notice').isVisible()).toBe(false);
+    const withOptions = [await step(tuned.page), await step(tuned.page)];
+    const plain = await openPage(browser.context, `${server.url}?${query.replace('%3Abeta1%3D0.8', '')}`);
+    await waitForState(plain.page, 'paused');
+    expect(await plain.page.inputValue('#optimizer-options')).toBe('');
+    const withDefaults = [await step(plain.page), await step(plain.page)];
+    expect(withOptions).not.toEqual(withDefaults);
+
+    // typed into the box: a new run, and the link says so
+    await plain.page.fill('#optimizer-options', 'beta1=0.8');
+    await expect.poll(() => new URL(plain.page.url()).searchParams.get('optimizer')).toBe('adam:beta1=0.8');
+    await waitForState(plain.page, 'paused');
+    expect([await step(plain.page), await step(plain.page)]).toEqual(withOptions);
+    // not key=value: the box says what it must be, and the run holds
+    await plain.page.fill('#optimizer-options', 'beta1');
+    await expect.poll(() => plain.page.locator('#optimizer-options-note').isVisible()).toBe(true);
+    expect(await plain.page.textContent('#optimizer-options-note')).toMatch(/key=value pairs/);
+    // choosing another optimizer clears the options of the last one
+    await plain.page.selectOption('#optimizer', 'sgd');
+    expect(await plain.page.inputValue('#optimizer-options')).toBe('');
+    await expect.poll(() => plain.page.locator('#optimizer-options-note').isVisible()).toBe(false);
+    await screenshot(plain.page, 'standalone-optimizer-options');
+
+    // a key the optimizer does not have: the recipe's sentence, with the closest key
+    const typo = await openPage(browser.context, `${server.url}?optimizer=adam%3Abeta%3D0.8`);
+    await expect.poll(() => typo.page.textContent('#notice')).toMatch(/did you mean 'beta1'\?/);
+    expect([...tuned.errors, ...plain.errors, ...typo.errors]).toEqual([]);
+  });
+
   it('takes its configuration from the URL, so a link reproduces the first epochs', async () => {
     const query =
       'dataset=gauss&noise=0.2&points=300&train=0.6&layers=6,3&activation=relu&loss=binary-cross-entropy&optimizer=adam&lr=0.01&batch=16&wd=0.001&dropout=0.1&reg=l1&regrate=0.001&seed=7';

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { prepareRun } from '@deltaflow/trainer';
-import { DEFAULT_CONFIG, activationOfText, describePlaygroundRun } from '../shared/playground-config.js';
+import {
+  DEFAULT_CONFIG,
+  activationOfText,
+  describePlaygroundRun,
+  optimizerOfText,
+} from '../shared/playground-config.js';
 import {
   DEFAULT_SPEED,
   configFromQuery,
@@ -87,6 +92,34 @@ describe('the configuration in the URL', () => {
       expect(parsed.config.activation).toBe(DEFAULT_CONFIG.activation);
       expect(parsed.problems.map(describeProblem)).toEqual([
         `The link's activation=${bad} is not valid here; using the default, tanh.`,
+      ]);
+    }
+  });
+
+  it("takes an optimizer's options, optimizer=adam:beta1=0.8, as the CLI's --opt does, into the run", async () => {
+    const { config, problems } = parseConfigQuery('?optimizer=adam:beta1=0.8,beta2=0.99&lr=0.01&wd=0.001');
+    expect(problems).toEqual([]);
+    expect(config.optimizer).toBe('adam:beta1=0.8,beta2=0.99');
+    expect(configFromQuery(`?${configToQuery(config)}`)).toEqual(config);
+    const description = describePlaygroundRun(config);
+    expect(description.optimizer).toEqual({
+      name: 'adam',
+      options: { beta1: 0.8, beta2: 0.99, lr: 0.01, weightDecay: 0.001 },
+    });
+    const run = await prepareRun({ ...description, data: 'xor', validationSplit: undefined, epochs: 1 });
+    expect(run.trainOptions.optimizer).toBe('adam');
+    expect(run.trainOptions.optimizerOptions).toMatchObject({ beta1: 0.8, beta2: 0.99 });
+    expect(optimizerOfText('sgd')).toEqual({ name: 'sgd', options: {} });
+    // a misspelt key reaches the recipe, which names the closest one
+    await expect(
+      prepareRun({ ...describePlaygroundRun(configFromQuery('?optimizer=adam:beta=0.8')), data: 'xor' }),
+    ).rejects.toThrow(/did you mean 'beta1'\?/);
+    // not key=value, not finite, or eta / the weight decay (boxes of their own): replaced, and said so
+    for (const bad of ['adam:beta1', 'adam:beta1=1e999', 'adam:lr=0.1', 'adam:weightDecay=0.1']) {
+      const parsed = parseConfigQuery(`?optimizer=${encodeURIComponent(bad)}`);
+      expect(parsed.config.optimizer).toBe(DEFAULT_CONFIG.optimizer);
+      expect(parsed.problems.map(describeProblem)).toEqual([
+        `The link's optimizer=${bad} is not valid here; using the default, sgd.`,
       ]);
     }
   });

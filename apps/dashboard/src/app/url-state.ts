@@ -4,6 +4,7 @@ import {
   REGULARIZATIONS,
   REGULARIZATION_RATES,
   activationOfText,
+  optimizerOfText,
 } from '../shared/playground-config.js';
 import type { PlaygroundConfig, PlaygroundDataset, Regularization } from '../shared/playground-config.js';
 
@@ -89,6 +90,15 @@ function activation(params: URLSearchParams, fallback: string, problems: QueryPr
   return fallback;
 }
 
+/** `optimizer=adam` or, with options, `optimizer=adam:beta1=0.8` (numbers finite; not lr or weightDecay). */
+function optimizer(params: URLSearchParams, fallback: string, problems: QueryProblem[]): string {
+  const text = params.get(KEYS.optimizer);
+  if (text === null) return fallback;
+  if (text.length <= 200 && optimizerOfText(text) !== null) return text.trim();
+  problems.push({ key: KEYS.optimizer, value: text, fallback });
+  return fallback;
+}
+
 /**
  * Parses hidden layer sizes such as `"4,2"` (empty for none); null when any size is not an integer in 1..64
  * or there are more than 8 layers.
@@ -136,7 +146,7 @@ export function parseConfigQuery(search: string): { config: PlaygroundConfig; pr
     layers: layers ?? [...d.layers],
     activation: activation(p, d.activation, problems),
     loss: name(p, KEYS.loss, d.loss, problems),
-    optimizer: name(p, KEYS.optimizer, d.optimizer, problems),
+    optimizer: optimizer(p, d.optimizer, problems),
     lr: number(p, KEYS.lr, d.lr, (n) => n >= 0.000001 && n <= 10, problems),
     batchSize: number(
       p,

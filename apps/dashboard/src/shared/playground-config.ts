@@ -52,7 +52,11 @@ export interface PlaygroundConfig {
   activation: string;
   /** A registered loss name. */
   loss: string;
-  /** A registered optimizer name. */
+  /**
+   * A registered optimizer name, with options over its defaults as the CLI's `--opt` gives them when it has
+   * some: `adam:beta1=0.8,beta2=0.99` (see {@link optimizerOfText}). eta and the weight decay have their own
+   * fields.
+   */
   optimizer: string;
   /** eta, the learning rate. */
   lr: number;
@@ -105,6 +109,13 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
  * @category Playground
  */
 export function activationOfText(text: string): ActivationChoice | null {
+  return choiceOfText(text);
+}
+
+/** `name` or `name:key=value,...` as a name, or the name and its settings; null when not of that form. */
+function choiceOfText(
+  text: string,
+): string | { name: string; config: Record<string, number | boolean | string> } | null {
   const colon = text.indexOf(':');
   const name = (colon < 0 ? text : text.slice(0, colon)).trim();
   if (!/^[a-z][a-z0-9-]{0,39}$/i.test(name)) return null;
@@ -121,6 +132,33 @@ export function activationOfText(text: string): ActivationChoice | null {
       value === 'true' || value === 'false' ? value === 'true' : Number.isFinite(n) ? n : value;
   }
   return { name, config };
+}
+
+/** Options an optimizer's text may not set: the form has boxes of their own for them. */
+const OWN_BOXES = ['lr', 'weightDecay'];
+
+/**
+ * An optimizer as the URL writes it, `name` or `name:key=value,...` (the CLI's `--optimizer name --opt
+ * key=value`): the name and its options over the optimizer's defaults, numbers finite. The recipe checks the keys
+ * against the optimizer's `defaults` (a misspelt key is refused with the closest one). Null when the text is not
+ * of that form, or sets `lr` or `weightDecay`, which have boxes of their own.
+ *
+ * @example
+ * ```ts
+ * optimizerOfText('adam'); // → { name: 'adam', options: {} }
+ * optimizerOfText('adam:beta1=0.8'); // → { name: 'adam', options: { beta1: 0.8 } }
+ * optimizerOfText('adam:lr=0.1'); // → null
+ * ```
+ * @category Playground
+ */
+export function optimizerOfText(
+  text: string,
+): { name: string; options: Record<string, number | boolean | string> } | null {
+  const choice = choiceOfText(text);
+  if (choice === null) return null;
+  if (typeof choice === 'string') return { name: choice, options: {} };
+  if (OWN_BOXES.some((key) => key in choice.config)) return null;
+  return { name: choice.name, options: choice.config };
 }
 
 /**
@@ -168,7 +206,7 @@ export function regularizationOf(config: PlaygroundConfig): Pick<RunDescription,
 /**
  * The run a standalone configuration describes, as the library's recipe takes it (`prepareRun` of
  * `@deltaflow/trainer`, in the training worker): the seeded dataset with its points and noise, the hidden layers
- * and their activation and dropout, the loss with its L1 or L2 penalty, the optimizer with eta and the weight
+ * and their activation and dropout, the loss with its L1 or L2 penalty, the optimizer with its options, eta and the weight
  * decay, the batch size, the seed, the test set as the validation split (none for xor: its four points are both),
  * and for classification the confusion matrix in every epoch event (`metrics: ['confusion']`). The output
  * activation, the loss / output rules and every other default are the recipe's, as in the CLI.
@@ -181,6 +219,7 @@ export function regularizationOf(config: PlaygroundConfig): Pick<RunDescription,
  */
 export function describePlaygroundRun(config: PlaygroundConfig): RunDescription {
   const held = config.dataset === 'xor' || config.trainFraction >= 1 ? undefined : 1 - config.trainFraction;
+  const optimizer = optimizerOfText(config.optimizer) ?? { name: config.optimizer, options: {} };
   return {
     data: { name: config.dataset, points: config.points, noise: config.noise, seed: config.seed },
     layers: config.layers,
@@ -189,8 +228,12 @@ export function describePlaygroundRun(config: PlaygroundConfig): RunDescription 
     activation: activationOfText(config.activation) ?? config.activation,
     loss: config.loss,
     optimizer: {
-      name: config.optimizer,
-      options: { lr: config.lr, ...(config.weightDecay > 0 ? { weightDecay: config.weightDecay } : {}) },
+      name: optimizer.name,
+      options: {
+        ...optimizer.options,
+        lr: config.lr,
+        ...(config.weightDecay > 0 ? { weightDecay: config.weightDecay } : {}),
+      },
     },
     batchSize: config.batchSize,
     seed: config.seed,

@@ -1,4 +1,10 @@
-import { DEFAULT_CONFIG, PLAYGROUND_DATASETS, REGULARIZATION_RATES } from '../../shared/playground-config.js';
+import {
+  DEFAULT_CONFIG,
+  PLAYGROUND_DATASETS,
+  REGULARIZATION_RATES,
+  activationOfText,
+  optimizerOfText,
+} from '../../shared/playground-config.js';
 import type { PlaygroundConfig, PlaygroundDataset, Regularization } from '../../shared/playground-config.js';
 import type { RegistryNames } from '../../shared/worker-protocol.js';
 import { parseLayers } from '../url-state.js';
@@ -32,6 +38,10 @@ const RULES: Readonly<Record<string, string>> = {
   wd: 'Weight decay must be a number from 0 to 1',
   dropout: 'Dropout must be a number from 0 up to, not including, 1',
   seed: 'The seed must be a whole number from 0 to 4294967295',
+  'activation-options':
+    "The activation's options must be key=value pairs separated by commas (alpha=0.5), or empty for its defaults",
+  'optimizer-options':
+    "The optimizer's options must be key=value pairs separated by commas (beta1=0.8), or empty for its defaults; the learning rate and weight decay have boxes of their own",
 };
 
 /** Why iris has no noise or points boxes. */
@@ -60,10 +70,12 @@ export class ConfigForm {
   private readonly train = byId<HTMLInputElement>('train');
   private readonly layers = byId<HTMLInputElement>('layers');
   private readonly activation = byId<HTMLSelectElement>('activation');
-  /** The config of a linked activation (`isru:a=0.5`), kept while its name is the one chosen. */
-  private activationConfig: { name: string; text: string } | undefined;
+  /** The activation's config as the CLI writes it after the colon (`a=0.5` of `isru:a=0.5`); empty: defaults. */
+  private readonly activationOptions = byId<HTMLInputElement>('activation-options');
   private readonly loss = byId<HTMLSelectElement>('loss');
   private readonly optimizer = byId<HTMLSelectElement>('optimizer');
+  /** The optimizer's options over its defaults, as `--opt` takes them (`beta1=0.8,beta2=0.99`); empty: none. */
+  private readonly optimizerOptions = byId<HTMLInputElement>('optimizer-options');
   private readonly lr = byId<HTMLInputElement>('lr');
   private readonly batch = byId<HTMLInputElement>('batch');
   private readonly wd = byId<HTMLInputElement>('wd');
@@ -91,6 +103,8 @@ export class ConfigForm {
       this.points,
       this.train,
       this.layers,
+      this.activationOptions,
+      this.optimizerOptions,
       this.lr,
       this.batch,
       this.wd,
@@ -122,12 +136,10 @@ export class ConfigForm {
     this.points.value = String(config.points);
     this.train.value = String(config.trainFraction);
     this.layers.value = config.layers.join(',');
-    // `isru:a=0.5`: the select shows the name, the config rides along while the name stays chosen
-    const [activationName, activationConfig] = splitActivation(config.activation);
-    this.activation.value = activationName;
-    this.activationConfig = activationConfig;
+    // `isru:a=0.5`: the select shows the name, the box beside it the config
+    [this.activation.value, this.activationOptions.value] = splitChoice(config.activation);
     this.loss.value = config.loss;
-    this.optimizer.value = config.optimizer;
+    [this.optimizer.value, this.optimizerOptions.value] = splitChoice(config.optimizer);
     this.lr.value = String(config.lr);
     this.batch.value = String(config.batchSize);
     this.wd.value = String(config.weightDecay);
@@ -142,6 +154,8 @@ export class ConfigForm {
     ] as const;
     for (const [select, key, value, fallback] of selects) {
       if (select.selectedIndex >= 0) continue;
+      if (select === this.activation) this.activationOptions.value = '';
+      if (select === this.optimizer) this.optimizerOptions.value = '';
       select.value = fallback;
       if (select.selectedIndex < 0) select.selectedIndex = 0;
       problems.push({ key, value, fallback: select.value });
@@ -180,6 +194,12 @@ export class ConfigForm {
           ? DROPOUT_NEEDS_LAYERS
           : '',
     );
+    const activation = withOptions(this.activation.value, this.activationOptions.value);
+    this.activationOptions.setCustomValidity(
+      activationOfText(activation) ? '' : RULES['activation-options']!,
+    );
+    const optimizer = withOptions(this.optimizer.value, this.optimizerOptions.value);
+    this.optimizerOptions.setCustomValidity(optimizerOfText(optimizer) ? '' : RULES['optimizer-options']!);
     let ok = true;
     for (const [input, note] of this.notes) {
       const good = input.disabled || input.checkValidity();
@@ -201,12 +221,9 @@ export class ConfigForm {
       points: this.points.valueAsNumber,
       trainFraction: this.train.valueAsNumber,
       layers,
-      activation:
-        this.activationConfig && this.activation.value === this.activationConfig.name
-          ? `${this.activation.value}:${this.activationConfig.text}`
-          : this.activation.value,
+      activation,
       loss: this.loss.value,
-      optimizer: this.optimizer.value,
+      optimizer,
       lr: this.lr.valueAsNumber,
       batchSize: this.batch.valueAsNumber,
       weightDecay: this.wd.valueAsNumber,
@@ -219,6 +236,9 @@ export class ConfigForm {
 
   private edited(target: EventTarget | null): void {
     if (target === this.dataset) this.fitDataset();
+    // options belong to the name they were written for
+    if (target === this.activation) this.activationOptions.value = '';
+    if (target === this.optimizer) this.optimizerOptions.value = '';
     const config = this.read();
     const valid = config !== null;
     if (valid !== this.valid) {
@@ -261,9 +281,14 @@ export class ConfigForm {
 }
 
 /** `isru:a=0.5` → `['isru', { name: 'isru', text: 'a=0.5' }]`; `tanh` → `['tanh', undefined]`. */
-function splitActivation(text: string): [string, { name: string; text: string } | undefined] {
+/** `isru:a=0.5` as the name and the options after the colon (`['isru', 'a=0.5']`); no colon: no options. */
+function splitChoice(text: string): [string, string] {
   const colon = text.indexOf(':');
-  if (colon < 0) return [text, undefined];
-  const name = text.slice(0, colon);
-  return [name, { name, text: text.slice(colon + 1) }];
+  return colon < 0 ? [text, ''] : [text.slice(0, colon), text.slice(colon + 1)];
+}
+
+/** A name and the text of its options as one choice: `isru` and `a=0.5` give `isru:a=0.5`. */
+function withOptions(name: string, options: string): string {
+  const text = options.trim();
+  return text === '' ? name : `${name}:${text}`;
 }
