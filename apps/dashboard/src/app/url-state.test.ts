@@ -42,6 +42,21 @@ describe('the configuration in the URL', () => {
     expect(bad).toEqual(DEFAULT_CONFIG);
   });
 
+  it('says a well-formed name is not one the page has, and how a plugin name gets its module', () => {
+    const { config, problems } = parseConfigQuery('?dataset=moons');
+    expect(config.dataset).toBe(DEFAULT_CONFIG.dataset);
+    expect(problems.map(describeProblem)).toEqual([
+      "The link's dataset=moons is not a dataset this page has (xor, circle, spiral, gauss, plane, iris); using the default, circle.",
+    ]);
+    for (const kind of ['activation', 'loss', 'optimizer'] as const) {
+      expect(describeProblem({ key: kind, value: 'isru', fallback: 'x', unknown: kind })).toMatch(
+        new RegExp(
+          `^The link's ${kind}=isru is not an? ${kind} this page has \\(a plugin's needs its module: \\?plugin=URL, or deltaflow dashboard --plugin FILE\\); using the default, x\\.$`,
+        ),
+      );
+    }
+  });
+
   it('names every bad value it replaced', () => {
     const { config, problems } = parseConfigQuery('?activation=<x>&lr=abc&points=7&layers=4,x&seed=3');
     expect(config).toEqual({ ...DEFAULT_CONFIG, seed: 3 });

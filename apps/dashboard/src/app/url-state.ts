@@ -33,19 +33,35 @@ export interface QueryProblem {
   key: string;
   value: string;
   fallback: string;
+  /** Set when the value is a well-formed name the page does not have: which kind of name. */
+  unknown?: 'dataset' | 'activation' | 'loss' | 'optimizer';
 }
+
+/** How each kind of name reads in a sentence, and what to do about an unknown one. */
+const UNKNOWN: Record<NonNullable<QueryProblem['unknown']>, string> = {
+  dataset: `a dataset this page has (${PLAYGROUND_DATASETS.join(', ')})`,
+  activation:
+    "an activation this page has (a plugin's needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE)",
+  loss: "a loss this page has (a plugin's needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE)",
+  optimizer:
+    "an optimizer this page has (a plugin's needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE)",
+};
 
 /**
  * The sentence a page shows for a link value it replaced.
  *
  * @example
  * ```ts
- * describeProblem({ key: 'activation', value: 'nope', fallback: 'tanh' });
- * // → 'The link\'s activation=nope is not valid here; using the default, tanh.'
+ * describeProblem({ key: 'lr', value: 'abc', fallback: '0.03' });
+ * // → 'The link\'s lr=abc is not valid here; using the default, 0.03.'
+ * describeProblem({ key: 'loss', value: 'nope', fallback: 'mse', unknown: 'loss' });
+ * // → 'The link\'s loss=nope is not a loss this page has (a plugin\'s needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE); using the default, mse.'
  * ```
  * @category Playground
  */
 export function describeProblem(problem: QueryProblem): string {
+  if (problem.unknown)
+    return `The link's ${problem.key}=${problem.value} is not ${UNKNOWN[problem.unknown]}; using the default, ${problem.fallback}.`;
   return `The link's ${problem.key}=${problem.value} is not valid here; using the default, ${problem.fallback}.`;
 }
 
@@ -124,7 +140,8 @@ export function parseConfigQuery(search: string): { config: PlaygroundConfig; pr
   const problems: QueryProblem[] = [];
   const dataset = p.get(KEYS.dataset);
   const known = PLAYGROUND_DATASETS.includes(dataset as PlaygroundDataset);
-  if (dataset !== null && !known) problems.push({ key: KEYS.dataset, value: dataset, fallback: d.dataset });
+  if (dataset !== null && !known)
+    problems.push({ key: KEYS.dataset, value: dataset, fallback: d.dataset, unknown: 'dataset' });
   const layersText = p.get(KEYS.layers);
   const layers = layersText === null ? [...d.layers] : parseLayers(layersText);
   if (!layers) problems.push({ key: KEYS.layers, value: layersText!, fallback: d.layers.join(',') });

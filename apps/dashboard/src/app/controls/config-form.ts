@@ -144,7 +144,7 @@ export class ConfigForm {
       if (select.selectedIndex >= 0) continue;
       select.value = fallback;
       if (select.selectedIndex < 0) select.selectedIndex = 0;
-      problems.push({ key, value, fallback: select.value });
+      problems.push({ key, value, fallback: select.value, unknown: key });
     }
     this.fitDataset();
     const shown = this.read() ?? config;

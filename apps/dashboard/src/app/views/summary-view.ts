@@ -136,7 +136,7 @@ export class SummaryView {
     write(this.epoch, String(store.epoch));
     write(this.state, store.state);
     if (this.state.dataset.state !== store.state) this.state.dataset.state = store.state;
-    write(this.notice, store.error ?? store.status);
+    write(this.notice, [...store.notices, store.error ?? store.status].filter((t) => t !== '').join(' '));
     this.notice.classList.toggle('error', store.error !== null);
     set('state', store.state);
     set('loss', fmt(last?.loss, 6));
