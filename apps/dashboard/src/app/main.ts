@@ -14,7 +14,7 @@ import { installPagePlugins, pagePluginUrls } from './page-plugins.js';
 import { DashboardStore } from './store.js';
 import {
   configToQuery,
-  describeProblem,
+  linkProblemSentences,
   parseConfigQuery,
   parseSpeedQuery,
   speedToQuery,
@@ -92,7 +92,7 @@ async function standalone(store: DashboardStore): Promise<void> {
   });
   config = form.show(config, problems);
   if (speedQuery.problem) problems.push(speedQuery.problem);
-  form.showLinkProblems(problems.map(describeProblem));
+  form.showLinkProblems(linkProblemSentences(problems));
   writeUrl();
   const buttons = new RunButtons('standalone', {
     command: (command) => source.send({ type: 'control', command }),

@@ -6,6 +6,8 @@ import {
   configFromQuery,
   configToQuery,
   describeProblem,
+  linkProblemSentences,
+  PLUGIN_NAME_HINT,
   parseConfigQuery,
   parseLayers,
   parseSpeedQuery,
@@ -49,12 +51,18 @@ describe('the configuration in the URL', () => {
       "The link's dataset=moons is not a dataset this page has (xor, circle, spiral, gauss, plane, iris); using the default, circle.",
     ]);
     for (const kind of ['activation', 'loss', 'optimizer'] as const) {
-      expect(describeProblem({ key: kind, value: 'isru', fallback: 'x', unknown: kind })).toMatch(
-        new RegExp(
-          `^The link's ${kind}=isru is not an? ${kind} this page has \\(a plugin's needs its module: \\?plugin=URL, or deltaflow dashboard --plugin FILE\\); using the default, x\\.$`,
-        ),
+      const problem = { key: kind, value: 'isru', fallback: 'x', unknown: kind };
+      expect(describeProblem(problem)).toMatch(
+        new RegExp(`^The link's ${kind}=isru is not an? ${kind} this page has; using the default, x\\.$`),
       );
+      // the hint for plugins' names comes once, after every unknown name
+      expect(linkProblemSentences([problem, { ...problem, value: 'other' }])).toEqual([
+        describeProblem(problem),
+        describeProblem({ ...problem, value: 'other' }),
+        PLUGIN_NAME_HINT,
+      ]);
     }
+    expect(linkProblemSentences(problems)).toEqual(problems.map(describeProblem));
   });
 
   it('names every bad value it replaced', () => {

@@ -37,15 +37,35 @@ export interface QueryProblem {
   unknown?: 'dataset' | 'activation' | 'loss' | 'optimizer';
 }
 
-/** How each kind of name reads in a sentence, and what to do about an unknown one. */
+/** How each kind of name reads in a sentence. */
 const UNKNOWN: Record<NonNullable<QueryProblem['unknown']>, string> = {
   dataset: `a dataset this page has (${PLAYGROUND_DATASETS.join(', ')})`,
-  activation:
-    "an activation this page has (a plugin's needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE)",
-  loss: "a loss this page has (a plugin's needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE)",
-  optimizer:
-    "an optimizer this page has (a plugin's needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE)",
+  activation: 'an activation this page has',
+  loss: 'a loss this page has',
+  optimizer: 'an optimizer this page has',
 };
+
+/** What the page says once after link values that may be a plugin's names. */
+export const PLUGIN_NAME_HINT =
+  "A plugin's names need its module: add ?plugin=URL to the link, or serve it with deltaflow dashboard --plugin FILE.";
+
+/**
+ * The sentences a page shows for the link values it replaced: one each ({@link describeProblem}), then, when an
+ * activation, loss or optimizer name was unknown, once, how a plugin's names get their module
+ * ({@link PLUGIN_NAME_HINT}).
+ *
+ * @example
+ * ```ts
+ * linkProblemSentences([{ key: 'activation', value: 'isru', fallback: 'tanh', unknown: 'activation' }]);
+ * // → ["The link's activation=isru is not an activation this page has; using the default, tanh.", PLUGIN_NAME_HINT]
+ * ```
+ * @category Playground
+ */
+export function linkProblemSentences(problems: readonly QueryProblem[]): string[] {
+  const sentences = problems.map(describeProblem);
+  const named = problems.some((p) => p.unknown !== undefined && p.unknown !== 'dataset');
+  return named ? [...sentences, PLUGIN_NAME_HINT] : sentences;
+}
 
 /**
  * The sentence a page shows for a link value it replaced.
@@ -55,7 +75,7 @@ const UNKNOWN: Record<NonNullable<QueryProblem['unknown']>, string> = {
  * describeProblem({ key: 'lr', value: 'abc', fallback: '0.03' });
  * // → 'The link\'s lr=abc is not valid here; using the default, 0.03.'
  * describeProblem({ key: 'loss', value: 'nope', fallback: 'mse', unknown: 'loss' });
- * // → 'The link\'s loss=nope is not a loss this page has (a plugin\'s needs its module: ?plugin=URL, or deltaflow dashboard --plugin FILE); using the default, mse.'
+ * // → 'The link\'s loss=nope is not a loss this page has; using the default, mse.'
  * ```
  * @category Playground
  */

@@ -15,16 +15,16 @@ const sampler = new GridSampler(50);
  * @example
  * ```ts
  * heatmapProblem(['isru'], new Error('unknown activation'));
- * // → 'The heatmap and the neurons\' pictures cannot be drawn: this page has no activation "isru" (a plugin\'s); serve its module to the page with `deltaflow train --dashboard --plugin FILE` (a self-contained module).'
+ * // → 'The heatmap and the neuron thumbnails cannot be drawn: this page has no activation "isru" (a plugin\'s); serve its module with the page: deltaflow train --dashboard --plugin FILE (a self-contained module).'
  * ```
  * @category Dashboard
  */
 export function heatmapProblem(missing: readonly string[], error: unknown): string {
-  const head = "The heatmap and the neurons' pictures cannot be drawn:";
+  const head = 'The heatmap and the neuron thumbnails cannot be drawn:';
   if (missing.length === 0) return `${head} ${error instanceof Error ? error.message : String(error)}`;
   const names = missing.map((name) => `"${name}"`).join(', ');
   const which = missing.length === 1 ? `activation ${names} (a plugin's)` : `activations ${names} (plugins')`;
-  return `${head} this page has no ${which}; serve its module to the page with \`deltaflow train --dashboard --plugin FILE\` (a self-contained module).`;
+  return `${head} this page has no ${which}; serve its module with the page: deltaflow train --dashboard --plugin FILE (a self-contained module).`;
 }
 
 /**
