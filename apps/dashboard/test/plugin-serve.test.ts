@@ -15,7 +15,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboardServer, startPlaygroundServer } from '../src/server/index.js';
 import { startCli, stopCli } from './helpers/cli.js';
-import { launchBrowser, openPage, screenshot, waitForEpoch, waitForState } from './helpers/browser.js';
+import {
+  OUTPUT_DIR,
+  launchBrowser,
+  openPage,
+  screenshot,
+  waitForEpoch,
+  waitForState,
+} from './helpers/browser.js';
 import type { Browser } from './helpers/browser.js';
 
 /** A self-contained plugin module (no imports), as docs/guides/writing-a-plugin.md writes one. */
@@ -81,12 +88,17 @@ async function waitForHeatmap(page: Page): Promise<void> {
   await expect.poll(() => paintedShare(page), { timeout: 30_000, interval: 200 }).toBeGreaterThan(0.9);
 }
 
-/** Saves the page at 375 and at 1280 CSS pixels wide (test-output/NAME-WIDTH.png, git-ignored). */
-async function screenshots(page: Page, name: string): Promise<void> {
+/**
+ * Saves the page at 375 and at 1280 CSS pixels wide (test-output/NAME-WIDTH.png, git-ignored), and at each width
+ * the element `notice` alone (NAME-notice-WIDTH.png), to read the notice as it is laid out.
+ */
+async function screenshots(page: Page, name: string, notice?: string): Promise<void> {
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(300);
     await screenshot(page, `${name}-${width}`);
+    if (notice)
+      await page.locator(notice).screenshot({ path: join(OUTPUT_DIR, `${name}-notice-${width}.png`) });
   }
 }
 
@@ -220,7 +232,7 @@ describe('notices', () => {
       // a sentence a line
       expect(await page.locator('#url-notice .notice-line').count()).toBe(5);
       expect(await page.inputValue('#activation')).toBe('tanh');
-      await screenshots(page, 'plugin-serve-unknown-names');
+      await screenshots(page, 'plugin-serve-unknown-names', '#url-notice');
       expect(errors).toEqual([]);
     } finally {
       await server.close();
@@ -251,7 +263,7 @@ describe('notices', () => {
         'The heatmap and the neuron thumbnails cannot be drawn: this page has no activation "node-only-isru" (a plugin\'s); serve its module with the page: deltaflow train --dashboard --plugin FILE (a self-contained module).',
       );
       expect(await page.isVisible('#heatmap-note')).toBe(false);
-      await screenshots(page, 'plugin-serve-heatmap-problem');
+      await screenshots(page, 'plugin-serve-heatmap-problem', '#space');
       expect(errors).toEqual([]);
     } finally {
       run.stop();
@@ -275,7 +287,7 @@ describe('notices', () => {
       await page.click('#play');
       await waitForEpoch(page, 3);
       expect(await page.textContent('#notice')).toContain(expected);
-      await screenshots(page, 'plugin-serve-bare-standalone');
+      await screenshots(page, 'plugin-serve-bare-standalone', 'header');
     } finally {
       await playground.close();
     }
@@ -293,7 +305,7 @@ describe('notices', () => {
       expect(await page.textContent('#notice')).toContain(expected);
       // a built-in activation still draws
       await waitForHeatmap(page);
-      await screenshots(page, 'plugin-serve-bare-attached');
+      await screenshots(page, 'plugin-serve-bare-attached', 'header');
     } finally {
       run.stop();
       await server.close();
