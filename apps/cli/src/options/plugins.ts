@@ -80,6 +80,8 @@ export function bareImports(source: string): string[] {
  * @example
  * ```ts
  * // not-runnable: reads ./softsign.mjs
+ * import { warn } from '../output.js';
+ *
  * pluginFilesForPage(['./softsign.mjs', 'my-plugin-package'], warn); // → ['/home/me/softsign.mjs']
  * ```
  */

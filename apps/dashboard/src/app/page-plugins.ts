@@ -21,16 +21,24 @@ export function pagePluginUrls(href: string, doc: Pick<Document, 'querySelectorA
     (m) => m.content,
   );
   const linked = new URL(href).searchParams.getAll('plugin');
-  const urls: string[] = [];
+  // the same module written with other escapes (`%5B` or `[`) is the same module: installed once
+  const urls = new Map<string, string>();
   for (const url of [...served, ...linked]) {
+    let absolute = url;
     try {
-      urls.push(new URL(url, href).href);
+      absolute = new URL(url, href).href;
     } catch {
       // a link's value that is no URL: importing it fails, and the worker names it
-      urls.push(url);
     }
+    let key = absolute;
+    try {
+      key = decodeURIComponent(absolute);
+    } catch {
+      // a stray % stays as written
+    }
+    if (!urls.has(key)) urls.set(key, absolute);
   }
-  return [...new Set(urls)];
+  return [...urls.values()];
 }
 
 /**
@@ -88,6 +96,8 @@ export function selfContainedProblem(label: string, message: string): string | n
  * @example
  * ```ts
  * // not-runnable: in the dashboard page, with the worker's problems
+ * declare const problems: { message: string }[];
+ * declare const urls: string[];
  * const sentences = problems.map((p) => explainPluginProblem(p.message, urls, location.href));
  * ```
  * @category Plugins

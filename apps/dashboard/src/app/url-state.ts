@@ -57,7 +57,7 @@ export const PLUGIN_NAME_HINT =
  * @example
  * ```ts
  * linkProblemSentences([{ key: 'activation', value: 'isru', fallback: 'tanh', unknown: 'activation' }]);
- * // → ["The link's activation=isru is not an activation this page has; using the default, tanh.", PLUGIN_NAME_HINT]
+ * // → ["The link's activation=isru is not an activation this page has; using the default, tanh.", "A plugin's names need its module: add ?plugin=URL to the link, or serve it with deltaflow dashboard --plugin FILE."]
  * ```
  * @category Playground
  */
