@@ -2,7 +2,7 @@
 // (the real, built CLI) serves the module to the playground, whose page lists its activation and optimizer,
 // takes them from the link, trains with them in its worker and draws the heatmap; `deltaflow train --dashboard
 // --plugin` serves it to the attached page, which installs it to draw the heatmap of a model with its
-// activation. And the notices: a link's unknown names, a heatmap the page cannot draw, and a plugin module that
+// activation, and `deltaflow dashboard --replay --plugin` to the replaying page. And the notices: a link's unknown names, a heatmap the page cannot draw, and a plugin module that
 // imports a package by name (which no page can load: a dashboard's plugin must be self-contained).
 import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { createRun } from '@deltaflow/trainer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboardServer, startPlaygroundServer } from '../src/server/index.js';
-import { startCli, stopCli } from './helpers/cli.js';
+import { runCli, startCli, stopCli } from './helpers/cli.js';
 import {
   OUTPUT_DIR,
   launchBrowser,
@@ -200,6 +200,55 @@ describe('deltaflow train --dashboard --plugin ./fixture-plugin.mjs', () => {
       expect(errors).toEqual([]);
     } finally {
       expect(await stopCli(cli)).toBe(130);
+    }
+  }, 120_000);
+});
+
+describe('deltaflow dashboard --replay run.jsonl --plugin ./fixture-plugin.mjs', () => {
+  it("draws the replayed isru model's heatmap with the plugin, and says why it cannot without", async () => {
+    const recorded = await runCli(
+      [
+        'train',
+        '--plugin',
+        './fixture-plugin.mjs',
+        '--activation',
+        'isru',
+        '--data',
+        'circle',
+        '--epochs',
+        '40',
+        '--quiet',
+        '--events',
+        'isru-run.jsonl',
+      ],
+      dir,
+    );
+    expect(recorded.code, recorded.stderr).toBe(0);
+
+    const withPlugin = await startCli(
+      ['dashboard', '--replay', 'isru-run.jsonl', '--plugin', './fixture-plugin.mjs'],
+      dir,
+    );
+    try {
+      const { page, errors } = await openPage(browser.context, withPlugin.url);
+      await waitForState(page, 'ended');
+      await waitForHeatmap(page);
+      expect(await page.isVisible('#heatmap-problem')).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      expect(await stopCli(withPlugin)).toBe(130);
+    }
+
+    const without = await startCli(['dashboard', '--replay', 'isru-run.jsonl'], dir);
+    try {
+      const { page, errors } = await openPage(browser.context, without.url);
+      await waitForState(page, 'ended');
+      await page.waitForSelector('#heatmap-problem', { state: 'visible' });
+      expect(await page.textContent('#heatmap-problem')).toMatch(/this page has no activation "isru"/);
+      expect(await paintedShare(page)).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      expect(await stopCli(without)).toBe(130);
     }
   }, 120_000);
 });

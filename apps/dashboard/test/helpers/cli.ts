@@ -37,6 +37,24 @@ export function startCli(args: readonly string[], cwd: string): Promise<ServingC
   });
 }
 
+/** Runs `deltaflow ...args` in `cwd` to its end: its exit code and stderr. */
+export function runCli(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.resume();
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
 /** Stops a CLI started by {@link startCli} (Ctrl-C) and resolves with its exit code. */
 export function stopCli(cli: ServingCli): Promise<number | null> {
   const { child } = cli;
