@@ -138,7 +138,9 @@ describe('standalone run controls', () => {
     expect(await page.inputValue('#lr')).toBe('0.03');
     expect(await page.inputValue('#points')).toBe('400');
     const notice = await page.textContent('#url-notice');
-    expect(notice).toContain("The link's activation=nope is not valid here; using the default, tanh.");
+    expect(notice).toContain(
+      "The link's activation=nope is not an activation this page has; using the default, tanh.",
+    );
     expect(notice).toContain("The link's lr=abc is not valid here; using the default, 0.03.");
     expect(notice).toContain("The link's points=7 is not valid here; using the default, 400.");
     expect(notice).toContain(

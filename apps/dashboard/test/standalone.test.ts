@@ -106,7 +106,7 @@ describe('standalone page', () => {
     await waitForState(unknown.page, 'paused');
     await expect
       .poll(() => unknown.page.locator('#url-notice').textContent())
-      .toMatch(/activation=nope:a=1 is not valid here; using the default, tanh\./);
+      .toMatch(/activation=nope:a=1 is not an activation this page has; using the default, tanh\./);
     expect([...tuned.errors, ...plain.errors, ...unknown.errors]).toEqual([]);
   });
 

@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { startPlaygroundServer, startReplayServer } from '@deltaflow/dashboard/server';
 import { EXIT } from '../errors.js';
 import { warn } from '../output.js';
 import { portNumber } from '../options/parse.js';
-import { isPathSpecifier, loadPlugins } from '../options/plugins.js';
+import { loadPlugins, pluginFilesForPage } from '../options/plugins.js';
 import type { GlobalArgs } from '../commands/context.js';
 
 /** The parsed flags of `deltaflow dashboard`. */
@@ -15,8 +14,10 @@ export interface DashboardArgs extends GlobalArgs {
 /**
  * Runs `deltaflow dashboard`: serves the page until Ctrl-C, printing its address and how to stop on stderr. A
  * replay's recording is read (as a stream) and checked first: a bad line is refused with its number (one line,
- * exit 1), and what was tolerated (a byte order mark, a cut last line) is said in one line each. Each `--plugin` file is served beside the playground page and
- * named in the address (`?plugin=plugins/0/softsign.mjs`), so the page trains with it. Returns 0, or 130 when
+ * exit 1), and what was tolerated (a byte order mark, a cut last line) is said in one line each. Each `--plugin` file is served beside the page
+ * (the playground's address names it, `?plugin=plugins/0/softsign.mjs`), so the page trains with it, or draws a
+ * replayed model's heatmap with its activations; a package name, or a file that imports packages by name, is
+ * said in one line to be unusable in the page. Returns 0, or 130 when
  * stopped by Ctrl-C.
  *
  * @example
@@ -30,16 +31,15 @@ export async function serveDashboard(args: DashboardArgs): Promise<number> {
   // Loaded here too, so that a broken plugin is reported before the page is served.
   await loadPlugins(specifiers);
   const port = args.port === undefined ? 0 : portNumber('--port', args.port);
-  const files = specifiers.filter(isPathSpecifier).map((file) => resolve(file));
-  if (!args.replay) {
-    for (const name of specifiers.filter((s) => !isPathSpecifier(s))) {
-      warn(
-        `deltaflow: --plugin ${name} is a package, and the page loads plugin files only; give the path of its module file to use it in the dashboard.`,
-      );
-    }
-  }
+  // the page installs each plugin file too (its worker trains with it; a replay draws its heatmap with it)
+  const files = pluginFilesForPage(specifiers, warn);
   const server = args.replay
-    ? await startReplayServer({ file: args.replay, port, onWarning: (note) => warn(`deltaflow: ${note}`) })
+    ? await startReplayServer({
+        file: args.replay,
+        port,
+        plugins: files,
+        onWarning: (note) => warn(`deltaflow: ${note}`),
+      })
     : await startPlaygroundServer({ port, plugins: files });
   warn(`dashboard: ${server.url} (open it in a browser; Ctrl-C to stop)`);
   let interrupted = false;

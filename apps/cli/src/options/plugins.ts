@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { installPlugin } from '@deltaflow/network';
 import type { Plugin } from '@deltaflow/network';
@@ -51,4 +52,61 @@ export async function loadPlugins(specifiers: readonly string[]): Promise<void> 
     const plugin = await loadPlugin(specifier, { cwd: process.cwd() });
     if (!alreadyInstalled(plugin)) installPlugin(plugin);
   }
+}
+
+/** A static `import ... from 'x'`, `export ... from 'x'` or `import 'x'` of a package by name (not `import type`). */
+const BARE_IMPORT =
+  /^[ \t]*(?:import(?![ \t]+type[ \t{])(?:[\w\s{},*$]*?\bfrom)?|export[\w\s{},*$]*?\bfrom)[ \t]*['"]([^'"./][^'"]*)['"]/gm;
+
+/**
+ * The packages a plugin module imports by name at run time (static imports and re-exports; `import type` is
+ * left out), which a page cannot resolve: a dashboard loads only self-contained modules.
+ *
+ * @example
+ * ```ts
+ * bareImports("import { definePlugin } from '@deltaflow/core';\nexport default definePlugin({ name: 'p' });");
+ * // → ['@deltaflow/core']
+ * ```
+ */
+export function bareImports(source: string): string[] {
+  return [...new Set([...source.matchAll(BARE_IMPORT)].map((match) => match[1]!))];
+}
+
+/**
+ * The `--plugin` modules a dashboard page can load, as absolute paths: the files (resolved from the working
+ * directory). Says in one line each why the others are left out of the page (a package name: the page loads
+ * files only) or will fail there (a file that imports packages by name: the page needs a self-contained module).
+ *
+ * @example
+ * ```ts
+ * // not-runnable: reads ./softsign.mjs
+ * import { warn } from '../output.js';
+ *
+ * pluginFilesForPage(['./softsign.mjs', 'my-plugin-package'], warn); // → ['/home/me/softsign.mjs']
+ * ```
+ */
+export function pluginFilesForPage(specifiers: readonly string[], warn: (line: string) => void): string[] {
+  const files: string[] = [];
+  for (const specifier of new Set(specifiers)) {
+    if (!isPathSpecifier(specifier)) {
+      warn(
+        `deltaflow: --plugin ${specifier} is a package, and the page loads plugin files only; give the path of its module file to use it in the dashboard.`,
+      );
+      continue;
+    }
+    const file = resolve(specifier);
+    files.push(file);
+    let imported: string[] = [];
+    try {
+      imported = bareImports(readFileSync(file, 'utf8'));
+    } catch {
+      // loadPlugins read it already; a file gone since is the page's to report
+    }
+    if (imported.length > 0) {
+      warn(
+        `deltaflow: --plugin ${specifier} imports ${imported.map((name) => `"${name}"`).join(', ')}, which the page cannot load; for the dashboard, give a self-contained module (no imports at run time; \`import type\` is fine), bundled into one file.`,
+      );
+    }
+  }
+  return files;
 }

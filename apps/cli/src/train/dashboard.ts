@@ -2,6 +2,7 @@ import { startDashboardServer } from '@deltaflow/dashboard/server';
 import type { RunDashboardServer } from '@deltaflow/dashboard/server';
 import type { TrainingRun } from '@deltaflow/trainer';
 import { warn } from '../output.js';
+import { pluginFilesForPage } from '../options/plugins.js';
 import { plural } from '../render/format.js';
 import { stoppedFromPage } from '../render/summary.js';
 import type { RunConsumer } from './consumer.js';
@@ -24,7 +25,8 @@ function nextStopSignal(): { signal: Promise<void>; release: () => void } {
 
 /**
  * `--dashboard [PORT]`: serves the dashboard on 127.0.0.1 for this run and steers it from the page (pause,
- * resume, step, stop, learning rate). The server keeps a bounded history (memory stays flat for any run length),
+ * resume, step, stop, learning rate). The `--plugin` files are served to the page too, which installs them to
+ * draw the heatmap and the neurons' pictures of a model with their activations. The server keeps a bounded history (memory stays flat for any run length),
  * so a page opened late, or reloaded after the end, sees the whole (thinned) run. With `--dashboard-wait`,
  * training starts only once the first page has connected. After the run ends (and the model is saved and the
  * summary printed), the server keeps serving the finished run until Ctrl-C, and says so; a run stopped by
@@ -47,6 +49,8 @@ export function dashboardServer(prepared: PreparedRun, port: number, wait = fals
         port,
         title: prepared.request.data,
         waitForPage: wait,
+        // served to the page, which installs them to draw the heatmap with their activations
+        plugins: pluginFilesForPage(prepared.plugins ?? [], warn),
       });
       warn(`dashboard: ${server.url}`);
       if (!wait) return;

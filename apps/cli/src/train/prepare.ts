@@ -38,6 +38,8 @@ export interface PreparedRun {
   runOptions?: Record<string, unknown>;
   /** The directory the relative paths of `runOptions` are relative to (a resumed run keeps its first one's). */
   runCwd?: string;
+  /** The `--plugin` modules installed for the run, as given (a path, or a package name); `--dashboard` serves the files. */
+  plugins?: string[];
 }
 
 /** Refuses data whose columns do not fit the model, naming both. */

@@ -43,6 +43,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
     if (files[key] !== undefined && prepared.meta[key] !== undefined) prepared.meta[key] = merged[key];
   }
   prepared.runCwd = resume?.cwd ?? process.cwd();
+  prepared.plugins = [...((readable.plugin as string[] | undefined) ?? [])];
   const done = resume?.state.epoch ?? 0;
   if (resume && (prepared.options.epochs ?? 0) <= done)
     throw new UsageError(

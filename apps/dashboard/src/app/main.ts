@@ -10,10 +10,11 @@ import { AttachedSource } from './sources/attached-source.js';
 import { RemoteLearningRate } from './sources/remote-lr.js';
 import { StandaloneSource } from './sources/standalone-source.js';
 import { installUserFiles } from './controls/user-files.js';
+import { installPagePlugins, pagePluginUrls } from './page-plugins.js';
 import { DashboardStore } from './store.js';
 import {
   configToQuery,
-  describeProblem,
+  linkProblemSentences,
   parseConfigQuery,
   parseSpeedQuery,
   speedToQuery,
@@ -54,9 +55,10 @@ function run(store: DashboardStore, views: Views, buttons: RunButtons): void {
 
 async function standalone(store: DashboardStore): Promise<void> {
   byId('mode').textContent = 'standalone';
-  // ?plugin=URL (repeatable) loads plugin modules into the worker, like `deltaflow --plugin`.
+  // ?plugin=URL (repeatable) loads plugin modules into the worker, like `deltaflow --plugin`, and so do the
+  // modules the server serves with the page (`deltaflow dashboard --plugin FILE`: a meta tag each).
   const plugins = new URLSearchParams(location.search).getAll('plugin');
-  const source = new StandaloneSource(plugins.map((url) => new URL(url, location.href).href));
+  const source = new StandaloneSource(pagePluginUrls(location.href, document));
   source.messages$.subscribe((message) => store.apply(message));
   installUserFiles(source, () => source.configure(config)); // your own CSV and model files
   const names = await source.names;
@@ -90,7 +92,7 @@ async function standalone(store: DashboardStore): Promise<void> {
   });
   config = form.show(config, problems);
   if (speedQuery.problem) problems.push(speedQuery.problem);
-  form.showLinkProblems(problems.map(describeProblem));
+  form.showLinkProblems(linkProblemSentences(problems));
   writeUrl();
   const buttons = new RunButtons('standalone', {
     command: (command) => source.send({ type: 'control', command }),
@@ -107,6 +109,10 @@ async function standalone(store: DashboardStore): Promise<void> {
 }
 
 async function attached(store: DashboardStore, url: string): Promise<void> {
+  // The plugins served with the page (`train --dashboard --plugin FILE`), installed before the first model
+  // arrives, so the heatmap and the neurons' pictures can evaluate a model with their activations.
+  const problems = await installPagePlugins(pagePluginUrls(location.href, document), location.href);
+  for (const text of problems) store.apply({ type: 'notice', text });
   const source = new AttachedSource(url);
   // A replay's messages go to its player (set as soon as the hello is in, before any other message).
   let feed = (message: FeedMessage): void => store.apply(message);

@@ -47,10 +47,14 @@ export class DashboardStore {
   gradients = new DecimatedSeries(0);
   weights: LayerWeights[] | null = null;
   grid: GridSnapshot | null = null;
+  /** Why the newest snapshot has no grid though its inputs are 2-D (see `SnapshotMessage.problem`), or null. */
+  gridProblem: string | null = null;
   snapshotVersion = 0;
   points: PointsMessage | null = null;
   pointsVersion = 0;
   status = '';
+  /** Sentences shown for the page's life, before the status (plugins that could not be installed), each once. */
+  notices: string[] = [];
   error: string | null = null;
   /** Counts the render loop's rounds of chart drawing (see {@link DashboardStore.beginChartRound}). */
   chartRound = 0;
@@ -91,10 +95,14 @@ export class DashboardStore {
       case 'snapshot':
         this.weights = message.layers;
         this.grid = message.grid;
+        this.gridProblem = message.problem ?? null;
         this.snapshotVersion++;
         break;
       case 'status':
         this.status = message.text;
+        break;
+      case 'notice':
+        if (!this.notices.includes(message.text)) this.notices = [...this.notices, message.text];
         break;
       case 'error':
         this.error = message.message;
@@ -178,6 +186,7 @@ export class DashboardStore {
     this.gradients = new DecimatedSeries(2 * event.model.layers.length);
     this.weights = null;
     this.grid = null;
+    this.gridProblem = null;
     this.snapshotVersion++;
     if (event.model.inputs !== 2) {
       this.points = null;

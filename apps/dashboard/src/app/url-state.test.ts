@@ -11,6 +11,8 @@ import {
   configFromQuery,
   configToQuery,
   describeProblem,
+  linkProblemSentences,
+  PLUGIN_NAME_HINT,
   parseConfigQuery,
   parseLayers,
   parseSpeedQuery,
@@ -45,6 +47,27 @@ describe('the configuration in the URL', () => {
       '?dataset=mnist&noise=2&points=-1&train=0&layers=4,x&activation=<script>&lr=0&batch=1.5&seed=-3',
     );
     expect(bad).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('says a well-formed name is not one the page has, and how a plugin name gets its module', () => {
+    const { config, problems } = parseConfigQuery('?dataset=moons');
+    expect(config.dataset).toBe(DEFAULT_CONFIG.dataset);
+    expect(problems.map(describeProblem)).toEqual([
+      "The link's dataset=moons is not a dataset this page has (xor, circle, spiral, gauss, plane, iris); using the default, circle.",
+    ]);
+    for (const kind of ['activation', 'loss', 'optimizer'] as const) {
+      const problem = { key: kind, value: 'isru', fallback: 'x', unknown: kind };
+      expect(describeProblem(problem)).toMatch(
+        new RegExp(`^The link's ${kind}=isru is not an? ${kind} this page has; using the default, x\\.$`),
+      );
+      // the hint for plugins' names comes once, after every unknown name
+      expect(linkProblemSentences([problem, { ...problem, value: 'other' }])).toEqual([
+        describeProblem(problem),
+        describeProblem({ ...problem, value: 'other' }),
+        PLUGIN_NAME_HINT,
+      ]);
+    }
+    expect(linkProblemSentences(problems)).toEqual(problems.map(describeProblem));
   });
 
   it('names every bad value it replaced', () => {

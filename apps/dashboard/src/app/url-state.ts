@@ -34,6 +34,38 @@ export interface QueryProblem {
   key: string;
   value: string;
   fallback: string;
+  /** Set when the value is a well-formed name the page does not have: which kind of name. */
+  unknown?: 'dataset' | 'activation' | 'loss' | 'optimizer';
+}
+
+/** How each kind of name reads in a sentence. */
+const UNKNOWN: Record<NonNullable<QueryProblem['unknown']>, string> = {
+  dataset: `a dataset this page has (${PLAYGROUND_DATASETS.join(', ')})`,
+  activation: 'an activation this page has',
+  loss: 'a loss this page has',
+  optimizer: 'an optimizer this page has',
+};
+
+/** What the page says once after link values that may be a plugin's names. */
+export const PLUGIN_NAME_HINT =
+  "A plugin's names need its module: add ?plugin=URL to the link, or serve it with deltaflow dashboard --plugin FILE.";
+
+/**
+ * The sentences a page shows for the link values it replaced: one each ({@link describeProblem}), then, when an
+ * activation, loss or optimizer name was unknown, once, how a plugin's names get their module
+ * ({@link PLUGIN_NAME_HINT}).
+ *
+ * @example
+ * ```ts
+ * linkProblemSentences([{ key: 'activation', value: 'isru', fallback: 'tanh', unknown: 'activation' }]);
+ * // → ["The link's activation=isru is not an activation this page has; using the default, tanh.", "A plugin's names need its module: add ?plugin=URL to the link, or serve it with deltaflow dashboard --plugin FILE."]
+ * ```
+ * @category Playground
+ */
+export function linkProblemSentences(problems: readonly QueryProblem[]): string[] {
+  const sentences = problems.map(describeProblem);
+  const named = problems.some((p) => p.unknown !== undefined && p.unknown !== 'dataset');
+  return named ? [...sentences, PLUGIN_NAME_HINT] : sentences;
 }
 
 /**
@@ -41,12 +73,16 @@ export interface QueryProblem {
  *
  * @example
  * ```ts
- * describeProblem({ key: 'activation', value: 'nope', fallback: 'tanh' });
- * // → 'The link\'s activation=nope is not valid here; using the default, tanh.'
+ * describeProblem({ key: 'lr', value: 'abc', fallback: '0.03' });
+ * // → 'The link\'s lr=abc is not valid here; using the default, 0.03.'
+ * describeProblem({ key: 'loss', value: 'nope', fallback: 'mse', unknown: 'loss' });
+ * // → 'The link\'s loss=nope is not a loss this page has; using the default, mse.'
  * ```
  * @category Playground
  */
 export function describeProblem(problem: QueryProblem): string {
+  if (problem.unknown)
+    return `The link's ${problem.key}=${problem.value} is not ${UNKNOWN[problem.unknown]}; using the default, ${problem.fallback}.`;
   return `The link's ${problem.key}=${problem.value} is not valid here; using the default, ${problem.fallback}.`;
 }
 
@@ -134,7 +170,8 @@ export function parseConfigQuery(search: string): { config: PlaygroundConfig; pr
   const problems: QueryProblem[] = [];
   const dataset = p.get(KEYS.dataset);
   const known = PLAYGROUND_DATASETS.includes(dataset as PlaygroundDataset);
-  if (dataset !== null && !known) problems.push({ key: KEYS.dataset, value: dataset, fallback: d.dataset });
+  if (dataset !== null && !known)
+    problems.push({ key: KEYS.dataset, value: dataset, fallback: d.dataset, unknown: 'dataset' });
   const layersText = p.get(KEYS.layers);
   const layers = layersText === null ? [...d.layers] : parseLayers(layersText);
   if (!layers) problems.push({ key: KEYS.layers, value: layersText!, fallback: d.layers.join(',') });

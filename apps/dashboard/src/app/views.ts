@@ -41,6 +41,7 @@ export function createViews(): Views {
     discretize: byId<HTMLInputElement>('discretize'),
     legend,
     withMap: [byId('heatmap').parentElement!, byId('legend'), byId('map-toggles')],
+    problem: byId('heatmap-problem'),
   });
   return {
     light: [

@@ -17,6 +17,7 @@ import { startDashboardServer } from './dashboard-server.js';
 import type { DashboardServer, RunControls } from './index.js';
 import { startPlaygroundServer } from './playground-server.js';
 import { startReplayServer } from './replay-server.js';
+import { pageMetaTags } from './static-files.js';
 
 // A page folder of our own, so these tests need no `vite build`.
 const pageDir = mkdtempSync(join(tmpdir(), 'deltaflow-page-'));
@@ -320,6 +321,38 @@ describe('startPlaygroundServer', () => {
       expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     }
     expect((await fetch(`${base}plugins/1/isru.js`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('plugins for the page', () => {
+  it('names each plugin file in index.html (a meta tag each) and serves it, for a run, a replay and the playground', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deltaflow-plugins-'));
+    const plugin = join(dir, 'my "isru" <1>.mjs');
+    writeFileSync(plugin, 'export default { name: "p" };\n');
+    const file = join(dir, 'run.jsonl');
+    const { model, data } = tinyRun();
+    await lastValueFrom(train(model, data, { epochs: 3, lr: 0.5 }).pipe(recordJsonl(file)));
+    const run = await start({ plugins: [plugin] });
+    const replay = await startReplayServer({ file, pageDir, plugins: [plugin] });
+    servers.push(replay);
+    const playground = await startPlaygroundServer({ pageDir, plugins: [plugin] });
+    servers.push(playground);
+    const tag = '<meta name="deltaflow-plugin" content="plugins/0/my%20%22isru%22%20%3C1%3E.mjs" />';
+    expect(pageMetaTags({ plugins: [plugin] })).toEqual([tag]);
+    for (const server of [run.server, replay, playground]) {
+      const base = `http://127.0.0.1:${server.port}/`;
+      const page = await (await fetch(base)).text();
+      expect(page).toContain(tag);
+      const served = await fetch(`${base}plugins/0/my%20%22isru%22%20%3C1%3E.mjs`);
+      expect(served.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(await served.text()).toBe('export default { name: "p" };\n');
+      expect((await fetch(`${base}plugins/1/run.jsonl`)).status).toBe(404);
+    }
+    // without plugins, no tag
+    const plain = await start();
+    expect(await (await fetch(`http://127.0.0.1:${plain.server.port}/`)).text()).not.toContain(
+      'deltaflow-plugin',
+    );
   });
 });
 

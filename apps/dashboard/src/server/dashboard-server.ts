@@ -73,6 +73,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     host: options.host,
     pageDir: options.pageDir,
     allowedOrigins: options.allowedOrigins,
+    ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     // a run that can be steered gets a token: only a page opened from the printed URL may steer it
     ...(control ? { controlToken: options.controlToken ?? randomBytes(18).toString('base64url') } : {}),

@@ -12,6 +12,6 @@ export { startReplayServer } from './replay-server.js';
 export type { ReplayServerOptions } from './replay-server.js';
 export type { DashboardServer, DashboardServerOptions, RunControls, RunDashboardServer } from './options.js';
 export { allowedOrigins } from './origins.js';
-export { createStaticHandler, findPageDir, pluginPath } from './static-files.js';
+export { createStaticHandler, findPageDir, pageMetaTags, pluginPath } from './static-files.js';
 export type { StaticHandlerOptions } from './static-files.js';
 export type { ClientMessage, HelloMessage, ServerMessage } from '../shared/wire.js';

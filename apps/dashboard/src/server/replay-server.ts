@@ -19,7 +19,7 @@ const FRAME_EVENTS = 5000;
  */
 export interface ReplayServerOptions extends Pick<
   DashboardServerOptions,
-  'port' | 'host' | 'closeAfterEndMs' | 'allowedOrigins' | 'pageDir'
+  'port' | 'host' | 'closeAfterEndMs' | 'allowedOrigins' | 'pageDir' | 'plugins'
 > {
   /** A JSONL file written by `recordJsonl` (or `deltaflow train --events FILE.jsonl`), of any size. */
   file: string;
@@ -109,6 +109,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<D
     host: options.host,
     pageDir: options.pageDir,
     allowedOrigins: options.allowedOrigins,
+    ...(options.plugins ? { plugins: options.plugins } : {}),
     onSocket: (socket) => {
       socket.on('error', () => socket.terminate());
       sendAll(socket, frames, () => {

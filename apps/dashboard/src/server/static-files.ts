@@ -47,10 +47,37 @@ export interface StaticHandlerOptions {
   /** Extra Content-Security-Policy `connect-src` sources. */
   connectSrc?: string;
   /**
-   * Plugin module files to serve besides the page, each at {@link pluginPath}`(index, file)` as JavaScript (for
-   * the page's `?plugin=` parameter); no other file outside `root` is served.
+   * Plugin module files to serve besides the page, each at {@link pluginPath}`(index, file)` as JavaScript, and
+   * named in index.html by a `<meta name="deltaflow-plugin">` tag each, so the page (standalone or attached)
+   * installs them; no other file outside `root` is served.
    */
   plugins?: readonly string[];
+}
+
+/** Escapes text for an HTML attribute in double quotes. */
+const attribute = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The `<meta>` tags {@link createStaticHandler} adds to index.html: `deltaflow-attach` (the socket's path) and one
+ * `deltaflow-plugin` per plugin file (its URL relative to the page, percent-encoded).
+ *
+ * @example
+ * ```ts
+ * pageMetaTags({ plugins: ['/home/me/my plugin.mjs'] });
+ * // → ['<meta name="deltaflow-plugin" content="plugins/0/my%20plugin.mjs" />']
+ * ```
+ * @category Server
+ */
+export function pageMetaTags(options: Pick<StaticHandlerOptions, 'attachPath' | 'plugins'>): string[] {
+  const tags: string[] = [];
+  if (options.attachPath !== undefined)
+    tags.push(`<meta name="deltaflow-attach" content="${attribute(options.attachPath)}" />`);
+  (options.plugins ?? []).forEach((file, i) => {
+    const url = `plugins/${i}/${encodeURIComponent(basename(file))}`;
+    tags.push(`<meta name="deltaflow-plugin" content="${attribute(url)}" />`);
+  });
+  return tags;
 }
 
 /**
@@ -71,7 +98,8 @@ export function pluginPath(index: number, file: string): string {
  * Serves the files of `root` (GET and HEAD only; nothing outside `root`, not even through a symbolic link whose
  * target is outside; `/` is index.html), and the `plugins`
  * files at their {@link pluginPath}. With `attachPath`, index.html gets `<meta name="deltaflow-attach">` so the
- * page attaches instead of training by itself.
+ * page attaches instead of training by itself; with `plugins`, a `<meta name="deltaflow-plugin">` per file
+ * ({@link pageMetaTags}), so the page installs them. Every answer carries the page's Content-Security-Policy.
  *
  * @example
  * ```ts
@@ -106,6 +134,7 @@ export function createStaticHandler(
     "frame-ancestors 'none'",
   ].join('; ');
   const plugins = new Map((options.plugins ?? []).map((file, i) => [`/${pluginPath(i, file)}`, file]));
+  const metas = pageMetaTags(options);
   return (request, response) => {
     const reply = (status: number, text: string): void => {
       response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
@@ -129,9 +158,9 @@ export function createStaticHandler(
     contents.then(
       (content) => {
         let body: Buffer | string = content;
-        if (file === join(base, 'index.html') && options.attachPath !== undefined) {
-          const meta = `<meta name="deltaflow-attach" content="${options.attachPath}" />`;
-          body = content.toString('utf8').replace('</head>', `    ${meta}\n  </head>`);
+        if (file === join(base, 'index.html') && metas.length > 0) {
+          const tags = metas.map((meta) => `    ${meta}\n`).join('');
+          body = content.toString('utf8').replace('</head>', `${tags}  </head>`);
         }
         response.writeHead(200, {
           'Content-Type': plugin ? TYPES['.mjs']! : (TYPES[extname(file)] ?? 'application/octet-stream'),

@@ -63,6 +63,11 @@ export interface SnapshotMessage {
   epoch: number;
   layers: LayerWeights[];
   grid: GridSnapshot | null;
+  /**
+   * Why there is no grid though the inputs are 2-D (the page cannot build the model: an activation it lacks),
+   * one sentence for the page to show where the heatmap would be.
+   */
+  problem?: string;
 }
 
 /**
@@ -77,4 +82,6 @@ export type FeedMessage =
   | PointsMessage
   | SnapshotMessage
   | { type: 'status'; text: string }
+  /** A sentence that stays on screen for the page's life (a plugin that could not be installed). */
+  | { type: 'notice'; text: string }
   | { type: 'error'; message: string };

@@ -158,7 +158,7 @@ export class ConfigForm {
       if (select === this.optimizer) this.optimizerOptions.value = '';
       select.value = fallback;
       if (select.selectedIndex < 0) select.selectedIndex = 0;
-      problems.push({ key, value, fallback: select.value });
+      problems.push({ key, value, fallback: select.value, unknown: key });
     }
     this.fitDataset();
     const shown = this.read() ?? config;
@@ -167,8 +167,8 @@ export class ConfigForm {
   }
 
   /**
-   * Shows, above the form, the link values that were replaced (one sentence each, naming the value), or
-   * nothing for none.
+   * Shows, above the form, the link values that were replaced (one sentence each, naming the value, a line
+   * each), or nothing for none.
    */
   showLinkProblems(sentences: readonly string[]): void {
     let notice = document.getElementById('url-notice');
@@ -178,7 +178,15 @@ export class ConfigForm {
       notice.setAttribute('role', 'status');
       byId('config').prepend(notice);
     }
-    notice.textContent = sentences.join(' ');
+    // a sentence a line, so several read one by one
+    notice.replaceChildren(
+      ...sentences.map((sentence) => {
+        const line = document.createElement('span');
+        line.className = 'notice-line';
+        line.textContent = sentence;
+        return line;
+      }),
+    );
     notice.hidden = sentences.length === 0;
   }
 

@@ -1,6 +1,6 @@
 import { toOnnx, toStandaloneModule, toTorch } from '@deltaflow/interop';
-import { installPlugin, modelFromJSON } from '@deltaflow/network';
-import type { Plugin } from '@deltaflow/network';
+import { modelFromJSON } from '@deltaflow/network';
+import { installPagePlugins } from '../page-plugins.js';
 
 /**
  * The formats the dashboard's "download model" offers: the deltaflow model file, or one of `@deltaflow/interop`'s
@@ -22,12 +22,11 @@ export interface DownloadFile {
   type: string;
 }
 
-const installed = new Set<string>();
-
 /**
- * Installs the page's plugin modules (`?plugin=URL`) in the page itself, once each, as the training worker does:
- * the exports build the model here, with the plugins' activations (and their ONNX lowerings). A module that
- * fails to load is left out; the worker has said so already, and the export then names the unknown activation.
+ * Installs the page's plugin modules (`?plugin=URL`, and those its server serves) in the page itself, once each,
+ * as the training worker does: the exports build the model here, with the plugins' activations (and their ONNX
+ * lowerings). A module that fails to load is left out; the page has said so already, and the export then names
+ * the unknown activation.
  *
  * @example
  * ```ts
@@ -38,16 +37,7 @@ const installed = new Set<string>();
  * @category Controls
  */
 export async function installPlugins(urls: readonly string[]): Promise<void> {
-  for (const url of urls) {
-    if (installed.has(url)) continue;
-    installed.add(url);
-    try {
-      const module = (await import(/* @vite-ignore */ url)) as { default?: Plugin };
-      installPlugin((module.default ?? module) as Plugin);
-    } catch {
-      // reported by the worker when it installed the same module
-    }
-  }
+  await installPagePlugins(urls, location.href);
 }
 
 /**

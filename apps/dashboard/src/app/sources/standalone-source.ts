@@ -18,6 +18,7 @@ import type { RunCommand } from '../../shared/run-state.js';
 import type { ClientMessage } from '../../shared/wire.js';
 import type { ModelFileReply, RegistryNames } from '../../shared/worker-protocol.js';
 import { describeUserRun } from '../../shared/user-run.js';
+import { explainPluginProblem } from '../page-plugins.js';
 import type { Source } from './source.js';
 import type { UserData, UserModel } from '../../shared/user-run.js';
 
@@ -129,8 +130,10 @@ export class StandaloneSource implements Source {
         }) as unknown as WorkerLike,
     });
     this.names = this.worker.ready.then(({ names, problems }) => {
-      // a status, not an error: it stays on screen when a run starts (a run's start clears errors)
-      if (problems.length > 0) this.emit({ type: 'status', text: problems.map((p) => p.message).join(' ') });
+      // a notice: it stays on screen for the page's life (a run's start clears errors, statuses change)
+      for (const problem of problems) {
+        this.emit({ type: 'notice', text: explainPluginProblem(problem.message, pluginUrls, location.href) });
+      }
       return names;
     });
   }

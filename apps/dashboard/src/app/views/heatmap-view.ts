@@ -20,6 +20,8 @@ export interface HeatmapParts {
   legend?: LegendView;
   /** Elements shown only while there is a map (its frame, the legend, the toggles). */
   withMap?: HTMLElement[];
+  /** Says why the map is blank when the page could not evaluate the model (`store.gridProblem`). */
+  problem?: HTMLElement;
 }
 
 /**
@@ -75,9 +77,17 @@ export class HeatmapView {
     this.version = version;
     const grid = store.grid;
     const points = store.points;
+    // 2-D inputs whose model the page could not evaluate: say why, instead of "needs 2-D data"
+    const problemText = grid === null ? (store.gridProblem ?? '') : '';
+    const problem = this.parts.problem;
+    if (problem) {
+      if (problem.textContent !== problemText) problem.textContent = problemText;
+      if (problem.hidden !== (problemText === '')) problem.hidden = problemText === '';
+    }
     const planar = grid !== null || points !== null;
     if (this.canvas.hidden === planar) this.canvas.hidden = !planar;
-    if (this.note.hidden !== planar) this.note.hidden = planar;
+    const noteHidden = planar || (problem !== undefined && problemText !== '');
+    if (this.note.hidden !== noteHidden) this.note.hidden = noteHidden;
     for (const element of this.parts.withMap ?? []) if (element.hidden === planar) element.hidden = !planar;
     if (!planar) return;
     const { width, height } = this.box;

@@ -101,6 +101,8 @@ export function describeOptimizer(
 export class SummaryView {
   private readonly cells = new Map<Row, HTMLElement>();
   private partsTerm: HTMLElement | null = null;
+  /** What the notice shows now, a line per sentence (rewritten only when it changes). */
+  private noticeText = '';
 
   constructor(
     list: HTMLElement,
@@ -136,7 +138,7 @@ export class SummaryView {
     write(this.epoch, String(store.epoch));
     write(this.state, store.state);
     if (this.state.dataset.state !== store.state) this.state.dataset.state = store.state;
-    write(this.notice, store.error ?? store.status);
+    this.writeNotice([...store.notices, store.error ?? store.status].filter((t) => t !== ''));
     this.notice.classList.toggle('error', store.error !== null);
     set('state', store.state);
     set('loss', fmt(last?.loss, 6));
@@ -191,6 +193,21 @@ export class SummaryView {
    * (the loss function's mean) and the penalty (`data-data-loss` and `data-penalty` hold them at full
    * precision); hidden for a run without a penalty.
    */
+  /** The notices (plugins that could not be installed), then the error or the status: a line each. */
+  private writeNotice(lines: readonly string[]): void {
+    const text = lines.join('\n');
+    if (text === this.noticeText) return;
+    this.noticeText = text;
+    this.notice.replaceChildren(
+      ...lines.map((line) => {
+        const span = document.createElement('span');
+        span.className = 'notice-line';
+        span.textContent = line;
+        return span;
+      }),
+    );
+  }
+
   private lossParts(store: DashboardStore): void {
     const cell = this.cells.get('loss parts')!;
     const last = store.last;
