@@ -1,21 +1,12 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { launchBrowser } from '@deltaflow/test-browser';
 import type { Browser } from '@deltaflow/test-browser';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveStatic } from './support/static-server.js';
+import type { StaticServer } from './support/static-server.js';
 import { installClosure, root, run } from './support/workspace.js';
 
 // Must-show: a Vite app built outside the workspace from the packed tarballs trains XOR for 50,000 epochs in a
@@ -127,16 +118,9 @@ const HTML = `<!doctype html>
 <script type="module" src="./main.js"></script></body></html>
 `;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-};
-
 let scratch = '';
 let dist = '';
-let server: Server | null = null;
+let server: StaticServer | null = null;
 let browser: Browser | null = null;
 let origin = '';
 
@@ -170,19 +154,8 @@ beforeAll(async () => {
     worker: { format: 'es' },
     build: { outDir: dist, emptyOutDir: true },
   });
-  server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
-    const file = join(dist, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dist) || !existsSync(file)) {
-      response.statusCode = 404;
-      response.end();
-      return;
-    }
-    response.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-    response.end(readFileSync(file));
-  }).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server!.once('listening', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveStatic(dist);
+  origin = server.origin;
   browser = await launchBrowser();
 }, 400_000);
 
