@@ -178,9 +178,9 @@ export class EventThinner {
  * Thins a training stream for a display or a thread boundary, keeping what matters: every `start`,
  * `checkpoint` and `end` event, the stream's error and completion, and a faithful epoch series, sampled by time
  * (`epochMs`) and/or count (`epochEvery`), whose last epoch is always kept (the newest dropped epoch is emitted
- * before the end, before a checkpoint, before completion or an error, and with `trailing` once its gap has passed
- * while the stream is quiet). `batch`, `forward` and `backward` events pass at most once per `sampleMs` each. Order is
- * kept and nothing that passes is delayed. See {@link EventThinner} for the rule without RxJS.
+ * before the end, before a checkpoint, before completion or an error, and with `trailing` once the stream has
+ * been quiet for a while). `batch`, `forward` and `backward` events pass at most once per `sampleMs` each. Order
+ * is kept and nothing that passes is delayed. See {@link EventThinner} for the rule without RxJS.
  *
  * With the defaults (50 ms gaps) a 50,000-epoch XOR run of a few seconds becomes about 20 epoch events a second
  * plus its start and end: what a chart or a `postMessage` needs, not 150,000 events.
