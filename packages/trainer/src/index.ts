@@ -31,6 +31,8 @@ export type {
 } from './events.js';
 export { checkResumeState } from './resume-state.js';
 export type { EarlyStoppingState, RandomState, ResumeState } from './resume-state.js';
+export { EventThinner, thinEvents } from './thin.js';
+export type { ThinEventsOptions } from './thin.js';
 export { parseJsonl, replay, toJsonLine } from './jsonl.js';
 export { JsonlReader } from './jsonl-reader.js';
 export type { JsonlReadOptions } from './jsonl-reader.js';

@@ -91,7 +91,7 @@ function writeError(path: string, error: unknown): DeltaflowError {
  * each line written as it comes, closed when the stream ends; with `atomic`, see {@link RecordJsonlOptions}).
  * Built on operators, so a failed write (a full disk, a size limit) reaches the error channel as a
  * `DeltaflowError` `E_WRITE`, with the system error as its `cause`, and unsubscribes from the source; it is never
- * thrown out of a subscriber.
+ * thrown out of a subscriber. Node only (`@deltaflow/trainer/node`); in a browser, `toJsonLine` gives each line.
  *
  * @example
  * ```ts
@@ -143,7 +143,8 @@ function readError(path: string, error: unknown): DeltaflowError {
  * recording of any size replays in little memory: events are emitted as their lines are read. Each line is
  * checked strictly (see `JsonlReader`): the first bad line ends the stream with a `DeltaflowError` `E_PARSE`
  * naming its number (the events before it have been emitted), as do two runs concatenated in one file. A byte
- * order mark and a last line cut short are tolerated, each with one line to `onWarning`.
+ * order mark and a last line cut short are tolerated, each with one line to `onWarning`. Node only
+ * (`@deltaflow/trainer/node`); in a browser, `parseJsonl` reads a recording's text.
  *
  * @example
  * ```ts

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { modelToJSON } from '@deltaflow/network';
+import { thinEvents } from '@deltaflow/trainer';
 import type { TrainingData } from '@deltaflow/trainer';
 import type { Subscription } from 'rxjs';
 import { RunStateTracker } from '../shared/run-state.js';
-import { thinEvents } from '../shared/thin.js';
 import type { ClientMessage, HelloMessage } from '../shared/wire.js';
 import type { DashboardServerOptions, RunDashboardServer } from './options.js';
 import { servePage } from './page-server.js';
@@ -93,27 +93,30 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       endTimer = setTimeout(() => void server.close(), options.closeAfterEndMs);
   };
   const follow = (): Subscription =>
-    options.events$.pipe(thinEvents(options.eventIntervalMs ?? 50)).subscribe({
-      next(event) {
-        const before = tracker.state;
-        const after = tracker.event(event);
-        hub.event(event);
-        if (after !== before) hub.setState(after);
-        if (
-          event.type === 'epoch' &&
-          model &&
-          performance.now() - lastSnapshot >= (options.snapshotIntervalMs ?? 250)
-        ) {
-          lastSnapshot = performance.now();
-          hub.snapshot(event.epoch, modelToJSON(model));
-        }
-        if (event.type === 'end') ended();
-      },
-      error(error: unknown) {
-        hub.error((error as Error).message ?? String(error));
-        ended();
-      },
-    });
+    options.events$
+      // every epoch goes to the page (its chart thins its own series); batch/forward/backward are sampled
+      .pipe(thinEvents({ sampleMs: options.eventIntervalMs ?? 50, epochMs: 0 }))
+      .subscribe({
+        next(event) {
+          const before = tracker.state;
+          const after = tracker.event(event);
+          hub.event(event);
+          if (after !== before) hub.setState(after);
+          if (
+            event.type === 'epoch' &&
+            model &&
+            performance.now() - lastSnapshot >= (options.snapshotIntervalMs ?? 250)
+          ) {
+            lastSnapshot = performance.now();
+            hub.snapshot(event.epoch, modelToJSON(model));
+          }
+          if (event.type === 'end') ended();
+        },
+        error(error: unknown) {
+          hub.error((error as Error).message ?? String(error));
+          ended();
+        },
+      });
   // With waitForPage, the events (and so a run that starts on its first subscriber) wait for the first page.
   if (options.waitForPage) {
     void hub.firstPage.then(() => {

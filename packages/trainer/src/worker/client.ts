@@ -87,7 +87,7 @@ export interface TrainingWorkerOptions {
  *
  * @example
  * ```ts
- * const options: WorkerRunOptions = { history: 'all', pace: 30, sampleMs: 50, batchEvents: true };
+ * const options: WorkerRunOptions = { history: 'all', pace: 30, sampleMs: 50, epochMs: 50, batchEvents: true };
  * ```
  * @category Worker
  */
@@ -113,10 +113,20 @@ export interface WorkerRunOptions {
   flushMs?: number;
   /**
    * Sample the `batch`, `forward` and `backward` events for a display: at most one of each type per `sampleMs`
-   * (0, the default: every event). Start, epoch, checkpoint and end events always pass, and when the run holds
-   * or ends the newest dropped forward and backward events follow, so its last epoch is whole.
+   * (0, the default: every event). Start, checkpoint and end events always pass (epoch events too, unless
+   * `epochMs` or `epochEvery` sample them), and when the run holds or ends the newest dropped forward and
+   * backward events follow, so its last epoch is whole.
    */
   sampleMs?: number;
+  /**
+   * Sample the `epoch` events too, by time: at least `epochMs` ms between two posted epoch events (0, the
+   * default: every epoch). The first epoch and the last (before the end, or when the run holds) always pass, and
+   * start, checkpoint and end events are never dropped: the rule of {@link thinEvents}, applied in the worker, so
+   * a long run posts a few messages a second whatever its speed.
+   */
+  epochMs?: number;
+  /** Sample the `epoch` events by count: at least `epochEvery` epochs between two posted ones (default 1: all). */
+  epochEvery?: number;
   /** Epochs per second to start at (see {@link WorkerRun.setPace}); default null, as fast as possible. */
   pace?: number | null;
 }
@@ -364,6 +374,8 @@ function launch(options: TrainingWorkerOptions): {
       extras,
       flushMs: runOptions.flushMs ?? 50,
       sampleMs: runOptions.sampleMs ?? 0,
+      epochMs: runOptions.epochMs ?? 0,
+      epochEvery: runOptions.epochEvery ?? 1,
       pace: runOptions.pace ?? null,
     });
     return run;

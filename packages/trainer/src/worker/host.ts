@@ -13,6 +13,7 @@ import { prepareRun } from '../recipe/prepare.js';
 import type { PreparedRun } from '../recipe/prepare.js';
 import { createRun } from '../run-controller.js';
 import type { TrainingRun } from '../run-controller.js';
+import { EventThinner } from '../thin.js';
 import { continueFrom } from './continue-from.js';
 import { Pacer } from './pacer.js';
 import { addToPack, closePack, fitsPack, openPack, packShape } from './epoch-pack.js';
@@ -166,9 +167,6 @@ class Outbox {
   }
 }
 
-/** The event types sampled when `sampleMs` is set; the others always pass. */
-const SAMPLED: ReadonlySet<TrainingEvent['type']> = new Set(['batch', 'forward', 'backward']);
-
 /** One run of the worker. */
 class HostedRun {
   private run: TrainingRun | null = null;
@@ -186,9 +184,9 @@ class HostedRun {
   private innerState: RunState = 'idle';
   private lastEpoch = 0;
   private disposed = false;
-  /** Sampling: when each sampled type last passed, and the newest dropped forward/backward events. */
-  private readonly passed = new Map<string, number>();
-  private readonly dropped = new Map<string, TrainingEvent>();
+  /** The thinning of what is posted (`sampleMs`, `epochMs`, `epochEvery`): thinEvents' rule; null posts all. */
+  private readonly thinner: EventThinner | null;
+  private readonly post = (event: TrainingEvent): void => this.outbox.event(event);
 
   constructor(
     private readonly scope: TrainingWorkerScope,
@@ -196,6 +194,11 @@ class HostedRun {
     private readonly observe: ServeTrainingWorkerOptions['observe'],
   ) {
     this.outbox = new Outbox(scope, request.id, request.flushMs);
+    const { sampleMs, epochMs, epochEvery } = request;
+    this.thinner =
+      sampleMs > 0 || epochMs > 0 || epochEvery > 1
+        ? new EventThinner({ sampleMs, epochMs, epochEvery })
+        : null;
     this.pacer = new Pacer(request.pace, {
       hold: () => this.run?.pause(),
       release: () => this.run?.resume(),
@@ -320,34 +323,16 @@ class HostedRun {
   private onEvent(event: TrainingEvent): void {
     if (event.type === 'backward') this.pacer.beforeEpochEvent(event.epoch);
     if (event.type === 'epoch') this.lastEpoch = event.epoch;
-    if (event.type === 'end') this.flushDropped();
-    if (this.passes(event)) this.outbox.event(event);
+    // thinned as thinEvents thins: the held newest epoch, forward and backward go before the end
+    if (this.thinner) this.thinner.push(event, this.post);
+    else this.outbox.event(event);
     // observers see the event after it is queued: what they post follows it
     this.all.next(event);
   }
 
-  /** Whether an event passes the sampling (`sampleMs`); the newest dropped forward and backward are kept. */
-  private passes(event: TrainingEvent): boolean {
-    const sampleMs = this.request.sampleMs;
-    if (sampleMs <= 0 || !SAMPLED.has(event.type)) return true;
-    const now = performance.now();
-    const last = this.passed.get(event.type);
-    if (last !== undefined && now - last < sampleMs) {
-      if (event.type !== 'batch') this.dropped.set(event.type, event);
-      return false;
-    }
-    this.passed.set(event.type, now);
-    this.dropped.delete(event.type);
-    return true;
-  }
-
-  /** Sends the newest dropped forward and backward events (a held or ended run shows its last epoch whole). */
+  /** Sends the held (newest dropped) events: a held or ended run shows its last epoch whole. */
   private flushDropped(): void {
-    for (const type of ['forward', 'backward']) {
-      const event = this.dropped.get(type);
-      if (event) this.outbox.event(event);
-    }
-    this.dropped.clear();
+    this.thinner?.flush(this.post);
   }
 
   private onInnerState(state: RunState): void {

@@ -43,6 +43,8 @@ export type HostRequest =
       extras: PlainTrainExtras;
       flushMs: number;
       sampleMs: number;
+      epochMs: number;
+      epochEvery: number;
       pace: number | null;
     }
   | { type: 'control'; id: number; command: 'start' | 'pause' | 'resume' | 'step' | 'stop' }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EpochEvent, TrainingEvent } from '../events.js';
 import type { RunDescription } from '../recipe/description.js';
 import { trainRun } from '../recipe/train-run.js';
+import { thinEvents } from '../thin.js';
 import { createWorkerRun, startTrainingWorker } from './client.js';
 import type { WorkerRun } from './client.js';
 import { nodeWorker } from './node-worker.js';
@@ -148,6 +149,30 @@ describe('createWorkerRun in a worker_threads Worker', () => {
     const events = await lastValueFrom(run.events$.pipe(toArray()));
     expect(events.length).toBe(2 + 2000 * 3 + 2000 * 4); // start, forward/backward/epoch, 4 batches each, end
     expect(messages).toBeLessThan(events.length / 100);
+  });
+
+  it('thins in the worker with epochMs/epochEvery as thinEvents does: few events, the last epoch exact', async () => {
+    const description: RunDescription = { data: 'xor', epochs: 5000 };
+    const inThread = await lastValueFrom(trainRun(description).pipe(toArray()));
+    const thinned = await lastValueFrom(
+      trainRun(description).pipe(thinEvents({ sampleMs: 0, epochMs: 0, epochEvery: 1000 }), toArray()),
+    );
+    const run = createWorkerRun(description, { worker, backend, epochEvery: 1000 });
+    const inWorker = await lastValueFrom(run.events$.pipe(toArray()));
+    // forward and backward pass (sampleMs 0); epochs 1, 1001, ..., 4001 and the last, 5000
+    expect(epochsOf(inWorker).map((e) => e.epoch)).toEqual([1, 1001, 2001, 3001, 4001, 5000]);
+    expect(inWorker.map(withoutTiming)).toEqual(thinned.map(withoutTiming));
+    expect(bits(epochsOf(inWorker).at(-1)!.loss)).toBe(bits(epochsOf(inThread).at(-1)!.loss));
+    expect(inWorker.at(-1)).toMatchObject({ type: 'end', reason: 'completed', epochs: 5000 });
+
+    // by time, everything sampled: a handful of events, still starting with start and ending with the last epoch
+    const timed = createWorkerRun(description, { worker, backend, sampleMs: 50, epochMs: 50 });
+    const few = await lastValueFrom(timed.events$.pipe(toArray()));
+    expect(few.length).toBeLessThan(inThread.length / 20);
+    expect(few[0]!.type).toBe('start');
+    expect(epochsOf(few)[0]!.epoch).toBe(1);
+    expect(bits(epochsOf(few).at(-1)!.loss)).toBe(bits(epochsOf(inThread).at(-1)!.loss));
+    expect(few.at(-1)).toMatchObject({ type: 'end', epochs: 5000 });
   });
 
   it('pauses, steps exactly one epoch, resumes, changes the learning rate and stops', async () => {
