@@ -1,0 +1,9 @@
+import type { Backend } from '../backend.js';
+
+// What package.json's "#threads" gives browsers (and any runtime without the "node" condition): no 2-thread
+// backend, so bundles carry neither the Node helper thread nor the shared-memory build of the kernels.
+
+/** The 2-thread backend: never available outside Node, so always null (the 1-thread backend is used). */
+export function loadThreadedBackend(): Backend | null {
+  return null;
+}
