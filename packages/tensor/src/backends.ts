@@ -1,7 +1,7 @@
 // "#threads" is package.json's "imports" entry: the 2-thread backend under the "node" condition, a stub for
 // browsers (so bundles carry neither the Node helper thread nor the shared-memory kernels).
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a subpath import, resolved by export conditions
-import { loadThreadedBackend } from '#threads';
+import { hardwareThreads, loadThreadedBackend } from '#threads';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmBackendOf } from './wasm/wasm-backend.js';
@@ -40,16 +40,6 @@ export interface WasmBackendOptions {
 let wasm: Backend | null | undefined;
 let wasmThreaded: Backend | null | undefined;
 let active: Backend | null = null;
-
-/** Hardware threads of this machine (1 when unknown). */
-function hardwareThreads(): number {
-  const g = globalThis as {
-    navigator?: { hardwareConcurrency?: number };
-    process?: { getBuiltinModule?: (id: string) => unknown };
-  };
-  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  return os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
-}
 
 /** The 2-thread backend, or null where a helper thread cannot run (then the 1-thread one is used). */
 function loadThreaded(): Backend | null {

@@ -7,3 +7,8 @@ import type { Backend } from '../backend.js';
 export function loadThreadedBackend(): Backend | null {
   return null;
 }
+
+/** Hardware threads of this machine, as the browser tells them (1 when unknown). */
+export function hardwareThreads(): number {
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+}

@@ -15,3 +15,13 @@ export function loadThreadedBackend(): Backend | null {
   const helper = GemmThread.create(shared.module, shared.memory);
   return helper ? wasmBackendOf(shared, helper) : null;
 }
+
+/** Hardware threads of this machine (1 when unknown). */
+export function hardwareThreads(): number {
+  const g = globalThis as {
+    navigator?: { hardwareConcurrency?: number };
+    process?: { getBuiltinModule?: (id: string) => unknown };
+  };
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  return os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
+}
