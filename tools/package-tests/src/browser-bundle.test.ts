@@ -7,7 +7,7 @@ import type { Rollup } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeBlocks } from './support/markdown.js';
 import { installFromTarballs, pack } from './support/tarballs.js';
-import { root, run } from './support/workspace.js';
+import { run } from './support/workspace.js';
 
 // Must-show: the tensor README's example, bundled by Vite for the browser from the packed tarballs, carries no
 // Node-only module: no node:* import, no worker_threads, not the Node helper thread (gemm-thread), not the
