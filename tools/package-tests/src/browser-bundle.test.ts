@@ -92,6 +92,17 @@ describe('the tensor example in a browser bundle', () => {
     );
   }, 120_000);
 
+  it('refuses a Node-only entry point (@deltaflow/core/node) in a browser bundle, naming its browser stub', async () => {
+    // The "browser" condition of "./node" gives dist/node.browser.js, which exports nothing: the bundler stops at
+    // build time instead of shipping node:fs (externalized, it broke at run time with "K.dirname is not a function").
+    await expect(
+      bundle("import { writeFileAtomic } from '@deltaflow/core/node';\nwriteFileAtomic('x', 'y');\n"),
+    ).rejects.toThrow(/writeFileAtomic.*node\.browser\.js|node\.browser\.js.*writeFileAtomic/s);
+    // A bundle that imports it for its effect alone carries no node: module either.
+    const chunk = await bundle("import '@deltaflow/core/node';\n");
+    expect(chunk.code).not.toMatch(/node:/);
+  }, 120_000);
+
   it('still gives Node the 2-thread backend (the "node" condition of #threads)', () => {
     const script =
       "import { loadWasmBackend, backendStatus } from '@deltaflow/tensor';" +
