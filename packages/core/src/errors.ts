@@ -10,6 +10,7 @@
  * - `E_PLUGIN_THREW`: a function of an installed plugin (an activation's `f`, an optimizer's `init`, ...) threw;
  *   the message names the plugin, the entry and the function;
  * - `E_VERSION`: two incompatible copies of `@deltaflow/core` in one program;
+ * - `E_ENVIRONMENT`: a Node-only entry point (`@deltaflow/<package>/node`) loaded in a browser;
  * - the others name the kind of value that was wrong: shapes, dtypes, files, models, options of a run.
  *
  * @example
@@ -27,6 +28,7 @@ export type ErrorCode =
   | 'E_DEFINITION'
   | 'E_DTYPE'
   | 'E_DUPLICATE'
+  | 'E_ENVIRONMENT'
   | 'E_LISTEN'
   | 'E_MODEL'
   | 'E_NOT_BUILT'

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DeltaflowError } from './errors.js';
-import { Registry } from './registry.js';
+import { REGISTRY_LINE, Registry } from './registry.js';
 
 describe('Registry', () => {
   it('refuses a duplicate unless asked to replace, and names what is registered', () => {
@@ -73,6 +74,26 @@ describe('Registry', () => {
     const r = new Registry<number>('thing');
     expect(r.has('toString')).toBe(false);
     expect(() => r.create('constructor')).toThrow(/Unknown thing 'constructor'/);
+  });
+
+  it("keeps its package.json's release line in the store, and refuses a store of another line", () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const [major, minor] = manifest.version.split('.');
+    expect(REGISTRY_LINE).toBe(major === '0' ? `0.${minor}` : major);
+    const store = (globalThis as unknown as Record<symbol, { line: string }>)[
+      Symbol.for('deltaflow.registries')
+    ]!;
+    expect(store.line).toBe(REGISTRY_LINE);
+    store.line = '0.0'; // as a copy of @deltaflow/core 0.0.x, loaded first, would have left it
+    try {
+      expect(() => new Registry('thing', { shared: 'other' })).toThrow(
+        `Two incompatible copies of @deltaflow/core are loaded (0.0.x and ${REGISTRY_LINE}.x), so plugins registered through one would be invisible to the other; give every @deltaflow/* dependency the same ^${REGISTRY_LINE}.0 range and run npm dedupe.`,
+      );
+    } finally {
+      store.line = REGISTRY_LINE;
+    }
   });
 
   it('refuses a store laid out by an incompatible copy of the core', () => {

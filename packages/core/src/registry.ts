@@ -67,10 +67,17 @@ const functionCheck = (definition: unknown): string | undefined =>
 
 const STORE = Symbol.for('deltaflow.registries');
 const STORE_VERSION = 1;
+/**
+ * The release line of this @deltaflow/core (its package.json version up to the first non-zero part, as npm's
+ * caret ranges count compatibility: 0.1.x is line 0.1, 1.x.y line 1). Copies of one line share the registries;
+ * registry.test.ts checks it against package.json.
+ */
+export const REGISTRY_LINE = '0.1';
 
-/** The tables shared through `globalThis`, with the version of their layout. */
+/** The tables shared through `globalThis`, with the version of their layout and the line of the core that made them. */
 interface Store {
   readonly version: number;
+  readonly line?: string;
   readonly tables: Map<string, Map<string, Entry>>;
 }
 
@@ -79,12 +86,17 @@ function sharedTable(key: string): Map<string, Entry> {
   const holder = globalThis as { [STORE]?: Store };
   let store = holder[STORE];
   if (store === undefined) {
-    store = { version: STORE_VERSION, tables: new Map() };
+    store = { version: STORE_VERSION, line: REGISTRY_LINE, tables: new Map() };
     Object.defineProperty(globalThis, STORE, { value: store });
   } else if (store.version !== STORE_VERSION) {
     throw new DeltaflowError(
       'E_VERSION',
       `Two incompatible copies of @deltaflow/core are loaded (registry layout ${store.version} and ${STORE_VERSION}); install one version of the deltaflow packages (npm dedupe).`,
+    );
+  } else if (store.line !== REGISTRY_LINE) {
+    throw new DeltaflowError(
+      'E_VERSION',
+      `Two incompatible copies of @deltaflow/core are loaded (${store.line ?? 'unknown'}.x and ${REGISTRY_LINE}.x), so plugins registered through one would be invisible to the other; give every @deltaflow/* dependency the same ^${REGISTRY_LINE}.0 range and run npm dedupe.`,
     );
   }
   let table = store.tables.get(key);

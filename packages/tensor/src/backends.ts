@@ -1,13 +1,17 @@
+// "#threads" is package.json's "imports" entry: the 2-thread backend under the "node" condition, a stub for
+// browsers (so bundles carry neither the Node helper thread nor the shared-memory kernels).
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a subpath import, resolved by export conditions
+import { hardwareThreads, loadThreadedBackend } from '#threads';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
-import { GemmThread } from './wasm/gemm-thread.js';
 import { wasmBackendOf } from './wasm/wasm-backend.js';
 import {
   instantiateKernels,
   instantiateKernelsAsync,
-  instantiateSharedKernels,
   wasmSimdSupported,
+  webAssembly,
 } from './wasm/wasm-module.js';
+import { noteWasmFallback, noteWasmReady } from './wasm-fallback.js';
 
 export { jsBackend };
 
@@ -37,26 +41,12 @@ let wasm: Backend | null | undefined;
 let wasmThreaded: Backend | null | undefined;
 let active: Backend | null = null;
 
-/** Hardware threads of this machine (1 when unknown). */
-function hardwareThreads(): number {
-  const g = globalThis as {
-    navigator?: { hardwareConcurrency?: number };
-    process?: { getBuiltinModule?: (id: string) => unknown };
-  };
-  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  return os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
-}
-
 /** The 2-thread backend, or null where a helper thread cannot run (then the 1-thread one is used). */
 function loadThreaded(): Backend | null {
   if (wasmThreaded === undefined) {
     wasmThreaded = null;
     try {
-      if (GemmThread.available() && wasmSimdSupported()) {
-        const shared = instantiateSharedKernels();
-        const helper = GemmThread.create(shared.module, shared.memory);
-        if (helper) wasmThreaded = wasmBackendOf(shared, helper);
-      }
+      wasmThreaded = loadThreadedBackend();
     } catch {
       wasmThreaded = null;
     }
@@ -85,8 +75,10 @@ export function loadWasmBackend(options: WasmBackendOptions = {}): Backend | nul
   if (wasm === undefined) {
     try {
       wasm = wasmSimdSupported() ? wasmBackendOf(instantiateKernels()) : null;
-    } catch {
+      if (!wasm) noteWasmFallback(webAssembly() ? 'no-simd' : 'no-webassembly');
+    } catch (error) {
       wasm = null;
+      noteWasmFallback(error);
     }
   }
   return wasm;
@@ -106,8 +98,11 @@ export async function loadWasmBackendAsync(): Promise<Backend | null> {
   if (wasm) return wasm;
   try {
     wasm = wasmSimdSupported() ? wasmBackendOf(await instantiateKernelsAsync()) : null;
-  } catch {
+    if (wasm) noteWasmReady();
+    else noteWasmFallback(webAssembly() ? 'no-simd' : 'no-webassembly');
+  } catch (error) {
     wasm = null;
+    noteWasmFallback(error);
   }
   if (wasm && (active === null || active === jsBackend)) active = wasm;
   return wasm;

@@ -22,3 +22,6 @@ export type { MatmulOptions } from './ops.js';
 export { Random } from './random.js';
 export { getInitializer, initializers } from './initializers.js';
 export type { Initializer, InitializerFactory, InitializerId, InitializerName } from './initializers.js';
+export { backendStatus } from './backend-status.js';
+export type { BackendStatus } from './backend-status.js';
+export type { WasmFallbackKind } from './wasm-fallback.js';

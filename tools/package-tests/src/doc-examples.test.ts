@@ -38,6 +38,7 @@ beforeAll(() => {
       declaration: false,
       declarationMap: false,
       sourceMap: false,
+      inlineSources: false,
       noUnusedLocals: false,
       rootDir: '.',
       outDir: 'out',

@@ -3,7 +3,7 @@ import { jsBackend, loadWasmBackend } from '../backends.js';
 import { Random } from '../random.js';
 import type { TypedArray } from '../tensor.js';
 import { GemmThread } from './gemm-thread.js';
-import { instantiateSharedKernels } from './wasm-module.js';
+import { instantiateSharedKernels } from './shared-kernels.js';
 
 /** The textbook triple loop in float64: the reference both backends are held to. */
 function reference(

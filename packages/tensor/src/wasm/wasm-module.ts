@@ -1,4 +1,4 @@
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
 /** The few WebAssembly JS API members used here (the tensor package compiles without DOM or Node types). */
 export interface WasmMemory {
@@ -66,15 +66,17 @@ export function webAssembly(): WasmApi | undefined {
 }
 
 let bytes: Uint8Array | null = null;
-let sharedBytes: Uint8Array | null = null;
 
-/** The kernels module's bytes (decoded once): the build with its own memory, or the shared-memory build. */
-export function kernelBytes(shared = false): Uint8Array {
-  if (shared) return (sharedBytes ??= decodeBase64(KERNELS_SHARED_WASM_BASE64));
+/**
+ * The kernels module's bytes (decoded once), the build with its own memory. The shared-memory build, for threads,
+ * is in shared-kernels.ts, which only Node's entry (threads.node.ts) imports: browser bundles do not carry it.
+ */
+export function kernelBytes(): Uint8Array {
   return (bytes ??= decodeBase64(KERNELS_WASM_BASE64));
 }
 
-function abort(): never {
+/** The kernels' `env.abort` import. */
+export function abort(): never {
   throw new Error('deltaflow wasm kernels: abort');
 }
 const imports = { env: { abort } };
@@ -98,18 +100,6 @@ export function instantiateKernels(): { exports: KernelExports; memory: WasmMemo
   const api = webAssembly()!;
   const exports = new api.Instance(new api.Module(kernelBytes()), imports).exports as KernelExports;
   return { exports, memory: exports.memory! };
-}
-
-/**
- * The shared-memory build on a new shared memory, for threads: the compiled module (which a worker instantiates
- * again on the same memory) and this thread's instance.
- */
-export function instantiateSharedKernels(): { exports: KernelExports; memory: WasmMemory; module: object } {
-  const api = webAssembly()!;
-  const memory = new api.Memory({ initial: 64, maximum: SHARED_MAX_PAGES, shared: true });
-  const module = new api.Module(kernelBytes(true));
-  const exports = new api.Instance(module, { env: { abort, memory } }).exports as KernelExports;
-  return { exports, memory, module };
 }
 
 /** Compiles and instantiates the kernels asynchronously (for a browser's main thread). */

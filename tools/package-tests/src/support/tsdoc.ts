@@ -372,6 +372,7 @@ export function compilerOptions(outDir: string): ts.CompilerOptions {
     'declaration',
     'declarationMap',
     'sourceMap',
+    'inlineSources',
     'noUnusedLocals',
     'noEmit',
   ];

@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+
+describe('@deltaflow/core/node in a browser bundle', () => {
+  it('says in one sentence that it runs in Node only', async () => {
+    await expect(import('./node.browser.js')).rejects.toMatchObject({
+      name: 'DeltaflowError',
+      code: 'E_ENVIRONMENT',
+      message: expect.stringMatching(/^@deltaflow\/core\/node .* Node only; .*\.$/),
+    });
+  });
+});
