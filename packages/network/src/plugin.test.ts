@@ -78,7 +78,8 @@ describe('plugins', () => {
     });
     expect(() => installPlugin(clash)).toThrow(
       "The plugin 'clash' was not installed (nothing of it is registered): it adds the activation 'sigmoid' " +
-        "(from builtin), already registered; it adds the loss 'mse' (from builtin), already registered.",
+        "(from builtin), the loss 'mse' (from builtin), already registered (rename them in the plugin, or install " +
+        'the plugin with { replace: true } to override them).',
     );
     expect(activations.has('softsign-test')).toBe(false);
     expect(activations.source('sigmoid')).toBe('builtin');

@@ -1,6 +1,7 @@
 import { pluginRegistries } from '@deltaflow/core';
 import type { Dataset, Scaler } from '@deltaflow/data';
 import type { Sequential } from '@deltaflow/network';
+import type { Optimizer } from '@deltaflow/optimizers';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { prepareRun as prepareRecipe } from '@deltaflow/trainer';
 import type {
@@ -20,6 +21,7 @@ import type { LoadedModel, ModelMeta } from '../options/model.js';
 import { checkDistinctPaths, checkOutputPath } from '../options/paths.js';
 import { optimizerOptions } from '../options/settings.js';
 import type { TrainRequest } from '../options/train-request.js';
+import { runOptimizer } from './optimizer-state.js';
 
 /** A run ready to start: the model, the (scaled, split) data, the trainer's options and the meta to save. */
 export interface PreparedRun {
@@ -32,6 +34,11 @@ export interface PreparedRun {
   test?: Dataset;
   scaler?: Scaler;
   options: RunOptions;
+  /**
+   * The run's optimizer when the CLI built it: with `--save-optimizer-state` (its state is saved at the end), or
+   * restored from the `--init` model's `meta.optimizerState`.
+   */
+  optimizer?: Optimizer;
   /** What `--save` stores in the model's meta besides the trainer's own (loss, optimizer, epochs, ...). */
   meta: Record<string, unknown>;
   /** The run's options as a `--checkpoint` keeps them (the train flags as given, without the output ones). */
@@ -247,8 +254,16 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
   // No `history: 'all'`: the dashboard server subscribes before the run starts and keeps its own bounded
   // history for pages that open late, so a run of any length keeps its memory flat.
+  // the optimizer's state: restored from the --init model's meta, kept to be saved, or a warning that it is lost
+  const built = runOptimizer(model, trainOptions.optimizer, trainOptions.optimizerOptions, {
+    ...(request.init ? { init: request.init } : {}),
+    saved: init?.meta.raw.optimizerState,
+    save: request.saveOptimizerState,
+  });
+  if (built.warning && !request.quiet) warn(`deltaflow: warning: ${built.warning}`);
   const options: RunOptions = {
     ...trainOptions,
+    ...(built.optimizer ? { optimizer: built.optimizer } : {}),
     ...dashboardMetrics(request, trainOptions),
     // --checkpoint: the run keeps its state at every epoch's end (checkpoint and end events carry it)
     ...(request.checkpoint ? { resumable: true } : {}),
@@ -270,6 +285,7 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
     ...(test ? { test } : {}),
     ...(scaler ? { scaler } : {}),
     options,
+    ...(built.optimizer ? { optimizer: built.optimizer } : {}),
     meta,
   };
 }

@@ -1,8 +1,21 @@
+/// <reference lib="dom" />
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '@deltaflow/test-browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Must-show: what `npx nx g @deltaflow/tools:plugin` writes passes lint, typecheck, prettier and its own tests,
@@ -68,4 +81,104 @@ describe('the generated packages, untouched', () => {
     expect(tests).toMatch(/Test Files\s+2 passed/);
     expect(tests).toMatch(/Tests\s+4 passed/);
   });
+});
+
+/** Every module specifier of the `import`s and `export ... from`s of an ES module's text. */
+function specifiers(code: string): string[] {
+  const found: string[] = [];
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
+  for (const match of code.matchAll(pattern)) found.push(match[1]!);
+  return found;
+}
+
+describe('a configurable activation plugin, generated and built', () => {
+  it('builds to a dist with no bare import, passes its own tests, and loads by URL in chromium, installed there', async () => {
+    const dir = 'packages/my-isru';
+    run('npx', [
+      'nx',
+      'g',
+      '@deltaflow/tools:plugin',
+      'my-isru',
+      '--entry=isru',
+      '--configurable',
+      '--skipInstall',
+    ]);
+    run('npx', ['eslint', `${dir}/src`]);
+    run('npx', ['prettier', '--check', dir]);
+    // the build: tsc with emit, as the package's build would run it
+    run('npx', ['tsc', '--build', dir]);
+    const dist = join(ws, dir, 'dist');
+    const modules = readdirSync(dist).filter((name) => name.endsWith('.js'));
+    expect(modules.sort()).toEqual(['index.js', 'isru.js', 'plugin.js']);
+    for (const name of modules) {
+      const bare = specifiers(readFileSync(join(dist, name), 'utf8')).filter((s) => !/^\.\.?\//.test(s));
+      expect(bare, `${name} imports ${bare.join(', ')}`).toEqual([]);
+    }
+    writeFileSync(join(ws, 'vitest.config.ts'), `export default { test: { projects: ['${dir}'] } };`);
+    const tests = run('npx', ['vitest', 'run']);
+    expect(tests).toMatch(/Tests\s+3 passed/);
+
+    // chromium imports dist/index.js by URL as it is, and installs it with the core's build output (by URL too)
+    const files: Record<string, string> = {
+      '/plugin/': dist,
+      '/core/': join(realpathSync(join(root, 'packages/core')), 'dist'),
+    };
+    const server = createServer((request, response) => {
+      const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+      const prefix = Object.keys(files).find((p) => path.startsWith(p));
+      try {
+        if (path === '/') {
+          response
+            .writeHead(200, { 'content-type': 'text/html' })
+            .end('<!doctype html><title>plugin</title>');
+          return;
+        }
+        const body = readFileSync(join(files[prefix!]!, path.slice(prefix!.length)));
+        response.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+      } catch {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${base}/`);
+      const result = await page.evaluate(async (at) => {
+        const plugin = (await import(`${at}/plugin/index.js`)).default;
+        const core = await import(`${at}/core/index.js`);
+        core.installPlugin(plugin);
+        const { f, df } = plugin.activations[0].create({ a: 1 });
+        let refused = '';
+        try {
+          core.pluginRegistries.activation.definition('isru').create({ a: -1 });
+        } catch (error) {
+          refused = (error as Error).message;
+        }
+        return {
+          name: plugin.name,
+          source: core.pluginRegistries.activation.source('isru'),
+          f: f(2),
+          df: df(2, f(2)),
+          refused,
+        };
+      }, base);
+      expect(result).toEqual({
+        name: '@deltaflow/my-isru',
+        source: '@deltaflow/my-isru',
+        f: 2 / Math.sqrt(5),
+        df: (1 / Math.sqrt(5)) ** 3,
+        refused:
+          "The activation 'isru' of the plugin '@deltaflow/my-isru' failed: its create threw RangeError: a must be a positive number, got -1; fix the plugin, or run without it.",
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  }, 300_000);
 });
