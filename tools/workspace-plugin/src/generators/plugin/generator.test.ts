@@ -78,7 +78,7 @@ describe('@deltaflow/tools:plugin', () => {
     const plugin = tree.read('packages/my-plugin/src/plugin.ts', 'utf8')!;
     expect(plugin).toContain("import type { Plugin } from '@deltaflow/core';");
     expect(plugin).toContain('} satisfies Plugin;');
-    expect(plugin).not.toMatch(/^import \{/m);
+    expect(plugin).not.toMatch(/^import \{[^}]*\} from '@deltaflow/m);
   });
 
   it('scaffolds a configurable activation { name, defaults, create } with --configurable', async () => {
