@@ -128,4 +128,15 @@ describe('plugins', () => {
     writeFileSync(join(dir, 'broken.mjs'), 'export default {\n');
     await expect(loadPlugin('./broken.mjs', { cwd: dir })).rejects.toThrow(/failed to load/);
   });
+
+  it('hints at installing the peers when a plugin imports a deltaflow package its folder cannot find', async () => {
+    // a plugin outside any project with node_modules/@deltaflow, as a global deltaflow meets a local plugin
+    writeFileSync(
+      join(dir, 'needs-peer.mjs'),
+      "import { definePlugin } from '@deltaflow/core';\nexport default definePlugin({ name: 'needs-peer' });\n",
+    );
+    await expect(loadPlugin('./needs-peer.mjs', { cwd: dir })).rejects.toThrow(
+      /failed to load: .*'@deltaflow\/core'.*; the plugin imports @deltaflow\/core at run time, which must be installed where the plugin is: run npm install @deltaflow\/core in the plugin's project/,
+    );
+  });
 });

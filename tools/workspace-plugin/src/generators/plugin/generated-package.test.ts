@@ -1,62 +1,23 @@
 /// <reference lib="dom" />
-import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '@deltaflow/test-browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGeneratedPlugin, repositoryRoot, runIn, scratchWorkspace } from './scratch-plugin.mjs';
 
 // Must-show: what `npx nx g @deltaflow/tools:plugin` writes passes lint, typecheck, prettier and its own tests,
 // untouched. The generator runs through the real Nx CLI in a scratch workspace beside the real one: the same root
 // configs, node_modules linked, and the packages a plugin builds on linked under packages/.
-const root = fileURLToPath(new URL('../../../../../', import.meta.url));
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  CI: 'true',
-  NO_COLOR: '1',
-};
-delete env.FORCE_COLOR;
+const root = repositoryRoot;
 let ws = '';
 
 function run(command: string, args: string[], cwd = ws): string {
-  try {
-    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: 'pipe', timeout: 90_000 });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
-  }
+  return runIn(command, args, cwd);
 }
 
 beforeAll(() => {
-  ws = mkdtempSync(join(tmpdir(), 'deltaflow-generator-'));
-  symlinkSync(join(root, 'node_modules'), join(ws, 'node_modules'));
-  for (const file of ['tsconfig.base.json', 'eslint.config.js', '.prettierrc.json']) {
-    copyFileSync(join(root, file), join(ws, file));
-  }
-  mkdirSync(join(ws, 'packages'));
-  for (const name of ['core', 'tensor', 'activations', 'losses', 'optimizers', 'network']) {
-    symlinkSync(join(root, 'packages', name), join(ws, 'packages', name));
-  }
-  const json = (file: string, value: unknown) => writeFileSync(join(ws, file), JSON.stringify(value));
-  json('package.json', { name: 'scratch', private: true, type: 'module', workspaces: ['packages/*'] });
-  json('nx.json', { neverConnectToCloud: true, analytics: false });
-  json('tsconfig.json', { files: [], references: [] });
-  run('git', ['init', '-q']);
+  ws = scratchWorkspace();
 });
 
 afterAll(() => {
@@ -122,20 +83,10 @@ const PAGE = `<!doctype html>
 describe('a configurable activation plugin, generated and built', () => {
   it('builds to a dist with no bare import, passes its own tests, and loads by URL in chromium, installed there', async () => {
     const dir = 'packages/my-isru';
-    run('npx', [
-      'nx',
-      'g',
-      '@deltaflow/tools:plugin',
-      'my-isru',
-      '--entry=isru',
-      '--configurable',
-      '--skipInstall',
-    ]);
+    // nx g ... my-isru --entry=isru --configurable, then the build: tsc with emit, as the package's build runs it
+    const { dist } = buildGeneratedPlugin({ workspace: ws });
     run('npx', ['eslint', `${dir}/src`]);
-    run('npx', ['prettier', '--check', dir]);
-    // the build: tsc with emit, as the package's build would run it
-    run('npx', ['tsc', '--build', dir]);
-    const dist = join(ws, dir, 'dist');
+    run('npx', ['prettier', '--check', `${dir}/src`, `${dir}/README.md`, `${dir}/package.json`]);
     const modules = readdirSync(dist).filter((name) => name.endsWith('.js'));
     expect(modules.sort()).toEqual(['index.js', 'isru.js', 'plugin.js']);
     for (const name of modules) {
