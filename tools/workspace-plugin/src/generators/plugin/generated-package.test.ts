@@ -41,7 +41,7 @@ describe('the generated packages, untouched', () => {
     const tests = run('npx', ['vitest', 'run']);
     expect(tests).toMatch(/Test Files\s+2 passed/);
     expect(tests).toMatch(/Tests\s+4 passed/);
-  });
+  }, 300_000);
 });
 
 /** Every module specifier of the `import`s and `export ... from`s of an ES module's text (comments aside). */
