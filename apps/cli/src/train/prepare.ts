@@ -96,6 +96,29 @@ function savedOptimizer(
   return { name, options };
 }
 
+/**
+ * Warnings for an `--init` model whose loss or optimizer is not registered now (its plugin not loaded), so that
+ * the run falls back to the default: one line each, naming the plugin its `meta.plugins` recorded.
+ */
+function unloadedFromInit(request: TrainRequest, init: LoadedModel | undefined): string[] {
+  if (!init) return [];
+  const raw = init.meta.raw;
+  const plugins = (raw.plugins ?? {}) as Partial<Record<'loss' | 'optimizer', Record<string, unknown>>>;
+  const lines: string[] = [];
+  const check = (kind: 'loss' | 'optimizer', name: unknown, given: boolean, fallback: string): void => {
+    if (given || typeof name !== 'string' || pluginRegistries[kind].has(name)) return;
+    const plugin = plugins[kind]?.[name];
+    const from = typeof plugin === 'string' ? ` of the plugin ${plugin}` : '';
+    const fix = typeof plugin === 'string' ? `add --plugin ${plugin}` : 'add the --plugin that provides it';
+    lines.push(
+      `the --init model was trained with the ${kind} '${name}'${from}, which is not loaded, so this run uses ${fallback}; ${fix} to continue with it.`,
+    );
+  };
+  check('optimizer', raw.optimizer, request.optimizerGiven, `'${request.optimizer}'`);
+  check('loss', raw.loss, request.loss !== undefined, 'the default loss');
+  return lines;
+}
+
 /** `--data` as the recipe takes it: a built-in name, or (a CSV file, or any data with `--init`) a Dataset. */
 async function requestData(request: TrainRequest, init: LoadedModel | undefined): Promise<RunData> {
   if (isBuiltinDataset(request.data) && !init) return request.data;
@@ -249,6 +272,7 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
   for (const [flag, path] of outputs) checkOutputPath(flag, path);
   checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
+  if (!request.quiet) for (const line of unloadedFromInit(request, init)) warn(`deltaflow: warning: ${line}`);
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
   const { model, dataset, train, validation, test, scaler, trainOptions } = prepared;
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
