@@ -22,8 +22,8 @@ export type PluginSources = Partial<Record<PluginKind, Record<string, string>>>;
  * @example
  * ```ts
  * pluginSources({ activation: ['sigmoid'], loss: ['mse'], optimizer: ['sgd'] }); // → undefined
- * // after installPlugin of @deltaflow/plugin-activations:
- * pluginSources({ activation: ['mish'] }); // → { activation: { mish: '@deltaflow/plugin-activations' } }
+ * installPlugin({ name: '@acme/deltaflow-cube', activations: [{ name: 'cube', f: (x) => x ** 3, df: (x) => 3 * x * x }] });
+ * pluginSources({ activation: ['sigmoid', 'cube'] }); // → { activation: { cube: '@acme/deltaflow-cube' } }
  * ```
  * @param names - the names the model uses, by kind
  * @returns the plugin of every name not built in, by kind
