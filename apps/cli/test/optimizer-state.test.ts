@@ -32,12 +32,9 @@ const adabelief = `export default {
 const dir = tempDir('deltaflow-optimizer-state-');
 writeFiles(dir, { 'adabelief.mjs': adabelief });
 // The same rows in the same order in both runs: no shuffling (a second run's shuffles start again from the seed;
-// --checkpoint and --resume continue those too), and the batch size given (with --init, the file's data is read
-// as a CSV would be, whose default batch is the whole set).
-const common = [
-  ...['--plugin', './adabelief.mjs', '--optimizer', 'adabelief'],
-  ...['--no-shuffle', '--batch-size', '1', '--json'],
-];
+// --checkpoint and --resume continue those too). The batch size is xor's default (1) in both: --init takes the
+// file's meta.batchSize, where the file's data alone would default to the whole set.
+const common = ['--plugin', './adabelief.mjs', '--optimizer', 'adabelief', '--no-shuffle', '--json'];
 
 interface Summary {
   loss: number;

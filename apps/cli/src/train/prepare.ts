@@ -119,6 +119,15 @@ function unloadedFromInit(request: TrainRequest, init: LoadedModel | undefined):
   return lines;
 }
 
+/**
+ * The `--init` model's batch size (`meta.batchSize`), the default of a run continuing it: the file's data is
+ * read as any data set would be, whose default batch (the whole set) may differ from the first run's.
+ */
+function savedBatchSize(init: LoadedModel | undefined): number | undefined {
+  const size = init?.meta.raw.batchSize;
+  return typeof size === 'number' && Number.isInteger(size) && size >= 1 ? size : undefined;
+}
+
 /** `--data` as the recipe takes it: a built-in name, or (a CSV file, or any data with `--init`) a Dataset. */
 async function requestData(request: TrainRequest, init: LoadedModel | undefined): Promise<RunData> {
   if (isBuiltinDataset(request.data) && !init) return request.data;
@@ -188,7 +197,7 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
     earlyStopping: request.earlyStopping,
     metrics: request.metrics,
     epochs: request.epochs,
-    batchSize: request.batchSize,
+    batchSize: request.batchSize ?? savedBatchSize(init),
     model: init?.model,
     scaler: request.normalize ? undefined : init?.meta.scaler,
   };
