@@ -271,7 +271,13 @@ export interface LossEntry {
  * @category Plugins
  */
 export type LossPluginEntry<C extends Config = Config> =
-  PerSampleLossEntry | LossEntry | FactoryEntry<PerSampleLossEntry | LossEntry, C>;
+  | PerSampleLossEntry
+  | LossEntry
+  // a factory's create may leave out the name: the loss is named after the factory
+  | FactoryEntry<
+      PerSampleLossEntry | (Omit<PerSampleLossEntry, 'name'> & { readonly name?: string }) | LossEntry,
+      C
+    >;
 
 /**
  * Hyperparameters of an optimizer: always a learning rate `lr` (eta), plus the rule's own numbers and switches
