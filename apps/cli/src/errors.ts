@@ -67,9 +67,12 @@ export class CliError extends Error {
  * @category CLI
  */
 export function flagWording(message: string): string {
-  return toFlags(message).replace(
-    /a plugin may add it \(installPlugin\)/g,
-    'a plugin may add it (--plugin MODULE)',
+  return (
+    toFlags(message)
+      .replace(/a plugin may add it \(installPlugin\)/g, 'a plugin may add it (--plugin MODULE)')
+      // a clash: the command line has no way to replace registered names, so renaming is the fix
+      .replace(/, or install the plugin with \{ replace: true \} to override (them|it)\)/g, ')')
+      .replace(/load that plugin first \(installPlugin, or --plugin /g, 'load that plugin first (--plugin ')
   );
 }
 

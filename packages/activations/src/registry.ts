@@ -1,6 +1,7 @@
 import { DeltaflowError, Registry, activationEntryProblem, checkConfig } from '@deltaflow/core';
+import type { ElementwiseActivationFunctions } from '@deltaflow/core';
 import type { Activation, ActivationConfig, ActivationSpec } from './activation.js';
-import { toActivation } from './elementwise.js';
+import { isActivation, toActivation } from './elementwise.js';
 
 /**
  * The names of the built-in activations, so editors complete them.
@@ -44,8 +45,12 @@ export interface ActivationFactory<C extends ActivationConfig = ActivationConfig
   readonly name: string;
   /** Every parameter with its default value; a parameter's type is its default's type. */
   readonly defaults: C;
-  /** Builds the activation from the defaults merged with the user's (checked) config; stored as its `config`. */
-  create(config: C): Activation;
+  /**
+   * Builds the activation from the defaults merged with the user's (checked) config, stored as its `config`:
+   * a full {@link Activation}, or just `{ f, df }`, which is named after the factory and wrapped with
+   * {@link elementwise}. Refuse a bad value by throwing an `Error` whose message names the parameter.
+   */
+  create(config: C): Activation | ElementwiseActivationFunctions;
 }
 
 /**
@@ -126,12 +131,38 @@ function fixedFactory(instance: Activation): (config?: object) => Activation {
   };
 }
 
+/**
+ * What a factory's `create` built, as a spec with a name and a config: `{ f, df }` alone (no name, no config,
+ * nothing imported) gets the factory's name and the config it was built from; a full activation, or a spec
+ * that names itself, is kept as it is.
+ */
+function completeSpec(
+  built: ActivationSpec | ElementwiseActivationFunctions,
+  name: string,
+  config: object,
+): ActivationSpec {
+  if (isActivation(built) || typeof built !== 'object' || built === null) return built as ActivationSpec;
+  const parts = built as ElementwiseActivationFunctions;
+  if (typeof parts.name === 'string' && parts.name !== '' && parts.config !== undefined)
+    return parts as ActivationSpec;
+  return {
+    name: typeof parts.name === 'string' && parts.name !== '' ? parts.name : name,
+    config: (parts.config ?? config) as ActivationConfig,
+    f: parts.f,
+    df: parts.df,
+    ...(parts.kinks !== undefined ? { kinks: parts.kinks } : {}),
+    ...(parts.onnx !== undefined ? { onnx: parts.onnx } : {}),
+  };
+}
+
 /** What `activations.create` calls for a (checked) definition. */
 function toFactory(definition: ActivationDefinition): (config?: object) => Activation {
   if (isFactory(definition)) {
     const factory = definition;
-    return (config) =>
-      toActivation(factory.create(checkConfig('activation', factory.name, config, factory.defaults)));
+    return (config) => {
+      const checked = checkConfig('activation', factory.name, config, factory.defaults);
+      return toActivation(completeSpec(factory.create(checked), factory.name, checked));
+    };
   }
   return fixedFactory(toActivation(definition as ActivationSpec));
 }

@@ -31,6 +31,39 @@ export interface ElementwiseActivationEntry {
 }
 
 /**
+ * What a factory's `create` may return for an elementwise activation: the two scalar functions alone. The
+ * framework names it after the factory and keeps the config `create` received, so `create` needs nothing
+ * imported; a `name` or `config` given here is kept.
+ *
+ * @example
+ * ```ts
+ * const isru: FactoryEntry<ElementwiseActivationFunctions, { a: number }> = {
+ *   name: 'isru',
+ *   defaults: { a: 1 },
+ *   create: ({ a }) => ({
+ *     f: (x) => x / Math.sqrt(1 + a * x * x),
+ *     df: (x) => (1 / Math.sqrt(1 + a * x * x)) ** 3,
+ *   }),
+ * };
+ * ```
+ * @category Plugins
+ */
+export interface ElementwiseActivationFunctions {
+  /** The registry name; default the factory's. */
+  readonly name?: string;
+  /** y = f(x). */
+  readonly f: (x: number) => number;
+  /** dy/dx, from x and y = f(x). */
+  readonly df: (x: number, y: number) => number;
+  /** The parameters; default the config `create` received. */
+  readonly config?: Config;
+  /** Points x where f is not smooth (relu's 0), which a gradient check steps around. */
+  readonly kinks?: readonly number[];
+  /** Optional: how ONNX export writes f as ONNX nodes (see {@link OnnxLowering}). */
+  readonly onnx?: OnnxLowering;
+}
+
+/**
  * A full activation over whole batches, for anything not elementwise (softmax): O = f(x) forward, and
  * dE/dx from x, O and dE/dO backward.
  *
@@ -100,7 +133,7 @@ export interface FactoryEntry<T, C extends Config = Config> {
 export type ActivationPluginEntry<C extends Config = Config> =
   | ElementwiseActivationEntry
   | ActivationEntry
-  | (FactoryEntry<ElementwiseActivationEntry | ActivationEntry, C> & {
+  | (FactoryEntry<ElementwiseActivationEntry | ElementwiseActivationFunctions | ActivationEntry, C> & {
       /** Optional: how ONNX export writes the activation built from `config` (see {@link OnnxLowering}). */
       readonly onnx?: OnnxLowering<C>;
     });
@@ -238,7 +271,13 @@ export interface LossEntry {
  * @category Plugins
  */
 export type LossPluginEntry<C extends Config = Config> =
-  PerSampleLossEntry | LossEntry | FactoryEntry<PerSampleLossEntry | LossEntry, C>;
+  | PerSampleLossEntry
+  | LossEntry
+  // a factory's create may leave out the name: the loss is named after the factory
+  | FactoryEntry<
+      PerSampleLossEntry | (Omit<PerSampleLossEntry, 'name'> & { readonly name?: string }) | LossEntry,
+      C
+    >;
 
 /**
  * Hyperparameters of an optimizer: always a learning rate `lr` (eta), plus the rule's own numbers and switches

@@ -19,6 +19,7 @@ export type {
   ActivationEntry,
   ActivationPluginEntry,
   ElementwiseActivationEntry,
+  ElementwiseActivationFunctions,
   FactoryEntry,
   LossEntry,
   LossPluginEntry,

@@ -126,8 +126,8 @@ describe('installPlugin', () => {
     expect(error.code).toBe('E_DUPLICATE');
     expect(error.message).toBe(
       "The plugin 'clash' was not installed (nothing of it is registered): it adds the activation 'sigmoid' " +
-        "(from builtin), already registered; it adds the loss 'mse' (from builtin), already registered; it adds " +
-        "the optimizer 'sgd' (from builtin), already registered.",
+        "(from builtin), the loss 'mse' (from builtin), the optimizer 'sgd' (from builtin), already registered " +
+        '(rename them in the plugin, or install the plugin with { replace: true } to override them).',
     );
     expect(snapshot()).toEqual(before);
     installPlugin({ name: 'clash', activations: [sigmoid] }, { replace: true });
@@ -147,12 +147,66 @@ describe('installPlugin', () => {
     expect(error.code).toBe('E_DEFINITION');
     expect(error.message).toContain("it has the unknown field 'extra'");
     expect(error.message).toContain("activations[0] 'cube' is malformed: it needs df(x, y) beside f(x)");
-    expect(error.message).toContain("it adds the activation 'sigmoid' (from builtin), already registered");
+    expect(error.message).toContain(
+      "it adds the activation 'sigmoid' (from builtin), already registered (rename it in the plugin",
+    );
     expect(error.message).toContain("losses[0] 'l2' is malformed: it is none of");
     expect(error.message).toContain(
       "optimizers[0] 'signsgd' is malformed: its defaults must include a number lr",
     );
     expect(error.message).toContain('optimizers[1] is malformed: it is number, not an object');
+  });
+
+  it('calls each factory with its defaults at install and refuses one that builds the wrong shape', () => {
+    const before = snapshot();
+    const noDf = { name: 'half', defaults: { a: 1 }, create: () => ({ f: (x: number) => x / 2 }) };
+    const nothing = { name: 'none', defaults: {}, create: () => undefined };
+    const error = errorOf(() =>
+      installPlugin({ name: 'factories', activations: [noDf as never, nothing as never] }),
+    );
+    expect(error.code).toBe('E_DEFINITION');
+    expect(error.message).toBe(
+      "The plugin 'factories' was not installed (nothing of it is registered): activations[0] 'half' is " +
+        "malformed: its create({ a: 1 }) returned f(x) without df(x, y); activations[1] 'none' is malformed: its " +
+        'create({}) returned nothing, not { f, df } or an activation { forward, backward }.',
+    );
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('names the plugin and the entry when a factory throws with its defaults at install', () => {
+    const throws = {
+      name: 'picky',
+      defaults: { a: -1 },
+      create: ({ a }: { a: number }) => {
+        if (a < 0) throw new RangeError(`a must be >= 0, got ${a}`);
+        return { f: (x: number) => a * x, df: () => a };
+      },
+    };
+    const error = errorOf(() => installPlugin({ name: 'thrower', activations: [throws] }));
+    expect(error.message).toBe(
+      "The plugin 'thrower' was not installed (nothing of it is registered): activations[0] 'picky' is " +
+        'malformed: its create({ a: -1 }) threw RangeError: a must be >= 0, got -1.',
+    );
+  });
+
+  it('accepts a factory whose create returns { f, df } alone, and one with required keys that refuses its example', () => {
+    const bare = {
+      name: 'bare',
+      defaults: { a: 2 },
+      create: ({ a }: { a: number }) => ({ f: (x: number) => a * x, df: () => a }),
+    };
+    const needs = {
+      name: 'needs',
+      defaults: { path: '' },
+      required: ['path'] as const,
+      create: ({ path }: { path: string }) => {
+        if (path === '') throw new Error('path is required');
+        return { f: (x: number) => x, df: () => 1 };
+      },
+    };
+    installPlugin({ name: 'bare-plugin', activations: [bare, needs] });
+    expect(activation.source('bare')).toBe('bare-plugin');
+    expect(activation.source('needs')).toBe('bare-plugin');
   });
 
   it('refuses what is not a plugin, and a list that is not an array', () => {

@@ -3,6 +3,7 @@ import type { ActivationPluginEntry, LossPluginEntry, OptimizerRule } from './en
 import { activationEntryProblem, lossEntryProblem, optimizerEntryProblem } from './entries.js';
 import { DeltaflowError } from './errors.js';
 import type { ErrorCode } from './errors.js';
+import { factoryCreateProblem } from './factory-check.js';
 import { guardPluginEntry } from './plugin-guard.js';
 import { previewValue } from './preview.js';
 import { Registry } from './registry.js';
@@ -133,6 +134,7 @@ function checkList(
   key: (typeof LISTS)[number][1],
   replace: boolean,
   problems: Problem[],
+  taken: { kind: PluginKind; names: string[] }[],
 ): { name: string; entry: unknown }[] {
   const list: unknown = (plugin as unknown as Record<string, unknown>)[key];
   if (list === undefined) return [];
@@ -158,6 +160,14 @@ function checkList(
       problems.push({ code: 'E_DEFINITION', text: `${label} is malformed: ${why}` });
       return;
     }
+    const created =
+      kind !== 'optimizer' && typeof (entry as { create?: unknown }).create === 'function'
+        ? factoryCreateProblem(entry as Record<string, unknown>, kind)
+        : undefined;
+    if (created !== undefined) {
+      problems.push({ code: 'E_DEFINITION', text: `${label} is malformed: ${created}` });
+      return;
+    }
     if (seen.has(name)) {
       problems.push({ code: 'E_DUPLICATE', text: `it names the ${kind} '${name}' twice` });
       return;
@@ -166,12 +176,7 @@ function checkList(
     if (!replace && registry.has(name)) clashes.push(`'${name}' (from ${registry.source(name)})`);
     accepted.push({ name, entry });
   });
-  if (clashes.length > 0) {
-    problems.push({
-      code: 'E_DUPLICATE',
-      text: `it adds the ${kind}${clashes.length > 1 ? 's' : ''} ${clashes.join(', ')}, already registered`,
-    });
-  }
+  if (clashes.length > 0) taken.push({ kind, names: clashes });
   return accepted;
 }
 
@@ -216,7 +221,23 @@ export function installPlugin(plugin: Plugin, options: InstallPluginOptions = {}
       });
     }
   }
-  const plan = LISTS.map(([kind, key]) => [kind, checkList(plugin, kind, key, replace, problems)] as const);
+  const taken: { kind: PluginKind; names: string[] }[] = [];
+  const plan = LISTS.map(
+    ([kind, key]) => [kind, checkList(plugin, kind, key, replace, problems, taken)] as const,
+  );
+  if (taken.length > 0) {
+    // every name taken, of every kind, in one problem with its fix
+    const many = taken.length > 1 || taken[0]!.names.length > 1;
+    const lists = taken.map(
+      ({ kind, names }) => `the ${kind}${names.length > 1 ? 's' : ''} ${names.join(', ')}`,
+    );
+    problems.push({
+      code: 'E_DUPLICATE',
+      text:
+        `it adds ${lists.join(', ')}, already registered ` +
+        `(rename ${many ? 'them' : 'it'} in the plugin, or install the plugin with { replace: true } to override ${many ? 'them' : 'it'})`,
+    });
+  }
   if (problems.length > 0) {
     const code = problems.find((p) => p.code === 'E_DEFINITION')?.code ?? problems[0]!.code;
     throw new DeltaflowError(

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getLoss, huber, lossToJSON, losses, mse, registerLoss, toLoss } from './index.js';
 import type { BuiltinLossName, Loss, LossFactory, PerSampleLossSpec } from './index.js';
 import { thrown } from './testing/support.js';
+import { installPlugin } from '@deltaflow/core';
 
 const O = Tensor.fromNested(
   [
@@ -36,6 +37,33 @@ afterEach(() => {
 });
 
 describe('the loss registry', () => {
+  it("a plugin factory's create may return the per-sample { f, df } alone: named after it, its config kept", () => {
+    installPlugin({
+      name: 'scaled-plugin',
+      losses: [
+        {
+          name: 'scaled-l1',
+          defaults: { scale: 1 },
+          create: ({ scale }: { scale: number }) => ({
+            f: (o: Float32Array | Float64Array, t: Float32Array | Float64Array) =>
+              scale * Math.abs(o[0]! - t[0]!),
+            df: (
+              o: Float32Array | Float64Array,
+              t: Float32Array | Float64Array,
+              out: Float32Array | Float64Array,
+            ) => {
+              out[0] = scale * Math.sign(o[0]! - t[0]!);
+            },
+          }),
+        },
+      ],
+    });
+    const loss = getLoss({ name: 'scaled-l1', config: { scale: 2 } });
+    expect(lossToJSON(loss)).toEqual({ name: 'scaled-l1', config: { scale: 2 } });
+    expect(loss.forward(Tensor.fromNested([[1]]), Tensor.fromNested([[0.5]]))).toBe(1);
+    losses.unregister('scaled-l1');
+  });
+
   it('holds the five built-ins, from source builtin', () => {
     const names: BuiltinLossName[] = ['mse', 'mae', 'huber', 'binary-cross-entropy', 'cross-entropy'];
     expect(losses.names()).toEqual(names);

@@ -117,7 +117,16 @@ function fixed(loss: Loss): (config?: object) => Loss {
 function toFactory(definition: LossDefinition): (config?: object) => Loss {
   if (isFactory(definition)) {
     const factory = definition;
-    return (config) => toLoss(factory.create(resolveConfig(factory.name, factory.defaults, config)));
+    return (config) => {
+      const resolved = resolveConfig(factory.name, factory.defaults, config);
+      const built = factory.create(resolved) as LossSpec | null;
+      // `{ f, df }` alone is named after the factory and keeps the config it was built from
+      const named =
+        typeof built === 'object' && built !== null && !('forward' in built) && !built.name
+          ? ({ ...built, name: factory.name, config: built.config ?? resolved } as LossSpec)
+          : built;
+      return toLoss(named as LossSpec);
+    };
   }
   return fixed(toLoss(definition as LossSpec));
 }

@@ -13,6 +13,8 @@ export { Sequential, mlp } from './sequential.js';
 export type { LayerSpec, MlpSpec, ModelSummary } from './sequential.js';
 export { denseLayers, modelFromJSON, modelToJSON, parseModel } from './model-json.js';
 export type { DenseLayerJSON, DropoutLayerJSON, LayerJSON, ModelJSON } from './model-json.js';
+export { pluginSources } from './plugin-meta.js';
+export type { PluginSources } from './plugin-meta.js';
 export { activationSweep } from './activation-sweep.js';
 export type { ActivationSweepOptions, ActivationSweepResult } from './activation-sweep.js';
 export { gradientCheck } from './gradient-check.js';

@@ -1,5 +1,6 @@
 import { activationToJSON } from '@deltaflow/activations';
 import type { ActivationConfig } from '@deltaflow/activations';
+import { recordedPlugin } from './plugin-meta.js';
 import { previewValue } from '@deltaflow/core';
 import { DeltaflowError } from '@deltaflow/tensor';
 import type { DType, TypedArray } from '@deltaflow/tensor';
@@ -223,6 +224,7 @@ function layerFromJSON(
   previous: { units: number; index: number } | null,
   dropout: number,
   source?: string,
+  meta?: unknown,
 ): Dense {
   const at = `layers[${index}]`;
   if (!isObject(raw)) fail(source, at, 'must be an object');
@@ -256,8 +258,14 @@ function layerFromJSON(
       dropout,
     });
   } catch (error) {
-    if (error instanceof DeltaflowError)
-      fail(source, `${at}.activation`, `is not usable: ${error.message}`, error);
+    if (error instanceof DeltaflowError) {
+      const name = typeof activation === 'string' ? activation : (activation as { name: string }).name;
+      const plugin = error.code === 'E_UNKNOWN' ? recordedPlugin(meta, 'activation', name) : undefined;
+      const hint = plugin
+        ? `; the model was saved with '${name}' from the plugin ${plugin}: load that plugin first (installPlugin, or --plugin ${plugin})`
+        : '';
+      fail(source, `${at}.activation`, `is not usable: ${error.message.replace(/\.$/, '')}${hint}`, error);
+    }
     throw error;
   }
   rows.forEach((row, i) => layer.weights.data.set(row, i * units));
@@ -326,7 +334,7 @@ export function modelFromJSON(json: unknown, source?: string): Sequential {
   const layers: Dense[] = [];
   json.layers.forEach((raw, i) => {
     if (isObject(raw) && raw.type === 'dropout') return;
-    const layer = layerFromJSON(raw, i, dtype, previous, rates.get(i) ?? 0, source);
+    const layer = layerFromJSON(raw, i, dtype, previous, rates.get(i) ?? 0, source, json.meta);
     previous = { units: layer.units, index: i };
     layers.push(layer);
   });

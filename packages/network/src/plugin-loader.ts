@@ -31,6 +31,20 @@ function locate(specifier: string, cwd: string): string {
 }
 
 /**
+ * The hint for a plugin that imports a deltaflow package its own folder cannot find: typically a global
+ * `deltaflow` given a local plugin whose project has no `node_modules/@deltaflow` (its peers). Empty otherwise.
+ */
+function missingPeerHint(message: string): string {
+  const peer = /Cannot find (?:package|module) '(@deltaflow\/[a-z0-9-]+)/.exec(message)?.[1];
+  if (peer === undefined) return '';
+  return (
+    `; the plugin imports ${peer} at run time, which must be installed where the plugin is: run npm install ${peer} ` +
+    `in the plugin's project (the same version as this deltaflow), or import only types from deltaflow in the ` +
+    `plugin (import type, satisfies Plugin) so that it needs nothing installed`
+  );
+}
+
+/**
  * Imports a plugin module (a path, or a package name resolved from `cwd`) and returns its plugin: the default
  * export, or the module itself when it exports the plugin's fields by name. Install it with `installPlugin`.
  * Node only (`@deltaflow/network/node`); in a browser, import the module yourself and install its default export.
@@ -49,9 +63,11 @@ export async function loadPlugin(specifier: string, options: { cwd?: string } = 
   try {
     module = (await import(url)) as Record<string, unknown>;
   } catch (error) {
+    const message = (error as Error).message.replace(/\.$/, '');
     throw new DeltaflowError(
       'E_PLUGIN',
-      `The plugin module ${specifier} failed to load: ${(error as Error).message}`,
+      `The plugin module ${specifier} failed to load: ${message}${missingPeerHint(message)}`,
+      { cause: error },
     );
   }
   const plugin = (module.default ?? module) as Plugin;

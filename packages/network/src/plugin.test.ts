@@ -78,7 +78,8 @@ describe('plugins', () => {
     });
     expect(() => installPlugin(clash)).toThrow(
       "The plugin 'clash' was not installed (nothing of it is registered): it adds the activation 'sigmoid' " +
-        "(from builtin), already registered; it adds the loss 'mse' (from builtin), already registered.",
+        "(from builtin), the loss 'mse' (from builtin), already registered (rename them in the plugin, or install " +
+        'the plugin with { replace: true } to override them).',
     );
     expect(activations.has('softsign-test')).toBe(false);
     expect(activations.source('sigmoid')).toBe('builtin');
@@ -126,5 +127,16 @@ describe('plugins', () => {
     await expect(loadPlugin('./not-plugin.mjs', { cwd: dir })).rejects.toThrow(/is not a deltaflow plugin/);
     writeFileSync(join(dir, 'broken.mjs'), 'export default {\n');
     await expect(loadPlugin('./broken.mjs', { cwd: dir })).rejects.toThrow(/failed to load/);
+  });
+
+  it('hints at installing the peers when a plugin imports a deltaflow package its folder cannot find', async () => {
+    // a plugin outside any project with node_modules/@deltaflow, as a global deltaflow meets a local plugin
+    writeFileSync(
+      join(dir, 'needs-peer.mjs'),
+      "import { definePlugin } from '@deltaflow/core';\nexport default definePlugin({ name: 'needs-peer' });\n",
+    );
+    await expect(loadPlugin('./needs-peer.mjs', { cwd: dir })).rejects.toThrow(
+      /failed to load: .*'@deltaflow\/core'.*; the plugin imports @deltaflow\/core at run time, which must be installed where the plugin is: run npm install @deltaflow\/core in the plugin's project/,
+    );
   });
 });

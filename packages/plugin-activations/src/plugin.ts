@@ -1,11 +1,12 @@
-import { definePlugin } from '@deltaflow/core';
+import type { Plugin } from '@deltaflow/core';
 import { hardSigmoid } from './hard-sigmoid.js';
 import { mish } from './mish.js';
 import { softsign } from './softsign.js';
 
 /**
  * The plugin: registers `mish`, `softsign` and `hard-sigmoid`. Install it once, in code with `installPlugin`, or
- * with `--plugin @deltaflow/plugin-activations` on the command line; then the names work like built-ins.
+ * with `--plugin @deltaflow/plugin-activations` on the command line; then the names work like built-ins. It
+ * imports only types from deltaflow (`satisfies Plugin`), so its build output also loads by URL as it is.
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ import { softsign } from './softsign.js';
  * ```
  * @category Plugin
  */
-export const activationsPlugin = definePlugin({
+export const activationsPlugin = {
   name: '@deltaflow/plugin-activations',
   activations: [mish, softsign, hardSigmoid],
-});
+} satisfies Plugin;

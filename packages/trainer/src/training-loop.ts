@@ -1,7 +1,7 @@
 import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
-import { Penalty, modelToJSON } from '@deltaflow/network';
+import { Penalty, modelToJSON, pluginSources } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
@@ -422,6 +422,12 @@ export class TrainingLoop {
 
   /** The model file of the model now, with the run's settings in `meta`. */
   modelJSON(): ModelJSON {
+    // which plugin gave each name, so that loading the file without it can name the plugin
+    const plugins = pluginSources({
+      activation: this.model.layers.map((layer) => layer.activation.name),
+      loss: [this.config.loss],
+      optimizer: [this.config.optimizer],
+    });
     return modelToJSON(this.model, {
       created: new Date().toISOString(),
       loss: this.config.loss,
@@ -432,6 +438,7 @@ export class TrainingLoop {
       seed: this.config.seed,
       task: this.config.task,
       ...(this.penalty.active ? { penalty: this.penalty.toJSON() } : {}),
+      ...(plugins ? { plugins } : {}),
     });
   }
 }

@@ -1,10 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { activations } from '@deltaflow/activations';
+import { losses } from '@deltaflow/losses';
+import { optimizers } from '@deltaflow/optimizers';
 import { installPlugin } from '@deltaflow/network';
 import type { Plugin } from '@deltaflow/network';
 import { loadPlugin } from '@deltaflow/network/node';
 import { pluginRegistries } from '@deltaflow/core';
 import type { PluginKind } from '@deltaflow/core';
+
+/**
+ * The tables of the built-ins. Importing their packages registers the built-ins, which must happen before any
+ * plugin is installed: else a plugin's 'sgd' would be taken in a command that had not loaded the optimizers yet,
+ * instead of being refused as a clash.
+ */
+export const BUILTIN_TABLES = [activations, losses, optimizers] as const;
 
 /** Whether a `--plugin` value is a path (resolved from a directory) rather than a package name. */
 export function isPathSpecifier(specifier: string): boolean {

@@ -164,6 +164,11 @@ export const runFlags = {
 /** Outputs: files and what is printed. */
 export const outputFlags = {
   save: { type: 'string', describe: 'Write the trained model here (atomically)' },
+  'save-optimizer-state': {
+    type: 'boolean',
+    describe:
+      "With --save: also store the optimizer's state (step count, moments) in the model file, so that --init continues it",
+  },
   events: { type: 'string', describe: 'Record every training event to this JSONL file' },
   json: { type: 'boolean', describe: 'Print only a JSON summary line' },
   metrics: {

@@ -73,6 +73,8 @@ export interface TrainRequest {
   normalize: boolean;
   init?: string;
   save?: string;
+  /** `--save-optimizer-state`: the saved model file keeps the optimizer's state (`meta.optimizerState`). */
+  saveOptimizerState: boolean;
   events?: string;
   json: boolean;
   quiet: boolean;
@@ -237,6 +239,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     normalize: field(raw, 'normalize', boolean) ?? false,
     init: field(raw, 'init', text),
     save: field(raw, 'save', text),
+    saveOptimizerState: field(raw, 'saveOptimizerState', boolean) ?? false,
     events: field(raw, 'events', text),
     json: field(raw, 'json', boolean) ?? false,
     quiet: field(raw, 'quiet', boolean) ?? false,
@@ -246,6 +249,10 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     checkpoint: field(raw, 'checkpoint', text),
     checkpointEvery: field(raw, 'checkpointEvery', (f, v) => integer(f, v, 1)),
   };
+  if (request.saveOptimizerState && request.save === undefined)
+    throw new UsageError(
+      "--save-optimizer-state stores the optimizer's state in the saved model file: add --save FILE.",
+    );
   if (request.checkpointEvery !== undefined && request.checkpoint === undefined)
     throw new UsageError('--checkpoint-every says how often to write the checkpoint: add --checkpoint FILE.');
   request.scheduleConfig = scheduleConfig(raw, request.schedule);

@@ -1,6 +1,7 @@
 import { pluginRegistries } from '@deltaflow/core';
 import type { Dataset, Scaler } from '@deltaflow/data';
 import type { Sequential } from '@deltaflow/network';
+import type { Optimizer } from '@deltaflow/optimizers';
 import { DeltaflowError } from '@deltaflow/tensor';
 import { prepareRun as prepareRecipe } from '@deltaflow/trainer';
 import type {
@@ -20,6 +21,7 @@ import type { LoadedModel, ModelMeta } from '../options/model.js';
 import { checkDistinctPaths, checkOutputPath } from '../options/paths.js';
 import { optimizerOptions } from '../options/settings.js';
 import type { TrainRequest } from '../options/train-request.js';
+import { runOptimizer } from './optimizer-state.js';
 
 /** A run ready to start: the model, the (scaled, split) data, the trainer's options and the meta to save. */
 export interface PreparedRun {
@@ -32,6 +34,11 @@ export interface PreparedRun {
   test?: Dataset;
   scaler?: Scaler;
   options: RunOptions;
+  /**
+   * The run's optimizer when the CLI built it: with `--save-optimizer-state` (its state is saved at the end), or
+   * restored from the `--init` model's `meta.optimizerState`.
+   */
+  optimizer?: Optimizer;
   /** What `--save` stores in the model's meta besides the trainer's own (loss, optimizer, epochs, ...). */
   meta: Record<string, unknown>;
   /** The run's options as a `--checkpoint` keeps them (the train flags as given, without the output ones). */
@@ -89,6 +96,38 @@ function savedOptimizer(
     }
   }
   return { name, options };
+}
+
+/**
+ * Warnings for an `--init` model whose loss or optimizer is not registered now (its plugin not loaded), so that
+ * the run falls back to the default: one line each, naming the plugin its `meta.plugins` recorded.
+ */
+function unloadedFromInit(request: TrainRequest, init: LoadedModel | undefined): string[] {
+  if (!init) return [];
+  const raw = init.meta.raw;
+  const plugins = (raw.plugins ?? {}) as Partial<Record<'loss' | 'optimizer', Record<string, unknown>>>;
+  const lines: string[] = [];
+  const check = (kind: 'loss' | 'optimizer', name: unknown, given: boolean, fallback: string): void => {
+    if (given || typeof name !== 'string' || pluginRegistries[kind].has(name)) return;
+    const plugin = plugins[kind]?.[name];
+    const from = typeof plugin === 'string' ? ` of the plugin ${plugin}` : '';
+    const fix = typeof plugin === 'string' ? `add --plugin ${plugin}` : 'add the --plugin that provides it';
+    lines.push(
+      `the --init model was trained with the ${kind} '${name}'${from}, which is not loaded, so this run uses ${fallback}; ${fix} to continue with it.`,
+    );
+  };
+  check('optimizer', raw.optimizer, request.optimizerGiven, `'${request.optimizer}'`);
+  check('loss', raw.loss, request.loss !== undefined, 'the default loss');
+  return lines;
+}
+
+/**
+ * The `--init` model's batch size (`meta.batchSize`), the default of a run continuing it: the file's data is
+ * read as any data set would be, whose default batch (the whole set) may differ from the first run's.
+ */
+function savedBatchSize(init: LoadedModel | undefined): number | undefined {
+  const size = init?.meta.raw.batchSize;
+  return typeof size === 'number' && Number.isInteger(size) && size >= 1 ? size : undefined;
 }
 
 /** `--data` as the recipe takes it: a built-in name, or (a CSV file, or any data with `--init`) a Dataset. */
@@ -160,7 +199,7 @@ export function describeRequest(request: TrainRequest, data: RunData, init?: Loa
     earlyStopping: request.earlyStopping,
     metrics: request.metrics,
     epochs: request.epochs,
-    batchSize: request.batchSize,
+    batchSize: request.batchSize ?? savedBatchSize(init),
     model: init?.model,
     scaler: request.normalize ? undefined : init?.meta.scaler,
   };
@@ -244,13 +283,22 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
   for (const [flag, path] of outputs) checkOutputPath(flag, path);
   checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
+  if (!request.quiet) for (const line of unloadedFromInit(request, init)) warn(`deltaflow: warning: ${line}`);
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
   const { model, dataset, train, validation, test, scaler, trainOptions } = prepared;
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
   // No `history: 'all'`: the dashboard server subscribes before the run starts and keeps its own bounded
   // history for pages that open late, so a run of any length keeps its memory flat.
+  // the optimizer's state: restored from the --init model's meta, kept to be saved, or a warning that it is lost
+  const built = runOptimizer(model, trainOptions.optimizer, trainOptions.optimizerOptions, {
+    ...(request.init ? { init: request.init } : {}),
+    saved: init?.meta.raw.optimizerState,
+    save: request.saveOptimizerState,
+  });
+  if (built.warning && !request.quiet) warn(`deltaflow: warning: ${built.warning}`);
   const options: RunOptions = {
     ...trainOptions,
+    ...(built.optimizer ? { optimizer: built.optimizer } : {}),
     ...dashboardMetrics(request, trainOptions),
     // --checkpoint: the run keeps its state at every epoch's end (checkpoint and end events carry it)
     ...(request.checkpoint ? { resumable: true } : {}),
@@ -272,6 +320,7 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
     ...(test ? { test } : {}),
     ...(scaler ? { scaler } : {}),
     options,
+    ...(built.optimizer ? { optimizer: built.optimizer } : {}),
     meta,
   };
 }

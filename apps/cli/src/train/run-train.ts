@@ -71,6 +71,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
 const RESUME_FLAGS = new Set([
   'epochs',
   'save',
+  'saveOptimizerState',
   'events',
   'json',
   'quiet',
@@ -136,6 +137,10 @@ async function finishRun(
         metrics: summary.metrics,
         ...(summary.test ? { testLoss: summary.test.loss, testMetrics: summary.test.metrics } : {}),
         reason: summary.reason,
+        // --save-optimizer-state: the optimizer's state at the end (never that of a run that diverged)
+        ...(prepared.request.saveOptimizerState && prepared.optimizer && end.reason !== 'diverged'
+          ? { optimizerState: prepared.optimizer.stateDict() }
+          : {}),
       };
       saveModel(save, end.model, created(meta));
     }

@@ -1,7 +1,9 @@
 import { readJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
-import { pluginGenerator } from './generator.js';
+import { activations } from '@deltaflow/activations';
+import { optimizers } from '@deltaflow/optimizers';
+import { BUILTIN_NAMES, pluginGenerator } from './generator.js';
 
 function workspace() {
   const tree = createTreeWithEmptyWorkspace();
@@ -36,6 +38,7 @@ describe('@deltaflow/tools:plugin', () => {
     expect(pkg.peerDependencies).toEqual({ '@deltaflow/core': '^0.4.2' });
     expect(pkg.devDependencies).toEqual({
       '@deltaflow/activations': '0.4.2',
+      '@deltaflow/core': '0.4.2', // the peer, to build and test (npm installs no peers of the package itself)
       '@deltaflow/network': '0.4.2',
       '@deltaflow/tensor': '0.4.2',
     });
@@ -67,6 +70,65 @@ describe('@deltaflow/tools:plugin', () => {
     expect(source).toContain("name: 'heavy-ball',");
     expect(tree.read('packages/fancy-optimizers/src/plugin.ts', 'utf8')).toContain('optimizers: [heavyBall]');
     expect(tree.exists('packages/fancy-optimizers/src/heavy-ball.test.ts')).toBe(true);
+  });
+
+  it('the plugin imports only types: definePlugin is replaced by satisfies Plugin', async () => {
+    const tree = workspace();
+    await pluginGenerator(tree, { name: 'my-plugin', skipFormat: true, skipInstall: true });
+    const plugin = tree.read('packages/my-plugin/src/plugin.ts', 'utf8')!;
+    expect(plugin).toContain("import type { Plugin } from '@deltaflow/core';");
+    expect(plugin).toContain('} satisfies Plugin;');
+    expect(plugin).not.toMatch(/^import \{[^}]*\} from '@deltaflow/m);
+  });
+
+  it('scaffolds a configurable activation { name, defaults, create } with --configurable', async () => {
+    const tree = workspace();
+    await pluginGenerator(tree, {
+      name: 'my-isru',
+      entry: 'isru',
+      configurable: true,
+      skipFormat: true,
+      skipInstall: true,
+    });
+    const source = tree.read('packages/my-isru/src/isru.ts', 'utf8')!;
+    expect(source).toContain(
+      "import type { ElementwiseActivationFunctions, FactoryEntry } from '@deltaflow/core';",
+    );
+    expect(source).toContain("name: 'isru',\n  defaults: { a: 1 },\n  create: ({ a }) => {");
+    expect(source).toContain('} satisfies FactoryEntry<ElementwiseActivationFunctions, IsruConfig>;');
+    expect(tree.read('packages/my-isru/src/plugin.ts', 'utf8')).toContain('activations: [isru]');
+    expect(tree.read('packages/my-isru/README.md', 'utf8')).toContain('--activation isru:a=0.5');
+    await expect(
+      pluginGenerator(workspace(), { name: 'x', kind: 'optimizer', configurable: true, skipInstall: true }),
+    ).rejects.toThrow('--configurable makes an activation with parameters');
+  });
+
+  it("refuses a built-in's name, which the plugin could not register", async () => {
+    await expect(
+      pluginGenerator(workspace(), { name: 'my-plugin', entry: 'tanh', skipInstall: true }),
+    ).rejects.toThrow(
+      "'tanh' is the name of a built-in activation, which the plugin could not register; choose another name with --entry (e.g. --entry my-tanh).",
+    );
+    await expect(
+      pluginGenerator(workspace(), { name: 'adam', kind: 'optimizer', skipInstall: true }),
+    ).rejects.toThrow("'adam' is the name of a built-in optimizer");
+    // an activation may share an optimizer's name: the kinds have their own registries
+    await pluginGenerator(workspace(), { name: 'adam', skipFormat: true, skipInstall: true });
+  });
+
+  it('knows every built-in name of the registries', () => {
+    expect([...BUILTIN_NAMES.activation].sort()).toEqual(
+      activations
+        .names()
+        .filter((name) => activations.source(name) === 'builtin')
+        .sort(),
+    );
+    expect([...BUILTIN_NAMES.optimizer].sort()).toEqual(
+      optimizers
+        .names()
+        .filter((name) => optimizers.source(name) === 'builtin')
+        .sort(),
+    );
   });
 
   it('refuses a folder that exists', async () => {
