@@ -1,6 +1,12 @@
 import { jsBackend, loadWasmBackend } from '@deltaflow/tensor';
 import type { Backend } from '@deltaflow/tensor';
+import { compileCeiling, measureCeiling } from './ceiling.js';
+import { gflops } from './measure.js';
+import { DeltaflowRunner } from './runners/deltaflow.js';
+import type { RunPlan } from './runners/runner.js';
 import { fmt, summarize, table } from './stats.js';
+import type { Summary } from './stats.js';
+import { W2, W3, initialWeights, mnistData, wideData } from './workloads.js';
 
 /** The products one training step of W3 (and W2) makes, [m, n, k] with the transpose flags. */
 const SHAPES: { label: string; transA: boolean; transB: boolean; m: number; n: number; k: number }[] = [
@@ -51,4 +57,80 @@ export async function kernelBench(quick: boolean): Promise<void> {
   }
   console.log('gemm kernels, float32, C += op(A) op(B)');
   console.log(table(rows));
+  await ceilingReport(quick, backends, repeats, minMs);
+}
+
+const pct = (x: number, of: number): string => `${fmt((x / of) * 100)}%`;
+const medianText = (s: Summary): string => `${fmt(s.median)} (${fmt(s.min)} .. ${fmt(s.max)})`;
+
+/**
+ * The WebAssembly SIMD ceiling (12 independent f32x4 mul+add chains, one thread), then what share of it the
+ * 1-thread wasm gemm reaches on each product and W2's and W3's whole training steps (deltaflow's `train()`,
+ * events on, wasm-simd on one thread), interleaved with the ceiling so a busy machine slows both alike.
+ */
+async function ceilingReport(
+  quick: boolean,
+  backends: Backend[],
+  repeats: number,
+  minMs: number,
+): Promise<void> {
+  const module = await compileCeiling();
+  console.log(
+    '\nWebAssembly SIMD ceiling: 12 independent f32x4 mul+add chains in registers (tools/bench/assembly/ceiling.ts), 1 thread',
+  );
+  if (typeof module === 'string') {
+    console.log(`  not measured: ${module}`);
+    return;
+  }
+  const wasm = backends.find((b) => b.name === 'wasm-simd');
+  const runner = wasm ? new DeltaflowRunner('deltaflow-wasm', () => wasm, true) : null;
+  const { train } = await mnistData();
+  const plans: { label: string; plan: RunPlan }[] = [
+    {
+      label: 'W2 training, train() 1 thread',
+      plan: { workload: W2, weights: initialWeights(W2), data: train, epochs: 1 },
+    },
+    {
+      label: 'W3 training, train() 1 thread',
+      plan: {
+        workload: W3,
+        weights: initialWeights(W3),
+        data: wideData(W3.batchSize * 10),
+        epochs: quick ? 1 : 2,
+      },
+    },
+  ];
+  const ceilings: number[] = [];
+  const products = SHAPES.map(() => [] as number[]);
+  const training = plans.map(() => [] as number[]);
+  if (runner) for (const p of plans) await runner.run(p.plan); // warm-up
+  for (let r = 0; r < repeats; r++) {
+    ceilings.push(measureCeiling(module, 1, minMs).median);
+    if (!wasm || !runner) continue;
+    SHAPES.forEach((s, i) => products[i]!.push(gflopsOf(wasm, s, minMs / 3)));
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[i]!.plan;
+      training[i]!.push(gflops(plan.workload, await runner.run(plan), 'wall'));
+    }
+  }
+  const ceiling = summarize(ceilings);
+  const lines: string[][] = [['loop', 'GFLOP/s (min .. max)', '% of ceiling (medians)']];
+  lines.push(['ceiling: 12 x f32x4 (mul + add)', medianText(ceiling), '100%']);
+  SHAPES.forEach((s, i) => {
+    const sum = summarize(products[i]!);
+    if (sum.n)
+      lines.push([
+        `wasm-simd gemm: ${s.label} [${s.m}, ${s.n}, ${s.k}]`,
+        medianText(sum),
+        pct(sum.median, ceiling.median),
+      ]);
+  });
+  plans.forEach((p, i) => {
+    const sum = summarize(training[i]!);
+    if (sum.n) lines.push([p.label, medianText(sum), pct(sum.median, ceiling.median)]);
+  });
+  console.log(table(lines));
+  console.log(
+    `  (${repeats} repeats, each: ceiling, then the products, then W2 and W3, wall clock; goal: W3 and W2 >= 85%)`,
+  );
 }
