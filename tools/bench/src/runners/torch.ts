@@ -142,6 +142,13 @@ export class TorchRunner implements Runner {
     return path;
   }
 
+  /** Ends the Python process (it also ends by itself when the bench's pipe closes). */
+  stop(): void {
+    this.child?.stdin.end();
+    this.child = null;
+    this.ready = null;
+  }
+
   async run(plan: RunPlan): Promise<RunResult> {
     const ready = await this.start();
     if (ready.type !== 'ready') throw new Error(ready.type === 'unavailable' ? ready.reason : String(ready));
