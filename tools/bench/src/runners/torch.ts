@@ -82,12 +82,16 @@ type Reply =
  * network measures framework overhead, where PyTorch's per-op dispatch is not a reference anyone uses).
  */
 export class TorchRunner implements Runner {
-  readonly fast = true;
+  /**
+   * Calibrated like tfjs (about 1.5 s of work a run, its rate does not depend on the amount): on a busy machine
+   * PyTorch's OpenMP threads spin and its 2-thread runs can be 20 times slower than its 1-thread runs.
+   */
+  readonly fast = false;
   readonly name: string;
   private child: ChildProcessWithoutNullStreams | null = null;
   private replies: ((reply: Reply) => void)[] = [];
   private ready: Promise<Reply> | null = null;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'deltaflow-bench-torch-'));
+  private dir: string | null = null;
   private readonly files = new Map<ArrayBufferLike, string>();
 
   constructor(
@@ -96,7 +100,6 @@ export class TorchRunner implements Runner {
     private readonly blas: string,
   ) {
     this.name = `pytorch-${threads}t`;
-    process.once('exit', () => rmSync(this.dir, { recursive: true, force: true }));
   }
 
   readonly workloads = ['W2', 'W3'] as const;
@@ -134,6 +137,7 @@ export class TorchRunner implements Runner {
     const key = array.buffer;
     let path = this.files.get(key);
     if (!path) {
+      this.dir ??= mkdtempSync(join(tmpdir(), 'deltaflow-bench-torch-'));
       path = join(this.dir, `a${this.files.size}.f32`);
       // the whole underlying buffer: head() of a Data is a view on the same arrays
       writeFileSync(path, new Uint8Array(array.buffer, 0, array.buffer.byteLength));
@@ -144,6 +148,7 @@ export class TorchRunner implements Runner {
 
   /** Ends the Python process (it also ends by itself when the bench's pipe closes). */
   stop(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.child?.stdin.end();
     this.child = null;
     this.ready = null;
@@ -184,6 +189,11 @@ export class TorchRunner implements Runner {
       this.replies.push(resolve);
       this.child!.stdin.write(`${JSON.stringify(request)}\n`);
     });
+    // Python keeps every array it has read (by path and shape, which stay the same for a workload): the files
+    // are no longer needed, and /tmp is not left with tens of megabytes per run.
+    for (const path of this.files.values()) rmSync(path, { force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
     if (reply.type !== 'run') throw new Error(`${this.name}: ${JSON.stringify(reply)}`);
     return reply.result;
   }
