@@ -7,6 +7,8 @@ export class Library {
   name = '';
   fast = false;
   perSample = false;
+  /** The workloads it trains (PyTorch: W2 and W3). */
+  workloads: string[] = ['W1', 'W2', 'W3'];
   notes: Record<string, string | null> = {};
   unavailable: string | null = null;
   private readonly worker: Worker;
@@ -35,6 +37,7 @@ export class Library {
       library.name = reply.name;
       library.fast = reply.fast;
       library.perSample = reply.perSample;
+      library.workloads = reply.workloads;
       library.notes = reply.notes;
     } else {
       library.unavailable =

@@ -41,7 +41,12 @@ const LIBRARIES = [
   'tfjs-cpu',
   'tfjs-wasm',
   'brain.js',
+  'pytorch-1t',
+  'pytorch-2t',
 ];
+
+/** Why a library is not in this run (e.g. PyTorch not installed), printed under the tables it would be in. */
+const missing = new Map<string, string>();
 
 /** Starts one worker per library (each in its own V8 isolate); reports those that cannot run here. */
 async function libraries(): Promise<Library[]> {
@@ -52,8 +57,10 @@ async function libraries(): Promise<Library[]> {
       quick: args.quick,
       w3StepsPerEpoch: W3_STEPS_PER_EPOCH,
     });
-    if (library.unavailable) console.log(`${name}: not benched: ${library.unavailable.split('\n')[0]}`);
-    else list.push(library);
+    if (library.unavailable) {
+      missing.set(name, library.unavailable.split('\n')[0]!);
+      console.log(`${name}: not benched: ${missing.get(name)}`);
+    } else list.push(library);
   }
   return list;
 }
@@ -69,6 +76,7 @@ interface Row {
 
 function report(w: Workload, rows: Row[]): void {
   const ours = (r: Row): boolean => r.runner.name.startsWith('deltaflow');
+  const native = (r: Row): boolean => r.runner.name.startsWith('pytorch');
   const best = (xs: number[]): number => (w.higherIsBetter ? Math.max(...xs) : Math.min(...xs));
   const stats = (r: Row, clock: Clock) => summarize(r.results.map((x) => valueOf(w, x, clock)));
   const fastest = (clock: Clock): number => best(rows.filter(ours).map((r) => stats(r, clock).median));
@@ -118,7 +126,7 @@ function report(w: Workload, rows: Row[]): void {
   console.log(
     `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the first run in that library's fresh worker, JIT cold)`,
   );
-  const others = rows.filter((r) => !ours(r));
+  const others = rows.filter((r) => !ours(r) && !native(r));
   for (const clock of ['wall', 'cpu'] as const) {
     const f = fastest(clock);
     const met = w.higherIsBetter ? f >= w.goal : f <= w.goal;
@@ -134,6 +142,100 @@ function report(w: Workload, rows: Row[]): void {
     const note = r.runner.notes[w.id];
     if (note) console.log(`  note: ${note}`);
   }
+  roundTwoGoals(
+    w,
+    rows,
+    (r, clock) => stats(r, clock).median,
+    (r) => valueOf(w, r.first, 'wall'),
+  );
+}
+
+/** A ratio of two medians of the same run as text, or why it is missing. */
+function ratioText(a: number | undefined, b: number | undefined, why: string): string {
+  return a !== undefined && b !== undefined ? `${fmt(a / b)}x` : `n/a (${why})`;
+}
+
+/**
+ * The performance issue's second round, from this run's medians (wall / cpu): W1 against brain.js (median and
+ * first run), W2 against tfjs-wasm and PyTorch on 1 thread, W3's 2 threads over 1 and against PyTorch.
+ */
+function roundTwoGoals(
+  w: Workload,
+  rows: Row[],
+  median: (r: Row, clock: Clock) => number,
+  firstRun: (r: Row) => number,
+): void {
+  const by = (name: string): Row | undefined => rows.find((r) => r.runner.name === name);
+  const ours = rows.filter((r) => r.runner.name.startsWith('deltaflow'));
+  const bestOf = (clock: Clock, rs: Row[]): number | undefined =>
+    rs.length === 0
+      ? undefined
+      : (w.higherIsBetter ? Math.max : Math.min)(...rs.map((r) => median(r, clock)));
+  const m = (name: string, clock: Clock): number | undefined => {
+    const r = by(name);
+    return r ? median(r, clock) : undefined;
+  };
+  const why = (name: string): string => missing.get(name) ?? `${name} not in this run`;
+  const verdict = (ok: boolean | undefined): string =>
+    ok === undefined ? '' : ok ? ' -> MET' : ' -> NOT MET';
+  const both = (f: (clock: Clock) => string): string => `wall ${f('wall')}, cpu ${f('cpu')}`;
+  console.log(`  round 2 (issue 19), ratios of this run's medians:`);
+  if (w.id === 'W1') {
+    const brain = by('brain.js');
+    const best = (clock: Clock) => bestOf(clock, ours);
+    const q = (clock: Clock) => {
+      const b = m('brain.js', clock);
+      const d = best(clock);
+      return d !== undefined && b !== undefined ? d / b : undefined;
+    };
+    console.log(
+      `    best deltaflow / brain.js us/epoch: ${both((c) => ratioText(best(c), m('brain.js', c), why('brain.js')))} (goal <= 0.8x)${verdict(q('wall') !== undefined ? q('wall')! <= 0.8 : undefined)}`,
+    );
+    const firstOurs = ours.length ? Math.min(...ours.map(firstRun)) : undefined;
+    console.log(
+      `    1st run (JIT cold): best deltaflow ${firstOurs !== undefined ? fmt(firstOurs) : 'n/a'} vs brain.js ${brain ? fmt(firstRun(brain)) : `n/a (${why('brain.js')})`} us/epoch (goal: no slower)${verdict(brain && firstOurs !== undefined ? firstOurs <= firstRun(brain) : undefined)}`,
+    );
+    return;
+  }
+  const best = (clock: Clock) => bestOf(clock, ours);
+  const one = (clock: Clock) =>
+    bestOf(
+      clock,
+      ours.filter((r) => !r.runner.name.endsWith('-2t')),
+    );
+  if (w.id === 'W2') {
+    const tf = (c: Clock) => ratioText(best(c), m('tfjs-wasm', c), why('tfjs-wasm'));
+    const bw = best('wall');
+    const tw = m('tfjs-wasm', 'wall');
+    console.log(
+      `    best deltaflow / tfjs-wasm: ${both(tf)} (goal >= 10x)${verdict(bw !== undefined && tw !== undefined ? bw / tw >= 10 : undefined)}`,
+    );
+  }
+  for (const t of ['1t', '2t'] as const) {
+    const name = `pytorch-${t}`;
+    const mine = t === '1t' ? one : best;
+    const label = t === '1t' ? 'best deltaflow on 1 thread' : 'best deltaflow';
+    const goal = w.id === 'W2' && t === '1t' ? 0.75 : undefined;
+    const mw = mine('wall');
+    const pw = m(name, 'wall');
+    console.log(
+      `    ${label} / PyTorch ${t === '1t' ? '1 thread' : '2 threads'}: ${both((c) => ratioText(mine(c), m(name, c), why(name)))}` +
+        (goal !== undefined
+          ? ` (goal >= ${goal}x)${verdict(mw !== undefined && pw !== undefined ? mw / pw >= goal : undefined)}`
+          : ''),
+    );
+  }
+  if (w.id === 'W3') {
+    const q = (c: Clock) =>
+      ratioText(m('deltaflow-wasm-2t', c), m('deltaflow-wasm', c), why('deltaflow-wasm-2t'));
+    const a = m('deltaflow-wasm-2t', 'wall');
+    const b = m('deltaflow-wasm', 'wall');
+    console.log(
+      `    deltaflow 2 threads / 1 thread: ${both(q)} (goal >= 1.8x)${verdict(a !== undefined && b !== undefined ? a / b >= 1.8 : undefined)}`,
+    );
+    const p = (c: Clock) => ratioText(m('pytorch-2t', c), m('pytorch-1t', c), why('pytorch-2t'));
+    console.log(`    PyTorch 2 threads / 1 thread: ${both(p)}`);
+  }
 }
 
 async function bench(): Promise<void> {
@@ -143,7 +245,7 @@ async function bench(): Promise<void> {
   const seconds = args.quick ? 0.35 : 1.5;
   for (const w of [W1, W2, W3].filter((x) => args.only.has(x.id))) {
     const rows: Row[] = [];
-    for (const library of list) {
+    for (const library of list.filter((l) => l.workloads.includes(w.id))) {
       // deltaflow always does the issue's full W1 and W2 (5,000 epochs; 3 epochs of 8,000 digits), and W3 too
       // except in --quick; the others get what takes about `seconds` (their rates do not depend on the amount).
       const full = library.fast && (w.id !== 'W3' || !args.quick);

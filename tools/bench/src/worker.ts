@@ -11,6 +11,7 @@ import { BrainRunner, loadBrain } from './runners/brain.js';
 import { DeltaflowRunner } from './runners/deltaflow.js';
 import type { RunResult, Runner } from './runners/runner.js';
 import { TfjsRunner } from './runners/tfjs.js';
+import { TorchRunner, probeTorch } from './runners/torch.js';
 import { W1, W2, W3, initialWeights, mnistData, wideData, xorData } from './workloads.js';
 
 /** What the main thread asks for. */
@@ -27,6 +28,7 @@ export type WorkerReply =
       name: string;
       fast: boolean;
       perSample: boolean;
+      workloads: ('W1' | 'W2' | 'W3')[];
       notes: Record<string, string | null>;
     }
   | { type: 'calibrate'; fraction: number }
@@ -61,6 +63,12 @@ function makeRunner(name: string): Runner | string {
   if (name === 'brain.js') {
     const { brain, version, error } = loadBrain();
     return brain ? new BrainRunner(brain, version) : `cannot be loaded here (${error})`;
+  }
+  if (name === 'pytorch-1t' || name === 'pytorch-2t') {
+    const torch = probeTorch();
+    return 'version' in torch
+      ? new TorchRunner(name === 'pytorch-1t' ? 1 : 2, torch.version, torch.blas)
+      : torch.reason;
   }
   return `unknown library ${name}`;
 }
@@ -103,6 +111,7 @@ parentPort!.on('message', async (request: WorkerRequest) => {
         name: runner.name,
         fast: runner.fast,
         perSample: !!runner.perSample,
+        workloads: [...(runner.workloads ?? ['W1', 'W2', 'W3'])],
         notes,
       });
     }

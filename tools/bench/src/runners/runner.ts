@@ -37,6 +37,8 @@ export interface Runner {
   readonly fast: boolean;
   /** Whether it trains sample by sample (brain.js), so its smallest unit of work is one sample. */
   readonly perSample?: boolean;
+  /** The workloads it trains, when not all three (PyTorch: W2 and W3). */
+  readonly workloads?: readonly ('W1' | 'W2' | 'W3')[];
   run(plan: RunPlan): Promise<RunResult>;
 }
 
