@@ -5,6 +5,7 @@ import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
 import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
+import type { DataSource } from './data-source.js';
 import { TrainingLoop } from './training-loop.js';
 
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
@@ -26,7 +27,8 @@ const AUTO_SLICE_MS = 16;
  * @param model - the network to train, in place: its weights are updated batch by batch (an `mlp(...)`, or a
  *   `Sequential` loaded from a model file); `end` carries the model file of the result.
  * @param data - the samples: `inputs` `[N, F]` and `targets` `[N, outputs]`, one sample per row (a dataset of
- *   `@deltaflow/data`, or your own tensors).
+ *   `@deltaflow/data`, or your own tensors); or a {@link DataSource}, an async iterable of batches per epoch, for
+ *   data that does not fit in memory (the events are the same).
  * @param options - how to train: `epochs`, `batchSize`, `loss`, `optimizer` and `lr` (the learning rate eta),
  *   `validation` or `validationSplit`, `earlyStopping`, `checkpointEvery`, `batchEvents` and more; every one has
  *   a default (see {@link TrainOptions}).
@@ -46,7 +48,7 @@ const AUTO_SLICE_MS = 16;
  */
 export function train(
   model: Sequential,
-  data: TrainingData,
+  data: TrainingData | DataSource,
   options: TrainOptions = {},
 ): Observable<TrainingEvent> {
   return new Observable<TrainingEvent>((subscriber) =>
@@ -61,7 +63,7 @@ export function train(
  */
 export function runTraining(
   model: Sequential,
-  data: TrainingData,
+  data: TrainingData | DataSource,
   options: TrainOptions,
   subscriber: Subscriber<TrainingEvent>,
   control: RunControl,
@@ -160,6 +162,28 @@ export function runTraining(
         });
         return;
       }
+      if (loop.needsData) {
+        // a data source: await its next batch (the wait counts as training time), then go on
+        const waitStart = performance.now();
+        fetching = loop.fetchData().then(
+          () => {
+            clock.trainingMs += performance.now() - waitStart;
+            fetching = null;
+            if (!subscriber.closed) action = scheduler.schedule(work);
+          },
+          (error: unknown) => {
+            fetching = null;
+            subscriber.error(error);
+          },
+        );
+        return;
+      }
+      if (!loop.ended && loop.epochComplete) {
+        // a data source's epoch ends when it has no more batches, known only after a fetch
+        emitEpoch();
+        if (loop.ended) return end();
+        continue;
+      }
       const batchLoss = loop.runBatch();
       if (options.batchEvents && !loop.ended) {
         subscriber.next({ type: 'batch', epoch: loop.epoch + 1, batch: loop.batchIndex, loss: batchLoss });
@@ -181,9 +205,12 @@ export function runTraining(
     }
   }
 
+  let fetching: Promise<void> | null = null;
   let action: Subscription = scheduler.schedule(work);
   return () => {
     control.forget();
     action.unsubscribe();
+    if (fetching) void fetching.then(() => loop.closeData());
+    else loop.closeData();
   };
 }
