@@ -168,6 +168,7 @@ describe('openCsvCache', () => {
       } catch (e) {
         return e;
       }
+      return null;
     })();
     expect(error).toBeInstanceOf(DeltaflowError);
     expect((error as DeltaflowError).code).toBe('E_WRITE');

@@ -1,7 +1,12 @@
 // Training from data that arrives in batches (out-of-core data, a database, a generator): the public DataSource
 // shape that train() accepts beside in-memory tensors, and the feed that pulls its batches for the training loop.
+import { getLoss } from '@deltaflow/losses';
+import type { LossIdentifier } from '@deltaflow/losses';
+import type { Sequential } from '@deltaflow/network';
 import { DeltaflowError } from '@deltaflow/tensor';
 import type { DType, Tensor2D } from '@deltaflow/tensor';
+import type { Metrics } from './events.js';
+import { MetricsAccumulator } from './metrics.js';
 
 /**
  * One batch of a {@link DataSource}: inputs `[B, F]` and targets `[B, K]`, one sample per row.
@@ -203,4 +208,51 @@ export class SourceFeed {
     }
     return batch;
   }
+}
+
+/**
+ * Measures a model on every batch of a {@link DataSource} (one pass, epoch 0): the loss E of `loss` (the mean
+ * over the samples, without penalties) and the metrics of the task, as `evaluate` computes them on data in
+ * memory. For test data too large for memory.
+ *
+ * @example
+ * ```ts
+ * const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
+ * const source: DataSource = {
+ *   features: 2,
+ *   outputs: 1,
+ *   async *batches() {
+ *     yield { inputs: xor().inputs, targets: xor().targets };
+ *   },
+ * };
+ * const { loss, metrics, samples } = await evaluateSource(model, source, { loss: 'mse' });
+ * samples; // → 4
+ * ```
+ * @param model - the trained network (dropout off, as at inference)
+ * @param source - the samples, batch by batch
+ * @param options - the loss function, the task (default the source's, else classification), the batch size
+ *   asked of the source (default 256)
+ * @returns the loss E, the metrics and the number of samples
+ * @category Data sources
+ */
+export async function evaluateSource(
+  model: Sequential,
+  source: DataSource,
+  options: { loss?: LossIdentifier; task?: 'classification' | 'regression'; batchSize?: number } = {},
+): Promise<{ loss: number; metrics: Metrics; samples: number }> {
+  checkSource(source, 'evaluation data', model.inputs, model.outputs);
+  const loss = getLoss(options.loss ?? 'mse');
+  const feed = new SourceFeed(source, 'evaluation data', options.batchSize ?? 256, model.dtype);
+  const metrics = new MetricsAccumulator(options.task ?? source.task ?? 'classification');
+  const pass = model.createPass();
+  let sum = 0;
+  for (;;) {
+    await feed.fetch(0);
+    if (feed.done) break;
+    const { inputs, targets } = feed.take();
+    const output = model.forward(inputs, pass);
+    sum += model.loss(pass, targets, loss) * inputs.rows;
+    metrics.add(output, targets);
+  }
+  return { loss: sum / feed.samples, metrics: metrics.result('', model.outputs), samples: feed.samples };
 }
