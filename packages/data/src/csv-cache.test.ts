@@ -46,7 +46,7 @@ async function collect(
 const rowsOf = (flat: number[], width: number): string[] =>
   Array.from({ length: flat.length / width }, (_, i) => flat.slice(i * width, (i + 1) * width).join(','));
 
-describe('openCsvCache', () => {
+describe('openCsvCache', { timeout: 60_000 }, () => {
   const rows = 2 * CACHE_GROUP_ROWS + 1000; // three row groups, the last one short
   const csv = makeCsv('big.csv', rows);
 

@@ -76,7 +76,7 @@ function movingCut(text: string, options?: CsvOptions): Dataset {
   const step = bytes.length <= 4096 ? 1 : Math.ceil(bytes.length / 16);
   for (let i = 1; i <= bytes.length; i += step) {
     const other = outcomeOf(() => cutBytes(bytes, [i], options));
-    if (other.key !== first.key)
+    if (!same(other, first))
       throw new Error(
         `a chunk boundary at byte ${i} gives ${other.key} but one at byte 0 gives ${first.key}`,
       );
