@@ -60,7 +60,7 @@ const summaryOf = (stdout: string): Summary => JSON.parse(stdout.trim().split('\
 const NOTICE =
   /^deltaflow: note: big\.csv does not fit the memory budget of 0\.05 MB: training out-of-core from its binary cache big\.csv\.dfcache \(built once, rebuilt when the CSV changes\), read in chunks\.$/;
 
-describe('train --memory-budget: out-of-core training', () => {
+describe('train --memory-budget: out-of-core training', { timeout: 180_000 }, () => {
   it('streams the CSV into a cache beside it, says so in one line, learns, and gives the same result twice (same seed)', async () => {
     const env = ['train', '--data', 'big.csv', '--memory-budget', '0.05', ...flags];
     const first = await runCli([...env, '--save', 'a.json'], dir);
