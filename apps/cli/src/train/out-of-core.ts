@@ -87,11 +87,11 @@ export interface OutOfCoreData {
 }
 
 /**
- * Whether `--data` trains out-of-core: a CSV file whose estimated in-memory size passes the budget
+ * Whether `--data` (a file, not a built-in set) trains out-of-core: a CSV file whose estimated in-memory size passes the budget
  * (`--memory-budget`, or {@link defaultMemoryBudget}). Returns the budget in MB when it does, else null.
  */
 export function outOfCoreBudget(request: TrainRequest, dtype: DType): number | null {
-  if (!/\.(csv|tsv|txt)$/i.test(request.data) && !/\.csv\b/i.test(request.data)) return null;
+  if (/\.(arrow|feather|ipc)$/i.test(request.data)) return null; // Arrow files are read into memory
   const budget = request.memoryBudget ?? defaultMemoryBudget();
   return estimateInMemoryBytes(request.data, dtype) > budget * 1e6 ? budget : null;
 }
