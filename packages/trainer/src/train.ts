@@ -163,7 +163,9 @@ export function runTraining(
         return;
       }
       if (loop.needsData) {
-        // a data source: await its next batch (the wait counts as training time), then go on
+        // a data source: await its next batch (the wait counts as training time), then go on; the clock is
+        // read first, as the next slice restarts it
+        clock.read(loop.samplesSeen);
         const waitStart = performance.now();
         fetching = loop.fetchData().then(
           () => {
