@@ -144,8 +144,14 @@ export function runTraining(
     }
   }
 
+  /** When the current slice of work began (a data source's batch, awaited, continues the slice it left). */
+  let sliceStart = 0;
+  let continuing = false;
+
   function slice(this: SchedulerAction<unknown>): void {
-    const sliceStart = clock.resume();
+    const resumed = clock.resume();
+    if (!continuing) sliceStart = resumed;
+    continuing = false;
     while (!subscriber.closed) {
       const { learningRate, stopping } = control.state;
       if (learningRate !== null) {
@@ -169,9 +175,16 @@ export function runTraining(
         const waitStart = performance.now();
         fetching = loop.fetchData().then(
           () => {
-            clock.trainingMs += performance.now() - waitStart;
+            const now = performance.now();
+            clock.trainingMs += now - waitStart;
             fetching = null;
-            if (!subscriber.closed) action = scheduler.schedule(work);
+            if (subscriber.closed) return;
+            // the same slice goes on while it has time left (a turn of the scheduler per batch would cost
+            // a timer's delay each); else the next slice is scheduled
+            if (yieldEvery === 'epoch' || (yieldEvery !== 'batch' && now - sliceStart < sliceMs)) {
+              continuing = true;
+              work.call(this); // the arrow function keeps the slice's action
+            } else action = scheduler.schedule(work);
           },
           (error: unknown) => {
             fetching = null;
