@@ -436,6 +436,7 @@ export class CsvCache {
    * @example
    * ```ts
    * // not-runnable: needs a cache
+   * declare const cache: CsvCache;
    * const { train, validation, test } = cache.split({ validation: 0.2, test: 0.1, seed: 42 });
    * ```
    */
@@ -472,6 +473,7 @@ export class CsvCache {
    * @example
    * ```ts
    * // not-runnable: needs a cache
+   * declare const cache: CsvCache;
    * const scaler = cache.fitScaler('standard', 'train');
    * ```
    */
@@ -545,6 +547,7 @@ export class CsvCache {
    * @example
    * ```ts
    * // not-runnable: needs a cache
+   * declare const cache: CsvCache;
    * const source = cache.source('train', { seed: 42, window: 16 });
    * train(model, source, { epochs: 1, batchSize: 256 }).subscribe();
    * ```
@@ -618,6 +621,8 @@ export class CsvCache {
  * @example
  * ```ts
  * // not-runnable: needs a cache
+ * declare const cache: CsvCache;
+ * declare const scaler: Scaler;
  * const source: CacheSource = cache.source('validation', { shuffle: false, scaler });
  * source.samples; // the validation rows
  * ```

@@ -104,6 +104,9 @@ export function outOfCoreBudget(request: TrainRequest, dtype: DType): number | n
  * @example
  * ```ts
  * // not-runnable: reads a large file
+ * import { checkTrainRequest } from '../options/train-request.js';
+ *
+ * const request = checkTrainRequest({ data: 'big.csv', memoryBudget: 300 });
  * const data = openOutOfCore(request, 300, 'float32', (line) => console.error(line));
  * ```
  * @throws CliError when the cache cannot be written; UsageError for options that need in-memory data
