@@ -685,6 +685,7 @@ export class CacheSource {
       };
     }
     const { inputs, targets } = this.batch;
+    const full = { inputs, targets }; // the one object every full batch of the epoch is
     const [win, winT, index] = [this.windowInputs, this.windowTargets, this.index];
     const [x, t] = [inputs.data, targets.data];
     const random = new Random((this.seed + Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
@@ -710,7 +711,7 @@ export class CacheSource {
         for (let j = 0; j < k; j++) t[filled * k + j] = winT[row * k + j]!;
         if (++filled === batchSize) {
           this.scaler?.transform(inputs, inputs);
-          yield { inputs, targets };
+          yield full;
           filled = 0;
         }
       }
