@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJson, runCli, tempDir, writeFiles } from './helpers.js';
+import { cliRoot, readJson, runCli, tempDir, writeFiles } from './helpers.js';
 import type { ModelFile } from './helpers.js';
 
 const dir = tempDir('deltaflow-csv-input-');
@@ -125,6 +125,47 @@ describe('line ends and sizes', () => {
 });
 
 describe('Arrow input', () => {
+  it('--data a .arrow file written by pyarrow (fixtures/make-arrow-training-fixture.py: LZ4, 3 record batches, a dictionary label) trains', async () => {
+    const fixture = join(cliRoot, '..', '..', 'packages', 'data', 'fixtures', 'pyarrow-moons.arrow');
+    const { code, stdout, stderr } = await runCli(
+      [
+        'train',
+        '--data',
+        fixture,
+        '--target',
+        'moon',
+        '--layers',
+        '16',
+        '--activation',
+        'tanh',
+        '--loss',
+        'cross-entropy',
+        '--optimizer',
+        'adam',
+        '--lr',
+        '0.05',
+        '--epochs',
+        '150',
+        '--normalize',
+        '--save',
+        'moons.json',
+        '--json',
+      ],
+      dir,
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      metrics: { accuracy: number };
+      loss: number;
+    };
+    expect(summary.metrics.accuracy).toBeGreaterThan(0.9);
+    expect(readJson<ModelFile>(dir, 'moons.json').meta).toMatchObject({
+      classNames: ['inner', 'outer'],
+      featureNames: ['x1', 'x2', 'band'],
+    });
+  });
+
   it('--data file.arrow (written by apache-arrow) trains, and predict reads it', async () => {
     const { tableFromArrays, tableToIPC } = await import('apache-arrow');
     const n = 200;

@@ -11,6 +11,7 @@ import { CSV_ENCODINGS, CsvDecoder, InvalidBytes } from './csv-decode.js';
 import type { CsvEncoding } from './csv-decode.js';
 import { CsvScanner, CsvSyntaxError, MORE, parseDecimal } from './csv-scanner.js';
 import { RowStore } from './csv-store.js';
+import type { RowSink } from './csv-store.js';
 import type { CsvOptions } from './csv.js';
 import { checkDType } from './dataset.js';
 import type { Dataset } from './dataset.js';
@@ -30,6 +31,22 @@ const EMPTY = new Uint8Array(0);
 
 /** Characters of rows read before the rows of an input of known size are counted to reserve room for the rest. */
 const RESERVE_AFTER = 1 << 18;
+
+/**
+ * What a streaming reader (see `CsvReader.streamRows`) learned once its input ended: the columns, the rows, and
+ * the class labels, if the target column holds labels.
+ */
+export interface CsvRowsSummary {
+  rows: number;
+  featureNames: string[];
+  /** The target columns' names (numeric targets), or the label column's name alone. */
+  targetNames: string[];
+  /**
+   * With a column of class labels: the labels, sorted as a Dataset's `classNames`, and for each label id the
+   * sink received (ids in order of first appearance) its index in `labels`.
+   */
+  classes?: { labels: string[]; sortedIndex: Int32Array };
+}
 
 /** Reads one CSV input pushed in chunks: `text` or `bytes` for each chunk, then `end` for the dataset. */
 export class CsvReader {
@@ -60,6 +77,8 @@ export class CsvReader {
   private beforeRows = -1;
   /** Magnitudes from this on cannot be stored in the dtype. */
   private readonly limit: number;
+  /** Set by `streamRows`: where the rows go instead of a dataset. */
+  private sink: RowSink | undefined;
 
   /**
    * @param options - as for parseCsv
@@ -82,6 +101,52 @@ export class CsvReader {
    */
   expectBytes(total: number): void {
     this.expectedBytes = total;
+  }
+
+  /**
+   * Streams the rows out instead of keeping them (call before the first chunk): every block of rows goes to
+   * `sink` as three arrays, the features `[rows, F]` and numeric targets `[rows, K]` in the dtype, and the
+   * class label ids (Int32, one per row, with a label column); end the input with `endRows`. Memory stays at
+   * one block of about a mebibyte.
+   */
+  streamRows(sink: RowSink): void {
+    this.sink = sink;
+  }
+
+  /**
+   * Ends the input of a streaming reader: the last rows go to the sink; returns the columns and labels.
+   * @throws DeltaflowError `E_CSV` as described for parseCsv
+   */
+  endRows(): CsvRowsSummary {
+    if (this.decoder !== null) this.pushLast(this.decode(EMPTY, true));
+    this.advance(true);
+    const store = this.store!;
+    store.flush(this.row);
+    const header = this.header!;
+    const roles = this.roles!;
+    const summary: CsvRowsSummary = {
+      rows: store.rowsBefore,
+      featureNames: roles.features.map((c) => header[c]!),
+      targetNames: roles.targets.map((c) => header[c]!),
+    };
+    if (this.labelColumn >= 0) {
+      const labels = [...this.classes.keys()].sort(compareLabels);
+      const sorted = new Map(labels.map((name, k) => [name, k]));
+      const sortedIndex = new Int32Array(labels.length);
+      this.classes.forEach((id, name) => (sortedIndex[id] = sorted.get(name)!));
+      summary.classes = { labels, sortedIndex };
+    }
+    return summary;
+  }
+
+  /** Feature columns per row (once the first row is read). */
+  get featureCount(): number {
+    return this.roles!.featureCount;
+  }
+
+  /** Numeric target columns per row: 0 with a column of class labels (once the first row is read). */
+  get numericTargetCount(): number {
+    return this.targetCount;
   }
 
   /** Whether the header row has been read (see `header`). */
@@ -245,11 +310,14 @@ export class CsvReader {
     this.labelColumn = labelled.length > 0 ? labelled[0]! : -1;
     this.targetCount = this.labelColumn >= 0 ? 0 : targets.length;
     this.beforeRows = this.consumed();
-    this.store = new RowStore([
-      { dtype: this.dtype, width: roles.featureCount },
-      { dtype: this.dtype, width: this.targetCount },
-      { dtype: 'int32', width: this.labelColumn >= 0 ? 1 : 0 },
-    ]);
+    this.store = new RowStore(
+      [
+        { dtype: this.dtype, width: roles.featureCount },
+        { dtype: this.dtype, width: this.targetCount },
+        { dtype: 'int32', width: this.labelColumn >= 0 ? 1 : 0 },
+      ],
+      this.sink,
+    );
     this.state = ROWS;
   }
 

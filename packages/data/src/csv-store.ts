@@ -19,6 +19,12 @@ export interface RowPart {
   width: number;
 }
 
+/**
+ * Receives each full block of a store that streams its rows out (see {@link RowStore}'s `sink`): the blocks and
+ * how many rows they hold. The blocks are refilled afterwards: copy what you keep before returning.
+ */
+export type RowSink = (blocks: readonly Block[], rows: number) => void;
+
 /** Rows of fixed-width parts, appended block by block. */
 export class RowStore {
   /** The blocks being filled, one per part; row `r`'s numbers start at `r * width` in each. */
@@ -30,15 +36,28 @@ export class RowStore {
   private readonly full: Block[][] = [];
   private readonly maxRows: number;
 
-  constructor(readonly parts: readonly RowPart[]) {
+  /**
+   * @param parts - the parts of a row
+   * @param sink - streams the rows out instead of keeping them: each full block goes to `sink` and is refilled
+   *   (blocks of the largest size from the start), so memory stays at one block
+   */
+  constructor(
+    readonly parts: readonly RowPart[],
+    private readonly sink?: RowSink,
+  ) {
     const rowBytes = parts.reduce((sum, p) => sum + p.width * (p.dtype === 'float64' ? 8 : 4), 0);
     this.maxRows = Math.max(1, Math.floor(MAX_BLOCK_BYTES / Math.max(1, rowBytes)));
-    this.capacity = Math.min(FIRST_BLOCK_ROWS, this.maxRows);
+    this.capacity = sink ? this.maxRows : Math.min(FIRST_BLOCK_ROWS, this.maxRows);
     this.blocks = this.make(this.capacity);
   }
 
   /** Keeps the current blocks (full) and starts the next ones, twice as large up to the largest size. */
   next(): void {
+    if (this.sink) {
+      this.sink(this.blocks, this.capacity);
+      this.rowsBefore += this.capacity;
+      return;
+    }
     this.full.push(this.blocks);
     this.rowsBefore += this.capacity;
     this.capacity = Math.min(this.capacity * 2, this.maxRows);
@@ -52,6 +71,7 @@ export class RowStore {
    */
   reserve(rows: number, capacity: number): number {
     const total = this.rowsBefore + rows;
+    if (this.sink) return rows;
     if (capacity <= Math.max(this.capacity, total)) return rows;
     const blocks = this.make(capacity);
     const at = blocks.map(() => 0);
@@ -93,6 +113,12 @@ export class RowStore {
     this.full.length = 0;
     this.blocks = out;
     return out;
+  }
+
+  /** A streaming store: hands the rows of the current blocks (`rows` of them) to the sink, at the end. */
+  flush(rows: number): void {
+    if (rows > 0) this.sink!(this.blocks, rows);
+    this.rowsBefore += rows;
   }
 
   private make(rows: number): Block[] {

@@ -91,6 +91,18 @@ describe('the streamed reader gives the same result wherever a chunk ends', () =
       'x,y\r\n1,2\r\n\u00e9\u20ac,4\r\n', // multi-byte text in a number column
       'x,y\r1,2\r3\r', // a short row after lone-CR line ends
       'x,y\r\n1,2\r\n3,4,5\r\n', // a long row after CRLF
+      // every other error, behind a quoted multi-byte header name and CRLF line ends
+      '"\u00e9\u20ac",y\r\n1,2\r\n3\r\n', // a short row
+      '"\u00e9\u20ac",y\r\n1,2\r\nNaN,4\r\n', // NaN
+      '"\u00e9\u20ac",y\r\n1,2\r\n3,-Infinity\r\n', // infinite
+      '"\u00e9\u20ac",y\r\n1,"1e999"\r\n', // past float64
+      '"\u00e9\u20ac",y\r\n1,\r\n', // an empty cell
+      '"\u00e9\u20ac",y,"\u00e9\u20ac"\r\n1,2,3\r\n', // a duplicate name
+      '"\u00e9\u20ac",,y\r\n1,2,3\r\n', // a missing name
+      '"\u00e9\u20ac",kind\r\n1,"\u{1F600}"\r\n2, \r\n', // an empty label after a 4-byte one
+      '"\u00e9\u20ac",y\r\n', // a header without rows
+      '\r\n \r\n', // empty
+      '"\u00e9\u20ac",y\r\n1,2\r\n3,"4\r\n', // a quote never closed, on the last line
     ];
     for (const bad of broken) {
       const badBytes = utf8.encode(bad);

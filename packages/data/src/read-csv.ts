@@ -118,7 +118,7 @@ export function readCsvColumns(
 }
 
 /** Reads `path` chunk by chunk into `take` while it returns true (telling `size` its size first). */
-function readChunks(
+export function readChunks(
   path: string,
   take: (chunk: Uint8Array) => boolean,
   size?: (bytes: number) => void,
@@ -147,7 +147,7 @@ function readChunks(
 }
 
 /** A read failure as `E_READ` naming the path (a DeltaflowError passes through). */
-function readError(path: string, error: unknown): unknown {
+export function readError(path: string, error: unknown): unknown {
   if (error instanceof DeltaflowError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const reason =

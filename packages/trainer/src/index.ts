@@ -12,6 +12,8 @@
  */
 export { train } from './train.js';
 export { createRun } from './run-controller.js';
+export { evaluateSource, isDataSource } from './data-source.js';
+export type { BatchRequest, DataBatch, DataSource } from './data-source.js';
 export type { RunOptions, RunState, TrainingRun } from './run-controller.js';
 export type { EarlyStoppingOptions, TrainOptions, TrainingData } from './options.js';
 export type {

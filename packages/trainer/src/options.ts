@@ -4,6 +4,7 @@ import type { Tensor2D } from '@deltaflow/tensor';
 import type { SchedulerLike } from 'rxjs';
 import type { MetricName } from './metrics.js';
 import type { ResumeState } from './resume-state.js';
+import type { DataSource } from './data-source.js';
 
 /**
  * What a run learns from: inputs `[N, F]` and targets `[N, K]` (a `Dataset` of `@deltaflow/data` fits).
@@ -65,8 +66,8 @@ export interface TrainOptions {
   shuffle?: boolean;
   /** Seed of shuffling and splitting; default 42 (`RUN_DEFAULTS.seed`). */
   seed?: number;
-  /** Validation data, measured after every epoch. */
-  validation?: TrainingData;
+  /** Validation data, measured after every epoch: in memory, or a {@link DataSource} (read batch by batch). */
+  validation?: TrainingData | DataSource;
   /** Or: hold out this fraction of the training data (seeded) for validation. */
   validationSplit?: number;
   /** The error function; default the lecture notes' `'mse'`. */

@@ -6,6 +6,7 @@ import { RunControl } from './control.js';
 import type { RunState } from './control.js';
 import type { StartEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
+import type { DataSource } from './data-source.js';
 import { runTraining } from './train.js';
 
 export type { RunState } from './control.js';
@@ -70,7 +71,11 @@ export interface TrainingRun {
  * ```
  * @category Training
  */
-export function createRun(model: Sequential, data: TrainingData, options: RunOptions = {}): TrainingRun {
+export function createRun(
+  model: Sequential,
+  data: TrainingData | DataSource,
+  options: RunOptions = {},
+): TrainingRun {
   const state = new BehaviorSubject<RunState>('idle');
   // The only writer of state$: the control state machine reports each change of status here.
   const control = new RunControl((status) => state.next(status));

@@ -5,6 +5,7 @@ import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
 import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
+import type { DataSource } from './data-source.js';
 import { TrainingLoop } from './training-loop.js';
 
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
@@ -26,7 +27,8 @@ const AUTO_SLICE_MS = 16;
  * @param model - the network to train, in place: its weights are updated batch by batch (an `mlp(...)`, or a
  *   `Sequential` loaded from a model file); `end` carries the model file of the result.
  * @param data - the samples: `inputs` `[N, F]` and `targets` `[N, outputs]`, one sample per row (a dataset of
- *   `@deltaflow/data`, or your own tensors).
+ *   `@deltaflow/data`, or your own tensors); or a {@link DataSource}, an async iterable of batches per epoch, for
+ *   data that does not fit in memory (the events are the same).
  * @param options - how to train: `epochs`, `batchSize`, `loss`, `optimizer` and `lr` (the learning rate eta),
  *   `validation` or `validationSplit`, `earlyStopping`, `checkpointEvery`, `batchEvents` and more; every one has
  *   a default (see {@link TrainOptions}).
@@ -46,7 +48,7 @@ const AUTO_SLICE_MS = 16;
  */
 export function train(
   model: Sequential,
-  data: TrainingData,
+  data: TrainingData | DataSource,
   options: TrainOptions = {},
 ): Observable<TrainingEvent> {
   return new Observable<TrainingEvent>((subscriber) =>
@@ -61,7 +63,7 @@ export function train(
  */
 export function runTraining(
   model: Sequential,
-  data: TrainingData,
+  data: TrainingData | DataSource,
   options: TrainOptions,
   subscriber: Subscriber<TrainingEvent>,
   control: RunControl,
@@ -142,8 +144,14 @@ export function runTraining(
     }
   }
 
+  /** When the current slice of work began (a data source's batch, awaited, continues the slice it left). */
+  let sliceStart = 0;
+  let continuing = false;
+
   function slice(this: SchedulerAction<unknown>): void {
-    const sliceStart = clock.resume();
+    const resumed = clock.resume();
+    if (!continuing) sliceStart = resumed;
+    continuing = false;
     while (!subscriber.closed) {
       const { learningRate, stopping } = control.state;
       if (learningRate !== null) {
@@ -159,6 +167,37 @@ export function runTraining(
           action = scheduler.schedule(work);
         });
         return;
+      }
+      if (loop.needsData) {
+        // a data source: await its next batch (the wait counts as training time), then go on; the clock is
+        // read first, as the next slice restarts it
+        clock.read(loop.samplesSeen);
+        const waitStart = performance.now();
+        fetching = loop.fetchData().then(
+          () => {
+            const now = performance.now();
+            clock.trainingMs += now - waitStart;
+            fetching = null;
+            if (subscriber.closed) return;
+            // the same slice goes on while it has time left (a turn of the scheduler per batch would cost
+            // a timer's delay each); else the next slice is scheduled
+            if (yieldEvery === 'epoch' || (yieldEvery !== 'batch' && now - sliceStart < sliceMs)) {
+              continuing = true;
+              work.call(this); // the arrow function keeps the slice's action
+            } else action = scheduler.schedule(work);
+          },
+          (error: unknown) => {
+            fetching = null;
+            subscriber.error(error);
+          },
+        );
+        return;
+      }
+      if (!loop.ended && loop.epochComplete) {
+        // a data source's epoch ends when it has no more batches, known only after a fetch
+        emitEpoch();
+        if (loop.ended) return end();
+        continue;
       }
       const batchLoss = loop.runBatch();
       if (options.batchEvents && !loop.ended) {
@@ -181,9 +220,12 @@ export function runTraining(
     }
   }
 
+  let fetching: Promise<void> | null = null;
   let action: Subscription = scheduler.schedule(work);
   return () => {
     control.forget();
     action.unsubscribe();
+    if (fetching) void fetching.then(() => loop.closeData());
+    else loop.closeData();
   };
 }

@@ -12,6 +12,8 @@ import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stat
 import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
 import type { MetricName } from './metrics.js';
 import type { TrainOptions, TrainingData } from './options.js';
+import { SourceFeed, checkSource, isDataSource } from './data-source.js';
+import type { DataSource } from './data-source.js';
 import { EarlyStopping } from './early-stopping.js';
 import { RUN_DEFAULTS } from './recipe/defaults.js';
 import { holdOut } from './recipe/split.js';
@@ -103,12 +105,19 @@ export class TrainingLoop {
   /** Set when the run has ended, with the reason. */
   ended: EndReason | null = null;
 
-  private readonly batcher: Batcher;
+  /** The batches of in-memory data (null for a data source). */
+  private batcher: Batcher | null = null;
+  /** The batches of a data source (null for in-memory data): fetched, asynchronously, before each batch. */
+  readonly feed: SourceFeed | null;
+  /** A validation data source, measured batch by batch at each epoch's end (before `finishEpoch`). */
+  private readonly valFeed: SourceFeed | null;
+  /** The validation source's loss sum over its samples, once measured for the epoch. */
+  private valMeasured: { loss: number } | null = null;
   /** The training forward pass, read by the loss, backward and the gradient statistics. */
   private readonly pass: ForwardPass;
   /** The validation forward pass: kept apart, so validating never touches the training pass. */
   private readonly valPass: ForwardPass;
-  private readonly validation: { inputs: Tensor; targets: Tensor } | null;
+  private validation: { inputs: Tensor; targets: Tensor } | null = null;
   private readonly metrics: MetricsAccumulator;
   private readonly valMetrics: MetricsAccumulator;
   private readonly epochStart: WeightSnapshot;
@@ -129,7 +138,7 @@ export class TrainingLoop {
 
   constructor(
     readonly model: Sequential,
-    data: TrainingData,
+    data: TrainingData | DataSource,
     private readonly options: TrainOptions,
   ) {
     checkCount('epochs', options.epochs, 0);
@@ -138,49 +147,50 @@ export class TrainingLoop {
     checkCount('outputSample', options.outputSample, 0);
     const split = options.validationSplit;
     const seed = options.seed ?? RUN_DEFAULTS.seed;
-
-    let train = { inputs: inDtype(data.inputs, model), targets: inDtype(data.targets, model) };
-    let validation = options.validation
-      ? {
-          inputs: inDtype(options.validation.inputs, model),
-          targets: inDtype(options.validation.targets, model),
-        }
-      : null;
-    for (const [name, set] of [
-      ['training data', train],
-      ['validation data', validation],
-    ] as const) {
-      if (!set) continue;
-      if (
-        set.inputs.cols !== model.inputs ||
-        set.targets.cols !== model.outputs ||
-        set.inputs.rows !== set.targets.rows
-      ) {
-        throw new DeltaflowError(
-          'E_SHAPE',
-          `The ${name} has ${set.inputs.cols} inputs and ${set.targets.cols} targets per sample (${set.inputs.rows} and ${set.targets.rows} rows) but the model takes ${model.inputs} inputs and gives ${model.outputs} outputs.`,
-        );
-      }
-    }
-    if (train.inputs.rows === 0) fail('The training data is empty.');
-    if (split !== undefined && !validation) {
-      ({ train, validation } = holdOut({ ...train, task: data.task }, split, seed));
-    }
-    this.validation = validation;
     this.pass = model.createPass();
-    // dropout masks: a generator of the run's seed (its own stream, so shuffles stay as without dropout); the
-    // validation pass has none, so validation measures the network of inference
     if (model.layers.some((layer) => layer.dropout > 0)) this.pass.dropout = dropoutRandom(seed);
     this.valPass = model.createPass();
-
-    const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);
     this.shuffleRandom = new Random(seed);
-    this.batcher = new Batcher(train, {
-      batchSize,
-      shuffle: options.shuffle ?? true,
-      seed: this.shuffleRandom,
-      dtype: model.dtype,
-    });
+    let batchSize: number;
+    let samples: number;
+    let validationSamples: number;
+    if (isDataSource(data) || isDataSource(options.validation)) {
+      // data in batches: the feed fetches them (see data-source.ts); the order is the source's
+      if (!isDataSource(data)) fail('A validation data source needs a training data source too.');
+      for (const [name, given] of [
+        ['validationSplit', split],
+        ['resume', options.resume],
+        ['resumable', options.resumable],
+      ] as const) {
+        if (given !== undefined && given !== false)
+          fail(
+            `\`${name}\` needs in-memory data, but the training data is a data source; give a validation source as \`validation\`, or load the data into memory.`,
+          );
+      }
+      checkSource(data, 'training data', model.inputs, model.outputs);
+      batchSize = options.batchSize ?? RUN_DEFAULTS.batchSize;
+      this.feed = new SourceFeed(data, 'training data', batchSize, model.dtype);
+      const val = options.validation;
+      if (isDataSource(val)) {
+        checkSource(val, 'validation data', model.inputs, model.outputs);
+        this.valFeed = new SourceFeed(val, 'validation data', batchSize, model.dtype);
+      } else {
+        this.valFeed = null;
+        if (val)
+          this.validation = this.checked(
+            { inputs: inDtype(val.inputs, model), targets: inDtype(val.targets, model) },
+            'validation data',
+          );
+      }
+      samples = data.samples ?? 0;
+      validationSamples = isDataSource(val) ? (val.samples ?? 0) : (this.validation?.inputs.rows ?? 0);
+    } else {
+      this.feed = null;
+      this.valFeed = null;
+      ({ batchSize, samples } = this.inMemory(data, options, split, seed));
+      validationSamples = this.validation?.inputs.rows ?? 0;
+    }
+
     this.loss = getLoss(options.loss ?? RUN_DEFAULTS.loss);
     this.penalty = new Penalty(model, {
       ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
@@ -195,7 +205,7 @@ export class TrainingLoop {
     this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
     this.epochStart = new WeightSnapshot(model);
     this.earlyStopping = options.earlyStopping
-      ? new EarlyStopping(model, options.earlyStopping, validation !== null)
+      ? new EarlyStopping(model, options.earlyStopping, this.validation !== null || this.valFeed !== null)
       : null;
     this.outputSample = options.outputSample ?? 0;
     this.config = {
@@ -206,14 +216,101 @@ export class TrainingLoop {
       loss: lossToJSON(this.loss).name,
       optimizer: this.optimizer.name,
       optimizerOptions: { ...this.optimizer.options },
-      samples: train.inputs.rows,
-      validationSamples: validation?.inputs.rows ?? 0,
+      samples,
+      validationSamples,
       task,
       ...(task === 'classification' && data.classNames ? { classNames: [...data.classNames] } : {}),
       ...this.penalty.toJSON(),
     };
-    if (options.resume) this.restore(options.resume, train.inputs.rows);
+    if (options.resume) this.restore(options.resume, samples);
     if (options.resumable) this.resumeState = this.captureState();
+  }
+
+  /** Refuses a set whose columns or rows do not fit the model. */
+  private checked<T extends { inputs: Tensor; targets: Tensor }>(set: T, name: string): T {
+    const model = this.model;
+    if (
+      set.inputs.cols !== model.inputs ||
+      set.targets.cols !== model.outputs ||
+      set.inputs.rows !== set.targets.rows
+    ) {
+      throw new DeltaflowError(
+        'E_SHAPE',
+        `The ${name} has ${set.inputs.cols} inputs and ${set.targets.cols} targets per sample (${set.inputs.rows} and ${set.targets.rows} rows) but the model takes ${model.inputs} inputs and gives ${model.outputs} outputs.`,
+      );
+    }
+    return set;
+  }
+
+  /** In-memory data: the checks, the validation split, the batcher. */
+  private inMemory(
+    data: TrainingData,
+    options: TrainOptions,
+    split: number | undefined,
+    seed: number,
+  ): { batchSize: number; samples: number } {
+    const model = this.model;
+    let train = this.checked(
+      { inputs: inDtype(data.inputs, model), targets: inDtype(data.targets, model) },
+      'training data',
+    );
+    const given = options.validation as TrainingData | undefined;
+    let validation = given
+      ? this.checked(
+          { inputs: inDtype(given.inputs, model), targets: inDtype(given.targets, model) },
+          'validation data',
+        )
+      : null;
+    if (train.inputs.rows === 0) fail('The training data is empty.');
+    if (split !== undefined && !validation) {
+      ({ train, validation } = holdOut({ ...train, task: data.task }, split, seed));
+    }
+    this.validation = validation;
+    const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);
+    this.batcher = new Batcher(train, {
+      batchSize,
+      shuffle: options.shuffle ?? true,
+      seed: this.shuffleRandom,
+      dtype: model.dtype,
+    });
+    return { batchSize, samples: train.inputs.rows };
+  }
+
+  /**
+   * Whether the loop must await data before it can go on: a data source's next batch, or (at an epoch's end) its
+   * validation source's pass. Always false for in-memory data.
+   */
+  get needsData(): boolean {
+    const feed = this.feed;
+    if (feed === null || this.ended) return false;
+    if (!feed.ready) return true;
+    return feed.done && this.valFeed !== null && this.valMeasured === null;
+  }
+
+  /** Awaits what {@link TrainingLoop.needsData} says is missing. */
+  async fetchData(): Promise<void> {
+    const feed = this.feed!;
+    if (!feed.ready) return feed.fetch(this.epoch);
+    // the validation source, batch by batch, with the weights of the epoch's end
+    const val = this.valFeed!;
+    val.reset();
+    this.valMetrics.reset();
+    let sum = 0;
+    for (;;) {
+      await val.fetch(0);
+      if (val.done) break;
+      const { inputs, targets } = val.take();
+      const output = this.model.forward(inputs, this.valPass);
+      sum += this.model.loss(this.valPass, targets, this.loss) * inputs.rows;
+      this.valMetrics.add(output, targets);
+    }
+    this.valMeasured = { loss: sum / val.samples };
+  }
+
+  /** Lets a data source's iterators go (the run ended or was unsubscribed). */
+  closeData(): void {
+    this.feed?.close();
+    this.valFeed?.close();
   }
 
   /** The run's state now, at an epoch boundary: everything {@link TrainingLoop.restore} needs. */
@@ -226,8 +323,8 @@ export class TrainingLoop {
       optimizer: this.optimizer.stateDict(),
       shuffle: {
         random: randomToJSON(this.shuffleRandom.state()),
-        order: Array.from(this.batcher.indices),
-        epochs: this.batcher.epoch,
+        order: Array.from(this.batcher!.indices),
+        epochs: this.batcher!.epoch,
       },
     };
     if (this.pass.dropout) state.dropout = randomToJSON(this.pass.dropout.state());
@@ -264,7 +361,7 @@ export class TrainingLoop {
     this.optimizer.lr = this.schedule ? this.schedule(state.epoch, state.baseLr) : state.baseLr;
     this.epoch = state.epoch;
     this.samplesSeen = state.samplesSeen;
-    this.batcher.resumeAt(state.shuffle.order, state.shuffle.epochs);
+    this.batcher!.resumeAt(state.shuffle.order, state.shuffle.epochs);
     this.shuffleRandom.restore(randomFromJSON(state.shuffle.random));
     if (state.dropout) this.pass.dropout!.restore(randomFromJSON(state.dropout));
     if (state.earlyStopping) this.earlyStopping!.restore(state.earlyStopping);
@@ -303,7 +400,7 @@ export class TrainingLoop {
   /** Prepares a new epoch: the learning rate of the schedule, a shuffle, a snapshot of the weights. */
   private beginEpoch(): void {
     if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
-    this.batcher.startEpoch();
+    this.batcher?.startEpoch();
     this.epochStart.take();
     this.metrics.reset();
     this.lossSum = 0;
@@ -317,7 +414,7 @@ export class TrainingLoop {
    */
   runBatch(): number {
     if (this.batchIndex === 0) this.beginEpoch();
-    const { inputs, targets } = this.batcher.batch(this.batchIndex);
+    const { inputs, targets } = this.feed ? this.feed.take() : this.batcher!.batch(this.batchIndex);
     const model = this.model;
     const pass = this.pass;
     model.zeroGrad();
@@ -342,7 +439,7 @@ export class TrainingLoop {
 
   /** Whether the current epoch has run all its batches. */
   get epochComplete(): boolean {
-    return this.batchIndex >= this.batcher.batchCount;
+    return this.feed ? this.feed.done : this.batchIndex >= this.batcher!.batchCount;
   }
 
   /** Closes a complete epoch: statistics, validation, early stopping. */
@@ -350,7 +447,8 @@ export class TrainingLoop {
     const epoch = this.epoch + 1;
     const layers = gradientStats(this.model, this.epochStart, this.pass);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
-    const samples = this.config.samples;
+    // a data source's epoch: the samples it gave
+    const samples = this.feed ? this.feed.samples : this.config.samples;
     const summary: EpochSummary = {
       epoch,
       loss: (this.lossSum + this.penaltySum) / samples,
@@ -369,16 +467,22 @@ export class TrainingLoop {
     }
     this.batchIndex = 0;
     this.epoch = epoch;
+    const measured = this.valMeasured;
+    this.feed?.reset();
+    this.valMeasured = null;
     if (!weightsAreFinite(this.model)) {
       this.diverge();
       return summary;
     }
-    if (this.validation) {
-      const { inputs, targets } = this.validation;
-      const output = this.model.forward(inputs, this.valPass);
-      summary.valLoss = this.model.loss(this.valPass, targets, this.loss);
-      this.valMetrics.reset();
-      this.valMetrics.add(output, targets);
+    if (this.validation || measured) {
+      if (measured) summary.valLoss = measured.loss;
+      else {
+        const { inputs, targets } = this.validation!;
+        const output = this.model.forward(inputs, this.valPass);
+        summary.valLoss = this.model.loss(this.valPass, targets, this.loss);
+        this.valMetrics.reset();
+        this.valMetrics.add(output, targets);
+      }
       Object.assign(summary.metrics, this.valMetrics.result('val', this.model.outputs));
       if (this.asked.length > 0) {
         Object.assign(summary.metrics, this.valMetrics.detailMetrics(this.asked, 'val'));
@@ -393,7 +497,7 @@ export class TrainingLoop {
 
   private sampleOutputs(): OutputSample {
     const output = this.pass.output;
-    const { targets } = this.batcher.batch(this.batchIndex - 1);
+    const { targets } = this.feed ? this.feed.last! : this.batcher!.batch(this.batchIndex - 1);
     const rows = Math.min(this.outputSample, output.rows);
     const take = (t: Tensor): number[][] =>
       Array.from({ length: rows }, (_, i) => Array.from(t.data.subarray(i * t.cols, (i + 1) * t.cols)));

@@ -14,6 +14,8 @@ export interface BenchArgs {
   skip: Set<string>;
   /** Timed repeats per library and workload. */
   repeats: number;
+  /** The data benchmark instead: CSV ingestion and out-of-core training (data-bench.ts). */
+  data: boolean;
 }
 
 /** Parses `--quick`, `--heap[=EPOCHS]`, `--kernels`, `--only=W1,W3`, `--skip=brain.js`, `--repeats=N`. */
@@ -26,6 +28,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     only: new Set(['W1', 'W2', 'W3', 'inference', 'events']),
     skip: new Set(),
     repeats: 0,
+    data: false,
   };
   for (const arg of argv) {
     const [key, value] = arg.split('=', 2) as [string, string | undefined];
@@ -34,12 +37,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       args.heap = true;
       if (value) args.heapEpochs = Number(value);
     } else if (key === '--kernels') args.kernels = true;
+    else if (key === '--data') args.data = true;
     else if (key === '--only' && value) args.only = new Set(value.split(','));
     else if (key === '--skip' && value) args.skip = new Set(value.split(','));
     else if (key === '--repeats' && value) args.repeats = Number(value);
     else if (key === '--help' || key === '-h') {
       console.log(
-        'npm run bench -- [--quick] [--only=W1,W2,W3,inference,events] [--skip=tfjs-cpu,tfjs-wasm,brain.js] [--repeats=N] [--kernels] [--heap[=EPOCHS]]',
+        'npm run bench -- [--quick] [--only=W1,W2,W3,inference,events] [--skip=tfjs-cpu,tfjs-wasm,brain.js] [--repeats=N] [--kernels] [--heap[=EPOCHS]] [--data]',
       );
       process.exit(0);
     } else {

@@ -5,6 +5,7 @@
  */
 import { selectBackend } from '@deltaflow/tensor';
 import { parseArgs } from './args.js';
+import { dataBench } from './data-bench.js';
 import { eventsCost } from './events-cost.js';
 import { heapCheck } from './heap.js';
 import { inferenceBench } from './inference.js';
@@ -268,4 +269,5 @@ async function bench(): Promise<void> {
 
 if (args.heap) await heapCheck(args.heapEpochs);
 else if (args.kernels) await kernelBench(args.quick);
+else if (args.data) await dataBench(args.quick);
 else await bench();

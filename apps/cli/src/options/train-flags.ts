@@ -27,6 +27,12 @@ export const dataFlags = {
     describe: 'Text encoding of a CSV file: utf-8 (strict) or latin1',
     defaultDescription: 'utf-8',
   },
+  'memory-budget': {
+    type: 'number',
+    describe:
+      'Memory for the data, in MB: a CSV file that would need more trains out-of-core, from a binary cache beside it',
+    defaultDescription: 'half of the available memory',
+  },
 } as const satisfies Record<string, Options>;
 
 /** The architecture: `--layers`, `--activation`, `--output-activation`, `--dtype`, `--seed`. */

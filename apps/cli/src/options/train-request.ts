@@ -32,6 +32,8 @@ export interface TrainRequest {
   targetType?: TargetType;
   /** `--encoding utf-8|latin1`: how a CSV file's bytes are read (strict UTF-8 when left out). */
   encoding?: CsvEncoding;
+  /** `--memory-budget MB`: a CSV file needing more memory trains out-of-core (default: half the available memory). */
+  memoryBudget?: number;
   layers?: number[];
   /** `--dropout P` or `P1,P2,...`: dropout rate of every hidden layer, or of each. */
   dropout?: number | number[];
@@ -212,6 +214,7 @@ export function checkTrainRequest(raw: Record<string, unknown>): TrainRequest {
     target: field(raw, 'target', parseColumns),
     targetType: field(raw, 'targetType', targetType),
     encoding: field(raw, 'encoding', encoding),
+    memoryBudget: field(raw, 'memoryBudget', (f, v) => number(f, v, { positive: true })),
     layers: field(raw, 'layers', (_, v) => parseLayers(v)),
     dropout: field(raw, 'dropout', parseRates),
     activation: field(raw, 'activation', activationChoice),

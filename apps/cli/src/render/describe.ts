@@ -69,7 +69,12 @@ export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFIN
     .join(', ');
   const dropout = model.layers.map((l) => l.dropout);
   const dropoutText = dropout.some((p) => p > 0) ? `, dropout ${dropout.slice(0, -1).join(',')}` : '';
-  const samples = `${plural(train.inputs.rows, 'sample')}${validation ? ` + ${validation.inputs.rows} for validation` : ''}${test ? ` + ${test.inputs.rows} for testing` : ''}`;
+  const counts = prepared.outOfCore?.counts ?? {
+    train: train.inputs.rows,
+    validation: validation?.inputs.rows ?? 0,
+    test: test?.inputs.rows ?? 0,
+  };
+  const samples = `${plural(counts.train, 'sample')}${counts.validation ? ` + ${counts.validation} for validation` : ''}${counts.test ? ` + ${counts.test} for testing` : ''}${prepared.outOfCore ? ' (out-of-core)' : ''}`;
   const parts = [
     `${prepared.dataset.name}: ${samples}${scaler ? ' (normalized)' : ''}`,
     `model ${sizes} (${activations}) ${model.dtype}${dropoutText}`,
@@ -79,7 +84,7 @@ export function describeRun(prepared: PreparedRun, width = Number.POSITIVE_INFIN
       ...(options.lr === undefined ? {} : { lr: options.lr }),
     }),
     ...scheduleText(meta.schedule as ScheduleText | undefined),
-    `batch size ${Math.min(options.batchSize ?? 32, train.inputs.rows)}`,
+    `batch size ${Math.min(options.batchSize ?? 32, counts.train)}`,
     plural(options.epochs ?? 100, 'epoch'),
     ...(options.earlyStopping ? [earlyStoppingText(options.earlyStopping)] : []),
   ];

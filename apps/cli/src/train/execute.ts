@@ -54,7 +54,11 @@ export async function executeRun(
 ): Promise<{ run: RunCollector; interrupted: boolean; signal: StopSignal | null }> {
   const guard = signals ?? new SignalGuard(consumers);
   try {
-    const controller = createRun(prepared.model, prepared.train, prepared.options);
+    const controller = createRun(
+      prepared.model,
+      prepared.outOfCore?.train ?? prepared.train,
+      prepared.options,
+    );
     for (const consumer of consumers) await consumer.bind?.(controller);
     const collector = new RunCollector();
     const done = new Promise<void>((resolve, reject) => {

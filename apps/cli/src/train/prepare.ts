@@ -19,6 +19,8 @@ import { isBuiltinDataset, loadData, targetsForModel } from '../options/data.js'
 import { readModelFile } from '../options/model.js';
 import type { LoadedModel, ModelMeta } from '../options/model.js';
 import { checkDistinctPaths, checkOutputPath } from '../options/paths.js';
+import { openOutOfCore, outOfCoreBudget } from './out-of-core.js';
+import type { OutOfCoreData } from './out-of-core.js';
 import { optimizerOptions } from '../options/settings.js';
 import type { TrainRequest } from '../options/train-request.js';
 import { runOptimizer } from './optimizer-state.js';
@@ -47,6 +49,11 @@ export interface PreparedRun {
   runCwd?: string;
   /** The `--plugin` modules installed for the run, as given (a path, or a package name); `--dashboard` serves the files. */
   plugins?: string[];
+  /**
+   * `--memory-budget`: a CSV file too large for it trains out-of-core from its binary cache; `train` then holds
+   * only the first rows (the model was built from them), and the sources give the batches.
+   */
+  outOfCore?: OutOfCoreData;
 }
 
 /** Refuses data whose columns do not fit the model, naming both. */
@@ -284,6 +291,9 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
   checkDistinctPaths(outputs, isBuiltinDataset(request.data) ? [] : [['--data', request.data]]);
   const init = request.init ? readModelFile(request.init, '--init') : undefined;
   if (!request.quiet) for (const line of unloadedFromInit(request, init)) warn(`deltaflow: warning: ${line}`);
+  const dtype = init?.model.dtype ?? request.dtype ?? 'float32';
+  const budget = isBuiltinDataset(request.data) ? null : outOfCoreBudget(request, dtype);
+  if (budget !== null) return prepareOutOfCore(request, budget, init, resume);
   const prepared = await recipe(describeRequest(request, await requestData(request, init), init));
   const { model, dataset, train, validation, test, scaler, trainOptions } = prepared;
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
@@ -322,5 +332,68 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
     options,
     ...(built.optimizer ? { optimizer: built.optimizer } : {}),
     meta,
+  };
+}
+
+/**
+ * {@link prepareRun} for a CSV file larger than the memory budget: the binary cache (built on first use, after a
+ * notice line), its seeded split and streaming scaler, and the recipe run on the cache's first rows, which build
+ * the model and check the options as for data in memory.
+ */
+async function prepareOutOfCore(
+  request: TrainRequest,
+  budget: number,
+  init: LoadedModel | undefined,
+  resume: ResumeState | undefined,
+): Promise<PreparedRun> {
+  if (resume)
+    throw new UsageError(
+      `--resume needs the data in memory, but ${request.data} is larger than the memory budget of ${budget} MB; raise --memory-budget.`,
+    );
+  const dtype = init?.model.dtype ?? request.dtype ?? 'float32';
+  const ooc = openOutOfCore(request, budget, dtype, warn, init?.meta.featureNames);
+  // the splits and the scaler are the cache's: the recipe sees the first rows only, unsplit
+  const plain: TrainRequest = { ...request, normalize: false };
+  delete plain.validationSplit;
+  delete plain.testSplit;
+  const description = describeRequest(plain, ooc.sample, init);
+  if (ooc.scaler) description.scaler = ooc.scaler;
+  const prepared = await recipe(description);
+  if (prepared.dataset.targets.cols !== ooc.cache.outputs)
+    throw new UsageError(
+      `${request.data} trains out-of-core, which reads the target column as it is in the file; give --target-type value, or raise --memory-budget to train in memory.`,
+    );
+  if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
+  // the optimizer's state, as for data in memory: restored from --init, kept to be saved, or a warning
+  const { trainOptions } = prepared;
+  const built = runOptimizer(prepared.model, trainOptions.optimizer, trainOptions.optimizerOptions, {
+    ...(request.init ? { init: request.init } : {}),
+    saved: init?.meta.raw.optimizerState,
+    save: request.saveOptimizerState,
+  });
+  if (built.warning && !request.quiet) warn(`deltaflow: warning: ${built.warning}`);
+  const options: RunOptions = {
+    ...trainOptions,
+    ...(built.optimizer ? { optimizer: built.optimizer } : {}),
+    ...(ooc.validation ? { validation: ooc.validation } : {}),
+  };
+  const meta: Record<string, unknown> = {
+    data: request.data,
+    ...prepared.meta,
+    ...(request.validationSplit !== undefined ? { validationSplit: request.validationSplit } : {}),
+    ...(request.testSplit !== undefined ? { testSplit: request.testSplit } : {}),
+    ...(request.target ? { targetColumns: request.target } : {}),
+    ...(request.init ? { init: request.init } : {}),
+  };
+  return {
+    request,
+    model: prepared.model,
+    dataset: prepared.dataset,
+    train: prepared.train,
+    ...(prepared.scaler ? { scaler: prepared.scaler } : {}),
+    options,
+    ...(built.optimizer ? { optimizer: built.optimizer } : {}),
+    meta,
+    outOfCore: ooc,
   };
 }

@@ -124,7 +124,7 @@ async function finishRun(
   const summary = summarize(
     run,
     save && !untrained ? save : null,
-    testResult(prepared),
+    await testResult(prepared),
     prepared.request.metrics?.includes('confusion') ?? false,
   );
   try {

@@ -1,5 +1,5 @@
 import { getLoss } from '@deltaflow/losses';
-import { computeMetrics } from '@deltaflow/trainer';
+import { computeMetrics, evaluateSource } from '@deltaflow/trainer';
 import type { Metrics } from '@deltaflow/trainer';
 import type { PreparedRun } from './prepare.js';
 
@@ -18,11 +18,19 @@ export interface TestResult {
  * @example
  * ```ts
  * // after the run of `prepared` has ended
- * const result = testResult(prepared); // { loss: 0.08, metrics: { accuracy: 0.96 }, samples: 30 }
+ * const result = await testResult(prepared); // { loss: 0.08, metrics: { accuracy: 0.96 }, samples: 30 }
  * ```
  */
-export function testResult(prepared: PreparedRun): TestResult | undefined {
+export async function testResult(prepared: PreparedRun): Promise<TestResult | undefined> {
   const { test, model, options } = prepared;
+  const source = prepared.outOfCore?.test;
+  if (source) {
+    // out-of-core: the test rows of the cache, batch by batch
+    return evaluateSource(model, source, {
+      loss: options.loss ?? 'mse',
+      ...(options.task ? { task: options.task } : {}),
+    });
+  }
   if (!test) return undefined;
   const pass = model.createPass();
   const inputs = test.inputs.dtype === model.dtype ? test.inputs : test.inputs.clone(model.dtype);
