@@ -56,6 +56,25 @@ export interface PreparedRun {
   outOfCore?: OutOfCoreData;
 }
 
+/**
+ * The run's optimizer when its state matters: restored from the --init model's meta, kept to be saved, or built
+ * afresh with a one-line warning that the saved state is missing (printed here unless --quiet).
+ */
+function optimizerOfRun(
+  request: TrainRequest,
+  init: LoadedModel | undefined,
+  model: Sequential,
+  trainOptions: { optimizer: string; optimizerOptions: Record<string, number | boolean> },
+): ReturnType<typeof runOptimizer> {
+  const built = runOptimizer(model, trainOptions.optimizer, trainOptions.optimizerOptions, {
+    ...(request.init ? { init: request.init } : {}),
+    saved: init?.meta.raw.optimizerState,
+    save: request.saveOptimizerState,
+  });
+  if (built.warning && !request.quiet) warn(`deltaflow: warning: ${built.warning}`);
+  return built;
+}
+
 /** Refuses data whose columns do not fit the model, naming both. */
 export function checkFits(ds: Dataset, model: Sequential, withTargets = true): void {
   if (ds.inputs.cols !== model.inputs || (withTargets && ds.targets.cols !== model.outputs)) {
@@ -299,13 +318,7 @@ export async function prepareRun(request: TrainRequest, resume?: ResumeState): P
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
   // No `history: 'all'`: the dashboard server subscribes before the run starts and keeps its own bounded
   // history for pages that open late, so a run of any length keeps its memory flat.
-  // the optimizer's state: restored from the --init model's meta, kept to be saved, or a warning that it is lost
-  const built = runOptimizer(model, trainOptions.optimizer, trainOptions.optimizerOptions, {
-    ...(request.init ? { init: request.init } : {}),
-    saved: init?.meta.raw.optimizerState,
-    save: request.saveOptimizerState,
-  });
-  if (built.warning && !request.quiet) warn(`deltaflow: warning: ${built.warning}`);
+  const built = optimizerOfRun(request, init, model, trainOptions);
   const options: RunOptions = {
     ...trainOptions,
     ...(built.optimizer ? { optimizer: built.optimizer } : {}),
@@ -364,14 +377,8 @@ async function prepareOutOfCore(
       `${request.data} trains out-of-core, which reads the target column as it is in the file; give --target-type value, or raise --memory-budget to train in memory.`,
     );
   if (!request.quiet) for (const notice of prepared.notices) warn(noticeLine(notice));
-  // the optimizer's state, as for data in memory: restored from --init, kept to be saved, or a warning
   const { trainOptions } = prepared;
-  const built = runOptimizer(prepared.model, trainOptions.optimizer, trainOptions.optimizerOptions, {
-    ...(request.init ? { init: request.init } : {}),
-    saved: init?.meta.raw.optimizerState,
-    save: request.saveOptimizerState,
-  });
-  if (built.warning && !request.quiet) warn(`deltaflow: warning: ${built.warning}`);
+  const built = optimizerOfRun(request, init, prepared.model, trainOptions);
   const options: RunOptions = {
     ...trainOptions,
     ...(built.optimizer ? { optimizer: built.optimizer } : {}),
