@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser } from '@deltaflow/test-browser';
@@ -23,7 +23,10 @@ import { root } from './support/workspace.js';
 // - the dev server with the packages in optimizeDeps.exclude (served file by file): chains (Vite reads a served
 //   file's sourceMappingURL by itself).
 // - `vite build` with build.sourcemap: true: does NOT chain (rolldown ignores input source maps); dist/*.js.
-// - `vite build` with the guide's plugin: chains to src/*.ts.
+// - `vite build` with the guide's plugin: chains to src/*.ts, in the page's chunk (plugins) and in the worker's
+//   (worker.plugins: Vite bundles a worker with its own plugins; without them the worker's map points at dist/).
+// The page's scripts are read through CDP; the built worker chunk (CDP sessions of playwright attach to pages,
+// not to dedicated workers) is read over HTTP, its sourceMappingURL and map followed the same way.
 // "Chains" means: the code of src/backends.ts maps to node_modules/@deltaflow/tensor/src/backends.ts, at a line of
 // the map's text (sourcesContent, the file as it is in the repository) that holds that code.
 
@@ -64,9 +67,15 @@ beforeAll(async () => {
   );
   // The app's `npm install -D vite`: the workspace's Vite, which the app's vite.config.ts imports.
   symlinkSync(join(root, 'node_modules/vite'), join(app, 'node_modules/vite'), 'dir');
+  // The page runs the example, then starts a worker that uses the package too; it is done when the worker answers.
+  const startWorker = [
+    "const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });",
+    'worker.onmessage = () => ((globalThis as { done?: boolean }).done = true);',
+  ];
+  writeFileSync(join(app, 'main.ts'), [readmeExample(), ...startWorker, ''].join('\n'));
   writeFileSync(
-    join(app, 'main.ts'),
-    `${readmeExample()}\n(globalThis as { done?: boolean }).done = true;\n`,
+    join(app, 'worker.ts'),
+    "import { backendStatus } from '@deltaflow/tensor';\nself.postMessage(backendStatus().name);\n",
   );
   writeFileSync(
     join(app, 'index.html'),
@@ -127,7 +136,46 @@ interface Original {
   content: string | undefined;
 }
 
-/** What devtools shows for every occurrence of NEEDLE in the page's scripts, by script URL. */
+/**
+ * Where devtools puts every occurrence of NEEDLE in one script: its source map (`sourceMapURL` as the script gives
+ * it, a file beside the script or a data: URL) fetched or decoded, its mappings followed.
+ */
+async function mapView(scriptUrl: string, scriptSource: string, sourceMapURL: string): Promise<Original[]> {
+  const mapUrl = new URL(sourceMapURL, scriptUrl);
+  const map = (
+    mapUrl.protocol === 'data:'
+      ? JSON.parse(Buffer.from(mapUrl.pathname.split(',')[1]!, 'base64').toString('utf8'))
+      : await (await fetch(mapUrl)).json()
+  ) as SourceMap;
+  const lines = decodeMappings(map.mappings);
+  const found: Original[] = [];
+  scriptSource.split('\n').forEach((line, lineNumber) => {
+    for (let at = line.indexOf(NEEDLE); at >= 0; at = line.indexOf(NEEDLE, at + 1)) {
+      // The segment devtools uses for the string literal (its opening quote): the last one at or before it.
+      const segment = (lines[lineNumber] ?? []).filter((s) => s[0]! <= at - 1).at(-1);
+      if (!segment || segment.length < 4) continue;
+      // Sources are relative to the map's URL, or to the script's when the map is a data: URL.
+      const base = mapUrl.protocol === 'data:' ? scriptUrl : mapUrl.href;
+      const sourceUrl = new URL((map.sourceRoot ?? '') + map.sources[segment[1]!]!, base);
+      const content = map.sourcesContent?.[segment[1]!] ?? undefined;
+      found.push({
+        path: decodeURIComponent(sourceUrl.pathname),
+        text: content?.split('\n')[segment[2]!] ?? '',
+        content,
+      });
+    }
+  });
+  return found;
+}
+
+/** The sources a view names, for the log. */
+const named = (view: Original[]): string =>
+  [...new Set(view.map((o) => o.path.replace(/.*node_modules\//, '')))].join(', ');
+
+/**
+ * What devtools shows for every occurrence of NEEDLE in the scripts of the page at `url` (its main thread), read
+ * through the Chrome DevTools Protocol; the page is done when its worker has answered.
+ */
 async function devtoolsView(url: string): Promise<Original[]> {
   const page = await browser.context.newPage();
   try {
@@ -147,38 +195,29 @@ async function devtoolsView(url: string): Promise<Original[]> {
       const { scriptSource } = await cdp.send('Debugger.getScriptSource', { scriptId: script.scriptId });
       if (!scriptSource.includes(NEEDLE)) continue;
       expect(script.sourceMapURL, `${script.url} has a source map`).toBeTruthy();
-      const mapUrl = new URL(script.sourceMapURL!, script.url);
-      const map = (
-        mapUrl.protocol === 'data:'
-          ? JSON.parse(Buffer.from(mapUrl.pathname.split(',')[1]!, 'base64').toString('utf8'))
-          : await (await fetch(mapUrl)).json()
-      ) as SourceMap;
-      const lines = decodeMappings(map.mappings);
-      const generated = scriptSource.split('\n');
-      generated.forEach((line, lineNumber) => {
-        for (let at = line.indexOf(NEEDLE); at >= 0; at = line.indexOf(NEEDLE, at + 1)) {
-          // The segment devtools uses for the string literal (its opening quote): the last one at or before it.
-          const segment = (lines[lineNumber] ?? []).filter((s) => s[0]! <= at - 1).at(-1);
-          if (!segment || segment.length < 4) continue;
-          // Sources are relative to the map's URL, or to the script's when the map is a data: URL.
-          const base = mapUrl.protocol === 'data:' ? script.url : mapUrl.href;
-          const sourceUrl = new URL((map.sourceRoot ?? '') + map.sources[segment[1]!]!, base);
-          const content = map.sourcesContent?.[segment[1]!] ?? undefined;
-          found.push({
-            path: decodeURIComponent(sourceUrl.pathname),
-            text: content?.split('\n')[segment[2]!] ?? '',
-            content,
-          });
-        }
-      });
+      found.push(...(await mapView(script.url, scriptSource, script.sourceMapURL!)));
     }
-    console.log(
-      `${url}: ${[...new Set(found.map((o) => o.path.replace(/.*node_modules\//, '')))].join(', ')}`,
-    );
+    console.log(`${url} (page): ${named(found)}`);
     return found;
   } finally {
     await page.close();
   }
+}
+
+/** The same for the built worker chunk (assets/worker-*.js), read over HTTP as devtools reads it. */
+async function workerView(origin: string, outDir: string): Promise<Original[]> {
+  const chunk = readdirSync(join(outDir, 'assets')).find((f) => /^worker-.*\.js$/.test(f));
+  if (!chunk)
+    throw new Error(
+      `No worker chunk in ${outDir}/assets: ${readdirSync(join(outDir, 'assets')).join(', ')}.`,
+    );
+  const url = `${origin}/assets/${chunk}`;
+  const source = await (await fetch(url)).text();
+  const sourceMapURL = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(source)?.[1];
+  expect(sourceMapURL, `${url} has a source map`).toBeTruthy();
+  const found = await mapView(url, source, sourceMapURL!);
+  console.log(`${url} (worker): ${named(found)}`);
+  return found;
 }
 
 const backendsTs = (): string => readFileSync(join(root, 'packages/tensor/src/backends.ts'), 'utf8');
@@ -202,8 +241,11 @@ function expectJavaScript(view: Original[]): void {
     expect(original.path).toMatch(/\/node_modules\/@deltaflow\/tensor\/dist\/.+\.js$/);
 }
 
-/** Builds the app with `config` (over the app's own vite.config.ts, or none) and shows it in devtools. */
-async function viewBuilt(name: string, config: InlineConfig): Promise<Original[]> {
+/** Builds the app with `config` (over the app's own vite.config.ts, or none); what devtools shows, page and worker. */
+async function viewBuilt(
+  name: string,
+  config: InlineConfig,
+): Promise<{ page: Original[]; worker: Original[] }> {
   const outDir = join(scratch, name);
   await build({
     root: app,
@@ -214,7 +256,7 @@ async function viewBuilt(name: string, config: InlineConfig): Promise<Original[]
   });
   const server = await serveStatic(outDir);
   try {
-    return await devtoolsView(`${server.origin}/`);
+    return { page: await devtoolsView(`${server.origin}/`), worker: await workerView(server.origin, outDir) };
   } finally {
     server.close();
   }
@@ -241,11 +283,19 @@ async function viewServed(config: InlineConfig): Promise<Original[]> {
 
 describe('source maps of @deltaflow/tensor in devtools, in a Vite app from the packed tarballs', () => {
   it('vite build with the guide config (its input-source-maps plugin): the TypeScript sources', async () => {
-    expectTypeScript(await viewBuilt('with-plugin', { configFile: join(app, 'vite.config.ts') }));
+    const view = await viewBuilt('with-plugin', { configFile: join(app, 'vite.config.ts') });
+    expectTypeScript(view.page);
+    expectTypeScript(view.worker); // the guide's worker.plugins
   }, 240_000);
 
   it('vite build with only build.sourcemap: the compiled dist/*.js (Vite does not chain input maps)', async () => {
-    expectJavaScript(await viewBuilt('plain', { configFile: false, build: { sourcemap: true } }));
+    const view = await viewBuilt('plain', {
+      configFile: false,
+      build: { sourcemap: true },
+      worker: { format: 'es' },
+    });
+    expectJavaScript(view.page);
+    expectJavaScript(view.worker);
   }, 240_000);
 
   it('vite dev server with the guide config (the plugin in the pre-bundling): the TypeScript sources', async () => {
