@@ -8,6 +8,7 @@ import { publishables, root, run } from './support/workspace.js';
 // Must-show (source maps): every source map shipped in a packed tarball resolves to its sources in devtools, with
 // no src/ in the tarball: each map carries every source's text (sourcesContent, tsc's inlineSources), each
 // sourceMappingURL names a file of the tarball, and no declaration map points at a missing file.
+// What devtools then shows for an app bundled by Vite (and the setting it needs): devtools-source-maps.test.ts.
 
 let scratch = '';
 /** Every tarball, unpacked: package name to the folder of its package/. */
