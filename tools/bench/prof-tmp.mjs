@@ -1,0 +1,11 @@
+import { train } from '@deltaflow/trainer';
+import { mlp } from '@deltaflow/network';
+import { xor } from '@deltaflow/data';
+import { getBackend } from '@deltaflow/tensor';
+const epochs = +process.argv[2] || 5000;
+const marks = [1, 10, 100, 1000, 2000, 5000];
+const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
+const t0 = performance.now();
+const out = [];
+await new Promise((res) => train(model, xor(), { epochs, batchSize: 4, lr: 0.5, loss: 'mse', optimizer: 'sgd', shuffle: false, seed: 42 }).subscribe({ next(e) { if (e.type === 'epoch' && marks.includes(e.epoch)) out.push(`${e.epoch}:${(performance.now() - t0).toFixed(1)}ms`); }, complete: res }));
+console.log(getBackend().name, out.join(' '));

@@ -1,0 +1,15 @@
+const t00 = performance.now();
+const { train } = await import('@deltaflow/trainer');
+const { mlp } = await import('@deltaflow/network');
+const { xor } = await import('@deltaflow/data');
+const { getBackend } = await import('@deltaflow/tensor');
+const t0 = performance.now();
+const b = getBackend().name;
+const t1 = performance.now();
+const model = mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
+const data = xor();
+const t2 = performance.now();
+let first = 0, sub = 0;
+await new Promise((res) => { const obs = train(model, data, { epochs: 5000, batchSize: 4, lr: 0.5, loss: 'mse', optimizer: 'sgd', shuffle: false, seed: 42 }); sub = performance.now(); obs.subscribe({ next(e) { if (e.type === 'epoch' && e.epoch === 1) first = performance.now(); if (e.type==='epoch' && e.epoch===5000) res(); } }); });
+const t3 = performance.now();
+console.log(b, `import ${(t0-t00).toFixed(1)} backend ${(t1-t0).toFixed(1)} model ${(t2-t1).toFixed(1)} train() ${(sub-t2).toFixed(1)} firstEpoch ${(first-sub).toFixed(1)} rest ${(t3-first).toFixed(1)}`);
