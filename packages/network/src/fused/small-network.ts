@@ -1,0 +1,297 @@
+import { getActivation } from '@deltaflow/activations';
+import type { Activation } from '@deltaflow/activations';
+import { getBackend } from '@deltaflow/tensor';
+import type { Tensor, TypedArray } from '@deltaflow/tensor';
+import type { Dense } from '../dense.js';
+import type { ForwardPass, LayerPass } from '../forward-pass.js';
+import type { Sequential } from '../sequential.js';
+
+/**
+ * The largest product (batch rows x inputs x units) the fused path takes: the tensor kernels' small-product
+ * threshold (`SMALL_GEMM` of `@deltaflow/tensor`'s gemm), below which every backend runs the plain JavaScript
+ * loops that this path repeats in the same order.
+ */
+export const FUSED_MAX_PRODUCT = 4096;
+
+/** The backends whose small products are the plain JavaScript loops (custom backends fall back). */
+const BACKENDS: readonly string[] = ['js', 'wasm-simd', 'wasm-simd-2t'];
+
+/** Transfer functions the fused path computes, by code. */
+const SIGMOID = 0;
+const TANH = 1;
+const RELU = 2;
+const LINEAR = 3;
+
+const CODES: readonly (readonly [string, number])[] = [
+  ['sigmoid', SIGMOID],
+  ['tanh', TANH],
+  ['relu', RELU],
+  ['linear', LINEAR],
+];
+
+function codeOf(activation: Activation): number {
+  for (const [name, code] of CODES) if (activation === getActivation(name)) return code;
+  return -1;
+}
+
+/**
+ * One training batch of a small dense network (every product at most {@link FUSED_MAX_PRODUCT} multiply-adds) in
+ * two calls on the layers' own typed arrays, with nothing allocated: {@link FusedSmallNetwork.forwardLoss} (the
+ * forward pass and E of the mse loss) and {@link FusedSmallNetwork.backward} (the delta rule into dE/dW and
+ * dE/dtheta). The results are bit-identical to `model.zeroGrad()`, `model.forward`, `model.loss` and
+ * `model.backwardLoss`: the same sums in the same order, rounded to the dtype at the same points (every value is
+ * stored into the same buffers of the {@link ForwardPass}, which the statistics and metrics then read). The
+ * optimizer's step stays the caller's.
+ *
+ * Covers sigmoid, tanh, relu and linear layers without dropout, the mse loss (E = 1/(2B) sum (O_k - t_k)^2),
+ * float32 and float64, on the `js` and `wasm-simd` backends; {@link FusedSmallNetwork.plan} returns null for
+ * anything else.
+ *
+ * @example
+ * ```ts
+ * const fused = FusedSmallNetwork.plan(model); // null when the model is not covered
+ * if (fused && fused.covers(inputs.rows)) {
+ *   const E = fused.forwardLoss(inputs, targets, pass);
+ *   fused.backward(targets);
+ *   optimizer.step();
+ * }
+ * ```
+ * @category Network
+ */
+export class FusedSmallNetwork {
+  private readonly layers: readonly Dense[];
+  private readonly codes: Int32Array;
+  /** The largest inputs x units of a layer: a batch of B rows is covered when B times it is small enough. */
+  private readonly widest: number;
+  /** The pass of the last forwardLoss (backward reads it). */
+  private passes: readonly LayerPass[] | null = null;
+  /** The output O_k of the last forwardLoss (the pass's buffer). */
+  output!: Tensor;
+
+  private constructor(model: Sequential, codes: Int32Array) {
+    this.layers = model.layers;
+    this.codes = codes;
+    let widest = 0;
+    for (const l of model.layers) widest = Math.max(widest, l.inputs * l.units);
+    this.widest = widest;
+  }
+
+  /**
+   * Whether {@link FusedSmallNetwork.plan} gives fused paths (default true); false makes every run take the general
+   * path, for tests and benchmarks that compare the two.
+   */
+  static enabled = true;
+
+  /** The fused path of `model` (trained with the mse loss), or null when one of its layers is not covered. */
+  static plan(model: Sequential): FusedSmallNetwork | null {
+    if (!FusedSmallNetwork.enabled) return null;
+    const dtype = model.dtype;
+    if (dtype !== 'float32' && dtype !== 'float64') return null;
+    const codes = new Int32Array(model.layers.length);
+    for (let i = 0; i < model.layers.length; i++) {
+      const layer = model.layers[i]!;
+      if (layer.dropout !== 0 || layer.dtype !== dtype) return null;
+      const code = codeOf(layer.activation);
+      if (code < 0) return null;
+      codes[i] = code;
+    }
+    return new FusedSmallNetwork(model, codes);
+  }
+
+  /** Whether a batch of `rows` samples takes the fused path on the backend in use now. */
+  covers(rows: number): boolean {
+    return rows * this.widest <= FUSED_MAX_PRODUCT && BACKENDS.includes(getBackend().name);
+  }
+
+  /**
+   * The forward pass of a batch into `pass` (x_j = sum_i O_i W_ij + theta_j, O_j = f(x_j), layer by layer) and
+   * the batch's mse E = 1/(2B) sum (O_k - t_k)^2.
+   */
+  forwardLoss(inputs: Tensor, targets: Tensor, pass: ForwardPass): number {
+    const passes = pass.layersFor(inputs.rows);
+    this.passes = passes;
+    const layers = this.layers;
+    const codes = this.codes;
+    const rows = inputs.rows;
+    let input = inputs;
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l]!;
+      const p = passes[l]!;
+      p.input = input;
+      p.masked = false;
+      forwardLayer(
+        input.data,
+        layer.weights.data,
+        layer.bias.data,
+        rows,
+        layer.inputs,
+        layer.units,
+        p.net.data,
+        p.output.data,
+        codes[l]!,
+      );
+      input = p.output;
+    }
+    this.output = input;
+    return mse(input.data, targets.data, rows);
+  }
+
+  /**
+   * The delta rule for the batch of the last {@link FusedSmallNetwork.forwardLoss}: dE/dO_k = (O_k - t_k) / B,
+   * delta_k = f'(x_k) dE/dO_k, dE/dW_jk = sum over the batch of O_j delta_k, dE/dtheta_k = sum of delta_k, and
+   * dE/dO_j = sum_k delta_k W_jk for the layer below. Overwrites the gradients (no zeroing needed).
+   */
+  backward(targets: Tensor): void {
+    const passes = this.passes!;
+    const layers = this.layers;
+    const codes = this.codes;
+    const last = layers.length - 1;
+    const top = passes[last]!;
+    const rows = top.batchSize;
+    mseGrad(top.output.data, targets.data, rows, top.delta.data);
+    let grad = top.delta.data;
+    for (let l = last; l >= 0; l--) {
+      const layer = layers[l]!;
+      const p = passes[l]!;
+      const delta = p.delta.data;
+      activationBackward(codes[l]!, p.net.data, p.output.data, grad, delta);
+      const input = p.input!.data;
+      weightGrad(input, delta, rows, layer.inputs, layer.units, layer.weightGrad.data, layer.biasGrad.data);
+      if (l > 0) {
+        inputGrad(delta, layer.weights.data, rows, layer.inputs, layer.units, p.inputGrad.data);
+        grad = p.inputGrad.data;
+      }
+    }
+  }
+}
+
+/** x = a W + theta (each sum starting at theta_j, in double, rounded once when stored), then O = f(x). */
+function forwardLayer(
+  a: TypedArray,
+  w: TypedArray,
+  bias: TypedArray,
+  rows: number,
+  n: number,
+  m: number,
+  net: TypedArray,
+  out: TypedArray,
+  code: number,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const ai = i * n;
+    const oi = i * m;
+    for (let j = 0; j < m; j++) {
+      let s = bias[j]!;
+      for (let p = 0; p < n; p++) s += a[ai + p]! * w[p * m + j]!;
+      net[oi + j] = s;
+    }
+  }
+  const size = rows * m;
+  if (code === SIGMOID) {
+    for (let k = 0; k < size; k++) {
+      const v = net[k]!;
+      if (v >= 0) out[k] = 1 / (1 + Math.exp(-v));
+      else {
+        const e = Math.exp(v);
+        out[k] = e / (1 + e);
+      }
+    }
+  } else if (code === TANH) {
+    for (let k = 0; k < size; k++) out[k] = Math.tanh(net[k]!);
+  } else if (code === RELU) {
+    for (let k = 0; k < size; k++) out[k] = Math.max(net[k]!, 0);
+  } else {
+    for (let k = 0; k < size; k++) out[k] = net[k]!;
+  }
+}
+
+/** E = (0.5 sum (O - t)^2) / B, summed in index order. */
+function mse(o: TypedArray, t: TypedArray, rows: number): number {
+  let sum = 0;
+  for (let i = 0; i < o.length; i++) {
+    const d = o[i]! - t[i]!;
+    sum += d * d;
+  }
+  return (0.5 * sum) / rows;
+}
+
+/** dE/dO = (O - t) / B, stored (rounded) into `g`. */
+function mseGrad(o: TypedArray, t: TypedArray, rows: number, g: TypedArray): void {
+  const scale = 1 / rows;
+  for (let i = 0; i < o.length; i++) g[i] = (o[i]! - t[i]!) * scale;
+}
+
+/** delta = f'(x) dE/dO, in place when `dy` is `dx`. */
+function activationBackward(
+  code: number,
+  x: TypedArray,
+  y: TypedArray,
+  dy: TypedArray,
+  dx: TypedArray,
+): void {
+  const size = dx.length;
+  if (code === SIGMOID) {
+    for (let i = 0; i < size; i++) {
+      const o = y[i]!;
+      dx[i] = o * (1 - o) * dy[i]!;
+    }
+  } else if (code === TANH) {
+    for (let i = 0; i < size; i++) {
+      const o = y[i]!;
+      dx[i] = (1 - o * o) * dy[i]!;
+    }
+  } else if (code === RELU) {
+    for (let i = 0; i < size; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
+  } else if (dy !== dx) {
+    for (let i = 0; i < size; i++) dx[i] = dy[i]!;
+  }
+}
+
+/**
+ * dE/dW_ij = 0 + sum_b O_bi delta_bj (one double sum per weight, down the batch) and dE/dtheta_j = delta_0j +
+ * delta_1j + ... rounded after every addition, as the zeroed gradients accumulate them in the general path.
+ */
+function weightGrad(
+  a: TypedArray,
+  delta: TypedArray,
+  rows: number,
+  n: number,
+  m: number,
+  gw: TypedArray,
+  gb: TypedArray,
+): void {
+  for (let i = 0; i < n; i++) {
+    const ci = i * m;
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let p = 0; p < rows; p++) s += a[p * n + i]! * delta[p * m + j]!;
+      gw[ci + j] = 0 + s;
+    }
+  }
+  for (let j = 0; j < m; j++) gb[j] = 0;
+  for (let i = 0; i < rows; i++) {
+    const base = i * m;
+    for (let j = 0; j < m; j++) gb[j]! += delta[base + j]!;
+  }
+}
+
+/** dE/dO_bi = 0 + sum_j delta_bj W_ij, for the layer below. */
+function inputGrad(
+  delta: TypedArray,
+  w: TypedArray,
+  rows: number,
+  n: number,
+  m: number,
+  out: TypedArray,
+): void {
+  for (let b = 0; b < rows; b++) {
+    const di = b * m;
+    const oi = b * n;
+    for (let i = 0; i < n; i++) {
+      const wi = i * m;
+      let s = 0;
+      for (let j = 0; j < m; j++) s += delta[di + j]! * w[wi + j]!;
+      out[oi + i] = 0 + s;
+    }
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The fused small-network path (`FusedSmallNetwork` of @deltaflow/network, chosen by the training loop) gives the
+ * general path's numbers bit for bit: every event (loss, gradient statistics, metrics, output samples, the model
+ * file) and the final weights, for the activations, dtypes, optimizers and seeds it covers; and what it does not
+ * cover falls back to the general path. Run under `npm run test:backends` too (js and wasm-simd).
+ */
+import { FusedSmallNetwork, mlp } from '@deltaflow/network';
+import type { LayerSpec, Sequential } from '@deltaflow/network';
+import { Random, Tensor, getBackend, setBackend } from '@deltaflow/tensor';
+import type { DType } from '@deltaflow/tensor';
+import { lastValueFrom, toArray } from 'rxjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TrainingEvent } from './events.js';
+import type { TrainOptions } from './options.js';
+import { train } from './train.js';
+
+/** Keys that measure time, not arithmetic. */
+const CLOCK = new Set(['elapsedMs', 'samplesPerSecond', 'created']);
+
+/** Events as text, every number written exactly (-0 and NaN included), the clock's fields left out. */
+function canonical(events: TrainingEvent[]): string {
+  return JSON.stringify(events, (key, value: unknown) => {
+    if (CLOCK.has(key)) return undefined;
+    if (typeof value === 'number') {
+      if (Number.isNaN(value)) return 'NaN';
+      if (Object.is(value, -0)) return '-0';
+      if (!Number.isFinite(value)) return String(value);
+    }
+    if (ArrayBuffer.isView(value)) return Array.from(value as Float64Array).map(String);
+    return value;
+  });
+}
+
+/** The bytes of every parameter, in order. */
+function parameterBytes(model: Sequential): number[] {
+  const bytes: number[] = [];
+  for (const p of model.parameters()) {
+    const d = p.value.data;
+    bytes.push(...new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  }
+  return bytes;
+}
+
+interface Case {
+  name: string;
+  inputs: number;
+  layers: LayerSpec[];
+  dtype: DType;
+  rows: number;
+  options: TrainOptions;
+}
+
+function data(c: Case, seed: number) {
+  const rng = new Random(seed + 1000);
+  const outputs = c.layers.at(-1)!.units;
+  const x = Tensor.zeros([c.rows, c.inputs], c.dtype);
+  const t = Tensor.zeros([c.rows, outputs], c.dtype);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform() * 4 - 2;
+  for (let i = 0; i < c.rows; i++) t.data[i * outputs + rng.int(outputs)] = 1;
+  return { inputs: x, targets: t };
+}
+
+async function run(c: Case, seed: number, fused: boolean) {
+  const before = FusedSmallNetwork.enabled;
+  FusedSmallNetwork.enabled = fused;
+  const spy = vi.spyOn(FusedSmallNetwork.prototype, 'forwardLoss');
+  try {
+    const model = mlp({ inputs: c.inputs, layers: c.layers, seed, dtype: c.dtype });
+    const events = await lastValueFrom(
+      train(model, data(c, seed), { seed, outputSample: 2, ...c.options }).pipe(toArray()),
+    );
+    return { events: canonical(events), bytes: parameterBytes(model), fusedCalls: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
+    FusedSmallNetwork.enabled = before;
+  }
+}
+
+const sgd: TrainOptions = { epochs: 30, lr: 0.5, optimizer: 'sgd', loss: 'mse' };
+
+const COVERED: Case[] = [];
+for (const dtype of ['float32', 'float64'] as const) {
+  COVERED.push(
+    {
+      name: `XOR-like 2-4-1 sigmoid, full batch, ${dtype}`,
+      inputs: 2,
+      layers: [{ units: 4 }, { units: 1 }],
+      dtype,
+      rows: 4,
+      options: { ...sgd, batchSize: 4, shuffle: false },
+    },
+    {
+      name: `3-8-5-2 tanh/relu/sigmoid, batches of 5 over 13 rows (a short last batch), shuffled, ${dtype}`,
+      inputs: 3,
+      layers: [
+        { units: 8, activation: 'tanh' },
+        { units: 5, activation: 'relu' },
+        { units: 2, activation: 'sigmoid' },
+      ],
+      dtype,
+      rows: 13,
+      options: { ...sgd, lr: 0.1, batchSize: 5 },
+    },
+    {
+      name: `4-6-3 relu/linear, sgd with momentum and nesterov, ${dtype}`,
+      inputs: 4,
+      layers: [
+        { units: 6, activation: 'relu' },
+        { units: 3, activation: 'linear' },
+      ],
+      dtype,
+      rows: 8,
+      options: {
+        ...sgd,
+        lr: 0.05,
+        batchSize: 4,
+        optimizerOptions: { momentum: 0.9, nesterov: true },
+      },
+    },
+    {
+      name: `2-5-5-1 linear/tanh/sigmoid, adam and an L2 penalty, ${dtype}`,
+      inputs: 2,
+      layers: [
+        { units: 5, activation: 'linear' },
+        { units: 5, activation: 'tanh' },
+        { units: 1, activation: 'sigmoid' },
+      ],
+      dtype,
+      rows: 6,
+      options: { ...sgd, lr: 0.01, optimizer: 'adam', batchSize: 3, l2: 0.01 },
+    },
+  );
+}
+
+/** Runs the general path never covers (or covers only some batches of). */
+const FALLBACK: Case[] = [
+  {
+    name: 'softmax output with cross-entropy',
+    inputs: 2,
+    layers: [{ units: 4 }, { units: 3, activation: 'softmax' }],
+    dtype: 'float32',
+    rows: 6,
+    options: { ...sgd, loss: 'cross-entropy', batchSize: 3 },
+  },
+  {
+    name: 'a leaky-relu hidden layer',
+    inputs: 2,
+    layers: [{ units: 4, activation: 'leaky-relu' }, { units: 1 }],
+    dtype: 'float32',
+    rows: 4,
+    options: { ...sgd, batchSize: 4 },
+  },
+  {
+    name: 'dropout',
+    inputs: 2,
+    layers: [{ units: 4, dropout: 0.25 }, { units: 1 }],
+    dtype: 'float64',
+    rows: 4,
+    options: { ...sgd, batchSize: 2 },
+  },
+  {
+    name: 'a product above the small-product threshold (64 x 8 x 16 = 8192)',
+    inputs: 8,
+    layers: [{ units: 16 }, { units: 2 }],
+    dtype: 'float32',
+    rows: 64,
+    options: { ...sgd, epochs: 5, batchSize: 64 },
+  },
+];
+
+describe('fused small-network path', () => {
+  afterEach(() => {
+    FusedSmallNetwork.enabled = true;
+  });
+
+  for (const c of COVERED) {
+    it(`is bit-identical to the general path: ${c.name}`, async () => {
+      for (const seed of [1, 7, 42]) {
+        const general = await run(c, seed, false);
+        const fused = await run(c, seed, true);
+        expect(general.fusedCalls).toBe(0);
+        // the fused path ran every batch (the backends this suite runs on are covered)
+        expect(fused.fusedCalls).toBe((c.options.epochs ?? 0) * Math.ceil(c.rows / c.options.batchSize!));
+        expect(fused.events).toBe(general.events);
+        expect(fused.bytes).toEqual(general.bytes);
+      }
+    });
+  }
+
+  for (const c of FALLBACK) {
+    it(`falls back to the general path: ${c.name}`, async () => {
+      const general = await run(c, 3, false);
+      const fused = await run(c, 3, true);
+      expect(fused.fusedCalls).toBe(0);
+      expect(fused.events).toBe(general.events);
+      expect(fused.bytes).toEqual(general.bytes);
+    });
+  }
+
+  it('falls back on a backend it does not know, and the run stays the same', async () => {
+    const c = COVERED[0]!;
+    const base = getBackend();
+    const expected = await run(c, 5, false);
+    const previous = setBackend({ ...base, name: 'custom' });
+    try {
+      const custom = await run(c, 5, true);
+      expect(custom.fusedCalls).toBe(0);
+      expect(custom.events).toBe(expected.events);
+    } finally {
+      setBackend(previous);
+    }
+  });
+
+  it('a diverging run ends the same way on both paths', async () => {
+    const c: Case = {
+      name: 'diverging',
+      inputs: 2,
+      layers: [
+        { units: 4, activation: 'relu' },
+        { units: 1, activation: 'linear' },
+      ],
+      dtype: 'float32',
+      rows: 4,
+      options: { ...sgd, lr: 1e6, batchSize: 2 },
+    };
+    const general = await run(c, 2, false);
+    const fused = await run(c, 2, true);
+    expect(fused.fusedCalls).toBeGreaterThan(0);
+    expect(general.events).toContain('"reason":"diverged"');
+    expect(fused.events).toBe(general.events);
+    expect(fused.bytes).toEqual(general.bytes);
+  });
+});
