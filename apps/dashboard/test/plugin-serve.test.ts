@@ -402,7 +402,7 @@ describe('notices', () => {
 
   it('says a plugin that imports a package must be self-contained, standalone and attached', async () => {
     const expected =
-      'The plugin plugins/0/bare-plugin.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time; "import type" is fine), so bundle it into one file.';
+      'The plugin plugins/0/bare-plugin.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time but its own files by relative path; "import type" is fine), so bundle it into one file.';
     const plugins = [join(dir, 'bare-plugin.mjs')];
     const playground = await startPlaygroundServer({ plugins });
     try {
