@@ -3,9 +3,11 @@
 // takes them from the link, trains with them in its worker and draws the heatmap; `deltaflow train --dashboard
 // --plugin` serves it to the attached page, which installs it to draw the heatmap of a model with its
 // activation, and `deltaflow dashboard --replay --plugin` to the replaying page. And the notices: a link's unknown names, a heatmap the page cannot draw, and a plugin module that
-// imports a package by name (which no page can load: a dashboard's plugin must be self-contained).
+// imports a package by name (which no page can load: a dashboard's plugin must be self-contained). And the
+// generator's build output (tools/workspace-plugin: several modules importing each other by relative path),
+// given to `deltaflow dashboard --plugin` as it is, with no bundling step.
 import { request } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataset } from '@deltaflow/data';
@@ -64,6 +66,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deltaflow-plugin-serve-'));
   writeFileSync(join(dir, 'fixture-plugin.mjs'), FIXTURE_PLUGIN);
   writeFileSync(join(dir, 'bare-plugin.mjs'), BARE_PLUGIN);
+  writeFileSync(join(dir, 'notes.txt'), 'not a module\n');
   browser = await launchBrowser();
 });
 
@@ -151,12 +154,15 @@ describe('deltaflow dashboard --plugin ./fixture-plugin.mjs', () => {
       expect(await options(bare.page, 'activation')).toContain('isru');
       expect(bare.errors).toEqual([]);
 
-      // Served at its fixed URL as JavaScript, under the page's CSP and host rules; nothing else is.
+      // Served at its fixed URL as JavaScript, under the page's CSP and host rules; nothing else is but the
+      // modules of its folder (which it could import by relative path).
       const served = await fetch(new URL('plugins/0/fixture-plugin.mjs', cli.url));
       expect(served.headers.get('content-type')).toMatch(/^text\/javascript/);
       expect(served.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
       expect(await served.text()).toBe(FIXTURE_PLUGIN);
-      expect((await fetch(new URL('plugins/0/bare-plugin.mjs', cli.url))).status).toBe(404);
+      expect((await fetch(new URL('plugins/0/bare-plugin.mjs', cli.url))).status).toBe(200);
+      expect((await fetch(new URL('plugins/0/notes.txt', cli.url))).status).toBe(404);
+      expect((await fetch(new URL('plugins/0/%2e%2e/fixture-plugin.mjs', cli.url))).status).toBe(404);
       expect((await fetch(new URL('plugins/1/fixture-plugin.mjs', cli.url))).status).toBe(404);
       expect(await getWithHost(new URL('plugins/0/fixture-plugin.mjs', cli.url).href, 'evil.example')).toBe(
         421,
@@ -165,6 +171,80 @@ describe('deltaflow dashboard --plugin ./fixture-plugin.mjs', () => {
       expect(await stopCli(cli)).toBe(130);
     }
   }, 120_000);
+});
+
+/** What `buildGeneratedPlugin()` (tools/workspace-plugin's scratch-plugin.mjs) returns. */
+interface GeneratedPlugin {
+  dist: string;
+  entry: string;
+  packageName: string;
+  remove(): void;
+}
+
+/** The generator's helper, plain JavaScript outside this project: imported by URL, so no build or typing needed. */
+const SCRATCH_PLUGIN = new URL(
+  '../../../tools/workspace-plugin/src/generators/plugin/scratch-plugin.mjs',
+  import.meta.url,
+).href;
+
+describe("deltaflow dashboard --plugin <the generator's dist>/index.js", () => {
+  let generated: GeneratedPlugin | undefined;
+
+  beforeAll(async () => {
+    const { buildGeneratedPlugin } = (await import(SCRATCH_PLUGIN)) as {
+      buildGeneratedPlugin: (options?: { name?: string; entry?: string }) => GeneratedPlugin;
+    };
+    // nx g @deltaflow/tools:plugin gen-isru-plugin --entry=gen-isru --configurable, then tsc --build: its dist
+    // is index.js importing ./plugin.js, which imports ./gen-isru.js, as the author publishes it; nothing bundled
+    generated = buildGeneratedPlugin({ name: 'gen-isru-plugin', entry: 'gen-isru' });
+  }, 600_000);
+
+  afterAll(() => generated?.remove());
+
+  it('loads the build output as it is: lists the activation, takes it from the link, trains and draws the heatmap', async () => {
+    const { dist, entry } = generated!;
+    const modules = readdirSync(dist).filter((name) => name.endsWith('.js'));
+    expect(modules.length).toBeGreaterThan(1); // several modules: served from the plugin's folder
+    const cli = await startCli(['dashboard', '--plugin', join(dist, 'index.js')], dir);
+    try {
+      expect(cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?plugin=plugins\/0\/index\.js$/);
+      expect(cli.stderr()).not.toMatch(/imports|cannot load/);
+      const { page, errors } = await openPage(
+        browser.context,
+        `${cli.url}&dataset=circle&layers=6&activation=${entry}:a=0.5&lr=0.03&speed=max`,
+      );
+      await waitForState(page, 'paused');
+      expect(await options(page, 'activation')).toContain(entry);
+      expect(await page.inputValue('#activation')).toBe(entry);
+      expect(await page.inputValue('#activation-options')).toBe('a=0.5');
+      expect(await page.isVisible('#url-notice')).toBe(false);
+      expect(await page.textContent('#notice')).not.toMatch(/plugin/);
+      await page.click('#play');
+      await waitForEpoch(page, 30);
+      await waitForHeatmap(page);
+      expect(await page.isVisible('#heatmap-problem')).toBe(false);
+      expect(await page.textContent('#summary')).toContain(entry);
+      expect(Number.isFinite(Number(await page.getAttribute('#loss-value', 'data-value')))).toBe(true);
+      await page.click('#pause');
+      await screenshots(page, 'plugin-serve-generated');
+      expect(errors).toEqual([]);
+
+      // every module of the dist is served from the plugin's folder, as JavaScript; nothing beside it is
+      for (const name of modules) {
+        const served = await fetch(new URL(`plugins/0/${name}`, cli.url));
+        expect(served.status, name).toBe(200);
+        expect(served.headers.get('content-type'), name).toMatch(/^text\/javascript/);
+      }
+      for (const path of [
+        'plugins/0/%2e%2e/package.json',
+        'plugins/0/..%2fsrc%2findex.ts',
+        'plugins/0/index.d.ts',
+      ])
+        expect((await fetch(new URL(path, cli.url))).status, path).toBe(404);
+    } finally {
+      expect(await stopCli(cli)).toBe(130);
+    }
+  }, 180_000);
 });
 
 describe('deltaflow train --dashboard --plugin ./fixture-plugin.mjs', () => {
@@ -322,7 +402,7 @@ describe('notices', () => {
 
   it('says a plugin that imports a package must be self-contained, standalone and attached', async () => {
     const expected =
-      'The plugin plugins/0/bare-plugin.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time; "import type" is fine), so bundle it into one file.';
+      'The plugin plugins/0/bare-plugin.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time but its own files by relative path; "import type" is fine), so bundle it into one file.';
     const plugins = [join(dir, 'bare-plugin.mjs')];
     const playground = await startPlaygroundServer({ plugins });
     try {

@@ -50,7 +50,7 @@ describe('pluginFilesForPage', () => {
     );
     expect(files).toEqual([join(dir, 'plain.mjs'), join(dir, 'bare.mjs')]);
     expect(lines).toEqual([
-      `deltaflow: --plugin ${join(dir, 'bare.mjs')} imports "@deltaflow/core", which the page cannot load; for the dashboard, give a self-contained module (no imports at run time; \`import type\` is fine), bundled into one file.`,
+      `deltaflow: --plugin ${join(dir, 'bare.mjs')} imports "@deltaflow/core", which the page cannot load; for the dashboard, give a self-contained module (no imports at run time but its own files by relative path; \`import type\` is fine), bundled into one file.`,
       'deltaflow: --plugin some-plugin is a package, and the page loads plugin files only; give the path of its module file to use it in the dashboard.',
     ]);
   });

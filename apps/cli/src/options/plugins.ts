@@ -114,7 +114,7 @@ export function pluginFilesForPage(specifiers: readonly string[], warn: (line: s
     }
     if (imported.length > 0) {
       warn(
-        `deltaflow: --plugin ${specifier} imports ${imported.map((name) => `"${name}"`).join(', ')}, which the page cannot load; for the dashboard, give a self-contained module (no imports at run time; \`import type\` is fine), bundled into one file.`,
+        `deltaflow: --plugin ${specifier} imports ${imported.map((name) => `"${name}"`).join(', ')}, which the page cannot load; for the dashboard, give a self-contained module (no imports at run time but its own files by relative path; \`import type\` is fine), bundled into one file.`,
       );
     }
   }

@@ -40,7 +40,7 @@ describe('plugin notices', () => {
 
   it('tells a module that imports a package by name to be self-contained, in either browser wording', () => {
     const expected =
-      'The plugin plugins/0/p.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time; "import type" is fine), so bundle it into one file.';
+      'The plugin plugins/0/p.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time but its own files by relative path; "import type" is fine), so bundle it into one file.';
     expect(selfContainedProblem('plugins/0/p.mjs', CHROMIUM)).toBe(expected);
     expect(selfContainedProblem('plugins/0/p.mjs', FIREFOX)).toBe(expected);
     expect(selfContainedProblem('plugins/0/p.mjs', 'Failed to fetch dynamically imported module')).toBeNull();

@@ -77,7 +77,7 @@ function bareSpecifier(message: string): string | null {
  *   'plugins/0/isru.mjs',
  *   'Failed to resolve module specifier "@deltaflow/core". Relative references must start with either "/", "./", or "../".',
  * );
- * // → 'The plugin plugins/0/isru.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time; "import type" is fine), so bundle it into one file.'
+ * // → 'The plugin plugins/0/isru.mjs imports "@deltaflow/core", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time but its own files by relative path; "import type" is fine), so bundle it into one file.'
  * ```
  * @param label - the plugin as the page names it ({@link pluginLabel})
  * @param message - the loader's message
@@ -86,7 +86,7 @@ function bareSpecifier(message: string): string | null {
 export function selfContainedProblem(label: string, message: string): string | null {
   const specifier = bareSpecifier(message);
   if (specifier === null) return null;
-  return `The plugin ${label} imports "${specifier}", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time; "import type" is fine), so bundle it into one file.`;
+  return `The plugin ${label} imports "${specifier}", which a page cannot resolve: a plugin for the dashboard must be a self-contained module (no imports at run time but its own files by relative path; "import type" is fine), so bundle it into one file.`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { startDashboardServer } from './dashboard-server.js';
 import type { DashboardServer, RunControls } from './index.js';
 import { startPlaygroundServer } from './playground-server.js';
 import { startReplayServer } from './replay-server.js';
-import { pageMetaTags } from './static-files.js';
+import { pageMetaTags, pluginModuleFile } from './static-files.js';
 
 // A page folder of our own, so these tests need no `vite build`.
 const pageDir = mkdtempSync(join(tmpdir(), 'deltaflow-page-'));
@@ -290,12 +290,15 @@ describe('startPlaygroundServer', () => {
   });
 
   it('serves the plugin files given, and only those, as JavaScript, and names them in its URL', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'deltaflow-plugins-'));
+    const parent = mkdtempSync(join(tmpdir(), 'deltaflow-plugins-'));
+    const dir = join(parent, 'plugins');
+    mkdirSync(dir);
     const first = join(dir, 'soft sign.mjs');
     const second = join(dir, 'isru.js');
     writeFileSync(first, 'export default { name: "a" };\n');
     writeFileSync(second, 'export default { name: "b" };\n');
-    writeFileSync(join(dir, 'secret.mjs'), 'not served\n');
+    // beside the plugins' folder, not in it
+    writeFileSync(join(parent, 'secret.mjs'), 'not served\n');
     const server = await startPlaygroundServer({ pageDir, plugins: [first, second] });
     servers.push(server);
     const base = `http://127.0.0.1:${server.port}/`;
@@ -311,12 +314,12 @@ describe('startPlaygroundServer', () => {
     expect(await served.text()).toBe('export default { name: "b" };\n');
     expect(await (await fetch(`${base}plugins/0/soft%20sign.mjs`)).text()).toMatch(/name: "a"/);
     for (const path of [
-      'plugins/0/isru.js',
       'plugins/2/isru.js',
       'plugins/0/secret.mjs',
       'plugins/0/../secret.mjs',
       'plugins/0/%2e%2e/secret.mjs',
       'plugins/1/..%2fsecret.mjs',
+      'plugins/01/isru.js',
     ]) {
       expect((await fetch(`${base}${path}`)).status, path).toBe(404);
     }
@@ -353,6 +356,110 @@ describe('plugins for the page', () => {
     expect(await (await fetch(`http://127.0.0.1:${plain.server.port}/`)).text()).not.toContain(
       'deltaflow-plugin',
     );
+  });
+});
+
+describe("a plugin's own modules (a build's output: index.js imports ./plugin.js)", () => {
+  /** dist/index.js importing ./plugin.js and ./lib/isru.js, with a map, a non-module and files outside dist. */
+  function builtPlugin() {
+    const root = mkdtempSync(join(tmpdir(), 'deltaflow-built-plugin-'));
+    const dist = join(root, 'dist');
+    mkdirSync(join(dist, 'lib'), { recursive: true });
+    writeFileSync(join(dist, 'index.js'), "import plugin from './plugin.js';\nexport default plugin;\n");
+    writeFileSync(
+      join(dist, 'plugin.js'),
+      "import { isru } from './lib/isru.js';\nexport default { name: 'p', activations: [isru] };\n",
+    );
+    writeFileSync(join(dist, 'lib', 'isru.js'), 'export const isru = {};\n');
+    writeFileSync(join(dist, 'plugin.js.map'), '{"version":3}');
+    writeFileSync(join(dist, 'index.d.ts'), 'export {};\n');
+    writeFileSync(join(dist, 'notes.txt'), 'not a module\n');
+    writeFileSync(join(root, 'package.json'), '{"name":"p"}');
+    writeFileSync(join(root, 'outside.js'), 'export const secret = 1;\n');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'deltaflow-elsewhere-'));
+    writeFileSync(join(elsewhere, 'leak.js'), 'export const leak = 1;\n');
+    symlinkSync(join(elsewhere, 'leak.js'), join(dist, 'leak.js'));
+    symlinkSync(elsewhere, join(dist, 'linked'));
+    symlinkSync(join(dist, 'lib', 'isru.js'), join(dist, 'alias.js')); // a link within the folder is fine
+    return { root, dist, index: join(dist, 'index.js') };
+  }
+
+  it('serves the modules beside the plugin file and in its subfolders, with the page headers', async () => {
+    const { index } = builtPlugin();
+    const { server } = await start({ plugins: [index] });
+    const base = `http://127.0.0.1:${server.port}/plugins/0/`;
+    expect(await (await fetch(`${base}index.js`)).text()).toMatch(/from '\.\/plugin\.js'/);
+    for (const [path, text] of [
+      ['plugin.js', /from '\.\/lib\/isru\.js'/],
+      ['lib/isru.js', /export const isru/],
+      ['alias.js', /export const isru/],
+    ] as const) {
+      const served = await fetch(`${base}${path}`);
+      expect(served.status, path).toBe(200);
+      expect(served.headers.get('content-type'), path).toBe('text/javascript; charset=utf-8');
+      expect(served.headers.get('content-security-policy'), path).toMatch(/default-src 'self'/);
+      expect(served.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(await served.text(), path).toMatch(text);
+    }
+    const map = await fetch(`${base}plugin.js.map`);
+    expect(map.status).toBe(200);
+    expect(map.headers.get('content-type')).toBe('application/json');
+    // the same Host rule as every other file (fetch() may not set Host: use http.get)
+    const { get } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) =>
+      get(`${base}plugin.js`, { headers: { host: 'evil.example' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }).on('error', reject),
+    );
+    expect(status).toBe(421);
+  });
+
+  it('refuses what is not a module, and anything outside the folder: .., encoded .., links out', async () => {
+    const { index } = builtPlugin();
+    const { server } = await start({ plugins: [index] });
+    const base = `http://127.0.0.1:${server.port}/plugins/0/`;
+    for (const path of [
+      'notes.txt',
+      'index.d.ts',
+      'lib',
+      'lib/',
+      'missing.js',
+      '%2e%2e/outside.js',
+      '..%2foutside.js',
+      '..%2Fpackage.json',
+      'lib/..%2f..%2foutside.js',
+      'leak.js',
+      'linked/leak.js',
+      'plugin.js%00.js',
+    ]) {
+      expect((await fetch(`${base}${path}`)).status, path).toBe(404);
+    }
+    expect((await fetch(`http://127.0.0.1:${server.port}/plugins/1/plugin.js`)).status).toBe(404);
+  });
+
+  it('pluginModuleFile resolves inside the real folder of the plugin file only', async () => {
+    const { dist, index } = builtPlugin();
+    const { realpathSync } = await import('node:fs');
+    const real = realpathSync(dist);
+    expect(await pluginModuleFile(index, 'plugin.js')).toBe(join(real, 'plugin.js'));
+    expect(await pluginModuleFile(index, 'lib/isru.js')).toBe(join(real, 'lib', 'isru.js'));
+    for (const rest of [
+      '../outside.js',
+      'lib/../plugin.js',
+      './plugin.js',
+      'leak.js',
+      'linked/leak.js',
+      'notes.txt',
+      '/etc/passwd.js',
+      '',
+    ]) {
+      expect(await pluginModuleFile(index, rest), rest).toBeNull();
+    }
+    // a plugin given by a link: its modules come from the folder of the file the link points to (as Node resolves)
+    const links = mkdtempSync(join(tmpdir(), 'deltaflow-plugin-link-'));
+    symlinkSync(index, join(links, 'my-plugin.js'));
+    expect(await pluginModuleFile(join(links, 'my-plugin.js'), 'plugin.js')).toBe(join(real, 'plugin.js'));
   });
 });
 
@@ -491,7 +598,6 @@ describe('the server against a local attacker (issue 17)', () => {
   });
 
   it('does not follow a symbolic link in a custom pageDir out of its root', async () => {
-    const { mkdirSync, symlinkSync } = await import('node:fs');
     const root = mkdtempSync(join(tmpdir(), 'deltaflow-linked-'));
     const outside = mkdtempSync(join(tmpdir(), 'deltaflow-secret-'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><html><head></head><body></body></html>');

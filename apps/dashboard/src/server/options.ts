@@ -69,8 +69,9 @@ export interface DashboardServerOptions {
   /** Folder of the built page; default the package's `dist/page`. */
   pageDir?: string;
   /**
-   * Plugin module files (self-contained modules with no imports, as `deltaflow --plugin` takes) for the page: each
-   * is served at `plugins/<index>/<file name>` and named in the page by a `<meta name="deltaflow-plugin">` tag, so
+   * Plugin module files (self-contained modules importing nothing but their own files by relative path, as
+   * `deltaflow --plugin` takes) for the page: each is served at `plugins/<index>/<file name>`, with the `.js` and
+   * `.mjs` modules of its folder, and named in the page by a `<meta name="deltaflow-plugin">` tag, so
    * the page installs it and can draw the heatmap and the neurons' pictures of a model with its activations.
    */
   plugins?: readonly string[];

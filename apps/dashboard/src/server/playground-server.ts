@@ -8,8 +8,9 @@ import { pluginPath } from './static-files.js';
  */
 export interface PlaygroundServerOptions {
   /**
-   * Plugin module files (plain modules with no imports, as `deltaflow --plugin` takes) for the page: each is
-   * served at `plugins/<index>/<file name>` and named in the returned `url`'s `?plugin=` parameters, so the page
+   * Plugin module files (plain modules importing nothing but their own files by relative path, as `deltaflow
+   * --plugin` takes) for the page: each is served at `plugins/<index>/<file name>`, with the `.js` and `.mjs`
+   * modules of its folder, and named in the returned `url`'s `?plugin=` parameters, so the page
    * opened at that address installs them in its training worker.
    */
   plugins?: readonly string[];

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basename, extname, join, normalize, sep } from 'node:path';
+import { basename, dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeltaflowError } from '@deltaflow/tensor';
 
@@ -49,7 +49,8 @@ export interface StaticHandlerOptions {
   /**
    * Plugin module files to serve besides the page, each at {@link pluginPath}`(index, file)` as JavaScript, and
    * named in index.html by a `<meta name="deltaflow-plugin">` tag each, so the page (standalone or attached)
-   * installs them; no other file outside `root` is served.
+   * installs them. The modules a plugin imports by relative path (`./plugin.js`, a build's output) are served
+   * from its own folder ({@link pluginModuleFile}); no other file outside `root` is served.
    */
   plugins?: readonly string[];
 }
@@ -94,10 +95,49 @@ export function pluginPath(index: number, file: string): string {
   return `plugins/${index}/${basename(file)}`;
 }
 
+/** The file names a plugin's folder serves besides the plugin itself: ES modules, and their source maps. */
+const PLUGIN_MODULE = /\.m?js(\.map)?$/;
+
+/**
+ * The file a request for `rest` under a plugin's {@link pluginPath} folder (`plugins/<index>/rest`) serves: a
+ * module the plugin `file` imports by a relative path, say `./plugin.js` or `./lib/isru.js`. It is looked up in
+ * the folder of the plugin file's real path (links followed, as Node resolves it), subfolders included; only
+ * `.js` and `.mjs` files (and their `.map`) are served, and nothing whose real path is outside that folder (no
+ * `..`, no link out of it). Resolves with the real path to read, or `null` for a 404.
+ *
+ * @example
+ * ```ts
+ * // not-runnable: reads the file system
+ * await pluginModuleFile('/home/me/my-isru/dist/index.js', 'isru.js'); // → '/home/me/my-isru/dist/isru.js'
+ * await pluginModuleFile('/home/me/my-isru/dist/index.js', '../package.json'); // → null
+ * ```
+ * @param file - the plugin file, as given in the `plugins` option
+ * @param rest - the decoded request path after `plugins/<index>/`
+ * @returns the real path of the module to serve, or `null` when it must not (or cannot) be served
+ * @category Server
+ */
+export async function pluginModuleFile(file: string, rest: string): Promise<string | null> {
+  const segments = rest.split(/[\\/]/);
+  if (
+    !PLUGIN_MODULE.test(rest) ||
+    rest.includes('\0') ||
+    segments.some((s) => s === '..' || s === '.' || s === '')
+  )
+    return null;
+  try {
+    const folder = join(dirname(await realpath(file)), sep);
+    const real = await realpath(join(folder, ...segments));
+    return real.startsWith(folder) && PLUGIN_MODULE.test(real) ? real : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Serves the files of `root` (GET and HEAD only; nothing outside `root`, not even through a symbolic link whose
  * target is outside; `/` is index.html), and the `plugins`
- * files at their {@link pluginPath}. With `attachPath`, index.html gets `<meta name="deltaflow-attach">` so the
+ * files at their {@link pluginPath}, with the modules they import by relative path from their folders
+ * ({@link pluginModuleFile}). With `attachPath`, index.html gets `<meta name="deltaflow-attach">` so the
  * page attaches instead of training by itself; with `plugins`, a `<meta name="deltaflow-plugin">` per file
  * ({@link pageMetaTags}), so the page installs them. Every answer carries the page's Content-Security-Policy.
  *
@@ -133,7 +173,8 @@ export function createStaticHandler(
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  const plugins = new Map((options.plugins ?? []).map((file, i) => [`/${pluginPath(i, file)}`, file]));
+  const pluginFiles = options.plugins ?? [];
+  const plugins = new Map(pluginFiles.map((file, i) => [`/${pluginPath(i, file)}`, file]));
   const metas = pageMetaTags(options);
   return (request, response) => {
     const reply = (status: number, text: string): void => {
@@ -148,13 +189,24 @@ export function createStaticHandler(
     }
     if (path.endsWith('/')) path += 'index.html';
     const plugin = plugins.get(path);
-    const file = plugin ?? normalize(join(base, path));
-    if ((!plugin && !file.startsWith(base)) || path.includes('\0')) return reply(404, 'Not found');
+    // plugins/<index>/<rest> of a plugin given: a module it imports by relative path, from its own folder
+    const folder = /^\/plugins\/(0|[1-9]\d*)\/(.+)$/.exec(path);
+    const owner = folder && !plugin ? pluginFiles[Number(folder[1])] : undefined;
+    const file = plugin ?? (owner !== undefined ? '' : normalize(join(base, path)));
+    if ((!plugin && owner === undefined && !file.startsWith(base)) || path.includes('\0'))
+      return reply(404, 'Not found');
+    let type = plugin ? TYPES['.mjs']! : (TYPES[extname(file)] ?? 'application/octet-stream');
     const contents = plugin
       ? readFile(file)
-      : realpath(file).then((real) =>
-          real.startsWith(realBase) ? readFile(real) : Promise.reject(new Error('outside the page folder')),
-        );
+      : owner !== undefined
+        ? pluginModuleFile(owner, folder![2]!).then((real) => {
+            if (real === null) throw new Error('not a module of the plugin');
+            type = TYPES[extname(real)]!;
+            return readFile(real);
+          })
+        : realpath(file).then((real) =>
+            real.startsWith(realBase) ? readFile(real) : Promise.reject(new Error('outside the page folder')),
+          );
     contents.then(
       (content) => {
         let body: Buffer | string = content;
@@ -163,7 +215,7 @@ export function createStaticHandler(
           body = content.toString('utf8').replace('</head>', `${tags}  </head>`);
         }
         response.writeHead(200, {
-          'Content-Type': plugin ? TYPES['.mjs']! : (TYPES[extname(file)] ?? 'application/octet-stream'),
+          'Content-Type': type,
           'Cache-Control': 'no-cache',
           'X-Content-Type-Options': 'nosniff',
           'Content-Security-Policy': csp,
