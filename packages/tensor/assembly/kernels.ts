@@ -251,3 +251,30 @@ export function broadcastRows(c: usize, row: usize, rows: i32, cols: i32): void 
   const bytes = (<usize>cols) << 2;
   for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * bytes, row, bytes);
 }
+
+/**
+ * The sgd step W <- W - eta g on `n` float32 values at byte addresses `param` and `grad`, computed in float64
+ * and rounded to float32 once, as JavaScript computes `param[i] - lr * grad[i]` on a Float32Array: the results
+ * are bit for bit those of the TypeScript loop, two lanes of f64x2 at a time.
+ */
+export function sgdStep(param: usize, grad: usize, n: i32, lr: f64): void {
+  const vlr = f64x2.splat(lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const p = v128.load(param + at);
+    const g = v128.load(grad + at);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(p), f64x2.mul(vlr, f64x2.promote_low_f32x4(g)));
+    const hi = f64x2.sub(
+      f64x2.promote_low_f32x4(i32x4.shuffle(p, p, 2, 3, 0, 1)),
+      f64x2.mul(vlr, f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1))),
+    );
+    const low = f32x4.demote_f64x2_zero(lo);
+    const high = f32x4.demote_f64x2_zero(hi);
+    v128.store(param + at, i64x2.shuffle(low, high, 0, 2));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(param + at, <f32>(<f64>load<f32>(param + at) - lr * <f64>load<f32>(grad + at)));
+  }
+}

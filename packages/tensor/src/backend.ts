@@ -54,6 +54,11 @@ export interface Backend {
   rowSums(a: TypedArray, rows: number, cols: number, out: TypedArray): void;
   /** `out[i]` = the column index of the largest entry of row i (the first one on ties). */
   argmaxRows(a: TypedArray, rows: number, cols: number, out: Int32Array): void;
+  /**
+   * The plain sgd step `param[i] <- param[i] - lr * grad[i]` (W <- W - eta dE/dW) on every element, computed in
+   * float64 and rounded to the array's type once, as the TypeScript expression `param[i] - lr * grad[i]` does.
+   */
+  sgdStep(param: TypedArray, grad: TypedArray, lr: number): void;
   /** `out[i] = f(a[i])`. `out` may be `a`. */
   map(a: TypedArray, out: TypedArray, f: (x: number) => number): void;
   /** `out[i] = f(a[i], b[i])`. `out` may be `a` or `b`. */

@@ -6,6 +6,7 @@ import {
   columnSumsJs,
   mapJs,
   rowSumsJs,
+  sgdStepJs,
   zipJs,
 } from './kernels/elementwise.js';
 
@@ -27,6 +28,7 @@ export const jsBackend: Backend = Object.freeze({
   columnSums: columnSumsJs,
   rowSums: rowSumsJs,
   argmaxRows: argmaxRowsJs,
+  sgdStep: sgdStepJs,
   map: mapJs,
   zip: zipJs,
 });

@@ -1,5 +1,6 @@
 import type { Backend } from '../backend.js';
 import { jsBackend } from '../js-backend.js';
+import { sgdStepJs } from '../kernels/elementwise.js';
 import { SMALL_GEMM, gemmJs, linearJs } from '../kernels/gemm.js';
 import type { GemmThread } from './gemm-thread.js';
 import type { KernelExports, WasmMemory } from './wasm-module.js';
@@ -186,7 +187,26 @@ class KernelMemory {
     this.run(false, false, rows, units, inputs, 1, aAt, bAt, 1);
     out.set(cView);
   }
+
+  /** W <- W - lr g: W and g copied in, the f64x2 loop, W copied out (memcpys, cheaper than the scalar loop). */
+  sgdStep(param: Float32Array, grad: Float32Array, lr: number): void {
+    const n = param.length;
+    const pAt = this.cAddress;
+    const gAt = align16(pAt + 4 * n);
+    this.reserve(gAt + 4 * n);
+    const heap = this.heap;
+    heap.set(param, pAt >> 2);
+    heap.set(grad.length === n ? grad : grad.subarray(0, n), gAt >> 2);
+    this.exports.sgdStep(pAt, gAt, n, lr);
+    param.set(this.cView(n));
+  }
 }
+
+/**
+ * Arrays shorter than this take the TypeScript sgd step: below it the call and the copies cost what SIMD saves
+ * (XOR's and the biases' few values).
+ */
+export const SMALL_SGD = 1024;
 
 /**
  * A {@link Backend} over an instance of the WebAssembly SIMD kernels: float32 products of more than
@@ -235,5 +255,23 @@ export function wasmBackendOf(
       linearJs(a, w, bias, rows, inputs, units, out);
     }
   };
-  return Object.freeze({ ...jsBackend, name: helper ? 'wasm-simd-2t' : 'wasm-simd', gemm, linear });
+  const sgdStep: Backend['sgdStep'] = (param, grad, lr) => {
+    if (param.length >= SMALL_SGD && param instanceof Float32Array && grad instanceof Float32Array) {
+      try {
+        memory.sgdStep(param, grad, lr);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        sgdStepJs(param, grad, lr);
+      }
+    } else {
+      sgdStepJs(param, grad, lr);
+    }
+  };
+  return Object.freeze({
+    ...jsBackend,
+    name: helper ? 'wasm-simd-2t' : 'wasm-simd',
+    gemm,
+    linear,
+    sgdStep,
+  });
 }

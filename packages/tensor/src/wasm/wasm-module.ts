@@ -23,6 +23,7 @@ export interface KernelExports {
   heapBase(): number;
   gemmWorkBytes(): number;
   broadcastRows(c: number, row: number, rows: number, cols: number): void;
+  sgdStep(param: number, grad: number, n: number, lr: number): void;
   gemm(
     transA: number,
     transB: number,
