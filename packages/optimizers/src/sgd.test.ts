@@ -50,6 +50,40 @@ describe('sgd', () => {
       }
       parameters.forEach((p, i) => expect(p.value.data).toEqual(want[i]));
     });
+
+    it(`nesterov momentum with weight decay, float32: torch's loop bit for bit on the ${backend.name} backend`, () => {
+      const rng = new Random(6);
+      const n = 4001;
+      const start = Array.from({ length: n }, () => Math.fround(rng.range(-1, 1)));
+      const grads = [0, 1].map(() => Float32Array.from({ length: n }, () => rng.range(-1, 1)));
+      const options = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0.01, nesterov: true };
+      // The algorithm of the rule's TSDoc, on Float32Arrays (each store rounds to float32).
+      const want = Float32Array.from(start);
+      const b = new Float32Array(n);
+      grads.forEach((grad, t) => {
+        for (let i = 0; i < n; i++) {
+          const g = grad[i]! + 0.01 * want[i]!;
+          b[i] = t === 0 ? g : 0.9 * b[i]! + g;
+          want[i] = want[i]! - 0.1 * (g + 0.9 * b[i]!);
+        }
+      });
+      const p = {
+        name: 'w',
+        value: Tensor.fromArray(start, [n], 'float32'),
+        grad: Tensor.zeros([n], 'float32'),
+      };
+      const previous = setBackend(backend);
+      try {
+        const optimizer = new Optimizer(sgd, [p], options);
+        for (const grad of grads) {
+          p.grad.data.set(grad);
+          optimizer.step();
+        }
+      } finally {
+        setBackend(previous);
+      }
+      expect(p.value.data).toEqual(want);
+    });
   }
 
   it("has torch's defaults", () => {

@@ -79,23 +79,15 @@ export const sgd: OptimizerRule<SgdOptions, SgdState> = {
   },
 
   update(param, grad, state, options, step) {
-    const { lr, momentum, dampening, weightDecay, nesterov } = options;
-    const buffer = state.momentumBuffer;
+    const { lr, momentum, weightDecay } = options;
     if (momentum === 0 && weightDecay === 0) {
       // The lecture notes' rule, with the option tests hoisted out of the loop: the backend's sgd step (an
       // unrolled loop, or f64x2 WebAssembly SIMD on float32), bit for bit the expression param - lr * grad.
       getBackend().sgdStep(param, grad, lr);
       return;
     }
-    for (let i = 0; i < param.length; i++) {
-      let g = grad[i]!;
-      if (weightDecay !== 0) g += weightDecay * param[i]!;
-      if (momentum !== 0) {
-        const b = step === 1 ? g : momentum * buffer[i]! + (1 - dampening) * g;
-        buffer[i] = b;
-        g = nesterov ? g + momentum * buffer[i]! : buffer[i]!;
-      }
-      param[i] = param[i]! - lr * g;
-    }
+    // torch's general algorithm, in the backend (f64x2 WebAssembly SIMD on float32), bit for bit the loop
+    // g = grad + lambda W; b = mu b + (1 - tau) g (stored); g = nesterov ? g + mu b : b; W = W - eta g.
+    getBackend().sgdMomentumStep(param, grad, state.momentumBuffer, options, step === 1);
   },
 };

@@ -6,6 +6,7 @@ import {
   columnSumsJs,
   mapJs,
   rowSumsJs,
+  sgdMomentumStepJs,
   sgdStepJs,
   zipJs,
 } from './kernels/elementwise.js';
@@ -29,6 +30,7 @@ export const jsBackend: Backend = Object.freeze({
   rowSums: rowSumsJs,
   argmaxRows: argmaxRowsJs,
   sgdStep: sgdStepJs,
+  sgdMomentumStep: sgdMomentumStepJs,
   map: mapJs,
   zip: zipJs,
 });

@@ -183,6 +183,57 @@ describe('the sgd step W <- W - lr g of the WebAssembly backends', () => {
     });
   }
 
+  // torch.optim.SGD's general step: every combination of weight decay, momentum, dampening and nesterov, three
+  // steps (the first sets the buffer), against the element-by-element TypeScript loop written out here.
+  const variants = [
+    { lr: 0.01, momentum: 0, dampening: 0, weightDecay: 1e-3, nesterov: false },
+    { lr: 0.3, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false },
+    { lr: 0.01, momentum: 0.9, dampening: 0.1, weightDecay: 5e-4, nesterov: false },
+    { lr: 0.05, momentum: 0.7, dampening: 0, weightDecay: 1e-2, nesterov: true },
+  ];
+  function referenceStep(
+    param: Float32Array,
+    grad: Float32Array,
+    buffer: Float32Array,
+    o: (typeof variants)[number],
+    first: boolean,
+  ): void {
+    for (let i = 0; i < param.length; i++) {
+      let g = grad[i]!;
+      if (o.weightDecay !== 0) g += o.weightDecay * param[i]!;
+      if (o.momentum !== 0) {
+        buffer[i] = first ? g : o.momentum * buffer[i]! + (1 - o.dampening) * g;
+        g = o.nesterov ? g + o.momentum * buffer[i]! : buffer[i]!;
+      }
+      param[i] = param[i]! - o.lr * g;
+    }
+  }
+  for (const backend of backends) {
+    it(`gives bit for bit the TypeScript momentum and weight-decay steps, ${backend.name}`, () => {
+      const rng = new Random(32);
+      for (const n of [9, 1024, 1027, 30_001]) {
+        for (const options of variants) {
+          const param = random(rng, n);
+          const want = param.slice();
+          const viaJs = param.slice();
+          const buffer = new Float32Array(n);
+          const wantBuffer = new Float32Array(n);
+          const jsBuffer = new Float32Array(n);
+          for (let step = 1; step <= 3; step++) {
+            const grad = random(rng, n);
+            referenceStep(want, grad, wantBuffer, options, step === 1);
+            jsBackend.sgdMomentumStep(viaJs, grad, jsBuffer, options, step === 1);
+            backend.sgdMomentumStep(param, grad, buffer, options, step === 1);
+          }
+          expect(differing(param, want)).toBe(0);
+          expect(differing(viaJs, want)).toBe(0);
+          expect(differing(buffer, wantBuffer)).toBe(0);
+          expect(differing(jsBuffer, wantBuffer)).toBe(0);
+        }
+      }
+    });
+  }
+
   it('leaves float64 parameters to the TypeScript step, exactly', () => {
     const param = Float64Array.from({ length: 3000 }, (_, i) => Math.sin(i));
     const grad = Float64Array.from({ length: 3000 }, (_, i) => Math.cos(i));

@@ -1,6 +1,6 @@
-import type { Backend } from '../backend.js';
+import type { Backend, SgdStepOptions } from '../backend.js';
 import { jsBackend } from '../js-backend.js';
-import { sgdStepJs } from '../kernels/elementwise.js';
+import { sgdMomentumStepJs, sgdStepJs } from '../kernels/elementwise.js';
 import { SMALL_GEMM, gemmJs, linearJs } from '../kernels/gemm.js';
 import type { GemmThread } from './gemm-thread.js';
 import type { KernelExports, WasmMemory } from './wasm-module.js';
@@ -29,6 +29,8 @@ class KernelMemory {
   private readonly helperWork: number;
   private readonly cAddress: number;
   private readonly views = new Map<number, Float32Array>();
+  /** Views of the momentum buffer's place in the sgd step, per length (its address depends on the length only). */
+  private readonly bufferViews = new Map<number, Float32Array>();
 
   constructor(
     readonly exports: KernelExports,
@@ -48,6 +50,7 @@ class KernelMemory {
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     this.heap = new Float32Array(memory.buffer);
     this.views.clear();
+    this.bufferViews.clear();
   }
 
   private cView(length: number): Float32Array {
@@ -200,6 +203,47 @@ class KernelMemory {
     this.exports.sgdStep(pAt, gAt, n, lr);
     param.set(this.cView(n));
   }
+
+  /** The general step: W, g and the buffer copied in, the f64x2 loop, W and the buffer copied out. */
+  sgdMomentumStep(
+    param: Float32Array,
+    grad: Float32Array,
+    buffer: Float32Array,
+    options: SgdStepOptions,
+    first: boolean,
+  ): void {
+    const n = param.length;
+    const withBuffer = options.momentum !== 0;
+    const pAt = this.cAddress;
+    const gAt = align16(pAt + 4 * n);
+    const bAt = align16(gAt + 4 * n);
+    this.reserve(bAt + 4 * n);
+    const heap = this.heap;
+    heap.set(param, pAt >> 2);
+    heap.set(grad.length === n ? grad : grad.subarray(0, n), gAt >> 2);
+    if (withBuffer && !first) heap.set(buffer.length === n ? buffer : buffer.subarray(0, n), bAt >> 2);
+    const { lr, momentum, dampening, weightDecay, nesterov } = options;
+    this.exports.sgdMomentumStep(
+      pAt,
+      gAt,
+      bAt,
+      n,
+      lr,
+      momentum,
+      1 - dampening,
+      weightDecay,
+      nesterov ? 1 : 0,
+      first ? 1 : 0,
+    );
+    param.set(this.cView(n));
+    if (!withBuffer) return;
+    let view = this.bufferViews.get(n);
+    if (!view) {
+      view = new Float32Array(this.memory.buffer, bAt, n);
+      this.bufferViews.set(n, view);
+    }
+    buffer.set(view);
+  }
 }
 
 /**
@@ -267,8 +311,27 @@ export function wasmBackendOf(
       sgdStepJs(param, grad, lr);
     }
   };
+  const sgdMomentumStep: Backend['sgdMomentumStep'] = (param, grad, buffer, options, first) => {
+    if (
+      param.length >= SMALL_SGD &&
+      param instanceof Float32Array &&
+      grad instanceof Float32Array &&
+      buffer instanceof Float32Array &&
+      (options.momentum === 0 || buffer.length >= param.length)
+    ) {
+      try {
+        memory.sgdMomentumStep(param, grad, buffer, options, first);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        sgdMomentumStepJs(param, grad, buffer, options, first);
+      }
+    } else {
+      sgdMomentumStepJs(param, grad, buffer, options, first);
+    }
+  };
   return Object.freeze({
     ...jsBackend,
+    sgdMomentumStep,
     name: helper ? 'wasm-simd-2t' : 'wasm-simd',
     gemm,
     linear,

@@ -24,6 +24,18 @@ export interface KernelExports {
   gemmWorkBytes(): number;
   broadcastRows(c: number, row: number, rows: number, cols: number): void;
   sgdStep(param: number, grad: number, n: number, lr: number): void;
+  sgdMomentumStep(
+    param: number,
+    grad: number,
+    buffer: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    keep: number,
+    weightDecay: number,
+    nesterov: number,
+    first: number,
+  ): void;
   gemm(
     transA: number,
     transB: number,
