@@ -105,6 +105,45 @@ describe('Batcher', () => {
     expect(Array.from(converted.batch(0).inputs.data)).toEqual([0, -0, 1, -1, 2, -2]);
   });
 
+  it('gathers wide rows (MNIST-like, one set per row) exactly as it gathers narrow ones, float32 and float64', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const n = 37;
+      const cols = 300; // at least 256: the batcher copies each row with one set from a view made once
+      const inputs = Tensor.zeros([n, cols], dtype);
+      for (let i = 0; i < inputs.size; i++) inputs.data[i] = Math.sin(i) * 1000;
+      const targets = Tensor.zeros([n, 1], dtype);
+      for (let i = 0; i < n; i++) targets.data[i] = i;
+      const ds: Dataset = {
+        name: 'w',
+        task: 'regression',
+        inputs,
+        targets,
+        featureNames: [],
+        targetNames: ['t'],
+      };
+      const batcher = new Batcher(ds, { batchSize: 8, seed: 3 });
+      for (let epoch = 0; epoch < 2; epoch++) {
+        batcher.startEpoch();
+        for (let b = 0; b < batcher.batchCount; b++) {
+          const batch = batcher.batch(b);
+          for (let r = 0; r < batch.size; r++) {
+            const row = batch.targets.data[r]!;
+            expect(batcher.indices[b * 8 + r]).toBe(row);
+            expect(Array.from(batch.inputs.data.subarray(r * cols, (r + 1) * cols))).toEqual(
+              Array.from(inputs.data.subarray(row * cols, (row + 1) * cols)),
+            );
+          }
+        }
+      }
+      // Converting the dtype goes value by value, with the same rounding as a Float32Array store.
+      const converted = new Batcher(ds, { batchSize: 5, seed: 3, dtype: 'float32' });
+      converted.startEpoch();
+      const first = converted.batch(0);
+      const row = first.targets.data[0]!;
+      expect(first.inputs.data[7]).toBe(Math.fround(inputs.data[row * cols + 7]!));
+    }
+  });
+
   it('refuses a bad batch size, an empty dataset and a batch number out of range', () => {
     expect(() => new Batcher(numbered(4), { batchSize: 0 })).toThrow(/batchSize must be a positive integer/);
     expect(() => new Batcher(numbered(0), { batchSize: 2 })).toThrow(/needs at least one row/);

@@ -80,6 +80,11 @@ export class Batcher {
   private readonly last: Batch;
   /** Without shuffling, every batch as views of the data (no copy); null when shuffling or converting. */
   private readonly views: Batch[] | null;
+  /**
+   * One view per input row, made once when rows are wide (WIDE_ROW values or more) and batches are
+   * gathered in a shuffled order: a row is then copied by one `set` (a memcpy), not value by value.
+   */
+  private readonly inputRows: TypedArray[] | null;
   private epochs = 0;
 
   /**
@@ -129,6 +134,11 @@ export class Batcher {
               new Tensor<2>(t.data.subarray(start * t.cols, (start + rows) * t.cols), [rows, t.cols]);
             return { inputs: view(ds.inputs), targets: view(ds.targets), size: rows };
           })
+        : null;
+    const cols = ds.inputs.cols;
+    this.inputRows =
+      this.views === null && dtype === ds.inputs.dtype && cols >= WIDE_ROW
+        ? Array.from({ length: n }, (_, r) => ds.inputs.data.subarray(r * cols, (r + 1) * cols))
         : null;
   }
 
@@ -200,11 +210,24 @@ export class Batcher {
     if (this.views) return this.views[b]!;
     const start = b * this.batchSize;
     const out = start + this.batchSize <= this.size ? this.full : this.last;
-    copyRows(this.inputs, out.inputs, this.order, start, out.size);
+    const rows = this.inputRows;
+    if (rows !== null) {
+      const data = out.inputs.data;
+      const cols = out.inputs.cols;
+      for (let r = 0; r < out.size; r++) data.set(rows[this.order[start + r]!]!, r * cols);
+    } else {
+      copyRows(this.inputs, out.inputs, this.order, start, out.size);
+    }
     copyRows(this.targets, out.targets, this.order, start, out.size);
     return out;
   }
 }
+
+/**
+ * Rows at least this wide are gathered by `set` from views made once (MNIST's 784 values: a memcpy per row, several
+ * times faster than the element loop); the views cost about 200 bytes a row, at most a fifth of the rows' data.
+ */
+const WIDE_ROW = 256;
 
 function copyRows(from: TypedArray, to: Tensor, order: Int32Array, start: number, rows: number): void {
   const cols = to.cols;

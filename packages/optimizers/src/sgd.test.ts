@@ -1,4 +1,4 @@
-import { DeltaflowError, Tensor } from '@deltaflow/tensor';
+import { DeltaflowError, Random, Tensor, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import { describe, expect, it } from 'vitest';
 import { Optimizer } from './optimizer.js';
 import { sgd } from './sgd.js';
@@ -23,6 +23,69 @@ function expectOptionError(build: () => unknown, option: RegExp): void {
 }
 
 describe('sgd', () => {
+  // A float32 layer large enough for the WebAssembly step (f64x2 SIMD) and one under its threshold: every backend
+  // gives the TypeScript expression W - eta * g bit for bit (float64 arithmetic, one rounding to float32).
+  for (const backend of [jsBackend, loadWasmBackend()!, loadWasmBackend({ threads: 2 })!]) {
+    it(`plain, float32: W - eta * g bit for bit on the ${backend.name} backend`, () => {
+      const rng = new Random(5);
+      const parameters = [5003, 10].map((n, i) => ({
+        name: `p${i}`,
+        value: Tensor.fromArray(
+          Array.from({ length: n }, () => rng.range(-1, 1)),
+          [n],
+          'float32',
+        ),
+        grad: Tensor.fromArray(
+          Array.from({ length: n }, () => rng.range(-1e-3, 1e-3)),
+          [n],
+          'float32',
+        ),
+      }));
+      const want = parameters.map((p) => p.value.data.map((w, i) => w - 0.01 * p.grad.data[i]!));
+      const previous = setBackend(backend);
+      try {
+        new Optimizer(sgd, parameters, { lr: 0.01 }).step();
+      } finally {
+        setBackend(previous);
+      }
+      parameters.forEach((p, i) => expect(p.value.data).toEqual(want[i]));
+    });
+
+    it(`nesterov momentum with weight decay, float32: torch's loop bit for bit on the ${backend.name} backend`, () => {
+      const rng = new Random(6);
+      const n = 4001;
+      const start = Array.from({ length: n }, () => Math.fround(rng.range(-1, 1)));
+      const grads = [0, 1].map(() => Float32Array.from({ length: n }, () => rng.range(-1, 1)));
+      const options = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0.01, nesterov: true };
+      // The algorithm of the rule's TSDoc, on Float32Arrays (each store rounds to float32).
+      const want = Float32Array.from(start);
+      const b = new Float32Array(n);
+      grads.forEach((grad, t) => {
+        for (let i = 0; i < n; i++) {
+          const g = grad[i]! + 0.01 * want[i]!;
+          b[i] = t === 0 ? g : 0.9 * b[i]! + g;
+          want[i] = want[i]! - 0.1 * (g + 0.9 * b[i]!);
+        }
+      });
+      const p = {
+        name: 'w',
+        value: Tensor.fromArray(start, [n], 'float32'),
+        grad: Tensor.zeros([n], 'float32'),
+      };
+      const previous = setBackend(backend);
+      try {
+        const optimizer = new Optimizer(sgd, [p], options);
+        for (const grad of grads) {
+          p.grad.data.set(grad);
+          optimizer.step();
+        }
+      } finally {
+        setBackend(previous);
+      }
+      expect(p.value.data).toEqual(want);
+    });
+  }
+
   it("has torch's defaults", () => {
     expect(sgd.defaults).toEqual({ lr: 0.001, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
   });

@@ -251,3 +251,90 @@ export function broadcastRows(c: usize, row: usize, rows: i32, cols: i32): void 
   const bytes = (<usize>cols) << 2;
   for (let r = 0; r < rows; r++) memory.copy(c + <usize>r * bytes, row, bytes);
 }
+
+/**
+ * The sgd step W <- W - eta g on `n` float32 values at byte addresses `param` and `grad`, computed in float64
+ * and rounded to float32 once, as JavaScript computes `param[i] - lr * grad[i]` on a Float32Array: the results
+ * are bit for bit those of the TypeScript loop, two lanes of f64x2 at a time.
+ */
+export function sgdStep(param: usize, grad: usize, n: i32, lr: f64): void {
+  const vlr = f64x2.splat(lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const p = v128.load(param + at);
+    const g = v128.load(grad + at);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(p), f64x2.mul(vlr, f64x2.promote_low_f32x4(g)));
+    const hi = f64x2.sub(
+      f64x2.promote_low_f32x4(i32x4.shuffle(p, p, 2, 3, 0, 1)),
+      f64x2.mul(vlr, f64x2.promote_low_f32x4(i32x4.shuffle(g, g, 2, 3, 0, 1))),
+    );
+    const low = f32x4.demote_f64x2_zero(lo);
+    const high = f32x4.demote_f64x2_zero(hi);
+    v128.store(param + at, i64x2.shuffle(low, high, 0, 2));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(param + at, <f32>(<f64>load<f32>(param + at) - lr * <f64>load<f32>(grad + at)));
+  }
+}
+
+/**
+ * The general sgd step of torch.optim.SGD on `n` float32 values (param, grad and the momentum buffer at byte
+ * addresses), two at a time in f64x2, each operation as TypeScript computes it in float64 and each store rounded
+ * to float32 (the buffer is rounded before it is used again, as a Float32Array store and load do):
+ * g = grad + weightDecay param (when weightDecay != 0); with momentum, b = g at the first step, else
+ * momentum b + keep g (keep = 1 - dampening), stored, then g = g + momentum b (nesterov) or b;
+ * param = param - lr g.
+ */
+export function sgdMomentumStep(
+  param: usize,
+  grad: usize,
+  buffer: usize,
+  n: i32,
+  lr: f64,
+  momentum: f64,
+  keep: f64,
+  weightDecay: f64,
+  nesterov: bool,
+  first: bool,
+): void {
+  const vlr = f64x2.splat(lr);
+  const vmu = f64x2.splat(momentum);
+  const vkeep = f64x2.splat(keep);
+  const vwd = f64x2.splat(weightDecay);
+  const decay = weightDecay != 0;
+  const useMomentum = momentum != 0;
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const at = (<usize>i) << 2;
+    const p = f64x2.promote_low_f32x4(v128.load64_zero(param + at));
+    let g = f64x2.promote_low_f32x4(v128.load64_zero(grad + at));
+    if (decay) g = f64x2.add(g, f64x2.mul(vwd, p));
+    if (useMomentum) {
+      let b = g;
+      if (!first) {
+        const old = f64x2.promote_low_f32x4(v128.load64_zero(buffer + at));
+        b = f64x2.add(f64x2.mul(vmu, old), f64x2.mul(vkeep, g));
+      }
+      const stored = f32x4.demote_f64x2_zero(b);
+      v128.store64_lane(buffer + at, stored, 0);
+      const rounded = f64x2.promote_low_f32x4(stored);
+      g = nesterov ? f64x2.add(g, f64x2.mul(vmu, rounded)) : rounded;
+    }
+    v128.store64_lane(param + at, f32x4.demote_f64x2_zero(f64x2.sub(p, f64x2.mul(vlr, g))), 0);
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const p = <f64>load<f32>(param + at);
+    let g = <f64>load<f32>(grad + at);
+    if (decay) g += weightDecay * p;
+    if (useMomentum) {
+      const b = first ? g : momentum * <f64>load<f32>(buffer + at) + keep * g;
+      store<f32>(buffer + at, <f32>b);
+      const rounded = <f64>load<f32>(buffer + at);
+      g = nesterov ? g + momentum * rounded : rounded;
+    }
+    store<f32>(param + at, <f32>(p - lr * g));
+  }
+}

@@ -1,6 +1,29 @@
 import type { TypedArray } from './tensor.js';
 
 /**
+ * The options of the general sgd step ({@link Backend.sgdMomentumStep}), named as torch.optim.SGD's: an sgd
+ * optimizer's options object fits as it is.
+ *
+ * @example
+ * ```ts
+ * const options: SgdStepOptions = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false };
+ * ```
+ * @category Backend
+ */
+export interface SgdStepOptions {
+  /** eta, the learning rate. */
+  readonly lr: number;
+  /** mu, the momentum factor (0: no buffer is read or written). */
+  readonly momentum: number;
+  /** tau, the dampening of the gradient added to the buffer. */
+  readonly dampening: number;
+  /** lambda, the L2 penalty added to the gradient (0: none). */
+  readonly weightDecay: number;
+  /** Nesterov momentum. */
+  readonly nesterov: boolean;
+}
+
+/**
  * The table of kernels every computation in deltaflow goes through. All arrays are dense and row-major; kernels
  * write into caller-given outputs and allocate nothing. A faster backend (WebAssembly SIMD, threads) implements
  * the same table and is installed with {@link setBackend}; no other package changes.
@@ -54,6 +77,24 @@ export interface Backend {
   rowSums(a: TypedArray, rows: number, cols: number, out: TypedArray): void;
   /** `out[i]` = the column index of the largest entry of row i (the first one on ties). */
   argmaxRows(a: TypedArray, rows: number, cols: number, out: Int32Array): void;
+  /**
+   * The plain sgd step `param[i] <- param[i] - lr * grad[i]` (W <- W - eta dE/dW) on every element, computed in
+   * float64 and rounded to the array's type once, as the TypeScript expression `param[i] - lr * grad[i]` does.
+   */
+  sgdStep(param: TypedArray, grad: TypedArray, lr: number): void;
+  /**
+   * The general sgd step of torch.optim.SGD on every element, in float64 with each stored value rounded to the
+   * arrays' type (the buffer before it is used again): g = grad + lambda param (lambda != 0); with momentum mu,
+   * b = g at the first step (`first`), else mu b + (1 - tau) g, stored in `buffer`, then g = g + mu b (nesterov)
+   * or b; param = param - eta g. `buffer` is not touched when mu is 0.
+   */
+  sgdMomentumStep(
+    param: TypedArray,
+    grad: TypedArray,
+    buffer: TypedArray,
+    options: SgdStepOptions,
+    first: boolean,
+  ): void;
   /** `out[i] = f(a[i])`. `out` may be `a`. */
   map(a: TypedArray, out: TypedArray, f: (x: number) => number): void;
   /** `out[i] = f(a[i], b[i])`. `out` may be `a` or `b`. */

@@ -7,7 +7,7 @@
 export { DeltaflowError, assertShape, Registry } from '@deltaflow/core';
 export { Tensor, allocate, dtypeOf, expectShape } from './tensor.js';
 export type { DType, NestedArray, Rank, Shape, Tensor1D, Tensor2D, TypedArray } from './tensor.js';
-export type { Backend } from './backend.js';
+export type { Backend, SgdStepOptions } from './backend.js';
 export type { WasmBackendOptions } from './backends.js';
 export {
   getBackend,

@@ -6,6 +6,8 @@ import {
   columnSumsJs,
   mapJs,
   rowSumsJs,
+  sgdMomentumStepJs,
+  sgdStepJs,
   zipJs,
 } from './kernels/elementwise.js';
 
@@ -27,6 +29,8 @@ export const jsBackend: Backend = Object.freeze({
   columnSums: columnSumsJs,
   rowSums: rowSumsJs,
   argmaxRows: argmaxRowsJs,
+  sgdStep: sgdStepJs,
+  sgdMomentumStep: sgdMomentumStepJs,
   map: mapJs,
   zip: zipJs,
 });

@@ -144,6 +144,107 @@ describe('the WebAssembly SIMD backend', () => {
   });
 });
 
+describe('the sgd step W <- W - lr g of the WebAssembly backends', () => {
+  /** What JavaScript computes: param[i] - lr * grad[i] in float64, rounded to float32 by the store. */
+  function expected(param: Float32Array, grad: Float32Array, lr: number): Float32Array {
+    const out = new Float32Array(param.length);
+    for (let i = 0; i < param.length; i++) out[i] = param[i]! - lr * grad[i]!;
+    return out;
+  }
+
+  /** How many entries differ in their bits (a plain loop: toEqual on 100k floats is slow). */
+  function differing(a: Float32Array, b: Float32Array): number {
+    const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+    const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+    let count = Math.abs(a.length - b.length);
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (x[i] !== y[i]) count++;
+    return count;
+  }
+
+  const backends = [wasm!, loadWasmBackend({ threads: 2 })!];
+  for (const backend of backends) {
+    it(`gives bit for bit the TypeScript step (float64 arithmetic, one rounding), ${backend.name}`, () => {
+      const rng = new Random(31);
+      // Below SMALL_SGD (TypeScript), at it, odd tails of the 4-lane loop, MNIST's 784 x 128 weights.
+      for (const n of [7, 1023, 1024, 1027, 4099, 100_352]) {
+        // lr not representable in float32 (0.01, 0.3) would round differently in float32 arithmetic.
+        for (const lr of [0.5, 0.01, 0.3, 1e-3]) {
+          const param = random(rng, n);
+          const grad = random(rng, n);
+          for (let i = 0; i < n; i += 97) grad[i] = grad[i]! * 1e-6; // tiny updates: rounding is the whole result
+          const want = expected(param, grad, lr);
+          const viaJs = param.slice();
+          jsBackend.sgdStep(viaJs, grad, lr);
+          backend.sgdStep(param, grad, lr);
+          expect(differing(param, want)).toBe(0);
+          expect(differing(viaJs, want)).toBe(0);
+        }
+      }
+    });
+  }
+
+  // torch.optim.SGD's general step: every combination of weight decay, momentum, dampening and nesterov, three
+  // steps (the first sets the buffer), against the element-by-element TypeScript loop written out here.
+  const variants = [
+    { lr: 0.01, momentum: 0, dampening: 0, weightDecay: 1e-3, nesterov: false },
+    { lr: 0.3, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false },
+    { lr: 0.01, momentum: 0.9, dampening: 0.1, weightDecay: 5e-4, nesterov: false },
+    { lr: 0.05, momentum: 0.7, dampening: 0, weightDecay: 1e-2, nesterov: true },
+  ];
+  function referenceStep(
+    param: Float32Array,
+    grad: Float32Array,
+    buffer: Float32Array,
+    o: (typeof variants)[number],
+    first: boolean,
+  ): void {
+    for (let i = 0; i < param.length; i++) {
+      let g = grad[i]!;
+      if (o.weightDecay !== 0) g += o.weightDecay * param[i]!;
+      if (o.momentum !== 0) {
+        buffer[i] = first ? g : o.momentum * buffer[i]! + (1 - o.dampening) * g;
+        g = o.nesterov ? g + o.momentum * buffer[i]! : buffer[i]!;
+      }
+      param[i] = param[i]! - o.lr * g;
+    }
+  }
+  for (const backend of backends) {
+    it(`gives bit for bit the TypeScript momentum and weight-decay steps, ${backend.name}`, () => {
+      const rng = new Random(32);
+      for (const n of [9, 1024, 1027, 30_001]) {
+        for (const options of variants) {
+          const param = random(rng, n);
+          const want = param.slice();
+          const viaJs = param.slice();
+          const buffer = new Float32Array(n);
+          const wantBuffer = new Float32Array(n);
+          const jsBuffer = new Float32Array(n);
+          for (let step = 1; step <= 3; step++) {
+            const grad = random(rng, n);
+            referenceStep(want, grad, wantBuffer, options, step === 1);
+            jsBackend.sgdMomentumStep(viaJs, grad, jsBuffer, options, step === 1);
+            backend.sgdMomentumStep(param, grad, buffer, options, step === 1);
+          }
+          expect(differing(param, want)).toBe(0);
+          expect(differing(viaJs, want)).toBe(0);
+          expect(differing(buffer, wantBuffer)).toBe(0);
+          expect(differing(jsBuffer, wantBuffer)).toBe(0);
+        }
+      }
+    });
+  }
+
+  it('leaves float64 parameters to the TypeScript step, exactly', () => {
+    const param = Float64Array.from({ length: 3000 }, (_, i) => Math.sin(i));
+    const grad = Float64Array.from({ length: 3000 }, (_, i) => Math.cos(i));
+    const viaJs = param.slice();
+    wasm!.sgdStep(param, grad, 0.01);
+    jsBackend.sgdStep(viaJs, grad, 0.01);
+    expect(param).toEqual(viaJs);
+    expect(param[1]).toBe(Math.sin(1) - 0.01 * Math.cos(1));
+  });
+});
+
 describe('the WebAssembly SIMD backend with a helper thread', () => {
   const threaded = loadWasmBackend({ threads: 2 });
 

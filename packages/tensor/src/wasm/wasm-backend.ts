@@ -1,5 +1,6 @@
-import type { Backend } from '../backend.js';
+import type { Backend, SgdStepOptions } from '../backend.js';
 import { jsBackend } from '../js-backend.js';
+import { sgdMomentumStepJs, sgdStepJs } from '../kernels/elementwise.js';
 import { SMALL_GEMM, gemmJs, linearJs } from '../kernels/gemm.js';
 import type { GemmThread } from './gemm-thread.js';
 import type { KernelExports, WasmMemory } from './wasm-module.js';
@@ -28,6 +29,8 @@ class KernelMemory {
   private readonly helperWork: number;
   private readonly cAddress: number;
   private readonly views = new Map<number, Float32Array>();
+  /** Views of the momentum buffer's place in the sgd step, per length (its address depends on the length only). */
+  private readonly bufferViews = new Map<number, Float32Array>();
 
   constructor(
     readonly exports: KernelExports,
@@ -47,6 +50,7 @@ class KernelMemory {
     memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     this.heap = new Float32Array(memory.buffer);
     this.views.clear();
+    this.bufferViews.clear();
   }
 
   private cView(length: number): Float32Array {
@@ -186,7 +190,67 @@ class KernelMemory {
     this.run(false, false, rows, units, inputs, 1, aAt, bAt, 1);
     out.set(cView);
   }
+
+  /** W <- W - lr g: W and g copied in, the f64x2 loop, W copied out (memcpys, cheaper than the scalar loop). */
+  sgdStep(param: Float32Array, grad: Float32Array, lr: number): void {
+    const n = param.length;
+    const pAt = this.cAddress;
+    const gAt = align16(pAt + 4 * n);
+    this.reserve(gAt + 4 * n);
+    const heap = this.heap;
+    heap.set(param, pAt >> 2);
+    heap.set(grad.length === n ? grad : grad.subarray(0, n), gAt >> 2);
+    this.exports.sgdStep(pAt, gAt, n, lr);
+    param.set(this.cView(n));
+  }
+
+  /** The general step: W, g and the buffer copied in, the f64x2 loop, W and the buffer copied out. */
+  sgdMomentumStep(
+    param: Float32Array,
+    grad: Float32Array,
+    buffer: Float32Array,
+    options: SgdStepOptions,
+    first: boolean,
+  ): void {
+    const n = param.length;
+    const withBuffer = options.momentum !== 0;
+    const pAt = this.cAddress;
+    const gAt = align16(pAt + 4 * n);
+    const bAt = align16(gAt + 4 * n);
+    this.reserve(bAt + 4 * n);
+    const heap = this.heap;
+    heap.set(param, pAt >> 2);
+    heap.set(grad.length === n ? grad : grad.subarray(0, n), gAt >> 2);
+    if (withBuffer && !first) heap.set(buffer.length === n ? buffer : buffer.subarray(0, n), bAt >> 2);
+    const { lr, momentum, dampening, weightDecay, nesterov } = options;
+    this.exports.sgdMomentumStep(
+      pAt,
+      gAt,
+      bAt,
+      n,
+      lr,
+      momentum,
+      1 - dampening,
+      weightDecay,
+      nesterov ? 1 : 0,
+      first ? 1 : 0,
+    );
+    param.set(this.cView(n));
+    if (!withBuffer) return;
+    let view = this.bufferViews.get(n);
+    if (!view) {
+      view = new Float32Array(this.memory.buffer, bAt, n);
+      this.bufferViews.set(n, view);
+    }
+    buffer.set(view);
+  }
 }
+
+/**
+ * Arrays shorter than this take the TypeScript sgd step: below it the call and the copies cost what SIMD saves
+ * (XOR's and the biases' few values).
+ */
+export const SMALL_SGD = 1024;
 
 /**
  * A {@link Backend} over an instance of the WebAssembly SIMD kernels: float32 products of more than
@@ -235,5 +299,42 @@ export function wasmBackendOf(
       linearJs(a, w, bias, rows, inputs, units, out);
     }
   };
-  return Object.freeze({ ...jsBackend, name: helper ? 'wasm-simd-2t' : 'wasm-simd', gemm, linear });
+  const sgdStep: Backend['sgdStep'] = (param, grad, lr) => {
+    if (param.length >= SMALL_SGD && param instanceof Float32Array && grad instanceof Float32Array) {
+      try {
+        memory.sgdStep(param, grad, lr);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        sgdStepJs(param, grad, lr);
+      }
+    } else {
+      sgdStepJs(param, grad, lr);
+    }
+  };
+  const sgdMomentumStep: Backend['sgdMomentumStep'] = (param, grad, buffer, options, first) => {
+    if (
+      param.length >= SMALL_SGD &&
+      param instanceof Float32Array &&
+      grad instanceof Float32Array &&
+      buffer instanceof Float32Array &&
+      (options.momentum === 0 || buffer.length >= param.length)
+    ) {
+      try {
+        memory.sgdMomentumStep(param, grad, buffer, options, first);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        sgdMomentumStepJs(param, grad, buffer, options, first);
+      }
+    } else {
+      sgdMomentumStepJs(param, grad, buffer, options, first);
+    }
+  };
+  return Object.freeze({
+    ...jsBackend,
+    sgdMomentumStep,
+    name: helper ? 'wasm-simd-2t' : 'wasm-simd',
+    gemm,
+    linear,
+    sgdStep,
+  });
 }

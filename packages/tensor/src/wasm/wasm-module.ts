@@ -23,6 +23,19 @@ export interface KernelExports {
   heapBase(): number;
   gemmWorkBytes(): number;
   broadcastRows(c: number, row: number, rows: number, cols: number): void;
+  sgdStep(param: number, grad: number, n: number, lr: number): void;
+  sgdMomentumStep(
+    param: number,
+    grad: number,
+    buffer: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    keep: number,
+    weightDecay: number,
+    nesterov: number,
+    first: number,
+  ): void;
   gemm(
     transA: number,
     transB: number,
