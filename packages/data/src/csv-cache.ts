@@ -31,7 +31,15 @@ const MAGIC = 'DFCACHE1';
 const VERSION = 1;
 /** Room for the header: the data starts here. */
 const DATA_OFFSET = 256 * 1024;
-/** Rows per row group: the unit read from disk and shuffled in windows. */
+/**
+ * Rows per row group of a cache: the unit read from disk and shuffled in windows.
+ *
+ * @example
+ * ```ts
+ * CACHE_GROUP_ROWS; // → 16384
+ * ```
+ * @category Out-of-core
+ */
 export const CACHE_GROUP_ROWS = 16384;
 
 /**
@@ -52,18 +60,42 @@ export interface CsvCacheOptions extends Pick<
   cachePath?: string;
 }
 
-/** What the header of a cache holds. */
-interface CacheHeader {
+/**
+ * What the header of a binary cache holds: its layout (dtype, rows, row groups), the schema (feature and target
+ * names, the class labels, the task) and the CSV it was made from (size and modification time, the reading
+ * options), so that a changed CSV or other options rebuild it.
+ *
+ * @example
+ * ```ts
+ * // not-runnable: reads a large file
+ * import { openCsvCache } from '@deltaflow/data/node';
+ *
+ * const cache = openCsvCache('big.csv', { target: 'y' });
+ * cache.header.rows; // the CSV's data rows
+ * cache.header.featureNames; // its feature columns, in order
+ * ```
+ * @category Out-of-core
+ */
+export interface CacheHeader {
+  /** Always `'deltaflow-cache'`. */
   format: 'deltaflow-cache';
+  /** The layout's version (a cache of another version is rebuilt). */
   version: number;
+  /** The stored numbers: float32 or float64. */
   dtype: DType;
+  /** The data rows of the CSV. */
   rows: number;
+  /** Rows per row group, the unit read from disk and shuffled in windows. */
   groupRows: number;
+  /** The byte offset at which the row groups start. */
   dataOffset: number;
+  /** The feature columns, in order. */
   featureNames: string[];
+  /** The target columns, in order. */
   targetNames: string[];
   /** Classification with a label column: the sorted labels, and per stored label id its index among them. */
   classes?: { labels: string[]; sortedIndex: number[] };
+  /** Classification or regression, as the CSV's targets made it. */
   task: Task;
   /** The CSV it was made from: a different size or modification time rebuilds the cache. */
   source: { size: number; mtimeMs: number };
@@ -73,6 +105,11 @@ interface CacheHeader {
 
 /**
  * A part of a cache's rows: the split of `CsvCache.split` assigns each row to one.
+ *
+ * @example
+ * ```ts
+ * const part: CachePart = 'validation';
+ * ```
  * @category Out-of-core
  */
 export type CachePart = 'train' | 'validation' | 'test';
@@ -339,8 +376,9 @@ export class CsvCache {
 
   private constructor(
     private fd: number,
+    /** The cache file's path. */
     readonly path: string,
-    /** @internal */
+    /** Its header: the layout, the schema and the CSV it was made from. */
     readonly header: CacheHeader,
   ) {
     this.bytes = header.dtype === 'float64' ? 8 : 4;

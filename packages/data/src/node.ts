@@ -7,4 +7,4 @@ export { readCsv, readCsvColumns, readCsvStream } from './read-csv.js';
 export { readArrow, readArrowColumns } from './read-arrow.js';
 export type { ArrowOptions } from './read-arrow.js';
 export { CACHE_GROUP_ROWS, CacheSource, CsvCache, csvCachePath, openCsvCache } from './csv-cache.js';
-export type { CachePart, CacheSourceOptions, CsvCacheOptions } from './csv-cache.js';
+export type { CacheHeader, CachePart, CacheSourceOptions, CsvCacheOptions } from './csv-cache.js';

@@ -11,7 +11,7 @@ import { DEFAULT_SEED } from './synthetic.js';
  * permutation(5, 42); // e.g. Int32Array [3, 0, 4, 1, 2], the same on every run
  * ```
  * @param n - how many indices
- * @param seed - a seed, or a {@link Random} to draw from (it advances); default 42
+ * @param seed - a seed, or a `Random` of `@deltaflow/tensor` to draw from (it advances); default 42
  * @category Shuffling
  */
 export function permutation(n: number, seed: number | Random = DEFAULT_SEED): Int32Array {
@@ -30,7 +30,7 @@ export function permutation(n: number, seed: number | Random = DEFAULT_SEED): In
  * const mixed = shuffleDataset(iris(), 7);
  * ```
  * @param ds - the dataset
- * @param seed - a seed, or a {@link Random} to draw from; default 42
+ * @param seed - a seed, or a `Random` of `@deltaflow/tensor` to draw from; default 42
  * @category Shuffling
  */
 export function shuffleDataset(ds: Dataset, seed: number | Random = DEFAULT_SEED): Dataset {

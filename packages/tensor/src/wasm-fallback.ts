@@ -1,7 +1,16 @@
 // Why the WebAssembly backend could not be used, as the backend choice (backends.ts) records it, and the one-time
 // console warning about it. backend-status.ts reads it for backendStatus().
 
-/** Why WebAssembly could not be used: no WebAssembly, no SIMD, or a compile that was refused or failed. */
+/**
+ * Why WebAssembly could not be used: no WebAssembly, no SIMD, or a compile that was refused (a page's
+ * Content-Security-Policy without `'wasm-unsafe-eval'`) or failed.
+ *
+ * @example
+ * ```ts
+ * const kind: WasmFallbackKind | undefined = backendStatus().fallback; // undefined when nothing failed
+ * ```
+ * @category Backend
+ */
 export type WasmFallbackKind = 'no-webassembly' | 'no-simd' | 'refused' | 'failed';
 
 /** A recorded fallback: its kind, the reason as a sentence, and what to do about it. */

@@ -35,7 +35,7 @@ function codeOf(activation: Activation): number {
 }
 
 /**
- * One training batch of a small dense network (every product at most {@link FUSED_MAX_PRODUCT} multiply-adds) in
+ * One training batch of a small dense network (every product at most `FUSED_MAX_PRODUCT`, 4096, multiply-adds) in
  * two calls on the layers' own typed arrays, with nothing allocated: {@link FusedSmallNetwork.forwardLoss} (the
  * forward pass and E of the mse loss) and {@link FusedSmallNetwork.backward} (the delta rule into dE/dW and
  * dE/dtheta). The results are bit-identical to `model.zeroGrad()`, `model.forward`, `model.loss` and
@@ -49,6 +49,8 @@ function codeOf(activation: Activation): number {
  *
  * @example
  * ```ts
+ * // not-runnable: one batch inside a training loop
+ * declare const pass: ForwardPass; // the model's forward buffers for this batch size
  * const fused = FusedSmallNetwork.plan(model); // null when the model is not covered
  * if (fused && fused.covers(inputs.rows)) {
  *   const E = fused.forwardLoss(inputs, targets, pass);
