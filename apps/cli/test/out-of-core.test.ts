@@ -158,6 +158,34 @@ describe('train --memory-budget: out-of-core training', { timeout: 180_000 }, ()
       /--checkpoint needs the data in memory, but big\.csv is larger than the memory budget of 0\.05 MB; raise --memory-budget or leave out --checkpoint\./,
     );
   });
+
+  it('refuses --init with a model of other classes than the file, which it cannot align out-of-core', async () => {
+    const labels = (names: string[]): string =>
+      [
+        'x0,x1,label',
+        ...Array.from({ length: 600 }, (_, i) => `${i % 7},${i % 5},${names[i % names.length]}`),
+      ].join('\n') + '\n';
+    writeFileSync(join(dir, 'three.csv'), labels(['cat', 'dog', 'emu']));
+    writeFileSync(join(dir, 'two.csv'), labels(['cat', 'emu']));
+    const small = ['--layers', '4', '--epochs', '1', '--loss', 'cross-entropy', '--json'];
+    const trained = await runCli(['train', '--data', 'three.csv', ...small, '--save', 'three.json'], dir);
+    expect(trained.code, trained.stderr).toBe(0);
+    const refused = await runCli(
+      ['train', '--data', 'two.csv', '--memory-budget', '0.001', '--init', 'three.json', '--epochs', '1'],
+      dir,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /three\.json was trained on the classes cat, dog, emu, but two\.csv has cat, emu/,
+    );
+    expect(refused.stderr).not.toMatch(/\n\s+at /); // one sentence, no stack
+    // in memory, the same --init aligns the classes and trains
+    const aligned = await runCli(
+      ['train', '--data', 'two.csv', '--init', 'three.json', '--epochs', '1'],
+      dir,
+    );
+    expect(aligned.code, aligned.stderr).toBe(0);
+  });
 });
 
 /** Makes a directory unwritable: chmod for a user; root writes anyway, so `chattr +i` (immutable) for root. */

@@ -365,6 +365,13 @@ async function prepareOutOfCore(
     );
   const dtype = init?.model.dtype ?? request.dtype ?? 'float32';
   const ooc = openOutOfCore(request, budget, dtype, warn, init?.meta.featureNames);
+  // the cache keeps the file's sorted labels; a model's own class order cannot be mapped onto them here
+  const modelClasses = init?.meta.classNames;
+  const fileClasses = ooc.cache.classNames;
+  if (modelClasses && fileClasses && modelClasses.join('\u0000') !== fileClasses.join('\u0000'))
+    throw new UsageError(
+      `${request.init} was trained on the classes ${modelClasses.join(', ')}, but ${request.data} has ${fileClasses.join(', ')}, which out-of-core training cannot map onto them; raise --memory-budget to train in memory, where they are aligned.`,
+    );
   // the splits and the scaler are the cache's: the recipe sees the first rows only, unsplit
   const plain: TrainRequest = { ...request, normalize: false };
   delete plain.validationSplit;
