@@ -78,13 +78,13 @@ export function installClosure(name: string): string[] {
   return [...chosen].sort();
 }
 
-/** The bytes of every file under `dir`, as `du -sb` counts them (symbolic links not followed). */
-export function diskSize(dir: string): number {
+/** The bytes of every file under `dir` but those `leaveOut` names, as `du -sb` counts them (symbolic links not followed). */
+export function diskSize(dir: string, leaveOut: (file: string) => boolean = () => false): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += diskSize(path);
-    else if (entry.isFile()) total += statSync(path).size;
+    if (entry.isDirectory()) total += diskSize(path, leaveOut);
+    else if (entry.isFile() && !leaveOut(entry.name)) total += statSync(path).size;
   }
   return total;
 }
