@@ -217,6 +217,8 @@ describe('deltaflow predict, evaluate, gradcheck, plugins', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/activation +│ sigmoid +│ builtin/);
     const json = await runCli(['plugins', '--json'], dir);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout, `stderr: ${json.stderr}`).toMatch(/\}\n$/);
     const list = JSON.parse(lastLine(json.stdout)) as Record<string, { name: string; source: string }[]>;
     expect(list.losses!.map((l) => l.name)).toEqual([
       'mse',
