@@ -1,10 +1,15 @@
 /**
  * The inference workload: the W2 network (784-128-10, sigmoid/sigmoid, deltaflow's seeded weights) exported with
- * `toOnnx` of @deltaflow/interop, run by deltaflow's `model.forward` (inference, no training pass) and by
- * onnxruntime-node on the exported file, as batch-1 latency and batch-256 throughput. The runners take turns
+ * `toOnnx` and `toStandaloneModule` of @deltaflow/interop, run by deltaflow's `model.forward` (inference, no
+ * training pass), by onnxruntime-node on the exported file and by the standalone module's `predictBatch`
+ * (imported from a temporary file, as an app would), as batch-1 latency and batch-256 throughput. The runners take turns
  * in each repeat (order rotated), in this process, so the ratios come from one run on one machine state.
  */
-import { toOnnx } from '@deltaflow/interop';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { toOnnx, toStandaloneModule } from '@deltaflow/interop';
 import { mlp } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
 import { Random, Tensor, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
@@ -49,6 +54,27 @@ async function onnxRunner(name: string, bytes: Uint8Array, threads: number): Pro
   };
 }
 
+/** The standalone module of `model`, written to a temporary folder and imported; its `predictBatch` per call. */
+async function standaloneRunner(name: string, model: Sequential): Promise<InferenceRunner> {
+  const dir = mkdtempSync(join(tmpdir(), 'deltaflow-bench-standalone-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'model.js'), toStandaloneModule(model).js);
+    const module = (await import(pathToFileURL(join(dir, 'model.js')).href)) as {
+      predictBatch(inputs: ArrayLike<ArrayLike<number>>): number[][];
+    };
+    return {
+      name,
+      run(input, rows) {
+        const samples = Array.from({ length: rows }, (_, r) => input.subarray(r * INPUTS, (r + 1) * INPUTS));
+        return module.predictBatch(samples).flat();
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Calls `runner` on rotating batches for about `ms`; returns the wall and CPU (user + system) us per call. */
 async function time(
   runner: InferenceRunner,
@@ -90,11 +116,12 @@ export async function inferenceBench(quick: boolean, repeats: number): Promise<v
     deltaflowRunner('deltaflow (js)', model, jsBackend),
     await onnxRunner('onnxruntime-node 1 thread', bytes, 1),
     await onnxRunner('onnxruntime-node 2 threads', bytes, 2),
+    await standaloneRunner('standalone module (toStandaloneModule)', model),
   ];
   const rng = new Random(7);
   const ms = quick ? 150 : 500;
   console.log(
-    `\ninference: W2 784-128-10 sigmoid/sigmoid float32, deltaflow model.forward vs onnxruntime-node ${ort.env.versions.node} on toOnnx's file (${bytes.length} bytes)`,
+    `\ninference: W2 784-128-10 sigmoid/sigmoid float32, deltaflow model.forward vs onnxruntime-node ${ort.env.versions.node} on toOnnx's file (${bytes.length} bytes) and the standalone module's predictBatch`,
   );
   for (const rows of BATCHES) {
     const batches = Array.from({ length: 8 }, () =>
