@@ -47,6 +47,28 @@ function scaleC(c: usize, size: i32, beta: f32): void {
   }
 }
 
+/** 1.0 in every lane (the scale of a transposed copy of B). */
+const ONE: v128 = f32x4.splat(1);
+
+/**
+ * Copies the 4 x 4 block of rows at `src`, `srcStride` bytes apart, transposed and times `scale`, to rows at
+ * `dst`, `dstStride` bytes apart: the transposing packs at f32x4 speed instead of one float at a time.
+ */
+function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize, scale: v128): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + srcStride * 2);
+  const r3 = v128.load(src + srcStride * 3);
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.mul(f32x4.shuffle(t0, t2, 0, 1, 4, 5), scale));
+  v128.store(dst + dstStride, f32x4.mul(f32x4.shuffle(t0, t2, 2, 3, 6, 7), scale));
+  v128.store(dst + dstStride * 2, f32x4.mul(f32x4.shuffle(t1, t3, 0, 1, 4, 5), scale));
+  v128.store(dst + dstStride * 3, f32x4.mul(f32x4.shuffle(t1, t3, 2, 3, 6, 7), scale));
+}
+
 /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, panel-major, zero-padded. */
 function packB(transB: bool, b: usize, n: i32, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, pb: usize): void {
   let out = pb;
@@ -70,15 +92,27 @@ function packB(transB: bool, b: usize, n: i32, k: i32, pc: i32, kc: i32, jc: i32
         }
       }
     } else {
-      // op(B)(p, j) = b[j * k + p]: each column of the panel is a contiguous row of b.
+      // op(B)(p, j) = b[j * k + p]: each column of the panel is a contiguous row of b, transposed 4 x 4 at a
+      // time (two blocks per four depths) when the panel is whole.
+      let p = 0;
+      if (w == NR) {
+        const stride = (<usize>k) << 2;
+        const src = b + ((<usize>j0 * k + pc) << 2);
+        for (; p + 4 <= kc; p += 4) {
+          const s = src + ((<usize>p) << 2);
+          const d = out + ((<usize>p * NR) << 2);
+          transpose4(s, stride, d, NR << 2, ONE);
+          transpose4(s + (stride << 2), stride, d + 16, NR << 2, ONE);
+        }
+      }
       for (let q = 0; q < NR; q++) {
         const dst = out + (q << 2);
         if (q < w) {
           const src = b + ((<usize>(j0 + q) * k + pc) << 2);
-          for (let p = 0; p < kc; p++)
-            store<f32>(dst + ((<usize>p * NR) << 2), load<f32>(src + ((<usize>p) << 2)));
+          for (let r = p; r < kc; r++)
+            store<f32>(dst + ((<usize>r * NR) << 2), load<f32>(src + ((<usize>r) << 2)));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(dst + ((<usize>p * NR) << 2), 0);
+          for (let r = p; r < kc; r++) store<f32>(dst + ((<usize>r * NR) << 2), 0);
         }
       }
       out += (<usize>kc * NR) << 2;
@@ -119,15 +153,24 @@ function packA(
         }
       }
     } else {
-      // op(A)(i, p) = a[i * lda + p]: each row of the panel is a contiguous row of a.
+      // op(A)(i, p) = a[i * lda + p]: each row of the panel is a contiguous row of a, transposed 4 x 4 at a time
+      // when the panel is whole.
+      let p = 0;
+      if (h == MR) {
+        const stride = (<usize>lda) << 2;
+        const src = a + ((<usize>i0 * lda + pc) << 2);
+        const va = f32x4.splat(alpha);
+        for (; p + 4 <= kc; p += 4)
+          transpose4(src + ((<usize>p) << 2), stride, out + ((<usize>p * MR) << 2), MR << 2, va);
+      }
       for (let r = 0; r < MR; r++) {
         const dst = out + (r << 2);
         if (r < h) {
           const src = a + ((<usize>(i0 + r) * lda + pc) << 2);
-          for (let p = 0; p < kc; p++)
-            store<f32>(dst + ((<usize>p * MR) << 2), alpha * load<f32>(src + ((<usize>p) << 2)));
+          for (let q = p; q < kc; q++)
+            store<f32>(dst + ((<usize>q * MR) << 2), alpha * load<f32>(src + ((<usize>q) << 2)));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(dst + ((<usize>p * MR) << 2), 0);
+          for (let q = p; q < kc; q++) store<f32>(dst + ((<usize>q * MR) << 2), 0);
         }
       }
       out += (<usize>kc * MR) << 2;
