@@ -178,6 +178,224 @@ function packA(
   }
 }
 
+/** Products whose op(B) has at most this much depth take the narrow path (its scratch is the packed-B area). */
+const NARROW_MAX_K: i32 = (KC * NC) / 16;
+
+/**
+ * Whether gemm takes the narrow path: op(B) has fewer than 16 columns and not exactly 8 (a layer of 10 outputs),
+ * where the 4 x 8 tile would leave up to 6 of its 8 lanes idle and the packing of the large operand, op(A),
+ * would cost about what its few columns of arithmetic do. It depends on the transposes, n and k only, so a
+ * block of rows (a helper thread's half) takes the same path and gets the same bits.
+ */
+function isNarrow(transA: bool, transB: bool, n: i32, k: i32): bool {
+  return n < 16 && n != NR && !(transA && transB) && k <= NARROW_MAX_K;
+}
+
+/**
+ * The narrow product when A is stored transposed (dE/dW = O^T delta of a 10-unit layer): op(A)'s columns are
+ * rows of a, so the tile turns round and reads them in place. 8 rows (two f32x4 of one row of a) times 5 columns
+ * (a broadcast of op(B) each), ten accumulators, nothing packed; a last tile of fewer than 8 rows reads a
+ * zero-padded copy of its rows instead (never past A). C += alpha * tile (or = when `first`).
+ */
+function narrowColumns(
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  c: usize,
+  work: usize,
+  lda: i32,
+  ldc: i32,
+  first: bool,
+): void {
+  const tile = work;
+  const copy = work + ((<usize>(MC * KC)) << 2);
+  // op(B)(p, j) is b[p * n + j], or b[j * k + p] when transB: bytes between columns, and between depths.
+  const colStep: usize = transB ? (<usize>k) << 2 : 4;
+  const rowStep: usize = transB ? 4 : (<usize>n) << 2;
+  const last = n - 1;
+  for (let i0 = 0; i0 < m; i0 += 8) {
+    const rows = min(8, m - i0);
+    let src = a + ((<usize>i0) << 2);
+    let stride = (<usize>lda) << 2;
+    if (rows < 8) {
+      for (let p = 0; p < k; p++)
+        for (let r = 0; r < 8; r++)
+          store<f32>(
+            copy + ((<usize>(p * 8 + r)) << 2),
+            r < rows ? load<f32>(a + ((<usize>p * lda + i0 + r) << 2)) : 0,
+          );
+      src = copy;
+      stride = 32;
+    }
+    for (let j0 = 0; j0 < n; j0 += 5) {
+      const cols = min(5, n - j0);
+      const b0 = b + <usize>j0 * colStep;
+      const b1 = b + <usize>min(j0 + 1, last) * colStep;
+      const b2 = b + <usize>min(j0 + 2, last) * colStep;
+      const b3 = b + <usize>min(j0 + 3, last) * colStep;
+      const b4 = b + <usize>min(j0 + 4, last) * colStep;
+      let c00 = f32x4.splat(0);
+      let c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0);
+      let c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0);
+      let c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0);
+      let c31 = f32x4.splat(0);
+      let c40 = f32x4.splat(0);
+      let c41 = f32x4.splat(0);
+      let pa = src;
+      let off: usize = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = v128.load(pa);
+        const x1 = v128.load(pa, 16);
+        let s = v128.load32_splat(b0 + off);
+        c00 = f32x4.add(c00, f32x4.mul(x0, s));
+        c01 = f32x4.add(c01, f32x4.mul(x1, s));
+        s = v128.load32_splat(b1 + off);
+        c10 = f32x4.add(c10, f32x4.mul(x0, s));
+        c11 = f32x4.add(c11, f32x4.mul(x1, s));
+        s = v128.load32_splat(b2 + off);
+        c20 = f32x4.add(c20, f32x4.mul(x0, s));
+        c21 = f32x4.add(c21, f32x4.mul(x1, s));
+        s = v128.load32_splat(b3 + off);
+        c30 = f32x4.add(c30, f32x4.mul(x0, s));
+        c31 = f32x4.add(c31, f32x4.mul(x1, s));
+        s = v128.load32_splat(b4 + off);
+        c40 = f32x4.add(c40, f32x4.mul(x0, s));
+        c41 = f32x4.add(c41, f32x4.mul(x1, s));
+        pa += stride;
+        off += rowStep;
+      }
+      // tile[q * 8 + r] = alpha * C tile (r, q): column q's 8 rows.
+      const va = f32x4.splat(alpha);
+      v128.store(tile, f32x4.mul(c00, va));
+      v128.store(tile, f32x4.mul(c01, va), 16);
+      v128.store(tile, f32x4.mul(c10, va), 32);
+      v128.store(tile, f32x4.mul(c11, va), 48);
+      v128.store(tile, f32x4.mul(c20, va), 64);
+      v128.store(tile, f32x4.mul(c21, va), 80);
+      v128.store(tile, f32x4.mul(c30, va), 96);
+      v128.store(tile, f32x4.mul(c31, va), 112);
+      v128.store(tile, f32x4.mul(c40, va), 128);
+      v128.store(tile, f32x4.mul(c41, va), 144);
+      for (let r = 0; r < rows; r++) {
+        const row = c + ((<usize>(i0 + r) * ldc + j0) << 2);
+        for (let q = 0; q < cols; q++) {
+          const v = load<f32>(tile + ((<usize>(q * 8 + r)) << 2));
+          const at = row + ((<usize>q) << 2);
+          store<f32>(at, first ? v : load<f32>(at) + v);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The narrow product when A is not transposed (x = O W of a 10-unit layer, or delta W^T): C(i, j) is the dot
+ * product of row i of a and column j of op(B), which is a row of b when transB and otherwise a row of a
+ * transposed copy of B (n x k, small: B has at most 15 columns). 2 rows times 5 columns, ten f32x4 accumulators
+ * over four depths at a time (no broadcasts, op(A) not packed), each summed across its lanes at the end with the
+ * k % 4 last depths. C += alpha * tile (or = when `first`).
+ */
+function narrowDots(
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  c: usize,
+  work: usize,
+  lda: i32,
+  ldc: i32,
+  first: bool,
+): void {
+  const tile = work;
+  let bt = b;
+  if (!transB) {
+    bt = work + ((<usize>(MC * KC)) << 2);
+    for (let p = 0; p < k; p++)
+      for (let j = 0; j < n; j++)
+        store<f32>(bt + ((<usize>j * k + p) << 2), load<f32>(b + ((<usize>p * n + j) << 2)));
+  }
+  const rowBytes = (<usize>k) << 2;
+  const k4 = k & ~3;
+  const last = n - 1;
+  for (let i0 = 0; i0 < m; i0 += 2) {
+    const rows = min(2, m - i0);
+    const a0 = a + ((<usize>i0 * lda) << 2);
+    const a1 = rows > 1 ? a0 + ((<usize>lda) << 2) : a0;
+    for (let j0 = 0; j0 < n; j0 += 5) {
+      const cols = min(5, n - j0);
+      const b0 = bt + <usize>j0 * rowBytes;
+      const b1 = bt + <usize>min(j0 + 1, last) * rowBytes;
+      const b2 = bt + <usize>min(j0 + 2, last) * rowBytes;
+      const b3 = bt + <usize>min(j0 + 3, last) * rowBytes;
+      const b4 = bt + <usize>min(j0 + 4, last) * rowBytes;
+      let c00 = f32x4.splat(0);
+      let c01 = f32x4.splat(0);
+      let c02 = f32x4.splat(0);
+      let c03 = f32x4.splat(0);
+      let c04 = f32x4.splat(0);
+      let c10 = f32x4.splat(0);
+      let c11 = f32x4.splat(0);
+      let c12 = f32x4.splat(0);
+      let c13 = f32x4.splat(0);
+      let c14 = f32x4.splat(0);
+      for (let off: usize = 0; off < (<usize>k4) << 2; off += 16) {
+        const x0 = v128.load(a0 + off);
+        const x1 = v128.load(a1 + off);
+        let y = v128.load(b0 + off);
+        c00 = f32x4.add(c00, f32x4.mul(x0, y));
+        c10 = f32x4.add(c10, f32x4.mul(x1, y));
+        y = v128.load(b1 + off);
+        c01 = f32x4.add(c01, f32x4.mul(x0, y));
+        c11 = f32x4.add(c11, f32x4.mul(x1, y));
+        y = v128.load(b2 + off);
+        c02 = f32x4.add(c02, f32x4.mul(x0, y));
+        c12 = f32x4.add(c12, f32x4.mul(x1, y));
+        y = v128.load(b3 + off);
+        c03 = f32x4.add(c03, f32x4.mul(x0, y));
+        c13 = f32x4.add(c13, f32x4.mul(x1, y));
+        y = v128.load(b4 + off);
+        c04 = f32x4.add(c04, f32x4.mul(x0, y));
+        c14 = f32x4.add(c14, f32x4.mul(x1, y));
+      }
+      // tile[(r * 5 + q) * 4 + lane]: the lanes of each dot product, summed below.
+      v128.store(tile, c00);
+      v128.store(tile, c01, 16);
+      v128.store(tile, c02, 32);
+      v128.store(tile, c03, 48);
+      v128.store(tile, c04, 64);
+      v128.store(tile, c10, 80);
+      v128.store(tile, c11, 96);
+      v128.store(tile, c12, 112);
+      v128.store(tile, c13, 128);
+      v128.store(tile, c14, 144);
+      for (let r = 0; r < rows; r++) {
+        const ar = r == 0 ? a0 : a1;
+        const row = c + ((<usize>(i0 + r) * ldc + j0) << 2);
+        for (let q = 0; q < cols; q++) {
+          const lanes = tile + ((<usize>(r * 5 + q)) << 4);
+          let sum = load<f32>(lanes) + load<f32>(lanes, 4) + (load<f32>(lanes, 8) + load<f32>(lanes, 12));
+          const bq = bt + <usize>(j0 + q) * rowBytes;
+          for (let p = k4; p < k; p++)
+            sum += load<f32>(ar + ((<usize>p) << 2)) * load<f32>(bq + ((<usize>p) << 2));
+          const v = alpha * sum;
+          const at = row + ((<usize>q) << 2);
+          store<f32>(at, first ? v : load<f32>(at) + v);
+        }
+      }
+    }
+  }
+}
+
 /**
  * C <- alpha * op(A) op(B) + beta * C on float32 matrices at byte addresses a, b, c; op(A) is m x k (A stored
  * k x m when transA), op(B) k x n (B stored n x k when transB), C m x n, all row-major. The rows of stored A are
@@ -199,9 +417,19 @@ export function gemm(
   lda: i32,
   ldc: i32,
 ): void {
-  if (ldc == n) scaleC(c, m * n, beta);
-  else for (let i = 0; i < m; i++) scaleC(c + ((<usize>i * ldc) << 2), n, beta);
+  // beta = 0 with work to do: the first depth block stores into C instead of adding to zeros (the same bits:
+  // an accumulator that starts at +0 is never -0), so C is neither cleared nor read.
+  const overwrite = beta == 0 && alpha != 0 && k > 0;
+  if (!overwrite) {
+    if (ldc == n) scaleC(c, m * n, beta);
+    else for (let i = 0; i < m; i++) scaleC(c + ((<usize>i * ldc) << 2), n, beta);
+  }
   if (alpha == 0 || k == 0 || m == 0 || n == 0) return;
+  if (isNarrow(transA, transB, n, k)) {
+    if (transA) narrowColumns(transB, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
+    else narrowDots(transB, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
+    return;
+  }
   const panelA = work;
   const panelsB = work + ((<usize>(MC * KC)) << 2);
   const edge = panelsB + ((<usize>(KC * NC)) << 2);
@@ -209,6 +437,7 @@ export function gemm(
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
+      const first = overwrite && pc == 0;
       packB(transB, b, n, k, pc, kc, jc, nc, panelsB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -251,7 +480,21 @@ export function gemm(
               pa += MR << 2;
               pb += NR << 2;
             }
-            if (mr == MR && nr == NR) {
+            if (mr == MR && nr == NR && first) {
+              const ld = (<usize>ldc) << 2;
+              let row = tile;
+              v128.store(row, c00);
+              v128.store(row, c01, 16);
+              row += ld;
+              v128.store(row, c10);
+              v128.store(row, c11, 16);
+              row += ld;
+              v128.store(row, c20);
+              v128.store(row, c21, 16);
+              row += ld;
+              v128.store(row, c30);
+              v128.store(row, c31, 16);
+            } else if (mr == MR && nr == NR) {
               const ld = (<usize>ldc) << 2;
               let row = tile;
               v128.store(row, f32x4.add(v128.load(row), c00));
@@ -278,7 +521,8 @@ export function gemm(
                 const row = tile + ((<usize>r * ldc) << 2);
                 for (let q = 0; q < nr; q++) {
                   const p = row + ((<usize>q) << 2);
-                  store<f32>(p, load<f32>(p) + load<f32>(edge + ((<usize>r * NR + q) << 2)));
+                  const v = load<f32>(edge + ((<usize>r * NR + q) << 2));
+                  store<f32>(p, first ? v : load<f32>(p) + v);
                 }
               }
             }
