@@ -84,17 +84,7 @@ async function compileAssembly(file: string): Promise<Record<string, unknown> | 
   }
   let binary: Uint8Array | null = null;
   const { error, stderr } = await asc.main(
-    [
-      resolve(ROOT, file),
-      '--enable',
-      'simd',
-      '-O3',
-      '--runtime',
-      'stub',
-      '--noAssert',
-      '--outFile',
-      'out.wasm',
-    ],
+    [file, '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'out.wasm'],
     {
       readFile: (name: string, baseDir: string) => {
         try {
