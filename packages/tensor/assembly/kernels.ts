@@ -3,7 +3,8 @@
 //
 // gemm follows the GotoBLAS/BLIS scheme: op(B) is packed into KC x NR column panels and alpha * op(A) into
 // MR x KC row panels (the transposes are absorbed by the packing), and a register-blocked MR x NR micro-kernel
-// keeps MR * NR / 4 f32x4 accumulators in registers while it streams the two panels.
+// keeps MR * NR / 4 f32x4 accumulators in registers while it streams the two panels. A narrow op(B) (fewer than
+// 16 columns, not 8: a 10-unit layer) takes tiles shaped for it instead, with little or no packing (isNarrow).
 
 /** Rows of the micro-tile (one broadcast of A each). */
 const MR: i32 = 4;
@@ -397,6 +398,113 @@ function narrowDots(
 }
 
 /**
+ * The narrow product of a plain A and B with 9 to 12 columns (x = O W of a 10-unit layer): B is copied once into
+ * rows of 12 (three f32x4, the lanes past n never written back to C) and A is read in place, 3 rows of it times
+ * the 12 columns, nine accumulators, a broadcast of A per row and three vectors of B per depth. C += alpha * tile
+ * (or = when `first`); a last tile of fewer than 3 rows repeats its last row and writes only its own.
+ */
+function narrowRows(
+  transA: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  c: usize,
+  work: usize,
+  lda: i32,
+  ldc: i32,
+  first: bool,
+): void {
+  const wide = work + ((<usize>(MC * KC)) << 2);
+  const rowBytes = (<usize>n) << 2;
+  // Rows of B but the last are copied whole, three vectors each: the floats past n are the next row's and land
+  // in lanes never written back. The last row is copied one float at a time (never past B), zero-padded.
+  for (let p = 0; p < k - 1; p++) {
+    const src = b + <usize>p * rowBytes;
+    const dst = wide + ((<usize>p * 12) << 2);
+    v128.store(dst, v128.load(src));
+    v128.store(dst, v128.load(src, 16), 16);
+    v128.store(dst, v128.load(src, 32), 32);
+  }
+  const lastRow = wide + ((<usize>(k - 1) * 12) << 2);
+  for (let q = 0; q < 12; q++)
+    store<f32>(lastRow + (q << 2), q < n ? load<f32>(b + <usize>(k - 1) * rowBytes + (q << 2)) : 0);
+  // op(A)(i, p) is a[i * lda + p], or a[p * lda + i] when transA: bytes between rows, and between depths.
+  const rowStep: usize = transA ? 4 : (<usize>lda) << 2;
+  const depthStep: usize = transA ? (<usize>lda) << 2 : 4;
+  const va = f32x4.splat(alpha);
+  const rest = n - 8;
+  for (let i0 = 0; i0 < m; i0 += 3) {
+    const rows = min(3, m - i0);
+    const a0 = a + <usize>i0 * rowStep;
+    const a1 = rows > 1 ? a0 + rowStep : a0;
+    const a2 = rows > 2 ? a1 + rowStep : a1;
+    let c00 = f32x4.splat(0);
+    let c01 = f32x4.splat(0);
+    let c02 = f32x4.splat(0);
+    let c10 = f32x4.splat(0);
+    let c11 = f32x4.splat(0);
+    let c12 = f32x4.splat(0);
+    let c20 = f32x4.splat(0);
+    let c21 = f32x4.splat(0);
+    let c22 = f32x4.splat(0);
+    let pb = wide;
+    const end = <usize>k * depthStep;
+    for (let off: usize = 0; off < end; off += depthStep) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      const b2 = v128.load(pb, 32);
+      let x = v128.load32_splat(a0 + off);
+      c00 = f32x4.add(c00, f32x4.mul(x, b0));
+      c01 = f32x4.add(c01, f32x4.mul(x, b1));
+      c02 = f32x4.add(c02, f32x4.mul(x, b2));
+      x = v128.load32_splat(a1 + off);
+      c10 = f32x4.add(c10, f32x4.mul(x, b0));
+      c11 = f32x4.add(c11, f32x4.mul(x, b1));
+      c12 = f32x4.add(c12, f32x4.mul(x, b2));
+      x = v128.load32_splat(a2 + off);
+      c20 = f32x4.add(c20, f32x4.mul(x, b0));
+      c21 = f32x4.add(c21, f32x4.mul(x, b1));
+      c22 = f32x4.add(c22, f32x4.mul(x, b2));
+      pb += 48;
+    }
+    for (let r = 0; r < rows; r++) {
+      const row = c + ((<usize>(i0 + r) * ldc) << 2);
+      const v0 = f32x4.mul(r == 0 ? c00 : r == 1 ? c10 : c20, va);
+      const v1 = f32x4.mul(r == 0 ? c01 : r == 1 ? c11 : c21, va);
+      const v2 = f32x4.mul(r == 0 ? c02 : r == 1 ? c12 : c22, va);
+      if (first) {
+        v128.store(row, v0);
+        v128.store(row, v1, 16);
+      } else {
+        v128.store(row, f32x4.add(v128.load(row), v0));
+        v128.store(row, f32x4.add(v128.load(row, 16), v1), 16);
+      }
+      const tail = row + 32;
+      if (rest == 4) {
+        v128.store(tail, first ? v2 : f32x4.add(v128.load(tail), v2));
+      } else {
+        store<f32>(tail, first ? f32x4.extract_lane(v2, 0) : load<f32>(tail) + f32x4.extract_lane(v2, 0));
+        if (rest > 1)
+          store<f32>(
+            tail,
+            first ? f32x4.extract_lane(v2, 1) : load<f32>(tail, 4) + f32x4.extract_lane(v2, 1),
+            4,
+          );
+        if (rest > 2)
+          store<f32>(
+            tail,
+            first ? f32x4.extract_lane(v2, 2) : load<f32>(tail, 8) + f32x4.extract_lane(v2, 2),
+            8,
+          );
+      }
+    }
+  }
+}
+
+/**
  * C <- alpha * op(A) op(B) + beta * C on float32 matrices at byte addresses a, b, c; op(A) is m x k (A stored
  * k x m when transA), op(B) k x n (B stored n x k when transB), C m x n, all row-major. The rows of stored A are
  * `lda` apart and those of C `ldc` apart (k or m, and n, for whole matrices; larger for a block of rows of op(A)
@@ -426,7 +534,8 @@ export function gemm(
   }
   if (alpha == 0 || k == 0 || m == 0 || n == 0) return;
   if (isNarrow(transA, transB, n, k)) {
-    if (transA) narrowColumns(transB, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
+    if (!transB && n > NR && n <= 12) narrowRows(transA, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
+    else if (transA) narrowColumns(transB, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
     else narrowDots(transB, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
     return;
   }
