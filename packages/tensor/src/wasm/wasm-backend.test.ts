@@ -4,6 +4,7 @@ import { Random } from '../random.js';
 import type { TypedArray } from '../tensor.js';
 import { GemmThread } from './gemm-thread.js';
 import { instantiateSharedKernels } from './shared-kernels.js';
+import { instantiateKernels } from './wasm-module.js';
 
 /** The textbook triple loop in float64: the reference both backends are held to. */
 function reference(
@@ -62,6 +63,18 @@ describe('the WebAssembly SIMD backend', () => {
     [128, 1024, 64],
     [300, 9, 513],
     [5, 1000, 3],
+    // The narrow path (n < 16, not 8): a 10-unit layer's products, odd rows (m % 8, m % 2), k % 4 tails, k = 1.
+    [32, 10, 128],
+    [128, 10, 32],
+    [1024, 10, 128],
+    [129, 10, 258],
+    [37, 15, 131],
+    [61, 3, 77],
+    [300, 1, 17],
+    [4097, 7, 1],
+    // Small k (a 10-unit layer's dE/dO = delta W^T): a single depth block stored when beta = 0.
+    [32, 128, 10],
+    [130, 1024, 10],
   ];
   for (let s = 0; s < 6; s++) shapes.push([1 + rng.int(150), 1 + rng.int(150), 1 + rng.int(300)]);
 
@@ -120,6 +133,24 @@ describe('the WebAssembly SIMD backend', () => {
     expect(Array.from(c).every((v) => v === m)).toBe(true);
   });
 
+  it('overwrites NaN in C when beta is 0 on the narrow path and over several depth blocks (stores, then adds)', () => {
+    const r = new Random(13);
+    for (const [transA, transB, m, n, k] of [
+      [false, false, 33, 10, 129],
+      [true, false, 33, 10, 129],
+      [false, true, 33, 10, 129],
+      [false, false, 40, 24, 600],
+      [true, true, 40, 24, 600],
+    ] as const) {
+      const a = random(r, m * k);
+      const b = random(r, k * n);
+      const c = new Float32Array(m * n).fill(NaN);
+      wasm!.gemm(transA, transB, m, n, k, 0.3, a, b, 0, c);
+      const want = reference(transA, transB, m, n, k, 0.3, a, b, 0, c);
+      expect(worstError(c, want), `[${m}, ${n}, ${k}]`).toBeLessThan(1e-4);
+    }
+  });
+
   it('leaves float64 data to the TypeScript kernels, exactly', () => {
     const rng64 = new Random(5);
     const [m, n, k] = [40, 30, 50];
@@ -142,6 +173,131 @@ describe('the WebAssembly SIMD backend', () => {
       expect(worstError(c, reference(false, false, size, 40, 48, 1, a, b, 0, c))).toBeLessThan(1e-4);
     }
   });
+});
+
+describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of rows, tiny products)', () => {
+  const { exports, memory } = instantiateKernels();
+  const work = (exports.heapBase() + 15) & ~15;
+  const base = (work + exports.gemmWorkBytes() + 15) & ~15;
+  const PAD = 3;
+
+  /**
+   * Places A (rows `lda` apart), B and C (rows `ldc` apart, the padding filled with 7) in the memory, runs the
+   * kernel on rows [r0, r1) of op(A) and C (a helper thread's call) or on all of them, and returns C.
+   */
+  function run(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    beta: number,
+    c0: Float32Array,
+    splits: number[],
+  ): Float32Array {
+    const lda = (transA ? m : k) + PAD;
+    const ldc = n + PAD;
+    const aRows = transA ? k : m;
+    const aAt = base;
+    const bAt = aAt + ((4 * aRows * lda + 15) & ~15);
+    const cAt = bAt + ((4 * k * n + 15) & ~15);
+    const end = cAt + 4 * m * ldc;
+    if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    const heap = new Float32Array(memory.buffer);
+    const aCols = transA ? m : k;
+    for (let i = 0; i < aRows; i++) heap.set(a.subarray(i * aCols, (i + 1) * aCols), aAt / 4 + i * lda);
+    heap.set(b, bAt / 4);
+    heap.fill(7, cAt / 4, end / 4);
+    for (let i = 0; i < m; i++) heap.set(c0.subarray(i * n, (i + 1) * n), cAt / 4 + i * ldc);
+    const bounds = [0, ...splits, m];
+    for (let s = 0; s + 1 < bounds.length; s++) {
+      const r0 = bounds[s]!;
+      const rows = bounds[s + 1]! - r0;
+      const aOffset = transA ? r0 : r0 * lda;
+      exports.gemm(
+        transA ? 1 : 0,
+        transB ? 1 : 0,
+        rows,
+        n,
+        k,
+        alpha,
+        aAt + 4 * aOffset,
+        bAt,
+        beta,
+        cAt + 4 * r0 * ldc,
+        work,
+        lda,
+        ldc,
+      );
+    }
+    const out = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      out.set(heap.subarray(cAt / 4 + i * ldc, cAt / 4 + i * ldc + n), i * n);
+      for (let j = n; j < ldc; j++) expect(heap[cAt / 4 + i * ldc + j], 'the padding of C').toBe(7);
+    }
+    return out;
+  }
+
+  // Both paths (n = 10 and n < 8 narrow, the others packed), k = 1 and k % 4 tails, more than one depth block.
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [2, 10, 1],
+    [3, 10, 5],
+    [9, 10, 7],
+    [17, 5, 33],
+    [13, 11, 300],
+    [33, 10, 129],
+    [6, 128, 10],
+    [21, 17, 3],
+    [35, 40, 257],
+  ];
+  const rng = new Random(4242);
+  for (const transA of [false, true]) {
+    for (const transB of [false, true]) {
+      const variant = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+      it(`agrees with the float64 reference with strided A and C, ${variant}, and writes nothing past n`, () => {
+        for (const [m, n, k] of shapes) {
+          for (const [alpha, beta] of [
+            [1, 0],
+            [0.3, 1],
+            [-2, 0.7],
+          ] as const) {
+            const a = random(rng, m * k);
+            const b = random(rng, k * n);
+            const c0 = random(rng, m * n);
+            const got = run(transA, transB, m, n, k, alpha, a, b, beta, c0, []);
+            const want = reference(transA, transB, m, n, k, alpha, a, b, beta, c0);
+            expect(worstError(got, want), `${variant} [${m}, ${n}, ${k}] ${alpha} ${beta}`).toBeLessThan(
+              1e-4,
+            );
+          }
+        }
+      });
+
+      it(`gives the same bits on blocks of rows as on the whole product (a helper thread's half), ${variant}`, () => {
+        for (const [m, n, k] of [
+          [37, 10, 131],
+          [64, 10, 32],
+          [29, 128, 10],
+          [45, 24, 300],
+        ] as const) {
+          const a = random(rng, m * k);
+          const b = random(rng, k * n);
+          const c0 = random(rng, m * n);
+          for (const beta of [0, 0.7]) {
+            const whole = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, []);
+            for (const splits of [[4], [8, 20], [m - 3]]) {
+              const parts = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, splits);
+              expect(parts, `${variant} [${m}, ${n}, ${k}] split at ${splits.join(', ')}`).toEqual(whole);
+            }
+          }
+        }
+      });
+    }
+  }
 });
 
 describe('the sgd step W <- W - lr g of the WebAssembly backends', () => {
