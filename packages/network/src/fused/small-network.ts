@@ -69,6 +69,13 @@ export class FusedSmallNetwork {
   private passes: readonly LayerPass[] | null = null;
   /** The output O_k of the last forwardLoss (the pass's buffer). */
   output!: Tensor;
+  /**
+   * What the last {@link FusedSmallNetwork.backward} measured on the way, three numbers per layer (input side
+   * first): sum |delta_j| over the batch and the largest |delta_j| (of the stored deltas, in index order), and
+   * (0 + sum (dE/dW)^2) + sum (dE/dtheta)^2 (each sum in index order): the sums the trainer's gradient
+   * statistics would take over the same buffers, so that it need not read them again.
+   */
+  readonly stats: Float64Array;
 
   private constructor(model: Sequential, codes: Int32Array) {
     this.layers = model.layers;
@@ -76,6 +83,7 @@ export class FusedSmallNetwork {
     let widest = 0;
     for (const l of model.layers) widest = Math.max(widest, l.inputs * l.units);
     this.widest = widest;
+    this.stats = new Float64Array(3 * model.layers.length);
   }
 
   /**
@@ -147,6 +155,7 @@ export class FusedSmallNetwork {
     const passes = this.passes!;
     const layers = this.layers;
     const codes = this.codes;
+    const stats = this.stats;
     const last = layers.length - 1;
     const top = passes[last]!;
     const rows = top.batchSize;
@@ -157,8 +166,11 @@ export class FusedSmallNetwork {
       const p = passes[l]!;
       const delta = p.delta.data;
       activationBackward(codes[l]!, p.net.data, p.output.data, grad, delta);
+      stats[3 * l] = sums[0]!;
+      stats[3 * l + 1] = sums[1]!;
       const input = p.input!.data;
       weightGrad(input, delta, rows, layer.inputs, layer.units, layer.weightGrad.data, layer.biasGrad.data);
+      stats[3 * l + 2] = sums[0]!;
       if (l > 0) {
         inputGrad(delta, layer.weights.data, rows, layer.inputs, layer.units, p.inputGrad.data);
         grad = p.inputGrad.data;
@@ -166,6 +178,9 @@ export class FusedSmallNetwork {
     }
   }
 }
+
+/** The sums a kernel measured on the way (see {@link FusedSmallNetwork.stats}), read right after the call. */
+const sums = new Float64Array(2);
 
 /** x = a W + theta (each sum starting at theta_j, in double, rounded once when stored), then O = f(x). */
 function forwardLayer(
@@ -223,7 +238,10 @@ function mseGrad(o: TypedArray, t: TypedArray, rows: number, g: TypedArray): voi
   for (let i = 0; i < o.length; i++) g[i] = (o[i]! - t[i]!) * scale;
 }
 
-/** delta = f'(x) dE/dO, in place when `dy` is `dx`. */
+/**
+ * delta = f'(x) dE/dO, in place when `dy` is `dx`; sums[0] = sum |delta| and sums[1] = max |delta| of the stored
+ * deltas, in index order.
+ */
 function activationBackward(
   code: number,
   x: TypedArray,
@@ -232,26 +250,47 @@ function activationBackward(
   dx: TypedArray,
 ): void {
   const size = dx.length;
+  let sum = 0;
+  let max = 0;
   if (code === SIGMOID) {
     for (let i = 0; i < size; i++) {
       const o = y[i]!;
       dx[i] = o * (1 - o) * dy[i]!;
+      const a = Math.abs(dx[i]!);
+      sum += a;
+      if (a > max) max = a;
     }
   } else if (code === TANH) {
     for (let i = 0; i < size; i++) {
       const o = y[i]!;
       dx[i] = (1 - o * o) * dy[i]!;
+      const a = Math.abs(dx[i]!);
+      sum += a;
+      if (a > max) max = a;
     }
   } else if (code === RELU) {
-    for (let i = 0; i < size; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
-  } else if (dy !== dx) {
-    for (let i = 0; i < size; i++) dx[i] = dy[i]!;
+    for (let i = 0; i < size; i++) {
+      dx[i] = x[i]! > 0 ? dy[i]! : 0;
+      const a = Math.abs(dx[i]!);
+      sum += a;
+      if (a > max) max = a;
+    }
+  } else {
+    for (let i = 0; i < size; i++) {
+      if (dy !== dx) dx[i] = dy[i]!;
+      const a = Math.abs(dx[i]!);
+      sum += a;
+      if (a > max) max = a;
+    }
   }
+  sums[0] = sum;
+  sums[1] = max;
 }
 
 /**
  * dE/dW_ij = 0 + sum_b O_bi delta_bj (one double sum per weight, down the batch) and dE/dtheta_j = delta_0j +
- * delta_1j + ... rounded after every addition, as the zeroed gradients accumulate them in the general path.
+ * delta_1j + ... rounded after every addition, as the zeroed gradients accumulate them in the general path;
+ * sums[0] = (0 + sum (dE/dW)^2) + sum (dE/dtheta)^2 of the stored gradients, each in index order.
  */
 function weightGrad(
   a: TypedArray,
@@ -262,12 +301,15 @@ function weightGrad(
   gw: TypedArray,
   gb: TypedArray,
 ): void {
+  let squares = 0;
   for (let i = 0; i < n; i++) {
     const ci = i * m;
     for (let j = 0; j < m; j++) {
       let s = 0;
       for (let p = 0; p < rows; p++) s += a[p * n + i]! * delta[p * m + j]!;
       gw[ci + j] = 0 + s;
+      const g = gw[ci + j]!;
+      squares += g * g;
     }
   }
   for (let j = 0; j < m; j++) gb[j] = 0;
@@ -275,6 +317,12 @@ function weightGrad(
     const base = i * m;
     for (let j = 0; j < m; j++) gb[j]! += delta[base + j]!;
   }
+  let biasSquares = 0;
+  for (let j = 0; j < m; j++) {
+    const g = gb[j]!;
+    biasSquares += g * g;
+  }
+  sums[0] = 0 + squares + biasSquares;
 }
 
 /** dE/dO_bi = 0 + sum_j delta_bj W_ij, for the layer below. */
