@@ -42,8 +42,8 @@ function steps(model: Sequential, fused: FusedSmallNetwork | null, dtype: DType)
 
 describe('EpochStatistics', () => {
   for (const dtype of ['float32', 'float64'] as const) {
-    it(`equals gradientStats with its own sums and with the fused path's (${dtype})`, () => {
-      for (const useFused of [false, true]) {
+    for (const source of ['its own sums', "the fused path's sums"]) {
+      it(`equals gradientStats with ${source} (${dtype}), and advances the snapshot`, () => {
         const model = mlp({
           inputs: 3,
           layers: [{ units: 6, activation: 'tanh' }, { units: 4, activation: 'relu' }, { units: 2 }],
@@ -52,16 +52,20 @@ describe('EpochStatistics', () => {
         });
         const start = new WeightSnapshot(model);
         const stats = new EpochStatistics(model, start);
-        const fused = useFused ? FusedSmallNetwork.plan(model) : null;
+        const fused = source === 'its own sums' ? null : FusedSmallNetwork.plan(model)!;
         const pass = steps(model, fused, dtype);
         const expected = gradientStats(model, start, pass);
-        expect(stats.measure(pass, null)).toEqual(expected);
-        if (fused) expect(stats.measure(pass, fused.stats)).toEqual(expected);
-        expect(stats.finite).toBe(true);
-        // the update ratio is measured against the snapshot it was made with
+        // the update ratio is measured against the snapshot made before the steps
         expect(expected.every((l) => l.updateRatio > 0)).toBe(true);
-      }
-    });
+        expect(stats.measure(pass, fused ? fused.stats : null)).toEqual(expected);
+        expect(stats.finite).toBe(true);
+        // the weights measured are now the snapshot: the next epoch starts from them
+        expect(stats.advanced).toBe(true);
+        expect(start.toArrays()).toEqual(model.parameters().map((p) => Array.from(p.value.data)));
+        expect(stats.measure(pass, null).every((l) => l.updateRatio === 0)).toBe(true);
+        expect(gradientStats(model, start, pass)).toEqual(stats.measure(pass, null));
+      });
+    }
   }
 
   it('says whether the weights are finite, as weightsAreFinite', () => {
@@ -74,11 +78,15 @@ describe('EpochStatistics', () => {
     stats.measure(pass, null);
     expect(stats.finite).toBe(true);
     expect(weightsAreFinite(model)).toBe(true);
+    const finiteSnapshot = start.toArrays();
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
       model.layers[1]!.bias.data[0] = bad;
       stats.measure(pass, null);
       expect(stats.finite).toBe(false);
       expect(weightsAreFinite(model)).toBe(false);
+      // the snapshot keeps the last finite weights (what a diverged run puts back)
+      expect(stats.advanced).toBe(false);
+      expect(start.toArrays()).toEqual(finiteSnapshot);
     }
     model.layers[1]!.bias.data[0] = 0.5;
     model.layers[0]!.weights.data[1] = 0.5;

@@ -70,6 +70,16 @@ export class WeightSnapshot {
   copy(index: number): TypedArray {
     return this.copies[index]!;
   }
+
+  /**
+   * Makes `copy` (an array of parameter `index`'s size, already holding the values wanted) the snapshot of that
+   * parameter, and returns the array it replaces: a snapshot updated without copying.
+   */
+  exchange(index: number, copy: TypedArray): TypedArray {
+    const old = this.copies[index]!;
+    this.copies[index] = copy;
+    return old;
+  }
 }
 
 function allFinite(v: TypedArray): boolean {
@@ -144,12 +154,20 @@ export class EpochStatistics {
   private readonly biasGrads: TypedArray[];
   private readonly weightCopies: TypedArray[];
   private readonly biasCopies: TypedArray[];
+  /** Arrays of the parameters' sizes that {@link EpochStatistics.measure} copies the weights into. */
+  private readonly spareWeights: TypedArray[];
+  private readonly spareBiases: TypedArray[];
   /** Whether every weight and bias was finite when {@link EpochStatistics.measure} last ran. */
   finite = true;
+  /**
+   * Whether the last {@link EpochStatistics.measure} left the weights it measured in the snapshot (it does when
+   * they are finite), so that the next epoch's snapshot need not be taken; the training loop clears it.
+   */
+  advanced = false;
 
   constructor(
     private readonly model: Sequential,
-    start: WeightSnapshot,
+    private readonly start: WeightSnapshot,
   ) {
     const layers = model.layers;
     this.weights = layers.map((l) => l.weights.data);
@@ -158,11 +176,14 @@ export class EpochStatistics {
     this.biasGrads = layers.map((l) => l.biasGrad.data);
     this.weightCopies = layers.map((_, i) => start.copy(2 * i));
     this.biasCopies = layers.map((_, i) => start.copy(2 * i + 1));
+    this.spareWeights = this.weightCopies.map((c) => c.slice());
+    this.spareBiases = this.biasCopies.map((c) => c.slice());
   }
 
   /**
    * The statistics of the backward pass of `pass` against the snapshot (as {@link gradientStats}); sets
-   * {@link EpochStatistics.finite}.
+   * {@link EpochStatistics.finite}. When the weights are finite, they also become the snapshot (copied in the
+   * same loop), which sets {@link EpochStatistics.advanced}; else the snapshot stays the one measured against.
    *
    * @param fused - the fused path's sums of the same backward pass (sum |delta|, max |delta|, sum g^2 per
    *   layer), when it ran it and nothing changed the gradients since; else null, and they are summed here
@@ -196,6 +217,7 @@ export class EpochStatistics {
       // sum W^2, sum (W - W_start)^2 and sum W_start^2 in index order, the weights' then the biases'
       let v = this.weights[index]!;
       let c = this.weightCopies[index]!;
+      let next = this.spareWeights[index]!;
       let now = 0;
       let moved = 0;
       let before = 0;
@@ -206,9 +228,11 @@ export class EpochStatistics {
         now += x * x;
         moved += e * e;
         before += y * y;
+        next[i] = x;
       }
       v = this.biases[index]!;
       c = this.biasCopies[index]!;
+      next = this.spareBiases[index]!;
       let nowB = 0;
       let movedB = 0;
       let beforeB = 0;
@@ -219,6 +243,7 @@ export class EpochStatistics {
         nowB += x * x;
         movedB += e * e;
         beforeB += y * y;
+        next[i] = x;
       }
       const weights = 0 + now + nowB;
       const all = 0 + moved + movedB;
@@ -236,6 +261,19 @@ export class EpochStatistics {
     }
     // the sum of squares may also overflow with every weight finite: then look at each weight
     this.finite = finite || weightsAreFinite(this.model);
+    if (this.finite) {
+      // the copies made above become the snapshot (the start of the next epoch); the old ones the spares
+      const { weightCopies, biasCopies, spareWeights, spareBiases, start } = this;
+      for (let l = 0; l < weightCopies.length; l++) {
+        const w = spareWeights[l]!;
+        const b = spareBiases[l]!;
+        spareWeights[l] = start.exchange(2 * l, w);
+        spareBiases[l] = start.exchange(2 * l + 1, b);
+        weightCopies[l] = w;
+        biasCopies[l] = b;
+      }
+    }
+    this.advanced = this.finite;
     return out;
   }
 }

@@ -410,7 +410,9 @@ export class TrainingLoop {
   private beginEpoch(): void {
     if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
     this.batcher?.startEpoch();
-    this.epochStart.take();
+    // the last epoch's statistics left its final weights in the snapshot, unless they were not finite
+    if (this.stats.advanced) this.stats.advanced = false;
+    else this.epochStart.take();
     this.metrics.reset();
     this.lossSum = 0;
     this.penaltySum = 0;
