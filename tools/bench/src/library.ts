@@ -56,7 +56,7 @@ export class Library {
 
   /**
    * The JIT-cold run: the first thing the fresh worker trains (refused after any other run), the same amount of
-   * work for every library (see `coldFraction`).
+   * work for every library (see `coldFraction`). The bench runs it with no other worker alive.
    */
   async cold(workload: 'W1' | 'W2' | 'W3'): Promise<RunResult> {
     const reply = await this.ask({ type: 'cold', workload });

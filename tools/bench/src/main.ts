@@ -49,23 +49,49 @@ const LIBRARIES = [
 /** Why a library is not in this run (e.g. PyTorch not installed), printed under the tables it would be in. */
 const missing = new Map<string, string>();
 
+/** Starts a worker for library `name`; null (and the reason, reported once) when it cannot run here. */
+async function startLibrary(name: string): Promise<Library | null> {
+  const library = await Library.start({
+    runner: name,
+    quick: args.quick,
+    w3StepsPerEpoch: W3_STEPS_PER_EPOCH,
+  });
+  if (!library.unavailable) return library;
+  missing.set(name, library.unavailable.split('\n')[0]!);
+  console.log(`${name}: not benched: ${missing.get(name)}`);
+  return null;
+}
+
+/** The libraries of this run that can run here (those found missing are left out). */
+const candidates = (): string[] => LIBRARIES.filter((n) => !args.skip.has(n) && !missing.has(n));
+
 /**
- * Starts one fresh worker per library (each in its own V8 isolate) for workload `id`, so that every library's
- * first run of it is JIT-cold; reports (once) those that cannot run here.
+ * The JIT-cold run of workload `id` for every library, one library at a time: a fresh worker (its own V8
+ * isolate) whose first training it is, alone in the process, stopped afterwards. Alone, so that the process's
+ * CPU time is that worker's own: no other worker's start-up (tfjs's WebAssembly compilation, another isolate's
+ * compiler or garbage-collector threads) runs meanwhile.
  */
+async function coldRuns(id: 'W1' | 'W2' | 'W3'): Promise<Map<string, RunResult>> {
+  const firsts = new Map<string, RunResult>();
+  for (const name of candidates()) {
+    const library = await startLibrary(name);
+    if (!library) continue;
+    try {
+      if (library.workloads.includes(id)) firsts.set(library.name, await library.cold(id));
+    } finally {
+      await library.stop();
+    }
+  }
+  return firsts;
+}
+
+/** Starts one fresh worker per library (each in its own V8 isolate) that trains workload `id`. */
 async function libraries(id: string): Promise<Library[]> {
   const list: Library[] = [];
-  for (const name of LIBRARIES.filter((n) => !args.skip.has(n))) {
-    if (missing.has(name)) continue;
-    const library = await Library.start({
-      runner: name,
-      quick: args.quick,
-      w3StepsPerEpoch: W3_STEPS_PER_EPOCH,
-    });
-    if (library.unavailable) {
-      missing.set(name, library.unavailable.split('\n')[0]!);
-      console.log(`${name}: not benched: ${missing.get(name)}`);
-    } else if (library.workloads.includes(id)) list.push(library);
+  for (const name of candidates()) {
+    const library = await startLibrary(name);
+    if (!library) continue;
+    if (library.workloads.includes(id)) list.push(library);
     else await library.stop();
   }
   return list;
@@ -76,8 +102,8 @@ interface Row {
   results: RunResult[];
   fraction: number;
   /**
-   * The JIT-cold run: the first thing the library's fresh worker trained, before any calibration or warm-up,
-   * the same amount of work for every library (W1: the full 5,000 epochs; see `coldFraction`).
+   * The JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (see
+   * `coldRuns`), the same amount of work for every library (W1: the full 5,000 epochs; see `coldFraction`).
    */
   first: RunResult;
   warmRuns: number;
@@ -133,7 +159,7 @@ function report(w: Workload, rows: Row[]): void {
   console.log(`\n${w.id}: ${w.title}`);
   console.log(table(lines));
   console.log(
-    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the JIT-cold run: the first thing the library's fresh worker trained, before any calibration or warm-up, ${w.id === 'W1' ? 'the full 5,000 epochs' : `${coldFraction(w) * 100}% of the full work`} for every library; its cpu time counts the JIT's compiler threads too)`,
+    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (no other worker alive), ${w.id === 'W1' ? 'the full 5,000 epochs' : `${coldFraction(w) * 100}% of the full work`} for every library; its cpu time counts that worker's compiler and GC threads too)`,
   );
   const others = rows.filter((r) => !ours(r) && !native(r));
   for (const clock of ['wall', 'cpu'] as const) {
@@ -254,11 +280,11 @@ async function bench(): Promise<void> {
   header();
   const seconds = args.quick ? 0.35 : 1.5;
   for (const w of [W1, W2, W3].filter((x) => args.only.has(x.id))) {
-    // fresh workers for every workload: each library's first run of it is its JIT-cold run
+    const firsts = await coldRuns(w.id);
     const list = await libraries(w.id);
     const rows: Row[] = [];
     for (const library of list) {
-      const first = await library.cold(w.id);
+      const first = firsts.get(library.name)!;
       // deltaflow always does the issue's full W1 and W2 (5,000 epochs; 3 epochs of 8,000 digits), and W3 too
       // except in --quick; the others get what takes about `seconds` (their rates do not depend on the amount).
       const full = library.fast && (w.id !== 'W3' || !args.quick);
