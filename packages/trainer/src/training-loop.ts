@@ -141,6 +141,24 @@ export class TrainingLoop {
   private lastFused = false;
   /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
   resumeState: ResumeState | null = null;
+  /**
+   * What {@link TrainingLoop.finishEpoch} returns: one object for the run, refilled every epoch (every field
+   * written, absent ones undefined, so its shape never changes); its metrics, layers and outputs are new each
+   * epoch (they go into the events).
+   */
+  private readonly summary: EpochSummary = {
+    epoch: 0,
+    loss: 0,
+    dataLoss: undefined,
+    penalty: undefined,
+    confusion: undefined,
+    valConfusion: undefined,
+    valLoss: undefined,
+    metrics: {},
+    lr: 0,
+    layers: [],
+    outputs: undefined,
+  };
 
   constructor(
     readonly model: Sequential,
@@ -465,7 +483,10 @@ export class TrainingLoop {
     return this.feed ? this.feed.done : this.batchIndex >= this.batcher!.batchCount;
   }
 
-  /** Closes a complete epoch: statistics, validation, early stopping. */
+  /**
+   * Closes a complete epoch: statistics, validation, early stopping. The summary returned is refilled by the
+   * next call: read it before.
+   */
   finishEpoch(): EpochSummary {
     const epoch = this.epoch + 1;
     // the fused path's delta and gradient sums, unless a penalty's derivative was added to the gradients since
@@ -474,14 +495,15 @@ export class TrainingLoop {
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
     // a data source's epoch: the samples it gave
     const samples = this.feed ? this.feed.samples : this.config.samples;
-    const summary: EpochSummary = {
-      epoch,
-      loss: (this.lossSum + this.penaltySum) / samples,
-      metrics: this.metrics.result('', this.model.outputs),
-      lr: this.optimizer.lr,
-      layers,
-      outputs,
-    };
+    const summary = this.summary;
+    summary.epoch = epoch;
+    summary.loss = (this.lossSum + this.penaltySum) / samples;
+    summary.metrics = this.metrics.result('', this.model.outputs);
+    summary.lr = this.optimizer.lr;
+    summary.layers = layers;
+    summary.outputs = outputs;
+    summary.dataLoss = summary.penalty = summary.valLoss = undefined;
+    summary.confusion = summary.valConfusion = undefined;
     if (this.penalty.active) {
       summary.dataLoss = this.lossSum / samples;
       summary.penalty = this.penaltySum / samples;

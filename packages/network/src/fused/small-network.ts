@@ -1,7 +1,7 @@
 import { getActivation } from '@deltaflow/activations';
 import type { Activation } from '@deltaflow/activations';
 import { getBackend } from '@deltaflow/tensor';
-import type { Tensor, TypedArray } from '@deltaflow/tensor';
+import type { Backend, Tensor, TypedArray } from '@deltaflow/tensor';
 import type { Dense } from '../dense.js';
 import type { ForwardPass, LayerPass } from '../forward-pass.js';
 import type { Sequential } from '../sequential.js';
@@ -110,8 +110,19 @@ export class FusedSmallNetwork {
 
   /** Whether a batch of `rows` samples takes the fused path on the backend in use now. */
   covers(rows: number): boolean {
-    return rows * this.widest <= FUSED_MAX_PRODUCT && BACKENDS.includes(getBackend().name);
+    if (rows * this.widest > FUSED_MAX_PRODUCT) return false;
+    // the backend in use is looked up by name once per backend object (a run keeps the same one)
+    const backend = getBackend();
+    if (backend !== this.backend) {
+      this.backend = backend;
+      this.backendCovered = BACKENDS.includes(backend.name);
+    }
+    return this.backendCovered;
   }
+
+  /** The backend {@link FusedSmallNetwork.covers} last saw, and whether its small products are the plain loops. */
+  private backend: Backend | null = null;
+  private backendCovered = false;
 
   /**
    * The forward pass of a batch into `pass` (x_j = sum_i O_i W_ij + theta_j, O_j = f(x_j), layer by layer) and
