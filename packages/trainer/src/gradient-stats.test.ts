@@ -68,6 +68,19 @@ describe('EpochStatistics', () => {
     }
   }
 
+  it('keeps one snapshot for a large model (no spare copy): the loop takes it at the epoch start', () => {
+    const model = mlp({ inputs: 300, layers: [{ units: 256 }, { units: 2 }], seed: 2, dtype: 'float32' });
+    const start = new WeightSnapshot(model);
+    const stats = new EpochStatistics(model, start);
+    const pass = steps(model, null, 'float32');
+    const before = start.toArrays();
+    const expected = gradientStats(model, start, pass);
+    expect(stats.measure(pass, null)).toEqual(expected);
+    expect(stats.finite).toBe(true);
+    expect(stats.advanced).toBe(false);
+    expect(start.toArrays()).toEqual(before);
+  });
+
   it('says whether the weights are finite, as weightsAreFinite', () => {
     const model = mlp({ inputs: 2, layers: [{ units: 3 }, { units: 1 }], seed: 1, dtype: 'float64' });
     const start = new WeightSnapshot(model);

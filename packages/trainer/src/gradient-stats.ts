@@ -141,6 +141,13 @@ export function gradientStats(
 }
 
 /**
+ * The most parameters for which {@link EpochStatistics} keeps a spare copy of the weights (to advance the snapshot
+ * without a copy at the next epoch's start): small models, where the per-epoch calls matter; a large model is
+ * spared the memory of another copy of its weights.
+ */
+const ADVANCE_MAX = 1 << 16;
+
+/**
  * {@link gradientStats} and {@link weightsAreFinite} of one model, for every epoch of a run, the same numbers bit
  * for bit: the arrays it reads are looked up once; the delta and gradient sums may come from the fused path, which
  * took them on the way (`FusedSmallNetwork.stats` of `@deltaflow/network`); the sum of the squared weights also
@@ -154,6 +161,8 @@ export class EpochStatistics {
   private readonly biasGrads: TypedArray[];
   private readonly weightCopies: TypedArray[];
   private readonly biasCopies: TypedArray[];
+  /** Whether {@link EpochStatistics.measure} copies the weights into spares that become the next snapshot. */
+  private readonly advancing: boolean;
   /** Arrays of the parameters' sizes that {@link EpochStatistics.measure} copies the weights into. */
   private readonly spareWeights: TypedArray[];
   private readonly spareBiases: TypedArray[];
@@ -176,14 +185,18 @@ export class EpochStatistics {
     this.biasGrads = layers.map((l) => l.biasGrad.data);
     this.weightCopies = layers.map((_, i) => start.copy(2 * i));
     this.biasCopies = layers.map((_, i) => start.copy(2 * i + 1));
-    this.spareWeights = this.weightCopies.map((c) => c.slice());
-    this.spareBiases = this.biasCopies.map((c) => c.slice());
+    // a model of more than ADVANCE_MAX parameters keeps one snapshot (the loop takes it at each epoch's start)
+    this.advancing = model.parameters().reduce((n, p) => n + p.value.size, 0) <= ADVANCE_MAX;
+    const spare = (c: TypedArray): TypedArray => (this.advancing ? c.slice() : c.subarray(0, 0));
+    this.spareWeights = this.weightCopies.map(spare);
+    this.spareBiases = this.biasCopies.map(spare);
   }
 
   /**
    * The statistics of the backward pass of `pass` against the snapshot (as {@link gradientStats}); sets
-   * {@link EpochStatistics.finite}. When the weights are finite, they also become the snapshot (copied in the
-   * same loop), which sets {@link EpochStatistics.advanced}; else the snapshot stays the one measured against.
+   * {@link EpochStatistics.finite}. When the weights are finite (and the model is small), they also become the
+   * snapshot (copied in the same loop), which sets {@link EpochStatistics.advanced}; else the snapshot stays the
+   * one measured against.
    *
    * @param fused - the fused path's sums of the same backward pass (sum |delta|, max |delta|, sum g^2 per
    *   layer), when it ran it and nothing changed the gradients since; else null, and they are summed here
@@ -191,6 +204,7 @@ export class EpochStatistics {
   measure(pass: ForwardPass, fused: Float64Array | null): LayerGradientStats[] {
     const passes = pass.layers;
     const out: LayerGradientStats[] = [];
+    const copying = this.advancing;
     let finite = true;
     for (let index = 0; index < passes.length; index++) {
       const delta = passes[index]!.delta;
@@ -228,7 +242,7 @@ export class EpochStatistics {
         now += x * x;
         moved += e * e;
         before += y * y;
-        next[i] = x;
+        if (copying) next[i] = x;
       }
       v = this.biases[index]!;
       c = this.biasCopies[index]!;
@@ -243,7 +257,7 @@ export class EpochStatistics {
         nowB += x * x;
         movedB += e * e;
         beforeB += y * y;
-        next[i] = x;
+        if (copying) next[i] = x;
       }
       const weights = 0 + now + nowB;
       const all = 0 + moved + movedB;
@@ -261,7 +275,7 @@ export class EpochStatistics {
     }
     // the sum of squares may also overflow with every weight finite: then look at each weight
     this.finite = finite || weightsAreFinite(this.model);
-    if (this.finite) {
+    if (this.finite && copying) {
       // the copies made above become the snapshot (the start of the next epoch); the old ones the spares
       const { weightCopies, biasCopies, spareWeights, spareBiases, start } = this;
       for (let l = 0; l < weightCopies.length; l++) {
@@ -273,7 +287,7 @@ export class EpochStatistics {
         biasCopies[l] = b;
       }
     }
-    this.advanced = this.finite;
+    this.advanced = this.finite && copying;
     return out;
   }
 }
