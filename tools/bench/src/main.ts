@@ -15,6 +15,7 @@ import { coldFraction, valueOf, gflops } from './measure.js';
 import type { Clock } from './measure.js';
 import type { RunResult } from './runners/runner.js';
 import { fmt, summarize, table } from './stats.js';
+import { atLeast, verdicts } from './verdicts.js';
 import { W1, W2, W3 } from './workloads.js';
 import type { Workload } from './workloads.js';
 import os from 'node:os';
@@ -211,14 +212,6 @@ function roundTwoGoals(
     return r ? median(r, clock) : undefined;
   };
   const why = (name: string): string => missing.get(name) ?? `${name} not in this run`;
-  const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' : ok ? 'MET' : 'NOT MET');
-  /** The verdict by wall time and by CPU time (a loaded machine inflates wall time, not CPU time). */
-  const verdicts = (ok: (clock: Clock) => boolean | undefined): string =>
-    ok('wall') === undefined && ok('cpu') === undefined
-      ? ''
-      : ` -> wall ${verdict(ok('wall'))}, cpu ${verdict(ok('cpu'))}`;
-  const atLeast = (a: number | undefined, b: number | undefined, goal: number): boolean | undefined =>
-    a !== undefined && b !== undefined ? a / b >= goal : undefined;
   const both = (f: (clock: Clock) => string): string => `wall ${f('wall')}, cpu ${f('cpu')}`;
   console.log(`  round 2 (issue 19), ratios of this run's medians:`);
   if (w.id === 'W1') {
