@@ -70,6 +70,16 @@ export class WeightSnapshot {
   copy(index: number): TypedArray {
     return this.copies[index]!;
   }
+
+  /**
+   * Makes `copy` (an array of parameter `index`'s size, already holding the values wanted) the snapshot of that
+   * parameter, and returns the array it replaces: a snapshot updated without copying.
+   */
+  exchange(index: number, copy: TypedArray): TypedArray {
+    const old = this.copies[index]!;
+    this.copies[index] = copy;
+    return old;
+  }
 }
 
 function allFinite(v: TypedArray): boolean {
@@ -128,4 +138,163 @@ export function gradientStats(
     });
   }
   return out;
+}
+
+/**
+ * The most parameters for which {@link EpochStatistics} keeps a spare copy of the weights (to advance the snapshot
+ * without a copy at the next epoch's start): small models, where the per-epoch calls matter; a large model is
+ * spared the memory of another copy of its weights.
+ */
+const ADVANCE_MAX = 1 << 16;
+
+/**
+ * {@link gradientStats} and {@link weightsAreFinite} of one model, for every epoch of a run, the same numbers bit
+ * for bit: the arrays it reads are looked up once; the delta and gradient sums may come from the fused path, which
+ * took them on the way (`FusedSmallNetwork.stats` of `@deltaflow/network`); the sum of the squared weights also
+ * says whether every weight is finite (a NaN or an infinity makes it non-finite), so only when it is not are the
+ * weights checked one by one.
+ */
+export class EpochStatistics {
+  private readonly weights: TypedArray[];
+  private readonly biases: TypedArray[];
+  private readonly weightGrads: TypedArray[];
+  private readonly biasGrads: TypedArray[];
+  private readonly weightCopies: TypedArray[];
+  private readonly biasCopies: TypedArray[];
+  /** Whether {@link EpochStatistics.measure} copies the weights into spares that become the next snapshot. */
+  private readonly advancing: boolean;
+  /** Arrays of the parameters' sizes that {@link EpochStatistics.measure} copies the weights into. */
+  private readonly spareWeights: TypedArray[];
+  private readonly spareBiases: TypedArray[];
+  /** Whether every weight and bias was finite when {@link EpochStatistics.measure} last ran. */
+  finite = true;
+  /**
+   * Whether the last {@link EpochStatistics.measure} left the weights it measured in the snapshot (it does when
+   * they are finite), so that the next epoch's snapshot need not be taken; the training loop clears it.
+   */
+  advanced = false;
+
+  constructor(
+    private readonly model: Sequential,
+    private readonly start: WeightSnapshot,
+  ) {
+    const layers = model.layers;
+    this.weights = layers.map((l) => l.weights.data);
+    this.biases = layers.map((l) => l.bias.data);
+    this.weightGrads = layers.map((l) => l.weightGrad.data);
+    this.biasGrads = layers.map((l) => l.biasGrad.data);
+    this.weightCopies = layers.map((_, i) => start.copy(2 * i));
+    this.biasCopies = layers.map((_, i) => start.copy(2 * i + 1));
+    // a model of more than ADVANCE_MAX parameters keeps one snapshot (the loop takes it at each epoch's start)
+    this.advancing = model.parameters().reduce((n, p) => n + p.value.size, 0) <= ADVANCE_MAX;
+    const spare = (c: TypedArray): TypedArray => (this.advancing ? c.slice() : c.subarray(0, 0));
+    this.spareWeights = this.weightCopies.map(spare);
+    this.spareBiases = this.biasCopies.map(spare);
+  }
+
+  /**
+   * The statistics of the backward pass of `pass` against the snapshot (as {@link gradientStats}); sets
+   * {@link EpochStatistics.finite}. When the weights are finite (and the model is small), they also become the
+   * snapshot (copied in the same loop), which sets {@link EpochStatistics.advanced}; else the snapshot stays the
+   * one measured against.
+   *
+   * @param fused - the fused path's sums of the same backward pass (sum |delta|, max |delta|, sum g^2 per
+   *   layer), when it ran it and nothing changed the gradients since; else null, and they are summed here
+   */
+  measure(pass: ForwardPass, fused: Float64Array | null): LayerGradientStats[] {
+    const passes = pass.layers;
+    const out: LayerGradientStats[] = [];
+    const copying = this.advancing;
+    let finite = true;
+    for (let index = 0; index < passes.length; index++) {
+      const delta = passes[index]!.delta;
+      const size = delta.data.length;
+      const batch = delta.rows;
+      let sum: number;
+      let max: number;
+      let gradSquares: number;
+      if (fused !== null) {
+        sum = fused[3 * index]!;
+        max = fused[3 * index + 1]!;
+        gradSquares = fused[3 * index + 2]!;
+      } else {
+        const d = delta.data;
+        sum = 0;
+        max = 0;
+        for (let i = 0; i < size; i++) {
+          const a = Math.abs(d[i]!);
+          sum += a;
+          if (a > max) max = a;
+        }
+        gradSquares = 0 + squares(this.weightGrads[index]!) + squares(this.biasGrads[index]!);
+      }
+      // sum W^2, sum (W - W_start)^2 and sum W_start^2 in index order, the weights' then the biases'
+      let v = this.weights[index]!;
+      let c = this.weightCopies[index]!;
+      let next = this.spareWeights[index]!;
+      let now = 0;
+      let moved = 0;
+      let before = 0;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i]!;
+        const y = c[i]!;
+        const e = x - y;
+        now += x * x;
+        moved += e * e;
+        before += y * y;
+        if (copying) next[i] = x;
+      }
+      v = this.biases[index]!;
+      c = this.biasCopies[index]!;
+      next = this.spareBiases[index]!;
+      let nowB = 0;
+      let movedB = 0;
+      let beforeB = 0;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i]!;
+        const y = c[i]!;
+        const e = x - y;
+        nowB += x * x;
+        movedB += e * e;
+        beforeB += y * y;
+        if (copying) next[i] = x;
+      }
+      const weights = 0 + now + nowB;
+      const all = 0 + moved + movedB;
+      const start = 0 + before + beforeB;
+      // a NaN or infinite weight makes the sum of squares NaN or infinite
+      if (!(weights - weights === 0)) finite = false;
+      out.push({
+        layer: index,
+        meanAbsDelta: (sum / Math.max(1, size)) * batch,
+        maxAbsDelta: max * batch,
+        gradNorm: Math.sqrt(gradSquares),
+        weightNorm: Math.sqrt(weights),
+        updateRatio: start > 0 ? Math.sqrt(all / start) : 0,
+      });
+    }
+    // the sum of squares may also overflow with every weight finite: then look at each weight
+    this.finite = finite || weightsAreFinite(this.model);
+    if (this.finite && copying) {
+      // the copies made above become the snapshot (the start of the next epoch); the old ones the spares
+      const { weightCopies, biasCopies, spareWeights, spareBiases, start } = this;
+      for (let l = 0; l < weightCopies.length; l++) {
+        const w = spareWeights[l]!;
+        const b = spareBiases[l]!;
+        spareWeights[l] = start.exchange(2 * l, w);
+        spareBiases[l] = start.exchange(2 * l + 1, b);
+        weightCopies[l] = w;
+        biasCopies[l] = b;
+      }
+    }
+    this.advanced = this.finite && copying;
+    return out;
+  }
+}
+
+/** sum g^2 in index order. */
+function squares(g: TypedArray): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
+  return s;
 }

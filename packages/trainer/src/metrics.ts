@@ -158,10 +158,13 @@ export class MetricsAccumulator {
     this.correct = 0;
     this.squared = 0;
     this.absolute = 0;
-    this.residual.fill(0);
-    this.targetSum.fill(0);
-    this.targetSquares.fill(0);
-    this.confusion.fill(0);
+    // (a classification run without details has none of these arrays: no calls, every epoch)
+    if (this.residual.length > 0) {
+      this.residual.fill(0);
+      this.targetSum.fill(0);
+      this.targetSquares.fill(0);
+    }
+    if (this.confusion.length > 0) this.confusion.fill(0);
   }
 
   /** Adds one batch of outputs O and targets t (`[B, K]` each). */

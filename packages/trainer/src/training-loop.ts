@@ -8,7 +8,7 @@ import type { LrSchedule } from '@deltaflow/optimizers';
 import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
-import { WeightSnapshot, gradientStats, weightsAreFinite } from './gradient-stats.js';
+import { EpochStatistics, WeightSnapshot } from './gradient-stats.js';
 import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
 import type { MetricName } from './metrics.js';
 import type { TrainOptions, TrainingData } from './options.js';
@@ -121,6 +121,8 @@ export class TrainingLoop {
   private readonly metrics: MetricsAccumulator;
   private readonly valMetrics: MetricsAccumulator;
   private readonly epochStart: WeightSnapshot;
+  /** The backward statistics of each epoch (and whether the weights are finite). */
+  private readonly stats: EpochStatistics;
   private readonly earlyStopping: EarlyStopping | null;
   private readonly schedule: LrSchedule | undefined;
   private readonly outputSample: number;
@@ -135,8 +137,28 @@ export class TrainingLoop {
   private readonly shuffleRandom: Random;
   /** The fused small-network path (forward, E and backward in one pass), or null when the run is not covered. */
   private readonly fused: FusedSmallNetwork | null;
+  /** Whether the last batch took the fused path (its backward sums then serve the epoch's statistics). */
+  private lastFused = false;
   /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
   resumeState: ResumeState | null = null;
+  /**
+   * What {@link TrainingLoop.finishEpoch} returns: one object for the run, refilled every epoch (every field
+   * written, absent ones undefined, so its shape never changes); its metrics, layers and outputs are new each
+   * epoch (they go into the events).
+   */
+  private readonly summary: EpochSummary = {
+    epoch: 0,
+    loss: 0,
+    dataLoss: undefined,
+    penalty: undefined,
+    confusion: undefined,
+    valConfusion: undefined,
+    valLoss: undefined,
+    metrics: {},
+    lr: 0,
+    layers: [],
+    outputs: undefined,
+  };
 
   constructor(
     readonly model: Sequential,
@@ -208,6 +230,7 @@ export class TrainingLoop {
     this.metrics = new MetricsAccumulator(task, this.asked.length > 0);
     this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
     this.epochStart = new WeightSnapshot(model);
+    this.stats = new EpochStatistics(model, this.epochStart);
     this.earlyStopping = options.earlyStopping
       ? new EarlyStopping(model, options.earlyStopping, this.validation !== null || this.valFeed !== null)
       : null;
@@ -405,7 +428,9 @@ export class TrainingLoop {
   private beginEpoch(): void {
     if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
     this.batcher?.startEpoch();
-    this.epochStart.take();
+    // the last epoch's statistics left its final weights in the snapshot, unless they were not finite
+    if (this.stats.advanced) this.stats.advanced = false;
+    else this.epochStart.take();
     this.metrics.reset();
     this.lossSum = 0;
     this.penaltySum = 0;
@@ -441,6 +466,7 @@ export class TrainingLoop {
       return total;
     }
     this.metrics.add(output, targets);
+    this.lastFused = fused !== null;
     if (fused !== null) fused.backward(targets);
     else model.backwardLoss(pass, targets, this.loss);
     this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
@@ -457,21 +483,27 @@ export class TrainingLoop {
     return this.feed ? this.feed.done : this.batchIndex >= this.batcher!.batchCount;
   }
 
-  /** Closes a complete epoch: statistics, validation, early stopping. */
+  /**
+   * Closes a complete epoch: statistics, validation, early stopping. The summary returned is refilled by the
+   * next call: read it before.
+   */
   finishEpoch(): EpochSummary {
     const epoch = this.epoch + 1;
-    const layers = gradientStats(this.model, this.epochStart, this.pass);
+    // the fused path's delta and gradient sums, unless a penalty's derivative was added to the gradients since
+    const fusedSums = this.lastFused && !this.penalty.active ? this.fused!.stats : null;
+    const layers = this.stats.measure(this.pass, fusedSums);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
     // a data source's epoch: the samples it gave
     const samples = this.feed ? this.feed.samples : this.config.samples;
-    const summary: EpochSummary = {
-      epoch,
-      loss: (this.lossSum + this.penaltySum) / samples,
-      metrics: this.metrics.result('', this.model.outputs),
-      lr: this.optimizer.lr,
-      layers,
-      outputs,
-    };
+    const summary = this.summary;
+    summary.epoch = epoch;
+    summary.loss = (this.lossSum + this.penaltySum) / samples;
+    summary.metrics = this.metrics.result('', this.model.outputs);
+    summary.lr = this.optimizer.lr;
+    summary.layers = layers;
+    summary.outputs = outputs;
+    summary.dataLoss = summary.penalty = summary.valLoss = undefined;
+    summary.confusion = summary.valConfusion = undefined;
     if (this.penalty.active) {
       summary.dataLoss = this.lossSum / samples;
       summary.penalty = this.penaltySum / samples;
@@ -485,7 +517,7 @@ export class TrainingLoop {
     const measured = this.valMeasured;
     this.feed?.reset();
     this.valMeasured = null;
-    if (!weightsAreFinite(this.model)) {
+    if (!this.stats.finite) {
       this.diverge();
       return summary;
     }

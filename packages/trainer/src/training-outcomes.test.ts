@@ -45,6 +45,40 @@ describe('divergence', () => {
   });
 });
 
+describe('divergence puts back the weights of the start of the diverging epoch', () => {
+  for (const batchSize of [4, 2]) {
+    it(`the end model is the last checkpoint's (batches of ${batchSize})`, async () => {
+      const data = {
+        inputs: Tensor.fromNested([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+          [7, 8],
+        ]),
+        targets: Tensor.fromNested([[10], [20], [30], [40]]),
+        task: 'regression' as const,
+      };
+      const model = mlp({
+        inputs: 2,
+        layers: [
+          { units: 8, activation: 'linear' },
+          { units: 1, activation: 'linear' },
+        ],
+        seed: 1,
+      });
+      const events = await run(train(model, data, { epochs: 1000, batchSize, lr: 0.01, checkpointEvery: 1 }));
+      const end = endOf(events);
+      expect(end.reason).toBe('diverged');
+      const checkpoints = events.filter((e) => e.type === 'checkpoint');
+      // a checkpoint for every epoch before the diverging one (whose weights, or loss, were not finite)
+      expect(checkpoints.length).toBeGreaterThan(0);
+      expect(end.epochs - checkpoints.length).toBeLessThanOrEqual(1);
+      // the weights after the last complete epoch (its checkpoint) are what the run ends with
+      expect(end.model.layers).toEqual(checkpoints.at(-1)!.model.layers);
+    });
+  }
+});
+
 describe('early stopping', () => {
   it('stops after `patience` epochs without improvement and restores the best validation weights', async () => {
     // Noisy targets and a big network overfit: validation loss turns up while training loss falls.

@@ -54,6 +54,17 @@ export class Library {
     });
   }
 
+  /**
+   * The JIT-cold run: the first thing the fresh worker trains (refused after any other run), the same amount of
+   * work for every library (see `coldFraction`). The bench runs it with no other worker alive.
+   */
+  async cold(workload: 'W1' | 'W2' | 'W3'): Promise<RunResult> {
+    const reply = await this.ask({ type: 'cold', workload });
+    if (reply.type !== 'cold')
+      throw new Error(`${this.name}: ${reply.type === 'error' ? reply.message : reply.type}`);
+    return reply.result;
+  }
+
   /** Warm-up run; returns the fraction of the full workload that takes about `seconds`. */
   async calibrate(workload: 'W1' | 'W2' | 'W3', seconds: number): Promise<number> {
     const reply = await this.ask({ type: 'calibrate', workload, seconds });
@@ -62,16 +73,12 @@ export class Library {
     return reply.fraction;
   }
 
-  /** Runs the plan repeatedly for `seconds` (JIT warm-up); returns the first run (a cold start) and the count. */
-  async warmup(
-    workload: 'W1' | 'W2' | 'W3',
-    fraction: number,
-    seconds: number,
-  ): Promise<{ first: RunResult; runs: number }> {
+  /** Runs the plan repeatedly for at least `seconds` (JIT warm-up); returns how many runs it took. */
+  async warmup(workload: 'W1' | 'W2' | 'W3', fraction: number, seconds: number): Promise<number> {
     const reply = await this.ask({ type: 'warmup', workload, fraction, seconds });
     if (reply.type !== 'warmup')
       throw new Error(`${this.name}: ${reply.type === 'error' ? reply.message : reply.type}`);
-    return { first: reply.first, runs: reply.runs };
+    return reply.runs;
   }
 
   /** One timed run of `fraction` of the workload (with a test-set accuracy when asked). */

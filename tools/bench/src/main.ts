@@ -11,10 +11,11 @@ import { heapCheck } from './heap.js';
 import { inferenceBench } from './inference.js';
 import { kernelBench } from './kernels.js';
 import { Library } from './library.js';
-import { valueOf, gflops } from './measure.js';
+import { coldFraction, valueOf, gflops } from './measure.js';
 import type { Clock } from './measure.js';
 import type { RunResult } from './runners/runner.js';
 import { fmt, summarize, table } from './stats.js';
+import { atLeast, verdicts } from './verdicts.js';
 import { W1, W2, W3 } from './workloads.js';
 import type { Workload } from './workloads.js';
 import os from 'node:os';
@@ -49,19 +50,50 @@ const LIBRARIES = [
 /** Why a library is not in this run (e.g. PyTorch not installed), printed under the tables it would be in. */
 const missing = new Map<string, string>();
 
-/** Starts one worker per library (each in its own V8 isolate); reports those that cannot run here. */
-async function libraries(): Promise<Library[]> {
+/** Starts a worker for library `name`; null (and the reason, reported once) when it cannot run here. */
+async function startLibrary(name: string): Promise<Library | null> {
+  const library = await Library.start({
+    runner: name,
+    quick: args.quick,
+    w3StepsPerEpoch: W3_STEPS_PER_EPOCH,
+  });
+  if (!library.unavailable) return library;
+  missing.set(name, library.unavailable.split('\n')[0]!);
+  console.log(`${name}: not benched: ${missing.get(name)}`);
+  return null;
+}
+
+/** The libraries of this run that can run here (those found missing are left out). */
+const candidates = (): string[] => LIBRARIES.filter((n) => !args.skip.has(n) && !missing.has(n));
+
+/**
+ * The JIT-cold run of workload `id` for every library, one library at a time: a fresh worker (its own V8
+ * isolate) whose first training it is, alone in the process, stopped afterwards. Alone, so that the process's
+ * CPU time is that worker's own: no other worker's start-up (tfjs's WebAssembly compilation, another isolate's
+ * compiler or garbage-collector threads) runs meanwhile.
+ */
+async function coldRuns(id: 'W1' | 'W2' | 'W3'): Promise<Map<string, RunResult>> {
+  const firsts = new Map<string, RunResult>();
+  for (const name of candidates()) {
+    const library = await startLibrary(name);
+    if (!library) continue;
+    try {
+      if (library.workloads.includes(id)) firsts.set(library.name, await library.cold(id));
+    } finally {
+      await library.stop();
+    }
+  }
+  return firsts;
+}
+
+/** Starts one fresh worker per library (each in its own V8 isolate) that trains workload `id`. */
+async function libraries(id: string): Promise<Library[]> {
   const list: Library[] = [];
-  for (const name of LIBRARIES.filter((n) => !args.skip.has(n))) {
-    const library = await Library.start({
-      runner: name,
-      quick: args.quick,
-      w3StepsPerEpoch: W3_STEPS_PER_EPOCH,
-    });
-    if (library.unavailable) {
-      missing.set(name, library.unavailable.split('\n')[0]!);
-      console.log(`${name}: not benched: ${missing.get(name)}`);
-    } else list.push(library);
+  for (const name of candidates()) {
+    const library = await startLibrary(name);
+    if (!library) continue;
+    if (library.workloads.includes(id)) list.push(library);
+    else await library.stop();
   }
   return list;
 }
@@ -70,7 +102,10 @@ interface Row {
   runner: Library;
   results: RunResult[];
   fraction: number;
-  /** The first run in a fresh worker (deltaflow's W1 and W2: a cold start, JIT not warmed up). */
+  /**
+   * The JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (see
+   * `coldRuns`), the same amount of work for every library (W1: the full 5,000 epochs; see `coldFraction`).
+   */
   first: RunResult;
   warmRuns: number;
 }
@@ -92,7 +127,7 @@ function report(w: Workload, rows: Row[]): void {
       `cpu ${w.unit}`,
       'spread',
       'deltaflow x (wall/cpu)',
-      `1st run`,
+      '1st run wall/cpu',
       'GFLOP/s wall',
       'work per run',
       'loss',
@@ -115,7 +150,7 @@ function report(w: Workload, rows: Row[]): void {
       fmt(cpu.median),
       `${fmt(cpu.spreadPct)}%`,
       ours(r) && rw === 1 ? 'fastest' : `${fmt(rw)}x / ${fmt(rc)}x`,
-      fmt(valueOf(w, r.first, 'wall')),
+      `${fmt(valueOf(w, r.first, 'wall'))} / ${fmt(valueOf(w, r.first, 'cpu'))}`,
       fmt(summarize(r.results.map((x) => gflops(w, x, 'wall'))).median),
       `${amount.toLocaleString('en-US')} ${unit}`,
       fmt(last.loss),
@@ -125,7 +160,7 @@ function report(w: Workload, rows: Row[]): void {
   console.log(`\n${w.id}: ${w.title}`);
   console.log(table(lines));
   console.log(
-    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the first run in that library's fresh worker, JIT cold)`,
+    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (no other worker alive), ${w.id === 'W1' ? 'the full 5,000 epochs' : `${coldFraction(w) * 100}% of the full work`} for every library; its cpu time counts that worker's compiler and GC threads too)`,
   );
   const others = rows.filter((r) => !ours(r) && !native(r));
   for (const clock of ['wall', 'cpu'] as const) {
@@ -147,7 +182,7 @@ function report(w: Workload, rows: Row[]): void {
     w,
     rows,
     (r, clock) => stats(r, clock).median,
-    (r) => valueOf(w, r.first, 'wall'),
+    (r, clock) => valueOf(w, r.first, clock),
   );
 }
 
@@ -164,7 +199,7 @@ function roundTwoGoals(
   w: Workload,
   rows: Row[],
   median: (r: Row, clock: Clock) => number,
-  firstRun: (r: Row) => number,
+  firstRun: (r: Row, clock: Clock) => number,
 ): void {
   const by = (name: string): Row | undefined => rows.find((r) => r.runner.name === name);
   const ours = rows.filter((r) => r.runner.name.startsWith('deltaflow'));
@@ -177,8 +212,6 @@ function roundTwoGoals(
     return r ? median(r, clock) : undefined;
   };
   const why = (name: string): string => missing.get(name) ?? `${name} not in this run`;
-  const verdict = (ok: boolean | undefined): string =>
-    ok === undefined ? '' : ok ? ' -> MET' : ' -> NOT MET';
   const both = (f: (clock: Clock) => string): string => `wall ${f('wall')}, cpu ${f('cpu')}`;
   console.log(`  round 2 (issue 19), ratios of this run's medians:`);
   if (w.id === 'W1') {
@@ -190,11 +223,14 @@ function roundTwoGoals(
       return d !== undefined && b !== undefined ? d / b : undefined;
     };
     console.log(
-      `    best deltaflow / brain.js us/epoch: ${both((c) => ratioText(best(c), m('brain.js', c), why('brain.js')))} (goal <= 0.8x)${verdict(q('wall') !== undefined ? q('wall')! <= 0.8 : undefined)}`,
+      `    best deltaflow / brain.js us/epoch: ${both((c) => ratioText(best(c), m('brain.js', c), why('brain.js')))} (goal <= 0.8x)${verdicts((c) => (q(c) !== undefined ? q(c)! <= 0.8 : undefined))}`,
     );
-    const firstOurs = ours.length ? Math.min(...ours.map(firstRun)) : undefined;
+    const firstOurs = (clock: Clock) =>
+      ours.length ? Math.min(...ours.map((r) => firstRun(r, clock))) : undefined;
+    const firstText = (clock: Clock) =>
+      `best deltaflow ${firstOurs(clock) !== undefined ? fmt(firstOurs(clock)!) : 'n/a'} vs brain.js ${brain ? fmt(firstRun(brain, clock)) : `n/a (${why('brain.js')})`}`;
     console.log(
-      `    1st run (JIT cold): best deltaflow ${firstOurs !== undefined ? fmt(firstOurs) : 'n/a'} vs brain.js ${brain ? fmt(firstRun(brain)) : `n/a (${why('brain.js')})`} us/epoch (goal: no slower)${verdict(brain && firstOurs !== undefined ? firstOurs <= firstRun(brain) : undefined)}`,
+      `    1st run (JIT cold) us/epoch: wall ${firstText('wall')}; cpu ${firstText('cpu')} (goal: no slower)${verdicts((c) => (brain && firstOurs(c) !== undefined ? firstOurs(c)! <= firstRun(brain, c) : undefined))}`,
     );
     return;
   }
@@ -206,10 +242,8 @@ function roundTwoGoals(
     );
   if (w.id === 'W2') {
     const tf = (c: Clock) => ratioText(best(c), m('tfjs-wasm', c), why('tfjs-wasm'));
-    const bw = best('wall');
-    const tw = m('tfjs-wasm', 'wall');
     console.log(
-      `    best deltaflow / tfjs-wasm: ${both(tf)} (goal >= 10x)${verdict(bw !== undefined && tw !== undefined ? bw / tw >= 10 : undefined)}`,
+      `    best deltaflow / tfjs-wasm: ${both(tf)} (goal >= 10x)${verdicts((c) => atLeast(best(c), m('tfjs-wasm', c), 10))}`,
     );
   }
   for (const t of ['1t', '2t'] as const) {
@@ -217,22 +251,18 @@ function roundTwoGoals(
     const mine = t === '1t' ? one : best;
     const label = t === '1t' ? 'best deltaflow on 1 thread' : 'best deltaflow';
     const goal = w.id === 'W2' && t === '1t' ? 0.75 : undefined;
-    const mw = mine('wall');
-    const pw = m(name, 'wall');
     console.log(
       `    ${label} / PyTorch ${t === '1t' ? '1 thread' : '2 threads'}: ${both((c) => ratioText(mine(c), m(name, c), why(name)))}` +
         (goal !== undefined
-          ? ` (goal >= ${goal}x)${verdict(mw !== undefined && pw !== undefined ? mw / pw >= goal : undefined)}`
+          ? ` (goal >= ${goal}x)${verdicts((c) => atLeast(mine(c), m(name, c), goal))}`
           : ''),
     );
   }
   if (w.id === 'W3') {
     const q = (c: Clock) =>
       ratioText(m('deltaflow-wasm-2t', c), m('deltaflow-wasm', c), why('deltaflow-wasm-2t'));
-    const a = m('deltaflow-wasm-2t', 'wall');
-    const b = m('deltaflow-wasm', 'wall');
     console.log(
-      `    deltaflow 2 threads / 1 thread: ${both(q)} (goal >= 1.8x)${verdict(a !== undefined && b !== undefined ? a / b >= 1.8 : undefined)}`,
+      `    deltaflow 2 threads / 1 thread: ${both(q)} (goal >= 1.8x)${verdicts((c) => atLeast(m('deltaflow-wasm-2t', c), m('deltaflow-wasm', c), 1.8))}`,
     );
     const p = (c: Clock) => ratioText(m('pytorch-2t', c), m('pytorch-1t', c), why('pytorch-2t'));
     console.log(`    PyTorch 2 threads / 1 thread: ${both(p)}`);
@@ -241,18 +271,19 @@ function roundTwoGoals(
 
 async function bench(): Promise<void> {
   header();
-  // the training libraries' workers start only when a training workload runs
-  const list = ['W1', 'W2', 'W3'].some((id) => args.only.has(id)) ? await libraries() : [];
   const seconds = args.quick ? 0.35 : 1.5;
   for (const w of [W1, W2, W3].filter((x) => args.only.has(x.id))) {
+    const firsts = await coldRuns(w.id);
+    const list = await libraries(w.id);
     const rows: Row[] = [];
-    for (const library of list.filter((l) => l.workloads.includes(w.id))) {
+    for (const library of list) {
+      const first = firsts.get(library.name)!;
       // deltaflow always does the issue's full W1 and W2 (5,000 epochs; 3 epochs of 8,000 digits), and W3 too
       // except in --quick; the others get what takes about `seconds` (their rates do not depend on the amount).
       const full = library.fast && (w.id !== 'W3' || !args.quick);
       const fraction = full ? 1 : await library.calibrate(w.id, seconds);
-      const warm = await library.warmup(w.id, fraction, args.quick ? 0.5 : 2);
-      rows.push({ runner: library, results: [], fraction, first: warm.first, warmRuns: warm.runs });
+      const warmRuns = await library.warmup(w.id, fraction, args.quick ? 0.5 : 2);
+      rows.push({ runner: library, results: [], fraction, first, warmRuns });
     }
     for (let rep = 0; rep < args.repeats; rep++) {
       for (let k = 0; k < rows.length; k++) {
@@ -260,9 +291,9 @@ async function bench(): Promise<void> {
         row.results.push(await row.runner.run(w.id, row.fraction, rep === args.repeats - 1));
       }
     }
+    for (const library of list) await library.stop();
     report(w, rows);
   }
-  for (const library of list) await library.stop();
   if (args.only.has('inference')) await inferenceBench(args.quick, args.repeats);
   if (args.only.has('events')) await eventsCost(args.quick ? 3 : args.repeats);
 }

@@ -49,6 +49,14 @@ export function scaledPlan(setup: WorkloadSetup, fraction: number, perSample = f
 }
 
 /**
+ * The amount of work of the JIT-cold first run, the same for every library: W1 the issue's full 5,000 epochs (a
+ * short CLI run); W2 and W3 1% of the full amount (what the slowest library does in a few seconds).
+ */
+export function coldFraction(w: Workload): number {
+  return w.id === 'W1' ? 1 : 0.01;
+}
+
+/**
  * Runs a short warm-up (which also lets the JIT settle) and returns the fraction of the full workload that takes
  * about `seconds` with this runner.
  */

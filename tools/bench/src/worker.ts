@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { jsBackend, loadWasmBackend } from '@deltaflow/tensor';
-import { calibrate, scaledPlan } from './measure.js';
+import { calibrate, coldFraction, scaledPlan } from './measure.js';
 import type { WorkloadSetup } from './measure.js';
 import { BrainRunner, loadBrain } from './runners/brain.js';
 import { DeltaflowRunner } from './runners/deltaflow.js';
@@ -17,6 +17,7 @@ import { W1, W2, W3, initialWeights, mnistData, wideData, xorData } from './work
 /** What the main thread asks for. */
 export type WorkerRequest =
   | { type: 'describe' }
+  | { type: 'cold'; workload: 'W1' | 'W2' | 'W3' }
   | { type: 'calibrate'; workload: 'W1' | 'W2' | 'W3'; seconds: number }
   | { type: 'run'; workload: 'W1' | 'W2' | 'W3'; fraction: number; withTest: boolean }
   | { type: 'warmup'; workload: 'W1' | 'W2' | 'W3'; fraction: number; seconds: number };
@@ -33,7 +34,8 @@ export type WorkerReply =
     }
   | { type: 'calibrate'; fraction: number }
   | { type: 'run'; result: RunResult }
-  | { type: 'warmup'; first: RunResult; runs: number }
+  | { type: 'cold'; result: RunResult }
+  | { type: 'warmup'; runs: number }
   | { type: 'unavailable'; reason: string }
   | { type: 'error'; message: string };
 
@@ -99,6 +101,9 @@ function setup(id: 'W1' | 'W2' | 'W3'): Promise<WorkloadSetup> {
 
 const runner = makeRunner(options.runner);
 
+/** Whether this worker has trained anything yet: its cold run must be the first thing it trains. */
+let trained = false;
+
 parentPort!.on('message', async (request: WorkerRequest) => {
   const reply = (message: WorkerReply): void => parentPort!.postMessage(message);
   if (typeof runner === 'string') return reply({ type: 'unavailable', reason: runner });
@@ -116,6 +121,15 @@ parentPort!.on('message', async (request: WorkerRequest) => {
       });
     }
     const s = await setup(request.workload);
+    if (request.type === 'cold') {
+      // The JIT-cold run: the first thing this fresh worker trains, the same amount of work for every library
+      // (W1: the full 5,000 epochs), before any calibration or warm-up.
+      if (trained) throw new Error(`${runner.name}: a cold run must be the first run of a fresh worker`);
+      trained = true;
+      const plan = scaledPlan(s, coldFraction(s.workload), runner.perSample);
+      return reply({ type: 'cold', result: await runner.run({ ...plan, test: undefined }) });
+    }
+    trained = true;
     if (request.type === 'calibrate') {
       return reply({ type: 'calibrate', fraction: await calibrate(runner, s, request.seconds) });
     }
@@ -123,13 +137,12 @@ parentPort!.on('message', async (request: WorkerRequest) => {
       // Repeats the timed plan until `seconds` have passed, so the JIT has settled before anything is kept.
       const plan = { ...scaledPlan(s, request.fraction, runner.perSample), test: undefined };
       const t0 = performance.now();
-      const first = await runner.run(plan);
-      let runs = 1;
-      while (performance.now() - t0 < request.seconds * 1000) {
+      let runs = 0;
+      do {
         await runner.run(plan);
         runs++;
-      }
-      return reply({ type: 'warmup', first, runs });
+      } while (performance.now() - t0 < request.seconds * 1000);
+      return reply({ type: 'warmup', runs });
     }
     const plan = scaledPlan(s, request.fraction, runner.perSample);
     const result = await runner.run({ ...plan, test: request.withTest ? plan.test : undefined });

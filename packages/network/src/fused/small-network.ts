@@ -1,7 +1,7 @@
 import { getActivation } from '@deltaflow/activations';
 import type { Activation } from '@deltaflow/activations';
 import { getBackend } from '@deltaflow/tensor';
-import type { Tensor, TypedArray } from '@deltaflow/tensor';
+import type { Backend, Tensor } from '@deltaflow/tensor';
 import type { Dense } from '../dense.js';
 import type { ForwardPass, LayerPass } from '../forward-pass.js';
 import type { Sequential } from '../sequential.js';
@@ -69,6 +69,13 @@ export class FusedSmallNetwork {
   private passes: readonly LayerPass[] | null = null;
   /** The output O_k of the last forwardLoss (the pass's buffer). */
   output!: Tensor;
+  /**
+   * What the last {@link FusedSmallNetwork.backward} measured on the way, three numbers per layer (input side
+   * first): sum |delta_j| over the batch and the largest |delta_j| (of the stored deltas, in index order), and
+   * (0 + sum (dE/dW)^2) + sum (dE/dtheta)^2 (each sum in index order): the sums the trainer's gradient
+   * statistics would take over the same buffers, so that it need not read them again.
+   */
+  readonly stats: Float64Array;
 
   private constructor(model: Sequential, codes: Int32Array) {
     this.layers = model.layers;
@@ -76,6 +83,7 @@ export class FusedSmallNetwork {
     let widest = 0;
     for (const l of model.layers) widest = Math.max(widest, l.inputs * l.units);
     this.widest = widest;
+    this.stats = new Float64Array(3 * model.layers.length);
   }
 
   /**
@@ -102,12 +110,24 @@ export class FusedSmallNetwork {
 
   /** Whether a batch of `rows` samples takes the fused path on the backend in use now. */
   covers(rows: number): boolean {
-    return rows * this.widest <= FUSED_MAX_PRODUCT && BACKENDS.includes(getBackend().name);
+    if (rows * this.widest > FUSED_MAX_PRODUCT) return false;
+    // the backend in use is looked up by name once per backend object (a run keeps the same one)
+    const backend = getBackend();
+    if (backend !== this.backend) {
+      this.backend = backend;
+      this.backendCovered = BACKENDS.includes(backend.name);
+    }
+    return this.backendCovered;
   }
+
+  /** The backend {@link FusedSmallNetwork.covers} last saw, and whether its small products are the plain loops. */
+  private backend: Backend | null = null;
+  private backendCovered = false;
 
   /**
    * The forward pass of a batch into `pass` (x_j = sum_i O_i W_ij + theta_j, O_j = f(x_j), layer by layer) and
-   * the batch's mse E = 1/(2B) sum (O_k - t_k)^2.
+   * the batch's mse E = 1/(2B) sum (O_k - t_k)^2. One function with every loop in it (no kernel calls), so that
+   * the JIT optimises it, loops and all, within the first epochs of a run.
    */
   forwardLoss(inputs: Tensor, targets: Tensor, pass: ForwardPass): number {
     const passes = pass.layersFor(inputs.rows);
@@ -121,179 +141,167 @@ export class FusedSmallNetwork {
       const p = passes[l]!;
       p.input = input;
       p.masked = false;
-      forwardLayer(
-        input.data,
-        layer.weights.data,
-        layer.bias.data,
-        rows,
-        layer.inputs,
-        layer.units,
-        p.net.data,
-        p.output.data,
-        codes[l]!,
-      );
+      // x = a W + theta: each sum starts at theta_j, in double, rounded once when stored
+      const a = input.data;
+      const w = layer.weights.data;
+      const bias = layer.bias.data;
+      const n = layer.inputs;
+      const m = layer.units;
+      const net = p.net.data;
+      const out = p.output.data;
+      for (let i = 0; i < rows; i++) {
+        const ai = i * n;
+        const oi = i * m;
+        for (let j = 0; j < m; j++) {
+          let s = bias[j]!;
+          for (let k = 0; k < n; k++) s += a[ai + k]! * w[k * m + j]!;
+          net[oi + j] = s;
+        }
+      }
+      // O = f(x) of the stored x
+      const size = rows * m;
+      const code = codes[l]!;
+      if (code === SIGMOID) {
+        for (let k = 0; k < size; k++) {
+          const v = net[k]!;
+          if (v >= 0) out[k] = 1 / (1 + Math.exp(-v));
+          else {
+            const e = Math.exp(v);
+            out[k] = e / (1 + e);
+          }
+        }
+      } else if (code === TANH) {
+        for (let k = 0; k < size; k++) out[k] = Math.tanh(net[k]!);
+      } else if (code === RELU) {
+        for (let k = 0; k < size; k++) out[k] = Math.max(net[k]!, 0);
+      } else {
+        for (let k = 0; k < size; k++) out[k] = net[k]!;
+      }
       input = p.output;
     }
     this.output = input;
-    return mse(input.data, targets.data, rows);
+    // E = (0.5 sum (O - t)^2) / B, summed in index order
+    const o = input.data;
+    const t = targets.data;
+    let sum = 0;
+    for (let i = 0; i < o.length; i++) {
+      const d = o[i]! - t[i]!;
+      sum += d * d;
+    }
+    return (0.5 * sum) / rows;
   }
 
   /**
    * The delta rule for the batch of the last {@link FusedSmallNetwork.forwardLoss}: dE/dO_k = (O_k - t_k) / B,
    * delta_k = f'(x_k) dE/dO_k, dE/dW_jk = sum over the batch of O_j delta_k, dE/dtheta_k = sum of delta_k, and
-   * dE/dO_j = sum_k delta_k W_jk for the layer below. Overwrites the gradients (no zeroing needed).
+   * dE/dO_j = sum_k delta_k W_jk for the layer below. Overwrites the gradients (no zeroing needed), and fills
+   * {@link FusedSmallNetwork.stats} on the way. One function with every loop in it, as forwardLoss.
    */
   backward(targets: Tensor): void {
     const passes = this.passes!;
     const layers = this.layers;
     const codes = this.codes;
+    const stats = this.stats;
     const last = layers.length - 1;
     const top = passes[last]!;
     const rows = top.batchSize;
-    mseGrad(top.output.data, targets.data, rows, top.delta.data);
-    let grad = top.delta.data;
+    // dE/dO = (O - t) / B, stored (rounded) into the top layer's delta
+    const o = top.output.data;
+    const t = targets.data;
+    const top0 = top.delta.data;
+    const scale = 1 / rows;
+    for (let i = 0; i < o.length; i++) top0[i] = (o[i]! - t[i]!) * scale;
+    let dy = top0;
     for (let l = last; l >= 0; l--) {
       const layer = layers[l]!;
       const p = passes[l]!;
-      const delta = p.delta.data;
-      activationBackward(codes[l]!, p.net.data, p.output.data, grad, delta);
-      const input = p.input!.data;
-      weightGrad(input, delta, rows, layer.inputs, layer.units, layer.weightGrad.data, layer.biasGrad.data);
+      // delta = f'(x) dE/dO (in place on the top layer), with sum |delta| and max |delta| of the stored deltas
+      const dx = p.delta.data;
+      const y = p.output.data;
+      const x = p.net.data;
+      const code = codes[l]!;
+      const size = dx.length;
+      let sum = 0;
+      let max = 0;
+      if (code === SIGMOID) {
+        for (let i = 0; i < size; i++) {
+          const v = y[i]!;
+          dx[i] = v * (1 - v) * dy[i]!;
+          const abs = Math.abs(dx[i]!);
+          sum += abs;
+          if (abs > max) max = abs;
+        }
+      } else if (code === TANH) {
+        for (let i = 0; i < size; i++) {
+          const v = y[i]!;
+          dx[i] = (1 - v * v) * dy[i]!;
+          const abs = Math.abs(dx[i]!);
+          sum += abs;
+          if (abs > max) max = abs;
+        }
+      } else if (code === RELU) {
+        for (let i = 0; i < size; i++) {
+          dx[i] = x[i]! > 0 ? dy[i]! : 0;
+          const abs = Math.abs(dx[i]!);
+          sum += abs;
+          if (abs > max) max = abs;
+        }
+      } else {
+        for (let i = 0; i < size; i++) {
+          if (dy !== dx) dx[i] = dy[i]!;
+          const abs = Math.abs(dx[i]!);
+          sum += abs;
+          if (abs > max) max = abs;
+        }
+      }
+      stats[3 * l] = sum;
+      stats[3 * l + 1] = max;
+      // dE/dW_ij = 0 + sum_b O_bi delta_bj (one double sum per weight, down the batch), with its squares
+      const a = p.input!.data;
+      const n = layer.inputs;
+      const m = layer.units;
+      const gw = layer.weightGrad.data;
+      const gb = layer.biasGrad.data;
+      let squares = 0;
+      for (let i = 0; i < n; i++) {
+        const ci = i * m;
+        for (let j = 0; j < m; j++) {
+          let s = 0;
+          for (let b = 0; b < rows; b++) s += a[b * n + i]! * dx[b * m + j]!;
+          gw[ci + j] = 0 + s;
+          const g = gw[ci + j]!;
+          squares += g * g;
+        }
+      }
+      // dE/dtheta_j = delta_0j + delta_1j + ..., rounded after every addition as the zeroed gradients
+      // accumulate them in the general path
+      for (let j = 0; j < m; j++) gb[j] = 0;
+      for (let b = 0; b < rows; b++) {
+        const base = b * m;
+        for (let j = 0; j < m; j++) gb[j]! += dx[base + j]!;
+      }
+      let biasSquares = 0;
+      for (let j = 0; j < m; j++) {
+        const g = gb[j]!;
+        biasSquares += g * g;
+      }
+      stats[3 * l + 2] = 0 + squares + biasSquares;
       if (l > 0) {
-        inputGrad(delta, layer.weights.data, rows, layer.inputs, layer.units, p.inputGrad.data);
-        grad = p.inputGrad.data;
+        // dE/dO_bi = 0 + sum_j delta_bj W_ij, for the layer below
+        const w = layer.weights.data;
+        const below = p.inputGrad.data;
+        for (let b = 0; b < rows; b++) {
+          const di = b * m;
+          const oi = b * n;
+          for (let i = 0; i < n; i++) {
+            const wi = i * m;
+            let s = 0;
+            for (let j = 0; j < m; j++) s += dx[di + j]! * w[wi + j]!;
+            below[oi + i] = 0 + s;
+          }
+        }
+        dy = below;
       }
-    }
-  }
-}
-
-/** x = a W + theta (each sum starting at theta_j, in double, rounded once when stored), then O = f(x). */
-function forwardLayer(
-  a: TypedArray,
-  w: TypedArray,
-  bias: TypedArray,
-  rows: number,
-  n: number,
-  m: number,
-  net: TypedArray,
-  out: TypedArray,
-  code: number,
-): void {
-  for (let i = 0; i < rows; i++) {
-    const ai = i * n;
-    const oi = i * m;
-    for (let j = 0; j < m; j++) {
-      let s = bias[j]!;
-      for (let p = 0; p < n; p++) s += a[ai + p]! * w[p * m + j]!;
-      net[oi + j] = s;
-    }
-  }
-  const size = rows * m;
-  if (code === SIGMOID) {
-    for (let k = 0; k < size; k++) {
-      const v = net[k]!;
-      if (v >= 0) out[k] = 1 / (1 + Math.exp(-v));
-      else {
-        const e = Math.exp(v);
-        out[k] = e / (1 + e);
-      }
-    }
-  } else if (code === TANH) {
-    for (let k = 0; k < size; k++) out[k] = Math.tanh(net[k]!);
-  } else if (code === RELU) {
-    for (let k = 0; k < size; k++) out[k] = Math.max(net[k]!, 0);
-  } else {
-    for (let k = 0; k < size; k++) out[k] = net[k]!;
-  }
-}
-
-/** E = (0.5 sum (O - t)^2) / B, summed in index order. */
-function mse(o: TypedArray, t: TypedArray, rows: number): number {
-  let sum = 0;
-  for (let i = 0; i < o.length; i++) {
-    const d = o[i]! - t[i]!;
-    sum += d * d;
-  }
-  return (0.5 * sum) / rows;
-}
-
-/** dE/dO = (O - t) / B, stored (rounded) into `g`. */
-function mseGrad(o: TypedArray, t: TypedArray, rows: number, g: TypedArray): void {
-  const scale = 1 / rows;
-  for (let i = 0; i < o.length; i++) g[i] = (o[i]! - t[i]!) * scale;
-}
-
-/** delta = f'(x) dE/dO, in place when `dy` is `dx`. */
-function activationBackward(
-  code: number,
-  x: TypedArray,
-  y: TypedArray,
-  dy: TypedArray,
-  dx: TypedArray,
-): void {
-  const size = dx.length;
-  if (code === SIGMOID) {
-    for (let i = 0; i < size; i++) {
-      const o = y[i]!;
-      dx[i] = o * (1 - o) * dy[i]!;
-    }
-  } else if (code === TANH) {
-    for (let i = 0; i < size; i++) {
-      const o = y[i]!;
-      dx[i] = (1 - o * o) * dy[i]!;
-    }
-  } else if (code === RELU) {
-    for (let i = 0; i < size; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
-  } else if (dy !== dx) {
-    for (let i = 0; i < size; i++) dx[i] = dy[i]!;
-  }
-}
-
-/**
- * dE/dW_ij = 0 + sum_b O_bi delta_bj (one double sum per weight, down the batch) and dE/dtheta_j = delta_0j +
- * delta_1j + ... rounded after every addition, as the zeroed gradients accumulate them in the general path.
- */
-function weightGrad(
-  a: TypedArray,
-  delta: TypedArray,
-  rows: number,
-  n: number,
-  m: number,
-  gw: TypedArray,
-  gb: TypedArray,
-): void {
-  for (let i = 0; i < n; i++) {
-    const ci = i * m;
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let p = 0; p < rows; p++) s += a[p * n + i]! * delta[p * m + j]!;
-      gw[ci + j] = 0 + s;
-    }
-  }
-  for (let j = 0; j < m; j++) gb[j] = 0;
-  for (let i = 0; i < rows; i++) {
-    const base = i * m;
-    for (let j = 0; j < m; j++) gb[j]! += delta[base + j]!;
-  }
-}
-
-/** dE/dO_bi = 0 + sum_j delta_bj W_ij, for the layer below. */
-function inputGrad(
-  delta: TypedArray,
-  w: TypedArray,
-  rows: number,
-  n: number,
-  m: number,
-  out: TypedArray,
-): void {
-  for (let b = 0; b < rows; b++) {
-    const di = b * m;
-    const oi = b * n;
-    for (let i = 0; i < n; i++) {
-      const wi = i * m;
-      let s = 0;
-      for (let j = 0; j < m; j++) s += delta[di + j]! * w[wi + j]!;
-      out[oi + i] = 0 + s;
     }
   }
 }
