@@ -338,3 +338,273 @@ export function sgdMomentumStep(
     store<f32>(param + at, <f32>(p - lr * g));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Elementwise and loss kernels of the WebAssembly-resident training plan (src/wasm/resident.ts). Each one repeats
+// the TypeScript loop of the activation or loss it stands for: the same operations in float64, rounded to float32
+// at the same points, so the results are those of the TypeScript kernels (bit for bit, except where e^x is taken:
+// there a float64 polynomial of about 1 ulp stands in for Math.exp, and the float32 results agree but for a
+// rounding tie about once in 10^8 values).
+// ---------------------------------------------------------------------------------------------------------------
+
+const LOG2E: f64 = 1.4426950408889634;
+/** ln 2 in two parts (Cody-Waite): n * LN2_HI is exact for |n| < 2^20. */
+const LN2_HI: f64 = 6.9314718036912381649e-1;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+/** e^x is taken of x >= EXP_FLOOR only: e^-200 is 0 once rounded to float32, as every smaller value is. */
+const EXP_FLOOR: f64 = -200;
+
+/**
+ * e^x on two float64 lanes for x in [EXP_FLOOR, 0] (NaN stays NaN): x = n ln 2 + r with |r| <= ln 2 / 2, e^r by
+ * its Taylor polynomial of degree 13 (truncation below 10^-17), times 2^n built in the exponent bits.
+ */
+function exp2lanes(x: v128): v128 {
+  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
+  let p = f64x2.splat(1.6059043836821613e-10); // 1/13!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.08767569878681e-9)); // 1/12!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.505210838544172e-8)); // 1/11!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.755731922398589e-7)); // 1/10!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.7557319223985893e-6)); // 1/9!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.48015873015873e-5)); // 1/8!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.984126984126984e-4)); // 1/7!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.388888888888889e-3)); // 1/6!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(8.333333333333333e-3)); // 1/5!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(4.1666666666666664e-2)); // 1/4!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.6666666666666666e-1)); // 1/3!
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1));
+  const bits = i64x2.shl(
+    i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n)), i64x2.splat(1023)),
+    52,
+  );
+  return f64x2.mul(p, bits);
+}
+
+/** The logistic function on two lanes, as TypeScript's sigmoid: 1 / (1 + e^-x) for x >= 0, else e^x / (1 + e^x). */
+function sigmoid2lanes(v: v128): v128 {
+  const e = exp2lanes(f64x2.max(f64x2.neg(f64x2.abs(v)), f64x2.splat(EXP_FLOOR)));
+  const one = f64x2.splat(1);
+  const d = f64x2.add(one, e);
+  return v128.bitselect(f64x2.div(one, d), f64x2.div(e, d), f64x2.ge(v, f64x2.splat(0)));
+}
+
+/**
+ * tanh on two lanes: sign(x) (1 - e) / (1 + e) with e = e^(-2|x|), and for |x| < 0.01 (where 1 - e would cancel)
+ * its Taylor polynomial x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 (truncation below 10^-22 relative).
+ */
+function tanh2lanes(v: v128): v128 {
+  const a = f64x2.abs(v);
+  const e = exp2lanes(f64x2.max(f64x2.mul(a, f64x2.splat(-2)), f64x2.splat(EXP_FLOOR)));
+  const one = f64x2.splat(1);
+  const big = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
+  const a2 = f64x2.mul(a, a);
+  let p = f64x2.splat(62.0 / 2835.0);
+  p = f64x2.add(f64x2.mul(p, a2), f64x2.splat(-17.0 / 315.0));
+  p = f64x2.add(f64x2.mul(p, a2), f64x2.splat(2.0 / 15.0));
+  p = f64x2.add(f64x2.mul(p, a2), f64x2.splat(-1.0 / 3.0));
+  const small = f64x2.add(a, f64x2.mul(f64x2.mul(a, a2), p));
+  const t = v128.bitselect(small, big, f64x2.lt(a, f64x2.splat(0.01)));
+  const sign = i64x2.splat(0x8000000000000000);
+  return v128.or(v128.andnot(t, sign), v128.and(v, sign));
+}
+
+/** Applies a two-lane float64 function to `n` float32 values: `out[i] = f32(f(f64(x[i])))`, four at a time. */
+function map2lanes(x: usize, out: usize, n: i32, code: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const v = v128.load(x + at);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    const rlo = code == 0 ? sigmoid2lanes(lo) : tanh2lanes(lo);
+    const rhi = code == 0 ? sigmoid2lanes(hi) : tanh2lanes(hi);
+    v128.store(out + at, i64x2.shuffle(f32x4.demote_f64x2_zero(rlo), f32x4.demote_f64x2_zero(rhi), 0, 2));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const v = f64x2.splat(<f64>load<f32>(x + at));
+    const r = code == 0 ? sigmoid2lanes(v) : tanh2lanes(v);
+    store<f32>(out + at, <f32>f64x2.extract_lane(r, 0));
+  }
+}
+
+/** O = 1 / (1 + e^-x) on `n` float32 values at byte address `x`, into `out` (which may be `x`). */
+export function sigmoidForward(x: usize, out: usize, n: i32): void {
+  map2lanes(x, out, n, 0);
+}
+
+/** O = tanh x on `n` float32 values at byte address `x`, into `out` (which may be `x`). */
+export function tanhForward(x: usize, out: usize, n: i32): void {
+  map2lanes(x, out, n, 1);
+}
+
+/** O = max(x, 0) on `n` float32 values (NaN stays NaN, -0 gives +0, as Math.max(x, 0)). */
+export function reluForward(x: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(out + at, f32x4.max(v128.load(x + at), zero));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const v = load<f32>(x + at);
+    store<f32>(out + at, v != v ? v : v > 0 ? v : 0);
+  }
+}
+
+/**
+ * delta = f'(x) dE/dO on `n` float32 values, in float64 as the TypeScript kernels: sigmoid (code 0)
+ * O (1 - O) dy, tanh (code 1) (1 - O^2) dy, from the outputs `y`; `dx` may be `dy`.
+ */
+function derivative2lanes(y: usize, dy: usize, dx: usize, n: i32, code: i32): void {
+  const one = f64x2.splat(1);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const at = (<usize>i) << 2;
+    const o = f64x2.promote_low_f32x4(v128.load64_zero(y + at));
+    const g = f64x2.promote_low_f32x4(v128.load64_zero(dy + at));
+    const d = code == 0 ? f64x2.mul(o, f64x2.sub(one, o)) : f64x2.sub(one, f64x2.mul(o, o));
+    v128.store64_lane(dx + at, f32x4.demote_f64x2_zero(f64x2.mul(d, g)), 0);
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const o = <f64>load<f32>(y + at);
+    const d = code == 0 ? o * (1 - o) : 1 - o * o;
+    store<f32>(dx + at, <f32>(d * <f64>load<f32>(dy + at)));
+  }
+}
+
+/** delta = O (1 - O) dE/dO on `n` float32 values (outputs `y`, dE/dO `dy`, into `dx`, which may be `dy`). */
+export function sigmoidBackward(y: usize, dy: usize, dx: usize, n: i32): void {
+  derivative2lanes(y, dy, dx, n, 0);
+}
+
+/** delta = (1 - O^2) dE/dO on `n` float32 values (`dx` may be `dy`). */
+export function tanhBackward(y: usize, dy: usize, dx: usize, n: i32): void {
+  derivative2lanes(y, dy, dx, n, 1);
+}
+
+/** delta = dE/dO where x > 0, else 0, on `n` float32 values (net inputs `x`; `dx` may be `dy`). */
+export function reluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(dx + at, v128.and(v128.load(dy + at), f32x4.gt(v128.load(x + at), zero)));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(dx + at, load<f32>(x + at) > 0 ? load<f32>(dy + at) : 0);
+  }
+}
+
+/** Copies `n` float32 values from `src` to `dst` (the linear transfer function, forward and backward). */
+export function copyFloats(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, (<usize>n) << 2);
+}
+
+/**
+ * out[j] = 0 + a[0, j] + a[1, j] + ... for a `rows` x `cols` float32 matrix, rounded to float32 after every
+ * addition, as the bias gradient dE/dtheta_j accumulates into zeroed float32 storage.
+ */
+export function columnSumsF32(a: usize, out: usize, rows: i32, cols: i32): void {
+  memory.fill(out, 0, (<usize>cols) << 2);
+  for (let r = 0; r < rows; r++) {
+    const row = a + ((<usize>r * cols) << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const at = (<usize>j) << 2;
+      v128.store(out + at, f32x4.add(v128.load(out + at), v128.load(row + at)));
+    }
+    for (; j < cols; j++) {
+      const at = (<usize>j) << 2;
+      store<f32>(out + at, load<f32>(out + at) + load<f32>(row + at));
+    }
+  }
+}
+
+/** The mse E = (0.5 sum (O - t)^2) / rows over `n` float32 values, summed in float64 in index order. */
+export function mseLoss(o: usize, t: usize, n: i32, rows: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const d = <f64>load<f32>(o + at) - <f64>load<f32>(t + at);
+    sum += d * d;
+  }
+  return (0.5 * sum) / <f64>rows;
+}
+
+/** dE/dO = (O - t) / rows on `n` float32 values, into `g`. */
+export function mseGrad(o: usize, t: usize, g: usize, n: i32, rows: i32): void {
+  const scale: f64 = 1 / <f64>rows;
+  for (let i = 0; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(g + at, <f32>((<f64>load<f32>(o + at) - <f64>load<f32>(t + at)) * scale));
+  }
+}
+
+/**
+ * softmax over each of `rows` rows of `cols` float32 net inputs: O_j = e^(x_j - m) (stored) over the sum of the
+ * stored values, m the row's largest x, as the TypeScript softmax.
+ */
+export function softmaxForward(x: usize, out: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = x + ((<usize>r * cols) << 2);
+    const or = out + ((<usize>r * cols) << 2);
+    let m: f64 = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = <f64>load<f32>(xr + ((<usize>j) << 2));
+      if (v > m) m = v;
+    }
+    let sum: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const at = (<usize>j) << 2;
+      const e = <f32>Math.exp(<f64>load<f32>(xr + at) - m);
+      store<f32>(or + at, e);
+      sum += <f64>e;
+    }
+    for (let j = 0; j < cols; j++) {
+      const at = (<usize>j) << 2;
+      store<f32>(or + at, <f32>(<f64>load<f32>(or + at) / sum));
+    }
+  }
+}
+
+/**
+ * The cross-entropy E of a softmax output from its net inputs x, by log-sum-exp:
+ * (sum over rows of sum_k t_k (lse(x) - x_k)) / rows with lse(x) = m + log sum_j e^(x_j - m).
+ */
+export function softmaxCrossEntropyLoss(x: usize, t: usize, rows: i32, cols: i32): f64 {
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + ((<usize>r * cols) << 2);
+    const tr = t + ((<usize>r * cols) << 2);
+    let m: f64 = -Infinity;
+    for (let j = 0; j < cols; j++) m = Math.max(m, <f64>load<f32>(xr + ((<usize>j) << 2)));
+    let s: f64 = 0;
+    for (let j = 0; j < cols; j++) s += Math.exp(<f64>load<f32>(xr + ((<usize>j) << 2)) - m);
+    const lse = m + Math.log(s);
+    for (let j = 0; j < cols; j++) {
+      const tk = <f64>load<f32>(tr + ((<usize>j) << 2));
+      if (tk != 0) sum += tk * (lse - <f64>load<f32>(xr + ((<usize>j) << 2)));
+    }
+  }
+  return sum / <f64>rows;
+}
+
+/** dE/dx_k = (O_k sum_j t_j - t_k) / rows for a softmax output with cross-entropy, into `g`. */
+export function softmaxCrossEntropyGrad(o: usize, t: usize, g: usize, rows: i32, cols: i32): void {
+  const scale: f64 = 1 / <f64>rows;
+  for (let r = 0; r < rows; r++) {
+    const base = (<usize>r * cols) << 2;
+    let total: f64 = 0;
+    for (let j = 0; j < cols; j++) total += <f64>load<f32>(t + base + ((<usize>j) << 2));
+    for (let j = 0; j < cols; j++) {
+      const at = base + ((<usize>j) << 2);
+      store<f32>(g + at, <f32>((<f64>load<f32>(o + at) * total - <f64>load<f32>(t + at)) * scale));
+    }
+  }
+}

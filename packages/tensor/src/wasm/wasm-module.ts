@@ -36,6 +36,23 @@ export interface KernelExports {
     nesterov: number,
     first: number,
   ): void;
+  /** O = f(x) on `n` float32 values (resident plan kernels; `out` may be `x`). */
+  sigmoidForward(x: number, out: number, n: number): void;
+  tanhForward(x: number, out: number, n: number): void;
+  reluForward(x: number, out: number, n: number): void;
+  /** `n` float32 values from `src` to `dst`. */
+  copyFloats(dst: number, src: number, n: number): void;
+  /** delta = f'(x) dE/dO: from the outputs y (sigmoid, tanh) or the net inputs x (relu). */
+  sigmoidBackward(y: number, dy: number, dx: number, n: number): void;
+  tanhBackward(y: number, dy: number, dx: number, n: number): void;
+  reluBackward(x: number, dy: number, dx: number, n: number): void;
+  /** out[j] = 0 + sum of column j, rounded to float32 after every addition. */
+  columnSumsF32(a: number, out: number, rows: number, cols: number): void;
+  mseLoss(o: number, t: number, n: number, rows: number): number;
+  mseGrad(o: number, t: number, g: number, n: number, rows: number): void;
+  softmaxForward(x: number, out: number, rows: number, cols: number): void;
+  softmaxCrossEntropyLoss(x: number, t: number, rows: number, cols: number): number;
+  softmaxCrossEntropyGrad(o: number, t: number, g: number, rows: number, cols: number): void;
   gemm(
     transA: number,
     transB: number,
