@@ -351,93 +351,179 @@ const LOG2E: f64 = 1.4426950408889634;
 /** ln 2 in two parts (Cody-Waite): n * LN2_HI is exact for |n| < 2^20. */
 const LN2_HI: f64 = 6.9314718036912381649e-1;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
+/** 1.5 * 2^52: adding it rounds a float64 of magnitude below 2^51 to an integer, held in the low bits. */
+const ROUND_SHIFT: f64 = 6755399441055744.0;
+/** 1023 - the bits of ROUND_SHIFT, modulo 2^64 (only the low 12 bits matter after the shift by 52). */
+const EXPONENT_BIAS: i64 = 1023 - 0x4338000000000000;
 /** e^x is taken of x >= EXP_FLOOR only: e^-200 is 0 once rounded to float32, as every smaller value is. */
 const EXP_FLOOR: f64 = -200;
 
 /**
- * e^x on two float64 lanes for x in [EXP_FLOOR, 0] (NaN stays NaN): x = n ln 2 + r with |r| <= ln 2 / 2, e^r by
- * its Taylor polynomial of degree 13 (truncation below 10^-17), times 2^n built in the exponent bits.
+ * The constants of e^x (log2 e, the rounding shift, ln 2 in two parts, 1/13! ... 1/2!, 1), each twice (an f64x2),
+ * loaded into locals before a loop: as v128.const the runtime builds each one anew at every use.
  */
-function exp2lanes(x: v128): v128 {
-  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(LOG2E)));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
-  let p = f64x2.splat(1.6059043836821613e-10); // 1/13!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.08767569878681e-9)); // 1/12!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.505210838544172e-8)); // 1/11!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.755731922398589e-7)); // 1/10!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.7557319223985893e-6)); // 1/9!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.48015873015873e-5)); // 1/8!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.984126984126984e-4)); // 1/7!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.388888888888889e-3)); // 1/6!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(8.333333333333333e-3)); // 1/5!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(4.1666666666666664e-2)); // 1/4!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.6666666666666666e-1)); // 1/3!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1));
-  const bits = i64x2.shl(
-    i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n)), i64x2.splat(1023)),
-    52,
-  );
-  return f64x2.mul(p, bits);
-}
+const EXP_CONSTANTS = memory.data<f64>([
+  LOG2E,
+  LOG2E,
+  ROUND_SHIFT,
+  ROUND_SHIFT,
+  LN2_HI,
+  LN2_HI,
+  LN2_LO,
+  LN2_LO,
+  1.6059043836821613e-10,
+  1.6059043836821613e-10,
+  2.08767569878681e-9,
+  2.08767569878681e-9,
+  2.505210838544172e-8,
+  2.505210838544172e-8,
+  2.755731922398589e-7,
+  2.755731922398589e-7,
+  2.7557319223985893e-6,
+  2.7557319223985893e-6,
+  2.48015873015873e-5,
+  2.48015873015873e-5,
+  1.984126984126984e-4,
+  1.984126984126984e-4,
+  1.388888888888889e-3,
+  1.388888888888889e-3,
+  8.333333333333333e-3,
+  8.333333333333333e-3,
+  4.1666666666666664e-2,
+  4.1666666666666664e-2,
+  1.6666666666666666e-1,
+  1.6666666666666666e-1,
+  0.5,
+  0.5,
+  1,
+  1,
+]);
 
-/** The logistic function on two lanes, as TypeScript's sigmoid: 1 / (1 + e^-x) for x >= 0, else e^x / (1 + e^x). */
-function sigmoid2lanes(v: v128): v128 {
-  const e = exp2lanes(f64x2.max(f64x2.neg(f64x2.abs(v)), f64x2.splat(EXP_FLOOR)));
-  const one = f64x2.splat(1);
-  const d = f64x2.add(one, e);
-  return v128.bitselect(f64x2.div(one, d), f64x2.div(e, d), f64x2.ge(v, f64x2.splat(0)));
+/*
+ * e^x on two float64 lanes, for x in [EXP_FLOOR, 0] (NaN stays NaN), written out in each kernel that needs it
+ * (a function of v128 is not inlined by the compiler, and the call costs more than the work): x = n ln 2 + r with
+ * n = round(x / ln 2) (by the 1.5 * 2^52 shift, whose sum holds n in its low bits) and |r| <= ln 2 / 2, e^r by its
+ * Taylor polynomial of degree 13 (truncation below 10^-17), times 2^n built in the exponent bits.
+ */
+
+/**
+ * O = 1 / (1 + e^-x) on `n` float32 values at byte address `x`, into `out` (which may be `x`), two at a time in
+ * float64 as TypeScript's sigmoid: 1 / (1 + e^-x) for x >= 0, else e^x / (1 + e^x).
+ */
+export function sigmoidForward(x: usize, out: usize, n: i32): void {
+  const cLog2e = v128.load(EXP_CONSTANTS, 0);
+  const cShift = v128.load(EXP_CONSTANTS, 16);
+  const cLn2Hi = v128.load(EXP_CONSTANTS, 32);
+  const cLn2Lo = v128.load(EXP_CONSTANTS, 48);
+  const c13 = v128.load(EXP_CONSTANTS, 64);
+  const c12 = v128.load(EXP_CONSTANTS, 80);
+  const c11 = v128.load(EXP_CONSTANTS, 96);
+  const c10 = v128.load(EXP_CONSTANTS, 112);
+  const c9 = v128.load(EXP_CONSTANTS, 128);
+  const c8 = v128.load(EXP_CONSTANTS, 144);
+  const c7 = v128.load(EXP_CONSTANTS, 160);
+  const c6 = v128.load(EXP_CONSTANTS, 176);
+  const c5 = v128.load(EXP_CONSTANTS, 192);
+  const c4 = v128.load(EXP_CONSTANTS, 208);
+  const c3 = v128.load(EXP_CONSTANTS, 224);
+  const c2 = v128.load(EXP_CONSTANTS, 240);
+  const c1 = v128.load(EXP_CONSTANTS, 256);
+  const bias = i64x2.splat(EXPONENT_BIAS);
+  const one = c1;
+  const zero = f64x2.splat(0);
+  const floor = f64x2.splat(EXP_FLOOR);
+  let i = 0;
+  for (; i < n; i += 2) {
+    const at = (<usize>i) << 2;
+    // an odd last value is loaded alone
+    const v = f64x2.promote_low_f32x4(i + 1 < n ? v128.load64_zero(x + at) : v128.load32_zero(x + at));
+    const a = f64x2.max(f64x2.neg(f64x2.abs(v)), floor);
+    const shifted = f64x2.add(f64x2.mul(a, cLog2e), cShift);
+    const rounded = f64x2.sub(shifted, cShift);
+    const r = f64x2.sub(f64x2.sub(a, f64x2.mul(rounded, cLn2Hi)), f64x2.mul(rounded, cLn2Lo));
+    let p = f64x2.add(f64x2.mul(c13, r), c12);
+    p = f64x2.add(f64x2.mul(p, r), c11);
+    p = f64x2.add(f64x2.mul(p, r), c10);
+    p = f64x2.add(f64x2.mul(p, r), c9);
+    p = f64x2.add(f64x2.mul(p, r), c8);
+    p = f64x2.add(f64x2.mul(p, r), c7);
+    p = f64x2.add(f64x2.mul(p, r), c6);
+    p = f64x2.add(f64x2.mul(p, r), c5);
+    p = f64x2.add(f64x2.mul(p, r), c4);
+    p = f64x2.add(f64x2.mul(p, r), c3);
+    p = f64x2.add(f64x2.mul(p, r), c2);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    const e = f64x2.mul(p, i64x2.shl(i64x2.add(shifted, bias), 52));
+    const d = f64x2.add(one, e);
+    const s = f32x4.demote_f64x2_zero(v128.bitselect(f64x2.div(one, d), f64x2.div(e, d), f64x2.ge(v, zero)));
+    if (i + 1 < n) v128.store64_lane(out + at, s, 0);
+    else v128.store32_lane(out + at, s, 0);
+  }
 }
 
 /**
- * tanh on two lanes: sign(x) (1 - e) / (1 + e) with e = e^(-2|x|), and for |x| < 0.01 (where 1 - e would cancel)
- * its Taylor polynomial x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 (truncation below 10^-22 relative).
+ * O = tanh x on `n` float32 values at byte address `x`, into `out` (which may be `x`), two at a time in float64:
+ * sign(x) (1 - e) / (1 + e) with e = e^(-2|x|), and for |x| < 0.01 (where 1 - e would cancel) its Taylor
+ * polynomial x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 (truncation below 10^-22 relative).
  */
-function tanh2lanes(v: v128): v128 {
-  const a = f64x2.abs(v);
-  const e = exp2lanes(f64x2.max(f64x2.mul(a, f64x2.splat(-2)), f64x2.splat(EXP_FLOOR)));
-  const one = f64x2.splat(1);
-  const big = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
-  const a2 = f64x2.mul(a, a);
-  let p = f64x2.splat(62.0 / 2835.0);
-  p = f64x2.add(f64x2.mul(p, a2), f64x2.splat(-17.0 / 315.0));
-  p = f64x2.add(f64x2.mul(p, a2), f64x2.splat(2.0 / 15.0));
-  p = f64x2.add(f64x2.mul(p, a2), f64x2.splat(-1.0 / 3.0));
-  const small = f64x2.add(a, f64x2.mul(f64x2.mul(a, a2), p));
-  const t = v128.bitselect(small, big, f64x2.lt(a, f64x2.splat(0.01)));
-  const sign = i64x2.splat(0x8000000000000000);
-  return v128.or(v128.andnot(t, sign), v128.and(v, sign));
-}
-
-/** Applies a two-lane float64 function to `n` float32 values: `out[i] = f32(f(f64(x[i])))`, four at a time. */
-function map2lanes(x: usize, out: usize, n: i32, code: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const at = (<usize>i) << 2;
-    const v = v128.load(x + at);
-    const lo = f64x2.promote_low_f32x4(v);
-    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
-    const rlo = code == 0 ? sigmoid2lanes(lo) : tanh2lanes(lo);
-    const rhi = code == 0 ? sigmoid2lanes(hi) : tanh2lanes(hi);
-    v128.store(out + at, i64x2.shuffle(f32x4.demote_f64x2_zero(rlo), f32x4.demote_f64x2_zero(rhi), 0, 2));
-  }
-  for (; i < n; i++) {
-    const at = (<usize>i) << 2;
-    const v = f64x2.splat(<f64>load<f32>(x + at));
-    const r = code == 0 ? sigmoid2lanes(v) : tanh2lanes(v);
-    store<f32>(out + at, <f32>f64x2.extract_lane(r, 0));
-  }
-}
-
-/** O = 1 / (1 + e^-x) on `n` float32 values at byte address `x`, into `out` (which may be `x`). */
-export function sigmoidForward(x: usize, out: usize, n: i32): void {
-  map2lanes(x, out, n, 0);
-}
-
-/** O = tanh x on `n` float32 values at byte address `x`, into `out` (which may be `x`). */
 export function tanhForward(x: usize, out: usize, n: i32): void {
-  map2lanes(x, out, n, 1);
+  const cLog2e = v128.load(EXP_CONSTANTS, 0);
+  const cShift = v128.load(EXP_CONSTANTS, 16);
+  const cLn2Hi = v128.load(EXP_CONSTANTS, 32);
+  const cLn2Lo = v128.load(EXP_CONSTANTS, 48);
+  const c13 = v128.load(EXP_CONSTANTS, 64);
+  const c12 = v128.load(EXP_CONSTANTS, 80);
+  const c11 = v128.load(EXP_CONSTANTS, 96);
+  const c10 = v128.load(EXP_CONSTANTS, 112);
+  const c9 = v128.load(EXP_CONSTANTS, 128);
+  const c8 = v128.load(EXP_CONSTANTS, 144);
+  const c7 = v128.load(EXP_CONSTANTS, 160);
+  const c6 = v128.load(EXP_CONSTANTS, 176);
+  const c5 = v128.load(EXP_CONSTANTS, 192);
+  const c4 = v128.load(EXP_CONSTANTS, 208);
+  const c3 = v128.load(EXP_CONSTANTS, 224);
+  const c2 = v128.load(EXP_CONSTANTS, 240);
+  const c1 = v128.load(EXP_CONSTANTS, 256);
+  const bias = i64x2.splat(EXPONENT_BIAS);
+  const one = c1;
+  const floor = f64x2.splat(EXP_FLOOR);
+  const sign = i64x2.splat(0x8000000000000000);
+  let i = 0;
+  for (; i < n; i += 2) {
+    const at = (<usize>i) << 2;
+    const v = f64x2.promote_low_f32x4(i + 1 < n ? v128.load64_zero(x + at) : v128.load32_zero(x + at));
+    const abs = f64x2.abs(v);
+    const a = f64x2.max(f64x2.mul(abs, f64x2.splat(-2)), floor);
+    const shifted = f64x2.add(f64x2.mul(a, cLog2e), cShift);
+    const rounded = f64x2.sub(shifted, cShift);
+    const r = f64x2.sub(f64x2.sub(a, f64x2.mul(rounded, cLn2Hi)), f64x2.mul(rounded, cLn2Lo));
+    let p = f64x2.add(f64x2.mul(c13, r), c12);
+    p = f64x2.add(f64x2.mul(p, r), c11);
+    p = f64x2.add(f64x2.mul(p, r), c10);
+    p = f64x2.add(f64x2.mul(p, r), c9);
+    p = f64x2.add(f64x2.mul(p, r), c8);
+    p = f64x2.add(f64x2.mul(p, r), c7);
+    p = f64x2.add(f64x2.mul(p, r), c6);
+    p = f64x2.add(f64x2.mul(p, r), c5);
+    p = f64x2.add(f64x2.mul(p, r), c4);
+    p = f64x2.add(f64x2.mul(p, r), c3);
+    p = f64x2.add(f64x2.mul(p, r), c2);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    const e = f64x2.mul(p, i64x2.shl(i64x2.add(shifted, bias), 52));
+    const big = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
+    const a2 = f64x2.mul(abs, abs);
+    let q = f64x2.splat(62.0 / 2835.0);
+    q = f64x2.add(f64x2.mul(q, a2), f64x2.splat(-17.0 / 315.0));
+    q = f64x2.add(f64x2.mul(q, a2), f64x2.splat(2.0 / 15.0));
+    q = f64x2.add(f64x2.mul(q, a2), f64x2.splat(-1.0 / 3.0));
+    const small = f64x2.add(abs, f64x2.mul(f64x2.mul(abs, a2), q));
+    const t = v128.bitselect(small, big, f64x2.lt(abs, f64x2.splat(0.01)));
+    const s = f32x4.demote_f64x2_zero(v128.or(v128.andnot(t, sign), v128.and(v, sign)));
+    if (i + 1 < n) v128.store64_lane(out + at, s, 0);
+    else v128.store32_lane(out + at, s, 0);
+  }
 }
 
 /** O = max(x, 0) on `n` float32 values (NaN stays NaN, -0 gives +0, as Math.max(x, 0)). */
