@@ -92,11 +92,12 @@ const sgd: TrainOptions = { epochs: 3, lr: 0.5, optimizer: 'sgd', loss: 'mse' };
 
 const COVERED: Case[] = [
   {
-    name: "W2's kind: 64-32-10 sigmoid/sigmoid, mse, batches of 16 with a short last one, shuffled",
+    name: "W2's kind: 64-32-10 sigmoid/sigmoid, mse, batches of 16 with a short last one, shuffled, validation",
     inputs: 64,
     layers: [{ units: 32 }, { units: 10 }],
-    rows: 100,
-    options: { ...sgd, batchSize: 16 },
+    rows: 125,
+    // 100 rows trained on; the 25 of the validation forward at each epoch's end share the memory with the plan
+    options: { ...sgd, batchSize: 16, validationSplit: 0.2 },
     exact: false,
   },
   {
@@ -218,7 +219,8 @@ for (const threads of [1, 2] as const) {
           const general = await run(c, seed, false);
           const resident = await run(c, seed, true);
           expect(general.calls).toBe(0);
-          expect(resident.calls).toBe(c.options.epochs! * Math.ceil(c.rows / c.options.batchSize!));
+          const trained = Math.round(c.rows * (1 - (c.options.validationSplit ?? 0)));
+          expect(resident.calls).toBe(c.options.epochs! * Math.ceil(trained / c.options.batchSize!));
           expectClose(numbers(resident.events), numbers(general.events), c.exact);
           expectClose(parameters(resident.model), parameters(general.model), c.exact);
           // it learned: the loss went down
@@ -229,6 +231,48 @@ for (const threads of [1, 2] as const) {
         }
       });
     }
+
+    it('diverges as the general path: the weights of the start of the epoch, the same events', async () => {
+      const c: Case = {
+        ...COVERED[2]!,
+        options: { ...COVERED[2]!.options, epochs: 5, lr: 1e6 },
+      };
+      const general = await run(c, 4, false);
+      const resident = await run(c, 4, true);
+      expect(resident.calls).toBeGreaterThan(0);
+      expect(resident.events.at(-1)).toMatchObject({ type: 'end', reason: 'diverged' });
+      expect(numbers(resident.events)).toEqual(numbers(general.events));
+      expect(parameters(resident.model)).toEqual(parameters(general.model));
+    });
+
+    it('hands the memory from one run to another: two runs at once train as each alone', async () => {
+      const c = COVERED[1]!;
+      const alone = [await run(c, 1, true), await run(c, 2, true)];
+      // one batch per turn of the scheduler: the two plans claim the region in turn, each evicting the other
+      const models = [1, 2].map((seed) => mlp({ inputs: c.inputs, layers: c.layers, seed }));
+      const spy = vi.spyOn(WasmResidentPlan.prototype, 'evict');
+      try {
+        const events = await Promise.all(
+          models.map((model, i) =>
+            lastValueFrom(
+              train(model, data(c, i + 1), {
+                seed: i + 1,
+                outputSample: 2,
+                yieldEvery: 'batch',
+                ...c.options,
+              }).pipe(toArray()),
+            ),
+          ),
+        );
+        expect(spy.mock.calls.length).toBeGreaterThan(10);
+        for (let i = 0; i < 2; i++) {
+          expect(numbers(events[i]!)).toEqual(numbers(alone[i]!.events));
+          expect(parameters(models[i]!)).toEqual(parameters(alone[i]!.model));
+        }
+      } finally {
+        spy.mockRestore();
+      }
+    });
 
     for (const c of FALLBACK) {
       it(`is not chosen, and the run is the general path's: ${c.name}`, async () => {
