@@ -121,18 +121,6 @@ const COVERED: Case[] = [
     exact: true,
   },
   {
-    name: '40-24-12-3 tanh/linear/relu, mse, batches of 8',
-    inputs: 40,
-    layers: [
-      { units: 24, activation: 'tanh' },
-      { units: 12, activation: 'linear' },
-      { units: 3, activation: 'relu' },
-    ],
-    rows: 40,
-    options: { ...sgd, lr: 0.1, batchSize: 8 },
-    exact: false,
-  },
-  {
     name: '64-48-32-16 tanh/linear/relu, mse, batches of 16, every product above 4096 multiply-adds',
     inputs: 64,
     layers: [
@@ -162,6 +150,18 @@ const SPLIT: Case = {
 COVERED.push(SPLIT);
 
 const FALLBACK: Case[] = [
+  {
+    name: 'a layer whose product is small (8 x 24 x 12 multiply-adds): TypeScript loops in the general path',
+    inputs: 40,
+    layers: [
+      { units: 24, activation: 'tanh' },
+      { units: 12, activation: 'linear' },
+      { units: 3, activation: 'relu' },
+    ],
+    rows: 40,
+    options: { ...sgd, lr: 0.1, batchSize: 8 },
+    exact: true,
+  },
   {
     name: 'sgd with momentum',
     inputs: 64,
@@ -234,8 +234,8 @@ for (const threads of [1, 2] as const) {
 
     it('diverges as the general path: the weights of the start of the epoch, the same events', async () => {
       const c: Case = {
-        ...COVERED[2]!,
-        options: { ...COVERED[2]!.options, epochs: 5, lr: 1e6 },
+        ...COVERED[3]!,
+        options: { ...COVERED[3]!.options, epochs: 5, lr: 1e6 },
       };
       const general = await run(c, 4, false);
       const resident = await run(c, 4, true);

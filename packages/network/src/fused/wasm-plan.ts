@@ -23,6 +23,13 @@ function codeOf(activation: Activation): number {
 
 const align16 = (x: number): number => (x + 15) & ~15;
 
+/**
+ * The plan is made for networks whose every product of a full batch (batch rows x inputs x units) has more than
+ * this many multiply-adds: the WebAssembly backends' small-product threshold (`SMALL_GEMM` of the tensor kernels),
+ * below which the general path runs TypeScript loops (and tiny networks the fused small-network path).
+ */
+export const RESIDENT_MIN_PRODUCT = 4096;
+
 /** Byte addresses of one layer's arrays in the resident region. */
 interface LayerPlace {
   /** W, `[inputs, units]`. */
@@ -60,8 +67,9 @@ interface LayerPlace {
  * float32 value differs by one rounding about once in 10^8.
  *
  * Covers sigmoid, tanh, relu and linear layers without dropout with the mse loss, and a softmax output with the
- * cross-entropy loss, in float32 on a backend with a resident region (`wasm-simd`, `wasm-simd-2t`); the optimizer
- * step is plain sgd (the caller checks it). {@link WasmResidentPlan.plan} returns null for anything else.
+ * cross-entropy loss, in float32 on a backend with a resident region (`wasm-simd`, `wasm-simd-2t`), when every
+ * layer's product of a full batch has more than {@link RESIDENT_MIN_PRODUCT} multiply-adds; the optimizer step is
+ * plain sgd (the caller checks it). {@link WasmResidentPlan.plan} returns null for anything else.
  *
  * @example
  * ```ts
@@ -150,6 +158,10 @@ export class WasmResidentPlan implements ResidentOwner {
     }
     const top = codes[layers.length - 1]!;
     if (loss === 'cross-entropy' ? top !== SOFTMAX : loss !== 'mse' || top === SOFTMAX) return null;
+    // small products take the backends' TypeScript loops (and small networks the fused small-network path): the
+    // plan is for networks whose every product of a full batch is a WebAssembly one
+    for (const layer of layers)
+      if (batchSize * layer.inputs * layer.units <= RESIDENT_MIN_PRODUCT) return null;
     return new WasmResidentPlan(memory, model, codes, batchSize);
   }
 
