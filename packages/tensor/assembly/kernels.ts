@@ -433,6 +433,59 @@ export function sigmoidForward(x: usize, out: usize, n: i32): void {
   const zero = f64x2.splat(0);
   const floor = f64x2.splat(EXP_FLOOR);
   let i = 0;
+  // four values a turn, as two float64 pairs whose dependency chains interleave (one chain alone waits on the
+  // latency of each multiply-add of the polynomial)
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const v = v128.load(x + at);
+    const v0 = f64x2.promote_low_f32x4(v);
+    const v1 = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    const a0 = f64x2.max(f64x2.neg(f64x2.abs(v0)), floor);
+    const a1 = f64x2.max(f64x2.neg(f64x2.abs(v1)), floor);
+    const shifted0 = f64x2.add(f64x2.mul(a0, cLog2e), cShift);
+    const shifted1 = f64x2.add(f64x2.mul(a1, cLog2e), cShift);
+    const rounded0 = f64x2.sub(shifted0, cShift);
+    const rounded1 = f64x2.sub(shifted1, cShift);
+    const r0 = f64x2.sub(f64x2.sub(a0, f64x2.mul(rounded0, cLn2Hi)), f64x2.mul(rounded0, cLn2Lo));
+    const r1 = f64x2.sub(f64x2.sub(a1, f64x2.mul(rounded1, cLn2Hi)), f64x2.mul(rounded1, cLn2Lo));
+    let p0 = f64x2.add(f64x2.mul(c13, r0), c12);
+    let p1 = f64x2.add(f64x2.mul(c13, r1), c12);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c11);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c11);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c10);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c10);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c9);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c9);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c8);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c8);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c7);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c7);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c6);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c6);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c5);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c5);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c4);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c4);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c3);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c3);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c2);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c2);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    const e0 = f64x2.mul(p0, i64x2.shl(i64x2.add(shifted0, bias), 52));
+    const e1 = f64x2.mul(p1, i64x2.shl(i64x2.add(shifted1, bias), 52));
+    const d0 = f64x2.add(one, e0);
+    const d1 = f64x2.add(one, e1);
+    const s0 = f32x4.demote_f64x2_zero(
+      v128.bitselect(f64x2.div(one, d0), f64x2.div(e0, d0), f64x2.ge(v0, zero)),
+    );
+    const s1 = f32x4.demote_f64x2_zero(
+      v128.bitselect(f64x2.div(one, d1), f64x2.div(e1, d1), f64x2.ge(v1, zero)),
+    );
+    v128.store(out + at, i64x2.shuffle(s0, s1, 0, 2));
+  }
   for (; i < n; i += 2) {
     const at = (<usize>i) << 2;
     // an odd last value is loaded alone
@@ -490,6 +543,69 @@ export function tanhForward(x: usize, out: usize, n: i32): void {
   const floor = f64x2.splat(EXP_FLOOR);
   const sign = i64x2.splat(0x8000000000000000);
   let i = 0;
+  // four values a turn, as two float64 pairs whose dependency chains interleave (one chain alone waits on the
+  // latency of each multiply-add of the polynomial)
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const v = v128.load(x + at);
+    const v0 = f64x2.promote_low_f32x4(v);
+    const v1 = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    const abs0 = f64x2.abs(v0);
+    const abs1 = f64x2.abs(v1);
+    const a0 = f64x2.max(f64x2.mul(abs0, f64x2.splat(-2)), floor);
+    const a1 = f64x2.max(f64x2.mul(abs1, f64x2.splat(-2)), floor);
+    const shifted0 = f64x2.add(f64x2.mul(a0, cLog2e), cShift);
+    const shifted1 = f64x2.add(f64x2.mul(a1, cLog2e), cShift);
+    const rounded0 = f64x2.sub(shifted0, cShift);
+    const rounded1 = f64x2.sub(shifted1, cShift);
+    const r0 = f64x2.sub(f64x2.sub(a0, f64x2.mul(rounded0, cLn2Hi)), f64x2.mul(rounded0, cLn2Lo));
+    const r1 = f64x2.sub(f64x2.sub(a1, f64x2.mul(rounded1, cLn2Hi)), f64x2.mul(rounded1, cLn2Lo));
+    let p0 = f64x2.add(f64x2.mul(c13, r0), c12);
+    let p1 = f64x2.add(f64x2.mul(c13, r1), c12);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c11);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c11);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c10);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c10);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c9);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c9);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c8);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c8);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c7);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c7);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c6);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c6);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c5);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c5);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c4);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c4);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c3);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c3);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c2);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c2);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    const e0 = f64x2.mul(p0, i64x2.shl(i64x2.add(shifted0, bias), 52));
+    const e1 = f64x2.mul(p1, i64x2.shl(i64x2.add(shifted1, bias), 52));
+    const big0 = f64x2.div(f64x2.sub(one, e0), f64x2.add(one, e0));
+    const big1 = f64x2.div(f64x2.sub(one, e1), f64x2.add(one, e1));
+    const a20 = f64x2.mul(abs0, abs0);
+    const a21 = f64x2.mul(abs1, abs1);
+    let q0 = f64x2.add(f64x2.mul(f64x2.splat(62.0 / 2835.0), a20), f64x2.splat(-17.0 / 315.0));
+    let q1 = f64x2.add(f64x2.mul(f64x2.splat(62.0 / 2835.0), a21), f64x2.splat(-17.0 / 315.0));
+    q0 = f64x2.add(f64x2.mul(q0, a20), f64x2.splat(2.0 / 15.0));
+    q1 = f64x2.add(f64x2.mul(q1, a21), f64x2.splat(2.0 / 15.0));
+    q0 = f64x2.add(f64x2.mul(q0, a20), f64x2.splat(-1.0 / 3.0));
+    q1 = f64x2.add(f64x2.mul(q1, a21), f64x2.splat(-1.0 / 3.0));
+    const small0 = f64x2.add(abs0, f64x2.mul(f64x2.mul(abs0, a20), q0));
+    const small1 = f64x2.add(abs1, f64x2.mul(f64x2.mul(abs1, a21), q1));
+    const t0 = v128.bitselect(small0, big0, f64x2.lt(abs0, f64x2.splat(0.01)));
+    const t1 = v128.bitselect(small1, big1, f64x2.lt(abs1, f64x2.splat(0.01)));
+    const s0 = f32x4.demote_f64x2_zero(v128.or(v128.andnot(t0, sign), v128.and(v0, sign)));
+    const s1 = f32x4.demote_f64x2_zero(v128.or(v128.andnot(t1, sign), v128.and(v1, sign)));
+    v128.store(out + at, i64x2.shuffle(s0, s1, 0, 2));
+  }
   for (; i < n; i += 2) {
     const at = (<usize>i) << 2;
     const v = f64x2.promote_low_f32x4(i + 1 < n ? v128.load64_zero(x + at) : v128.load32_zero(x + at));
