@@ -231,9 +231,7 @@ export class WasmResidentPlan implements ResidentOwner {
       given = p.output;
     }
     const output = passes[last]!.output;
-    const view = memory.f32();
-    const from = (base + top.out) >> 2;
-    output.data.set(view.subarray(from, from + rows * outputs));
+    output.data.set(this.outputView(base + top.out, rows * outputs));
     this.output = output;
     this.rows = rows;
     this.pass = pass;
@@ -241,6 +239,18 @@ export class WasmResidentPlan implements ResidentOwner {
       ? k.softmaxCrossEntropyLoss(base + top.net, tAt, rows, outputs)
       : k.mseLoss(base + top.out, tAt, rows * outputs, rows);
   }
+
+  /** A view of the output O_k in WebAssembly memory, made again only when the memory or the batch size changed. */
+  private outputView(address: number, length: number): Float32Array {
+    const buffer = this.memory.f32().buffer;
+    let view = this.view;
+    if (view === null || view.buffer !== buffer || view.length !== length || view.byteOffset !== address) {
+      view = new Float32Array(buffer, address, length);
+      this.view = view;
+    }
+    return view;
+  }
+  private view: Float32Array | null = null;
 
   /**
    * The delta rule for the batch of the last {@link WasmResidentPlan.forwardLoss} (dE/dW = O_in^T delta,

@@ -1,3 +1,4 @@
+import { HELPER_FUNCTIONS } from './helper-functions.js';
 import type { WasmMemory } from './wasm-module.js';
 
 /** Slots of the control block shared with the helper. */
@@ -9,30 +10,6 @@ const FAILED = 3;
 const TIMEOUT_MS = 60_000;
 /** Argument slots of one call (the function's index, then up to 15 arguments). */
 const SLOTS = 16;
-
-/**
- * The kernel exports the helper can run, by index ({@link GemmThread.call}'s first argument): gemm first (what
- * {@link GemmThread.start} posts), then the kernels of the resident training plan.
- */
-export const HELPER_FUNCTIONS = [
-  'gemm',
-  'sgdStep',
-  'sigmoidForward',
-  'tanhForward',
-  'reluForward',
-  'sigmoidBackward',
-  'tanhBackward',
-  'reluBackward',
-  'copyFloats',
-  'broadcastRows',
-] as const;
-
-/** The index of a kernel export in {@link HELPER_FUNCTIONS}. */
-export type HelperFunction = (typeof HELPER_FUNCTIONS)[number];
-/** {@link HELPER_FUNCTIONS}' index of `name`. */
-export function helperIndex(name: HelperFunction): number {
-  return HELPER_FUNCTIONS.indexOf(name);
-}
 
 /**
  * The helper's program, run with `eval` in a Node worker thread: it instantiates the shared-memory kernels on

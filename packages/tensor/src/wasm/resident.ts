@@ -1,5 +1,5 @@
 import type { GemmThread } from './gemm-thread.js';
-import { helperIndex } from './gemm-thread.js';
+import { helperIndex } from './helper-functions.js';
 import type { KernelExports, WasmMemory } from './wasm-module.js';
 
 const PAGE = 65536;
