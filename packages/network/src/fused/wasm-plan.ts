@@ -87,6 +87,16 @@ export class WasmResidentPlan implements ResidentOwner {
   /** Whether {@link WasmResidentPlan.plan} gives plans (default true); false forces the general path. */
   static enabled = true;
 
+  /**
+   * Whether the sgd step of W is fused into the weight-gradient product (default true):
+   * W <- W + (-eta) O_in^T delta in one gemm into W, which saves writing dE/dW and a pass of the step over W, dE/dW
+   * and W again (W2's largest costs after the products). The result differs from the general path's
+   * W - eta dE/dW by float32 roundings (eta O_in is rounded before the sum, and the sum is added in float32);
+   * dE/dW itself is made at {@link WasmResidentPlan.sync}, from the last batch's buffers. False makes the
+   * update that of the general path, bit for bit.
+   */
+  static fuseUpdate = true;
+
   private readonly layers: readonly Dense[];
   private readonly codes: Int32Array;
   private readonly places: LayerPlace[] = [];
@@ -98,6 +108,8 @@ export class WasmResidentPlan implements ResidentOwner {
   private loaded = false;
   /** Whether the region holds updates the tensors have not seen. */
   private dirty = false;
+  /** Whether dE/dW of the last batch is in the region (the fused update does not write it). */
+  private gradientsMade = true;
   /** Rows of the last batch, and the pass its deltas are synced into. */
   private rows = 0;
   private pass: ForwardPass | null = null;
@@ -276,14 +288,16 @@ export class WasmResidentPlan implements ResidentOwner {
         memory.activationBackward(codes[last]!, base + place.net, base + place.out, delta, delta, rows * m);
       }
     }
+    const fuse = WasmResidentPlan.fuseUpdate;
     for (let l = last; l >= 0; l--) {
       const { inputs: n, units: m } = layers[l]!;
       const place = this.places[l]!;
       const delta = base + place.delta;
       const input = l > 0 ? base + this.places[l - 1]!.out : base + this.inputsAt;
-      memory.gemm(true, false, n, m, rows, 1, input, delta, 0, base + place.gw);
+      if (!fuse) memory.gemm(true, false, n, m, rows, 1, input, delta, 0, base + place.gw);
       k.columnSumsF32(delta, base + place.gb, rows, m);
       if (l > 0) {
+        // dE/dO below, with W before its update
         const below = this.places[l - 1]!;
         const grad = base + place.inputGrad;
         memory.gemm(false, true, rows, n, m, 1, delta, base + place.w, 0, grad);
@@ -296,13 +310,21 @@ export class WasmResidentPlan implements ResidentOwner {
           rows * n,
         );
       }
+      if (fuse) {
+        // W <- W - eta O_in^T delta in one product into W (dE/dW is made at the next sync, from the same buffers)
+        memory.gemm(true, false, n, m, rows, -lr, input, delta, 1, base + place.w);
+        memory.sgdStep(base + place.b, base + place.gb, m, lr);
+      }
     }
-    for (let l = 0; l <= last; l++) {
-      const { inputs: n, units: m } = layers[l]!;
-      const place = this.places[l]!;
-      memory.sgdStep(base + place.w, base + place.gw, n * m, lr);
-      memory.sgdStep(base + place.b, base + place.gb, m, lr);
+    if (!fuse) {
+      for (let l = 0; l <= last; l++) {
+        const { inputs: n, units: m } = layers[l]!;
+        const place = this.places[l]!;
+        memory.sgdStep(base + place.w, base + place.gw, n * m, lr);
+        memory.sgdStep(base + place.b, base + place.gb, m, lr);
+      }
     }
+    this.gradientsMade = !fuse;
     this.dirty = true;
   }
 
@@ -314,9 +336,19 @@ export class WasmResidentPlan implements ResidentOwner {
   sync(): void {
     const memory = this.memory;
     if (this.dirty && memory.owns(this)) {
-      const heap = memory.f32();
       const base = memory.base;
       const layers = this.layers;
+      if (!this.gradientsMade) {
+        // dE/dW of the last batch, from its inputs and deltas, which are still in place
+        for (let l = 0; l < layers.length; l++) {
+          const { inputs: n, units: m } = layers[l]!;
+          const place = this.places[l]!;
+          const input = l > 0 ? base + this.places[l - 1]!.out : base + this.inputsAt;
+          memory.gemm(true, false, n, m, this.rows, 1, input, base + place.delta, 0, base + place.gw);
+        }
+        this.gradientsMade = true;
+      }
+      const heap = memory.f32();
       const passes = this.pass!.layersFor(this.rows);
       for (let l = 0; l < layers.length; l++) {
         const layer = layers[l]!;
