@@ -26,5 +26,5 @@ export { backendStatus } from './backend-status.js';
 export type { BackendStatus } from './backend-status.js';
 export type { WasmFallbackKind } from './wasm-fallback.js';
 export { ResidentActivation, ResidentMemory } from './wasm/resident.js';
-export type { ResidentOwner, StagingArea } from './wasm/resident.js';
+export type { ResidentHelper, ResidentOwner, StagingArea } from './wasm/resident.js';
 export type { KernelExports, WasmMemory } from './wasm/wasm-module.js';

@@ -27,6 +27,12 @@ const align16 = (x: number): number => (x + 15) & ~15;
  * The plan is made for networks whose every product of a full batch (batch rows x inputs x units) has more than
  * this many multiply-adds: the WebAssembly backends' small-product threshold (`SMALL_GEMM` of the tensor kernels),
  * below which the general path runs TypeScript loops (and tiny networks the fused small-network path).
+ *
+ * @example
+ * ```ts
+ * const planned = 32 * 128 * 10 > RESIDENT_MIN_PRODUCT; // W2's output layer: a WebAssembly product
+ * ```
+ * @category Network
  */
 export const RESIDENT_MIN_PRODUCT = 4096;
 

@@ -1,4 +1,3 @@
-import type { GemmThread } from './gemm-thread.js';
 import { helperIndex } from './helper-functions.js';
 import type { KernelExports, WasmMemory } from './wasm-module.js';
 
@@ -13,19 +12,65 @@ const SPLIT_VALUES = 1 << 16;
 const GEMM = helperIndex('gemm');
 const SGD = helperIndex('sgdStep');
 
-/** Codes of {@link ResidentMemory.activationForward} and {@link ResidentMemory.activationBackward}. */
+/**
+ * Codes of the transfer functions of {@link ResidentMemory.activationForward} and
+ * {@link ResidentMemory.activationBackward}.
+ *
+ * @example
+ * ```ts
+ * resident.activationForward(ResidentActivation.relu, netAddress, outAddress, rows * units);
+ * ```
+ * @category Backend
+ */
 export const ResidentActivation = Object.freeze({ sigmoid: 0, tanh: 1, relu: 2, linear: 3 });
 
 /**
  * Whoever holds the resident region of a {@link ResidentMemory}: told to {@link ResidentOwner.evict} (write its
  * state back to the JavaScript arrays) when another owner claims the region.
+ *
+ * @example
+ * ```ts
+ * const owner: ResidentOwner = { evict: () => copyBackToTensors() };
+ * const base = resident.claim(owner, bytes);
+ * ```
+ * @category Backend
  */
 export interface ResidentOwner {
   /** Brings the owner's JavaScript state up to date from the region; the region is someone else's after. */
   evict(): void;
 }
 
-/** The place in a backend's memory where staging starts (the backend's kernel memory, moved past the region). */
+/**
+ * The helper thread as the resident memory uses it (the 2-thread backend's, over the same shared memory): it runs
+ * the kernel export of index `fn` (see the helper's function list) on the arguments, while the caller runs its own
+ * part, then {@link ResidentHelper.finish} waits for it.
+ *
+ * @example
+ * ```ts
+ * helper.call(fn, address, length); // the second half
+ * kernels.reluForward(x, out, half); // the first half, meanwhile
+ * helper.finish();
+ * ```
+ * @category Backend
+ */
+export interface ResidentHelper {
+  /** Whether the helper has started (until then every call runs on one thread). */
+  readonly ready: boolean;
+  /** Hands the helper a kernel call and returns at once. */
+  call(fn: number, ...args: number[]): void;
+  /** Waits until the helper has finished the last call. */
+  finish(): void;
+}
+
+/**
+ * The place in a backend's memory where staging starts (the backend's kernel memory, moved past the region).
+ *
+ * @example
+ * ```ts
+ * const staging: StagingArea = { moveStaging: (address) => void (stagingStart = address) };
+ * ```
+ * @category Backend
+ */
 export interface StagingArea {
   /** Staging (the copies of a general product) starts at `address` or later from now on. */
   moveStaging(address: number): void;
@@ -48,7 +93,7 @@ export interface StagingArea {
  *   resident.f32().set(weights, base >> 2);
  * }
  * ```
- * @category Tensor
+ * @category Backend
  */
 export class ResidentMemory {
   /** The first byte of the region. */
@@ -70,7 +115,7 @@ export class ResidentMemory {
     private readonly memory: WasmMemory,
     start: number,
     private readonly staging: StagingArea,
-    private readonly helper: GemmThread | null,
+    private readonly helper: ResidentHelper | null,
     private readonly work: number,
     private readonly helperWork: number,
   ) {
