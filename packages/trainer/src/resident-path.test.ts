@@ -26,6 +26,7 @@ import { Random, Tensor, getBackend, jsBackend, loadWasmBackend, setBackend } fr
 import type { Backend } from '@deltaflow/tensor';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DataSource } from './data-source.js';
 import type { EpochEvent, TrainingEvent } from './events.js';
 import type { TrainOptions } from './options.js';
 import { train } from './train.js';
@@ -258,6 +259,86 @@ for (const threads of [1, 2] as const) {
       expect(resident.events.at(-1)).toMatchObject({ type: 'end', reason: 'diverged' });
       expect(numbers(resident.events)).toEqual(numbers(general.events));
       expect(parameters(resident.model)).toEqual(parameters(general.model));
+    });
+
+    it('trains from a data source with a validation source as the general path', async () => {
+      const c = COVERED[1]!;
+      const source = (d: { inputs: Tensor; targets: Tensor }): DataSource => ({
+        features: d.inputs.cols,
+        outputs: d.targets.cols,
+        samples: d.inputs.rows,
+        async *batches({ batchSize }) {
+          for (let start = 0; start < d.inputs.rows; start += batchSize) {
+            const rows = Math.min(batchSize, d.inputs.rows - start);
+            await Promise.resolve(); // as if read from disk
+            const f = d.inputs.cols;
+            const k = d.targets.cols;
+            yield {
+              inputs: new Tensor<2>(d.inputs.data.subarray(start * f, (start + rows) * f), [rows, f]),
+              targets: new Tensor<2>(d.targets.data.subarray(start * k, (start + rows) * k), [rows, k]),
+            };
+          }
+        },
+      });
+      const results = [];
+      for (const on of [false, true]) {
+        WasmResidentPlan.enabled = on;
+        const spy = vi.spyOn(WasmResidentPlan.prototype, 'forwardLoss');
+        try {
+          const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 5 });
+          const events = await lastValueFrom(
+            train(model, source(data(c, 5)), {
+              ...c.options,
+              seed: 5,
+              validation: source(data(c, 6)),
+            }).pipe(toArray()),
+          );
+          results.push({ events, model, calls: spy.mock.calls.length });
+        } finally {
+          spy.mockRestore();
+          WasmResidentPlan.enabled = true;
+        }
+      }
+      const [general, resident] = results;
+      expect(general!.calls).toBe(0);
+      expect(resident!.calls).toBe(c.options.epochs! * Math.ceil(c.rows / c.options.batchSize!));
+      // the validation losses are those of the weights at each epoch's end (the fused update: see the tolerance)
+      expectClose(numbers(resident!.events), numbers(general!.events), false, 1e-4);
+      expectClose(parameters(resident!.model), parameters(general!.model), false, 1e-4);
+      const valLoss = (e: TrainingEvent[]) =>
+        e.filter((x): x is EpochEvent => x.type === 'epoch').map((x) => x.valLoss ?? NaN);
+      expect(valLoss(resident!.events).every(Number.isFinite)).toBe(true);
+    });
+
+    it('leaves the weights of the last batch when unsubscribed in the middle of an epoch', async () => {
+      const c = COVERED[1]!;
+      const stopped = [];
+      for (const on of [false, true]) {
+        WasmResidentPlan.enabled = on;
+        try {
+          const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 8 });
+          await new Promise<void>((resolve) => {
+            let batches = 0;
+            const subscription = train(model, data(c, 8), {
+              ...c.options,
+              seed: 8,
+              batchEvents: true,
+              yieldEvery: 'batch',
+            }).subscribe((event) => {
+              if (event.type === 'batch' && ++batches === 8) {
+                subscription.unsubscribe(); // epoch 2, batch 2 of 6
+                resolve();
+              }
+            });
+          });
+          stopped.push(parameters(model));
+        } finally {
+          WasmResidentPlan.enabled = true;
+        }
+      }
+      expectClose(stopped[1]!, stopped[0]!, false, 1e-4);
+      // and the weights did move from the start
+      expect(stopped[1]).not.toEqual(parameters(mlp({ inputs: c.inputs, layers: c.layers, seed: 8 })));
     });
 
     it('hands the memory from one run to another: two runs at once train as each alone', async () => {
