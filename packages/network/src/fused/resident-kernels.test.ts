@@ -235,19 +235,14 @@ describe('the 2-thread split of the resident calls', () => {
       const bAt = r.put(b);
       const cAt = r.put(new Float32Array(m * n));
       mem.gemm(false, false, m, n, k, 1, aAt, bAt, 0, cAt);
-      mem.gemm(
-        true,
-        false,
-        k,
-        n,
-        m,
-        1,
-        aAt,
-        r.put(new Float32Array(m * n)),
-        0,
-        r.put(new Float32Array(k * n)),
-      );
       out.push(bits(r.get(cAt, m * n)));
+      // op(A)^T C, split by rows; C B^T (B stored transposed), split by columns
+      const tAt = r.put(new Float32Array(k * n));
+      mem.gemm(true, false, k, n, m, 1, aAt, cAt, 0, tAt);
+      out.push(bits(r.get(tAt, k * n)));
+      const uAt = r.put(new Float32Array(m * k).fill(1));
+      mem.gemm(false, true, m, k, n, 0.5, cAt, bAt, 1, uAt);
+      out.push(bits(r.get(uAt, m * k)));
       for (const code of [0, 1, 2, 3]) {
         const xAt = r.put(x);
         const yAt = r.put(new Float32Array(size));

@@ -168,7 +168,8 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * 4 million multiply-adds on, the helper thread computes the lower rows of C.
+   * 4 million multiply-adds on, the helper thread computes the right half of the columns of C when B is stored
+   * transposed (each thread then packs half of B), else the lower rows of C.
    */
   gemm(
     transA: boolean,
@@ -186,7 +187,29 @@ export class ResidentMemory {
     const helper = this.helper;
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
-    if (helper !== null && m >= 8 && m * n * k >= SPLIT_GEMM && helper.ready) {
+    if (helper !== null && m * n * k >= SPLIT_GEMM && transB && !transA && n >= 16 && helper.ready) {
+      // the columns of op(B) are rows of B: each thread packs only its half of B (a split by rows would have both
+      // pack all of it), and writes its columns of C (rows n apart)
+      const n0 = ((n >> 1) + 7) & ~7; // about half, a multiple of the 8-column register tile
+      helper.call(
+        GEMM,
+        ta,
+        tb,
+        m,
+        n - n0,
+        k,
+        alpha,
+        a,
+        b + 4 * n0 * k,
+        beta,
+        c + 4 * n0,
+        this.helperWork,
+        lda,
+        n,
+      );
+      this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, n);
+      helper.finish();
+    } else if (helper !== null && m >= 8 && m * n * k >= SPLIT_GEMM && helper.ready) {
       const m0 = ((m >> 1) + 3) & ~3;
       const aLower = a + 4 * (transA ? m0 : m0 * lda);
       helper.call(
