@@ -260,3 +260,37 @@ describe('the 2-thread split of the resident calls', () => {
     expect(results[1]).toEqual(results[0]);
   });
 });
+
+describe('the resident region beside the staging of the backend', () => {
+  it('keeps its values when a general product grows the memory, and its view follows the new buffer', () => {
+    const backend = loadWasmBackend({ threads: 1 })!;
+    const memory = backend.resident!;
+    const values = new Float32Array(1000).map((_, i) => i / 7);
+    const base = memory.claim(owner, 4 * values.length);
+    memory.f32().set(values, base >> 2);
+    const before = memory.f32().buffer;
+    // a general product of 2 x 4096 x 4096 stages 64 MiB after the region: the memory grows
+    const n = 4096;
+    const a = new Float32Array(2 * n).fill(1);
+    const b = new Float32Array(n * n).fill(0.5);
+    const c = new Float32Array(2 * n);
+    backend.gemm(false, false, 2, n, n, 1, a, b, 0, c);
+    expect(c[0]).toBe(n / 2);
+    expect(memory.f32().buffer).not.toBe(before);
+    expect(memory.f32().slice(base >> 2, (base >> 2) + values.length)).toEqual(values);
+  });
+
+  it('evicts the previous owner, which writes its state back first, when another claims it', () => {
+    const memory = wasm.resident!;
+    const log: string[] = [];
+    const first: ResidentOwner = { evict: () => log.push(`first evicted, owns ${memory.owns(first)}`) };
+    const second: ResidentOwner = { evict: () => log.push('second evicted') };
+    memory.claim(first, 64);
+    memory.claim(first, 64); // its own region again: no eviction
+    memory.claim(second, 64);
+    expect(log).toEqual(['first evicted, owns true']);
+    expect(memory.owns(second)).toBe(true);
+    memory.release(second);
+    expect(memory.owns(second)).toBe(false);
+  });
+});
