@@ -22,7 +22,15 @@
  */
 import { WasmResidentPlan, mlp } from '@deltaflow/network';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
-import { Random, Tensor, getBackend, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
+import {
+  Random,
+  ResidentMemory,
+  Tensor,
+  getBackend,
+  jsBackend,
+  loadWasmBackend,
+  setBackend,
+} from '@deltaflow/tensor';
 import type { Backend } from '@deltaflow/tensor';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -339,6 +347,23 @@ for (const threads of [1, 2] as const) {
       expectClose(stopped[1]!, stopped[0]!, false, 1e-4);
       // and the weights did move from the start
       expect(stopped[1]).not.toEqual(parameters(mlp({ inputs: c.inputs, layers: c.layers, seed: 8 })));
+    });
+
+    it('leaves a model too large for the memory to the general path', async () => {
+      const c = COVERED[1]!;
+      const general = await run(c, 2, false);
+      const grow = vi.spyOn(ResidentMemory.prototype, 'claim').mockImplementation(() => {
+        throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+      });
+      try {
+        const resident = await run(c, 2, true);
+        expect(grow).toHaveBeenCalled();
+        expect(resident.calls).toBe(0);
+        expect(numbers(resident.events)).toEqual(numbers(general.events));
+        expect(parameters(resident.model)).toEqual(parameters(general.model));
+      } finally {
+        grow.mockRestore();
+      }
     });
 
     it('hands the memory from one run to another: two runs at once train as each alone', async () => {

@@ -183,10 +183,26 @@ export class WasmResidentPlan implements ResidentOwner {
     return new WasmResidentPlan(memory, model, codes, batchSize);
   }
 
-  /** Whether a batch of `rows` samples takes the plan on the backend in use now. */
+  /**
+   * Whether a batch of `rows` samples takes the plan on the backend in use now; claims the region for it (false,
+   * for good, when the memory cannot grow that far).
+   */
   covers(rows: number): boolean {
-    return rows <= this.batchSize && getBackend().resident === this.memory;
+    if (this.tooLarge || rows > this.batchSize || getBackend().resident !== this.memory) return false;
+    const memory = this.memory;
+    if (memory.owns(this)) return true;
+    try {
+      memory.claim(this, this.bytes); // evicts another plan
+      return true;
+    } catch (error) {
+      // more than the memory's maximum: the general path trains this model (its products fall back on their own)
+      if (!(error instanceof RangeError)) throw error;
+      this.tooLarge = true;
+      return false;
+    }
   }
+  /** Set when the region could not be had (the memory's maximum): the plan covers nothing from then on. */
+  private tooLarge = false;
 
   /** Claims the region (evicting another plan) and loads W and theta when they are not there. */
   private begin(): number {
