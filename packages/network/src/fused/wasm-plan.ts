@@ -80,6 +80,7 @@ interface LayerPlace {
  * @example
  * ```ts
  * // not-runnable: one batch inside a training loop
+ * declare const pass: ForwardPass; // the model's forward buffers
  * const plan = WasmResidentPlan.plan(model, 'mse', 32); // null when not covered
  * if (plan && plan.covers(inputs.rows)) {
  *   const E = plan.forwardLoss(inputs, targets, pass);

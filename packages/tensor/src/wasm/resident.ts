@@ -18,7 +18,12 @@ const SGD = helperIndex('sgdStep');
  *
  * @example
  * ```ts
- * resident.activationForward(ResidentActivation.relu, netAddress, outAddress, rows * units);
+ * const resident = loadWasmBackend({ threads: 1 })?.resident; // undefined without WebAssembly SIMD
+ * if (resident) {
+ *   const base = resident.claim({ evict: () => undefined }, 32);
+ *   resident.f32().set([-1, 2], base >> 2);
+ *   resident.activationForward(ResidentActivation.relu, base, base + 16, 2); // O = 0 and 2 at base + 16
+ * }
  * ```
  * @category Backend
  */
@@ -30,8 +35,8 @@ export const ResidentActivation = Object.freeze({ sigmoid: 0, tanh: 1, relu: 2, 
  *
  * @example
  * ```ts
- * const owner: ResidentOwner = { evict: () => copyBackToTensors() };
- * const base = resident.claim(owner, bytes);
+ * const owner: ResidentOwner = { evict: () => console.log('the state goes back to the tensors') };
+ * loadWasmBackend({ threads: 1 })?.resident?.claim(owner, 1024); // owner's until another owner claims it
  * ```
  * @category Backend
  */
@@ -47,8 +52,12 @@ export interface ResidentOwner {
  *
  * @example
  * ```ts
- * helper.call(fn, address, length); // the second half
- * kernels.reluForward(x, out, half); // the first half, meanwhile
+ * // not-runnable: the helper thread of the 2-thread backend
+ * declare const helper: ResidentHelper;
+ * declare const kernels: KernelExports;
+ * const [xAt, outAt, n, half] = [1024, 9216, 2048, 1024];
+ * helper.call(4, xAt + 4 * half, outAt + 4 * half, n - half); // reluForward, the second half
+ * kernels.reluForward(xAt, outAt, half); // the first half, meanwhile
  * helper.finish();
  * ```
  * @category Backend
@@ -67,7 +76,10 @@ export interface ResidentHelper {
  *
  * @example
  * ```ts
+ * let stagingStart = 0;
  * const staging: StagingArea = { moveStaging: (address) => void (stagingStart = address) };
+ * staging.moveStaging(4096);
+ * stagingStart; // → 4096
  * ```
  * @category Backend
  */
@@ -87,10 +99,10 @@ export interface StagingArea {
  *
  * @example
  * ```ts
- * const resident = getBackend().resident; // undefined on the js backend
+ * const resident = loadWasmBackend({ threads: 1 })?.resident; // undefined without WebAssembly SIMD
  * if (resident) {
- *   const base = resident.claim(owner, 4096); // 4 KiB at `base`, until another owner claims it
- *   resident.f32().set(weights, base >> 2);
+ *   const base = resident.claim({ evict: () => undefined }, 4096); // 4 KiB, until another owner claims it
+ *   resident.f32().set(new Float32Array([0.5, -0.5]), base >> 2);
  * }
  * ```
  * @category Backend

@@ -5,6 +5,8 @@ import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
  *
  * @example
  * ```ts
+ * // not-runnable: a memory of the kernels
+ * declare const memory: WasmMemory;
  * const view = new Float32Array(memory.buffer); // made again after memory.grow(pages)
  * ```
  * @category Backend
@@ -32,7 +34,12 @@ export const SHARED_MAX_PAGES = 16384;
  *
  * @example
  * ```ts
- * resident.kernels.sigmoidForward(netAddress, outAddress, rows * units); // O = 1 / (1 + e^-x)
+ * const resident = loadWasmBackend({ threads: 1 })?.resident; // undefined without WebAssembly SIMD
+ * if (resident) {
+ *   const base = resident.claim({ evict: () => undefined }, 64);
+ *   resident.f32().set([0, 1], base >> 2);
+ *   resident.kernels.sigmoidForward(base, base + 16, 2); // O = 1 / (1 + e^-x): 0.5 and 0.731 at base + 16
+ * }
  * ```
  * @category Backend
  */
