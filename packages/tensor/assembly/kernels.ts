@@ -734,3 +734,475 @@ export function sgdMomentumStep(
     store<f32>(param + at, <f32>(p - lr * g));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Elementwise and loss kernels of the WebAssembly-resident training plan (src/wasm/resident.ts). Each one repeats
+// the TypeScript loop of the activation or loss it stands for: the same operations in float64, rounded to float32
+// at the same points, so the results are those of the TypeScript kernels (bit for bit, except where e^x is taken:
+// there a float64 polynomial of about 1 ulp stands in for Math.exp, and the float32 results agree but for a
+// rounding tie about once in 10^8 values).
+// ---------------------------------------------------------------------------------------------------------------
+
+const LOG2E: f64 = 1.4426950408889634;
+/** ln 2 in two parts (Cody-Waite): n * LN2_HI is exact for |n| < 2^20. */
+const LN2_HI: f64 = 6.9314718036912381649e-1;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+/** 1.5 * 2^52: adding it rounds a float64 of magnitude below 2^51 to an integer, held in the low bits. */
+const ROUND_SHIFT: f64 = 6755399441055744.0;
+/** 1023 - the bits of ROUND_SHIFT, modulo 2^64 (only the low 12 bits matter after the shift by 52). */
+const EXPONENT_BIAS: i64 = 1023 - 0x4338000000000000;
+/** e^x is taken of x >= EXP_FLOOR only: e^-200 is 0 once rounded to float32, as every smaller value is. */
+const EXP_FLOOR: f64 = -200;
+
+/**
+ * The constants of e^x (log2 e, the rounding shift, ln 2 in two parts, 1/13! ... 1/2!, 1), each twice (an f64x2),
+ * loaded into locals before a loop: as v128.const the runtime builds each one anew at every use.
+ */
+const EXP_CONSTANTS = memory.data<f64>([
+  LOG2E,
+  LOG2E,
+  ROUND_SHIFT,
+  ROUND_SHIFT,
+  LN2_HI,
+  LN2_HI,
+  LN2_LO,
+  LN2_LO,
+  1.6059043836821613e-10,
+  1.6059043836821613e-10,
+  2.08767569878681e-9,
+  2.08767569878681e-9,
+  2.505210838544172e-8,
+  2.505210838544172e-8,
+  2.755731922398589e-7,
+  2.755731922398589e-7,
+  2.7557319223985893e-6,
+  2.7557319223985893e-6,
+  2.48015873015873e-5,
+  2.48015873015873e-5,
+  1.984126984126984e-4,
+  1.984126984126984e-4,
+  1.388888888888889e-3,
+  1.388888888888889e-3,
+  8.333333333333333e-3,
+  8.333333333333333e-3,
+  4.1666666666666664e-2,
+  4.1666666666666664e-2,
+  1.6666666666666666e-1,
+  1.6666666666666666e-1,
+  0.5,
+  0.5,
+  1,
+  1,
+]);
+
+/*
+ * e^x on two float64 lanes, for x in [EXP_FLOOR, 0] (NaN stays NaN), written out in each kernel that needs it
+ * (a function of v128 is not inlined by the compiler, and the call costs more than the work): x = n ln 2 + r with
+ * n = round(x / ln 2) (by the 1.5 * 2^52 shift, whose sum holds n in its low bits) and |r| <= ln 2 / 2, e^r by its
+ * Taylor polynomial of degree 13 (truncation below 10^-17), times 2^n built in the exponent bits.
+ */
+
+/**
+ * O = 1 / (1 + e^-x) on `n` float32 values at byte address `x`, into `out` (which may be `x`), two at a time in
+ * float64 as TypeScript's sigmoid: 1 / (1 + e^-x) for x >= 0, else e^x / (1 + e^x).
+ */
+export function sigmoidForward(x: usize, out: usize, n: i32): void {
+  const cLog2e = v128.load(EXP_CONSTANTS, 0);
+  const cShift = v128.load(EXP_CONSTANTS, 16);
+  const cLn2Hi = v128.load(EXP_CONSTANTS, 32);
+  const cLn2Lo = v128.load(EXP_CONSTANTS, 48);
+  const c13 = v128.load(EXP_CONSTANTS, 64);
+  const c12 = v128.load(EXP_CONSTANTS, 80);
+  const c11 = v128.load(EXP_CONSTANTS, 96);
+  const c10 = v128.load(EXP_CONSTANTS, 112);
+  const c9 = v128.load(EXP_CONSTANTS, 128);
+  const c8 = v128.load(EXP_CONSTANTS, 144);
+  const c7 = v128.load(EXP_CONSTANTS, 160);
+  const c6 = v128.load(EXP_CONSTANTS, 176);
+  const c5 = v128.load(EXP_CONSTANTS, 192);
+  const c4 = v128.load(EXP_CONSTANTS, 208);
+  const c3 = v128.load(EXP_CONSTANTS, 224);
+  const c2 = v128.load(EXP_CONSTANTS, 240);
+  const c1 = v128.load(EXP_CONSTANTS, 256);
+  const bias = i64x2.splat(EXPONENT_BIAS);
+  const one = c1;
+  const zero = f64x2.splat(0);
+  const floor = f64x2.splat(EXP_FLOOR);
+  let i = 0;
+  // four values a turn, as two float64 pairs whose dependency chains interleave (one chain alone waits on the
+  // latency of each multiply-add of the polynomial)
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const v = v128.load(x + at);
+    const v0 = f64x2.promote_low_f32x4(v);
+    const v1 = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    const a0 = f64x2.max(f64x2.neg(f64x2.abs(v0)), floor);
+    const a1 = f64x2.max(f64x2.neg(f64x2.abs(v1)), floor);
+    const shifted0 = f64x2.add(f64x2.mul(a0, cLog2e), cShift);
+    const shifted1 = f64x2.add(f64x2.mul(a1, cLog2e), cShift);
+    const rounded0 = f64x2.sub(shifted0, cShift);
+    const rounded1 = f64x2.sub(shifted1, cShift);
+    const r0 = f64x2.sub(f64x2.sub(a0, f64x2.mul(rounded0, cLn2Hi)), f64x2.mul(rounded0, cLn2Lo));
+    const r1 = f64x2.sub(f64x2.sub(a1, f64x2.mul(rounded1, cLn2Hi)), f64x2.mul(rounded1, cLn2Lo));
+    let p0 = f64x2.add(f64x2.mul(c13, r0), c12);
+    let p1 = f64x2.add(f64x2.mul(c13, r1), c12);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c11);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c11);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c10);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c10);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c9);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c9);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c8);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c8);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c7);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c7);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c6);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c6);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c5);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c5);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c4);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c4);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c3);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c3);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c2);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c2);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    const e0 = f64x2.mul(p0, i64x2.shl(i64x2.add(shifted0, bias), 52));
+    const e1 = f64x2.mul(p1, i64x2.shl(i64x2.add(shifted1, bias), 52));
+    const d0 = f64x2.add(one, e0);
+    const d1 = f64x2.add(one, e1);
+    const s0 = f32x4.demote_f64x2_zero(
+      v128.bitselect(f64x2.div(one, d0), f64x2.div(e0, d0), f64x2.ge(v0, zero)),
+    );
+    const s1 = f32x4.demote_f64x2_zero(
+      v128.bitselect(f64x2.div(one, d1), f64x2.div(e1, d1), f64x2.ge(v1, zero)),
+    );
+    v128.store(out + at, i64x2.shuffle(s0, s1, 0, 2));
+  }
+  for (; i < n; i += 2) {
+    const at = (<usize>i) << 2;
+    // an odd last value is loaded alone
+    const v = f64x2.promote_low_f32x4(i + 1 < n ? v128.load64_zero(x + at) : v128.load32_zero(x + at));
+    const a = f64x2.max(f64x2.neg(f64x2.abs(v)), floor);
+    const shifted = f64x2.add(f64x2.mul(a, cLog2e), cShift);
+    const rounded = f64x2.sub(shifted, cShift);
+    const r = f64x2.sub(f64x2.sub(a, f64x2.mul(rounded, cLn2Hi)), f64x2.mul(rounded, cLn2Lo));
+    let p = f64x2.add(f64x2.mul(c13, r), c12);
+    p = f64x2.add(f64x2.mul(p, r), c11);
+    p = f64x2.add(f64x2.mul(p, r), c10);
+    p = f64x2.add(f64x2.mul(p, r), c9);
+    p = f64x2.add(f64x2.mul(p, r), c8);
+    p = f64x2.add(f64x2.mul(p, r), c7);
+    p = f64x2.add(f64x2.mul(p, r), c6);
+    p = f64x2.add(f64x2.mul(p, r), c5);
+    p = f64x2.add(f64x2.mul(p, r), c4);
+    p = f64x2.add(f64x2.mul(p, r), c3);
+    p = f64x2.add(f64x2.mul(p, r), c2);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    const e = f64x2.mul(p, i64x2.shl(i64x2.add(shifted, bias), 52));
+    const d = f64x2.add(one, e);
+    const s = f32x4.demote_f64x2_zero(v128.bitselect(f64x2.div(one, d), f64x2.div(e, d), f64x2.ge(v, zero)));
+    if (i + 1 < n) v128.store64_lane(out + at, s, 0);
+    else v128.store32_lane(out + at, s, 0);
+  }
+}
+
+/**
+ * O = tanh x on `n` float32 values at byte address `x`, into `out` (which may be `x`), two at a time in float64:
+ * sign(x) (1 - e) / (1 + e) with e = e^(-2|x|), and for |x| < 0.01 (where 1 - e would cancel) its Taylor
+ * polynomial x - x^3/3 + 2x^5/15 - 17x^7/315 + 62x^9/2835 (truncation below 10^-22 relative).
+ */
+export function tanhForward(x: usize, out: usize, n: i32): void {
+  const cLog2e = v128.load(EXP_CONSTANTS, 0);
+  const cShift = v128.load(EXP_CONSTANTS, 16);
+  const cLn2Hi = v128.load(EXP_CONSTANTS, 32);
+  const cLn2Lo = v128.load(EXP_CONSTANTS, 48);
+  const c13 = v128.load(EXP_CONSTANTS, 64);
+  const c12 = v128.load(EXP_CONSTANTS, 80);
+  const c11 = v128.load(EXP_CONSTANTS, 96);
+  const c10 = v128.load(EXP_CONSTANTS, 112);
+  const c9 = v128.load(EXP_CONSTANTS, 128);
+  const c8 = v128.load(EXP_CONSTANTS, 144);
+  const c7 = v128.load(EXP_CONSTANTS, 160);
+  const c6 = v128.load(EXP_CONSTANTS, 176);
+  const c5 = v128.load(EXP_CONSTANTS, 192);
+  const c4 = v128.load(EXP_CONSTANTS, 208);
+  const c3 = v128.load(EXP_CONSTANTS, 224);
+  const c2 = v128.load(EXP_CONSTANTS, 240);
+  const c1 = v128.load(EXP_CONSTANTS, 256);
+  const bias = i64x2.splat(EXPONENT_BIAS);
+  const one = c1;
+  const floor = f64x2.splat(EXP_FLOOR);
+  const sign = i64x2.splat(0x8000000000000000);
+  let i = 0;
+  // four values a turn, as two float64 pairs whose dependency chains interleave (one chain alone waits on the
+  // latency of each multiply-add of the polynomial)
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const v = v128.load(x + at);
+    const v0 = f64x2.promote_low_f32x4(v);
+    const v1 = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    const abs0 = f64x2.abs(v0);
+    const abs1 = f64x2.abs(v1);
+    const a0 = f64x2.max(f64x2.mul(abs0, f64x2.splat(-2)), floor);
+    const a1 = f64x2.max(f64x2.mul(abs1, f64x2.splat(-2)), floor);
+    const shifted0 = f64x2.add(f64x2.mul(a0, cLog2e), cShift);
+    const shifted1 = f64x2.add(f64x2.mul(a1, cLog2e), cShift);
+    const rounded0 = f64x2.sub(shifted0, cShift);
+    const rounded1 = f64x2.sub(shifted1, cShift);
+    const r0 = f64x2.sub(f64x2.sub(a0, f64x2.mul(rounded0, cLn2Hi)), f64x2.mul(rounded0, cLn2Lo));
+    const r1 = f64x2.sub(f64x2.sub(a1, f64x2.mul(rounded1, cLn2Hi)), f64x2.mul(rounded1, cLn2Lo));
+    let p0 = f64x2.add(f64x2.mul(c13, r0), c12);
+    let p1 = f64x2.add(f64x2.mul(c13, r1), c12);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c11);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c11);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c10);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c10);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c9);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c9);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c8);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c8);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c7);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c7);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c6);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c6);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c5);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c5);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c4);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c4);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c3);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c3);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c2);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c2);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    p0 = f64x2.add(f64x2.mul(p0, r0), c1);
+    p1 = f64x2.add(f64x2.mul(p1, r1), c1);
+    const e0 = f64x2.mul(p0, i64x2.shl(i64x2.add(shifted0, bias), 52));
+    const e1 = f64x2.mul(p1, i64x2.shl(i64x2.add(shifted1, bias), 52));
+    const big0 = f64x2.div(f64x2.sub(one, e0), f64x2.add(one, e0));
+    const big1 = f64x2.div(f64x2.sub(one, e1), f64x2.add(one, e1));
+    const a20 = f64x2.mul(abs0, abs0);
+    const a21 = f64x2.mul(abs1, abs1);
+    let q0 = f64x2.add(f64x2.mul(f64x2.splat(62.0 / 2835.0), a20), f64x2.splat(-17.0 / 315.0));
+    let q1 = f64x2.add(f64x2.mul(f64x2.splat(62.0 / 2835.0), a21), f64x2.splat(-17.0 / 315.0));
+    q0 = f64x2.add(f64x2.mul(q0, a20), f64x2.splat(2.0 / 15.0));
+    q1 = f64x2.add(f64x2.mul(q1, a21), f64x2.splat(2.0 / 15.0));
+    q0 = f64x2.add(f64x2.mul(q0, a20), f64x2.splat(-1.0 / 3.0));
+    q1 = f64x2.add(f64x2.mul(q1, a21), f64x2.splat(-1.0 / 3.0));
+    const small0 = f64x2.add(abs0, f64x2.mul(f64x2.mul(abs0, a20), q0));
+    const small1 = f64x2.add(abs1, f64x2.mul(f64x2.mul(abs1, a21), q1));
+    const t0 = v128.bitselect(small0, big0, f64x2.lt(abs0, f64x2.splat(0.01)));
+    const t1 = v128.bitselect(small1, big1, f64x2.lt(abs1, f64x2.splat(0.01)));
+    const s0 = f32x4.demote_f64x2_zero(v128.or(v128.andnot(t0, sign), v128.and(v0, sign)));
+    const s1 = f32x4.demote_f64x2_zero(v128.or(v128.andnot(t1, sign), v128.and(v1, sign)));
+    v128.store(out + at, i64x2.shuffle(s0, s1, 0, 2));
+  }
+  for (; i < n; i += 2) {
+    const at = (<usize>i) << 2;
+    const v = f64x2.promote_low_f32x4(i + 1 < n ? v128.load64_zero(x + at) : v128.load32_zero(x + at));
+    const abs = f64x2.abs(v);
+    const a = f64x2.max(f64x2.mul(abs, f64x2.splat(-2)), floor);
+    const shifted = f64x2.add(f64x2.mul(a, cLog2e), cShift);
+    const rounded = f64x2.sub(shifted, cShift);
+    const r = f64x2.sub(f64x2.sub(a, f64x2.mul(rounded, cLn2Hi)), f64x2.mul(rounded, cLn2Lo));
+    let p = f64x2.add(f64x2.mul(c13, r), c12);
+    p = f64x2.add(f64x2.mul(p, r), c11);
+    p = f64x2.add(f64x2.mul(p, r), c10);
+    p = f64x2.add(f64x2.mul(p, r), c9);
+    p = f64x2.add(f64x2.mul(p, r), c8);
+    p = f64x2.add(f64x2.mul(p, r), c7);
+    p = f64x2.add(f64x2.mul(p, r), c6);
+    p = f64x2.add(f64x2.mul(p, r), c5);
+    p = f64x2.add(f64x2.mul(p, r), c4);
+    p = f64x2.add(f64x2.mul(p, r), c3);
+    p = f64x2.add(f64x2.mul(p, r), c2);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    p = f64x2.add(f64x2.mul(p, r), c1);
+    const e = f64x2.mul(p, i64x2.shl(i64x2.add(shifted, bias), 52));
+    const big = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
+    const a2 = f64x2.mul(abs, abs);
+    let q = f64x2.splat(62.0 / 2835.0);
+    q = f64x2.add(f64x2.mul(q, a2), f64x2.splat(-17.0 / 315.0));
+    q = f64x2.add(f64x2.mul(q, a2), f64x2.splat(2.0 / 15.0));
+    q = f64x2.add(f64x2.mul(q, a2), f64x2.splat(-1.0 / 3.0));
+    const small = f64x2.add(abs, f64x2.mul(f64x2.mul(abs, a2), q));
+    const t = v128.bitselect(small, big, f64x2.lt(abs, f64x2.splat(0.01)));
+    const s = f32x4.demote_f64x2_zero(v128.or(v128.andnot(t, sign), v128.and(v, sign)));
+    if (i + 1 < n) v128.store64_lane(out + at, s, 0);
+    else v128.store32_lane(out + at, s, 0);
+  }
+}
+
+/** O = max(x, 0) on `n` float32 values (NaN stays NaN, -0 gives +0, as Math.max(x, 0)). */
+export function reluForward(x: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(out + at, f32x4.max(v128.load(x + at), zero));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const v = load<f32>(x + at);
+    store<f32>(out + at, v != v ? v : v > 0 ? v : 0);
+  }
+}
+
+/**
+ * delta = f'(x) dE/dO on `n` float32 values, in float64 as the TypeScript kernels: sigmoid (code 0)
+ * O (1 - O) dy, tanh (code 1) (1 - O^2) dy, from the outputs `y`; `dx` may be `dy`.
+ */
+function derivative2lanes(y: usize, dy: usize, dx: usize, n: i32, code: i32): void {
+  const one = f64x2.splat(1);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const at = (<usize>i) << 2;
+    const o = f64x2.promote_low_f32x4(v128.load64_zero(y + at));
+    const g = f64x2.promote_low_f32x4(v128.load64_zero(dy + at));
+    const d = code == 0 ? f64x2.mul(o, f64x2.sub(one, o)) : f64x2.sub(one, f64x2.mul(o, o));
+    v128.store64_lane(dx + at, f32x4.demote_f64x2_zero(f64x2.mul(d, g)), 0);
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const o = <f64>load<f32>(y + at);
+    const d = code == 0 ? o * (1 - o) : 1 - o * o;
+    store<f32>(dx + at, <f32>(d * <f64>load<f32>(dy + at)));
+  }
+}
+
+/** delta = O (1 - O) dE/dO on `n` float32 values (outputs `y`, dE/dO `dy`, into `dx`, which may be `dy`). */
+export function sigmoidBackward(y: usize, dy: usize, dx: usize, n: i32): void {
+  derivative2lanes(y, dy, dx, n, 0);
+}
+
+/** delta = (1 - O^2) dE/dO on `n` float32 values (`dx` may be `dy`). */
+export function tanhBackward(y: usize, dy: usize, dx: usize, n: i32): void {
+  derivative2lanes(y, dy, dx, n, 1);
+}
+
+/** delta = dE/dO where x > 0, else 0, on `n` float32 values (net inputs `x`; `dx` may be `dy`). */
+export function reluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(dx + at, v128.and(v128.load(dy + at), f32x4.gt(v128.load(x + at), zero)));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(dx + at, load<f32>(x + at) > 0 ? load<f32>(dy + at) : 0);
+  }
+}
+
+/** Copies `n` float32 values from `src` to `dst` (the linear transfer function, forward and backward). */
+export function copyFloats(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, (<usize>n) << 2);
+}
+
+/**
+ * out[j] = 0 + a[0, j] + a[1, j] + ... for a `rows` x `cols` float32 matrix, rounded to float32 after every
+ * addition, as the bias gradient dE/dtheta_j accumulates into zeroed float32 storage.
+ */
+export function columnSumsF32(a: usize, out: usize, rows: i32, cols: i32): void {
+  memory.fill(out, 0, (<usize>cols) << 2);
+  for (let r = 0; r < rows; r++) {
+    const row = a + ((<usize>r * cols) << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const at = (<usize>j) << 2;
+      v128.store(out + at, f32x4.add(v128.load(out + at), v128.load(row + at)));
+    }
+    for (; j < cols; j++) {
+      const at = (<usize>j) << 2;
+      store<f32>(out + at, load<f32>(out + at) + load<f32>(row + at));
+    }
+  }
+}
+
+/** The mse E = (0.5 sum (O - t)^2) / rows over `n` float32 values, summed in float64 in index order. */
+export function mseLoss(o: usize, t: usize, n: i32, rows: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const d = <f64>load<f32>(o + at) - <f64>load<f32>(t + at);
+    sum += d * d;
+  }
+  return (0.5 * sum) / <f64>rows;
+}
+
+/** dE/dO = (O - t) / rows on `n` float32 values, into `g`. */
+export function mseGrad(o: usize, t: usize, g: usize, n: i32, rows: i32): void {
+  const scale: f64 = 1 / <f64>rows;
+  for (let i = 0; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(g + at, <f32>((<f64>load<f32>(o + at) - <f64>load<f32>(t + at)) * scale));
+  }
+}
+
+/**
+ * softmax over each of `rows` rows of `cols` float32 net inputs: O_j = e^(x_j - m) (stored) over the sum of the
+ * stored values, m the row's largest x, as the TypeScript softmax.
+ */
+export function softmaxForward(x: usize, out: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = x + ((<usize>r * cols) << 2);
+    const or = out + ((<usize>r * cols) << 2);
+    let m: f64 = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = <f64>load<f32>(xr + ((<usize>j) << 2));
+      if (v > m) m = v;
+    }
+    let sum: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const at = (<usize>j) << 2;
+      const e = <f32>Math.exp(<f64>load<f32>(xr + at) - m);
+      store<f32>(or + at, e);
+      sum += <f64>e;
+    }
+    for (let j = 0; j < cols; j++) {
+      const at = (<usize>j) << 2;
+      store<f32>(or + at, <f32>(<f64>load<f32>(or + at) / sum));
+    }
+  }
+}
+
+/**
+ * The cross-entropy E of a softmax output from its net inputs x, by log-sum-exp:
+ * (sum over rows of sum_k t_k (lse(x) - x_k)) / rows with lse(x) = m + log sum_j e^(x_j - m).
+ */
+export function softmaxCrossEntropyLoss(x: usize, t: usize, rows: i32, cols: i32): f64 {
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + ((<usize>r * cols) << 2);
+    const tr = t + ((<usize>r * cols) << 2);
+    let m: f64 = -Infinity;
+    for (let j = 0; j < cols; j++) m = Math.max(m, <f64>load<f32>(xr + ((<usize>j) << 2)));
+    let s: f64 = 0;
+    for (let j = 0; j < cols; j++) s += Math.exp(<f64>load<f32>(xr + ((<usize>j) << 2)) - m);
+    const lse = m + Math.log(s);
+    for (let j = 0; j < cols; j++) {
+      const tk = <f64>load<f32>(tr + ((<usize>j) << 2));
+      if (tk != 0) sum += tk * (lse - <f64>load<f32>(xr + ((<usize>j) << 2)));
+    }
+  }
+  return sum / <f64>rows;
+}
+
+/** dE/dx_k = (O_k sum_j t_j - t_k) / rows for a softmax output with cross-entropy, into `g`. */
+export function softmaxCrossEntropyGrad(o: usize, t: usize, g: usize, rows: i32, cols: i32): void {
+  const scale: f64 = 1 / <f64>rows;
+  for (let r = 0; r < rows; r++) {
+    const base = (<usize>r * cols) << 2;
+    let total: f64 = 0;
+    for (let j = 0; j < cols; j++) total += <f64>load<f32>(t + base + ((<usize>j) << 2));
+    for (let j = 0; j < cols; j++) {
+      const at = base + ((<usize>j) << 2);
+      store<f32>(g + at, <f32>((<f64>load<f32>(o + at) * total - <f64>load<f32>(t + at)) * scale));
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import type { TypedArray } from './tensor.js';
+import type { ResidentMemory } from './wasm/resident.js';
 
 /**
  * The options of the general sgd step ({@link Backend.sgdMomentumStep}), named as torch.optim.SGD's: an sgd
@@ -38,6 +39,11 @@ export interface SgdStepOptions {
 export interface Backend {
   /** A short name, e.g. `'js'` or `'wasm-simd'`. */
   readonly name: string;
+  /**
+   * The WebAssembly backends' resident region and kernels on addresses (for training plans that keep a model in
+   * WebAssembly memory); undefined on other backends.
+   */
+  readonly resident?: ResidentMemory;
   /**
    * General matrix multiply, `C <- alpha * op(A) op(B) + beta * C`, with `op(A)` of shape `[m, k]`,
    * `op(B)` `[k, n]`, `C` `[m, n]`. `A` is stored `[m, k]`, or `[k, m]` when `transA`; `B` is stored `[k, n]`,

@@ -25,3 +25,6 @@ export type { Initializer, InitializerFactory, InitializerId, InitializerName } 
 export { backendStatus } from './backend-status.js';
 export type { BackendStatus } from './backend-status.js';
 export type { WasmFallbackKind } from './wasm-fallback.js';
+export { ResidentActivation, ResidentMemory } from './wasm/resident.js';
+export type { ResidentHelper, ResidentOwner, StagingArea } from './wasm/resident.js';
+export type { KernelExports, WasmMemory } from './wasm/wasm-module.js';

@@ -2,7 +2,7 @@ import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
 import { FusedSmallNetwork, Penalty, modelToJSON, pluginSources } from '@deltaflow/network';
-import type { ForwardPass, ModelJSON, Sequential } from '@deltaflow/network';
+import type { ForwardPass, ModelJSON, Sequential, WasmResidentPlan } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
 import { DeltaflowError, Random } from '@deltaflow/tensor';
@@ -18,6 +18,7 @@ import { EarlyStopping } from './early-stopping.js';
 import { RUN_DEFAULTS } from './recipe/defaults.js';
 import { holdOut } from './recipe/split.js';
 import { checkResumeState, randomFromJSON, randomToJSON } from './resume-state.js';
+import { residentPlan } from './resident-plan.js';
 import type { ResumeState } from './resume-state.js';
 
 /** What one finished epoch measured. */
@@ -139,6 +140,8 @@ export class TrainingLoop {
   private readonly fused: FusedSmallNetwork | null;
   /** Whether the last batch took the fused path (its backward sums then serve the epoch's statistics). */
   private lastFused = false;
+  /** The WebAssembly-resident plan (weights kept in WebAssembly memory), or null; see resident-plan.ts. */
+  private readonly resident: WasmResidentPlan | null;
   /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
   resumeState: ResumeState | null = null;
   /**
@@ -224,6 +227,7 @@ export class TrainingLoop {
     });
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
+    this.resident = residentPlan(model, options, this.optimizer, this.penalty.active, batchSize);
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
     this.asked = checkMetrics(options.metrics, task, model.outputs);
@@ -319,6 +323,7 @@ export class TrainingLoop {
     const feed = this.feed!;
     if (!feed.ready) return feed.fetch(this.epoch);
     // the validation source, batch by batch, with the weights of the epoch's end
+    this.resident?.sync();
     const val = this.valFeed!;
     val.reset();
     this.valMetrics.reset();
@@ -336,6 +341,7 @@ export class TrainingLoop {
 
   /** Lets a data source's iterators go (the run ended or was unsubscribed). */
   closeData(): void {
+    this.resident?.close();
     this.feed?.close();
     this.valFeed?.close();
   }
@@ -448,9 +454,16 @@ export class TrainingLoop {
     const pass = this.pass;
     // the fused path gives the same numbers as the general one, bit for bit (see fused/small-network.ts)
     const fused = this.fused !== null && this.fused.covers(inputs.rows) ? this.fused : null;
+    // the resident plan keeps the weights in WebAssembly memory; its numbers are the general wasm path's to float32
+    // rounding (bit for bit with WasmResidentPlan.fuseUpdate off; see fused/wasm-plan.ts)
+    const resident = this.resident !== null && this.resident.covers(inputs.rows) ? this.resident : null;
+    if (resident === null) this.resident?.sync();
     let loss: number;
     let output: Tensor;
-    if (fused !== null) {
+    if (resident !== null) {
+      loss = resident.forwardLoss(inputs, targets, pass);
+      output = resident.output;
+    } else if (fused !== null) {
       loss = fused.forwardLoss(inputs, targets, pass);
       output = fused.output;
     } else {
@@ -461,16 +474,20 @@ export class TrainingLoop {
     const penalty = this.penalty.value();
     const total = loss + penalty;
     if (!Number.isFinite(total)) {
-      if (fused !== null) model.zeroGrad();
+      if (fused !== null || resident !== null) model.zeroGrad();
+      resident?.discard();
       this.diverge();
       return total;
     }
     this.metrics.add(output, targets);
     this.lastFused = fused !== null;
-    if (fused !== null) fused.backward(targets);
-    else model.backwardLoss(pass, targets, this.loss);
-    this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
-    this.optimizer.step();
+    if (resident !== null) resident.backwardStep(this.optimizer.lr);
+    else {
+      if (fused !== null) fused.backward(targets);
+      else model.backwardLoss(pass, targets, this.loss);
+      this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
+      this.optimizer.step();
+    }
     this.lossSum += loss * inputs.rows;
     this.penaltySum += penalty * inputs.rows;
     this.samplesSeen += inputs.rows;
@@ -488,6 +505,7 @@ export class TrainingLoop {
    * next call: read it before.
    */
   finishEpoch(): EpochSummary {
+    this.resident?.sync();
     const epoch = this.epoch + 1;
     // the fused path's delta and gradient sums, unless a penalty's derivative was added to the gradients since
     const fusedSums = this.lastFused && !this.penalty.active ? this.fused!.stats : null;
@@ -558,6 +576,7 @@ export class TrainingLoop {
 
   /** Ends the run at the user's request (the reason 'stopped'). */
   stop(): void {
+    this.resident?.sync();
     if (!this.ended) this.ended = 'stopped';
   }
 
@@ -568,6 +587,7 @@ export class TrainingLoop {
 
   /** Ends the run's bookkeeping: puts back the best epoch's weights when early stopping was asked to. */
   finalize(): void {
+    this.resident?.close();
     if (this.ended !== 'diverged') this.earlyStopping?.restoreIfAsked();
   }
 

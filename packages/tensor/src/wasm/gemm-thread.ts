@@ -1,3 +1,4 @@
+import { HELPER_FUNCTIONS } from './helper-functions.js';
 import type { WasmMemory } from './wasm-module.js';
 
 /** Slots of the control block shared with the helper. */
@@ -7,6 +8,8 @@ const READY = 2;
 const FAILED = 3;
 /** How long the caller waits for the helper's half before giving up (it never takes this long). */
 const TIMEOUT_MS = 60_000;
+/** Argument slots of one call (the function's index, then up to 15 arguments). */
+const SLOTS = 16;
 
 /**
  * The helper's program, run with `eval` in a Node worker thread: it instantiates the shared-memory kernels on
@@ -19,6 +22,7 @@ const ctrl = new Int32Array(control);
 const f = new Float64Array(args);
 const abort = () => { throw new Error('deltaflow wasm kernels: abort'); };
 const ex = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
+const fns = ${JSON.stringify(HELPER_FUNCTIONS)}.map((name) => ex[name]);
 Atomics.store(ctrl, ${READY}, 1);
 let seq = 0;
 for (;;) {
@@ -26,7 +30,7 @@ for (;;) {
   seq = Atomics.load(ctrl, ${REQUEST});
   if (seq < 0) break;
   try {
-    ex.gemm(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]);
+    fns[f[0]](f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]);
   } catch (error) {
     Atomics.store(ctrl, ${FAILED}, 1);
   }
@@ -50,13 +54,15 @@ function nodeWorker(): WorkerConstructor | null {
 }
 
 /**
- * A second thread for large products, on the same shared WebAssembly memory: the caller gives it the lower rows
- * of op(A) and C, computes the upper rows itself, and waits (Atomics.wait) for the helper's half. Node only (a
- * worker thread, unref'd so it never keeps a process alive); in browsers `create` returns null.
+ * A second thread on the same shared WebAssembly memory, asleep on a shared control block (Atomics.wait) until it
+ * is handed a kernel call: for a large product the caller gives it the lower rows of op(A) and C, computes the
+ * upper rows itself, and waits for the helper's half; {@link GemmThread.call} hands it any kernel of
+ * {@link HELPER_FUNCTIONS} the same way (no message is posted per call). Node only (a worker thread, unref'd so
+ * it never keeps a process alive); in browsers `create` returns null.
  */
 export class GemmThread {
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
-  private readonly args = new Float64Array(new SharedArrayBuffer(8 * 13));
+  private readonly args = new Float64Array(new SharedArrayBuffer(8 * SLOTS));
   private seq = 0;
   private readonly worker: NodeWorker;
 
@@ -105,20 +111,44 @@ export class GemmThread {
     lda: number,
     ldc: number,
   ): void {
+    this.call(0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, b, beta, c, work, lda, ldc);
+  }
+
+  /**
+   * Hands the helper the kernel export `HELPER_FUNCTIONS[fn]` with up to 13 numeric arguments (addresses into the
+   * shared memory; unused ones are ignored) and returns at once; {@link GemmThread.finish} waits for it.
+   */
+  call(
+    fn: number,
+    a0 = 0,
+    a1 = 0,
+    a2 = 0,
+    a3 = 0,
+    a4 = 0,
+    a5 = 0,
+    a6 = 0,
+    a7 = 0,
+    a8 = 0,
+    a9 = 0,
+    a10 = 0,
+    a11 = 0,
+    a12 = 0,
+  ): void {
     const f = this.args;
-    f[0] = transA ? 1 : 0;
-    f[1] = transB ? 1 : 0;
-    f[2] = m;
-    f[3] = n;
-    f[4] = k;
-    f[5] = alpha;
-    f[6] = a;
-    f[7] = b;
-    f[8] = beta;
-    f[9] = c;
-    f[10] = work;
-    f[11] = lda;
-    f[12] = ldc;
+    f[0] = fn;
+    f[1] = a0;
+    f[2] = a1;
+    f[3] = a2;
+    f[4] = a3;
+    f[5] = a4;
+    f[6] = a5;
+    f[7] = a6;
+    f[8] = a7;
+    f[9] = a8;
+    f[10] = a9;
+    f[11] = a10;
+    f[12] = a11;
+    f[13] = a12;
     this.seq = (this.seq + 1) & 0x3fffffff;
     Atomics.store(this.control, REQUEST, this.seq);
     Atomics.notify(this.control, REQUEST);

@@ -3,6 +3,7 @@ import { jsBackend } from '../js-backend.js';
 import { sgdMomentumStepJs, sgdStepJs } from '../kernels/elementwise.js';
 import { SMALL_GEMM, gemmJs, linearJs } from '../kernels/gemm.js';
 import type { GemmThread } from './gemm-thread.js';
+import { ResidentMemory } from './resident.js';
 import type { KernelExports, WasmMemory } from './wasm-module.js';
 
 const PAGE = 65536;
@@ -27,7 +28,7 @@ class KernelMemory {
   private heap: Float32Array;
   private readonly work: number;
   private readonly helperWork: number;
-  private readonly cAddress: number;
+  private cAddress: number;
   private readonly views = new Map<number, Float32Array>();
   /** Views of the momentum buffer's place in the sgd step, per length (its address depends on the length only). */
   private readonly bufferViews = new Map<number, Float32Array>();
@@ -43,11 +44,36 @@ class KernelMemory {
     this.heap = new Float32Array(memory.buffer);
   }
 
+  /** The region kept by resident training plans, between the work spaces and the staging (made on first use). */
+  resident(): ResidentMemory {
+    return (this.residentMemory ??= new ResidentMemory(
+      this.exports,
+      this.memory,
+      this.cAddress,
+      this,
+      this.helper,
+      this.work,
+      this.helperWork,
+    ));
+  }
+  private residentMemory: ResidentMemory | null = null;
+
+  /** Moves the staging (C, A, B of the general products) to `address` or later, past a resident region. */
+  moveStaging(address: number): void {
+    const at = align16(address);
+    if (at <= this.cAddress) return;
+    this.cAddress = at;
+    this.views.clear();
+    this.bufferViews.clear();
+    if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
+  }
+
   /** Grows the memory to at least `bytes` (a grow replaces the buffer: views are made anew). */
   private reserve(bytes: number): void {
     const memory = this.memory;
-    if (memory.buffer.byteLength >= bytes) return;
-    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    // a grow (here or by a resident plan's region) replaces the buffer
+    if (this.heap.buffer === memory.buffer) return;
     this.heap = new Float32Array(memory.buffer);
     this.views.clear();
     this.bufferViews.clear();
@@ -329,8 +355,12 @@ export function wasmBackendOf(
       sgdMomentumStepJs(param, grad, buffer, options, first);
     }
   };
+  let resident: ResidentMemory | undefined;
   return Object.freeze({
     ...jsBackend,
+    get resident(): ResidentMemory {
+      return (resident ??= memory.resident());
+    },
     sgdMomentumStep,
     name: helper ? 'wasm-simd-2t' : 'wasm-simd',
     gemm,

@@ -1,8 +1,20 @@
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
-/** The few WebAssembly JS API members used here (the tensor package compiles without DOM or Node types). */
+/**
+ * A WebAssembly memory, as the few members used here (the tensor package compiles without DOM or Node types).
+ *
+ * @example
+ * ```ts
+ * // not-runnable: a memory of the kernels
+ * declare const memory: WasmMemory;
+ * const view = new Float32Array(memory.buffer); // made again after memory.grow(pages)
+ * ```
+ * @category Backend
+ */
 export interface WasmMemory {
+  /** The memory's bytes (replaced by a grow). */
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /** Adds `pages` pages of 64 KiB; returns the previous size in pages. */
   grow(pages: number): number;
 }
 interface WasmApi {
@@ -16,14 +28,33 @@ interface WasmApi {
 /** Pages of the shared memory's maximum, as declared by the shared build (scripts/build-wasm.mjs). */
 export const SHARED_MAX_PAGES = 16384;
 
-/** The exports of assembly/kernels.ts. Addresses are byte offsets into the memory. */
+/**
+ * The exports of the WebAssembly SIMD kernels (packages/tensor/assembly/kernels.ts). Addresses are byte offsets
+ * into the memory; float32 arrays of `n` values.
+ *
+ * @example
+ * ```ts
+ * const resident = loadWasmBackend({ threads: 1 })?.resident; // undefined without WebAssembly SIMD
+ * if (resident) {
+ *   const base = resident.claim({ evict: () => undefined }, 64);
+ *   resident.f32().set([0, 1], base >> 2);
+ *   resident.kernels.sigmoidForward(base, base + 16, 2); // O = 1 / (1 + e^-x): 0.5 and 0.731 at base + 16
+ * }
+ * ```
+ * @category Backend
+ */
 export interface KernelExports {
   /** The module's own memory (the shared build imports its memory instead). */
   readonly memory?: WasmMemory;
+  /** The first free byte after the module's static data. */
   heapBase(): number;
+  /** Bytes of scratch one gemm call needs at its `work` address. */
   gemmWorkBytes(): number;
+  /** Copies the `cols` floats at `row` into each of the `rows` rows of `c` (a bias over a batch). */
   broadcastRows(c: number, row: number, rows: number, cols: number): void;
+  /** W <- W - lr g in float64, rounded to float32 once. */
   sgdStep(param: number, grad: number, n: number, lr: number): void;
+  /** torch's general sgd step (momentum, dampening, weight decay, nesterov), as the TypeScript one. */
   sgdMomentumStep(
     param: number,
     grad: number,
@@ -36,6 +67,33 @@ export interface KernelExports {
     nesterov: number,
     first: number,
   ): void;
+  /** O = 1 / (1 + e^-x) on `n` float32 values (`out` may be `x`). */
+  sigmoidForward(x: number, out: number, n: number): void;
+  /** O = tanh x on `n` float32 values (`out` may be `x`). */
+  tanhForward(x: number, out: number, n: number): void;
+  /** O = max(x, 0) on `n` float32 values (`out` may be `x`). */
+  reluForward(x: number, out: number, n: number): void;
+  /** `n` float32 values from `src` to `dst`. */
+  copyFloats(dst: number, src: number, n: number): void;
+  /** delta = O (1 - O) dE/dO from the outputs y (`dx` may be `dy`). */
+  sigmoidBackward(y: number, dy: number, dx: number, n: number): void;
+  /** delta = (1 - O^2) dE/dO from the outputs y (`dx` may be `dy`). */
+  tanhBackward(y: number, dy: number, dx: number, n: number): void;
+  /** delta = dE/dO where the net input x > 0, else 0 (`dx` may be `dy`). */
+  reluBackward(x: number, dy: number, dx: number, n: number): void;
+  /** out[j] = 0 + sum of column j, rounded to float32 after every addition. */
+  columnSumsF32(a: number, out: number, rows: number, cols: number): void;
+  /** E = (0.5 sum (O - t)^2) / rows over `n` values, in float64. */
+  mseLoss(o: number, t: number, n: number, rows: number): number;
+  /** dE/dO = (O - t) / rows into `g`. */
+  mseGrad(o: number, t: number, g: number, n: number, rows: number): void;
+  /** softmax over each row of `cols` net inputs. */
+  softmaxForward(x: number, out: number, rows: number, cols: number): void;
+  /** The cross-entropy E of a softmax output from its net inputs, by log-sum-exp. */
+  softmaxCrossEntropyLoss(x: number, t: number, rows: number, cols: number): number;
+  /** dE/dx = (O sum t - t) / rows for a softmax output with cross-entropy, into `g`. */
+  softmaxCrossEntropyGrad(o: number, t: number, g: number, rows: number, cols: number): void;
+  /** C <- alpha op(A) op(B) + beta C on float32 matrices (rows of A `lda`, of C `ldc` apart). */
   gemm(
     transA: number,
     transB: number,

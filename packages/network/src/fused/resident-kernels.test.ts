@@ -1,0 +1,296 @@
+/**
+ * The backends agree on the resident plan's kernels: every WebAssembly kernel the plan calls (assembly/kernels.ts
+ * of @deltaflow/tensor: the activations, their derivatives, the losses, the column sums) gives bit for bit what
+ * the TypeScript implementation it stands for gives (the activations' and losses' own forward and backward, the
+ * js backend's column sums), on random values of every magnitude, on odd lengths (the scalar tails) and on the
+ * special values (NaN, +-Infinity, -0, denormals, the tanh polynomial's edge); and the 2-thread backend's split
+ * calls give what one thread gives.
+ */
+import { getActivation } from '@deltaflow/activations';
+import { getLoss } from '@deltaflow/losses';
+import { Random, Tensor, jsBackend, loadWasmBackend } from '@deltaflow/tensor';
+import type { Backend, ResidentMemory, ResidentOwner } from '@deltaflow/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const SPECIAL = [
+  NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  1e-45,
+  -1e-45,
+  1e-38,
+  0.01,
+  -0.01,
+  0.00999999,
+  1e-7,
+  -1e-7,
+  5,
+  -5,
+  20,
+  -20,
+  88,
+  -88,
+  104,
+  -104,
+  200,
+  -200,
+  1e30,
+  -1e30,
+];
+
+/** `count` values of every magnitude from 1e-6 to 1e3, both signs, then the special values. */
+function values(rng: Random, count: number): Float32Array {
+  const x = new Float32Array(count + SPECIAL.length);
+  for (let i = 0; i < count; i++) x[i] = (rng.uniform() < 0.5 ? -1 : 1) * 10 ** rng.range(-6, 3);
+  x.set(SPECIAL, count);
+  return x;
+}
+
+/**
+ * Bit patterns, so that -0 differs from 0; every NaN is written as one pattern (a NaN's sign and payload are not
+ * part of JavaScript's numbers: a Float32Array store may keep or change them).
+ */
+function bits(x: Float32Array): Int32Array {
+  const copy = Float32Array.from(x, (v) => (Number.isNaN(v) ? NaN : v));
+  const out = new Int32Array(copy.buffer);
+  for (let i = 0; i < copy.length; i++) if (Number.isNaN(copy[i])) out[i] = 0x7fc00000;
+  return out;
+}
+
+const owner: ResidentOwner = { evict: () => undefined };
+
+/** Float32 arrays placed one after another in the resident region. */
+class Region {
+  private at: number;
+  constructor(readonly memory: ResidentMemory) {
+    this.at = memory.claim(owner, 1 << 24);
+  }
+  put(data: Float32Array): number {
+    const address = this.at;
+    this.memory.f32().set(data, address >> 2);
+    this.at = (this.at + 4 * data.length + 15) & ~15;
+    return address;
+  }
+  get(address: number, length: number): Float32Array {
+    return this.memory.f32().slice(address >> 2, (address >> 2) + length);
+  }
+}
+
+const rng = new Random(77);
+let wasm: Backend;
+let region: Region;
+beforeAll(() => {
+  wasm = loadWasmBackend({ threads: 1 })!;
+  region = new Region(wasm.resident!);
+});
+
+describe('the resident kernels agree with the TypeScript ones', () => {
+  const lengths = [4097, 6, 3, 1];
+
+  for (const [name, kernel] of [
+    ['sigmoid', 'sigmoidForward'],
+    ['tanh', 'tanhForward'],
+    ['relu', 'reluForward'],
+    ['linear', 'copyFloats'],
+  ] as const) {
+    it(`${name} forward, O = f(x)`, () => {
+      for (const n of lengths) {
+        const x = values(rng, n);
+        const want = new Float32Array(x.length);
+        getActivation(name).forward(new Tensor(x, [x.length]), new Tensor(want, [x.length]));
+        const xAt = region.put(x);
+        const outAt = region.put(new Float32Array(x.length));
+        if (kernel === 'copyFloats') wasm.resident!.kernels.copyFloats(outAt, xAt, x.length);
+        else wasm.resident!.kernels[kernel](xAt, outAt, x.length);
+        expect(bits(region.get(outAt, x.length))).toEqual(bits(want));
+      }
+    });
+  }
+
+  for (const [name, kernel] of [
+    ['sigmoid', 'sigmoidBackward'],
+    ['tanh', 'tanhBackward'],
+    ['relu', 'reluBackward'],
+  ] as const) {
+    it(`${name} backward, delta = f'(x) dE/dO, also in place`, () => {
+      for (const n of lengths) {
+        const x = values(rng, n);
+        const y = new Float32Array(x.length);
+        const activation = getActivation(name);
+        activation.forward(new Tensor(x, [x.length]), new Tensor(y, [x.length]));
+        const dy = values(rng, n);
+        const want = new Float32Array(x.length);
+        const t = (a: Float32Array) => new Tensor(a, [x.length]);
+        activation.backward(t(x), t(y), t(dy), t(want));
+        const input = region.put(kernel === 'reluBackward' ? x : y);
+        const dyAt = region.put(dy);
+        const dxAt = region.put(new Float32Array(x.length));
+        wasm.resident!.kernels[kernel](input, dyAt, dxAt, x.length);
+        expect(bits(region.get(dxAt, x.length))).toEqual(bits(want));
+        wasm.resident!.kernels[kernel](input, dyAt, dyAt, x.length); // in place
+        expect(bits(region.get(dyAt, x.length))).toEqual(bits(want));
+      }
+    });
+  }
+
+  it('column sums, dE/dtheta = 0 + the sum of each column of delta', () => {
+    for (const [rows, cols] of [
+      [32, 128],
+      [7, 13],
+      [1, 3],
+    ] as const) {
+      const a = values(rng, rows * cols - SPECIAL.length > 0 ? rows * cols - SPECIAL.length : 0).subarray(
+        0,
+        rows * cols,
+      );
+      const want = new Float32Array(cols).fill(5); // overwritten, as a zeroed gradient plus the sums
+      jsBackend.columnSums(a, rows, cols, 0, want);
+      const aAt = region.put(a);
+      const outAt = region.put(new Float32Array(cols).fill(5));
+      wasm.resident!.kernels.columnSumsF32(aAt, outAt, rows, cols);
+      expect(bits(region.get(outAt, cols))).toEqual(bits(want));
+    }
+  });
+
+  it('mse, E and dE/dO = (O - t) / B', () => {
+    const mse = getLoss('mse');
+    for (const [rows, cols] of [
+      [32, 10],
+      [5, 3],
+    ] as const) {
+      const o = new Float32Array(rows * cols).map(() => rng.uniform());
+      const t = new Float32Array(rows * cols).map(() => (rng.uniform() < 0.2 ? 1 : 0));
+      const O = new Tensor(o, [rows, cols]);
+      const T = new Tensor(t, [rows, cols]);
+      const grad = new Float32Array(rows * cols);
+      mse.backward(O, T, new Tensor(grad, [rows, cols]));
+      const oAt = region.put(o);
+      const tAt = region.put(t);
+      const gAt = region.put(new Float32Array(rows * cols));
+      expect(wasm.resident!.kernels.mseLoss(oAt, tAt, rows * cols, rows)).toBe(mse.forward(O, T));
+      wasm.resident!.kernels.mseGrad(oAt, tAt, gAt, rows * cols, rows);
+      expect(bits(region.get(gAt, rows * cols))).toEqual(bits(grad));
+    }
+  });
+
+  it('softmax and its cross-entropy from the logits: O, E and dE/dx = (O sum t - t) / B', () => {
+    const softmax = getActivation('softmax');
+    const fused = getLoss('cross-entropy').fused!;
+    for (const [rows, cols] of [
+      [128, 10],
+      [3, 7],
+      [2, 1],
+    ] as const) {
+      const x = new Float32Array(rows * cols).map(() => rng.range(-30, 30));
+      x[0] = 80; // a large logit: the shift by the row's largest keeps e^x finite
+      const t = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) t[r * cols + rng.int(cols)] = 1;
+      t[cols - 1] += 0.5; // a row whose targets do not sum to 1
+      const X = new Tensor(x, [rows, cols]);
+      const T = new Tensor(t, [rows, cols]);
+      const o = new Float32Array(rows * cols);
+      const O = new Tensor(o, [rows, cols]);
+      softmax.forward(X, O);
+      const grad = new Float32Array(rows * cols);
+      fused.backward(X, O, T, new Tensor(grad, [rows, cols]));
+      const xAt = region.put(x);
+      const tAt = region.put(t);
+      const oAt = region.put(new Float32Array(rows * cols));
+      const gAt = region.put(new Float32Array(rows * cols));
+      const k = wasm.resident!.kernels;
+      k.softmaxForward(xAt, oAt, rows, cols);
+      expect(bits(region.get(oAt, rows * cols))).toEqual(bits(o));
+      // e^x and log of AssemblyScript's math library against the runtime's: equal to a float64 ulp or two
+      const E = k.softmaxCrossEntropyLoss(xAt, tAt, rows, cols);
+      expect(Math.abs(E - fused.forward(X, O, T))).toBeLessThanOrEqual(1e-14 * Math.abs(E));
+      k.softmaxCrossEntropyGrad(oAt, tAt, gAt, rows, cols);
+      expect(bits(region.get(gAt, rows * cols))).toEqual(bits(grad));
+    }
+  });
+});
+
+describe('the 2-thread split of the resident calls', () => {
+  it('gives what one thread gives: products, activations, derivatives and the sgd step', async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const split = new Region(memory);
+    const one = new Region(wasm.resident!); // from the start of the region again
+    // sizes above the split thresholds (4M multiply-adds, 65,536 values), odd ones too
+    const [m, n, k] = [130, 181, 200];
+    const size = 70_001;
+    const a = values(rng, m * k).subarray(0, m * k);
+    const b = values(rng, k * n).subarray(0, k * n);
+    const x = values(rng, size).subarray(0, size);
+    const g = values(rng, size)
+      .subarray(0, size)
+      .map((v) => Math.max(-1, Math.min(1, v)));
+    const results = [one, split].map((r) => {
+      const mem = r.memory;
+      const out: Int32Array[] = [];
+      const aAt = r.put(a);
+      const bAt = r.put(b);
+      const cAt = r.put(new Float32Array(m * n));
+      mem.gemm(false, false, m, n, k, 1, aAt, bAt, 0, cAt);
+      out.push(bits(r.get(cAt, m * n)));
+      // op(A)^T C, split by rows; C B^T (B stored transposed), split by columns
+      const tAt = r.put(new Float32Array(k * n));
+      mem.gemm(true, false, k, n, m, 1, aAt, cAt, 0, tAt);
+      out.push(bits(r.get(tAt, k * n)));
+      const uAt = r.put(new Float32Array(m * k).fill(1));
+      mem.gemm(false, true, m, k, n, 0.5, cAt, bAt, 1, uAt);
+      out.push(bits(r.get(uAt, m * k)));
+      for (const code of [0, 1, 2, 3]) {
+        const xAt = r.put(x);
+        const yAt = r.put(new Float32Array(size));
+        mem.activationForward(code, xAt, yAt, size);
+        out.push(bits(r.get(yAt, size)));
+        const dAt = r.put(g);
+        mem.activationBackward(code, xAt, yAt, dAt, dAt, size);
+        out.push(bits(r.get(dAt, size)));
+      }
+      const pAt = r.put(x);
+      mem.sgdStep(pAt, r.put(g), size, 0.1);
+      out.push(bits(r.get(pAt, size)));
+      return out;
+    });
+    expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('the resident region beside the staging of the backend', () => {
+  it('keeps its values when a general product grows the memory, and its view follows the new buffer', () => {
+    const backend = loadWasmBackend({ threads: 1 })!;
+    const memory = backend.resident!;
+    const values = new Float32Array(1000).map((_, i) => i / 7);
+    const base = memory.claim(owner, 4 * values.length);
+    memory.f32().set(values, base >> 2);
+    const before = memory.f32().buffer;
+    // a general product of 2 x 4096 x 4096 stages 64 MiB after the region: the memory grows
+    const n = 4096;
+    const a = new Float32Array(2 * n).fill(1);
+    const b = new Float32Array(n * n).fill(0.5);
+    const c = new Float32Array(2 * n);
+    backend.gemm(false, false, 2, n, n, 1, a, b, 0, c);
+    expect(c[0]).toBe(n / 2);
+    expect(memory.f32().buffer).not.toBe(before);
+    expect(memory.f32().slice(base >> 2, (base >> 2) + values.length)).toEqual(values);
+  });
+
+  it('evicts the previous owner, which writes its state back first, when another claims it', () => {
+    const memory = wasm.resident!;
+    const log: string[] = [];
+    const first: ResidentOwner = { evict: () => log.push(`first evicted, owns ${memory.owns(first)}`) };
+    const second: ResidentOwner = { evict: () => log.push('second evicted') };
+    memory.claim(first, 64);
+    memory.claim(first, 64); // its own region again: no eviction
+    memory.claim(second, 64);
+    expect(log).toEqual(['first evicted, owns true']);
+    expect(memory.owns(second)).toBe(true);
+    memory.release(second);
+    expect(memory.owns(second)).toBe(false);
+  });
+});

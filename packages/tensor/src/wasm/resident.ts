@@ -1,0 +1,302 @@
+import { helperIndex } from './helper-functions.js';
+import type { KernelExports, WasmMemory } from './wasm-module.js';
+
+const PAGE = 65536;
+const align16 = (x: number): number => (x + 15) & ~15;
+
+/** Products of at least this many multiply-adds are split by rows between the two threads (see THREAD_MIN). */
+const SPLIT_GEMM = 1 << 22;
+/** Elementwise kernels and updates on at least this many values are split in halves between the two threads. */
+const SPLIT_VALUES = 1 << 16;
+
+const GEMM = helperIndex('gemm');
+const SGD = helperIndex('sgdStep');
+
+/**
+ * Codes of the transfer functions of {@link ResidentMemory.activationForward} and
+ * {@link ResidentMemory.activationBackward}.
+ *
+ * @example
+ * ```ts
+ * const resident = loadWasmBackend({ threads: 1 })?.resident; // undefined without WebAssembly SIMD
+ * if (resident) {
+ *   const base = resident.claim({ evict: () => undefined }, 32);
+ *   resident.f32().set([-1, 2], base >> 2);
+ *   resident.activationForward(ResidentActivation.relu, base, base + 16, 2); // O = 0 and 2 at base + 16
+ * }
+ * ```
+ * @category Backend
+ */
+export const ResidentActivation = Object.freeze({ sigmoid: 0, tanh: 1, relu: 2, linear: 3 });
+
+/**
+ * Whoever holds the resident region of a {@link ResidentMemory}: told to {@link ResidentOwner.evict} (write its
+ * state back to the JavaScript arrays) when another owner claims the region.
+ *
+ * @example
+ * ```ts
+ * const owner: ResidentOwner = { evict: () => console.log('the state goes back to the tensors') };
+ * loadWasmBackend({ threads: 1 })?.resident?.claim(owner, 1024); // owner's until another owner claims it
+ * ```
+ * @category Backend
+ */
+export interface ResidentOwner {
+  /** Brings the owner's JavaScript state up to date from the region; the region is someone else's after. */
+  evict(): void;
+}
+
+/**
+ * The helper thread as the resident memory uses it (the 2-thread backend's, over the same shared memory): it runs
+ * the kernel export of index `fn` (see the helper's function list) on the arguments, while the caller runs its own
+ * part, then {@link ResidentHelper.finish} waits for it.
+ *
+ * @example
+ * ```ts
+ * // not-runnable: the helper thread of the 2-thread backend
+ * declare const helper: ResidentHelper;
+ * declare const kernels: KernelExports;
+ * const [xAt, outAt, n, half] = [1024, 9216, 2048, 1024];
+ * helper.call(4, xAt + 4 * half, outAt + 4 * half, n - half); // reluForward, the second half
+ * kernels.reluForward(xAt, outAt, half); // the first half, meanwhile
+ * helper.finish();
+ * ```
+ * @category Backend
+ */
+export interface ResidentHelper {
+  /** Whether the helper has started (until then every call runs on one thread). */
+  readonly ready: boolean;
+  /** Hands the helper a kernel call and returns at once. */
+  call(fn: number, ...args: number[]): void;
+  /** Waits until the helper has finished the last call. */
+  finish(): void;
+}
+
+/**
+ * The place in a backend's memory where staging starts (the backend's kernel memory, moved past the region).
+ *
+ * @example
+ * ```ts
+ * let stagingStart = 0;
+ * const staging: StagingArea = { moveStaging: (address) => void (stagingStart = address) };
+ * staging.moveStaging(4096);
+ * stagingStart; // → 4096
+ * ```
+ * @category Backend
+ */
+export interface StagingArea {
+  /** Staging (the copies of a general product) starts at `address` or later from now on. */
+  moveStaging(address: number): void;
+}
+
+/**
+ * A region of a WebAssembly backend's linear memory that one training plan keeps from batch to batch (weights,
+ * gradients, activations: see `WasmResidentPlan` of `@deltaflow/network`), with the kernels that run on
+ * addresses in it and, on the 2-thread backend, the helper thread that takes half of each large call.
+ *
+ * The region starts after the gemm work spaces; the backend's staging of general products (validation, inference)
+ * is moved past it, so both share the memory without overlap. A grow of the memory replaces its buffer: use
+ * {@link ResidentMemory.f32} for a view of the moment, never a view kept from before a kernel or backend call.
+ *
+ * @example
+ * ```ts
+ * const resident = loadWasmBackend({ threads: 1 })?.resident; // undefined without WebAssembly SIMD
+ * if (resident) {
+ *   const base = resident.claim({ evict: () => undefined }, 4096); // 4 KiB, until another owner claims it
+ *   resident.f32().set(new Float32Array([0.5, -0.5]), base >> 2);
+ * }
+ * ```
+ * @category Backend
+ */
+export class ResidentMemory {
+  /** The first byte of the region. */
+  readonly base: number;
+  private bytes = 0;
+  private owner: ResidentOwner | null = null;
+  private view: Float32Array;
+
+  /**
+   * @param kernels - the instance's exports (addresses are byte offsets into `memory`)
+   * @param memory - the instance's memory
+   * @param start - the first free byte after the gemm work spaces
+   * @param staging - the backend's staging, moved past the region when it grows
+   * @param helper - the helper thread of the 2-thread backend, or null
+   * @param work - the gemm work space of this thread and, with a helper, of the helper
+   */
+  constructor(
+    readonly kernels: KernelExports,
+    private readonly memory: WasmMemory,
+    start: number,
+    private readonly staging: StagingArea,
+    private readonly helper: ResidentHelper | null,
+    private readonly work: number,
+    private readonly helperWork: number,
+  ) {
+    this.base = align16(start);
+    this.view = new Float32Array(memory.buffer);
+  }
+
+  /** Threads that share the work now: 2 when the helper thread runs, else 1. */
+  get threads(): number {
+    return this.helper !== null && this.helper.ready ? 2 : 1;
+  }
+
+  /**
+   * Gives the region (at least `bytes` bytes, from {@link ResidentMemory.base}) to `owner`: a previous other owner
+   * is evicted first. Grows the memory when needed (a RangeError when it cannot). Returns the base address.
+   */
+  claim(owner: ResidentOwner, bytes: number): number {
+    const previous = this.owner;
+    if (previous !== null && previous !== owner) {
+      previous.evict(); // while it still owns the region: it writes its state back
+      this.owner = null;
+    }
+    const end = align16(this.base + bytes);
+    if (end > this.base + this.bytes) {
+      const memory = this.memory;
+      if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+      this.bytes = end - this.base;
+      this.staging.moveStaging(end);
+    }
+    this.owner = owner;
+    return this.base;
+  }
+
+  /** Whether `owner` holds the region now. */
+  owns(owner: ResidentOwner): boolean {
+    return this.owner === owner;
+  }
+
+  /** Lets the region go (without an eviction), when `owner` holds it. */
+  release(owner: ResidentOwner): void {
+    if (this.owner === owner) this.owner = null;
+  }
+
+  /** A float32 view of the whole memory as it is now (index = byte address / 4). */
+  f32(): Float32Array {
+    const buffer = this.memory.buffer;
+    if (this.view.buffer !== buffer) this.view = new Float32Array(buffer);
+    return this.view;
+  }
+
+  /**
+   * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
+   * 4 million multiply-adds on, the helper thread computes the right half of the columns of C when B is stored
+   * transposed (each thread then packs half of B), else the lower rows of C.
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+  ): void {
+    const lda = transA ? m : k;
+    const helper = this.helper;
+    const ta = transA ? 1 : 0;
+    const tb = transB ? 1 : 0;
+    if (helper !== null && m * n * k >= SPLIT_GEMM && transB && !transA && n >= 16 && helper.ready) {
+      // the columns of op(B) are rows of B: each thread packs only its half of B (a split by rows would have both
+      // pack all of it), and writes its columns of C (rows n apart)
+      const n0 = ((n >> 1) + 7) & ~7; // about half, a multiple of the 8-column register tile
+      helper.call(
+        GEMM,
+        ta,
+        tb,
+        m,
+        n - n0,
+        k,
+        alpha,
+        a,
+        b + 4 * n0 * k,
+        beta,
+        c + 4 * n0,
+        this.helperWork,
+        lda,
+        n,
+      );
+      this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, n);
+      helper.finish();
+    } else if (helper !== null && m >= 8 && m * n * k >= SPLIT_GEMM && helper.ready) {
+      const m0 = ((m >> 1) + 3) & ~3;
+      const aLower = a + 4 * (transA ? m0 : m0 * lda);
+      helper.call(
+        GEMM,
+        ta,
+        tb,
+        m - m0,
+        n,
+        k,
+        alpha,
+        aLower,
+        b,
+        beta,
+        c + 4 * m0 * n,
+        this.helperWork,
+        lda,
+        n,
+      );
+      this.kernels.gemm(ta, tb, m0, n, k, alpha, a, b, beta, c, this.work, lda, n);
+      helper.finish();
+    } else {
+      this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, n);
+    }
+  }
+
+  /** W <- W - lr g on `n` float32 values at addresses (the kernels' sgdStep), in halves on two threads. */
+  sgdStep(param: number, grad: number, n: number, lr: number): void {
+    const helper = this.helper;
+    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+      const half = (n >> 1) & ~3;
+      helper.call(SGD, param + 4 * half, grad + 4 * half, n - half, lr);
+      this.kernels.sgdStep(param, grad, half, lr);
+      helper.finish();
+    } else {
+      this.kernels.sgdStep(param, grad, n, lr);
+    }
+  }
+
+  /** O = f(x) on `n` float32 values at addresses, for a {@link ResidentActivation} code, in halves on two threads. */
+  activationForward(code: number, x: number, out: number, n: number): void {
+    const name =
+      code === 0 ? 'sigmoidForward' : code === 1 ? 'tanhForward' : code === 2 ? 'reluForward' : 'copyFloats';
+    const helper = this.helper;
+    const first = code === 3 ? out : x;
+    const second = code === 3 ? x : out;
+    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+      const half = (n >> 1) & ~3;
+      helper.call(helperIndex(name), first + 4 * half, second + 4 * half, n - half);
+      this.kernels[name](first, second, half);
+      helper.finish();
+    } else {
+      this.kernels[name](first, second, n);
+    }
+  }
+
+  /**
+   * delta = f'(x) dE/dO on `n` float32 values at addresses (`x` the net inputs, `y` the outputs, `dx` may be
+   * `dy`), for a {@link ResidentActivation} code, in halves on two threads.
+   */
+  activationBackward(code: number, x: number, y: number, dy: number, dx: number, n: number): void {
+    if (code === 3) {
+      if (dx !== dy) this.kernels.copyFloats(dx, dy, n);
+      return;
+    }
+    const name = code === 0 ? 'sigmoidBackward' : code === 1 ? 'tanhBackward' : 'reluBackward';
+    const input = code === 2 ? x : y;
+    const helper = this.helper;
+    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+      const half = (n >> 1) & ~3;
+      const at = 4 * half;
+      helper.call(helperIndex(name), input + at, dy + at, dx + at, n - half);
+      this.kernels[name](input, dy, dx, half);
+      helper.finish();
+    } else {
+      this.kernels[name](input, dy, dx, n);
+    }
+  }
+}
