@@ -1,5 +1,5 @@
 import type { Sequential } from '@deltaflow/network';
-import { Observable, asyncScheduler } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
@@ -7,6 +7,7 @@ import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from '.
 import type { TrainOptions, TrainingData } from './options.js';
 import type { DataSource } from './data-source.js';
 import { TrainingLoop } from './training-loop.js';
+import { turnScheduler } from './turn-scheduler.js';
 
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
 
@@ -21,8 +22,9 @@ const AUTO_SLICE_MS = 16;
  * data arrive on the error channel as a `DeltaflowError` (any other error, a bug, as it is, with its stack);
  * nothing is thrown out of `subscribe`.
  *
- * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket or Ctrl-C
- * is never starved. To let several consumers watch one run, `share()` it, or use {@link createRun}.
+ * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket, timers or
+ * Ctrl-C are never starved; a turn is not a timer (`setImmediate` in Node, a `MessageChannel` task in a browser),
+ * so it costs no timer delay. To let several consumers watch one run, `share()` it, or use {@link createRun}.
  *
  * @param model - the network to train, in place: its weights are updated batch by batch (an `mlp(...)`, or a
  *   `Sequential` loaded from a model file); `end` carries the model file of the result.
@@ -76,7 +78,7 @@ export function runTraining(
     subscriber.error(error);
     return () => undefined;
   }
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const scheduler = options.scheduler ?? turnScheduler;
   const yieldEvery = options.yieldEvery ?? 'auto';
   const sliceMs = typeof yieldEvery === 'number' ? yieldEvery : AUTO_SLICE_MS;
   const clock = new TrainingClock();
