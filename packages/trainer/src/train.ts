@@ -7,6 +7,7 @@ import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from '.
 import type { TrainOptions, TrainingData } from './options.js';
 import type { DataSource } from './data-source.js';
 import { TrainingLoop } from './training-loop.js';
+import type { EpochSummary } from './training-loop.js';
 import { turnScheduler } from './turn-scheduler.js';
 
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
@@ -86,8 +87,8 @@ export function runTraining(
   control.send({ type: 'start' });
   subscriber.next({ type: 'start', config: loop.config, model: model.summary() });
 
-  const emitEpoch = (): void => {
-    const summary = loop.finishEpoch();
+  /** Emits a finished epoch's forward, backward, epoch (and checkpoint) events. */
+  const emit = (summary: EpochSummary): void => {
     if (loop.ended === 'diverged') return;
     const { epoch, loss, metrics } = summary;
     // Built field by field (no spread of temporary objects): this runs every epoch.
@@ -122,6 +123,9 @@ export function runTraining(
       subscriber.next(checkpoint);
     }
   };
+  const emitEpoch = (): void => emit(loop.finishEpoch());
+  /** Whether an epoch may run in one call (see `TrainingLoop.lean`): no batch events to send between batches. */
+  const lean = loop.lean && !options.batchEvents;
 
   const end = (): void => {
     loop.finalize();
@@ -200,6 +204,21 @@ export function runTraining(
         emitEpoch();
         if (loop.ended) return end();
         continue;
+      }
+      if (lean) {
+        // a whole epoch in one call, unless the fused path does not cover it on the backend in use now
+        const summary = loop.runEpoch();
+        if (summary !== undefined) {
+          const t = clock.batchDone(loop.samplesSeen);
+          if (summary !== null) emit(summary);
+          if (loop.ended) return end();
+          if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) {
+            clock.read(loop.samplesSeen);
+            this.schedule(undefined, 0);
+            return;
+          }
+          continue;
+        }
       }
       const batchLoss = loop.runBatch();
       if (options.batchEvents && !loop.ended) {
