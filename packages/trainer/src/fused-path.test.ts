@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrainingEvent } from './events.js';
 import type { TrainOptions } from './options.js';
 import { train } from './train.js';
+import { TrainingLoop } from './training-loop.js';
 
 /** Keys that measure time, not arithmetic. */
 const CLOCK = new Set(['elapsedMs', 'samplesPerSecond', 'created']);
@@ -64,14 +65,24 @@ async function run(c: Case, seed: number, fused: boolean) {
   const before = FusedSmallNetwork.enabled;
   FusedSmallNetwork.enabled = fused;
   const spy = vi.spyOn(FusedSmallNetwork.prototype, 'forwardLoss');
+  const batches = vi.spyOn(TrainingLoop.prototype, 'runBatch');
+  const epochs = vi.spyOn(TrainingLoop.prototype, 'runEpoch');
   try {
     const model = mlp({ inputs: c.inputs, layers: c.layers, seed, dtype: c.dtype });
     const events = await lastValueFrom(
       train(model, data(c, seed), { seed, outputSample: 2, ...c.options }).pipe(toArray()),
     );
-    return { events: canonical(events), bytes: parameterBytes(model), fusedCalls: spy.mock.calls.length };
+    return {
+      events: canonical(events),
+      bytes: parameterBytes(model),
+      fusedCalls: spy.mock.calls.length,
+      batchCalls: batches.mock.calls.length,
+      epochCalls: epochs.mock.calls.length,
+    };
   } finally {
     spy.mockRestore();
+    batches.mockRestore();
+    epochs.mockRestore();
     FusedSmallNetwork.enabled = before;
   }
 }
@@ -132,6 +143,62 @@ for (const dtype of ['float32', 'float64'] as const) {
   );
 }
 
+/** Runs of one fused batch per epoch and nothing else to measure: the loop's lean epoch (`runEpoch`). */
+const LEAN: Case[] = [];
+for (const dtype of ['float32', 'float64'] as const) {
+  LEAN.push(
+    {
+      name: `XOR-like 2-4-1 sigmoid, full batch, shuffled, ${dtype}`,
+      inputs: 2,
+      layers: [{ units: 4 }, { units: 1 }],
+      dtype,
+      rows: 4,
+      options: { ...sgd, batchSize: 4, outputSample: 0 },
+    },
+    {
+      name: `3-8-5-2 tanh/relu/sigmoid, a full batch of 13, momentum and a schedule, ${dtype}`,
+      inputs: 3,
+      layers: [
+        { units: 8, activation: 'tanh' },
+        { units: 5, activation: 'relu' },
+        { units: 2, activation: 'sigmoid' },
+      ],
+      dtype,
+      rows: 13,
+      options: {
+        ...sgd,
+        lr: 0.1,
+        batchSize: 64,
+        outputSample: 0,
+        optimizerOptions: { momentum: 0.9 },
+        schedule: (epoch, lr) => (epoch < 10 ? lr : lr / 2),
+      },
+    },
+    {
+      name: `4-6-3 relu/linear regression (mse, mae, r2), ${dtype}`,
+      inputs: 4,
+      layers: [
+        { units: 6, activation: 'relu' },
+        { units: 3, activation: 'linear' },
+      ],
+      dtype,
+      rows: 8,
+      options: { ...sgd, lr: 0.05, batchSize: 8, outputSample: 0, task: 'regression' },
+    },
+    {
+      name: `relu/linear at lr 1e6: diverges, ${dtype}`,
+      inputs: 2,
+      layers: [
+        { units: 4, activation: 'relu' },
+        { units: 1, activation: 'linear' },
+      ],
+      dtype,
+      rows: 4,
+      options: { ...sgd, lr: 1e6, batchSize: 4, outputSample: 0 },
+    },
+  );
+}
+
 /** Runs the general path never covers (or covers only some batches of). */
 const FALLBACK: Case[] = [
   {
@@ -186,6 +253,46 @@ describe('fused small-network path', () => {
       }
     });
   }
+
+  for (const c of LEAN) {
+    it(`runs whole epochs in one call, bit-identical to the general path: ${c.name}`, async () => {
+      for (const seed of [1, 7, 42]) {
+        const general = await run(c, seed, false);
+        const lean = await run(c, seed, true);
+        expect(general.epochCalls).toBe(0);
+        expect(lean.batchCalls).toBe(0);
+        expect(lean.epochCalls).toBe(lean.fusedCalls);
+        expect(lean.epochCalls).toBeGreaterThan(0);
+        if (c.options.lr === 1e6) expect(general.events).toContain('"reason":"diverged"');
+        expect(lean.events).toBe(general.events);
+        expect(lean.bytes).toEqual(general.bytes);
+      }
+    });
+  }
+
+  it('a lean run takes the batch path while the backend is not covered, and the run stays the same', async () => {
+    const c = LEAN[0]!;
+    const base = getBackend();
+    const expected = await run(c, 5, false);
+    const previous = setBackend({ ...base, name: 'custom' });
+    try {
+      const custom = await run(c, 5, true);
+      expect(custom.fusedCalls).toBe(0);
+      expect(custom.batchCalls).toBe(c.options.epochs);
+      expect(custom.events).toBe(expected.events);
+    } finally {
+      setBackend(previous);
+    }
+  });
+
+  it('batch events keep the batch path', async () => {
+    const c: Case = { ...LEAN[0]!, options: { ...LEAN[0]!.options, batchEvents: true } };
+    const general = await run(c, 4, false);
+    const fused = await run(c, 4, true);
+    expect(fused.epochCalls).toBe(0);
+    expect(fused.fusedCalls).toBe(c.options.epochs);
+    expect(fused.events).toBe(general.events);
+  });
 
   for (const c of FALLBACK) {
     it(`falls back to the general path: ${c.name}`, async () => {

@@ -112,10 +112,15 @@ export interface TrainOptions {
   outputSample?: number;
   /**
    * When to give the event loop a turn: `'auto'` (default: at least every 16 ms), `'epoch'`, `'batch'`, or a
-   * number of milliseconds.
+   * number of milliseconds. Each turn lets the event loop run its timers, I/O and events; with the default
+   * `scheduler` it is `setImmediate` in Node and a `MessageChannel` task in a browser, not a timer.
    */
   yieldEvery?: 'auto' | 'epoch' | 'batch' | number;
-  /** The scheduler the loop yields on (tests pass a TestScheduler); default `asyncScheduler`. */
+  /**
+   * The scheduler the loop yields on (tests pass a TestScheduler); default one that gives the event loop a real
+   * turn without a timer's delay (`setImmediate` in Node, a `MessageChannel` task in a browser). RxJS's
+   * `asyncScheduler` (a timer per turn) also works.
+   */
   scheduler?: SchedulerLike;
   /**
    * Classification metrics beyond accuracy for the forward and epoch events: `'precision'`, `'recall'`, `'f1'`

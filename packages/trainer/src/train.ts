@@ -1,5 +1,5 @@
 import type { Sequential } from '@deltaflow/network';
-import { Observable, asyncScheduler } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
@@ -7,6 +7,8 @@ import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from '.
 import type { TrainOptions, TrainingData } from './options.js';
 import type { DataSource } from './data-source.js';
 import { TrainingLoop } from './training-loop.js';
+import type { EpochSummary } from './training-loop.js';
+import { turnScheduler } from './turn-scheduler.js';
 
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
 
@@ -21,8 +23,9 @@ const AUTO_SLICE_MS = 16;
  * data arrive on the error channel as a `DeltaflowError` (any other error, a bug, as it is, with its stack);
  * nothing is thrown out of `subscribe`.
  *
- * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket or Ctrl-C
- * is never starved. To let several consumers watch one run, `share()` it, or use {@link createRun}.
+ * The loop gives the event loop a turn at least every 16 ms (see `yieldEvery`), so a UI, a WebSocket, timers or
+ * Ctrl-C are never starved; a turn is not a timer (`setImmediate` in Node, a `MessageChannel` task in a browser),
+ * so it costs no timer delay. To let several consumers watch one run, `share()` it, or use {@link createRun}.
  *
  * @param model - the network to train, in place: its weights are updated batch by batch (an `mlp(...)`, or a
  *   `Sequential` loaded from a model file); `end` carries the model file of the result.
@@ -76,7 +79,7 @@ export function runTraining(
     subscriber.error(error);
     return () => undefined;
   }
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const scheduler = options.scheduler ?? turnScheduler;
   const yieldEvery = options.yieldEvery ?? 'auto';
   const sliceMs = typeof yieldEvery === 'number' ? yieldEvery : AUTO_SLICE_MS;
   const clock = new TrainingClock();
@@ -84,8 +87,8 @@ export function runTraining(
   control.send({ type: 'start' });
   subscriber.next({ type: 'start', config: loop.config, model: model.summary() });
 
-  const emitEpoch = (): void => {
-    const summary = loop.finishEpoch();
+  /** Emits a finished epoch's forward, backward, epoch (and checkpoint) events. */
+  const emit = (summary: EpochSummary): void => {
     if (loop.ended === 'diverged') return;
     const { epoch, loss, metrics } = summary;
     // Built field by field (no spread of temporary objects): this runs every epoch.
@@ -120,6 +123,9 @@ export function runTraining(
       subscriber.next(checkpoint);
     }
   };
+  const emitEpoch = (): void => emit(loop.finishEpoch());
+  /** Whether an epoch may run in one call (see `TrainingLoop.lean`): no batch events to send between batches. */
+  const lean = loop.lean && !options.batchEvents;
 
   const end = (): void => {
     loop.finalize();
@@ -198,6 +204,21 @@ export function runTraining(
         emitEpoch();
         if (loop.ended) return end();
         continue;
+      }
+      if (lean) {
+        // a whole epoch in one call, unless the fused path does not cover it on the backend in use now
+        const summary = loop.runEpoch();
+        if (summary !== undefined) {
+          const t = clock.batchDone(loop.samplesSeen);
+          if (summary !== null) emit(summary);
+          if (loop.ended) return end();
+          if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) {
+            clock.read(loop.samplesSeen);
+            this.schedule(undefined, 0);
+            return;
+          }
+          continue;
+        }
       }
       const batchLoss = loop.runBatch();
       if (options.batchEvents && !loop.ended) {

@@ -145,6 +145,12 @@ export class TrainingLoop {
   /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
   resumeState: ResumeState | null = null;
   /**
+   * Whether every epoch is one batch of in-memory data on the fused path with nothing else to measure (no L1/L2
+   * penalty, validation, metrics beyond the default ones, output sample, early stopping or resumable state): then
+   * {@link TrainingLoop.runEpoch} runs an epoch in one call.
+   */
+  readonly lean: boolean;
+  /**
    * What {@link TrainingLoop.finishEpoch} returns: one object for the run, refilled every epoch (every field
    * written, absent ones undefined, so its shape never changes); its metrics, layers and outputs are new each
    * epoch (they go into the events).
@@ -255,6 +261,16 @@ export class TrainingLoop {
     };
     if (options.resume) this.restore(options.resume, samples);
     if (options.resumable) this.resumeState = this.captureState();
+    this.lean =
+      this.fused !== null &&
+      this.batcher !== null &&
+      this.batcher.batchCount === 1 &&
+      !this.penalty.active &&
+      this.asked.length === 0 &&
+      this.validation === null &&
+      this.outputSample === 0 &&
+      this.earlyStopping === null &&
+      !options.resumable;
   }
 
   /** Refuses a set whose columns or rows do not fit the model. */
@@ -493,6 +509,62 @@ export class TrainingLoop {
     this.samplesSeen += inputs.rows;
     this.batchIndex++;
     return total;
+  }
+
+  /**
+   * A whole epoch of a {@link TrainingLoop.lean} run in one call: what `runBatch` then `finishEpoch` do for it, the
+   * same numbers bit for bit, with fewer calls (a JIT-cold run interprets every call of its first thousand
+   * epochs). Returns the epoch's summary (refilled by the next call; `ended` may be set, 'diverged' when the
+   * weights are not finite); null when E was not finite (the run ended as diverged, no epoch finished); undefined,
+   * having done nothing, when the fused path does not cover the batch on the backend in use now (then `runBatch`
+   * and `finishEpoch` run it).
+   */
+  runEpoch(): EpochSummary | null | undefined {
+    const fused = this.fused!;
+    const batcher = this.batcher!;
+    const rows = this.config.batchSize; // every row: the one batch
+    if (!fused.covers(rows)) return undefined;
+    // beginEpoch
+    if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
+    batcher.startEpoch();
+    const stats = this.stats;
+    if (stats.advanced) stats.advanced = false;
+    else this.epochStart.take();
+    const metrics = this.metrics;
+    metrics.reset();
+    // runBatch, without a penalty (its value 0, its gradients none)
+    const { inputs, targets } = batcher.batch(0);
+    const loss = fused.forwardLoss(inputs, targets, this.pass);
+    const total = loss + 0;
+    if (!Number.isFinite(total)) {
+      this.model.zeroGrad();
+      this.diverge();
+      return null;
+    }
+    metrics.add(fused.output, targets);
+    this.lastFused = true;
+    fused.backward(targets);
+    this.optimizer.step();
+    const lossSum = 0 + loss * rows;
+    this.lossSum = lossSum;
+    this.penaltySum = 0 + 0 * rows;
+    this.samplesSeen += rows;
+    // finishEpoch
+    const epoch = this.epoch + 1;
+    const summary = this.summary;
+    summary.epoch = epoch;
+    summary.layers = stats.measure(this.pass, fused.stats);
+    summary.outputs = undefined;
+    summary.loss = (lossSum + this.penaltySum) / this.config.samples;
+    summary.metrics = metrics.result('', this.model.outputs);
+    summary.lr = this.optimizer.lr;
+    summary.dataLoss = summary.penalty = summary.valLoss = undefined;
+    summary.confusion = summary.valConfusion = undefined;
+    this.batchIndex = 0;
+    this.epoch = epoch;
+    if (!stats.finite) this.diverge();
+    else if (epoch >= this.config.epochs) this.ended = 'completed';
+    return summary;
   }
 
   /** Whether the current epoch has run all its batches. */

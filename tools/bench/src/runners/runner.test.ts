@@ -1,0 +1,43 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { stopwatch, threadCpuSeconds } from './runner.js';
+
+describe("the stopwatch's CPU clock: the calling thread's own", () => {
+  it('does not count another thread spinning meanwhile, which the process clock counts', async () => {
+    expect(threadCpuSeconds()).not.toBeNull(); // Linux
+    // a worker spins while this thread sleeps, until the process has used 0.2 CPU seconds more
+    const worker = new Worker(
+      'const t = Date.now(); let x = 0; while (Date.now() - t < 5000) x++; require("node:worker_threads").parentPort.postMessage(x);',
+      { eval: true },
+    );
+    const online = new Promise((resolve) => worker.once('online', resolve));
+    await online;
+    const process0 = process.cpuUsage();
+    const stop = stopwatch();
+    const sleep = new Int32Array(new SharedArrayBuffer(4));
+    let used = 0;
+    while (used < 0.2) {
+      Atomics.wait(sleep, 0, 0, 10);
+      const p = process.cpuUsage(process0);
+      used = (p.user + p.system) / 1e6;
+    }
+    const { cpuSeconds } = stop();
+    await worker.terminate();
+    expect(cpuSeconds).toBeGreaterThanOrEqual(0);
+    expect(cpuSeconds).toBeLessThan(used / 2);
+  });
+
+  it("counts this thread's own work", () => {
+    const stop = stopwatch();
+    const t0 = process.cpuUsage();
+    let x = 0;
+    for (let used = 0; used < 0.05;) {
+      for (let i = 0; i < 1e5; i++) x += i;
+      const p = process.cpuUsage(t0);
+      used = (p.user + p.system) / 1e6;
+    }
+    const { cpuSeconds } = stop();
+    expect(x).toBeGreaterThan(0);
+    expect(cpuSeconds).toBeGreaterThan(0.025);
+  });
+});
