@@ -4,7 +4,7 @@ import { W2, W3, head, initialWeights, mnistData, wideData } from '../workloads.
 import type { Data, Workload } from '../workloads.js';
 import { DeltaflowRunner } from './deltaflow.js';
 import type { RunPlan } from './runner.js';
-import { TorchRunner, probeTorch } from './torch.js';
+import { TorchRunner, probeTorch, torchEnv } from './torch.js';
 
 const torch = probeTorch();
 
@@ -14,6 +14,14 @@ function oneBatch(workload: Workload, data: Data): RunPlan {
 }
 
 describe('the PyTorch column', () => {
+  it('runs torch on the asked threads, with idle OpenMP threads asleep (spinning ones starve OpenBLAS)', () => {
+    expect(torchEnv(2)).toMatchObject({
+      OMP_NUM_THREADS: '2',
+      OPENBLAS_NUM_THREADS: '2',
+      OMP_WAIT_POLICY: 'PASSIVE',
+    });
+  });
+
   it('says why it is missing: no such Python, or a Python without torch', () => {
     const missing = probeTorch('/nonexistent/python3');
     expect('reason' in missing && missing.reason).toMatch(/\/nonexistent\/python3 not found/);
