@@ -254,7 +254,7 @@ describe('bad input', () => {
 
   it.concurrent.each(cases)('%s', async (_name, args, exitCode, message) => {
     const { code, stdout, stderr } = await runCli(args, dir);
-    expect(code).toBe(exitCode);
+    expect(code, `exit code ${code}, stderr: ${stderr}`).toBe(exitCode);
     expect(stderr).toMatch(/^deltaflow: [^\n]+\n$/); // exactly one line
     expect(stderr.length).toBeLessThan(360); // the --config message lists every option
     expect(stderr).toMatch(message);

@@ -160,7 +160,7 @@ function report(w: Workload, rows: Row[]): void {
   console.log(`\n${w.id}: ${w.title}`);
   console.log(table(lines));
   console.log(
-    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (no other worker alive), ${w.id === 'W1' ? 'the full 5,000 epochs' : `${coldFraction(w) * 100}% of the full work`} for every library; 'cpu' = CPU time of the thread that ran the library (Linux; elsewhere the whole process's), so neither another worker nor V8's compiler and GC helper threads count, except for PyTorch: its whole process)`,
+    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (no other worker alive), ${w.id === 'W1' ? 'the full 5,000 epochs' : `${coldFraction(w) * 100}% of the full work`} for every library; 'cpu' = CPU time of the thread that ran the library (Linux; elsewhere the whole process's), so neither another worker nor V8's compiler and GC helper threads count, except for PyTorch and deltaflow-wasm-2t: their whole process, helper threads included)`,
   );
   const others = rows.filter((r) => !ours(r) && !native(r));
   for (const clock of ['wall', 'cpu'] as const) {

@@ -27,6 +27,26 @@ describe("the stopwatch's CPU clock: the calling thread's own", () => {
     expect(cpuSeconds).toBeLessThan(used / 2);
   });
 
+  it("with clock 'process', counts another thread's work too (a library's helper thread)", async () => {
+    const worker = new Worker(
+      'const t = Date.now(); let x = 0; while (Date.now() - t < 5000) x++; require("node:worker_threads").parentPort.postMessage(x);',
+      { eval: true },
+    );
+    await new Promise((resolve) => worker.once('online', resolve));
+    const process0 = process.cpuUsage();
+    const stop = stopwatch('process');
+    const sleep = new Int32Array(new SharedArrayBuffer(4));
+    let used = 0;
+    while (used < 0.2) {
+      Atomics.wait(sleep, 0, 0, 10);
+      const p = process.cpuUsage(process0);
+      used = (p.user + p.system) / 1e6;
+    }
+    const { cpuSeconds } = stop();
+    await worker.terminate();
+    expect(cpuSeconds).toBeGreaterThan(0.15);
+  });
+
   it("counts this thread's own work", () => {
     const stop = stopwatch();
     const t0 = process.cpuUsage();

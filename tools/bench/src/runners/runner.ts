@@ -7,8 +7,8 @@ export interface RunResult {
   seconds: number;
   /**
    * CPU seconds used meanwhile: the timing thread's own (see {@link threadCpuSeconds}) where Linux says it, else
-   * the process's (user + system); PyTorch, a separate process, the whole process's. What a busy machine does not
-   * inflate.
+   * the process's (user + system); PyTorch, a separate process, and deltaflow's 2-thread backend (a helper
+   * thread), the whole process's. What a busy machine does not inflate.
    */
   cpuSeconds: number;
   /** Samples trained on (epochs x rows). */
@@ -69,10 +69,14 @@ export function threadCpuSeconds(): number | null {
 
 /**
  * A stopwatch reading wall time and CPU time together: the calling thread's CPU time (see
- * {@link threadCpuSeconds}), or the process's (`process.cpuUsage`) where the thread's is not known.
+ * {@link threadCpuSeconds}), or the process's (`process.cpuUsage`) where the thread's is not known or where the
+ * library works on more threads than the caller's (`clock: 'process'`: deltaflow's 2-thread backend, whose helper
+ * thread's work the caller's clock would miss).
  */
-export function stopwatch(): () => { seconds: number; cpuSeconds: number } {
-  const thread0 = threadCpuSeconds();
+export function stopwatch(
+  clock: 'thread' | 'process' = 'thread',
+): () => { seconds: number; cpuSeconds: number } {
+  const thread0 = clock === 'thread' ? threadCpuSeconds() : null;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   return () => {
