@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize } from './stats.js';
 import type { Summary } from './stats.js';
+import type { KernelExports } from '@deltaflow/tensor';
 
 /** tools/bench, where assembly/ceiling.ts is (the same relative path from src/ and dist/). */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,27 +48,13 @@ export interface CeilingModule {
   loops: CeilingLoop[];
 }
 
-/** The exports of @deltaflow/tensor's assembly/kernels.ts the bench calls (addresses are byte offsets). */
-export interface KernelsModule {
+/**
+ * The exports of @deltaflow/tensor's assembly/kernels.ts the bench calls (addresses are byte offsets): the
+ * package's own `KernelExports`, with the module's own memory.
+ */
+export type KernelsModule = Pick<KernelExports, 'heapBase' | 'gemmWorkBytes' | 'gemm'> & {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
-  gemmWorkBytes(): number;
-  gemm(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    b: number,
-    beta: number,
-    c: number,
-    work: number,
-    lda: number,
-    ldc: number,
-  ): void;
-}
+};
 
 /**
  * Compiles an AssemblyScript file under tools/bench (or a path relative to it) with the flags of
