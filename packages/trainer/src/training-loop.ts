@@ -2,13 +2,15 @@ import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
 import { FusedSmallNetwork, Penalty, modelToJSON, pluginSources } from '@deltaflow/network';
+import type { TinySgdNetwork } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential, WasmResidentPlan } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
 import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
-import { EpochStatistics, WeightSnapshot } from './gradient-stats.js';
+import { EpochStatistics, WeightSnapshot, tinyLayerStats } from './gradient-stats.js';
+import { tinyPlan } from './tiny-plan.js';
 import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
 import type { MetricName } from './metrics.js';
 import type { TrainOptions, TrainingData } from './options.js';
@@ -151,6 +153,11 @@ export class TrainingLoop {
    */
   readonly lean: boolean;
   /**
+   * A lean run's whole-epoch WebAssembly kernel (see tiny-plan.ts), or null; {@link TrainingLoop.runEpoch} takes it
+   * when the backend in use runs it.
+   */
+  private readonly tiny: TinySgdNetwork | null;
+  /**
    * What {@link TrainingLoop.finishEpoch} returns: one object for the run, refilled every epoch (every field
    * written, absent ones undefined, so its shape never changes); its metrics, layers and outputs are new each
    * epoch (they go into the events).
@@ -271,6 +278,7 @@ export class TrainingLoop {
       this.outputSample === 0 &&
       this.earlyStopping === null &&
       !options.resumable;
+    this.tiny = this.lean ? tinyPlan(model, this.optimizer, batchSize, task) : null;
   }
 
   /** Refuses a set whose columns or rows do not fit the model. */
@@ -520,6 +528,8 @@ export class TrainingLoop {
    * and `finishEpoch` run it).
    */
   runEpoch(): EpochSummary | null | undefined {
+    const tiny = this.tiny;
+    if (tiny !== null && tiny.covers()) return this.runTinyEpoch(tiny);
     const fused = this.fused!;
     const batcher = this.batcher!;
     const rows = this.config.batchSize; // every row: the one batch
@@ -564,6 +574,53 @@ export class TrainingLoop {
     this.epoch = epoch;
     if (!stats.finite) this.diverge();
     else if (epoch >= this.config.epochs) this.ended = 'completed';
+    return summary;
+  }
+
+  /**
+   * {@link TrainingLoop.runEpoch} in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same
+   * numbers bit for bit. The model keeps the epoch's start weights until the kernel's are known to be finite, so a
+   * diverged epoch needs no snapshot to go back to.
+   */
+  private runTinyEpoch(tiny: TinySgdNetwork): EpochSummary | null {
+    const batcher = this.batcher!;
+    const config = this.config;
+    const rows = config.batchSize;
+    if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
+    batcher.startEpoch();
+    // no snapshot is kept on this path: an epoch of the general path after it takes one
+    this.stats.advanced = false;
+    const { inputs, targets } = batcher.batch(0);
+    const loss = tiny.epoch(inputs, targets, config.shuffle, this.optimizer.lr);
+    if (!Number.isFinite(loss + 0)) {
+      this.model.zeroGrad();
+      this.ended = 'diverged';
+      return null;
+    }
+    const finite = tiny.finite;
+    tiny.commit(finite);
+    const metrics = this.metrics;
+    metrics.reset();
+    metrics.addCounted(rows, tiny.correct);
+    const lossSum = 0 + loss * rows;
+    this.lossSum = lossSum;
+    this.penaltySum = 0 + 0 * rows;
+    this.samplesSeen += rows;
+    const epoch = this.epoch + 1;
+    const summary = this.summary;
+    summary.epoch = epoch;
+    summary.layers = tinyLayerStats(tiny, this.model, rows);
+    summary.outputs = undefined;
+    summary.loss = (lossSum + this.penaltySum) / config.samples;
+    summary.metrics = metrics.result('', this.model.outputs);
+    summary.lr = this.optimizer.lr;
+    summary.dataLoss = summary.penalty = summary.valLoss = undefined;
+    summary.confusion = summary.valConfusion = undefined;
+    this.batchIndex = 0;
+    this.epoch = epoch;
+    // weights that are not finite were not written: the model holds the epoch's start weights
+    if (!finite) this.ended = 'diverged';
+    else if (epoch >= config.epochs) this.ended = 'completed';
     return summary;
   }
 

@@ -93,6 +93,14 @@ export interface KernelExports {
   softmaxCrossEntropyLoss(x: number, t: number, rows: number, cols: number): number;
   /** dE/dx = (O sum t - t) / rows for a softmax output with cross-entropy, into `g`. */
   softmaxCrossEntropyGrad(o: number, t: number, g: number, rows: number, cols: number): void;
+  /**
+   * One training epoch of a tiny dense float32 network described at `plan` (forward, mse E, accuracy count, delta
+   * rule, sgd step at `lr`, the epoch's sums), bit for bit the TypeScript path's; returns E (see `TinySgdNetwork`
+   * of `@deltaflow/network`).
+   */
+  tinyEpoch(plan: number, lr: number): number;
+  /** e^x by fdlibm's algorithm, as V8's Math.exp computes it. */
+  tinyExp(x: number): number;
   /** C <- alpha op(A) op(B) + beta C on float32 matrices (rows of A `lda`, of C `ldc` apart). */
   gemm(
     transA: number,
