@@ -1314,11 +1314,13 @@ function f32Put(base: usize, i: i32, v: f64): void {
  * One epoch (one batch of `rows` rows) of a tiny dense float32 network described at `plan` (i32s: layers, rows,
  * inputs x, targets t, results r (float64s), outputs K; then per layer from byte 32, 48 bytes apart: inputs n,
  * units m, transfer code, W, theta, dE/dW, dE/dtheta, x_j, O_j, delta_j, dE/dO of the layer below), with the
- * learning rate `lr`. Returns the batch's mse E; when E is not finite, returns it having done nothing else.
+ * learning rate `lr`. Returns the batch's mse E; when E is not finite, returns it having only zeroed the gradients.
  * Otherwise writes r[1] (correct classifications: O >= 0.5 against t >= 0.5 for K = 1, else the first largest
  * O_k against the first largest t_k), r[2] (1 when every weight is finite after the step, else 0) and per layer
  * l from r[3 + 6 l]: sum |delta|, max |delta|, sum (dE/dW)^2 + sum (dE/dtheta)^2, then after W <- W - lr dE/dW:
- * sum W^2, sum (W - W_before)^2, sum W_before^2 (weights then biases).
+ * sum W^2, sum (W - W_before)^2, sum W_before^2 (weights then biases); then, from r[3 + 6 L], what the
+ * trainer's events carry: the epoch's E, the accuracy, and per layer the five gradient statistics (mean |delta|,
+ * max |delta|, |dE/dW|, |W|, update ratio). A non-finite E leaves the gradients zero.
  */
 export function tinyEpoch(plan: usize, lr: f64): f64 {
   const layers = load<i32>(plan);
@@ -1374,7 +1376,16 @@ export function tinyEpoch(plan: usize, lr: f64): f64 {
   }
   const loss = (0.5 * sum) / <f64>rows;
   store<f64>(r, loss);
-  if (!isFinite(loss + 0)) return loss;
+  if (!isFinite(loss + 0)) {
+    // no step: the gradients are zero, as the trainer's model.zeroGrad() leaves them
+    for (let l = 0; l < layers; l++) {
+      const d = plan + TINY_HEADER + <usize>l * TINY_LAYER;
+      const m = load<i32>(d, 4);
+      memory.fill(<usize>load<i32>(d, 20), 0, (<usize>(load<i32>(d) * m)) << 2);
+      memory.fill(<usize>load<i32>(d, 24), 0, (<usize>m) << 2);
+    }
+    return loss;
+  }
   // accuracy
   let correct = 0;
   if (outputs == 1) {
@@ -1523,5 +1534,22 @@ export function tinyEpoch(plan: usize, lr: f64): f64 {
     }
   }
   store<f64>(r, finite ? 1 : 0, 16);
+  // what the epoch's events carry, as the trainer computes it from the sums: E of the epoch
+  // ((0 + E B) + 0) / B, the accuracy, and per layer mean |delta| and max |delta| per sample, |dE/dW|, |W| and
+  // |W - W_before| / |W_before|
+  const f = r + 24 + <usize>layers * 48;
+  store<f64>(f, (0 + loss * <f64>rows + 0) / <f64>rows);
+  store<f64>(f, <f64>correct / <f64>max(1, rows), 8);
+  for (let l = 0; l < layers; l++) {
+    const stats = r + 24 + <usize>l * 48;
+    const out = f + 16 + <usize>l * 40;
+    const size = rows * load<i32>(plan + TINY_HEADER + <usize>l * TINY_LAYER, 4);
+    const start = load<f64>(stats, 40);
+    store<f64>(out, (load<f64>(stats) / <f64>max(1, size)) * <f64>rows);
+    store<f64>(out, load<f64>(stats, 8) * <f64>rows, 8);
+    store<f64>(out, Math.sqrt(load<f64>(stats, 16)), 16);
+    store<f64>(out, Math.sqrt(load<f64>(stats, 24)), 24);
+    store<f64>(out, start > 0 ? Math.sqrt(load<f64>(stats, 32) / start) : 0, 32);
+  }
   return loss;
 }

@@ -1,4 +1,4 @@
-import type { ForwardPass, Sequential, TinySgdNetwork } from '@deltaflow/network';
+import type { ForwardPass, Sequential } from '@deltaflow/network';
 import type { TypedArray } from '@deltaflow/tensor';
 import type { LayerGradientStats } from './events.js';
 
@@ -297,27 +297,4 @@ function squares(g: TypedArray): number {
   let s = 0;
   for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
   return s;
-}
-
-/**
- * The per-layer statistics of an epoch of the WebAssembly tiny-network kernel (see `TinySgdNetwork` of
- * `@deltaflow/network`), from the sums it took: the numbers {@link EpochStatistics.measure} gives for the same
- * epoch, bit for bit (the same formulas on the same sums).
- */
-export function tinyLayerStats(tiny: TinySgdNetwork, model: Sequential, rows: number): LayerGradientStats[] {
-  const layers = model.layers;
-  const out: LayerGradientStats[] = [];
-  for (let index = 0; index < layers.length; index++) {
-    const size = rows * layers[index]!.units;
-    const start = tiny.result(index, 5);
-    out.push({
-      layer: index,
-      meanAbsDelta: (tiny.result(index, 0) / Math.max(1, size)) * rows,
-      maxAbsDelta: tiny.result(index, 1) * rows,
-      gradNorm: Math.sqrt(tiny.result(index, 2)),
-      weightNorm: Math.sqrt(tiny.result(index, 3)),
-      updateRatio: start > 0 ? Math.sqrt(tiny.result(index, 4) / start) : 0,
-    });
-  }
-  return out;
 }

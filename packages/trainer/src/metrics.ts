@@ -208,16 +208,6 @@ export class MetricsAccumulator {
     }
   }
 
-  /**
-   * Adds a classification batch of `rows` samples whose right answers were counted elsewhere (`correct`, as
-   * {@link MetricsAccumulator.add} counts them): the WebAssembly tiny-network kernel counts them on the way.
-   * Only for an accumulator without details.
-   */
-  addCounted(rows: number, correct: number): void {
-    this.samples += rows;
-    this.correct += correct;
-  }
-
   /** Adds a batch to the confusion counts and, for a binary task, the scores of class 1. */
   private count(o: ArrayLike<number>, t: ArrayLike<number>, rows: number, k: number): void {
     const classes = Math.max(2, k);

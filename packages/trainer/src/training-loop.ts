@@ -9,7 +9,7 @@ import type { LrSchedule } from '@deltaflow/optimizers';
 import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
-import { EpochStatistics, WeightSnapshot, tinyLayerStats } from './gradient-stats.js';
+import { EpochStatistics, WeightSnapshot } from './gradient-stats.js';
 import { tinyPlan } from './tiny-plan.js';
 import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
 import type { MetricName } from './metrics.js';
@@ -365,6 +365,7 @@ export class TrainingLoop {
 
   /** Lets a data source's iterators go (the run ended or was unsubscribed). */
   closeData(): void {
+    this.tiny?.sync();
     this.resident?.close();
     this.feed?.close();
     this.valFeed?.close();
@@ -585,41 +586,48 @@ export class TrainingLoop {
   private runTinyEpoch(tiny: TinySgdNetwork): EpochSummary | null {
     const batcher = this.batcher!;
     const config = this.config;
-    const rows = config.batchSize;
-    if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
+    const optimizer = this.optimizer;
+    if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
     batcher.startEpoch();
     // no snapshot is kept on this path: an epoch of the general path after it takes one
     this.stats.advanced = false;
     const { inputs, targets } = batcher.batch(0);
-    const loss = tiny.epoch(inputs, targets, config.shuffle, this.optimizer.lr);
+    const lr = optimizer.lr;
+    const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
     if (!Number.isFinite(loss + 0)) {
-      this.model.zeroGrad();
+      // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
       this.ended = 'diverged';
       return null;
     }
-    const finite = tiny.finite;
-    tiny.commit(finite);
-    const metrics = this.metrics;
-    metrics.reset();
-    metrics.addCounted(rows, tiny.correct);
-    const lossSum = 0 + loss * rows;
-    this.lossSum = lossSum;
-    this.penaltySum = 0 + 0 * rows;
-    this.samplesSeen += rows;
-    const epoch = this.epoch + 1;
+    this.samplesSeen += config.batchSize;
+    // the events' numbers, computed by the kernel as finishEpoch computes them (see tinyEpoch)
+    const r = tiny.results;
+    let at = tiny.eventsAt;
     const summary = this.summary;
+    const epoch = this.epoch + 1;
     summary.epoch = epoch;
-    summary.layers = tinyLayerStats(tiny, this.model, rows);
-    summary.outputs = undefined;
-    summary.loss = (lossSum + this.penaltySum) / config.samples;
-    summary.metrics = metrics.result('', this.model.outputs);
-    summary.lr = this.optimizer.lr;
-    summary.dataLoss = summary.penalty = summary.valLoss = undefined;
+    summary.loss = r[at]!;
+    summary.metrics = { accuracy: r[at + 1]! };
+    summary.lr = lr;
+    const layers: LayerGradientStats[] = [];
+    at += 2;
+    for (let layer = 0; at < r.length; layer++, at += 5) {
+      layers.push({
+        layer,
+        meanAbsDelta: r[at]!,
+        maxAbsDelta: r[at + 1]!,
+        gradNorm: r[at + 2]!,
+        weightNorm: r[at + 3]!,
+        updateRatio: r[at + 4]!,
+      });
+    }
+    summary.layers = layers;
+    summary.outputs = summary.dataLoss = summary.penalty = summary.valLoss = undefined;
     summary.confusion = summary.valConfusion = undefined;
     this.batchIndex = 0;
     this.epoch = epoch;
     // weights that are not finite were not written: the model holds the epoch's start weights
-    if (!finite) this.ended = 'diverged';
+    if (r[2] !== 1) this.ended = 'diverged';
     else if (epoch >= config.epochs) this.ended = 'completed';
     return summary;
   }
@@ -716,6 +724,7 @@ export class TrainingLoop {
 
   /** Ends the run's bookkeeping: puts back the best epoch's weights when early stopping was asked to. */
   finalize(): void {
+    this.tiny?.sync();
     this.resident?.close();
     if (this.ended !== 'diverged') this.earlyStopping?.restoreIfAsked();
   }

@@ -29,18 +29,20 @@ const align = (n: number): number => (n + 15) & ~15;
  * operations in the same order, rounded to float32 at the same stores, and e^x by fdlibm's algorithm, which is
  * V8's `Math.exp`.
  *
- * The network's W and theta are copied into the backend's resident region before each epoch and W, theta and their
- * gradients back after it (a few dozen floats), so the model is up to date at every event. The region is held
- * until another owner claims it; then the next epoch claims it back and writes its plan again.
+ * W and theta are loaded into the backend's resident region when the plan claims it, stay there, and are written
+ * back into the model after every epoch (a few dozen floats, so the model is up to date at every event); the
+ * gradients go back when asked ({@link TinySgdNetwork.sync}) and when another owner claims the region. Each epoch
+ * claims the region back if it was taken, and writes its plan and W and theta there again.
  *
  * @example
  * ```ts
- * // not-runnable: one epoch inside the trainer's lean loop
+ * // not-runnable: epochs inside the trainer's lean loop
  * const tiny = TinySgdNetwork.plan(model, 4); // null when the model is not covered
- * if (tiny && tiny.covers()) {
- *   const E = tiny.epoch(inputs, targets, true, 0.5); // not finite: nothing else was done
- *   tiny.commit(tiny.finite); // gradients, and the weights when finite, back into the model
+ * while (tiny && tiny.covers()) {
+ *   const E = tiny.epoch(inputs, targets, false, 0.5); // not finite: the gradients are zero, W unchanged
+ *   const accuracy = tiny.results[tiny.eventsAt + 1];
  * }
+ * tiny?.sync(); // the last gradients into the model
  * ```
  * @category Network
  */
@@ -48,7 +50,6 @@ export class TinySgdNetwork implements ResidentOwner {
   /** Whether {@link TinySgdNetwork.plan} gives plans (default true); false leaves tiny networks to the JS path. */
   static enabled = true;
 
-  private readonly model: Sequential;
   private readonly rows: number;
   private readonly codes: Int32Array;
   /** The model's W and theta (in `model.parameters()` order) and their gradients. */
@@ -62,18 +63,27 @@ export class TinySgdNetwork implements ResidentOwner {
   private readonly inputsAt: number;
   private readonly targetsAt: number;
   private readonly resultsAt: number;
-  /** The region the plan was written into, or null (not written since the region was last claimed). */
+  /** The region the plan was written into (and W and theta loaded into), or null when it is not (evicted). */
   private memory: ResidentMemory | null = null;
   /** The backend {@link TinySgdNetwork.covers} last said yes to. */
   private backend: Backend | null = null;
   /** The inputs and targets last copied in (reloaded when another pair comes, or when asked). */
   private inputs: Tensor | null = null;
   private targets: Tensor | null = null;
-  private results: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  /**
+   * Views of the region, made again when the memory grows (a grow detaches the old buffer: its views then have
+   * length 0): the whole memory as float32, the results, and each parameter's W or theta and its gradient.
+   */
+  private heap: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  private valueViews: Float32Array<ArrayBufferLike>[] = [];
+  private gradViews: Float32Array<ArrayBufferLike>[] = [];
+  /** The kernel's results (see {@link TinySgdNetwork.results}). */
+  results: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  /** Whether the region's gradients are newer than the model's (the kernel ran since the last sync). */
+  private fresh = false;
   private base = 0;
 
   private constructor(model: Sequential, rows: number, codes: Int32Array) {
-    this.model = model;
     this.rows = rows;
     this.codes = codes;
     const layers = model.layers;
@@ -91,7 +101,7 @@ export class TinySgdNetwork implements ResidentOwner {
       return start;
     };
     this.resultsAt = at;
-    at = align(at + 8 * (RESULT_HEAD + RESULT_LAYER * layers.length));
+    at = align(at + 8 * (RESULT_HEAD + (RESULT_LAYER + 5) * layers.length + 2));
     this.inputsAt = take(rows * model.inputs);
     this.targetsAt = take(rows * model.outputs);
     this.valueAt = new Int32Array(this.values.length);
@@ -181,46 +191,70 @@ export class TinySgdNetwork implements ResidentOwner {
     }
     this.memory = memory;
     this.inputs = this.targets = null;
+    this.views();
+    // W and theta stay in the region from now on, written back after every epoch
+    const values = this.values;
+    for (let p = 0; p < values.length; p++) this.valueViews[p]!.set(values[p]!);
     return true;
   }
 
-  /** Another owner claims the region: nothing to write back (the model is written after every epoch). */
-  evict(): void {
-    this.memory = null;
+  /** Makes the views of the region anew (at a claim, and after the memory grew). */
+  private views(): void {
+    const buffer = this.memory!.f32().buffer;
+    const base = this.base;
+    this.heap = new Float32Array(buffer);
+    this.results = new Float64Array(
+      buffer,
+      base + this.resultsAt,
+      RESULT_HEAD + (RESULT_LAYER + 5) * this.codes.length + 2,
+    );
+    this.valueViews = this.values.map((v, p) => new Float32Array(buffer, base + this.valueAt[p]!, v.length));
+    this.gradViews = this.grads.map((g, p) => new Float32Array(buffer, base + this.gradAt[p]!, g.length));
   }
 
   /**
-   * One epoch on the batch (`inputs` `[rows, F]`, `targets` `[rows, K]`, float32) at the learning rate `lr`:
-   * copies W and theta in (and the batch, when `reload` or when these are other tensors than last time), runs the
-   * kernel, and returns E (the mse of the batch). When E is not finite nothing else was done; else the results
-   * are read with {@link TinySgdNetwork.correct}, {@link TinySgdNetwork.finite} and
-   * {@link TinySgdNetwork.result}, and {@link TinySgdNetwork.commit} writes the model. Call
-   * {@link TinySgdNetwork.covers} first.
+   * Another owner claims the region: the gradients go back to the model (W and theta are there already), and the
+   * next {@link TinySgdNetwork.covers} loads W and theta again.
+   */
+  evict(): void {
+    this.sync();
+    this.memory = null;
+  }
+
+  /** Writes the gradients of the last epoch into the model (W and theta are written after every epoch). */
+  sync(): void {
+    if (!this.fresh) return;
+    this.fresh = false;
+    if (this.heap.length === 0) this.views();
+    const grads = this.grads;
+    for (let p = 0; p < grads.length; p++) grads[p]!.set(this.gradViews[p]!);
+  }
+
+  /**
+   * One epoch on the batch (`inputs` `[rows, F]`, `targets` `[rows, K]`, float32) at the learning rate `lr`, on
+   * the W and theta in the region (loaded by {@link TinySgdNetwork.covers}; changes made to the model's arrays
+   * since are not seen, as with the resident plan): copies the batch in when `reload` or when these are other
+   * tensors than last time, runs the kernel, and returns E (the mse of the batch). When E is not finite nothing
+   * else was done (the gradients are zero); else {@link TinySgdNetwork.results} holds the epoch's numbers and,
+   * when the new weights are finite, they are written into the model. Call {@link TinySgdNetwork.covers} first.
    */
   epoch(inputs: Tensor, targets: Tensor, reload: boolean, lr: number): number {
-    const memory = this.memory!;
-    const heap = memory.f32();
+    if (this.heap.length === 0) this.views(); // the memory grew
     const base = this.base;
     if (reload || inputs !== this.inputs || targets !== this.targets) {
-      heap.set(inputs.data as Float32Array, (base + this.inputsAt) >> 2);
-      heap.set(targets.data as Float32Array, (base + this.targetsAt) >> 2);
+      this.heap.set(inputs.data as Float32Array, (base + this.inputsAt) >> 2);
+      this.heap.set(targets.data as Float32Array, (base + this.targetsAt) >> 2);
       this.inputs = inputs;
       this.targets = targets;
     }
-    const values = this.values;
-    const valueAt = this.valueAt;
-    for (let p = 0; p < values.length; p++) {
-      const v = values[p]!;
-      const at = (base + valueAt[p]!) >> 2;
-      for (let i = 0; i < v.length; i++) heap[at + i] = v[i]!;
+    const loss = this.memory!.kernels.tinyEpoch(base, lr);
+    this.fresh = true;
+    // not finite: the model keeps the epoch's start weights
+    if (this.results[2] === 1) {
+      const values = this.values;
+      const views = this.valueViews;
+      for (let p = 0; p < values.length; p++) values[p]!.set(views[p]!);
     }
-    const loss = memory.kernels.tinyEpoch(base, lr);
-    if (this.results.buffer !== heap.buffer)
-      this.results = new Float64Array(
-        heap.buffer,
-        base + this.resultsAt,
-        RESULT_HEAD + RESULT_LAYER * this.codes.length,
-      );
     return loss;
   }
 
@@ -229,7 +263,7 @@ export class TinySgdNetwork implements ResidentOwner {
     return this.results[1]!;
   }
 
-  /** Whether every weight was finite after the last epoch's step. */
+  /** Whether every weight was finite after the last epoch's step (else the model was left as it was). */
   get finite(): boolean {
     return this.results[2] === 1;
   }
@@ -243,34 +277,16 @@ export class TinySgdNetwork implements ResidentOwner {
     return this.results[RESULT_HEAD + RESULT_LAYER * layer + k]!;
   }
 
-  /** Writes the last epoch's gradients into the model, and its W and theta too when `weights`. */
-  commit(weights: boolean): void {
-    const heap = this.memory!.f32();
-    const base = this.base;
-    const grads = this.grads;
-    const gradAt = this.gradAt;
-    for (let p = 0; p < grads.length; p++) {
-      const g = grads[p]!;
-      const at = (base + gradAt[p]!) >> 2;
-      for (let i = 0; i < g.length; i++) g[i] = heap[at + i]!;
-    }
-    if (!weights) return;
-    const values = this.values;
-    const valueAt = this.valueAt;
-    for (let p = 0; p < values.length; p++) {
-      const v = values[p]!;
-      const at = (base + valueAt[p]!) >> 2;
-      for (let i = 0; i < v.length; i++) v[i] = heap[at + i]!;
-    }
+  /**
+   * Where the events' numbers start in {@link TinySgdNetwork.results}: the epoch's E ((0 + E B) + 0) / B, the
+   * accuracy, then per layer mean |delta|, max |delta|, gradient norm, weight norm and update ratio.
+   */
+  get eventsAt(): number {
+    return RESULT_HEAD + RESULT_LAYER * this.codes.length;
   }
 
   /** Rows of the batch the plan is for. */
   get batchRows(): number {
     return this.rows;
-  }
-
-  /** The model trained. */
-  get network(): Sequential {
-    return this.model;
   }
 }
