@@ -1,4 +1,5 @@
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+import { warmTinyKernel } from './tiny-warmup.js';
 
 /**
  * A WebAssembly memory, as the few members used here (the tensor package compiles without DOM or Node types).
@@ -178,6 +179,7 @@ export function wasmSimdSupported(): boolean {
 export function instantiateKernels(): { exports: KernelExports; memory: WasmMemory } {
   const api = webAssembly()!;
   const exports = new api.Instance(new api.Module(kernelBytes()), imports).exports as KernelExports;
+  warmTinyKernel(exports, exports.memory!);
   return { exports, memory: exports.memory! };
 }
 
@@ -185,5 +187,6 @@ export function instantiateKernels(): { exports: KernelExports; memory: WasmMemo
 export async function instantiateKernelsAsync(): Promise<{ exports: KernelExports; memory: WasmMemory }> {
   const { instance } = await webAssembly()!.instantiate(kernelBytes(), imports);
   const exports = instance.exports as KernelExports;
+  warmTinyKernel(exports, exports.memory!);
   return { exports, memory: exports.memory! };
 }
