@@ -1229,69 +1229,72 @@ const FD_E: f64 = 2.718281828459045;
 const FD_TWO_M1000: f64 = 9.3326361850321887899e-302;
 const FD_TWO_1023: f64 = 8.988465674311579539e307;
 
-/**
- * e^x exactly as fdlibm's e_exp.c computes it (V8's Math.exp is that code): x = k ln 2 + r, e^r by a rational
- * approximation, times 2^k. Bit for bit Math.exp, so the kernels below give the TypeScript path's numbers.
- */
-export function fdlibmExp(x: f64): f64 {
-  const bits = reinterpret<u64>(x);
-  let hx = <u32>(bits >> 32);
-  const negative = hx >> 31;
-  hx &= 0x7fffffff;
-  if (hx >= 0x40862e42) {
-    if (hx >= 0x7ff00000) {
-      if (((hx & 0xfffff) | (<u32>bits)) != 0) return x + x; // NaN
-      return negative == 0 ? x : 0.0; // e^+inf, e^-inf
-    }
-    if (x > FD_O_THRESHOLD) return Infinity;
-    if (x < FD_U_THRESHOLD) return 0.0;
-  }
-  let hi: f64 = 0;
-  let lo: f64 = 0;
-  let k: i32 = 0;
-  if (hx > 0x3fd62e42) {
-    // |x| > ln 2 / 2
-    if (hx < 0x3ff0a2b2) {
-      // and |x| < 1.5 ln 2
-      if (x == 1.0) return FD_E;
-      if (negative == 0) {
-        hi = x - FD_LN2_HI;
-        lo = FD_LN2_LO;
-        k = 1;
-      } else {
-        hi = x + FD_LN2_HI;
-        lo = -FD_LN2_LO;
-        k = -1;
+/** fdlibm's e^x, inlined where it is used (a static method: its decorator is then valid TypeScript). */
+class Fdlibm {
+  /**
+   * e^x exactly as fdlibm's e_exp.c computes it (V8's Math.exp is that code): x = k ln 2 + r, e^r by a rational
+   * approximation, times 2^k. Bit for bit Math.exp, so the kernels below give the TypeScript path's numbers.
+   */
+  @inline static exp(x: f64): f64 {
+    const bits = reinterpret<u64>(x);
+    let hx = <u32>(bits >> 32);
+    const negative = hx >> 31;
+    hx &= 0x7fffffff;
+    if (hx >= 0x40862e42) {
+      if (hx >= 0x7ff00000) {
+        if (((hx & 0xfffff) | (<u32>bits)) != 0) return x + x; // NaN
+        return negative == 0 ? x : 0.0; // e^+inf, e^-inf
       }
-    } else {
-      k = <i32>(FD_INV_LN2 * x + (negative == 0 ? 0.5 : -0.5));
-      const t = <f64>k;
-      hi = x - t * FD_LN2_HI;
-      lo = t * FD_LN2_LO;
+      if (x > FD_O_THRESHOLD) return Infinity;
+      if (x < FD_U_THRESHOLD) return 0.0;
     }
-    x = hi - lo;
-  } else if (hx < 0x3e300000) {
-    // |x| < 2^-28
-    return 1.0 + x;
+    let hi: f64 = 0;
+    let lo: f64 = 0;
+    let k: i32 = 0;
+    if (hx > 0x3fd62e42) {
+      // |x| > ln 2 / 2
+      if (hx < 0x3ff0a2b2) {
+        // and |x| < 1.5 ln 2
+        if (x == 1.0) return FD_E;
+        if (negative == 0) {
+          hi = x - FD_LN2_HI;
+          lo = FD_LN2_LO;
+          k = 1;
+        } else {
+          hi = x + FD_LN2_HI;
+          lo = -FD_LN2_LO;
+          k = -1;
+        }
+      } else {
+        k = <i32>(FD_INV_LN2 * x + (negative == 0 ? 0.5 : -0.5));
+        const t = <f64>k;
+        hi = x - t * FD_LN2_HI;
+        lo = t * FD_LN2_LO;
+      }
+      x = hi - lo;
+    } else if (hx < 0x3e300000) {
+      // |x| < 2^-28
+      return 1.0 + x;
+    }
+    const t = x * x;
+    const twopk =
+      k >= -1021
+        ? reinterpret<f64>((<u64>(<u32>(0x3ff00000 + (k << 20)))) << 32)
+        : reinterpret<f64>((<u64>(<u32>(0x3ff00000 + ((k + 1000) << 20)))) << 32);
+    const c = x - t * (FD_P1 + t * (FD_P2 + t * (FD_P3 + t * (FD_P4 + t * FD_P5))));
+    if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+    const y = 1.0 - (lo - (x * c) / (2.0 - c) - hi);
+    if (k >= -1021) {
+      if (k == 1024) return y * 2.0 * FD_TWO_1023;
+      return y * twopk;
+    }
+    return y * twopk * FD_TWO_M1000;
   }
-  const t = x * x;
-  const twopk =
-    k >= -1021
-      ? reinterpret<f64>((<u64>(<u32>(0x3ff00000 + (k << 20)))) << 32)
-      : reinterpret<f64>((<u64>(<u32>(0x3ff00000 + ((k + 1000) << 20)))) << 32);
-  const c = x - t * (FD_P1 + t * (FD_P2 + t * (FD_P3 + t * (FD_P4 + t * FD_P5))));
-  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
-  const y = 1.0 - (lo - (x * c) / (2.0 - c) - hi);
-  if (k >= -1021) {
-    if (k == 1024) return y * 2.0 * FD_TWO_1023;
-    return y * twopk;
-  }
-  return y * twopk * FD_TWO_M1000;
 }
 
 /** e^x of fdlibm (see fdlibmExp), exported for the tests that hold it to Math.exp. */
 export function tinyExp(x: f64): f64 {
-  return fdlibmExp(x);
+  return Fdlibm.exp(x);
 }
 
 /** Transfer functions of tinyEpoch, by code (those of the fused TypeScript path; tanh is not covered). */
@@ -1353,11 +1356,9 @@ export function tinyEpoch(plan: usize, lr: f64): f64 {
     if (code == TINY_SIGMOID) {
       for (let k = 0; k < size; k++) {
         const v = f32At(net, k);
-        if (v >= 0) f32Put(out, k, 1 / (1 + fdlibmExp(-v)));
-        else {
-          const e = fdlibmExp(v);
-          f32Put(out, k, e / (1 + e));
-        }
+        // e^-v for v >= 0, else e^v: one e^x of -|v| (one inlined copy of it)
+        const e = Fdlibm.exp(-Math.abs(v));
+        f32Put(out, k, v >= 0 ? 1 / (1 + e) : e / (1 + e));
       }
     } else if (code == TINY_RELU) {
       for (let k = 0; k < size; k++) f32Put(out, k, Math.max(f32At(net, k), 0));
