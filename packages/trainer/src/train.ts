@@ -206,9 +206,12 @@ export function runTraining(
         continue;
       }
       if (lean) {
-        // a whole epoch in one call, unless the fused path does not cover it on the backend in use now
-        const summary = loop.runEpoch();
-        if (summary !== undefined) {
+        // whole epochs in one call each, unless the fused path does not cover them on the backend in use now;
+        // epoch after epoch here while the control state stays the same object (no command came: nothing to
+        // apply, no pause to hold at), so that the checks above are made once per command, not per epoch
+        const state = control.state;
+        let summary = loop.runEpoch();
+        while (summary !== undefined) {
           const t = clock.batchDone(loop.samplesSeen);
           if (summary !== null) emit(summary);
           if (loop.ended) return end();
@@ -217,8 +220,10 @@ export function runTraining(
             this.schedule(undefined, 0);
             return;
           }
-          continue;
+          if (subscriber.closed || control.state !== state) break;
+          summary = loop.runEpoch();
         }
+        if (summary !== undefined) continue;
       }
       const batchLoss = loop.runBatch();
       if (options.batchEvents && !loop.ended) {
