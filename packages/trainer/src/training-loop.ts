@@ -594,7 +594,8 @@ export class TrainingLoop {
     const { inputs, targets } = batcher.batch(0);
     const lr = optimizer.lr;
     const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
-    if (!Number.isFinite(loss + 0)) {
+    // (E - E is 0 for a finite E, NaN for NaN and the infinities)
+    if (!(loss - loss === 0)) {
       // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
       this.ended = 'diverged';
       return null;
@@ -622,8 +623,7 @@ export class TrainingLoop {
       });
     }
     summary.layers = layers;
-    summary.outputs = summary.dataLoss = summary.penalty = summary.valLoss = undefined;
-    summary.confusion = summary.valConfusion = undefined;
+    // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
     this.batchIndex = 0;
     this.epoch = epoch;
     // weights that are not finite were not written: the model holds the epoch's start weights

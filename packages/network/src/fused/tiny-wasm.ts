@@ -79,6 +79,8 @@ export class TinySgdNetwork implements ResidentOwner {
   private gradViews: Float32Array<ArrayBufferLike>[] = [];
   /** The kernel's results (see {@link TinySgdNetwork.results}). */
   results: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  /** The kernels' `tinyEpoch` of the region's backend. */
+  private kernel: (plan: number, lr: number) => number = () => NaN;
   /** Whether the region's gradients are newer than the model's (the kernel ran since the last sync). */
   private fresh = false;
   private base = 0;
@@ -86,6 +88,7 @@ export class TinySgdNetwork implements ResidentOwner {
   private constructor(model: Sequential, rows: number, codes: Int32Array) {
     this.rows = rows;
     this.codes = codes;
+    this.eventsAt = RESULT_HEAD + RESULT_LAYER * codes.length;
     const layers = model.layers;
     this.values = [];
     this.grads = [];
@@ -190,6 +193,7 @@ export class TinySgdNetwork implements ResidentOwner {
       for (let k = 3; k <= 10; k++) if (k < 10 || l > 0) heap[r + k] = layout[r + k]! + this.base;
     }
     this.memory = memory;
+    this.kernel = memory.kernels.tinyEpoch;
     this.inputs = this.targets = null;
     this.views();
     // W and theta stay in the region from now on, written back after every epoch
@@ -247,7 +251,7 @@ export class TinySgdNetwork implements ResidentOwner {
       this.inputs = inputs;
       this.targets = targets;
     }
-    const loss = this.memory!.kernels.tinyEpoch(base, lr);
+    const loss = this.kernel(base, lr);
     this.fresh = true;
     // not finite: the model keeps the epoch's start weights
     if (this.results[2] === 1) {
@@ -281,9 +285,7 @@ export class TinySgdNetwork implements ResidentOwner {
    * Where the events' numbers start in {@link TinySgdNetwork.results}: the epoch's E ((0 + E B) + 0) / B, the
    * accuracy, then per layer mean |delta|, max |delta|, gradient norm, weight norm and update ratio.
    */
-  get eventsAt(): number {
-    return RESULT_HEAD + RESULT_LAYER * this.codes.length;
-  }
+  readonly eventsAt: number;
 
   /** Rows of the batch the plan is for. */
   get batchRows(): number {
