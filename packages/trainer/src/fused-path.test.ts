@@ -420,6 +420,39 @@ describe('the WebAssembly tiny-network kernel in lean runs', () => {
     });
   }
 
+  it('two lean runs at once take the region in turns and each gives its run alone', async () => {
+    previous = setBackend(wasm!);
+    const a = TINY[0]!;
+    const b = TINY[2]!;
+    const alone = [await run(a, 11, true), await run(b, 12, true)];
+    const evictions = vi.spyOn(TinySgdNetwork.prototype, 'evict');
+    const both = await Promise.all(
+      [
+        [a, 11],
+        [b, 12],
+      ].map(async ([c, seed]) => {
+        const cc = c as Case;
+        const model = mlp({ inputs: cc.inputs, layers: cc.layers, seed: seed as number, dtype: cc.dtype });
+        const events = await lastValueFrom(
+          train(model, data(cc, seed as number), {
+            seed: seed as number,
+            outputSample: 2,
+            ...cc.options,
+            yieldEvery: 'epoch',
+          }).pipe(toArray()),
+        );
+        return { events: canonical(events), bytes: parameterBytes(model) };
+      }),
+    );
+    // the runs alternated epoch by epoch, each claiming the region back from the other
+    expect(evictions.mock.calls.length).toBeGreaterThan(10);
+    evictions.mockRestore();
+    expect(both[0]!.events).toBe(alone[0]!.events);
+    expect(both[0]!.bytes).toEqual(alone[0]!.bytes);
+    expect(both[1]!.events).toBe(alone[1]!.events);
+    expect(both[1]!.bytes).toEqual(alone[1]!.bytes);
+  });
+
   it('leaves the js backend, momentum and regression to the fused TypeScript path', async () => {
     const c = TINY[0]!;
     previous = setBackend(jsBackend);
