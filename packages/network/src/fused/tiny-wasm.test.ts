@@ -5,7 +5,15 @@
  * both stay within float32 rounding of a float64 reference written here from the lecture's formulas; fdlibm's e^x
  * in the kernel is Math.exp bit for bit.
  */
-import { Random, Tensor, getBackend, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
+import {
+  Random,
+  Tensor,
+  getBackend,
+  jsBackend,
+  loadWasmBackend,
+  matmul,
+  setBackend,
+} from '@deltaflow/tensor';
 import type { Backend } from '@deltaflow/tensor';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mlp } from '../sequential.js';
@@ -220,6 +228,29 @@ describe('tiny-network kernel', () => {
       setBackend(wasm);
       expect(tiny.covers()).toBe(true);
       expect(tiny.epoch(inputs, targets, false, c.lr)).toBe(expected.loss);
+    }
+    tiny.sync();
+    expect(arrays(b)).toEqual(arrays(a));
+  });
+
+  it('goes on after the memory grew between epochs (its views made anew)', () => {
+    const c = CASES[1]!;
+    const a = mlp({ inputs: c.inputs, layers: c.layers, seed: 13 });
+    const b = mlp({ inputs: c.inputs, layers: c.layers, seed: 13 });
+    const { inputs, targets } = batch(c, 13, 1);
+    setBackend(wasm);
+    const tiny = TinySgdNetwork.plan(b, c.rows)!;
+    for (let e = 0; e < 3; e++) {
+      const expected = typescriptEpoch(a, inputs, targets, c.lr);
+      setBackend(wasm);
+      expect(tiny.covers()).toBe(true);
+      expect(tiny.epoch(inputs, targets, false, c.lr)).toBe(expected.loss);
+      // a product this large stages its operands past everything there is: the memory grows
+      const size = 700 + 300 * e;
+      const before = wasm.resident!.f32().buffer.byteLength;
+      const square = (): Tensor => Tensor.zeros([size, size], 'float32');
+      matmul(square(), square(), square());
+      expect(wasm.resident!.f32().buffer.byteLength).toBeGreaterThan(before);
     }
     tiny.sync();
     expect(arrays(b)).toEqual(arrays(a));
