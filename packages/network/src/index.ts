@@ -21,6 +21,7 @@ export { gradientCheck } from './gradient-check.js';
 export type { GradientCheckOptions, GradientCheckResult, LayerGradientCheck } from './gradient-check.js';
 export { trainStep } from './train-step.js';
 export { FusedSmallNetwork } from './fused/small-network.js';
+export { TinySgdNetwork } from './fused/tiny-wasm.js';
 export { RESIDENT_MIN_PRODUCT, WasmResidentPlan } from './fused/wasm-plan.js';
 export { Penalty } from './penalty.js';
 export type { PenaltyOptions } from './penalty.js';

@@ -1206,3 +1206,351 @@ export function softmaxCrossEntropyGrad(o: usize, t: usize, g: usize, rows: i32,
     }
   }
 }
+
+// ---- tiny networks ----
+// One call per training epoch of a tiny dense float32 network (one batch of a few rows): forward pass, mse E,
+// accuracy count, delta rule, plain sgd update and the epoch's statistics, on the network's copies in memory.
+// Every operation is the fused TypeScript path's (packages/network/src/fused/small-network.ts, the sgd step, the
+// trainer's statistics), in float64 and rounded to float32 at the same stores, and e^x is fdlibm's, as V8's
+// Math.exp: the results are those of the TypeScript path bit for bit.
+
+/** fdlibm's constants of e^x (as V8's base::ieee754::exp). */
+const FD_O_THRESHOLD: f64 = 7.09782712893383973096e2;
+const FD_U_THRESHOLD: f64 = -7.4513321910194110842e2;
+const FD_LN2_HI: f64 = 6.9314718036912381649e-1;
+const FD_LN2_LO: f64 = 1.90821492927058770002e-10;
+const FD_INV_LN2: f64 = 1.442695040888963387;
+const FD_P1: f64 = 1.66666666666666019037e-1;
+const FD_P2: f64 = -2.77777777770155933842e-3;
+const FD_P3: f64 = 6.61375632143793436117e-5;
+const FD_P4: f64 = -1.6533902205465251539e-6;
+const FD_P5: f64 = 4.13813679705723846039e-8;
+const FD_E: f64 = 2.718281828459045;
+const FD_TWO_M1000: f64 = 9.3326361850321887899e-302;
+const FD_TWO_1023: f64 = 8.988465674311579539e307;
+
+/** fdlibm's e^x, inlined where it is used (a static method: its decorator is then valid TypeScript). */
+class Fdlibm {
+  /**
+   * e^x exactly as fdlibm's e_exp.c computes it (V8's Math.exp is that code): x = k ln 2 + r, e^r by a rational
+   * approximation, times 2^k. Bit for bit Math.exp, so the kernels below give the TypeScript path's numbers.
+   */
+  @inline static exp(x: f64): f64 {
+    const bits = reinterpret<u64>(x);
+    let hx = <u32>(bits >> 32);
+    const negative = hx >> 31;
+    hx &= 0x7fffffff;
+    if (hx >= 0x40862e42) {
+      if (hx >= 0x7ff00000) {
+        if (((hx & 0xfffff) | (<u32>bits)) != 0) return x + x; // NaN
+        return negative == 0 ? x : 0.0; // e^+inf, e^-inf
+      }
+      if (x > FD_O_THRESHOLD) return Infinity;
+      if (x < FD_U_THRESHOLD) return 0.0;
+    }
+    let hi: f64 = 0;
+    let lo: f64 = 0;
+    let k: i32 = 0;
+    if (hx > 0x3fd62e42) {
+      // |x| > ln 2 / 2
+      if (hx < 0x3ff0a2b2) {
+        // and |x| < 1.5 ln 2
+        if (x == 1.0) return FD_E;
+        if (negative == 0) {
+          hi = x - FD_LN2_HI;
+          lo = FD_LN2_LO;
+          k = 1;
+        } else {
+          hi = x + FD_LN2_HI;
+          lo = -FD_LN2_LO;
+          k = -1;
+        }
+      } else {
+        k = <i32>(FD_INV_LN2 * x + (negative == 0 ? 0.5 : -0.5));
+        const t = <f64>k;
+        hi = x - t * FD_LN2_HI;
+        lo = t * FD_LN2_LO;
+      }
+      x = hi - lo;
+    } else if (hx < 0x3e300000) {
+      // |x| < 2^-28
+      return 1.0 + x;
+    }
+    const t = x * x;
+    const twopk =
+      k >= -1021
+        ? reinterpret<f64>((<u64>(<u32>(0x3ff00000 + (k << 20)))) << 32)
+        : reinterpret<f64>((<u64>(<u32>(0x3ff00000 + ((k + 1000) << 20)))) << 32);
+    const c = x - t * (FD_P1 + t * (FD_P2 + t * (FD_P3 + t * (FD_P4 + t * FD_P5))));
+    if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+    const y = 1.0 - (lo - (x * c) / (2.0 - c) - hi);
+    if (k >= -1021) {
+      if (k == 1024) return y * 2.0 * FD_TWO_1023;
+      return y * twopk;
+    }
+    return y * twopk * FD_TWO_M1000;
+  }
+}
+
+/** e^x of fdlibm (see fdlibmExp), exported for the tests that hold it to Math.exp. */
+export function tinyExp(x: f64): f64 {
+  return Fdlibm.exp(x);
+}
+
+/** Transfer functions of tinyEpoch, by code (those of the fused TypeScript path; tanh is not covered). */
+const TINY_SIGMOID: i32 = 0;
+const TINY_RELU: i32 = 2;
+
+/** Bytes of tinyEpoch's plan header, and of each layer's record after it. */
+const TINY_HEADER: usize = 32;
+const TINY_LAYER: usize = 48;
+
+function f32At(base: usize, i: i32): f64 {
+  return <f64>load<f32>(base + ((<usize>i) << 2));
+}
+
+function f32Put(base: usize, i: i32, v: f64): void {
+  store<f32>(base + ((<usize>i) << 2), <f32>v);
+}
+
+/**
+ * One epoch (one batch of `rows` rows) of a tiny dense float32 network described at `plan` (i32s: layers, rows,
+ * inputs x, targets t, results r (float64s), outputs K; then per layer from byte 32, 48 bytes apart: inputs n,
+ * units m, transfer code, W, theta, dE/dW, dE/dtheta, x_j, O_j, delta_j, dE/dO of the layer below), with the
+ * learning rate `lr`. Returns the batch's mse E; when E is not finite, returns it having only zeroed the gradients.
+ * Otherwise writes r[1] (correct classifications: O >= 0.5 against t >= 0.5 for K = 1, else the first largest
+ * O_k against the first largest t_k), r[2] (1 when every weight is finite after the step, else 0) and per layer
+ * l from r[3 + 6 l]: sum |delta|, max |delta|, sum (dE/dW)^2 + sum (dE/dtheta)^2, then after W <- W - lr dE/dW:
+ * sum W^2, sum (W - W_before)^2, sum W_before^2 (weights then biases); then, from r[3 + 6 L], what the
+ * trainer's events carry: the epoch's E, the accuracy, and per layer the five gradient statistics (mean |delta|,
+ * max |delta|, |dE/dW|, |W|, update ratio). A non-finite E leaves the gradients zero.
+ */
+export function tinyEpoch(plan: usize, lr: f64): f64 {
+  const layers = load<i32>(plan);
+  const rows = load<i32>(plan, 4);
+  const x0 = <usize>load<i32>(plan, 8);
+  const targets = <usize>load<i32>(plan, 12);
+  const r = <usize>load<i32>(plan, 16);
+  const outputs = load<i32>(plan, 20);
+  // forward: x_j = theta_j + sum_i O_i W_ij (in float64 from theta_j, stored once), O_j = f(x_j)
+  let input = x0;
+  for (let l = 0; l < layers; l++) {
+    const d = plan + TINY_HEADER + <usize>l * TINY_LAYER;
+    const n = load<i32>(d);
+    const m = load<i32>(d, 4);
+    const code = load<i32>(d, 8);
+    const w = <usize>load<i32>(d, 12);
+    const bias = <usize>load<i32>(d, 16);
+    const net = <usize>load<i32>(d, 28);
+    const out = <usize>load<i32>(d, 32);
+    for (let i = 0; i < rows; i++) {
+      const ai = i * n;
+      const oi = i * m;
+      for (let j = 0; j < m; j++) {
+        let s = f32At(bias, j);
+        for (let k = 0; k < n; k++) s += f32At(input, ai + k) * f32At(w, k * m + j);
+        f32Put(net, oi + j, s);
+      }
+    }
+    const size = rows * m;
+    if (code == TINY_SIGMOID) {
+      for (let k = 0; k < size; k++) {
+        const v = f32At(net, k);
+        // e^-v for v >= 0, else e^v: one e^x of -|v| (one inlined copy of it)
+        const e = Fdlibm.exp(-Math.abs(v));
+        f32Put(out, k, v >= 0 ? 1 / (1 + e) : e / (1 + e));
+      }
+    } else if (code == TINY_RELU) {
+      for (let k = 0; k < size; k++) f32Put(out, k, Math.max(f32At(net, k), 0));
+    } else {
+      for (let k = 0; k < size; k++) f32Put(out, k, f32At(net, k));
+    }
+    input = out;
+  }
+  const top = plan + TINY_HEADER + <usize>(layers - 1) * TINY_LAYER;
+  const o = input;
+  const total = rows * outputs;
+  let sum: f64 = 0;
+  for (let i = 0; i < total; i++) {
+    const d = f32At(o, i) - f32At(targets, i);
+    sum += d * d;
+  }
+  const loss = (0.5 * sum) / <f64>rows;
+  store<f64>(r, loss);
+  if (!isFinite(loss + 0)) {
+    // no step: the gradients are zero, as the trainer's model.zeroGrad() leaves them
+    for (let l = 0; l < layers; l++) {
+      const d = plan + TINY_HEADER + <usize>l * TINY_LAYER;
+      const m = load<i32>(d, 4);
+      memory.fill(<usize>load<i32>(d, 20), 0, (<usize>(load<i32>(d) * m)) << 2);
+      memory.fill(<usize>load<i32>(d, 24), 0, (<usize>m) << 2);
+    }
+    return loss;
+  }
+  // accuracy
+  let correct = 0;
+  if (outputs == 1) {
+    for (let i = 0; i < rows; i++) if (f32At(o, i) >= 0.5 == f32At(targets, i) >= 0.5) correct++;
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const base = i * outputs;
+      let best = 0;
+      let bestTarget = 0;
+      for (let j = 1; j < outputs; j++) {
+        if (f32At(o, base + j) > f32At(o, base + best)) best = j;
+        if (f32At(targets, base + j) > f32At(targets, base + bestTarget)) bestTarget = j;
+      }
+      if (best == bestTarget) correct++;
+    }
+  }
+  store<f64>(r, <f64>correct, 8);
+  // backward: dE/dO = (O - t) / B into the top layer's delta, then the delta rule layer by layer
+  const scale: f64 = 1 / <f64>rows;
+  let dy = <usize>load<i32>(top, 36);
+  for (let i = 0; i < total; i++) f32Put(dy, i, (f32At(o, i) - f32At(targets, i)) * scale);
+  for (let l = layers - 1; l >= 0; l--) {
+    const d = plan + TINY_HEADER + <usize>l * TINY_LAYER;
+    const n = load<i32>(d);
+    const m = load<i32>(d, 4);
+    const code = load<i32>(d, 8);
+    const w = <usize>load<i32>(d, 12);
+    const gw = <usize>load<i32>(d, 20);
+    const gb = <usize>load<i32>(d, 24);
+    const net = <usize>load<i32>(d, 28);
+    const y = <usize>load<i32>(d, 32);
+    const dx = <usize>load<i32>(d, 36);
+    const a = l > 0 ? <usize>load<i32>(d - TINY_LAYER, 32) : x0;
+    const size = rows * m;
+    let abs: f64 = 0;
+    let max: f64 = 0;
+    for (let i = 0; i < size; i++) {
+      if (code == TINY_SIGMOID) {
+        const v = f32At(y, i);
+        f32Put(dx, i, v * (1 - v) * f32At(dy, i));
+      } else if (code == TINY_RELU) f32Put(dx, i, f32At(net, i) > 0 ? f32At(dy, i) : 0);
+      else if (dy != dx) f32Put(dx, i, f32At(dy, i));
+      const v = Math.abs(f32At(dx, i));
+      abs += v;
+      if (v > max) max = v;
+    }
+    const stats = r + 24 + <usize>l * 48;
+    store<f64>(stats, abs);
+    store<f64>(stats, max, 8);
+    // dE/dW_ij = 0 + sum_b O_bi delta_bj, with its squares
+    let squares: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const ci = i * m;
+      for (let j = 0; j < m; j++) {
+        let s: f64 = 0;
+        for (let b = 0; b < rows; b++) s += f32At(a, b * n + i) * f32At(dx, b * m + j);
+        f32Put(gw, ci + j, 0 + s);
+        const g = f32At(gw, ci + j);
+        squares += g * g;
+      }
+    }
+    // dE/dtheta_j, rounded after every addition
+    for (let j = 0; j < m; j++) store<f32>(gb + ((<usize>j) << 2), 0);
+    for (let b = 0; b < rows; b++) {
+      const base = b * m;
+      for (let j = 0; j < m; j++) f32Put(gb, j, f32At(gb, j) + f32At(dx, base + j));
+    }
+    let biasSquares: f64 = 0;
+    for (let j = 0; j < m; j++) {
+      const g = f32At(gb, j);
+      biasSquares += g * g;
+    }
+    store<f64>(stats, 0 + squares + biasSquares, 16);
+    if (l > 0) {
+      // dE/dO_bi = 0 + sum_j delta_bj W_ij, for the layer below
+      const below = <usize>load<i32>(d, 40);
+      for (let b = 0; b < rows; b++) {
+        const di = b * m;
+        const oi = b * n;
+        for (let i = 0; i < n; i++) {
+          const wi = i * m;
+          let s: f64 = 0;
+          for (let j = 0; j < m; j++) s += f32At(dx, di + j) * f32At(w, wi + j);
+          f32Put(below, oi + i, 0 + s);
+        }
+      }
+      dy = below;
+    }
+  }
+  // W <- W - lr dE/dW (rounded once), with sum W^2, sum (W - W_before)^2 and sum W_before^2
+  let finite = true;
+  for (let l = 0; l < layers; l++) {
+    const d = plan + TINY_HEADER + <usize>l * TINY_LAYER;
+    const n = load<i32>(d);
+    const m = load<i32>(d, 4);
+    let now: f64 = 0;
+    let moved: f64 = 0;
+    let before: f64 = 0;
+    let nowB: f64 = 0;
+    let movedB: f64 = 0;
+    let beforeB: f64 = 0;
+    for (let part = 0; part < 2; part++) {
+      const v = <usize>load<i32>(d + (part == 0 ? 12 : 16));
+      const g = <usize>load<i32>(d + (part == 0 ? 20 : 24));
+      const count = part == 0 ? n * m : m;
+      let sNow: f64 = 0;
+      let sMoved: f64 = 0;
+      let sBefore: f64 = 0;
+      for (let i = 0; i < count; i++) {
+        const start = f32At(v, i);
+        f32Put(v, i, start - lr * f32At(g, i));
+        const next = f32At(v, i);
+        const e = next - start;
+        sNow += next * next;
+        sMoved += e * e;
+        sBefore += start * start;
+      }
+      if (part == 0) {
+        now = sNow;
+        moved = sMoved;
+        before = sBefore;
+      } else {
+        nowB = sNow;
+        movedB = sMoved;
+        beforeB = sBefore;
+      }
+    }
+    const weights = 0 + now + nowB;
+    const stats = r + 24 + <usize>l * 48;
+    store<f64>(stats, weights, 24);
+    store<f64>(stats, 0 + moved + movedB, 32);
+    store<f64>(stats, 0 + before + beforeB, 40);
+    if (!(weights - weights == 0)) finite = false;
+  }
+  if (!finite) {
+    // the sum of squares may overflow with every weight finite: look at each weight
+    finite = true;
+    for (let l = 0; l < layers; l++) {
+      const d = plan + TINY_HEADER + <usize>l * TINY_LAYER;
+      const count = load<i32>(d) * load<i32>(d, 4);
+      const m = load<i32>(d, 4);
+      const w = <usize>load<i32>(d, 12);
+      const bias = <usize>load<i32>(d, 16);
+      for (let i = 0; i < count; i++) if (!isFinite(f32At(w, i))) finite = false;
+      for (let i = 0; i < m; i++) if (!isFinite(f32At(bias, i))) finite = false;
+    }
+  }
+  store<f64>(r, finite ? 1 : 0, 16);
+  // what the epoch's events carry, as the trainer computes it from the sums: E of the epoch
+  // ((0 + E B) + 0) / B, the accuracy, and per layer mean |delta| and max |delta| per sample, |dE/dW|, |W| and
+  // |W - W_before| / |W_before|
+  const f = r + 24 + <usize>layers * 48;
+  store<f64>(f, (0 + loss * <f64>rows + 0) / <f64>rows);
+  store<f64>(f, <f64>correct / <f64>max(1, rows), 8);
+  for (let l = 0; l < layers; l++) {
+    const stats = r + 24 + <usize>l * 48;
+    const out = f + 16 + <usize>l * 40;
+    const size = rows * load<i32>(plan + TINY_HEADER + <usize>l * TINY_LAYER, 4);
+    const start = load<f64>(stats, 40);
+    store<f64>(out, (load<f64>(stats) / <f64>max(1, size)) * <f64>rows);
+    store<f64>(out, load<f64>(stats, 8) * <f64>rows, 8);
+    store<f64>(out, Math.sqrt(load<f64>(stats, 16)), 16);
+    store<f64>(out, Math.sqrt(load<f64>(stats, 24)), 24);
+    store<f64>(out, start > 0 ? Math.sqrt(load<f64>(stats, 32) / start) : 0, 32);
+  }
+  return loss;
+}

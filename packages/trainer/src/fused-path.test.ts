@@ -4,9 +4,9 @@
  * file) and the final weights, for the activations, dtypes, optimizers and seeds it covers; and what it does not
  * cover falls back to the general path. Run under `npm run test:backends` too (js and wasm-simd).
  */
-import { FusedSmallNetwork, mlp } from '@deltaflow/network';
+import { FusedSmallNetwork, TinySgdNetwork, mlp } from '@deltaflow/network';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
-import { Random, Tensor, getBackend, setBackend } from '@deltaflow/tensor';
+import { Random, Tensor, getBackend, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import type { DType } from '@deltaflow/tensor';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -67,6 +67,7 @@ async function run(c: Case, seed: number, fused: boolean) {
   const spy = vi.spyOn(FusedSmallNetwork.prototype, 'forwardLoss');
   const batches = vi.spyOn(TrainingLoop.prototype, 'runBatch');
   const epochs = vi.spyOn(TrainingLoop.prototype, 'runEpoch');
+  const tiny = vi.spyOn(TinySgdNetwork.prototype, 'epoch');
   try {
     const model = mlp({ inputs: c.inputs, layers: c.layers, seed, dtype: c.dtype });
     const events = await lastValueFrom(
@@ -78,8 +79,10 @@ async function run(c: Case, seed: number, fused: boolean) {
       fusedCalls: spy.mock.calls.length,
       batchCalls: batches.mock.calls.length,
       epochCalls: epochs.mock.calls.length,
+      tinyCalls: tiny.mock.calls.length,
     };
   } finally {
+    tiny.mockRestore();
     spy.mockRestore();
     batches.mockRestore();
     epochs.mockRestore();
@@ -261,7 +264,8 @@ describe('fused small-network path', () => {
         const lean = await run(c, seed, true);
         expect(general.epochCalls).toBe(0);
         expect(lean.batchCalls).toBe(0);
-        expect(lean.epochCalls).toBe(lean.fusedCalls);
+        // each epoch ran in one call: the fused TypeScript path's, or the WebAssembly tiny-network kernel's
+        expect(lean.epochCalls).toBe(lean.fusedCalls + lean.tinyCalls);
         expect(lean.epochCalls).toBeGreaterThan(0);
         if (c.options.lr === 1e6) expect(general.events).toContain('"reason":"diverged"');
         expect(lean.events).toBe(general.events);
@@ -278,6 +282,7 @@ describe('fused small-network path', () => {
     try {
       const custom = await run(c, 5, true);
       expect(custom.fusedCalls).toBe(0);
+      expect(custom.tinyCalls).toBe(0);
       expect(custom.batchCalls).toBe(c.options.epochs);
       expect(custom.events).toBe(expected.events);
     } finally {
@@ -336,5 +341,130 @@ describe('fused small-network path', () => {
     expect(general.events).toContain('"reason":"diverged"');
     expect(fused.events).toBe(general.events);
     expect(fused.bytes).toEqual(general.bytes);
+  });
+});
+
+/** Lean float32 classification runs with plain sgd: on a WebAssembly backend, one kernel call per epoch. */
+const TINY: Case[] = [
+  {
+    name: 'XOR-like 2-4-1 sigmoid, full batch, in order',
+    inputs: 2,
+    layers: [{ units: 4 }, { units: 1 }],
+    dtype: 'float32',
+    rows: 4,
+    options: { ...sgd, epochs: 300, batchSize: 4, shuffle: false, outputSample: 0 },
+  },
+  {
+    name: 'XOR-like 2-4-1 sigmoid, shuffled, with a schedule',
+    inputs: 2,
+    layers: [{ units: 4 }, { units: 1 }],
+    dtype: 'float32',
+    rows: 4,
+    options: { ...sgd, batchSize: 4, outputSample: 0, schedule: (epoch, lr) => (epoch < 10 ? lr : lr / 2) },
+  },
+  {
+    name: '3-8-5-3 relu/sigmoid/linear, 13 rows, three classes',
+    inputs: 3,
+    layers: [
+      { units: 8, activation: 'relu' },
+      { units: 5, activation: 'sigmoid' },
+      { units: 3, activation: 'linear' },
+    ],
+    dtype: 'float32',
+    rows: 13,
+    options: { ...sgd, lr: 0.1, batchSize: 13, outputSample: 0 },
+  },
+  {
+    name: 'relu/linear at lr 1e6: diverges',
+    inputs: 2,
+    layers: [
+      { units: 4, activation: 'relu' },
+      { units: 1, activation: 'linear' },
+    ],
+    dtype: 'float32',
+    rows: 4,
+    options: { ...sgd, lr: 1e6, batchSize: 4, outputSample: 0 },
+  },
+  {
+    name: 'sigmoid at lr 1e300: the weights overflow after a finite E',
+    inputs: 2,
+    layers: [{ units: 4 }, { units: 1 }],
+    dtype: 'float32',
+    rows: 4,
+    options: { ...sgd, lr: 1e300, batchSize: 4, outputSample: 0 },
+  },
+];
+
+describe('the WebAssembly tiny-network kernel in lean runs', () => {
+  const wasm = loadWasmBackend();
+  let previous = getBackend();
+  afterEach(() => {
+    setBackend(previous);
+  });
+
+  for (const c of TINY) {
+    it(`runs every epoch in one kernel call, bit-identical to the general path: ${c.name}`, async () => {
+      previous = setBackend(wasm!);
+      for (const seed of [1, 7, 42]) {
+        const general = await run(c, seed, false);
+        const tiny = await run(c, seed, true);
+        expect(general.tinyCalls).toBe(0);
+        expect(tiny.batchCalls).toBe(0);
+        expect(tiny.fusedCalls).toBe(0);
+        expect(tiny.tinyCalls).toBe(tiny.epochCalls);
+        expect(tiny.tinyCalls).toBeGreaterThan(0);
+        if ((c.options.lr ?? 0) >= 1e6) expect(general.events).toContain('"reason":"diverged"');
+        expect(tiny.events).toBe(general.events);
+        expect(tiny.bytes).toEqual(general.bytes);
+      }
+    });
+  }
+
+  it('two lean runs at once take the region in turns and each gives its run alone', async () => {
+    previous = setBackend(wasm!);
+    const a = TINY[0]!;
+    const b = TINY[2]!;
+    const alone = [await run(a, 11, true), await run(b, 12, true)];
+    const evictions = vi.spyOn(TinySgdNetwork.prototype, 'evict');
+    const both = await Promise.all(
+      [
+        [a, 11],
+        [b, 12],
+      ].map(async ([c, seed]) => {
+        const cc = c as Case;
+        const model = mlp({ inputs: cc.inputs, layers: cc.layers, seed: seed as number, dtype: cc.dtype });
+        const events = await lastValueFrom(
+          train(model, data(cc, seed as number), {
+            seed: seed as number,
+            outputSample: 2,
+            ...cc.options,
+            yieldEvery: 'epoch',
+          }).pipe(toArray()),
+        );
+        return { events: canonical(events), bytes: parameterBytes(model) };
+      }),
+    );
+    // the runs alternated epoch by epoch, each claiming the region back from the other
+    expect(evictions.mock.calls.length).toBeGreaterThan(10);
+    evictions.mockRestore();
+    expect(both[0]!.events).toBe(alone[0]!.events);
+    expect(both[0]!.bytes).toEqual(alone[0]!.bytes);
+    expect(both[1]!.events).toBe(alone[1]!.events);
+    expect(both[1]!.bytes).toEqual(alone[1]!.bytes);
+  });
+
+  it('leaves the js backend, momentum and regression to the fused TypeScript path', async () => {
+    const c = TINY[0]!;
+    previous = setBackend(jsBackend);
+    expect((await run(c, 3, true)).tinyCalls).toBe(0);
+    setBackend(wasm!);
+    const momentum = { ...c, options: { ...c.options, optimizerOptions: { momentum: 0.9 } } };
+    const regression = { ...c, options: { ...c.options, task: 'regression' as const } };
+    for (const other of [momentum, regression]) {
+      const lean = await run(other, 3, true);
+      expect(lean.tinyCalls).toBe(0);
+      expect(lean.fusedCalls).toBe(lean.epochCalls);
+      expect(lean.events).toBe((await run(other, 3, false)).events);
+    }
   });
 });

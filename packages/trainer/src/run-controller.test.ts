@@ -1,5 +1,5 @@
 import { xor } from '@deltaflow/data';
-import { FusedSmallNetwork, mlp } from '@deltaflow/network';
+import { FusedSmallNetwork, TinySgdNetwork, mlp } from '@deltaflow/network';
 import { firstValueFrom, filter, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import type { TrainingEvent } from './events.js';
@@ -21,17 +21,20 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
 describe('createRun: one shared, controllable run', () => {
   it('two subscribers receive identical events and the training runs once', async () => {
     const model = seedNet();
-    // a forward pass of the general path or of the fused small-network path
+    // a forward pass of the general path, of the fused small-network path or of the WebAssembly tiny-network
+    // kernel
     const forward = vi.spyOn(model, 'forward');
     const fused = vi.spyOn(FusedSmallNetwork.prototype, 'forwardLoss');
+    const tiny = vi.spyOn(TinySgdNetwork.prototype, 'epoch');
     const run = createRun(model, xor(), { epochs: 20, batchSize: 4, lr: 0.5 });
     const a = lastValueFrom(run.events$.pipe(toArray()));
     const b = lastValueFrom(run.events$.pipe(toArray()));
     const [eventsA, eventsB] = await Promise.all([a, b]);
     expect(eventsA).toEqual(eventsB);
     expect(epochsOf(eventsA)).toHaveLength(20);
-    expect(forward.mock.calls.length + fused.mock.calls.length).toBe(20);
+    expect(forward.mock.calls.length + fused.mock.calls.length + tiny.mock.calls.length).toBe(20);
     fused.mockRestore(); // one full batch per epoch, once
+    tiny.mockRestore();
   });
 
   it('a late subscriber still gets the start event first', async () => {

@@ -1,5 +1,5 @@
 import { xor } from '@deltaflow/data';
-import { FusedSmallNetwork, mlp } from '@deltaflow/network';
+import { FusedSmallNetwork, TinySgdNetwork, mlp } from '@deltaflow/network';
 import { Tensor } from '@deltaflow/tensor';
 import { lastValueFrom, map, take, tap, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
@@ -92,9 +92,11 @@ describe('train(): the event stream', () => {
     vi.useFakeTimers();
     try {
       const model = seedNet();
-      // a forward pass of the general path or of the fused small-network path
+      // a forward pass of the general path, of the fused small-network path or of the WebAssembly tiny-network
+      // kernel
       const forward = vi.spyOn(model, 'forward');
       const fused = vi.spyOn(FusedSmallNetwork.prototype, 'forwardLoss');
+      const tiny = vi.spyOn(TinySgdNetwork.prototype, 'epoch');
       const epochs: number[] = [];
       const subscription = train(model, xor(), { epochs: 1000, batchSize: 4, yieldEvery: 'epoch' }).subscribe(
         (e) => {
@@ -106,8 +108,9 @@ describe('train(): the event stream', () => {
       );
       await vi.runAllTimersAsync();
       expect(epochs).toEqual([1, 2]);
-      expect(forward.mock.calls.length + fused.mock.calls.length).toBe(2);
+      expect(forward.mock.calls.length + fused.mock.calls.length + tiny.mock.calls.length).toBe(2);
       fused.mockRestore();
+      tiny.mockRestore();
       expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();

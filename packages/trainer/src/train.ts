@@ -12,6 +12,11 @@ import { turnScheduler } from './turn-scheduler.js';
 
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
 
+/** What `leanEpochs` (inside {@link runTraining}) tells the slice's loop: return, look at the checks, or batch. */
+const LEAN_SLICE_DONE = 0;
+const LEAN_CHECK = 1;
+const LEAN_BATCH = 2;
+
 /** Milliseconds of work between two turns of the event loop under `yieldEvery: 'auto'`. */
 const AUTO_SLICE_MS = 16;
 
@@ -117,11 +122,13 @@ export function runTraining(
     // forward or backward event) is carried by it (see nextControlState's pause rule).
     control.epochFinished();
     subscriber.next(epochEvent);
-    if (options.checkpointEvery && epoch % options.checkpointEvery === 0) {
-      const checkpoint: CheckpointEvent = { type: 'checkpoint', epoch, model: loop.modelJSON() };
-      if (loop.resumeState) checkpoint.state = loop.resumeState;
-      subscriber.next(checkpoint);
-    }
+    if (options.checkpointEvery && epoch % options.checkpointEvery === 0) checkpoint(epoch);
+  };
+  /** Emits the checkpoint event of `epoch`. */
+  const checkpoint = (epoch: number): void => {
+    const event: CheckpointEvent = { type: 'checkpoint', epoch, model: loop.modelJSON() };
+    if (loop.resumeState) event.state = loop.resumeState;
+    subscriber.next(event);
   };
   const emitEpoch = (): void => emit(loop.finishEpoch());
   /** Whether an epoch may run in one call (see `TrainingLoop.lean`): no batch events to send between batches. */
@@ -140,6 +147,51 @@ export function runTraining(
     });
     subscriber.complete();
   };
+
+  const checkpointEvery = options.checkpointEvery;
+  /**
+   * Lean epochs (see `TrainingLoop.lean`) one after another, each emitted as {@link emit} does (a lean epoch's
+   * summary has none of the optional fields), while no command comes (the control state stays the same object:
+   * nothing to apply, no pause to hold at) and the slice lasts. One function for the whole epoch, so that the
+   * runtime optimises it early in a run (it counts each function's own work). Returns LEAN_SLICE_DONE when the
+   * slice is over (the run ended, or the next slice is scheduled), LEAN_CHECK when the slice's loop must look at a
+   * command or a closed subscription, LEAN_BATCH when the epoch must take the batch path.
+   */
+  function leanEpochs(action: SchedulerAction<unknown>): number {
+    const state = control.state;
+    for (;;) {
+      const summary = loop.runEpoch();
+      if (summary === undefined) return LEAN_BATCH;
+      const t = clock.batchDone(loop.samplesSeen);
+      if (summary !== null && loop.ended !== 'diverged') {
+        const { epoch, loss, metrics, layers, lr } = summary;
+        subscriber.next({ type: 'forward', epoch, loss, metrics });
+        subscriber.next({ type: 'backward', epoch, layers });
+        const epochEvent: EpochEvent = {
+          type: 'epoch',
+          epoch,
+          loss,
+          metrics,
+          elapsedMs: clock.trainingMs,
+          samplesPerSecond: clock.samplesPerSecond,
+          lr,
+        };
+        control.epochFinished();
+        subscriber.next(epochEvent);
+        if (checkpointEvery && epoch % checkpointEvery === 0) checkpoint(epoch);
+      }
+      if (loop.ended) {
+        end();
+        return LEAN_SLICE_DONE;
+      }
+      if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) {
+        clock.read(loop.samplesSeen);
+        action.schedule(undefined, 0);
+        return LEAN_SLICE_DONE;
+      }
+      if (subscriber.closed || control.state !== state) return LEAN_CHECK;
+    }
+  }
 
   /** Runs batches until the slice is used up, the loop must wait, or the run ends. */
   function work(this: SchedulerAction<unknown>): void {
@@ -206,19 +258,10 @@ export function runTraining(
         continue;
       }
       if (lean) {
-        // a whole epoch in one call, unless the fused path does not cover it on the backend in use now
-        const summary = loop.runEpoch();
-        if (summary !== undefined) {
-          const t = clock.batchDone(loop.samplesSeen);
-          if (summary !== null) emit(summary);
-          if (loop.ended) return end();
-          if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) {
-            clock.read(loop.samplesSeen);
-            this.schedule(undefined, 0);
-            return;
-          }
-          continue;
-        }
+        // whole epochs in one call each, unless the fused path does not cover them on the backend in use now
+        const next = leanEpochs(this);
+        if (next === LEAN_SLICE_DONE) return;
+        if (next === LEAN_CHECK) continue;
       }
       const batchLoss = loop.runBatch();
       if (options.batchEvents && !loop.ended) {

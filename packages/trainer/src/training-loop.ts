@@ -2,6 +2,7 @@ import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
 import { FusedSmallNetwork, Penalty, modelToJSON, pluginSources } from '@deltaflow/network';
+import type { TinySgdNetwork } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential, WasmResidentPlan } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
 import type { LrSchedule } from '@deltaflow/optimizers';
@@ -9,6 +10,7 @@ import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
 import { EpochStatistics, WeightSnapshot } from './gradient-stats.js';
+import { tinyPlan } from './tiny-plan.js';
 import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
 import type { MetricName } from './metrics.js';
 import type { TrainOptions, TrainingData } from './options.js';
@@ -151,6 +153,11 @@ export class TrainingLoop {
    */
   readonly lean: boolean;
   /**
+   * A lean run's whole-epoch WebAssembly kernel (see tiny-plan.ts), or null; {@link TrainingLoop.runEpoch} takes it
+   * when the backend in use runs it.
+   */
+  private readonly tiny: TinySgdNetwork | null;
+  /**
    * What {@link TrainingLoop.finishEpoch} returns: one object for the run, refilled every epoch (every field
    * written, absent ones undefined, so its shape never changes); its metrics, layers and outputs are new each
    * epoch (they go into the events).
@@ -271,6 +278,7 @@ export class TrainingLoop {
       this.outputSample === 0 &&
       this.earlyStopping === null &&
       !options.resumable;
+    this.tiny = this.lean ? tinyPlan(model, this.optimizer, batchSize, task) : null;
   }
 
   /** Refuses a set whose columns or rows do not fit the model. */
@@ -357,6 +365,7 @@ export class TrainingLoop {
 
   /** Lets a data source's iterators go (the run ended or was unsubscribed). */
   closeData(): void {
+    this.tiny?.sync();
     this.resident?.close();
     this.feed?.close();
     this.valFeed?.close();
@@ -520,6 +529,8 @@ export class TrainingLoop {
    * and `finishEpoch` run it).
    */
   runEpoch(): EpochSummary | null | undefined {
+    const tiny = this.tiny;
+    if (tiny !== null && tiny.covers()) return this.runTinyEpoch(tiny);
     const fused = this.fused!;
     const batcher = this.batcher!;
     const rows = this.config.batchSize; // every row: the one batch
@@ -564,6 +575,60 @@ export class TrainingLoop {
     this.epoch = epoch;
     if (!stats.finite) this.diverge();
     else if (epoch >= this.config.epochs) this.ended = 'completed';
+    return summary;
+  }
+
+  /**
+   * {@link TrainingLoop.runEpoch} in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same
+   * numbers bit for bit. The model keeps the epoch's start weights until the kernel's are known to be finite, so a
+   * diverged epoch needs no snapshot to go back to.
+   */
+  private runTinyEpoch(tiny: TinySgdNetwork): EpochSummary | null {
+    const batcher = this.batcher!;
+    const config = this.config;
+    const optimizer = this.optimizer;
+    if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
+    batcher.startEpoch();
+    // no snapshot is kept on this path: an epoch of the general path after it takes one
+    this.stats.advanced = false;
+    const { inputs, targets } = batcher.batch(0);
+    const lr = optimizer.lr;
+    const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
+    // (E - E is 0 for a finite E, NaN for NaN and the infinities)
+    if (!(loss - loss === 0)) {
+      // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
+      this.ended = 'diverged';
+      return null;
+    }
+    this.samplesSeen += config.batchSize;
+    // the events' numbers, computed by the kernel as finishEpoch computes them (see tinyEpoch)
+    const r = tiny.results;
+    let at = tiny.eventsAt;
+    const summary = this.summary;
+    const epoch = this.epoch + 1;
+    summary.epoch = epoch;
+    summary.loss = r[at]!;
+    summary.metrics = { accuracy: r[at + 1]! };
+    summary.lr = lr;
+    const layers: LayerGradientStats[] = [];
+    at += 2;
+    for (let layer = 0; at < r.length; layer++, at += 5) {
+      layers.push({
+        layer,
+        meanAbsDelta: r[at]!,
+        maxAbsDelta: r[at + 1]!,
+        gradNorm: r[at + 2]!,
+        weightNorm: r[at + 3]!,
+        updateRatio: r[at + 4]!,
+      });
+    }
+    summary.layers = layers;
+    // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
+    this.batchIndex = 0;
+    this.epoch = epoch;
+    // weights that are not finite were not written: the model holds the epoch's start weights
+    if (r[2] !== 1) this.ended = 'diverged';
+    else if (epoch >= config.epochs) this.ended = 'completed';
     return summary;
   }
 
@@ -659,6 +724,7 @@ export class TrainingLoop {
 
   /** Ends the run's bookkeeping: puts back the best epoch's weights when early stopping was asked to. */
   finalize(): void {
+    this.tiny?.sync();
     this.resident?.close();
     if (this.ended !== 'diverged') this.earlyStopping?.restoreIfAsked();
   }

@@ -1,4 +1,5 @@
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+import { warmTinyKernel } from './tiny-warmup.js';
 
 /**
  * A WebAssembly memory, as the few members used here (the tensor package compiles without DOM or Node types).
@@ -93,6 +94,14 @@ export interface KernelExports {
   softmaxCrossEntropyLoss(x: number, t: number, rows: number, cols: number): number;
   /** dE/dx = (O sum t - t) / rows for a softmax output with cross-entropy, into `g`. */
   softmaxCrossEntropyGrad(o: number, t: number, g: number, rows: number, cols: number): void;
+  /**
+   * One training epoch of a tiny dense float32 network described at `plan` (forward, mse E, accuracy count, delta
+   * rule, sgd step at `lr`, the epoch's sums), bit for bit the TypeScript path's; returns E (see `TinySgdNetwork`
+   * of `@deltaflow/network`).
+   */
+  tinyEpoch(plan: number, lr: number): number;
+  /** e^x by fdlibm's algorithm, as V8's Math.exp computes it. */
+  tinyExp(x: number): number;
   /** C <- alpha op(A) op(B) + beta C on float32 matrices (rows of A `lda`, of C `ldc` apart). */
   gemm(
     transA: number,
@@ -170,6 +179,7 @@ export function wasmSimdSupported(): boolean {
 export function instantiateKernels(): { exports: KernelExports; memory: WasmMemory } {
   const api = webAssembly()!;
   const exports = new api.Instance(new api.Module(kernelBytes()), imports).exports as KernelExports;
+  warmTinyKernel(exports, exports.memory!);
   return { exports, memory: exports.memory! };
 }
 
@@ -177,5 +187,6 @@ export function instantiateKernels(): { exports: KernelExports; memory: WasmMemo
 export async function instantiateKernelsAsync(): Promise<{ exports: KernelExports; memory: WasmMemory }> {
   const { instance } = await webAssembly()!.instantiate(kernelBytes(), imports);
   const exports = instance.exports as KernelExports;
+  warmTinyKernel(exports, exports.memory!);
   return { exports, memory: exports.memory! };
 }
