@@ -1,7 +1,13 @@
 import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
-import { FusedSmallNetwork, Penalty, modelToJSON, pluginSources } from '@deltaflow/network';
+import {
+  FusedSmallNetwork,
+  Penalty,
+  RESIDENT_MIN_PRODUCT,
+  modelToJSON,
+  pluginSources,
+} from '@deltaflow/network';
 import type { TinySgdNetwork } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential, WasmResidentPlan } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
@@ -123,9 +129,13 @@ export class TrainingLoop {
   private validation: { inputs: Tensor; targets: Tensor } | null = null;
   private readonly metrics: MetricsAccumulator;
   private readonly valMetrics: MetricsAccumulator;
-  private readonly epochStart: WeightSnapshot;
-  /** The backward statistics of each epoch (and whether the weights are finite). */
-  private readonly stats: EpochStatistics;
+  /**
+   * The weights at the start of the epoch and the backward statistics of each epoch (and whether the weights are
+   * finite): made when an epoch first needs them (see {@link TrainingLoop.statistics}), so that a run whose epochs
+   * all take the whole-epoch kernel, which measures its own statistics, never makes them.
+   */
+  private snapshot: WeightSnapshot | null = null;
+  private statistics: EpochStatistics | null = null;
   private readonly earlyStopping: EarlyStopping | null;
   private readonly schedule: LrSchedule | undefined;
   private readonly outputSample: number;
@@ -240,14 +250,16 @@ export class TrainingLoop {
     });
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
-    this.resident = residentPlan(model, options, this.optimizer, this.penalty.active, batchSize);
+    // (a network with a product of a full batch at or below RESIDENT_MIN_PRODUCT never has a resident plan: the
+    // plan is not asked for then, which spares a tiny run its checks)
+    this.resident = model.layers.every((l) => batchSize * l.inputs * l.units > RESIDENT_MIN_PRODUCT)
+      ? residentPlan(model, options, this.optimizer, this.penalty.active, batchSize)
+      : null;
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
     this.asked = checkMetrics(options.metrics, task, model.outputs);
     this.metrics = new MetricsAccumulator(task, this.asked.length > 0);
     this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
-    this.epochStart = new WeightSnapshot(model);
-    this.stats = new EpochStatistics(model, this.epochStart);
     this.earlyStopping = options.earlyStopping
       ? new EarlyStopping(model, options.earlyStopping, this.validation !== null || this.valFeed !== null)
       : null;
@@ -279,6 +291,19 @@ export class TrainingLoop {
       this.earlyStopping === null &&
       !options.resumable;
     this.tiny = this.lean ? tinyPlan(model, this.optimizer, batchSize, task) : null;
+  }
+
+  /** The weights at the start of the epoch (made on first use; see {@link TrainingLoop.stats}). */
+  private get epochStart(): WeightSnapshot {
+    return (this.snapshot ??= new WeightSnapshot(this.model));
+  }
+
+  /**
+   * The backward statistics, made on first use: by the first epoch that is not the whole-epoch kernel's, which
+   * takes a snapshot first (a new one has `advanced` false), so making them late changes no number.
+   */
+  private get stats(): EpochStatistics {
+    return (this.statistics ??= new EpochStatistics(this.model, this.epochStart));
   }
 
   /** Refuses a set whose columns or rows do not fit the model. */
@@ -590,7 +615,7 @@ export class TrainingLoop {
     if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
     batcher.startEpoch();
     // no snapshot is kept on this path: an epoch of the general path after it takes one
-    this.stats.advanced = false;
+    if (this.statistics !== null) this.statistics.advanced = false;
     const { inputs, targets } = batcher.batch(0);
     const lr = optimizer.lr;
     const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
