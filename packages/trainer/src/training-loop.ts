@@ -554,8 +554,14 @@ export class TrainingLoop {
    * and `finishEpoch` run it).
    */
   runEpoch(): EpochSummary | null | undefined {
+    // (a small function, so that the runtime inlines it and the kernel's epoch into the lean loop early in a run)
     const tiny = this.tiny;
     if (tiny !== null && tiny.covers()) return this.runTinyEpoch(tiny);
+    return this.runFusedEpoch();
+  }
+
+  /** {@link TrainingLoop.runEpoch} on the fused small-network path (see `FusedSmallNetwork`). */
+  private runFusedEpoch(): EpochSummary | null | undefined {
     const fused = this.fused!;
     const batcher = this.batcher!;
     const rows = this.config.batchSize; // every row: the one batch
