@@ -641,17 +641,18 @@ export class TrainingLoop {
     summary.loss = r[at]!;
     summary.metrics = { accuracy: r[at + 1]! };
     summary.lr = lr;
-    const layers: LayerGradientStats[] = [];
+    // (made at its length: a growing array would take a backing store of 17 slots every epoch)
+    const layers = new Array<LayerGradientStats>(this.model.layers.length);
     at += 2;
     for (let layer = 0; at < r.length; layer++, at += 5) {
-      layers.push({
+      layers[layer] = {
         layer,
         meanAbsDelta: r[at]!,
         maxAbsDelta: r[at + 1]!,
         gradNorm: r[at + 2]!,
         weightNorm: r[at + 3]!,
         updateRatio: r[at + 4]!,
-      });
+      };
     }
     summary.layers = layers;
     // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
