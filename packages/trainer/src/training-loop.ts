@@ -205,35 +205,13 @@ export class TrainingLoop {
     let samples: number;
     let validationSamples: number;
     if (isDataSource(data) || isDataSource(options.validation)) {
-      // data in batches: the feed fetches them (see data-source.ts); the order is the source's
-      if (!isDataSource(data)) fail('A validation data source needs a training data source too.');
-      for (const [name, given] of [
-        ['validationSplit', split],
-        ['resume', options.resume],
-        ['resumable', options.resumable],
-      ] as const) {
-        if (given !== undefined && given !== false)
-          fail(
-            `\`${name}\` needs in-memory data, but the training data is a data source; give a validation source as \`validation\`, or load the data into memory.`,
-          );
-      }
-      checkSource(data, 'training data', model.inputs, model.outputs);
-      batchSize = options.batchSize ?? RUN_DEFAULTS.batchSize;
-      this.feed = new SourceFeed(data, 'training data', batchSize, model.dtype);
-      const val = options.validation;
-      if (isDataSource(val)) {
-        checkSource(val, 'validation data', model.inputs, model.outputs);
-        this.valFeed = new SourceFeed(val, 'validation data', batchSize, model.dtype);
-      } else {
-        this.valFeed = null;
-        if (val)
-          this.validation = this.checked(
-            { inputs: inDtype(val.inputs, model), targets: inDtype(val.targets, model) },
-            'validation data',
-          );
-      }
-      samples = data.samples ?? 0;
-      validationSamples = isDataSource(val) ? (val.samples ?? 0) : (this.validation?.inputs.rows ?? 0);
+      ({
+        feed: this.feed,
+        valFeed: this.valFeed,
+        batchSize,
+        samples,
+        validationSamples,
+      } = this.fromSource(data, options, split));
     } else {
       this.feed = null;
       this.valFeed = null;
@@ -320,6 +298,51 @@ export class TrainingLoop {
       );
     }
     return set;
+  }
+
+  /**
+   * Data in batches (see data-source.ts), the order the source's: the checks, the feeds. (A method apart, so that a
+   * run of in-memory data never compiles it.)
+   */
+  private fromSource(
+    data: TrainingData | DataSource,
+    options: TrainOptions,
+    split: number | undefined,
+  ): {
+    feed: SourceFeed;
+    valFeed: SourceFeed | null;
+    batchSize: number;
+    samples: number;
+    validationSamples: number;
+  } {
+    const model = this.model;
+    if (!isDataSource(data)) return fail('A validation data source needs a training data source too.');
+    for (const [name, given] of [
+      ['validationSplit', split],
+      ['resume', options.resume],
+      ['resumable', options.resumable],
+    ] as const) {
+      if (given !== undefined && given !== false)
+        fail(
+          `\`${name}\` needs in-memory data, but the training data is a data source; give a validation source as \`validation\`, or load the data into memory.`,
+        );
+    }
+    checkSource(data, 'training data', model.inputs, model.outputs);
+    const batchSize = options.batchSize ?? RUN_DEFAULTS.batchSize;
+    const feed = new SourceFeed(data, 'training data', batchSize, model.dtype);
+    let valFeed: SourceFeed | null = null;
+    const val = options.validation;
+    if (isDataSource(val)) {
+      checkSource(val, 'validation data', model.inputs, model.outputs);
+      valFeed = new SourceFeed(val, 'validation data', batchSize, model.dtype);
+    } else if (val) {
+      this.validation = this.checked(
+        { inputs: inDtype(val.inputs, model), targets: inDtype(val.targets, model) },
+        'validation data',
+      );
+    }
+    const validationSamples = isDataSource(val) ? (val.samples ?? 0) : (this.validation?.inputs.rows ?? 0);
+    return { feed, valFeed, batchSize, samples: data.samples ?? 0, validationSamples };
   }
 
   /** In-memory data: the checks, the validation split, the batcher. */
