@@ -134,8 +134,9 @@ export function checkConfig<C extends Config>(
 ): C {
   const what = `The ${kind} '${name}'`;
   const accepted = Object.keys(defaults);
-  const example = accepted.map((key) => `${key}: ${show(defaults[key])}`).join(', ');
   if (config !== undefined && config !== null && (typeof config !== 'object' || Array.isArray(config))) {
+    // (the example is only written for the message: a run's setup never builds it)
+    const example = accepted.map((key) => `${key}: ${show(defaults[key])}`).join(', ');
     throw new DeltaflowError(
       'E_CONFIG',
       `${what} takes a config object such as { ${example} }, not ${show(config)}.`,

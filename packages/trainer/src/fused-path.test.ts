@@ -8,7 +8,7 @@ import { FusedSmallNetwork, TinySgdNetwork, mlp } from '@deltaflow/network';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
 import { Random, Tensor, getBackend, jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import type { DType } from '@deltaflow/tensor';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrainingEvent } from './events.js';
 import type { TrainOptions } from './options.js';
@@ -419,6 +419,34 @@ describe('the WebAssembly tiny-network kernel in lean runs', () => {
       }
     });
   }
+
+  it('a run that leaves the kernel mid-run makes its epoch statistics then, and stays the same', async () => {
+    previous = setBackend(wasm!);
+    const c = TINY[0]!;
+    const expected = await run(c, 9, false);
+    const kernelEpochs = vi.spyOn(TinySgdNetwork.prototype, 'epoch');
+    const batches = vi.spyOn(TrainingLoop.prototype, 'runBatch');
+    try {
+      const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 9, dtype: c.dtype });
+      const events = await lastValueFrom(
+        train(model, data(c, 9), { seed: 9, outputSample: 2, ...c.options }).pipe(
+          // a backend the kernel does not know from epoch 101 on: the batch path, whose statistics and weight
+          // snapshot the run makes only then
+          tap((e) => {
+            if (e.type === 'epoch' && e.epoch === 100) setBackend({ ...wasm!, name: 'custom' });
+          }),
+          toArray(),
+        ),
+      );
+      expect(kernelEpochs.mock.calls.length).toBe(100);
+      expect(batches.mock.calls.length).toBe(c.options.epochs! - 100);
+      expect(canonical(events)).toBe(expected.events);
+      expect(parameterBytes(model)).toEqual(expected.bytes);
+    } finally {
+      kernelEpochs.mockRestore();
+      batches.mockRestore();
+    }
+  });
 
   it('two lean runs at once take the region in turns and each gives its run alone', async () => {
     previous = setBackend(wasm!);

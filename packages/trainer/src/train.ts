@@ -206,6 +206,35 @@ export function runTraining(
   let sliceStart = 0;
   let continuing = false;
 
+  /**
+   * A data source's next batch: awaited (the wait counts as training time), then the same slice goes on, or the
+   * next one is scheduled. (Apart from `slice`, which a run of in-memory data then never compiles with it.)
+   */
+  function awaitData(slicer: SchedulerAction<unknown>): void {
+    // a data source: await its next batch (the wait counts as training time), then go on; the clock is
+    // read first, as the next slice restarts it
+    clock.read(loop.samplesSeen);
+    const waitStart = performance.now();
+    fetching = loop.fetchData().then(
+      () => {
+        const now = performance.now();
+        clock.trainingMs += now - waitStart;
+        fetching = null;
+        if (subscriber.closed) return;
+        // the same slice goes on while it has time left (a turn of the scheduler per batch would cost
+        // a timer's delay each); else the next slice is scheduled
+        if (yieldEvery === 'epoch' || (yieldEvery !== 'batch' && now - sliceStart < sliceMs)) {
+          continuing = true;
+          work.call(slicer); // the slice's action
+        } else action = scheduler.schedule(work);
+      },
+      (error: unknown) => {
+        fetching = null;
+        subscriber.error(error);
+      },
+    );
+  }
+
   function slice(this: SchedulerAction<unknown>): void {
     const resumed = clock.resume();
     if (!continuing) sliceStart = resumed;
@@ -227,28 +256,7 @@ export function runTraining(
         return;
       }
       if (loop.needsData) {
-        // a data source: await its next batch (the wait counts as training time), then go on; the clock is
-        // read first, as the next slice restarts it
-        clock.read(loop.samplesSeen);
-        const waitStart = performance.now();
-        fetching = loop.fetchData().then(
-          () => {
-            const now = performance.now();
-            clock.trainingMs += now - waitStart;
-            fetching = null;
-            if (subscriber.closed) return;
-            // the same slice goes on while it has time left (a turn of the scheduler per batch would cost
-            // a timer's delay each); else the next slice is scheduled
-            if (yieldEvery === 'epoch' || (yieldEvery !== 'batch' && now - sliceStart < sliceMs)) {
-              continuing = true;
-              work.call(this); // the arrow function keeps the slice's action
-            } else action = scheduler.schedule(work);
-          },
-          (error: unknown) => {
-            fetching = null;
-            subscriber.error(error);
-          },
-        );
+        awaitData(this);
         return;
       }
       if (!loop.ended && loop.epochComplete) {

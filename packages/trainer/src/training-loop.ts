@@ -1,7 +1,13 @@
 import { Batcher } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
-import { FusedSmallNetwork, Penalty, modelToJSON, pluginSources } from '@deltaflow/network';
+import {
+  FusedSmallNetwork,
+  Penalty,
+  RESIDENT_MIN_PRODUCT,
+  modelToJSON,
+  pluginSources,
+} from '@deltaflow/network';
 import type { TinySgdNetwork } from '@deltaflow/network';
 import type { ForwardPass, ModelJSON, Sequential, WasmResidentPlan } from '@deltaflow/network';
 import { Optimizer, createOptimizer } from '@deltaflow/optimizers';
@@ -123,9 +129,13 @@ export class TrainingLoop {
   private validation: { inputs: Tensor; targets: Tensor } | null = null;
   private readonly metrics: MetricsAccumulator;
   private readonly valMetrics: MetricsAccumulator;
-  private readonly epochStart: WeightSnapshot;
-  /** The backward statistics of each epoch (and whether the weights are finite). */
-  private readonly stats: EpochStatistics;
+  /**
+   * The weights at the start of the epoch and the backward statistics of each epoch (and whether the weights are
+   * finite): made when an epoch first needs them (see {@link TrainingLoop.statistics}), so that a run whose epochs
+   * all take the whole-epoch kernel, which measures its own statistics, never makes them.
+   */
+  private snapshot: WeightSnapshot | null = null;
+  private statistics: EpochStatistics | null = null;
   private readonly earlyStopping: EarlyStopping | null;
   private readonly schedule: LrSchedule | undefined;
   private readonly outputSample: number;
@@ -195,35 +205,13 @@ export class TrainingLoop {
     let samples: number;
     let validationSamples: number;
     if (isDataSource(data) || isDataSource(options.validation)) {
-      // data in batches: the feed fetches them (see data-source.ts); the order is the source's
-      if (!isDataSource(data)) fail('A validation data source needs a training data source too.');
-      for (const [name, given] of [
-        ['validationSplit', split],
-        ['resume', options.resume],
-        ['resumable', options.resumable],
-      ] as const) {
-        if (given !== undefined && given !== false)
-          fail(
-            `\`${name}\` needs in-memory data, but the training data is a data source; give a validation source as \`validation\`, or load the data into memory.`,
-          );
-      }
-      checkSource(data, 'training data', model.inputs, model.outputs);
-      batchSize = options.batchSize ?? RUN_DEFAULTS.batchSize;
-      this.feed = new SourceFeed(data, 'training data', batchSize, model.dtype);
-      const val = options.validation;
-      if (isDataSource(val)) {
-        checkSource(val, 'validation data', model.inputs, model.outputs);
-        this.valFeed = new SourceFeed(val, 'validation data', batchSize, model.dtype);
-      } else {
-        this.valFeed = null;
-        if (val)
-          this.validation = this.checked(
-            { inputs: inDtype(val.inputs, model), targets: inDtype(val.targets, model) },
-            'validation data',
-          );
-      }
-      samples = data.samples ?? 0;
-      validationSamples = isDataSource(val) ? (val.samples ?? 0) : (this.validation?.inputs.rows ?? 0);
+      ({
+        feed: this.feed,
+        valFeed: this.valFeed,
+        batchSize,
+        samples,
+        validationSamples,
+      } = this.fromSource(data, options, split));
     } else {
       this.feed = null;
       this.valFeed = null;
@@ -240,14 +228,16 @@ export class TrainingLoop {
     });
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
-    this.resident = residentPlan(model, options, this.optimizer, this.penalty.active, batchSize);
+    // (a network with a product of a full batch at or below RESIDENT_MIN_PRODUCT never has a resident plan: the
+    // plan is not asked for then, which spares a tiny run its checks)
+    this.resident = model.layers.every((l) => batchSize * l.inputs * l.units > RESIDENT_MIN_PRODUCT)
+      ? residentPlan(model, options, this.optimizer, this.penalty.active, batchSize)
+      : null;
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
     this.asked = checkMetrics(options.metrics, task, model.outputs);
     this.metrics = new MetricsAccumulator(task, this.asked.length > 0);
     this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
-    this.epochStart = new WeightSnapshot(model);
-    this.stats = new EpochStatistics(model, this.epochStart);
     this.earlyStopping = options.earlyStopping
       ? new EarlyStopping(model, options.earlyStopping, this.validation !== null || this.valFeed !== null)
       : null;
@@ -281,6 +271,19 @@ export class TrainingLoop {
     this.tiny = this.lean ? tinyPlan(model, this.optimizer, batchSize, task) : null;
   }
 
+  /** The weights at the start of the epoch (made on first use; see {@link TrainingLoop.stats}). */
+  private get epochStart(): WeightSnapshot {
+    return (this.snapshot ??= new WeightSnapshot(this.model));
+  }
+
+  /**
+   * The backward statistics, made on first use: by the first epoch that is not the whole-epoch kernel's, which
+   * takes a snapshot first (a new one has `advanced` false), so making them late changes no number.
+   */
+  private get stats(): EpochStatistics {
+    return (this.statistics ??= new EpochStatistics(this.model, this.epochStart));
+  }
+
   /** Refuses a set whose columns or rows do not fit the model. */
   private checked<T extends { inputs: Tensor; targets: Tensor }>(set: T, name: string): T {
     const model = this.model;
@@ -295,6 +298,51 @@ export class TrainingLoop {
       );
     }
     return set;
+  }
+
+  /**
+   * Data in batches (see data-source.ts), the order the source's: the checks, the feeds. (A method apart, so that a
+   * run of in-memory data never compiles it.)
+   */
+  private fromSource(
+    data: TrainingData | DataSource,
+    options: TrainOptions,
+    split: number | undefined,
+  ): {
+    feed: SourceFeed;
+    valFeed: SourceFeed | null;
+    batchSize: number;
+    samples: number;
+    validationSamples: number;
+  } {
+    const model = this.model;
+    if (!isDataSource(data)) return fail('A validation data source needs a training data source too.');
+    for (const [name, given] of [
+      ['validationSplit', split],
+      ['resume', options.resume],
+      ['resumable', options.resumable],
+    ] as const) {
+      if (given !== undefined && given !== false)
+        fail(
+          `\`${name}\` needs in-memory data, but the training data is a data source; give a validation source as \`validation\`, or load the data into memory.`,
+        );
+    }
+    checkSource(data, 'training data', model.inputs, model.outputs);
+    const batchSize = options.batchSize ?? RUN_DEFAULTS.batchSize;
+    const feed = new SourceFeed(data, 'training data', batchSize, model.dtype);
+    let valFeed: SourceFeed | null = null;
+    const val = options.validation;
+    if (isDataSource(val)) {
+      checkSource(val, 'validation data', model.inputs, model.outputs);
+      valFeed = new SourceFeed(val, 'validation data', batchSize, model.dtype);
+    } else if (val) {
+      this.validation = this.checked(
+        { inputs: inDtype(val.inputs, model), targets: inDtype(val.targets, model) },
+        'validation data',
+      );
+    }
+    const validationSamples = isDataSource(val) ? (val.samples ?? 0) : (this.validation?.inputs.rows ?? 0);
+    return { feed, valFeed, batchSize, samples: data.samples ?? 0, validationSamples };
   }
 
   /** In-memory data: the checks, the validation split, the batcher. */
@@ -529,8 +577,14 @@ export class TrainingLoop {
    * and `finishEpoch` run it).
    */
   runEpoch(): EpochSummary | null | undefined {
+    // (a small function, so that the runtime inlines it and the kernel's epoch into the lean loop early in a run)
     const tiny = this.tiny;
     if (tiny !== null && tiny.covers()) return this.runTinyEpoch(tiny);
+    return this.runFusedEpoch();
+  }
+
+  /** {@link TrainingLoop.runEpoch} on the fused small-network path (see `FusedSmallNetwork`). */
+  private runFusedEpoch(): EpochSummary | null | undefined {
     const fused = this.fused!;
     const batcher = this.batcher!;
     const rows = this.config.batchSize; // every row: the one batch
@@ -590,7 +644,7 @@ export class TrainingLoop {
     if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
     batcher.startEpoch();
     // no snapshot is kept on this path: an epoch of the general path after it takes one
-    this.stats.advanced = false;
+    if (this.statistics !== null) this.statistics.advanced = false;
     const { inputs, targets } = batcher.batch(0);
     const lr = optimizer.lr;
     const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
@@ -610,17 +664,18 @@ export class TrainingLoop {
     summary.loss = r[at]!;
     summary.metrics = { accuracy: r[at + 1]! };
     summary.lr = lr;
-    const layers: LayerGradientStats[] = [];
+    // (made at its length: a growing array would take a backing store of 17 slots every epoch)
+    const layers = new Array<LayerGradientStats>(this.model.layers.length);
     at += 2;
     for (let layer = 0; at < r.length; layer++, at += 5) {
-      layers.push({
+      layers[layer] = {
         layer,
         meanAbsDelta: r[at]!,
         maxAbsDelta: r[at + 1]!,
         gradNorm: r[at + 2]!,
         weightNorm: r[at + 3]!,
         updateRatio: r[at + 4]!,
-      });
+      };
     }
     summary.layers = layers;
     // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
