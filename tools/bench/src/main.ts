@@ -67,20 +67,28 @@ async function startLibrary(name: string): Promise<Library | null> {
 const candidates = (): string[] => LIBRARIES.filter((n) => !args.skip.has(n) && !missing.has(n));
 
 /**
- * The JIT-cold run of workload `id` for every library, one library at a time: a fresh worker (its own V8
- * isolate) whose first training it is, alone in the process, stopped afterwards. Alone, so that the process's
+ * The JIT-cold runs of workload `id` for every library: `rounds` rounds, each a fresh worker (its own V8 isolate)
+ * per library whose first training it is, alone in the process, stopped afterwards. Alone, so that the process's
  * CPU time is that worker's own: no other worker's start-up (tfjs's WebAssembly compilation, another isolate's
- * compiler or garbage-collector threads) runs meanwhile.
+ * compiler or garbage-collector threads) runs meanwhile. One cold run swings by a third on a shared machine, so
+ * the report takes the median of the rounds; each round starts with the next library, so no library is always
+ * the process's first worker.
  */
-async function coldRuns(id: 'W1' | 'W2' | 'W3'): Promise<Map<string, RunResult>> {
-  const firsts = new Map<string, RunResult>();
-  for (const name of candidates()) {
-    const library = await startLibrary(name);
-    if (!library) continue;
-    try {
-      if (library.workloads.includes(id)) firsts.set(library.name, await library.cold(id));
-    } finally {
-      await library.stop();
+async function coldRuns(id: 'W1' | 'W2' | 'W3', rounds: number): Promise<Map<string, RunResult[]>> {
+  const firsts = new Map<string, RunResult[]>();
+  for (let round = 0; round < rounds; round++) {
+    const names = candidates(); // (without those found missing in an earlier round)
+    for (let k = 0; k < names.length; k++) {
+      const library = await startLibrary(names[(k + round) % names.length]!);
+      if (!library) continue;
+      try {
+        if (!library.workloads.includes(id)) continue;
+        const runs = firsts.get(library.name) ?? [];
+        runs.push(await library.cold(id));
+        firsts.set(library.name, runs);
+      } finally {
+        await library.stop();
+      }
     }
   }
   return firsts;
@@ -103,10 +111,10 @@ interface Row {
   results: RunResult[];
   fraction: number;
   /**
-   * The JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (see
+   * The JIT-cold runs: each the first thing a fresh worker of the library trained, alone in the process (see
    * `coldRuns`), the same amount of work for every library (W1: the full 5,000 epochs; see `coldFraction`).
    */
-  first: RunResult;
+  firsts: RunResult[];
   warmRuns: number;
 }
 
@@ -115,6 +123,8 @@ function report(w: Workload, rows: Row[]): void {
   const native = (r: Row): boolean => r.runner.name.startsWith('pytorch');
   const best = (xs: number[]): number => (w.higherIsBetter ? Math.max(...xs) : Math.min(...xs));
   const stats = (r: Row, clock: Clock) => summarize(r.results.map((x) => valueOf(w, x, clock)));
+  const firstRange = (r: Row, clock: Clock) => summarize(r.firsts.map((x) => valueOf(w, x, clock)));
+  const firstRun = (r: Row, clock: Clock): number => firstRange(r, clock).median;
   const fastest = (clock: Clock): number => best(rows.filter(ours).map((r) => stats(r, clock).median));
   const ratio = (value: number, clock: Clock): number =>
     w.higherIsBetter ? fastest(clock) / value : value / fastest(clock);
@@ -127,7 +137,7 @@ function report(w: Workload, rows: Row[]): void {
       `cpu ${w.unit}`,
       'spread',
       'deltaflow x (wall/cpu)',
-      '1st run wall/cpu',
+      '1st run wall/cpu (wall min .. max)',
       'GFLOP/s wall',
       'work per run',
       'loss',
@@ -150,7 +160,7 @@ function report(w: Workload, rows: Row[]): void {
       fmt(cpu.median),
       `${fmt(cpu.spreadPct)}%`,
       ours(r) && rw === 1 ? 'fastest' : `${fmt(rw)}x / ${fmt(rc)}x`,
-      `${fmt(valueOf(w, r.first, 'wall'))} / ${fmt(valueOf(w, r.first, 'cpu'))}`,
+      `${fmt(firstRun(r, 'wall'))} / ${fmt(firstRun(r, 'cpu'))} (${fmt(firstRange(r, 'wall').min)} .. ${fmt(firstRange(r, 'wall').max)})`,
       fmt(summarize(r.results.map((x) => gflops(w, x, 'wall'))).median),
       `${amount.toLocaleString('en-US')} ${unit}`,
       fmt(last.loss),
@@ -160,7 +170,7 @@ function report(w: Workload, rows: Row[]): void {
   console.log(`\n${w.id}: ${w.title}`);
   console.log(table(lines));
   console.log(
-    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the JIT-cold run: the first thing a fresh worker of the library trained, alone in the process (no other worker alive), ${w.id === 'W1' ? 'the full 5,000 epochs' : `${coldFraction(w) * 100}% of the full work`} for every library; 'cpu' = CPU time of the thread that ran the library (Linux; elsewhere the whole process's), so neither another worker nor V8's compiler and GC helper threads count, except for PyTorch and deltaflow-wasm-2t: their whole process, helper threads included)`,
+    `  (medians of ${args.repeats} runs after ${rows.map((r) => `${r.warmRuns}`).join('/')} warm-up runs; '1st run' = the median of ${coldRounds()} JIT-cold runs, each the first thing a fresh worker of the library trained, alone in the process (no other worker alive), ${w.id === 'W1' ? 'the full 5,000 epochs' : `${coldFraction(w) * 100}% of the full work`} for every library; 'cpu' = CPU time of the thread that ran the library (Linux; elsewhere the whole process's), so neither another worker nor V8's compiler and GC helper threads count, except for PyTorch and deltaflow-wasm-2t: their whole process, helper threads included)`,
   );
   const others = rows.filter((r) => !ours(r) && !native(r));
   for (const clock of ['wall', 'cpu'] as const) {
@@ -178,12 +188,7 @@ function report(w: Workload, rows: Row[]): void {
     const note = r.runner.notes[w.id];
     if (note) console.log(`  note: ${note}`);
   }
-  roundTwoGoals(
-    w,
-    rows,
-    (r, clock) => stats(r, clock).median,
-    (r, clock) => valueOf(w, r.first, clock),
-  );
+  roundTwoGoals(w, rows, (r, clock) => stats(r, clock).median, firstRun);
 }
 
 /** A ratio of two medians of the same run as text, or why it is missing. */
@@ -269,21 +274,24 @@ function roundTwoGoals(
   }
 }
 
+/** How many JIT-cold runs per library and workload: 5 (1 with --quick). */
+const coldRounds = (): number => (args.quick ? 1 : 5);
+
 async function bench(): Promise<void> {
   header();
   const seconds = args.quick ? 0.35 : 1.5;
   for (const w of [W1, W2, W3].filter((x) => args.only.has(x.id))) {
-    const firsts = await coldRuns(w.id);
+    const firsts = await coldRuns(w.id, coldRounds());
     const list = await libraries(w.id);
     const rows: Row[] = [];
     for (const library of list) {
-      const first = firsts.get(library.name)!;
+      const first = firsts.get(library.name) ?? [];
       // deltaflow always does the issue's full W1 and W2 (5,000 epochs; 3 epochs of 8,000 digits), and W3 too
       // except in --quick; the others get what takes about `seconds` (their rates do not depend on the amount).
       const full = library.fast && (w.id !== 'W3' || !args.quick);
       const fraction = full ? 1 : await library.calibrate(w.id, seconds);
       const warmRuns = await library.warmup(w.id, fraction, args.quick ? 0.5 : 2);
-      rows.push({ runner: library, results: [], fraction, first, warmRuns });
+      rows.push({ runner: library, results: [], fraction, firsts: first, warmRuns });
     }
     for (let rep = 0; rep < args.repeats; rep++) {
       for (let k = 0; k < rows.length; k++) {
