@@ -10,7 +10,7 @@ import { getActivation } from '@deltaflow/activations';
 import { getLoss } from '@deltaflow/losses';
 import { Random, Tensor, jsBackend, loadWasmBackend } from '@deltaflow/tensor';
 import type { Backend, ResidentMemory, ResidentOwner } from '@deltaflow/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 const SPECIAL = [
   NaN,
@@ -219,7 +219,7 @@ describe('the 2-thread split of the resident calls', () => {
     expect(memory.threads).toBe(2);
     const split = new Region(memory);
     const one = new Region(wasm.resident!); // from the start of the region again
-    // sizes above the split thresholds (4M multiply-adds, 65,536 values), odd ones too
+    // sizes above the split thresholds (1M multiply-adds, 65,536 values), odd ones too
     const [m, n, k] = [130, 181, 200];
     const size = 70_001;
     const a = values(rng, m * k).subarray(0, m * k);
@@ -258,6 +258,52 @@ describe('the 2-thread split of the resident calls', () => {
       return out;
     });
     expect(results[1]).toEqual(results[0]);
+  });
+
+  it("splits W2's two products of 3.2 million multiply-adds (by columns of W, and by rows of dE/dW), with the 1-thread bits", async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const helper = (memory as unknown as { helper: { call: (...args: number[]) => void } }).helper;
+    const split = new Region(memory);
+    const one = new Region(wasm.resident!);
+    // W2: X [32 x 784], W1 [784 x 128], delta [32 x 128]; also a hidden layer of 40 units (halves of 16 and 24)
+    for (const [rows, inputs, units] of [
+      [32, 784, 128],
+      [64, 500, 40],
+    ] as const) {
+      const x = values(rng, rows * inputs).subarray(0, rows * inputs);
+      const w = values(rng, inputs * units)
+        .subarray(0, inputs * units)
+        .map((v) => v / 1000);
+      const delta = values(rng, rows * units)
+        .subarray(0, rows * units)
+        .map((v) => v / 1000);
+      const calls: number[] = [];
+      const results = [one, split].map((r) => {
+        const mem = r.memory;
+        const spy = r === split ? vi.spyOn(helper, 'call') : null;
+        const xAt = r.put(x);
+        const wAt = r.put(w);
+        const dAt = r.put(delta);
+        const netAt = r.put(new Float32Array(rows * units).fill(0.25));
+        // x = O_in W + theta (beta 1 over the broadcast theta), then W <- W + (-eta) O_in^T delta
+        mem.gemm(false, false, rows, units, inputs, 1, xAt, wAt, 1, netAt);
+        mem.gemm(true, false, inputs, units, rows, -0.5, xAt, dAt, 1, wAt);
+        // dE/dO below = delta W^T (B stored transposed)
+        const gAt = r.put(new Float32Array(rows * inputs));
+        mem.gemm(false, true, rows, inputs, units, 1, dAt, wAt, 0, gAt);
+        if (spy) {
+          calls.push(...spy.mock.calls.map((c) => c[0]!));
+          spy.mockRestore();
+        }
+        return [r.get(netAt, rows * units), r.get(wAt, inputs * units), r.get(gAt, rows * inputs)].map(bits);
+      });
+      expect(results[1], `[${rows}, ${inputs}, ${units}]`).toEqual(results[0]);
+      // the helper took its half of each of the three products (gemm is its function 0)
+      expect(calls, `[${rows}, ${inputs}, ${units}]`).toEqual([0, 0, 0]);
+    }
   });
 });
 

@@ -8,6 +8,15 @@ const READY = 2;
 const FAILED = 3;
 /** How long the caller waits for the helper's half before giving up (it never takes this long). */
 const TIMEOUT_MS = 60_000;
+/**
+ * Loads of the control block the helper spins through after a call before it sleeps (Atomics.wait): about 200
+ * microseconds once compiled (7 ns a load), longer than the gaps between the calls of a training step (W2's are
+ * tens of microseconds), so a step's calls find the helper awake; a wake from Atomics.wait costs 50-70
+ * microseconds on a busy machine, about what a product of W2 saves on two threads.
+ */
+const HELPER_SPINS = 30_000;
+/** Loads the caller spins through in {@link GemmThread.finish} before it sleeps on the helper's answer. */
+const CALLER_SPINS = 30_000;
 /** Argument slots of one call (the function's index, then up to 15 arguments). */
 const SLOTS = 16;
 
@@ -26,6 +35,9 @@ const fns = ${JSON.stringify(HELPER_FUNCTIONS)}.map((name) => ex[name]);
 Atomics.store(ctrl, ${READY}, 1);
 let seq = 0;
 for (;;) {
+  // spin a while before sleeping: the next call of a training step comes within microseconds, and a wake from
+  // Atomics.wait costs tens of them
+  for (let spin = 0; spin < ${HELPER_SPINS} && Atomics.load(ctrl, ${REQUEST}) === seq; spin++);
   Atomics.wait(ctrl, ${REQUEST}, seq);
   seq = Atomics.load(ctrl, ${REQUEST});
   if (seq < 0) break;
@@ -55,9 +67,10 @@ function nodeWorker(): WorkerConstructor | null {
 
 /**
  * A second thread on the same shared WebAssembly memory, asleep on a shared control block (Atomics.wait) until it
- * is handed a kernel call: for a large product the caller gives it the lower rows of op(A) and C, computes the
- * upper rows itself, and waits for the helper's half; {@link GemmThread.call} hands it any kernel of
- * {@link HELPER_FUNCTIONS} the same way (no message is posted per call). Node only (a worker thread, unref'd so
+ * is handed a kernel call: for a large product the caller gives it a block of rows (or of columns) of C, computes
+ * the rest itself, and waits for the helper's part; {@link GemmThread.call} hands it any kernel of
+ * {@link HELPER_FUNCTIONS} the same way (no message is posted per call). After a call both sides spin a moment on
+ * the control block before they sleep, so the calls of a training step, microseconds apart, cost no wake-up. Node only (a worker thread, unref'd so
  * it never keeps a process alive); in browsers `create` returns null.
  */
 export class GemmThread {
@@ -109,13 +122,14 @@ export class GemmThread {
     c: number,
     work: number,
     lda: number,
+    ldb: number,
     ldc: number,
   ): void {
-    this.call(0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, b, beta, c, work, lda, ldc);
+    this.call(0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, b, beta, c, work, lda, ldb, ldc);
   }
 
   /**
-   * Hands the helper the kernel export `HELPER_FUNCTIONS[fn]` with up to 13 numeric arguments (addresses into the
+   * Hands the helper the kernel export `HELPER_FUNCTIONS[fn]` with up to 14 numeric arguments (addresses into the
    * shared memory; unused ones are ignored) and returns at once; {@link GemmThread.finish} waits for it.
    */
   call(
@@ -133,6 +147,7 @@ export class GemmThread {
     a10 = 0,
     a11 = 0,
     a12 = 0,
+    a13 = 0,
   ): void {
     const f = this.args;
     f[0] = fn;
@@ -149,6 +164,7 @@ export class GemmThread {
     f[11] = a10;
     f[12] = a11;
     f[13] = a12;
+    f[14] = a13;
     this.seq = (this.seq + 1) & 0x3fffffff;
     Atomics.store(this.control, REQUEST, this.seq);
     Atomics.notify(this.control, REQUEST);
@@ -157,6 +173,8 @@ export class GemmThread {
   /** Waits until the helper has finished the product given to {@link GemmThread.start}. */
   finish(): void {
     const control = this.control;
+    const seq = this.seq;
+    for (let spin = 0; spin < CALLER_SPINS && Atomics.load(control, DONE) !== seq; spin++);
     const deadline = Date.now() + TIMEOUT_MS;
     while (Atomics.load(control, DONE) !== this.seq) {
       Atomics.wait(control, DONE, Atomics.load(control, DONE), 100);

@@ -4,10 +4,26 @@ import type { KernelExports, WasmMemory } from './wasm-module.js';
 const PAGE = 65536;
 const align16 = (x: number): number => (x + 15) & ~15;
 
-/** Products of at least this many multiply-adds are split by rows between the two threads (see THREAD_MIN). */
-const SPLIT_GEMM = 1 << 22;
+/**
+ * Products of at least this many multiply-adds (about a million) are split between the two threads of the resident
+ * plan: with the helper spinning between calls a hand-over costs a few microseconds, and a product of a million
+ * multiply-adds takes about 100 (W2's two large products, 3.2 million each, are split; its output layer's are not).
+ *
+ * @example
+ * ```ts
+ * const split = 32 * 784 * 128 >= RESIDENT_SPLIT_GEMM; // W2's forward product of its hidden layer: true
+ * ```
+ * @category Backend
+ */
+export const RESIDENT_SPLIT_GEMM = 1 << 20;
 /** Elementwise kernels and updates on at least this many values are split in halves between the two threads. */
 const SPLIT_VALUES = 1 << 16;
+/**
+ * The sigmoid and tanh of at least this many values are split in halves (e^x costs about 7 ns a value: W2's hidden
+ * layer, 32 x 128 sigmoids, takes 25 microseconds on one thread, and a hand-over a few; their derivatives cost a
+ * tenth of that and keep SPLIT_VALUES).
+ */
+const SPLIT_EXP = 1 << 12;
 
 const GEMM = helperIndex('gemm');
 const SGD = helperIndex('sgdStep');
@@ -180,8 +196,11 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * 4 million multiply-adds on, the helper thread computes the right half of the columns of C when B is stored
-   * transposed (each thread then packs half of B), else the lower rows of C.
+   * {@link RESIDENT_SPLIT_GEMM} multiply-adds on, split between the two threads: by columns of op(B) and C when A
+   * is not stored transposed and C has at least 32 columns (each thread packs only its half of B, the larger
+   * operand of a layer's forward pass and of dE/dO = delta W^T, and writes its own columns of C), else by rows of
+   * op(A) and C (dE/dW = O_in^T delta, where each thread packs its half of O_in^T and updates its rows of W). Either
+   * way every element of C gets the operations of the 1-thread product, in the same order: the same bits.
    */
   gemm(
     transA: boolean,
@@ -196,13 +215,16 @@ export class ResidentMemory {
     c: number,
   ): void {
     const lda = transA ? m : k;
+    const ldb = transB ? k : n;
     const helper = this.helper;
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
-    if (helper !== null && m * n * k >= SPLIT_GEMM && transB && !transA && n >= 16 && helper.ready) {
-      // the columns of op(B) are rows of B: each thread packs only its half of B (a split by rows would have both
-      // pack all of it), and writes its columns of C (rows n apart)
-      const n0 = ((n >> 1) + 7) & ~7; // about half, a multiple of the 8-column register tile
+    const split = helper !== null && m * n * k >= RESIDENT_SPLIT_GEMM && helper.ready;
+    if (split && !transA && n >= 32) {
+      // a multiple of the 8-column register tile, and both halves at least 16 wide (never the narrow path)
+      const n0 = (n >> 1) & ~7;
+      // the helper's columns of op(B) start n0 rows into B when it is stored transposed, else n0 floats in
+      const bRight = b + 4 * (transB ? n0 * k : n0);
       helper.call(
         GEMM,
         ta,
@@ -212,17 +234,18 @@ export class ResidentMemory {
         k,
         alpha,
         a,
-        b + 4 * n0 * k,
+        bRight,
         beta,
         c + 4 * n0,
         this.helperWork,
         lda,
+        ldb,
         n,
       );
-      this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, n);
+      this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
       helper.finish();
-    } else if (helper !== null && m >= 8 && m * n * k >= SPLIT_GEMM && helper.ready) {
-      const m0 = ((m >> 1) + 3) & ~3;
+    } else if (split && m >= 8) {
+      const m0 = ((m >> 1) + 3) & ~3; // about half, a multiple of the 4-row register tile
       const aLower = a + 4 * (transA ? m0 : m0 * lda);
       helper.call(
         GEMM,
@@ -238,12 +261,13 @@ export class ResidentMemory {
         c + 4 * m0 * n,
         this.helperWork,
         lda,
+        ldb,
         n,
       );
-      this.kernels.gemm(ta, tb, m0, n, k, alpha, a, b, beta, c, this.work, lda, n);
+      this.kernels.gemm(ta, tb, m0, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
       helper.finish();
     } else {
-      this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, n);
+      this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
     }
   }
 
@@ -267,7 +291,7 @@ export class ResidentMemory {
     const helper = this.helper;
     const first = code === 3 ? out : x;
     const second = code === 3 ? x : out;
-    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+    if (helper !== null && n >= (code <= 1 ? SPLIT_EXP : SPLIT_VALUES) && helper.ready) {
       const half = (n >> 1) & ~3;
       helper.call(helperIndex(name), first + 4 * half, second + 4 * half, n - half);
       this.kernels[name](first, second, half);

@@ -93,7 +93,10 @@ export interface KernelExports {
   softmaxCrossEntropyLoss(x: number, t: number, rows: number, cols: number): number;
   /** dE/dx = (O sum t - t) / rows for a softmax output with cross-entropy, into `g`. */
   softmaxCrossEntropyGrad(o: number, t: number, g: number, rows: number, cols: number): void;
-  /** C <- alpha op(A) op(B) + beta C on float32 matrices (rows of A `lda`, of C `ldc` apart). */
+  /**
+   * C <- alpha op(A) op(B) + beta C on float32 matrices (rows of stored A `lda`, of stored B `ldb`, of C `ldc`
+   * floats apart: a block of rows or of columns of a larger product).
+   */
   gemm(
     transA: number,
     transB: number,
@@ -107,6 +110,7 @@ export interface KernelExports {
     c: number,
     work: number,
     lda: number,
+    ldb: number,
     ldc: number,
   ): void;
 }
