@@ -1,22 +1,28 @@
 import { HELPER_FUNCTIONS } from './helper-functions.js';
-import type { WasmMemory } from './wasm-module.js';
+import type { KernelExports, WasmMemory } from './wasm-module.js';
 
 /** Slots of the control block shared with the helper. */
 const REQUEST = 0;
 const DONE = 1;
 const READY = 2;
 const FAILED = 3;
+/**
+ * The call on offer: its sequence number until a thread takes it (compare-and-exchange to 0), so that whichever
+ * thread is free first runs it: the helper, or the caller in {@link GemmThread.finish} when the helper has not
+ * taken it by then (descheduled on a busy machine: the caller then runs both halves instead of waiting).
+ */
+const CLAIM = 4;
 /** How long the caller waits for the helper's half before giving up (it never takes this long). */
 const TIMEOUT_MS = 60_000;
 /**
- * Loads of the control block the helper spins through after a call before it sleeps (Atomics.wait): about 200
- * microseconds once compiled (7 ns a load), longer than the gaps between the calls of a training step (W2's are
- * tens of microseconds), so a step's calls find the helper awake; a wake from Atomics.wait costs 50-70
- * microseconds on a busy machine, about what a product of W2 saves on two threads.
+ * Loads of the control block the helper spins through after a call before it sleeps (Atomics.wait): about 50
+ * microseconds once compiled (7 ns a load), longer than most gaps between the calls of a training step, so they
+ * find the helper awake (a wake from Atomics.wait costs 10-70 microseconds), and short enough not to hold a core
+ * another process needs for long. {@link GemmThread.wake} starts it spinning ahead of a batch.
  */
-const HELPER_SPINS = 30_000;
+const HELPER_SPINS = 8000;
 /** Loads the caller spins through in {@link GemmThread.finish} before it sleeps on the helper's answer. */
-const CALLER_SPINS = 30_000;
+const CALLER_SPINS = 8000;
 /** Argument slots of one call (the function's index, then up to 15 arguments). */
 const SLOTS = 16;
 
@@ -41,10 +47,12 @@ for (;;) {
   Atomics.wait(ctrl, ${REQUEST}, seq);
   seq = Atomics.load(ctrl, ${REQUEST});
   if (seq < 0) break;
-  try {
-    fns[f[0]](f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]);
-  } catch (error) {
-    Atomics.store(ctrl, ${FAILED}, 1);
+  if (Atomics.compareExchange(ctrl, ${CLAIM}, seq, 0) === seq) {
+    try {
+      fns[f[0]](f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]);
+    } catch (error) {
+      Atomics.store(ctrl, ${FAILED}, 1);
+    }
   }
   Atomics.store(ctrl, ${DONE}, seq);
   Atomics.notify(ctrl, ${DONE});
@@ -74,7 +82,7 @@ function nodeWorker(): WorkerConstructor | null {
  * it never keeps a process alive); in browsers `create` returns null.
  */
 export class GemmThread {
-  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  private readonly control = new Int32Array(new SharedArrayBuffer(32));
   private readonly args = new Float64Array(new SharedArrayBuffer(8 * SLOTS));
   private seq = 0;
   private readonly worker: NodeWorker;
@@ -165,15 +173,24 @@ export class GemmThread {
     f[12] = a11;
     f[13] = a12;
     f[14] = a13;
-    this.seq = (this.seq + 1) & 0x3fffffff;
+    this.seq = (this.seq + 1) & 0x3fffffff || 1;
+    Atomics.store(this.control, CLAIM, this.seq);
     Atomics.store(this.control, REQUEST, this.seq);
     Atomics.notify(this.control, REQUEST);
   }
 
-  /** Waits until the helper has finished the product given to {@link GemmThread.start}. */
-  finish(): void {
+  /**
+   * Waits until the call given to {@link GemmThread.call} (or {@link GemmThread.start}) is done. With the caller's
+   * `kernels` and gemm `work` space, a call the helper has not taken yet is taken back and run here, at once (the
+   * helper thread is descheduled: waiting for it would cost a time slice of the system's scheduler).
+   */
+  finish(kernels?: KernelExports, work = 0): void {
     const control = this.control;
     const seq = this.seq;
+    if (kernels !== undefined && Atomics.compareExchange(control, CLAIM, seq, 0) === seq) {
+      this.runHere(kernels, work);
+      return;
+    }
     for (let spin = 0; spin < CALLER_SPINS && Atomics.load(control, DONE) !== seq; spin++);
     const deadline = Date.now() + TIMEOUT_MS;
     while (Atomics.load(control, DONE) !== this.seq) {
@@ -183,6 +200,47 @@ export class GemmThread {
     }
     if (Atomics.load(control, FAILED) !== 0)
       throw new Error('deltaflow wasm kernels: the gemm helper thread failed.');
+  }
+
+  /** Runs the call on offer on this thread (its gemm in this thread's `work` space). */
+  private runHere(kernels: KernelExports, work: number): void {
+    let fns = this.fns;
+    if (fns === null || this.fnsOf !== kernels) {
+      const table = kernels as unknown as Record<string, (...args: number[]) => void>;
+      fns = HELPER_FUNCTIONS.map((name) => table[name]!);
+      this.fns = fns;
+      this.fnsOf = kernels;
+    }
+    const f = this.args;
+    const fn = f[0]!;
+    // gemm's 11th argument is its work space: the helper's in the arguments, this thread's here
+    fns[fn]!(
+      f[1]!,
+      f[2]!,
+      f[3]!,
+      f[4]!,
+      f[5]!,
+      f[6]!,
+      f[7]!,
+      f[8]!,
+      f[9]!,
+      f[10]!,
+      fn === 0 ? work : f[11]!,
+      f[12]!,
+      f[13]!,
+      f[14]!,
+      f[15]!,
+    );
+  }
+  private fns: ((...args: number[]) => void)[] | null = null;
+  private fnsOf: KernelExports | null = null;
+
+  /**
+   * Wakes the helper when it sleeps, without a call: it spins again for a while, ready for calls that come soon
+   * (the next batch's products, after its inputs are copied in).
+   */
+  wake(): void {
+    Atomics.notify(this.control, REQUEST);
   }
 
   /** Stops the helper thread. */

@@ -64,7 +64,7 @@ export interface ResidentOwner {
 /**
  * The helper thread as the resident memory uses it (the 2-thread backend's, over the same shared memory): it runs
  * the kernel export of index `fn` (see the helper's function list) on the arguments, while the caller runs its own
- * part, then {@link ResidentHelper.finish} waits for it.
+ * part, then {@link ResidentHelper.finish} waits for it (or takes the call back when the helper has not started it).
  *
  * @example
  * ```ts
@@ -74,17 +74,22 @@ export interface ResidentOwner {
  * const [xAt, outAt, n, half] = [1024, 9216, 2048, 1024];
  * helper.call(4, xAt + 4 * half, outAt + 4 * half, n - half); // reluForward, the second half
  * kernels.reluForward(xAt, outAt, half); // the first half, meanwhile
- * helper.finish();
+ * helper.finish(kernels, 64); // or runs the second half here too, when the helper has not taken it yet
  * ```
  * @category Backend
  */
 export interface ResidentHelper {
   /** Whether the helper has started (until then every call runs on one thread). */
   readonly ready: boolean;
+  /** Wakes the helper when it sleeps (calls will come soon); nothing is run. */
+  wake(): void;
   /** Hands the helper a kernel call and returns at once. */
   call(fn: number, ...args: number[]): void;
-  /** Waits until the helper has finished the last call. */
-  finish(): void;
+  /**
+   * Waits until the last call is done; given the caller's kernels and gemm work space, runs the call itself when the
+   * helper has not taken it yet (so a descheduled helper never holds the caller up).
+   */
+  finish(kernels?: KernelExports, work?: number): void;
 }
 
 /**
@@ -149,6 +154,14 @@ export class ResidentMemory {
   ) {
     this.base = align16(start);
     this.view = new Float32Array(memory.buffer);
+  }
+
+  /**
+   * Wakes the helper thread, when there is one, ahead of the calls of a batch (they find it awake instead of
+   * waiting for it to wake up).
+   */
+  wake(): void {
+    this.helper?.wake();
   }
 
   /** Threads that share the work now: 2 when the helper thread runs, else 1. */
@@ -243,7 +256,7 @@ export class ResidentMemory {
         n,
       );
       this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
-      helper.finish();
+      helper.finish(this.kernels, this.work);
     } else if (split && m >= 8) {
       const m0 = ((m >> 1) + 3) & ~3; // about half, a multiple of the 4-row register tile
       const aLower = a + 4 * (transA ? m0 : m0 * lda);
@@ -265,7 +278,7 @@ export class ResidentMemory {
         n,
       );
       this.kernels.gemm(ta, tb, m0, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
-      helper.finish();
+      helper.finish(this.kernels, this.work);
     } else {
       this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
     }
@@ -278,7 +291,7 @@ export class ResidentMemory {
       const half = (n >> 1) & ~3;
       helper.call(SGD, param + 4 * half, grad + 4 * half, n - half, lr);
       this.kernels.sgdStep(param, grad, half, lr);
-      helper.finish();
+      helper.finish(this.kernels, this.work);
     } else {
       this.kernels.sgdStep(param, grad, n, lr);
     }
@@ -295,7 +308,7 @@ export class ResidentMemory {
       const half = (n >> 1) & ~3;
       helper.call(helperIndex(name), first + 4 * half, second + 4 * half, n - half);
       this.kernels[name](first, second, half);
-      helper.finish();
+      helper.finish(this.kernels, this.work);
     } else {
       this.kernels[name](first, second, n);
     }
@@ -318,7 +331,7 @@ export class ResidentMemory {
       const at = 4 * half;
       helper.call(helperIndex(name), input + at, dy + at, dx + at, n - half);
       this.kernels[name](input, dy, dx, half);
-      helper.finish();
+      helper.finish(this.kernels, this.work);
     } else {
       this.kernels[name](input, dy, dx, n);
     }

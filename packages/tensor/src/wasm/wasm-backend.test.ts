@@ -467,6 +467,38 @@ describe('the WebAssembly SIMD backend with a helper thread', () => {
     await helper.stop();
   });
 
+  it("runs a call the helper has not taken on the caller, in the caller's work space, and both threads' calls alike", async () => {
+    const shared = instantiateSharedKernels();
+    const helper = GemmThread.create(shared.module, shared.memory)!;
+    for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(helper.ready).toBe(true);
+    const k = shared.exports;
+    const work = (k.heapBase() + 15) & ~15;
+    const helperWork = (work + k.gemmWorkBytes() + 15) & ~15;
+    const at = (helperWork + k.gemmWorkBytes() + 15) & ~15;
+    const [m, n, kk] = [37, 40, 300];
+    const bytes = at + 4 * (m * kk + kk * n + 3 * m * n) + 64;
+    if (shared.memory.buffer.byteLength < bytes)
+      shared.memory.grow(Math.ceil((bytes - shared.memory.buffer.byteLength) / 65536));
+    const heap = new Float32Array(shared.memory.buffer);
+    const rng = new Random(5);
+    const [aAt, bAt] = [at, at + 4 * m * kk];
+    const cAt = [0, 1, 2].map((i) => bAt + 4 * kk * n + 4 * i * m * n);
+    heap.set(random(rng, m * kk), aAt >> 2);
+    heap.set(random(rng, kk * n), bAt >> 2);
+    const product = (c: number): Float32Array => heap.slice(c >> 2, (c >> 2) + m * n);
+    k.gemm(0, 0, m, n, kk, 1, aAt, bAt, 0, cAt[0]!, work, kk, n, n);
+    // taken by the helper (it spins on the control block after starting): finish waits for it
+    helper.start(false, false, m, n, kk, 1, aAt, bAt, 0, cAt[1]!, helperWork, kk, n, n);
+    helper.finish();
+    expect(product(cAt[1]!)).toEqual(product(cAt[0]!));
+    // a stopped helper never takes a call: finish, given the caller's kernels, runs it here
+    await helper.stop();
+    helper.start(false, false, m, n, kk, 1, aAt, bAt, 0, cAt[2]!, helperWork, kk, n, n);
+    helper.finish(k, work);
+    expect(product(cAt[2]!)).toEqual(product(cAt[0]!));
+  });
+
   it('runs in Node, next to the 1-thread backend', () => {
     expect(threaded?.name).toBe('wasm-simd-2t');
     expect(loadWasmBackend({ threads: 1 })?.name).toBe('wasm-simd');

@@ -139,7 +139,7 @@ class KernelMemory {
         ldb,
         n,
       );
-      helper.finish();
+      helper.finish(this.exports, this.work);
     } else {
       this.exports.gemm(
         transA ? 1 : 0,
