@@ -185,16 +185,19 @@ export class GemmThread {
   /**
    * Waits until the call given to {@link GemmThread.call} (or {@link GemmThread.start}) is done. With the caller's
    * `kernels` and gemm `work` space, a call the helper has not taken yet is taken back and run here, at once (the
-   * helper thread is descheduled: waiting for it would cost a time slice of the system's scheduler).
+   * helper thread is descheduled: waiting for it would cost a time slice of the system's scheduler). Returns
+   * whether the helper kept up: it took the call and answered while the caller spun (false when the caller ran the
+   * call itself or had to sleep on the answer).
    */
-  finish(kernels?: KernelExports, work = 0): void {
+  finish(kernels?: KernelExports, work = 0): boolean {
     const control = this.control;
     const seq = this.seq;
     if (kernels !== undefined && Atomics.compareExchange(control, CLAIM, seq, 0) === seq) {
       this.runHere(kernels, work);
-      return;
+      return false;
     }
     for (let spin = 0; spin < CALLER_SPINS && Atomics.load(control, DONE) !== seq; spin++);
+    const prompt = Atomics.load(control, DONE) === seq;
     const deadline = Date.now() + TIMEOUT_MS;
     while (Atomics.load(control, DONE) !== this.seq) {
       Atomics.wait(control, DONE, Atomics.load(control, DONE), 100);
@@ -203,6 +206,7 @@ export class GemmThread {
     }
     if (Atomics.load(control, FAILED) !== 0)
       throw new Error('deltaflow wasm kernels: the gemm helper thread failed.');
+    return prompt;
   }
 
   /** Runs the call on offer on this thread (its gemm in this thread's `work` space). */

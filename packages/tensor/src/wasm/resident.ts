@@ -25,6 +25,16 @@ const SPLIT_VALUES = 1 << 16;
  */
 const SPLIT_EXP = 1 << 12;
 
+/**
+ * Calls of fewer multiply-adds (or values) than this are "small": after the helper thread fell behind on one (another
+ * process had its core), the next {@link SOLO_CALLS} small calls run on one thread, where halves would wait on the
+ * helper or share a core with it. Larger products are split whatever happened (a late helper's half is taken back
+ * by the caller).
+ */
+const SMALL_SPLIT = 1 << 24;
+/** Small calls run on one thread after the helper fell behind on one (W2: about 16 batches), then it is tried again. */
+const SOLO_CALLS = 64;
+
 const GEMM = helperIndex('gemm');
 const SGD = helperIndex('sgdStep');
 
@@ -87,9 +97,10 @@ export interface ResidentHelper {
   call(fn: number, ...args: number[]): void;
   /**
    * Waits until the last call is done; given the caller's kernels and gemm work space, runs the call itself when the
-   * helper has not taken it yet (so a descheduled helper never holds the caller up).
+   * helper has not taken it yet (so a descheduled helper never holds the caller up). Returns whether the helper
+   * kept up (took the call and answered without the caller sleeping).
    */
-  finish(kernels?: KernelExports, work?: number): void;
+  finish(kernels?: KernelExports, work?: number): boolean;
 }
 
 /**
@@ -157,11 +168,33 @@ export class ResidentMemory {
   }
 
   /**
+   * Whether small calls (W2's) run on one thread for a while after the helper thread fell behind on one (default
+   * true): on a machine whose other core is busy, halves of a small call wait on the helper or share a core with it
+   * and run slower than one thread. False splits every call above the thresholds (the tests' choice).
+   */
+  adaptive = true;
+  /** Small calls still to run on one thread. */
+  private solo = 0;
+
+  /**
    * Wakes the helper thread, when there is one, ahead of the calls of a batch (they find it awake instead of
-   * waiting for it to wake up).
+   * waiting for it to wake up); not while small calls run on one thread.
    */
   wake(): void {
-    this.helper?.wake();
+    if (this.solo === 0) this.helper?.wake();
+  }
+
+  /** Whether a call of `size` multiply-adds or values is split, given that it is above its threshold. */
+  private splits(size: number): boolean {
+    if (size >= SMALL_SPLIT || this.solo === 0 || !this.adaptive) return true;
+    this.solo--;
+    return false;
+  }
+
+  /** Waits for the helper's half; a small call it fell behind on sends the next small calls to one thread. */
+  private join(helper: ResidentHelper, size: number): void {
+    if (!helper.finish(this.kernels, this.work) && size < SMALL_SPLIT && this.adaptive)
+      this.solo = SOLO_CALLS;
   }
 
   /** Threads that share the work now: 2 when the helper thread runs, else 1. */
@@ -232,7 +265,8 @@ export class ResidentMemory {
     const helper = this.helper;
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
-    const split = helper !== null && m * n * k >= RESIDENT_SPLIT_GEMM && helper.ready;
+    const size = m * n * k;
+    const split = helper !== null && size >= RESIDENT_SPLIT_GEMM && helper.ready && this.splits(size);
     if (split && !transA && n >= 32) {
       // a multiple of the 8-column register tile, and both halves at least 16 wide (never the narrow path)
       const n0 = (n >> 1) & ~7;
@@ -256,7 +290,7 @@ export class ResidentMemory {
         n,
       );
       this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
-      helper.finish(this.kernels, this.work);
+      this.join(helper, size);
     } else if (split && m >= 8) {
       const m0 = ((m >> 1) + 3) & ~3; // about half, a multiple of the 4-row register tile
       const aLower = a + 4 * (transA ? m0 : m0 * lda);
@@ -278,7 +312,7 @@ export class ResidentMemory {
         n,
       );
       this.kernels.gemm(ta, tb, m0, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
-      helper.finish(this.kernels, this.work);
+      this.join(helper, size);
     } else {
       this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
     }
@@ -287,11 +321,11 @@ export class ResidentMemory {
   /** W <- W - lr g on `n` float32 values at addresses (the kernels' sgdStep), in halves on two threads. */
   sgdStep(param: number, grad: number, n: number, lr: number): void {
     const helper = this.helper;
-    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+    if (helper !== null && n >= SPLIT_VALUES && helper.ready && this.splits(n)) {
       const half = (n >> 1) & ~3;
       helper.call(SGD, param + 4 * half, grad + 4 * half, n - half, lr);
       this.kernels.sgdStep(param, grad, half, lr);
-      helper.finish(this.kernels, this.work);
+      this.join(helper, n);
     } else {
       this.kernels.sgdStep(param, grad, n, lr);
     }
@@ -304,11 +338,11 @@ export class ResidentMemory {
     const helper = this.helper;
     const first = code === 3 ? out : x;
     const second = code === 3 ? x : out;
-    if (helper !== null && n >= (code <= 1 ? SPLIT_EXP : SPLIT_VALUES) && helper.ready) {
+    if (helper !== null && n >= (code <= 1 ? SPLIT_EXP : SPLIT_VALUES) && helper.ready && this.splits(n)) {
       const half = (n >> 1) & ~3;
       helper.call(helperIndex(name), first + 4 * half, second + 4 * half, n - half);
       this.kernels[name](first, second, half);
-      helper.finish(this.kernels, this.work);
+      this.join(helper, n);
     } else {
       this.kernels[name](first, second, n);
     }
@@ -326,12 +360,12 @@ export class ResidentMemory {
     const name = code === 0 ? 'sigmoidBackward' : code === 1 ? 'tanhBackward' : 'reluBackward';
     const input = code === 2 ? x : y;
     const helper = this.helper;
-    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+    if (helper !== null && n >= SPLIT_VALUES && helper.ready && this.splits(n)) {
       const half = (n >> 1) & ~3;
       const at = 4 * half;
       helper.call(helperIndex(name), input + at, dy + at, dx + at, n - half);
       this.kernels[name](input, dy, dx, half);
-      helper.finish(this.kernels, this.work);
+      this.join(helper, n);
     } else {
       this.kernels[name](input, dy, dx, n);
     }
