@@ -32,8 +32,10 @@ const SPLIT_EXP = 1 << 12;
  * by the caller).
  */
 const SMALL_SPLIT = 1 << 24;
-/** Small calls run on one thread after the helper fell behind on one (W2: about 16 batches), then it is tried again. */
-const SOLO_CALLS = 64;
+/** Small calls run on one thread after the helper fell behind on one (W2: about 64 batches), then it is tried again. */
+const SOLO_CALLS = 256;
+/** The runtime's clock (milliseconds), in browsers and Node alike. */
+const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
 
 const GEMM = helperIndex('gemm');
 const SGD = helperIndex('sgdStep');
@@ -186,15 +188,31 @@ export class ResidentMemory {
 
   /** Whether a call of `size` multiply-adds or values is split, given that it is above its threshold. */
   private splits(size: number): boolean {
-    if (size >= SMALL_SPLIT || this.solo === 0 || !this.adaptive) return true;
-    this.solo--;
-    return false;
+    if (size >= SMALL_SPLIT || !this.adaptive) return true;
+    if (this.solo > 0) {
+      this.solo--;
+      return false;
+    }
+    this.started = clock.now();
+    return true;
   }
+  /** When the caller started its half of the current small call (milliseconds). */
+  private started = 0;
 
-  /** Waits for the helper's half; a small call it fell behind on sends the next small calls to one thread. */
+  /**
+   * Waits for the helper's half. The helper fell behind on a small call when the caller ran it back, or waited on
+   * it more than half as long as its own half took (equal halves end together when both threads have a core):
+   * then the next small calls run on one thread.
+   */
   private join(helper: ResidentHelper, size: number): void {
-    if (!helper.finish(this.kernels, this.work) && size < SMALL_SPLIT && this.adaptive)
-      this.solo = SOLO_CALLS;
+    if (size >= SMALL_SPLIT || !this.adaptive) {
+      helper.finish(this.kernels, this.work);
+      return;
+    }
+    const mine = clock.now();
+    const prompt = helper.finish(this.kernels, this.work);
+    const waited = clock.now() - mine;
+    if (!prompt || waited > 0.5 * (mine - this.started) + 0.005) this.solo = SOLO_CALLS;
   }
 
   /** Threads that share the work now: 2 when the helper thread runs, else 1. */
