@@ -200,9 +200,9 @@ export class ResidentMemory {
   private started = 0;
 
   /**
-   * Waits for the helper's half. The helper fell behind on a small call when the caller ran it back, or waited on
-   * it more than half as long as its own half took (equal halves end together when both threads have a core):
-   * then the next small calls run on one thread.
+   * Waits for the helper's half. The helper fell behind on a small call when the caller ran it back or slept on it,
+   * or waited on it more than half as long as its own half (of 50 microseconds or more) took (equal halves end
+   * together when both threads have a core): then the next small calls run on one thread.
    */
   private join(helper: ResidentHelper, size: number): void {
     if (size >= SMALL_SPLIT || !this.adaptive) {
@@ -211,8 +211,10 @@ export class ResidentMemory {
     }
     const mine = clock.now();
     const prompt = helper.finish(this.kernels, this.work);
-    const waited = clock.now() - mine;
-    if (!prompt || waited > 0.5 * (mine - this.started) + 0.005) this.solo = SOLO_CALLS;
+    const own = mine - this.started;
+    // the wait is judged on halves of 50 microseconds and more (W2's products), where a scheduler's jitter of a
+    // few microseconds is not "falling behind"
+    if (!prompt || (own >= 0.05 && clock.now() - mine > 0.5 * own)) this.solo = SOLO_CALLS;
   }
 
   /** Threads that share the work now: 2 when the helper thread runs, else 1. */
