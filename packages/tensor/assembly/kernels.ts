@@ -512,9 +512,10 @@ function narrowRows(
  * k x m when transA), op(B) k x n (B stored n x k when transB), C m x n, all row-major. The rows of stored A are
  * `lda` apart, those of stored B `ldb` apart and those of C `ldc` apart (k or m, n or k, and n, for whole
  * matrices; larger for a block of rows of op(A) and C, or of columns of op(B) and C, which is how two threads split
- * a product). `work` points at gemmWorkBytes() bytes of scratch. The narrow path (isNarrow) is taken for whole
- * matrices only (`ldb` = n, or k when transB); a block of columns of at least 16 takes the register tiles, and
- * every element of C gets the same operations in the same order whichever block of rows or columns it is in.
+ * a product). `work` points at gemmWorkBytes() bytes of scratch. The narrow path (isNarrow) reads B at its natural
+ * stride, so it is taken only when `ldb` is n (or k when transB); blocks of at least 16 columns (what the resident
+ * plan gives each thread) take the register tiles, where every element of C gets the same operations in the same
+ * order whichever block of rows or columns it is in.
  */
 export function gemm(
   transA: bool,
