@@ -15,12 +15,13 @@ const CLAIM = 4;
 /** How long the caller waits for the helper's half before giving up (it never takes this long). */
 const TIMEOUT_MS = 60_000;
 /**
- * Loads of the control block the helper spins through after a call before it sleeps (Atomics.wait): about 50
- * microseconds once compiled (7 ns a load), longer than most gaps between the calls of a training step, so they
- * find the helper awake (a wake from Atomics.wait costs 10-70 microseconds), and short enough not to hold a core
- * another process needs for long. {@link GemmThread.wake} starts it spinning ahead of a batch.
+ * Loads of the control block the helper spins through after a call before it sleeps (Atomics.wait): about 150
+ * microseconds once compiled (7 ns a load), longer than the gaps between the calls of a training step and between
+ * W2's batches (60-80 microseconds of JavaScript), so they find the helper awake (a wake from Atomics.wait costs
+ * 10-70 microseconds), and short enough not to hold a core for long once calls stop. {@link GemmThread.wake}
+ * starts it spinning ahead of a batch.
  */
-const HELPER_SPINS = 8000;
+const HELPER_SPINS = 20_000;
 /**
  * Loads the caller spins through in {@link GemmThread.finish} before it sleeps on the helper's answer: about 200
  * microseconds, what two halves of W3's products (4 ms each) differ by, so the caller seldom pays a wake-up.
