@@ -70,35 +70,38 @@ function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize, 
   v128.store(dst + dstStride * 3, f32x4.mul(f32x4.shuffle(t1, t3, 2, 3, 6, 7), scale));
 }
 
-/** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, panel-major, zero-padded. */
-function packB(transB: bool, b: usize, n: i32, k: i32, pc: i32, kc: i32, jc: i32, nc: i32, pb: usize): void {
+/**
+ * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels, panel-major, zero-padded; the rows of stored B are `ldb`
+ * floats apart (n, or k when transB, for a whole matrix; larger for a block of columns of op(B)).
+ */
+function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i32, pb: usize): void {
   let out = pb;
   for (let jr = 0; jr < nc; jr += NR) {
     const w = min(NR, nc - jr);
     const j0 = jc + jr;
     if (!transB) {
-      // op(B)(p, j) = b[p * n + j]: rows of the panel are contiguous.
+      // op(B)(p, j) = b[p * ldb + j]: rows of the panel are contiguous.
       if (w == NR) {
         for (let p = 0; p < kc; p++) {
-          const src = b + ((<usize>(pc + p) * n + j0) << 2);
+          const src = b + ((<usize>(pc + p) * ldb + j0) << 2);
           v128.store(out, v128.load(src));
           v128.store(out, v128.load(src, 16), 16);
           out += NR << 2;
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          const src = b + ((<usize>(pc + p) * n + j0) << 2);
+          const src = b + ((<usize>(pc + p) * ldb + j0) << 2);
           for (let q = 0; q < NR; q++) store<f32>(out + (q << 2), q < w ? load<f32>(src + (q << 2)) : 0);
           out += NR << 2;
         }
       }
     } else {
-      // op(B)(p, j) = b[j * k + p]: each column of the panel is a contiguous row of b, transposed 4 x 4 at a
+      // op(B)(p, j) = b[j * ldb + p]: each column of the panel is a contiguous row of b, transposed 4 x 4 at a
       // time (two blocks per four depths) when the panel is whole.
       let p = 0;
       if (w == NR) {
-        const stride = (<usize>k) << 2;
-        const src = b + ((<usize>j0 * k + pc) << 2);
+        const stride = (<usize>ldb) << 2;
+        const src = b + ((<usize>j0 * ldb + pc) << 2);
         for (; p + 4 <= kc; p += 4) {
           const s = src + ((<usize>p) << 2);
           const d = out + ((<usize>p * NR) << 2);
@@ -109,7 +112,7 @@ function packB(transB: bool, b: usize, n: i32, k: i32, pc: i32, kc: i32, jc: i32
       for (let q = 0; q < NR; q++) {
         const dst = out + (q << 2);
         if (q < w) {
-          const src = b + ((<usize>(j0 + q) * k + pc) << 2);
+          const src = b + ((<usize>(j0 + q) * ldb + pc) << 2);
           for (let r = p; r < kc; r++)
             store<f32>(dst + ((<usize>r * NR) << 2), load<f32>(src + ((<usize>r) << 2)));
         } else {
@@ -507,8 +510,12 @@ function narrowRows(
 /**
  * C <- alpha * op(A) op(B) + beta * C on float32 matrices at byte addresses a, b, c; op(A) is m x k (A stored
  * k x m when transA), op(B) k x n (B stored n x k when transB), C m x n, all row-major. The rows of stored A are
- * `lda` apart and those of C `ldc` apart (k or m, and n, for whole matrices; larger for a block of rows of op(A)
- * and C, which is how two threads split a product). `work` points at gemmWorkBytes() bytes of scratch.
+ * `lda` apart, those of stored B `ldb` apart and those of C `ldc` apart (k or m, n or k, and n, for whole
+ * matrices; larger for a block of rows of op(A) and C, or of columns of op(B) and C, which is how two threads split
+ * a product). `work` points at gemmWorkBytes() bytes of scratch. The narrow path (isNarrow) reads B at its natural
+ * stride, so it is taken only when `ldb` is n (or k when transB); blocks of at least 16 columns (what the resident
+ * plan gives each thread) take the register tiles, where every element of C gets the same operations in the same
+ * order whichever block of rows or columns it is in.
  */
 export function gemm(
   transA: bool,
@@ -523,6 +530,7 @@ export function gemm(
   c: usize,
   work: usize,
   lda: i32,
+  ldb: i32,
   ldc: i32,
 ): void {
   // beta = 0 with work to do: the first depth block stores into C instead of adding to zeros (the same bits:
@@ -533,7 +541,7 @@ export function gemm(
     else for (let i = 0; i < m; i++) scaleC(c + ((<usize>i * ldc) << 2), n, beta);
   }
   if (alpha == 0 || k == 0 || m == 0 || n == 0) return;
-  if (isNarrow(transA, transB, n, k)) {
+  if (isNarrow(transA, transB, n, k) && ldb == (transB ? k : n)) {
     if (!transB && n > NR && n <= 12) narrowRows(transA, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
     else if (transA) narrowColumns(transB, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
     else narrowDots(transB, m, n, k, alpha, a, b, c, work, lda, ldc, overwrite);
@@ -547,7 +555,7 @@ export function gemm(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const first = overwrite && pc == 0;
-      packB(transB, b, n, k, pc, kc, jc, nc, panelsB);
+      packB(transB, b, ldb, pc, kc, jc, nc, panelsB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(transA, a, lda, ic, mc, pc, kc, alpha, panelA);

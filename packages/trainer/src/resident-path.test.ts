@@ -163,6 +163,19 @@ const SPLIT: Case = {
 };
 COVERED.push(SPLIT);
 
+/**
+ * W2's shape: its hidden layer's products (32 x 784 x 128, 3.2 million multiply-adds) are split between the threads
+ * (the forward product by columns of W, dE/dW with the fused update by rows); the general path does not split them.
+ */
+COVERED.push({
+  name: "W2's shape: 784-128-10 sigmoid/sigmoid, mse, batches of 32, its large products split between the threads",
+  inputs: 784,
+  layers: [{ units: 128 }, { units: 10 }],
+  rows: 96,
+  options: { ...sgd, epochs: 2, batchSize: 32 },
+  exact: true,
+});
+
 const FALLBACK: Case[] = [
   {
     name: 'a layer whose product is small (8 x 24 x 12 multiply-adds): TypeScript loops in the general path',

@@ -76,7 +76,7 @@ describe('the WebAssembly SIMD ceiling loop', () => {
     const heap = new Float32Array(kernels.memory.buffer);
     heap.set([1, 2, 3, 4, 5, 6], at >> 2); // A [2 x 3] then B [3 x 1], C [2 x 1]
     heap.set([1, 1, 1], (at >> 2) + 6);
-    kernels.gemm(0, 0, 2, 1, 3, 1, at, at + 24, 0, at + 36, work, 3, 1);
+    kernels.gemm(0, 0, 2, 1, 3, 1, at, at + 24, 0, at + 36, work, 3, 1, 1);
     expect(Array.from(heap.subarray((at >> 2) + 9, (at >> 2) + 11))).toEqual([6, 15]);
   });
 

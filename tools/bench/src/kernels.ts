@@ -84,7 +84,8 @@ function residentKernel(kernels: KernelsModule): (s: Shape, minMs: number, clock
     const lda = s.transA ? s.m : s.k;
     const ta = s.transA ? 1 : 0;
     const tb = s.transB ? 1 : 0;
-    const step = (): void => kernels.gemm(ta, tb, s.m, s.n, s.k, 1, aAt, bAt, s.beta, cAt, work, lda, s.n);
+    const step = (): void =>
+      kernels.gemm(ta, tb, s.m, s.n, s.k, 1, aAt, bAt, s.beta, cAt, work, lda, tb ? s.k : s.n, s.n);
     return rate(step, 2 * s.m * s.n * s.k, minMs, clock);
   };
 }

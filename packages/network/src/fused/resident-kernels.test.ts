@@ -8,9 +8,9 @@
  */
 import { getActivation } from '@deltaflow/activations';
 import { getLoss } from '@deltaflow/losses';
-import { Random, Tensor, jsBackend, loadWasmBackend } from '@deltaflow/tensor';
-import type { Backend, ResidentMemory, ResidentOwner } from '@deltaflow/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Random, ResidentMemory, Tensor, jsBackend, loadWasmBackend } from '@deltaflow/tensor';
+import type { Backend, ResidentHelper, ResidentOwner } from '@deltaflow/tensor';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 const SPECIAL = [
   NaN,
@@ -60,6 +60,10 @@ function bits(x: Float32Array): Int32Array {
 }
 
 const owner: ResidentOwner = { evict: () => undefined };
+
+/** Whether two arrays of bit patterns are equal (without a diff of millions of values when not). */
+const same = (x: Int32Array, y: Int32Array): boolean =>
+  x.length === y.length && x.every((v, i) => v === y[i]);
 
 /** Float32 arrays placed one after another in the resident region. */
 class Region {
@@ -219,7 +223,7 @@ describe('the 2-thread split of the resident calls', () => {
     expect(memory.threads).toBe(2);
     const split = new Region(memory);
     const one = new Region(wasm.resident!); // from the start of the region again
-    // sizes above the split thresholds (4M multiply-adds, 65,536 values), odd ones too
+    // sizes above the split thresholds (1M multiply-adds, 65,536 values), odd ones too
     const [m, n, k] = [130, 181, 200];
     const size = 70_001;
     const a = values(rng, m * k).subarray(0, m * k);
@@ -258,6 +262,119 @@ describe('the 2-thread split of the resident calls', () => {
       return out;
     });
     expect(results[1]).toEqual(results[0]);
+  });
+
+  it("splits W2's two products of 3.2 million multiply-adds (by columns of W, and by rows of dE/dW), with the 1-thread bits", async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const helper = (memory as unknown as { helper: { call: (...args: number[]) => void } }).helper;
+    memory.adaptive = false; // every call above the thresholds is split, however busy the machine
+    const split = new Region(memory);
+    const one = new Region(wasm.resident!);
+    // W2: X [32 x 784], W1 [784 x 128], delta [32 x 128]; also a hidden layer of 40 units (halves of 16 and 24)
+    for (const [rows, inputs, units] of [
+      [32, 784, 128],
+      [64, 500, 40],
+    ] as const) {
+      const x = values(rng, rows * inputs).subarray(0, rows * inputs);
+      const w = values(rng, inputs * units)
+        .subarray(0, inputs * units)
+        .map((v) => v / 1000);
+      const delta = values(rng, rows * units)
+        .subarray(0, rows * units)
+        .map((v) => v / 1000);
+      const calls: number[] = [];
+      const results = [one, split].map((r) => {
+        const mem = r.memory;
+        const spy = r === split ? vi.spyOn(helper, 'call') : null;
+        const xAt = r.put(x);
+        const wAt = r.put(w);
+        const dAt = r.put(delta);
+        const netAt = r.put(new Float32Array(rows * units).fill(0.25));
+        // x = O_in W + theta (beta 1 over the broadcast theta), then W <- W + (-eta) O_in^T delta
+        mem.gemm(false, false, rows, units, inputs, 1, xAt, wAt, 1, netAt);
+        mem.gemm(true, false, inputs, units, rows, -0.5, xAt, dAt, 1, wAt);
+        // dE/dO below = delta W^T (B stored transposed)
+        const gAt = r.put(new Float32Array(rows * inputs));
+        mem.gemm(false, true, rows, inputs, units, 1, dAt, wAt, 0, gAt);
+        if (spy) {
+          calls.push(...spy.mock.calls.map((c) => c[0]!));
+          spy.mockRestore();
+        }
+        return [r.get(netAt, rows * units), r.get(wAt, inputs * units), r.get(gAt, rows * inputs)].map(bits);
+      });
+      expect(results[1], `[${rows}, ${inputs}, ${units}]`).toEqual(results[0]);
+      // the helper took its half of each of the three products (gemm is its function 0)
+      expect(calls, `[${rows}, ${inputs}, ${units}]`).toEqual([0, 0, 0]);
+    }
+    memory.adaptive = true;
+  });
+
+  it('runs small calls on one thread for a while after the helper fell behind on one, large products on two', () => {
+    // a helper that runs its half of a gemm (its function 0) at once when handed it (so it is done when the caller
+    // joins it), and reports whether it "kept up"
+    const kernels = wasm.resident!.kernels;
+    let keptUp = true;
+    const calls: number[] = [];
+    const helper: ResidentHelper = {
+      ready: true,
+      wake: () => undefined,
+      call: (fn, ...args) => {
+        calls.push(fn);
+        const [ta, tb, mm, nn, kk, alpha, at, bt, beta, ct, work, lda, ldb, ldc] = args;
+        kernels.gemm(ta!, tb!, mm!, nn!, kk!, alpha!, at!, bt!, beta!, ct!, work!, lda!, ldb!, ldc!);
+      },
+      finish: () => keptUp,
+    };
+    // its own region after the 16 MiB the other tests use (the memory stays below the 64 MiB a later test stages)
+    const start = wasm.resident!.base + (16 << 20);
+    const bytes = kernels.gemmWorkBytes();
+    const memory = new ResidentMemory(
+      kernels,
+      kernels.memory!,
+      start + 2 * bytes,
+      { moveStaging: () => undefined },
+      helper,
+      start,
+      start + bytes,
+    );
+    const r = new Region(memory);
+    const one = new Region(wasm.resident!);
+    const [m, n, k] = [32, 128, 784]; // W2's forward product: small
+    const [M, N, K] = [128, 256, 520]; // 17 million multiply-adds: large
+    const a = values(rng, M * K).subarray(0, M * K);
+    const b = values(rng, K * N).subarray(0, K * N);
+    const places = new Map<Region, number[]>();
+    const product = (region: Region, rows: number, cols: number, depth: number): Int32Array => {
+      let at = places.get(region);
+      if (at === undefined) {
+        at = [region.put(a), region.put(b), region.put(new Float32Array(M * N))];
+        places.set(region, at);
+      }
+      const [aAt, bAt, cAt] = at as [number, number, number];
+      region.memory.gemm(false, false, rows, cols, depth, 1, aAt, bAt, 0, cAt);
+      return bits(region.get(cAt, rows * cols));
+    };
+    const small = product(one, m, n, k);
+    const large = product(one, M, N, K);
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(1); // split
+    keptUp = false;
+    expect(same(product(r, m, n, k), small)).toBe(true); // split, and the helper fell behind
+    expect(calls).toHaveLength(2);
+    for (let i = 0; i < 256; i++) expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(2); // 256 small calls on one thread
+    expect(same(product(r, M, N, K), large)).toBe(true);
+    expect(calls).toHaveLength(3); // a large product is split all the same
+    keptUp = true;
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(4); // tried again
+    memory.adaptive = false;
+    keptUp = false;
+    for (let i = 0; i < 3; i++) expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(7); // not adaptive: every call split
   });
 });
 

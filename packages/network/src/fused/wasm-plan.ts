@@ -229,8 +229,9 @@ export class WasmResidentPlan implements ResidentOwner {
    * copied into the pass's output buffer, {@link WasmResidentPlan.output}.
    */
   forwardLoss(inputs: Tensor, targets: Tensor, pass: ForwardPass): number {
-    const base = this.begin();
     const memory = this.memory;
+    memory.wake(); // the helper thread, if any, wakes while the batch is copied in
+    const base = this.begin();
     const k = memory.kernels;
     const rows = inputs.rows;
     const heap = memory.f32();

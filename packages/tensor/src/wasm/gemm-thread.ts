@@ -1,13 +1,32 @@
 import { HELPER_FUNCTIONS } from './helper-functions.js';
-import type { WasmMemory } from './wasm-module.js';
+import type { KernelExports, WasmMemory } from './wasm-module.js';
 
 /** Slots of the control block shared with the helper. */
 const REQUEST = 0;
 const DONE = 1;
 const READY = 2;
 const FAILED = 3;
+/**
+ * The call on offer: its sequence number until a thread takes it (compare-and-exchange to 0), so that whichever
+ * thread is free first runs it: the helper, or the caller in {@link GemmThread.finish} when the helper has not
+ * taken it by then (descheduled on a busy machine: the caller then runs both halves instead of waiting).
+ */
+const CLAIM = 4;
 /** How long the caller waits for the helper's half before giving up (it never takes this long). */
 const TIMEOUT_MS = 60_000;
+/**
+ * Loads of the control block the helper spins through after a call before it sleeps (Atomics.wait): about 150
+ * microseconds once compiled (7 ns a load), longer than the gaps between the calls of a training step and between
+ * W2's batches (60-80 microseconds of JavaScript), so they find the helper awake (a wake from Atomics.wait costs
+ * 10-70 microseconds), and short enough not to hold a core for long once calls stop. {@link GemmThread.wake}
+ * starts it spinning ahead of a batch.
+ */
+const HELPER_SPINS = 20_000;
+/**
+ * Loads the caller spins through in {@link GemmThread.finish} before it sleeps on the helper's answer: about 200
+ * microseconds, what two halves of W3's products (4 ms each) differ by, so the caller seldom pays a wake-up.
+ */
+const CALLER_SPINS = 30_000;
 /** Argument slots of one call (the function's index, then up to 15 arguments). */
 const SLOTS = 16;
 
@@ -26,13 +45,18 @@ const fns = ${JSON.stringify(HELPER_FUNCTIONS)}.map((name) => ex[name]);
 Atomics.store(ctrl, ${READY}, 1);
 let seq = 0;
 for (;;) {
+  // spin a while before sleeping: the next call of a training step comes within microseconds, and a wake from
+  // Atomics.wait costs tens of them
+  for (let spin = 0; spin < ${HELPER_SPINS} && Atomics.load(ctrl, ${REQUEST}) === seq; spin++);
   Atomics.wait(ctrl, ${REQUEST}, seq);
   seq = Atomics.load(ctrl, ${REQUEST});
   if (seq < 0) break;
-  try {
-    fns[f[0]](f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]);
-  } catch (error) {
-    Atomics.store(ctrl, ${FAILED}, 1);
+  if (Atomics.compareExchange(ctrl, ${CLAIM}, seq, 0) === seq) {
+    try {
+      fns[f[0]](f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]);
+    } catch (error) {
+      Atomics.store(ctrl, ${FAILED}, 1);
+    }
   }
   Atomics.store(ctrl, ${DONE}, seq);
   Atomics.notify(ctrl, ${DONE});
@@ -55,13 +79,14 @@ function nodeWorker(): WorkerConstructor | null {
 
 /**
  * A second thread on the same shared WebAssembly memory, asleep on a shared control block (Atomics.wait) until it
- * is handed a kernel call: for a large product the caller gives it the lower rows of op(A) and C, computes the
- * upper rows itself, and waits for the helper's half; {@link GemmThread.call} hands it any kernel of
- * {@link HELPER_FUNCTIONS} the same way (no message is posted per call). Node only (a worker thread, unref'd so
+ * is handed a kernel call: for a large product the caller gives it a block of rows (or of columns) of C, computes
+ * the rest itself, and waits for the helper's part; {@link GemmThread.call} hands it any kernel of
+ * {@link HELPER_FUNCTIONS} the same way (no message is posted per call). After a call both sides spin a moment on
+ * the control block before they sleep, so the calls of a training step, microseconds apart, cost no wake-up. Node only (a worker thread, unref'd so
  * it never keeps a process alive); in browsers `create` returns null.
  */
 export class GemmThread {
-  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  private readonly control = new Int32Array(new SharedArrayBuffer(32));
   private readonly args = new Float64Array(new SharedArrayBuffer(8 * SLOTS));
   private seq = 0;
   private readonly worker: NodeWorker;
@@ -109,13 +134,14 @@ export class GemmThread {
     c: number,
     work: number,
     lda: number,
+    ldb: number,
     ldc: number,
   ): void {
-    this.call(0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, b, beta, c, work, lda, ldc);
+    this.call(0, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, b, beta, c, work, lda, ldb, ldc);
   }
 
   /**
-   * Hands the helper the kernel export `HELPER_FUNCTIONS[fn]` with up to 13 numeric arguments (addresses into the
+   * Hands the helper the kernel export `HELPER_FUNCTIONS[fn]` with up to 14 numeric arguments (addresses into the
    * shared memory; unused ones are ignored) and returns at once; {@link GemmThread.finish} waits for it.
    */
   call(
@@ -133,6 +159,7 @@ export class GemmThread {
     a10 = 0,
     a11 = 0,
     a12 = 0,
+    a13 = 0,
   ): void {
     const f = this.args;
     f[0] = fn;
@@ -149,14 +176,29 @@ export class GemmThread {
     f[11] = a10;
     f[12] = a11;
     f[13] = a12;
-    this.seq = (this.seq + 1) & 0x3fffffff;
+    f[14] = a13;
+    this.seq = (this.seq + 1) & 0x3fffffff || 1;
+    Atomics.store(this.control, CLAIM, this.seq);
     Atomics.store(this.control, REQUEST, this.seq);
     Atomics.notify(this.control, REQUEST);
   }
 
-  /** Waits until the helper has finished the product given to {@link GemmThread.start}. */
-  finish(): void {
+  /**
+   * Waits until the call given to {@link GemmThread.call} (or {@link GemmThread.start}) is done. With the caller's
+   * `kernels` and gemm `work` space, a call the helper has not taken yet is taken back and run here, at once (the
+   * helper thread is descheduled: waiting for it would cost a time slice of the system's scheduler). Returns
+   * whether the helper kept up: it took the call and answered while the caller spun (false when the caller ran the
+   * call itself or had to sleep on the answer).
+   */
+  finish(kernels?: KernelExports, work = 0): boolean {
     const control = this.control;
+    const seq = this.seq;
+    if (kernels !== undefined && Atomics.compareExchange(control, CLAIM, seq, 0) === seq) {
+      this.runHere(kernels, work);
+      return false;
+    }
+    for (let spin = 0; spin < CALLER_SPINS && Atomics.load(control, DONE) !== seq; spin++);
+    const prompt = Atomics.load(control, DONE) === seq;
     const deadline = Date.now() + TIMEOUT_MS;
     while (Atomics.load(control, DONE) !== this.seq) {
       Atomics.wait(control, DONE, Atomics.load(control, DONE), 100);
@@ -165,6 +207,48 @@ export class GemmThread {
     }
     if (Atomics.load(control, FAILED) !== 0)
       throw new Error('deltaflow wasm kernels: the gemm helper thread failed.');
+    return prompt;
+  }
+
+  /** Runs the call on offer on this thread (its gemm in this thread's `work` space). */
+  private runHere(kernels: KernelExports, work: number): void {
+    let fns = this.fns;
+    if (fns === null || this.fnsOf !== kernels) {
+      const table = kernels as unknown as Record<string, (...args: number[]) => void>;
+      fns = HELPER_FUNCTIONS.map((name) => table[name]!);
+      this.fns = fns;
+      this.fnsOf = kernels;
+    }
+    const f = this.args;
+    const fn = f[0]!;
+    // gemm's 11th argument is its work space: the helper's in the arguments, this thread's here
+    fns[fn]!(
+      f[1]!,
+      f[2]!,
+      f[3]!,
+      f[4]!,
+      f[5]!,
+      f[6]!,
+      f[7]!,
+      f[8]!,
+      f[9]!,
+      f[10]!,
+      fn === 0 ? work : f[11]!,
+      f[12]!,
+      f[13]!,
+      f[14]!,
+      f[15]!,
+    );
+  }
+  private fns: ((...args: number[]) => void)[] | null = null;
+  private fnsOf: KernelExports | null = null;
+
+  /**
+   * Wakes the helper when it sleeps, without a call: it spins again for a while, ready for calls that come soon
+   * (the next batch's products, after its inputs are copied in).
+   */
+  wake(): void {
+    Atomics.notify(this.control, REQUEST);
   }
 
   /** Stops the helper thread. */

@@ -4,10 +4,38 @@ import type { KernelExports, WasmMemory } from './wasm-module.js';
 const PAGE = 65536;
 const align16 = (x: number): number => (x + 15) & ~15;
 
-/** Products of at least this many multiply-adds are split by rows between the two threads (see THREAD_MIN). */
-const SPLIT_GEMM = 1 << 22;
+/**
+ * Products of at least this many multiply-adds (about a million) are split between the two threads of the resident
+ * plan: with the helper spinning between calls a hand-over costs a few microseconds, and a product of a million
+ * multiply-adds takes about 100 (W2's two large products, 3.2 million each, are split; its output layer's are not).
+ *
+ * @example
+ * ```ts
+ * const split = 32 * 784 * 128 >= RESIDENT_SPLIT_GEMM; // W2's forward product of its hidden layer: true
+ * ```
+ * @category Backend
+ */
+export const RESIDENT_SPLIT_GEMM = 1 << 20;
 /** Elementwise kernels and updates on at least this many values are split in halves between the two threads. */
 const SPLIT_VALUES = 1 << 16;
+/**
+ * The sigmoid and tanh of at least this many values are split in halves (e^x costs about 7 ns a value: W2's hidden
+ * layer, 32 x 128 sigmoids, takes 25 microseconds on one thread, and a hand-over a few; their derivatives cost a
+ * tenth of that and keep SPLIT_VALUES).
+ */
+const SPLIT_EXP = 1 << 12;
+
+/**
+ * Calls of fewer multiply-adds (or values) than this are "small": after the helper thread fell behind on one (another
+ * process had its core), the next {@link SOLO_CALLS} small calls run on one thread, where halves would wait on the
+ * helper or share a core with it. Larger products are split whatever happened (a late helper's half is taken back
+ * by the caller).
+ */
+const SMALL_SPLIT = 1 << 24;
+/** Small calls run on one thread after the helper fell behind on one (W2: about 64 batches), then it is tried again. */
+const SOLO_CALLS = 256;
+/** The runtime's clock (milliseconds), in browsers and Node alike. */
+const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
 
 const GEMM = helperIndex('gemm');
 const SGD = helperIndex('sgdStep');
@@ -48,7 +76,7 @@ export interface ResidentOwner {
 /**
  * The helper thread as the resident memory uses it (the 2-thread backend's, over the same shared memory): it runs
  * the kernel export of index `fn` (see the helper's function list) on the arguments, while the caller runs its own
- * part, then {@link ResidentHelper.finish} waits for it.
+ * part, then {@link ResidentHelper.finish} waits for it (or takes the call back when the helper has not started it).
  *
  * @example
  * ```ts
@@ -58,17 +86,23 @@ export interface ResidentOwner {
  * const [xAt, outAt, n, half] = [1024, 9216, 2048, 1024];
  * helper.call(4, xAt + 4 * half, outAt + 4 * half, n - half); // reluForward, the second half
  * kernels.reluForward(xAt, outAt, half); // the first half, meanwhile
- * helper.finish();
+ * helper.finish(kernels, 64); // or runs the second half here too, when the helper has not taken it yet
  * ```
  * @category Backend
  */
 export interface ResidentHelper {
   /** Whether the helper has started (until then every call runs on one thread). */
   readonly ready: boolean;
+  /** Wakes the helper when it sleeps (calls will come soon); nothing is run. */
+  wake(): void;
   /** Hands the helper a kernel call and returns at once. */
   call(fn: number, ...args: number[]): void;
-  /** Waits until the helper has finished the last call. */
-  finish(): void;
+  /**
+   * Waits until the last call is done; given the caller's kernels and gemm work space, runs the call itself when the
+   * helper has not taken it yet (so a descheduled helper never holds the caller up). Returns whether the helper
+   * kept up (took the call and answered without the caller sleeping).
+   */
+  finish(kernels?: KernelExports, work?: number): boolean;
 }
 
 /**
@@ -135,6 +169,54 @@ export class ResidentMemory {
     this.view = new Float32Array(memory.buffer);
   }
 
+  /**
+   * Whether small calls (W2's) run on one thread for a while after the helper thread fell behind on one (default
+   * true): on a machine whose other core is busy, halves of a small call wait on the helper or share a core with it
+   * and run slower than one thread. False splits every call above the thresholds (the tests' choice).
+   */
+  adaptive = true;
+  /** Small calls still to run on one thread. */
+  private solo = 0;
+
+  /**
+   * Wakes the helper thread, when there is one, ahead of the calls of a batch (they find it awake instead of
+   * waiting for it to wake up); not while small calls run on one thread.
+   */
+  wake(): void {
+    if (this.solo === 0) this.helper?.wake();
+  }
+
+  /** Whether a call of `size` multiply-adds or values is split, given that it is above its threshold. */
+  private splits(size: number): boolean {
+    if (size >= SMALL_SPLIT || !this.adaptive) return true;
+    if (this.solo > 0) {
+      this.solo--;
+      return false;
+    }
+    this.started = clock.now();
+    return true;
+  }
+  /** When the caller started its half of the current small call (milliseconds). */
+  private started = 0;
+
+  /**
+   * Waits for the helper's half. The helper fell behind on a small call when the caller ran it back or slept on it,
+   * or waited on it more than half as long as its own half (of 50 microseconds or more) took (equal halves end
+   * together when both threads have a core): then the next small calls run on one thread.
+   */
+  private join(helper: ResidentHelper, size: number): void {
+    if (size >= SMALL_SPLIT || !this.adaptive) {
+      helper.finish(this.kernels, this.work);
+      return;
+    }
+    const mine = clock.now();
+    const prompt = helper.finish(this.kernels, this.work);
+    const own = mine - this.started;
+    // the wait is judged on halves of 50 microseconds and more (W2's products), where a scheduler's jitter of a
+    // few microseconds is not "falling behind"
+    if (!prompt || (own >= 0.05 && clock.now() - mine > 0.5 * own)) this.solo = SOLO_CALLS;
+  }
+
   /** Threads that share the work now: 2 when the helper thread runs, else 1. */
   get threads(): number {
     return this.helper !== null && this.helper.ready ? 2 : 1;
@@ -180,8 +262,11 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * 4 million multiply-adds on, the helper thread computes the right half of the columns of C when B is stored
-   * transposed (each thread then packs half of B), else the lower rows of C.
+   * {@link RESIDENT_SPLIT_GEMM} multiply-adds on, split between the two threads: by columns of op(B) and C when A
+   * is not stored transposed and C has at least 32 columns (each thread packs only its half of B, the larger
+   * operand of a layer's forward pass and of dE/dO = delta W^T, and writes its own columns of C), else by rows of
+   * op(A) and C (dE/dW = O_in^T delta, where each thread packs its half of O_in^T and updates its rows of W). Either
+   * way every element of C gets the operations of the 1-thread product, in the same order: the same bits.
    */
   gemm(
     transA: boolean,
@@ -196,13 +281,17 @@ export class ResidentMemory {
     c: number,
   ): void {
     const lda = transA ? m : k;
+    const ldb = transB ? k : n;
     const helper = this.helper;
     const ta = transA ? 1 : 0;
     const tb = transB ? 1 : 0;
-    if (helper !== null && m * n * k >= SPLIT_GEMM && transB && !transA && n >= 16 && helper.ready) {
-      // the columns of op(B) are rows of B: each thread packs only its half of B (a split by rows would have both
-      // pack all of it), and writes its columns of C (rows n apart)
-      const n0 = ((n >> 1) + 7) & ~7; // about half, a multiple of the 8-column register tile
+    const size = m * n * k;
+    const split = helper !== null && size >= RESIDENT_SPLIT_GEMM && helper.ready && this.splits(size);
+    if (split && !transA && n >= 32) {
+      // a multiple of the 8-column register tile, and both halves at least 16 wide (never the narrow path)
+      const n0 = (n >> 1) & ~7;
+      // the helper's columns of op(B) start n0 rows into B when it is stored transposed, else n0 floats in
+      const bRight = b + 4 * (transB ? n0 * k : n0);
       helper.call(
         GEMM,
         ta,
@@ -212,17 +301,18 @@ export class ResidentMemory {
         k,
         alpha,
         a,
-        b + 4 * n0 * k,
+        bRight,
         beta,
         c + 4 * n0,
         this.helperWork,
         lda,
+        ldb,
         n,
       );
-      this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, n);
-      helper.finish();
-    } else if (helper !== null && m >= 8 && m * n * k >= SPLIT_GEMM && helper.ready) {
-      const m0 = ((m >> 1) + 3) & ~3;
+      this.kernels.gemm(ta, tb, m, n0, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
+      this.join(helper, size);
+    } else if (split && m >= 8) {
+      const m0 = ((m >> 1) + 3) & ~3; // about half, a multiple of the 4-row register tile
       const aLower = a + 4 * (transA ? m0 : m0 * lda);
       helper.call(
         GEMM,
@@ -238,23 +328,24 @@ export class ResidentMemory {
         c + 4 * m0 * n,
         this.helperWork,
         lda,
+        ldb,
         n,
       );
-      this.kernels.gemm(ta, tb, m0, n, k, alpha, a, b, beta, c, this.work, lda, n);
-      helper.finish();
+      this.kernels.gemm(ta, tb, m0, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
+      this.join(helper, size);
     } else {
-      this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, n);
+      this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
     }
   }
 
   /** W <- W - lr g on `n` float32 values at addresses (the kernels' sgdStep), in halves on two threads. */
   sgdStep(param: number, grad: number, n: number, lr: number): void {
     const helper = this.helper;
-    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+    if (helper !== null && n >= SPLIT_VALUES && helper.ready && this.splits(n)) {
       const half = (n >> 1) & ~3;
       helper.call(SGD, param + 4 * half, grad + 4 * half, n - half, lr);
       this.kernels.sgdStep(param, grad, half, lr);
-      helper.finish();
+      this.join(helper, n);
     } else {
       this.kernels.sgdStep(param, grad, n, lr);
     }
@@ -267,11 +358,11 @@ export class ResidentMemory {
     const helper = this.helper;
     const first = code === 3 ? out : x;
     const second = code === 3 ? x : out;
-    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+    if (helper !== null && n >= (code <= 1 ? SPLIT_EXP : SPLIT_VALUES) && helper.ready && this.splits(n)) {
       const half = (n >> 1) & ~3;
       helper.call(helperIndex(name), first + 4 * half, second + 4 * half, n - half);
       this.kernels[name](first, second, half);
-      helper.finish();
+      this.join(helper, n);
     } else {
       this.kernels[name](first, second, n);
     }
@@ -289,12 +380,12 @@ export class ResidentMemory {
     const name = code === 0 ? 'sigmoidBackward' : code === 1 ? 'tanhBackward' : 'reluBackward';
     const input = code === 2 ? x : y;
     const helper = this.helper;
-    if (helper !== null && n >= SPLIT_VALUES && helper.ready) {
+    if (helper !== null && n >= SPLIT_VALUES && helper.ready && this.splits(n)) {
       const half = (n >> 1) & ~3;
       const at = 4 * half;
       helper.call(helperIndex(name), input + at, dy + at, dx + at, n - half);
       this.kernels[name](input, dy, dx, half);
-      helper.finish();
+      this.join(helper, n);
     } else {
       this.kernels[name](input, dy, dx, n);
     }

@@ -183,7 +183,9 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
 
   /**
    * Places A (rows `lda` apart), B and C (rows `ldc` apart, the padding filled with 7) in the memory, runs the
-   * kernel on rows [r0, r1) of op(A) and C (a helper thread's call) or on all of them, and returns C.
+   * kernel on the blocks of rows of op(A) and C between `splits` (a helper thread's call), or of columns of op(B)
+   * and C when `by` is 'columns' (B's rows still `ldb` = n, or k when transB, apart), or on all of them, and
+   * returns C.
    */
   function run(
     transA: boolean,
@@ -197,6 +199,7 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
     beta: number,
     c0: Float32Array,
     splits: number[],
+    by: 'rows' | 'columns' = 'rows',
   ): Float32Array {
     const lda = (transA ? m : k) + PAD;
     const ldc = n + PAD;
@@ -212,15 +215,36 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
     heap.set(b, bAt / 4);
     heap.fill(7, cAt / 4, end / 4);
     for (let i = 0; i < m; i++) heap.set(c0.subarray(i * n, (i + 1) * n), cAt / 4 + i * ldc);
-    const bounds = [0, ...splits, m];
+    const ldb = transB ? k : n;
+    const bounds = [0, ...splits, by === 'rows' ? m : n];
     for (let s = 0; s + 1 < bounds.length; s++) {
       const r0 = bounds[s]!;
-      const rows = bounds[s + 1]! - r0;
+      const size = bounds[s + 1]! - r0;
+      if (by === 'columns') {
+        const bOffset = transB ? r0 * k : r0;
+        exports.gemm(
+          transA ? 1 : 0,
+          transB ? 1 : 0,
+          m,
+          size,
+          k,
+          alpha,
+          aAt,
+          bAt + 4 * bOffset,
+          beta,
+          cAt + 4 * r0,
+          work,
+          lda,
+          ldb,
+          ldc,
+        );
+        continue;
+      }
       const aOffset = transA ? r0 : r0 * lda;
       exports.gemm(
         transA ? 1 : 0,
         transB ? 1 : 0,
-        rows,
+        size,
         n,
         k,
         alpha,
@@ -230,6 +254,7 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
         cAt + 4 * r0 * ldc,
         work,
         lda,
+        ldb,
         ldc,
       );
     }
@@ -292,6 +317,36 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
             for (const splits of [[4], [8, 20], [m - 3]]) {
               const parts = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, splits);
               expect(parts, `${variant} [${m}, ${n}, ${k}] split at ${splits.join(', ')}`).toEqual(whole);
+            }
+          }
+        }
+      });
+
+      it(`gives the same bits on blocks of columns as on the whole product (B's rows ldb apart), ${variant}`, () => {
+        // blocks of at least 16 columns (never the narrow path), some not a multiple of the 8-column tile; more
+        // than one depth block (k > 256) and a short last one
+        for (const [m, n, k] of [
+          [32, 128, 300],
+          [37, 48, 131],
+          [5, 181, 520],
+          [64, 33, 10],
+        ] as const) {
+          const a = random(rng, m * k);
+          const b = random(rng, k * n);
+          const c0 = random(rng, m * n);
+          for (const beta of [0, 0.7]) {
+            const whole = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, []);
+            for (const splits of [
+              [n >> 1],
+              [16],
+              [n - 16],
+              [(n >> 1) & ~7],
+              ...(n >= 48 ? [[16, n - 16]] : []),
+            ]) {
+              const parts = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, splits, 'columns');
+              expect(parts, `${variant} [${m}, ${n}, ${k}] columns split at ${splits.join(', ')}`).toEqual(
+                whole,
+              );
             }
           }
         }
@@ -410,6 +465,38 @@ describe('the WebAssembly SIMD backend with a helper thread', () => {
     for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(helper.ready).toBe(true);
     await helper.stop();
+  });
+
+  it("runs a call the helper has not taken on the caller, in the caller's work space, and both threads' calls alike", async () => {
+    const shared = instantiateSharedKernels();
+    const helper = GemmThread.create(shared.module, shared.memory)!;
+    for (let i = 0; i < 100 && !helper.ready; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(helper.ready).toBe(true);
+    const k = shared.exports;
+    const work = (k.heapBase() + 15) & ~15;
+    const helperWork = (work + k.gemmWorkBytes() + 15) & ~15;
+    const at = (helperWork + k.gemmWorkBytes() + 15) & ~15;
+    const [m, n, kk] = [37, 40, 300];
+    const bytes = at + 4 * (m * kk + kk * n + 3 * m * n) + 64;
+    if (shared.memory.buffer.byteLength < bytes)
+      shared.memory.grow(Math.ceil((bytes - shared.memory.buffer.byteLength) / 65536));
+    const heap = new Float32Array(shared.memory.buffer);
+    const rng = new Random(5);
+    const [aAt, bAt] = [at, at + 4 * m * kk];
+    const cAt = [0, 1, 2].map((i) => bAt + 4 * kk * n + 4 * i * m * n);
+    heap.set(random(rng, m * kk), aAt >> 2);
+    heap.set(random(rng, kk * n), bAt >> 2);
+    const product = (c: number): Float32Array => heap.slice(c >> 2, (c >> 2) + m * n);
+    k.gemm(0, 0, m, n, kk, 1, aAt, bAt, 0, cAt[0]!, work, kk, n, n);
+    // taken by the helper (it spins on the control block after starting): finish waits for it
+    helper.start(false, false, m, n, kk, 1, aAt, bAt, 0, cAt[1]!, helperWork, kk, n, n);
+    helper.finish();
+    expect(product(cAt[1]!)).toEqual(product(cAt[0]!));
+    // a stopped helper never takes a call: finish, given the caller's kernels, runs it here
+    await helper.stop();
+    helper.start(false, false, m, n, kk, 1, aAt, bAt, 0, cAt[2]!, helperWork, kk, n, n);
+    helper.finish(k, work);
+    expect(product(cAt[2]!)).toEqual(product(cAt[0]!));
   });
 
   it('runs in Node, next to the 1-thread backend', () => {

@@ -102,6 +102,7 @@ class KernelMemory {
   ): void {
     const cAt = this.cAddress;
     const lda = transA ? m : k;
+    const ldb = transB ? k : n;
     const helper = this.helper;
     if (helper !== null && m >= 8 && m * n * k >= THREAD_MIN && helper.ready) {
       const m0 = ((m >> 1) + 3) & ~3; // about half, a multiple of the 4-row register tile
@@ -119,6 +120,7 @@ class KernelMemory {
         cAt + 4 * m0 * n,
         this.helperWork,
         lda,
+        ldb,
         n,
       );
       this.exports.gemm(
@@ -134,9 +136,10 @@ class KernelMemory {
         cAt,
         this.work,
         lda,
+        ldb,
         n,
       );
-      helper.finish();
+      helper.finish(this.exports, this.work);
     } else {
       this.exports.gemm(
         transA ? 1 : 0,
@@ -151,6 +154,7 @@ class KernelMemory {
         cAt,
         this.work,
         lda,
+        ldb,
         n,
       );
     }

@@ -102,7 +102,10 @@ export interface KernelExports {
   tinyEpoch(plan: number, lr: number): number;
   /** e^x by fdlibm's algorithm, as V8's Math.exp computes it. */
   tinyExp(x: number): number;
-  /** C <- alpha op(A) op(B) + beta C on float32 matrices (rows of A `lda`, of C `ldc` apart). */
+  /**
+   * C <- alpha op(A) op(B) + beta C on float32 matrices (rows of stored A `lda`, of stored B `ldb`, of C `ldc`
+   * floats apart: a block of rows or of columns of a larger product).
+   */
   gemm(
     transA: number,
     transB: number,
@@ -116,6 +119,7 @@ export interface KernelExports {
     c: number,
     work: number,
     lda: number,
+    ldb: number,
     ldc: number,
   ): void;
 }
