@@ -575,8 +575,11 @@ export class TrainingLoop {
     this.metrics.add(output, targets);
     this.lastFused = fused !== null;
     if (resident === null) this.residentEpoch = false;
-    if (resident !== null) resident.backwardStep(this.optimizer.lr);
-    else {
+    if (resident !== null) {
+      // the epoch's last batch makes dE/dW (for the statistics and the model's gradients) with its update
+      const batcher = this.batcher;
+      resident.backwardStep(this.optimizer.lr, batcher !== null && this.batchIndex + 1 >= batcher.batchCount);
+    } else {
       if (fused !== null) fused.backward(targets);
       else model.backwardLoss(pass, targets, this.loss);
       this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W

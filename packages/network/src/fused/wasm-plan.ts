@@ -104,8 +104,9 @@ export class WasmResidentPlan implements ResidentOwner {
    * W <- W + (-eta) O_in^T delta in one gemm into W, which saves writing dE/dW and a pass of the step over W, dE/dW
    * and W again (W2's largest costs after the products). The result differs from the general path's
    * W - eta dE/dW by float32 roundings (eta O_in is rounded before the sum, and the sum is added in float32);
-   * dE/dW itself is made at {@link WasmResidentPlan.sync}, from the last batch's buffers. False makes the
-   * update that of the general path, bit for bit.
+   * dE/dW itself is made at {@link WasmResidentPlan.sync}, from the last batch's buffers, unless the batch before
+   * the sync was said to be the last (`backwardStep`'s `lastBatch`: an epoch's last batch takes the general update,
+   * which makes dE/dW). False makes the update that of the general path, bit for bit.
    */
   static fuseUpdate = true;
 
@@ -306,8 +307,12 @@ export class WasmResidentPlan implements ResidentOwner {
    * The delta rule for the batch of the last {@link WasmResidentPlan.forwardLoss} (dE/dW = O_in^T delta,
    * dE/dtheta = the column sums of delta, dE/dO_in = delta W^T, delta = f'(x) dE/dO below), then the sgd step
    * W <- W - `lr` dE/dW and theta <- theta - `lr` dE/dtheta, all in WebAssembly memory.
+   *
+   * @param lastBatch - whether this is the last batch before a {@link WasmResidentPlan.sync} (an epoch's last): its
+   *   update is then not fused into the product ({@link WasmResidentPlan.fuseUpdate}) but made from dE/dW, which
+   *   the sync needs anyway, which saves the sync a product per layer
    */
-  backwardStep(lr: number): void {
+  backwardStep(lr: number, lastBatch = false): void {
     const memory = this.memory;
     const k = memory.kernels;
     const base = memory.base;
@@ -326,7 +331,7 @@ export class WasmResidentPlan implements ResidentOwner {
         memory.activationBackward(codes[last]!, base + place.net, base + place.out, delta, delta, rows * m);
       }
     }
-    const fuse = WasmResidentPlan.fuseUpdate;
+    const fuse = WasmResidentPlan.fuseUpdate && !lastBatch;
     for (let l = last; l >= 0; l--) {
       const { inputs: n, units: m } = layers[l]!;
       const place = this.places[l]!;
