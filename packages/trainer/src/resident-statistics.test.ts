@@ -7,7 +7,7 @@
  */
 import { WasmResidentPlan, mlp } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
-import { Random, Tensor, getBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
+import { Random, ResidentMemory, Tensor, getBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import type { Backend, ResidentOwner } from '@deltaflow/tensor';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -171,5 +171,39 @@ describe('the epoch statistics in WebAssembly', () => {
     expect(general.results).toEqual([]);
     expect(resident.results).toEqual([true, true, true, true]);
     expect(numbers(resident.events)).toEqual(numbers(general.events));
+  });
+
+  it("makes dE/dW with the epoch's last batch, so that its sync takes no product", async () => {
+    // 64-48-10, 3 batches of 32 per epoch, the update fused into the product (the default)
+    const rng = new Random(6);
+    const x = Tensor.zeros([96, 64]);
+    const t = Tensor.zeros([96, 10]);
+    fill(x.data, rng);
+    for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
+    const model = mlp({ inputs: 64, layers: [{ units: 48, activation: 'relu' }, { units: 10 }], seed: 6 });
+    const gemm = vi.spyOn(ResidentMemory.prototype, 'gemm');
+    const sync = WasmResidentPlan.prototype.sync;
+    let syncs = 0;
+    let products = 0;
+    WasmResidentPlan.prototype.sync = function (this: WasmResidentPlan): void {
+      const before = gemm.mock.calls.length;
+      sync.call(this);
+      syncs++;
+      products += gemm.mock.calls.length - before;
+    };
+    let total: number;
+    try {
+      await lastValueFrom(
+        train(model, { inputs: x, targets: t }, { epochs: 3, lr: 0.1, batchSize: 32, seed: 6 }),
+      );
+      total = gemm.mock.calls.length;
+    } finally {
+      WasmResidentPlan.prototype.sync = sync;
+      gemm.mockRestore();
+    }
+    expect(syncs).toBeGreaterThanOrEqual(3);
+    expect(products).toBe(0);
+    // per batch: 2 forward, 1 dE/dO below, 2 updates (fused, or dE/dW then the sgd step): the plan trained them all
+    expect(total).toBe(3 * 3 * 5);
   });
 });
