@@ -163,6 +163,8 @@ export class TrainingLoop {
   private readonly residentSums: Float64Array;
   /** The snapshot's arrays the resident plan copies at each epoch's start (refilled: the snapshot exchanges them). */
   private readonly residentStarts: Float32Array[];
+  /** Whether this epoch's {@link TrainingLoop.beginEpoch} copied the snapshot from the model's tensors. */
+  private startTaken = false;
   /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
   resumeState: ResumeState | null = null;
   /**
@@ -519,6 +521,7 @@ export class TrainingLoop {
     if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
     this.batcher?.startEpoch();
     // the last epoch's statistics left its final weights in the snapshot, unless they were not finite
+    this.startTaken = !this.stats.advanced;
     if (this.stats.advanced) this.stats.advanced = false;
     else this.epochStart.take();
     this.metrics.reset();
@@ -548,7 +551,7 @@ export class TrainingLoop {
       if (resident !== null) {
         const starts = this.residentStarts;
         for (let i = 0; i < starts.length; i++) starts[i] = this.epochStart.copy(i) as Float32Array;
-        resident.markStart(starts);
+        resident.markStart(starts, this.startTaken);
       }
     }
     let loss: number;

@@ -418,14 +418,26 @@ export class WasmResidentPlan implements ResidentOwner {
    * Copies `starts`, the weights of the start of the epoch (W and theta of each layer in turn, as
    * `model.parameters()` orders them, float32 arrays of their sizes), into the region, where
    * {@link WasmResidentPlan.statistics} measures the epoch against them.
+   *
+   * @param fresh - whether `starts` were just copied from the layers' tensors, unchanged since: when the region
+   *   loads W and theta from the tensors now, they are then copied within WebAssembly memory, not from `starts`
    */
-  markStart(starts: readonly Float32Array[]): void {
+  markStart(starts: readonly Float32Array[], fresh = false): void {
+    const loading = !this.loaded || !this.memory.owns(this);
     const base = this.begin();
     const heap = this.memory.f32();
+    const k = this.memory.kernels;
     for (let l = 0; l < this.layers.length; l++) {
       const start = this.starts[l]!;
-      heap.set(starts[2 * l]!, (base + start.w) >> 2);
-      heap.set(starts[2 * l + 1]!, (base + start.b) >> 2);
+      if (fresh && loading) {
+        const { inputs, units } = this.layers[l]!;
+        const place = this.places[l]!;
+        k.copyFloats(base + start.w, base + place.w, inputs * units);
+        k.copyFloats(base + start.b, base + place.b, units);
+      } else {
+        heap.set(starts[2 * l]!, (base + start.w) >> 2);
+        heap.set(starts[2 * l + 1]!, (base + start.b) >> 2);
+      }
     }
     this.started = true;
   }
