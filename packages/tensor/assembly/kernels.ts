@@ -1562,3 +1562,47 @@ export function tinyEpoch(plan: usize, lr: f64): f64 {
   }
   return loss;
 }
+
+// ---- epoch statistics ----
+
+/**
+ * The sums of one parameter's epoch statistics over `n` float32 values, each in float64 in index order (as the
+ * trainer's TypeScript loop sums them, bit for bit), stored as four float64 at `out`: sum v^2, sum (v - s)^2,
+ * sum s^2 and sum g^2, where v is the parameter now, s its copy at the start of the epoch and g its gradient.
+ */
+export function epochParameterSums(v: usize, s: usize, g: usize, n: i32, out: usize): void {
+  let now: f64 = 0;
+  let moved: f64 = 0;
+  let before: f64 = 0;
+  let grad: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = f32At(v, i);
+    const y = f32At(s, i);
+    const e = x - y;
+    const gi = f32At(g, i);
+    now += x * x;
+    moved += e * e;
+    before += y * y;
+    grad += gi * gi;
+  }
+  store<f64>(out, now);
+  store<f64>(out, moved, 8);
+  store<f64>(out, before, 16);
+  store<f64>(out, grad, 24);
+}
+
+/**
+ * sum |delta| in float64 in index order and max |delta| over `n` float32 values (the trainer's TypeScript loop,
+ * bit for bit; a NaN is not counted in the maximum), stored as two float64 at `out`.
+ */
+export function epochDeltaSums(d: usize, n: i32, out: usize): void {
+  let sum: f64 = 0;
+  let max: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(f32At(d, i));
+    sum += a;
+    if (a > max) max = a;
+  }
+  store<f64>(out, sum);
+  store<f64>(out, max, 8);
+}

@@ -200,8 +200,15 @@ export class EpochStatistics {
    *
    * @param fused - the fused path's sums of the same backward pass (sum |delta|, max |delta|, sum g^2 per
    *   layer), when it ran it and nothing changed the gradients since; else null, and they are summed here
+   * @param resident - every sum of the epoch, summed in WebAssembly by the resident plan over its memory in the
+   *   same order (`WasmResidentPlan.statistics` of `@deltaflow/network`: 10 per layer), when the epoch's last batch
+   *   took the plan and its copies of the start of the epoch are this snapshot's values; else null (the default)
    */
-  measure(pass: ForwardPass, fused: Float64Array | null): LayerGradientStats[] {
+  measure(
+    pass: ForwardPass,
+    fused: Float64Array | null,
+    resident: Float64Array | null = null,
+  ): LayerGradientStats[] {
     const passes = pass.layers;
     const out: LayerGradientStats[] = [];
     const copying = this.advancing;
@@ -213,6 +220,27 @@ export class EpochStatistics {
       let sum: number;
       let max: number;
       let gradSquares: number;
+      if (resident !== null) {
+        // the same sums, by the same float64 additions in the same order, over the resident plan's memory
+        const r = 10 * index;
+        if (copying) {
+          this.spareWeights[index]!.set(this.weights[index]!);
+          this.spareBiases[index]!.set(this.biases[index]!);
+        }
+        const weights = 0 + resident[r + 4]! + resident[r + 7]!;
+        const all = 0 + resident[r + 5]! + resident[r + 8]!;
+        const start = 0 + resident[r + 6]! + resident[r + 9]!;
+        if (!(weights - weights === 0)) finite = false;
+        out.push({
+          layer: index,
+          meanAbsDelta: (resident[r]! / Math.max(1, size)) * batch,
+          maxAbsDelta: resident[r + 1]! * batch,
+          gradNorm: Math.sqrt(0 + resident[r + 2]! + resident[r + 3]!),
+          weightNorm: Math.sqrt(weights),
+          updateRatio: start > 0 ? Math.sqrt(all / start) : 0,
+        });
+        continue;
+      }
       if (fused !== null) {
         sum = fused[3 * index]!;
         max = fused[3 * index + 1]!;

@@ -154,6 +154,17 @@ export class TrainingLoop {
   private lastFused = false;
   /** The WebAssembly-resident plan (weights kept in WebAssembly memory), or null; see resident-plan.ts. */
   private readonly resident: WasmResidentPlan | null;
+  /**
+   * Whether the resident plan took the epoch's first batch (and copied the weights of the epoch's start in its
+   * memory) and its last: its statistics then serve the epoch's (see {@link TrainingLoop.finishEpoch}).
+   */
+  private residentEpoch = false;
+  /** The sums of the resident plan's statistics (10 per layer), refilled every epoch. */
+  private readonly residentSums: Float64Array;
+  /** The snapshot's arrays the resident plan copies at each epoch's start (refilled: the snapshot exchanges them). */
+  private readonly residentStarts: Float32Array[];
+  /** Whether this epoch's {@link TrainingLoop.beginEpoch} copied the snapshot from the model's tensors. */
+  private startTaken = false;
   /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
   resumeState: ResumeState | null = null;
   /**
@@ -233,6 +244,8 @@ export class TrainingLoop {
     this.resident = model.layers.every((l) => batchSize * l.inputs * l.units > RESIDENT_MIN_PRODUCT)
       ? residentPlan(model, options, this.optimizer, this.penalty.active, batchSize)
       : null;
+    this.residentSums = new Float64Array(this.resident ? 10 * model.layers.length : 0);
+    this.residentStarts = this.resident ? model.parameters().map((p) => p.value.data as Float32Array) : [];
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
     this.asked = checkMetrics(options.metrics, task, model.outputs);
@@ -508,6 +521,7 @@ export class TrainingLoop {
     if (this.schedule) this.optimizer.lr = this.schedule(this.epoch, this.baseLr);
     this.batcher?.startEpoch();
     // the last epoch's statistics left its final weights in the snapshot, unless they were not finite
+    this.startTaken = !this.stats.advanced;
     if (this.stats.advanced) this.stats.advanced = false;
     else this.epochStart.take();
     this.metrics.reset();
@@ -531,6 +545,15 @@ export class TrainingLoop {
     // rounding (bit for bit with WasmResidentPlan.fuseUpdate off; see fused/wasm-plan.ts)
     const resident = this.resident !== null && this.resident.covers(inputs.rows) ? this.resident : null;
     if (resident === null) this.resident?.sync();
+    // the plan copies the weights of the epoch's start in its memory, to measure the epoch against them there
+    if (this.batchIndex === 0) {
+      this.residentEpoch = resident !== null;
+      if (resident !== null) {
+        const starts = this.residentStarts;
+        for (let i = 0; i < starts.length; i++) starts[i] = this.epochStart.copy(i) as Float32Array;
+        resident.markStart(starts, this.startTaken);
+      }
+    }
     let loss: number;
     let output: Tensor;
     if (resident !== null) {
@@ -554,8 +577,12 @@ export class TrainingLoop {
     }
     this.metrics.add(output, targets);
     this.lastFused = fused !== null;
-    if (resident !== null) resident.backwardStep(this.optimizer.lr);
-    else {
+    if (resident === null) this.residentEpoch = false;
+    if (resident !== null) {
+      // the epoch's last batch makes dE/dW (for the statistics and the model's gradients) with its update
+      const batcher = this.batcher;
+      resident.backwardStep(this.optimizer.lr, batcher !== null && this.batchIndex + 1 >= batcher.batchCount);
+    } else {
       if (fused !== null) fused.backward(targets);
       else model.backwardLoss(pass, targets, this.loss);
       this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
@@ -701,7 +728,11 @@ export class TrainingLoop {
     const epoch = this.epoch + 1;
     // the fused path's delta and gradient sums, unless a penalty's derivative was added to the gradients since
     const fusedSums = this.lastFused && !this.penalty.active ? this.fused!.stats : null;
-    const layers = this.stats.measure(this.pass, fusedSums);
+    // the resident plan's sums over its memory, when it took the epoch from its first batch to its last
+    const residentSums =
+      this.residentEpoch && this.resident!.statistics(this.residentSums) ? this.residentSums : null;
+    this.residentEpoch = false;
+    const layers = this.stats.measure(this.pass, fusedSums, residentSums);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
     // a data source's epoch: the samples it gave
     const samples = this.feed ? this.feed.samples : this.config.samples;

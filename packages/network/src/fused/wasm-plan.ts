@@ -23,6 +23,11 @@ function codeOf(activation: Activation): number {
 
 const align16 = (x: number): number => (x + 15) & ~15;
 
+/** Float64 sums per layer that {@link WasmResidentPlan.statistics} gives. */
+const STAT_SUMS = 10;
+/** Float64s per layer the statistics' kernels write: 2 of delta (and 2 unused), 4 of W, 4 of theta. */
+const KERNEL_SUMS = 12;
+
 /**
  * The plan is made for networks whose every product of a full batch (batch rows x inputs x units) has more than
  * this many multiply-adds: the WebAssembly backends' small-product threshold (`SMALL_GEMM` of the tensor kernels),
@@ -99,8 +104,9 @@ export class WasmResidentPlan implements ResidentOwner {
    * W <- W + (-eta) O_in^T delta in one gemm into W, which saves writing dE/dW and a pass of the step over W, dE/dW
    * and W again (W2's largest costs after the products). The result differs from the general path's
    * W - eta dE/dW by float32 roundings (eta O_in is rounded before the sum, and the sum is added in float32);
-   * dE/dW itself is made at {@link WasmResidentPlan.sync}, from the last batch's buffers. False makes the
-   * update that of the general path, bit for bit.
+   * dE/dW itself is made at {@link WasmResidentPlan.sync}, from the last batch's buffers, unless the batch before
+   * the sync was said to be the last (`backwardStep`'s `lastBatch`: an epoch's last batch takes the general update,
+   * which makes dE/dW). False makes the update that of the general path, bit for bit.
    */
   static fuseUpdate = true;
 
@@ -110,6 +116,12 @@ export class WasmResidentPlan implements ResidentOwner {
   private readonly inputsAt: number;
   private readonly targetsAt: number;
   private readonly bytes: number;
+  /** Byte addresses of each layer's copies of W and theta at the start of the epoch ({@link WasmResidentPlan.markStart}). */
+  private readonly starts: { w: number; b: number }[] = [];
+  /** Byte address of the statistics' sums (10 float64 per layer, see {@link WasmResidentPlan.statistics}). */
+  private readonly sumsAt: number;
+  /** Whether the region holds the copies of W and theta taken by {@link WasmResidentPlan.markStart}. */
+  private started = false;
   private readonly softmax: boolean;
   /** Whether the region holds the layers' W and theta (else the next batch loads them). */
   private loaded = false;
@@ -154,6 +166,9 @@ export class WasmResidentPlan implements ResidentOwner {
         inputGrad: l > 0 ? take(batchSize * inputs) : 0,
       });
     }
+    for (const { inputs, units } of model.layers)
+      this.starts.push({ w: take(inputs * units), b: take(units) });
+    this.sumsAt = take(2 * KERNEL_SUMS * model.layers.length);
     this.bytes = at;
   }
 
@@ -292,8 +307,12 @@ export class WasmResidentPlan implements ResidentOwner {
    * The delta rule for the batch of the last {@link WasmResidentPlan.forwardLoss} (dE/dW = O_in^T delta,
    * dE/dtheta = the column sums of delta, dE/dO_in = delta W^T, delta = f'(x) dE/dO below), then the sgd step
    * W <- W - `lr` dE/dW and theta <- theta - `lr` dE/dtheta, all in WebAssembly memory.
+   *
+   * @param lastBatch - whether this is the last batch before a {@link WasmResidentPlan.sync} (an epoch's last): its
+   *   update is then not fused into the product ({@link WasmResidentPlan.fuseUpdate}) but made from dE/dW, which
+   *   the sync needs anyway, which saves the sync a product per layer
    */
-  backwardStep(lr: number): void {
+  backwardStep(lr: number, lastBatch = false): void {
     const memory = this.memory;
     const k = memory.kernels;
     const base = memory.base;
@@ -312,7 +331,7 @@ export class WasmResidentPlan implements ResidentOwner {
         memory.activationBackward(codes[last]!, base + place.net, base + place.out, delta, delta, rows * m);
       }
     }
-    const fuse = WasmResidentPlan.fuseUpdate;
+    const fuse = WasmResidentPlan.fuseUpdate && !lastBatch;
     for (let l = last; l >= 0; l--) {
       const { inputs: n, units: m } = layers[l]!;
       const place = this.places[l]!;
@@ -350,6 +369,7 @@ export class WasmResidentPlan implements ResidentOwner {
     }
     this.gradientsMade = !fuse;
     this.dirty = true;
+    this.current = true;
   }
 
   /**
@@ -394,20 +414,107 @@ export class WasmResidentPlan implements ResidentOwner {
     this.loaded = false;
   }
 
+  /**
+   * Copies `starts`, the weights of the start of the epoch (W and theta of each layer in turn, as
+   * `model.parameters()` orders them, float32 arrays of their sizes), into the region, where
+   * {@link WasmResidentPlan.statistics} measures the epoch against them.
+   *
+   * @param fresh - whether `starts` were just copied from the layers' tensors, unchanged since: when the region
+   *   loads W and theta from the tensors now, they are then copied within WebAssembly memory, not from `starts`
+   */
+  markStart(starts: readonly Float32Array[], fresh = false): void {
+    const loading = !this.loaded || !this.memory.owns(this);
+    const base = this.begin();
+    const heap = this.memory.f32();
+    const k = this.memory.kernels;
+    for (let l = 0; l < this.layers.length; l++) {
+      const start = this.starts[l]!;
+      if (fresh && loading) {
+        const { inputs, units } = this.layers[l]!;
+        const place = this.places[l]!;
+        k.copyFloats(base + start.w, base + place.w, inputs * units);
+        k.copyFloats(base + start.b, base + place.b, units);
+      } else {
+        heap.set(starts[2 * l]!, (base + start.w) >> 2);
+        heap.set(starts[2 * l + 1]!, (base + start.b) >> 2);
+      }
+    }
+    this.started = true;
+  }
+
+  /**
+   * The sums of the epoch statistics of the last batch, in WebAssembly over the region (after a
+   * {@link WasmResidentPlan.sync}, which it makes when the plan trained since): per layer `l`, from `out[10 l]`,
+   * sum |delta|, max |delta|, sum (dE/dW)^2, sum (dE/dtheta)^2, then sum W^2, sum (W - W_s)^2, sum W_s^2 and the
+   * same three of theta, where W_s are the weights of the last {@link WasmResidentPlan.markStart}; each sum in
+   * float64 in index order, as the trainer's TypeScript statistics compute them, bit for bit. Returns false (and
+   * leaves `out`) when the region does not hold the last batch's values and the copies of the start, which are
+   * then to be measured from the tensors.
+   *
+   * @param out - at least 10 float64 per layer
+   */
+  statistics(out: Float64Array): boolean {
+    this.sync();
+    const memory = this.memory;
+    if (!this.started || !this.current || !memory.owns(this)) return false;
+    const base = memory.base;
+    const k = memory.kernels;
+    const layers = this.layers;
+    const at = base + this.sumsAt;
+    for (let l = 0; l < layers.length; l++) {
+      const { inputs, units } = layers[l]!;
+      const place = this.places[l]!;
+      const start = this.starts[l]!;
+      const sums = at + 8 * KERNEL_SUMS * l;
+      k.epochDeltaSums(base + place.delta, this.rows * units, sums);
+      // sum W^2, sum (W - W_s)^2, sum W_s^2, sum (dE/dW)^2 at sums + 32, the same of theta at sums + 64
+      k.epochParameterSums(base + place.w, base + start.w, base + place.gw, inputs * units, sums + 32);
+      k.epochParameterSums(base + place.b, base + start.b, base + place.gb, units, sums + 64);
+    }
+    let heap = this.sumsView;
+    if (heap === null || heap.buffer !== memory.f32().buffer || heap.byteOffset !== at) {
+      heap = new Float64Array(memory.f32().buffer, at, KERNEL_SUMS * layers.length);
+      this.sumsView = heap;
+    }
+    for (let l = 0; l < layers.length; l++) {
+      const i = STAT_SUMS * l;
+      const j = KERNEL_SUMS * l;
+      out[i] = heap[j]!;
+      out[i + 1] = heap[j + 1]!;
+      out[i + 2] = heap[j + 7]!;
+      out[i + 3] = heap[j + 11]!;
+      out[i + 4] = heap[j + 4]!;
+      out[i + 5] = heap[j + 5]!;
+      out[i + 6] = heap[j + 6]!;
+      out[i + 7] = heap[j + 8]!;
+      out[i + 8] = heap[j + 9]!;
+      out[i + 9] = heap[j + 10]!;
+    }
+    return true;
+  }
+  private sumsView: Float64Array | null = null;
+  /** Whether the region holds the values of the last batch the plan trained (not discarded, not evicted). */
+  private current = false;
+
   /** Forgets what the region holds without writing it back (after a divergence restored the weights). */
   discard(): void {
     this.dirty = false;
     this.loaded = false;
+    this.current = false;
   }
 
   /** Another owner claims the region: the tensors are brought up to date first. */
   evict(): void {
     this.sync();
+    this.started = false;
+    this.current = false;
   }
 
   /** Syncs and lets the region go (the run is over). */
   close(): void {
     this.sync();
+    this.started = false;
+    this.current = false;
     this.memory.release(this);
   }
 }

@@ -103,6 +103,13 @@ export interface KernelExports {
   /** e^x by fdlibm's algorithm, as V8's Math.exp computes it. */
   tinyExp(x: number): number;
   /**
+   * The epoch statistics' sums over `n` float32 values of a parameter v, its start-of-epoch copy s and its gradient
+   * g, each in float64 in index order, as four float64 at `out`: sum v^2, sum (v - s)^2, sum s^2, sum g^2.
+   */
+  epochParameterSums(v: number, s: number, g: number, n: number, out: number): void;
+  /** sum |delta| (float64, in index order) and max |delta| over `n` float32 values, as two float64 at `out`. */
+  epochDeltaSums(d: number, n: number, out: number): void;
+  /**
    * C <- alpha op(A) op(B) + beta C on float32 matrices (rows of stored A `lda`, of stored B `ldb`, of C `ldc`
    * floats apart: a block of rows or of columns of a larger product).
    */

@@ -1,0 +1,209 @@
+/**
+ * The epoch statistics of a WebAssembly-resident run, summed by the kernels `epochParameterSums` and
+ * `epochDeltaSums` (assembly/kernels.ts of @deltaflow/tensor) over WebAssembly memory, are the TypeScript
+ * statistics (EpochStatistics.measure's own loops, and gradientStats) bit for bit: the same float64 additions in
+ * the same index order, on values of every magnitude, odd lengths and special values (NaN, +-Infinity, -0,
+ * denormals); and a resident run takes them for every epoch, with the events of the general path.
+ */
+import { WasmResidentPlan, mlp } from '@deltaflow/network';
+import type { Sequential } from '@deltaflow/network';
+import { Random, ResidentMemory, Tensor, getBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
+import type { Backend, ResidentOwner } from '@deltaflow/tensor';
+import { lastValueFrom, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EpochStatistics, WeightSnapshot, gradientStats } from './gradient-stats.js';
+import type { TrainingEvent } from './events.js';
+import { train } from './train.js';
+
+const SPECIAL = [0, -0, 1e-45, -1e-45, 1e-38, 1e-7, -1e-7, 3e38, -3e38, 1e30, -1e30];
+
+/** Random float32 values of every magnitude from 1e-6 to 1e3, both signs. */
+function fill(v: Float32Array | Float64Array, rng: Random): void {
+  for (let i = 0; i < v.length; i++) v[i] = (rng.uniform() < 0.5 ? -1 : 1) * 10 ** rng.range(-6, 3);
+}
+
+/** The kernels' sums for `model`'s parameters, gradients, snapshot and the pass's deltas, as the plan lays them out. */
+function kernelSums(model: Sequential, start: WeightSnapshot, deltas: Tensor[]): Float64Array {
+  const memory = (getBackend() as Backend).resident!;
+  const owner: ResidentOwner = { evict: () => undefined };
+  const floats = model.parameters().reduce((n, p) => n + 3 * p.value.size, 0);
+  const deltaFloats = deltas.reduce((n, d) => n + d.size, 0);
+  const base = memory.claim(owner, 4 * (floats + deltaFloats) + 16 * 8 * model.layers.length + 64);
+  try {
+    const k = memory.kernels;
+    let at = base;
+    const put = (x: Float32Array | Float64Array): number => {
+      const place = at;
+      memory.f32().set(x, place >> 2);
+      at += 4 * x.length;
+      return place;
+    };
+    const out = new Float64Array(10 * model.layers.length);
+    const sums = (base + 4 * (floats + deltaFloats) + 15) & ~15;
+    model.layers.forEach((layer, l) => {
+      const w = put(layer.weights.data);
+      const sw = put(start.copy(2 * l));
+      const gw = put(layer.weightGrad.data);
+      const b = put(layer.bias.data);
+      const sb = put(start.copy(2 * l + 1));
+      const gb = put(layer.biasGrad.data);
+      const d = put(deltas[l]!.data);
+      k.epochDeltaSums(d, deltas[l]!.size, sums);
+      k.epochParameterSums(w, sw, gw, layer.weights.size, sums + 16);
+      k.epochParameterSums(b, sb, gb, layer.bias.size, sums + 48);
+      const r = new Float64Array(memory.f32().buffer, sums, 10);
+      // sum |delta|, max |delta|, sum g^2 of W and of theta, then the three sums of W and of theta
+      out.set([r[0]!, r[1]!, r[5]!, r[9]!, r[2]!, r[3]!, r[4]!, r[6]!, r[7]!, r[8]!], 10 * l);
+    });
+    return out;
+  } finally {
+    memory.release(owner);
+  }
+}
+
+function numbers(events: TrainingEvent[]): number[] {
+  const out: number[] = [];
+  JSON.stringify(events, (key, value: unknown) => {
+    if (key === 'elapsedMs' || key === 'samplesPerSecond' || key === 'created') return undefined;
+    if (typeof value === 'number') out.push(value);
+    return value;
+  });
+  return out;
+}
+
+describe('the epoch statistics in WebAssembly', () => {
+  let before: Backend;
+  beforeAll(() => {
+    before = getBackend();
+    setBackend(loadWasmBackend({ threads: 1 })!);
+  });
+  afterAll(() => {
+    setBackend(before);
+  });
+
+  for (const special of [false, true]) {
+    it(`give the TypeScript statistics bit for bit${special ? ', with NaN, infinities and special values' : ''}`, () => {
+      const rng = new Random(special ? 7 : 3);
+      // odd sizes: 37 x 29, 29 x 3
+      const model = mlp({ inputs: 37, layers: [{ units: 29, activation: 'relu' }, { units: 3 }], seed: 2 });
+      const start = new WeightSnapshot(model);
+      for (const p of model.parameters()) {
+        fill(p.value.data, rng);
+        fill(p.grad.data, rng);
+      }
+      start.take();
+      for (const p of model.parameters()) fill(p.value.data, rng);
+      const pass = model.createPass();
+      const rows = 11;
+      const x = Tensor.zeros([rows, 37]);
+      fill(x.data, rng);
+      model.forward(x, pass);
+      const layers = pass.layersFor(rows);
+      for (const p of layers) fill(p.delta.data, rng);
+      if (special) {
+        const w = model.layers[0]!.weights.data;
+        w.set(SPECIAL, 5);
+        start.copy(0).set(SPECIAL.slice().reverse(), 9);
+        model.layers[1]!.weightGrad.data.set(SPECIAL, 0);
+        layers[0]!.delta.data.set([NaN, ...SPECIAL, Infinity], 3);
+        layers[1]!.delta.data.set([-Infinity, NaN, ...SPECIAL], 2);
+        model.layers[1]!.bias.data[1] = NaN;
+      }
+      const sums = kernelSums(
+        model,
+        start,
+        layers.map((p) => p.delta),
+      );
+      const expected = gradientStats(model, start, pass);
+      const own = new EpochStatistics(model, start).measure(pass, null);
+      const resident = new EpochStatistics(model, start);
+      const measured = resident.measure(pass, null, sums);
+      expect(own).toEqual(expected);
+      // toEqual takes NaN for NaN and tells -0 from 0: bit for bit on the numbers
+      expect(measured).toEqual(expected);
+      if (special) {
+        expect(expected[0]!.maxAbsDelta).toBe(Infinity);
+        expect(resident.finite).toBe(false);
+      } else expect(resident.finite).toBe(true);
+    });
+  }
+
+  it('serve every epoch of a resident run, whose events are the general path’s', async () => {
+    const rng = new Random(5);
+    const rows = 96;
+    const x = Tensor.zeros([rows, 64]);
+    const t = Tensor.zeros([rows, 10]);
+    fill(x.data, rng);
+    for (let i = 0; i < rows; i++) t.data[i * 10 + rng.int(10)] = 1;
+    const layers = [
+      { units: 48, activation: 'relu' },
+      { units: 10, activation: 'softmax' },
+    ];
+    const run = async (resident: boolean) => {
+      WasmResidentPlan.enabled = resident;
+      WasmResidentPlan.fuseUpdate = false;
+      const spy = vi.spyOn(WasmResidentPlan.prototype, 'statistics');
+      try {
+        const model = mlp({ inputs: 64, layers, seed: 4 });
+        const events = await lastValueFrom(
+          train(
+            model,
+            { inputs: x, targets: t },
+            {
+              epochs: 4,
+              lr: 0.1,
+              batchSize: 32,
+              loss: 'cross-entropy',
+              optimizer: 'sgd',
+              seed: 4,
+            },
+          ).pipe(toArray()),
+        );
+        return { events, results: spy.mock.results.map((r) => r.value as boolean) };
+      } finally {
+        spy.mockRestore();
+        WasmResidentPlan.enabled = true;
+        WasmResidentPlan.fuseUpdate = true;
+      }
+    };
+    const general = await run(false);
+    const resident = await run(true);
+    expect(general.results).toEqual([]);
+    expect(resident.results).toEqual([true, true, true, true]);
+    expect(numbers(resident.events)).toEqual(numbers(general.events));
+  });
+
+  it("makes dE/dW with the epoch's last batch, so that its sync takes no product", async () => {
+    // 64-48-10, 3 batches of 32 per epoch, the update fused into the product (the default)
+    const rng = new Random(6);
+    const x = Tensor.zeros([96, 64]);
+    const t = Tensor.zeros([96, 10]);
+    fill(x.data, rng);
+    for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
+    const model = mlp({ inputs: 64, layers: [{ units: 48, activation: 'relu' }, { units: 10 }], seed: 6 });
+    const gemm = vi.spyOn(ResidentMemory.prototype, 'gemm');
+    const sync = WasmResidentPlan.prototype.sync;
+    let syncs = 0;
+    let products = 0;
+    WasmResidentPlan.prototype.sync = function (this: WasmResidentPlan): void {
+      const before = gemm.mock.calls.length;
+      sync.call(this);
+      syncs++;
+      products += gemm.mock.calls.length - before;
+    };
+    let total: number;
+    try {
+      await lastValueFrom(
+        train(model, { inputs: x, targets: t }, { epochs: 3, lr: 0.1, batchSize: 32, seed: 6 }),
+      );
+      total = gemm.mock.calls.length;
+    } finally {
+      WasmResidentPlan.prototype.sync = sync;
+      gemm.mockRestore();
+    }
+    expect(syncs).toBeGreaterThanOrEqual(3);
+    expect(products).toBe(0);
+    // per batch: 2 forward, 1 dE/dO below, 2 updates (fused, or dE/dW then the sgd step): the plan trained them all
+    expect(total).toBe(3 * 3 * 5);
+  });
+});
