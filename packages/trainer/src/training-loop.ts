@@ -522,19 +522,32 @@ export class TrainingLoop {
    */
   runBatch(): number {
     if (this.batchIndex === 0) this.beginEpoch();
-    const { inputs, targets } = this.feed ? this.feed.take() : this.batcher!.batch(this.batchIndex);
     const model = this.model;
     const pass = this.pass;
-    // the fused path gives the same numbers as the general one, bit for bit (see fused/small-network.ts)
-    const fused = this.fused !== null && this.fused.covers(inputs.rows) ? this.fused : null;
+    const batcher = this.batcher;
     // the resident plan keeps the weights in WebAssembly memory; its numbers are the general wasm path's to float32
-    // rounding (bit for bit with WasmResidentPlan.fuseUpdate off; see fused/wasm-plan.ts)
-    const resident = this.resident !== null && this.resident.covers(inputs.rows) ? this.resident : null;
-    if (resident === null) this.resident?.sync();
-    let loss: number;
+    // rounding (bit for bit with WasmResidentPlan.fuseUpdate off; see fused/wasm-plan.ts). In-memory batches are
+    // gathered by the batcher straight into the plan's buffers, with no batch tensor in between.
+    let resident = this.resident;
+    const b = this.batchIndex;
+    let inputs: Tensor;
+    let targets: Tensor;
+    let loss = 0;
+    if (batcher !== null && resident !== null && resident.covers(batcher.rowsOf(b))) {
+      loss = resident.forwardGathered(batcher, b, pass);
+      inputs = pass.layers[0]!.input!;
+      targets = resident.targets;
+    } else {
+      ({ inputs, targets } = this.feed ? this.feed.take() : batcher!.batch(b));
+      if (resident !== null && (batcher !== null || !resident.covers(inputs.rows))) resident = null;
+      if (resident === null) this.resident?.sync();
+      else loss = resident.forwardLoss(inputs, targets, pass);
+    }
+    const rows = inputs.rows;
+    // the fused path gives the same numbers as the general one, bit for bit (see fused/small-network.ts)
+    const fused = this.fused !== null && this.fused.covers(rows) ? this.fused : null;
     let output: Tensor;
     if (resident !== null) {
-      loss = resident.forwardLoss(inputs, targets, pass);
       output = resident.output;
     } else if (fused !== null) {
       loss = fused.forwardLoss(inputs, targets, pass);
@@ -561,9 +574,9 @@ export class TrainingLoop {
       this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
       this.optimizer.step();
     }
-    this.lossSum += loss * inputs.rows;
-    this.penaltySum += penalty * inputs.rows;
-    this.samplesSeen += inputs.rows;
+    this.lossSum += loss * rows;
+    this.penaltySum += penalty * rows;
+    this.samplesSeen += rows;
     this.batchIndex++;
     return total;
   }
