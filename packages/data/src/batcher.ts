@@ -221,7 +221,15 @@ export class Batcher {
     return out;
   }
 
-  /** Rows of batch `b` (0-based): the batch size, or fewer for the last batch of an epoch. */
+  /**
+   * Rows of batch `b` (0-based): the batch size, or fewer for the last batch of an epoch.
+   *
+   * @example
+   * ```ts
+   * // XOR's 4 rows in batches of 3: the last, partial batch has 1 row
+   * new Batcher(xor(), { batchSize: 3 }).rowsOf(1); // → 1
+   * ```
+   */
   rowsOf(b: number): number {
     return b === this.batchCount - 1 ? this.size - b * this.batchSize : this.batchSize;
   }

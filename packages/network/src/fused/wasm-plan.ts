@@ -30,7 +30,15 @@ const align16 = (x: number): number => (x + 15) & ~15;
  *
  * @example
  * ```ts
- * const source: ResidentBatchSource = new Batcher(xor(), { batchSize: 2 });
+ * // XOR's four rows in batches of two: batch b is rows 2b and 2b + 1
+ * const rows = [0, 0, 0, 1, 1, 0, 1, 1];
+ * const source: ResidentBatchSource = {
+ *   gatherInto(b, inputs, inputsAt, targets, targetsAt) {
+ *     inputs.set(rows.slice(4 * b, 4 * b + 4), inputsAt);
+ *     targets.set(b === 0 ? [0, 1] : [1, 0], targetsAt);
+ *     return 2;
+ *   },
+ * };
  * ```
  * @category Network
  */
@@ -294,9 +302,11 @@ export class WasmResidentPlan implements ResidentOwner {
    * @example
    * ```ts
    * // not-runnable: one batch of a Batcher inside a training loop
-   * if (plan.covers(batcher.rowsOf(b))) {
-   *   const E = plan.forwardGathered(batcher, b, pass);
-   *   metrics.add(plan.output, plan.targets);
+   * declare const plan: WasmResidentPlan;
+   * declare const batcher: ResidentBatchSource; // a Batcher of @deltaflow/data
+   * declare const pass: ForwardPass; // the model's forward buffers
+   * if (plan.covers(32)) {
+   *   const E = plan.forwardGathered(batcher, 0, pass); // batch 0's rows, gathered into WebAssembly memory
    *   plan.backwardStep(0.5);
    * }
    * ```
