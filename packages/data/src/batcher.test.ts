@@ -1,6 +1,7 @@
 import { Random, Tensor } from '@deltaflow/tensor';
 import { describe, expect, it } from 'vitest';
 import { Batcher } from './batcher.js';
+import type { BatcherOptions } from './batcher.js';
 import type { Dataset } from './dataset.js';
 
 function numbered(n: number): Dataset {
@@ -142,6 +143,62 @@ describe('Batcher', () => {
       const row = first.targets.data[0]!;
       expect(first.inputs.data[7]).toBe(Math.fround(inputs.data[row * cols + 7]!));
     }
+  });
+
+  it('gathers a batch into given arrays at given offsets: the rows and order of batch(b), narrow, wide, fixed', () => {
+    const wide = (n: number, cols: number): Dataset => {
+      const inputs = Tensor.zeros([n, cols], 'float32');
+      for (let i = 0; i < inputs.size; i++) inputs.data[i] = Math.sin(i) * 1000;
+      const targets = Tensor.zeros([n, 3], 'float32');
+      for (let i = 0; i < targets.size; i++) targets.data[i] = i;
+      return {
+        name: 'w',
+        task: 'regression',
+        inputs,
+        targets,
+        featureNames: [],
+        targetNames: ['a', 'b', 'c'],
+      };
+    };
+    const cases: [Dataset, BatcherOptions][] = [
+      [numbered(23), { batchSize: 5, seed: 1, dtype: 'float32' }], // narrow float64 rows into float32
+      [wide(37, 300), { batchSize: 8, seed: 3 }], // wide rows: one set per row
+      [wide(37, 300), { batchSize: 8, shuffle: false }], // a fixed order (batch(b) gives views)
+      [numbered(4), { batchSize: 9 }], // one batch of every row
+    ];
+    for (const [ds, options] of cases) {
+      const batcher = new Batcher(ds, options);
+      const f = ds.inputs.cols;
+      const k = ds.targets.cols;
+      const memory = new Float32Array(7 + batcher.batchSize * (f + k) + 5);
+      const inAt = 7;
+      const tAt = 7 + batcher.batchSize * f + 2;
+      for (let epoch = 0; epoch < 2; epoch++) {
+        batcher.startEpoch();
+        for (let b = 0; b < batcher.batchCount; b++) {
+          memory.fill(-7);
+          const rows = batcher.gatherInto(b, memory, inAt, memory, tAt);
+          expect(rows).toBe(batcher.rowsOf(b));
+          const batch = batcher.batch(b);
+          expect(rows).toBe(batch.size);
+          expect(Array.from(memory.subarray(inAt, inAt + rows * f))).toEqual(Array.from(batch.inputs.data));
+          expect(Array.from(memory.subarray(tAt, tAt + rows * k))).toEqual(Array.from(batch.targets.data));
+          // nothing written outside the batch's places
+          expect(memory[inAt - 1]).toBe(-7);
+          expect(memory[inAt + rows * f]).toBe(-7);
+          expect(memory[tAt + rows * k]).toBe(-7);
+        }
+      }
+    }
+    expect(() =>
+      new Batcher(numbered(4), { batchSize: 2 }).gatherInto(
+        2,
+        new Float32Array(8),
+        0,
+        new Float32Array(8),
+        0,
+      ),
+    ).toThrow(/gatherInto: 2 is not a batch number in \[0, 2\)/);
   });
 
   it('refuses a bad batch size, an empty dataset and a batch number out of range', () => {

@@ -76,6 +76,8 @@ export class Batcher {
   private readonly shuffle: boolean;
   private readonly inputs: TypedArray;
   private readonly targets: TypedArray;
+  private readonly inputCols: number;
+  private readonly targetCols: number;
   private readonly full: Batch;
   private readonly last: Batch;
   /** Without shuffling, every batch as views of the data (no copy); null when shuffling or converting. */
@@ -116,6 +118,8 @@ export class Batcher {
     this.shuffle = shuffle;
     this.inputs = ds.inputs.data;
     this.targets = ds.targets.data;
+    this.inputCols = ds.inputs.cols;
+    this.targetCols = ds.targets.cols;
     const pair = (rows: number): Batch => ({
       inputs: Tensor.zeros([rows, ds.inputs.cols], dtype),
       targets: Tensor.zeros([rows, ds.targets.cols], dtype),
@@ -201,12 +205,7 @@ export class Batcher {
    * @throws DeltaflowError `E_OPTION` when `b` is not in [0, batchCount)
    */
   batch(b: number): Batch {
-    if (!(b >= 0 && b < this.batchCount) || !Number.isInteger(b)) {
-      throw new DeltaflowError(
-        'E_OPTION',
-        `Batcher.batch: ${b} is not a batch number in [0, ${this.batchCount}).`,
-      );
-    }
+    this.check(b, 'batch');
     if (this.views) return this.views[b]!;
     const start = b * this.batchSize;
     const out = start + this.batchSize <= this.size ? this.full : this.last;
@@ -221,6 +220,73 @@ export class Batcher {
     copyRows(this.targets, out.targets, this.order, start, out.size);
     return out;
   }
+
+  /**
+   * Rows of batch `b` (0-based): the batch size, or fewer for the last batch of an epoch.
+   *
+   * @example
+   * ```ts
+   * // XOR's 4 rows in batches of 3: the last, partial batch has 1 row
+   * new Batcher(xor(), { batchSize: 3 }).rowsOf(1); // → 1
+   * ```
+   */
+  rowsOf(b: number): number {
+    return b === this.batchCount - 1 ? this.size - b * this.batchSize : this.batchSize;
+  }
+
+  /**
+   * Copies the rows of batch `b` of the current epoch straight into arrays of the caller's (a WebAssembly memory's
+   * view, say): the inputs, `[rows, F]` row-major, from element `inputsAt` of `inputs`, and the targets, `[rows, K]`,
+   * from element `targetsAt` of `targets`. The same rows in the same order as {@link Batcher.batch}, one copy per row
+   * and nothing allocated. Returns the batch's rows ({@link Batcher.rowsOf}).
+   *
+   * @example
+   * ```ts
+   * const batcher = new Batcher(xor(), { batchSize: 2, seed: 7 });
+   * batcher.startEpoch();
+   * const memory = new Float32Array(16);
+   * const rows = batcher.gatherInto(0, memory, 0, memory, 8); // inputs at 0..3, targets at 8..9
+   * ```
+   * @throws DeltaflowError `E_OPTION` when `b` is not in [0, batchCount)
+   */
+  gatherInto(
+    b: number,
+    inputs: TypedArray,
+    inputsAt: number,
+    targets: TypedArray,
+    targetsAt: number,
+  ): number {
+    this.check(b, 'gatherInto');
+    const views = this.views;
+    if (views !== null) {
+      // a fixed order: the batch's rows are one block of the data, copied by one set each
+      const view = views[b]!;
+      inputs.set(view.inputs.data, inputsAt);
+      targets.set(view.targets.data, targetsAt);
+      return view.size;
+    }
+    const start = b * this.batchSize;
+    const rows = this.rowsOf(b);
+    const order = this.order;
+    const cols = this.inputCols;
+    const wide = this.inputRows;
+    if (wide !== null) {
+      for (let r = 0; r < rows; r++) inputs.set(wide[order[start + r]!]!, inputsAt + r * cols);
+    } else {
+      gatherRows(this.inputs, cols, inputs, inputsAt, order, start, rows);
+    }
+    gatherRows(this.targets, this.targetCols, targets, targetsAt, order, start, rows);
+    return rows;
+  }
+
+  private check(b: number, method: string): void {
+    if (!(b >= 0 && b < this.batchCount) || !Number.isInteger(b)) {
+      throw new DeltaflowError(
+        'E_OPTION',
+        `Batcher.${method}: ${b} is not a batch number in [0, ${this.batchCount}).`,
+      );
+    }
+  }
 }
 
 /**
@@ -230,11 +296,22 @@ export class Batcher {
 const WIDE_ROW = 256;
 
 function copyRows(from: TypedArray, to: Tensor, order: Int32Array, start: number, rows: number): void {
-  const cols = to.cols;
-  const data = to.data;
+  gatherRows(from, to.cols, to.data, 0, order, start, rows);
+}
+
+/** Rows `order[start..start + rows)` of `from` (`cols` wide) into `data` from element `at`, in that order. */
+function gatherRows(
+  from: TypedArray,
+  cols: number,
+  data: TypedArray,
+  at: number,
+  order: Int32Array,
+  start: number,
+  rows: number,
+): void {
   for (let r = 0; r < rows; r++) {
     const s = order[start + r]! * cols;
-    const d = r * cols;
+    const d = at + r * cols;
     let j = 0;
     // Unrolled by four: MNIST rows are 784 numbers, copied for every sample of every epoch.
     for (; j + 4 <= cols; j += 4) {

@@ -23,6 +23,7 @@ export { trainStep } from './train-step.js';
 export { FusedSmallNetwork } from './fused/small-network.js';
 export { TinySgdNetwork } from './fused/tiny-wasm.js';
 export { RESIDENT_MIN_PRODUCT, WasmResidentPlan } from './fused/wasm-plan.js';
+export type { ResidentBatchSource } from './fused/wasm-plan.js';
 export { Penalty } from './penalty.js';
 export type { PenaltyOptions } from './penalty.js';
 export { definePlugin, installPlugin } from './plugin.js';

@@ -22,6 +22,7 @@
  */
 import { WasmResidentPlan, mlp } from '@deltaflow/network';
 import type { LayerSpec, Sequential } from '@deltaflow/network';
+import type { Batcher } from '@deltaflow/data';
 import {
   Random,
   ResidentMemory,
@@ -59,9 +60,24 @@ function data(c: Case, seed: number) {
   return { inputs: x, targets: t };
 }
 
+/** Counts the plan's batches: those given as tensors (a data source) and those gathered from a batcher. */
+function spyBatches() {
+  const given = vi.spyOn(WasmResidentPlan.prototype, 'forwardLoss');
+  const gathered = vi.spyOn(WasmResidentPlan.prototype, 'forwardGathered');
+  return {
+    get mock() {
+      return { calls: { length: given.mock.calls.length + gathered.mock.calls.length } };
+    },
+    mockRestore() {
+      given.mockRestore();
+      gathered.mockRestore();
+    },
+  };
+}
+
 async function run(c: Case, seed: number, resident: boolean) {
   WasmResidentPlan.enabled = resident;
-  const spy = vi.spyOn(WasmResidentPlan.prototype, 'forwardLoss');
+  const spy = spyBatches();
   try {
     const model = mlp({ inputs: c.inputs, layers: c.layers, seed });
     const events = await lastValueFrom(
@@ -269,6 +285,47 @@ for (const threads of [1, 2] as const) {
       }
     }
 
+    for (const c of [COVERED[0]!, COVERED.at(-1)!]) {
+      it(`gathers the batcher's batches straight into its memory, the same rows in the same order: ${c.name}`, async () => {
+        // each gathered batch (the plan's input and target views) against what Batcher.batch gives for it
+        const seen: { rows: number; inputs: number[]; targets: number[] }[] = [];
+        const expected: typeof seen = [];
+        const original = WasmResidentPlan.prototype.forwardGathered;
+        const spy = vi.spyOn(WasmResidentPlan.prototype, 'forwardGathered').mockImplementation(function (
+          this: WasmResidentPlan,
+          source,
+          b,
+          pass,
+        ) {
+          const loss = original.call(this, source, b, pass);
+          const input = pass.layers[0]!.input!;
+          seen.push({
+            rows: input.rows,
+            inputs: Array.from(input.data),
+            targets: Array.from(this.targets.data),
+          });
+          const batch = (source as Batcher).batch(b);
+          expected.push({
+            rows: batch.size,
+            inputs: Array.from(batch.inputs.data),
+            targets: Array.from(batch.targets.data),
+          });
+          return loss;
+        });
+        try {
+          const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 3 });
+          await lastValueFrom(train(model, data(c, 3), { seed: 3, ...c.options }).pipe(toArray()));
+        } finally {
+          spy.mockRestore();
+        }
+        const trained = Math.round(c.rows * (1 - (c.options.validationSplit ?? 0)));
+        expect(seen.length).toBe(c.options.epochs! * Math.ceil(trained / c.options.batchSize!));
+        expect(seen).toEqual(expected);
+        // a short last batch when the rows do not divide: the partial view is sized to it
+        expect(seen.at(-1)!.rows).toBe(trained % c.options.batchSize! || c.options.batchSize!);
+      });
+    }
+
     it('diverges as the general path: the weights of the start of the epoch, the same events', async () => {
       const c: Case = {
         ...COVERED[3]!,
@@ -304,7 +361,7 @@ for (const threads of [1, 2] as const) {
       const results = [];
       for (const on of [false, true]) {
         WasmResidentPlan.enabled = on;
-        const spy = vi.spyOn(WasmResidentPlan.prototype, 'forwardLoss');
+        const spy = spyBatches();
         try {
           const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 5 });
           const events = await lastValueFrom(

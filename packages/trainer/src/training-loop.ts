@@ -536,17 +536,24 @@ export class TrainingLoop {
    */
   runBatch(): number {
     if (this.batchIndex === 0) this.beginEpoch();
-    const { inputs, targets } = this.feed ? this.feed.take() : this.batcher!.batch(this.batchIndex);
     const model = this.model;
     const pass = this.pass;
-    // the fused path gives the same numbers as the general one, bit for bit (see fused/small-network.ts)
-    const fused = this.fused !== null && this.fused.covers(inputs.rows) ? this.fused : null;
+    const batcher = this.batcher;
     // the resident plan keeps the weights in WebAssembly memory; its numbers are the general wasm path's to float32
-    // rounding (bit for bit with WasmResidentPlan.fuseUpdate off; see fused/wasm-plan.ts)
-    const resident = this.resident !== null && this.resident.covers(inputs.rows) ? this.resident : null;
-    if (resident === null) this.resident?.sync();
+    // rounding (bit for bit with WasmResidentPlan.fuseUpdate off; see fused/wasm-plan.ts). In-memory batches are
+    // gathered by the batcher straight into the plan's buffers, with no batch tensor in between.
+    let resident = this.resident;
+    const b = this.batchIndex;
+    const gathered = batcher !== null && resident !== null && resident.covers(batcher.rowsOf(b));
+    // the batch as tensors, unless it is gathered into the plan's buffers
+    let given: { inputs: Tensor; targets: Tensor } | null = null;
+    if (!gathered) {
+      given = this.feed ? this.feed.take() : batcher!.batch(b);
+      if (resident !== null && (batcher !== null || !resident.covers(given.inputs.rows))) resident = null;
+      if (resident === null) this.resident?.sync();
+    }
     // the plan copies the weights of the epoch's start in its memory, to measure the epoch against them there
-    if (this.batchIndex === 0) {
+    if (b === 0) {
       this.residentEpoch = resident !== null;
       if (resident !== null) {
         const starts = this.residentStarts;
@@ -554,10 +561,22 @@ export class TrainingLoop {
         resident.markStart(starts, this.startTaken);
       }
     }
-    let loss: number;
+    let inputs: Tensor;
+    let targets: Tensor;
+    let loss = 0;
+    if (given === null) {
+      loss = resident!.forwardGathered(batcher!, b, pass);
+      inputs = pass.layers[0]!.input!;
+      targets = resident!.targets;
+    } else {
+      ({ inputs, targets } = given);
+      if (resident !== null) loss = resident.forwardLoss(inputs, targets, pass);
+    }
+    const rows = inputs.rows;
+    // the fused path gives the same numbers as the general one, bit for bit (see fused/small-network.ts)
+    const fused = this.fused !== null && this.fused.covers(rows) ? this.fused : null;
     let output: Tensor;
     if (resident !== null) {
-      loss = resident.forwardLoss(inputs, targets, pass);
       output = resident.output;
     } else if (fused !== null) {
       loss = fused.forwardLoss(inputs, targets, pass);
@@ -588,9 +607,9 @@ export class TrainingLoop {
       this.penalty.addGradients(); // dE/dW += lambda_1 sign(W) + lambda_2 W
       this.optimizer.step();
     }
-    this.lossSum += loss * inputs.rows;
-    this.penaltySum += penalty * inputs.rows;
-    this.samplesSeen += inputs.rows;
+    this.lossSum += loss * rows;
+    this.penaltySum += penalty * rows;
+    this.samplesSeen += rows;
     this.batchIndex++;
     return total;
   }

@@ -1,7 +1,7 @@
 import { getActivation } from '@deltaflow/activations';
 import type { Activation } from '@deltaflow/activations';
-import { ResidentActivation, getBackend } from '@deltaflow/tensor';
-import type { ResidentMemory, ResidentOwner, Tensor } from '@deltaflow/tensor';
+import { ResidentActivation, Tensor, getBackend } from '@deltaflow/tensor';
+import type { ResidentMemory, ResidentOwner } from '@deltaflow/tensor';
 import type { Dense } from '../dense.js';
 import type { ForwardPass } from '../forward-pass.js';
 import type { Sequential } from '../sequential.js';
@@ -27,6 +27,60 @@ const align16 = (x: number): number => (x + 15) & ~15;
 const STAT_SUMS = 10;
 /** Float64s per layer the statistics' kernels write: 2 of delta (and 2 unused), 4 of W, 4 of theta. */
 const KERNEL_SUMS = 12;
+
+/**
+ * What {@link WasmResidentPlan.forwardGathered} reads a batch from: a `Batcher` of `@deltaflow/data` is one. It
+ * copies the rows of batch `b` into `inputs` from element `inputsAt` and into `targets` from element `targetsAt`
+ * (row-major) and returns their count.
+ *
+ * @example
+ * ```ts
+ * // XOR's four rows in batches of two: batch b is rows 2b and 2b + 1
+ * const rows = [0, 0, 0, 1, 1, 0, 1, 1];
+ * const source: ResidentBatchSource = {
+ *   gatherInto(b, inputs, inputsAt, targets, targetsAt) {
+ *     inputs.set(rows.slice(4 * b, 4 * b + 4), inputsAt);
+ *     targets.set(b === 0 ? [0, 1] : [1, 0], targetsAt);
+ *     return 2;
+ *   },
+ * };
+ * ```
+ * @category Network
+ */
+export interface ResidentBatchSource {
+  gatherInto(
+    b: number,
+    inputs: Float32Array,
+    inputsAt: number,
+    targets: Float32Array,
+    targetsAt: number,
+  ): number;
+}
+
+/**
+ * Tensor views of a `[rows, cols]` matrix at a fixed address of WebAssembly memory, one for full batches (slot 0)
+ * and one for the last, partial batch (slot 1), made again only when the memory's buffer, the address or the rows
+ * changed.
+ */
+class HeapMatrices {
+  private readonly views: (Tensor | null)[] = [null, null];
+
+  at(slot: number, buffer: ArrayBufferLike, address: number, rows: number, cols: number): Tensor {
+    let view = this.views[slot]!;
+    const data = view?.data;
+    if (
+      view === null ||
+      data!.buffer !== buffer ||
+      data!.byteOffset !== address ||
+      view.rows !== rows ||
+      view.cols !== cols
+    ) {
+      view = new Tensor<2>(new Float32Array(buffer, address, rows * cols), [rows, cols]);
+      this.views[slot] = view;
+    }
+    return view;
+  }
+}
 
 /**
  * The plan is made for networks whose every product of a full batch (batch rows x inputs x units) has more than
@@ -247,13 +301,62 @@ export class WasmResidentPlan implements ResidentOwner {
     const memory = this.memory;
     memory.wake(); // the helper thread, if any, wakes while the batch is copied in
     const base = this.begin();
-    const k = memory.kernels;
-    const rows = inputs.rows;
+    const heap = memory.f32();
+    heap.set(inputs.data as Float32Array, (base + this.inputsAt) >> 2);
+    heap.set(targets.data as Float32Array, (base + this.targetsAt) >> 2);
+    this.targets = targets;
+    return this.forwardFrom(base, inputs.rows, inputs, pass);
+  }
+
+  /**
+   * {@link WasmResidentPlan.forwardLoss} of batch `b` of `source` (a `Batcher` of `@deltaflow/data`), whose rows
+   * are gathered straight into WebAssembly memory, one copy per row, with no batch tensor in between. The batch's
+   * inputs and targets are then {@link WasmResidentPlan.inputs} and {@link WasmResidentPlan.targets}: views of the
+   * plan's buffers, good until the next batch.
+   *
+   * @example
+   * ```ts
+   * // not-runnable: one batch of a Batcher inside a training loop
+   * declare const plan: WasmResidentPlan;
+   * declare const batcher: ResidentBatchSource; // a Batcher of @deltaflow/data
+   * declare const pass: ForwardPass; // the model's forward buffers
+   * if (plan.covers(32)) {
+   *   const E = plan.forwardGathered(batcher, 0, pass); // batch 0's rows, gathered into WebAssembly memory
+   *   plan.backwardStep(0.5);
+   * }
+   * ```
+   */
+  forwardGathered(source: ResidentBatchSource, b: number, pass: ForwardPass): number {
+    const memory = this.memory;
+    memory.wake(); // the helper thread, if any, wakes while the batch is copied in
+    const base = this.begin();
     const heap = memory.f32();
     const inAt = base + this.inputsAt;
     const tAt = base + this.targetsAt;
-    heap.set(inputs.data as Float32Array, inAt >> 2);
-    heap.set(targets.data as Float32Array, tAt >> 2);
+    const rows = source.gatherInto(b, heap, inAt >> 2, heap, tAt >> 2);
+    const full = rows === this.batchSize ? 0 : 1;
+    const inputs = this.inputViews.at(full, heap.buffer, inAt, rows, this.layers[0]!.inputs);
+    this.targets = this.targetViews.at(
+      full,
+      heap.buffer,
+      tAt,
+      rows,
+      this.layers[this.layers.length - 1]!.units,
+    );
+    return this.forwardFrom(base, rows, inputs, pass);
+  }
+
+  /** The targets of the last batch: the given tensor, or after {@link WasmResidentPlan.forwardGathered} a view. */
+  targets!: Tensor;
+  private readonly inputViews = new HeapMatrices();
+  private readonly targetViews = new HeapMatrices();
+
+  /** The forward pass and E of a batch of `rows` whose inputs and targets are in place. */
+  private forwardFrom(base: number, rows: number, inputs: Tensor, pass: ForwardPass): number {
+    const memory = this.memory;
+    const k = memory.kernels;
+    const inAt = base + this.inputsAt;
+    const tAt = base + this.targetsAt;
     const layers = this.layers;
     const codes = this.codes;
     let input = inAt;
