@@ -8,11 +8,15 @@ import { W1, asTensors, deltaflowModel, xorData } from './workloads.js';
 
 const EPOCHS = 20_000;
 
-/** us per epoch of the bare TrainingLoop (runBatch / finishEpoch, no Observable, no events). */
+/**
+ * us per epoch of the bare TrainingLoop (no Observable, no events), on the path `train()` takes: a lean run's
+ * epoch in one call (`runEpoch`: for XOR on the WebAssembly backends one kernel call), else runBatch / finishEpoch.
+ */
 function bareLoop(model: Sequential): number {
   const loop = new TrainingLoop(model, asTensors(xorData()), trainOptions(W1, EPOCHS, 4));
   const t0 = performance.now();
   while (!loop.ended) {
+    if (loop.lean && loop.runEpoch() !== undefined) continue;
     loop.runBatch();
     if (loop.epochComplete) loop.finishEpoch();
   }
