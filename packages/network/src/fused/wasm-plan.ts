@@ -48,6 +48,7 @@ const KERNEL_SUMS = 12;
  * @category Network
  */
 export interface ResidentBatchSource {
+  /** Copies the rows of batch `b` into `inputs` from `inputsAt` and `targets` from `targetsAt`; returns their count. */
   gatherInto(
     b: number,
     inputs: Float32Array,
@@ -311,8 +312,8 @@ export class WasmResidentPlan implements ResidentOwner {
   /**
    * {@link WasmResidentPlan.forwardLoss} of batch `b` of `source` (a `Batcher` of `@deltaflow/data`), whose rows
    * are gathered straight into WebAssembly memory, one copy per row, with no batch tensor in between. The batch's
-   * inputs and targets are then {@link WasmResidentPlan.inputs} and {@link WasmResidentPlan.targets}: views of the
-   * plan's buffers, good until the next batch.
+   * inputs are then the pass's layer-0 input (`pass.layers[0].input`) and its targets
+   * {@link WasmResidentPlan.targets}: views of the plan's buffers, good until the next batch.
    *
    * @example
    * ```ts

@@ -262,7 +262,7 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * {@link RESIDENT_SPLIT_GEMM} multiply-adds on, split between the two threads: by columns of op(B) and C when A
+   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: by columns of op(B) and C when A
    * is not stored transposed and C has at least 32 columns (each thread packs only its half of B, the larger
    * operand of a layer's forward pass and of dE/dO = delta W^T, and writes its own columns of C), else by rows of
    * op(A) and C (dE/dW = O_in^T delta, where each thread packs its half of O_in^T and updates its rows of W). Either
