@@ -2,6 +2,7 @@ import { WasmResidentPlan } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
 import type { Optimizer } from '@deltaflow/optimizers';
 import type { TrainOptions } from './options.js';
+import { isPlainSgdOver } from './plain-sgd.js';
 
 /**
  * The WebAssembly-resident plan of a run (see `WasmResidentPlan` of `@deltaflow/network`), or null when the run is
@@ -17,14 +18,6 @@ export function residentPlan(
 ): WasmResidentPlan | null {
   const loss = options.loss ?? 'mse';
   if (typeof loss !== 'string' || penalized || options.resume || options.resumable) return null;
-  if (optimizer.name !== 'sgd') return null;
-  const { momentum, weightDecay } = optimizer.options as { momentum?: number; weightDecay?: number };
-  if ((momentum ?? 0) !== 0 || (weightDecay ?? 0) !== 0) return null;
-  const own = model.parameters();
-  const given = optimizer.parameters;
-  if (own.length !== given.length) return null;
-  for (let i = 0; i < own.length; i++) {
-    if (own[i]!.value !== given[i]!.value || own[i]!.grad !== given[i]!.grad) return null;
-  }
+  if (!isPlainSgdOver(model, optimizer)) return null;
   return WasmResidentPlan.plan(model, loss, batchSize);
 }

@@ -1,6 +1,7 @@
 import { TinySgdNetwork } from '@deltaflow/network';
 import type { Sequential } from '@deltaflow/network';
 import type { Optimizer } from '@deltaflow/optimizers';
+import { isPlainSgdOver } from './plain-sgd.js';
 
 /**
  * The whole-epoch WebAssembly kernel of a lean run (see `TinySgdNetwork` of `@deltaflow/network`), or null when
@@ -15,14 +16,6 @@ export function tinyPlan(
   rows: number,
   task: 'classification' | 'regression',
 ): TinySgdNetwork | null {
-  if (task !== 'classification' || optimizer.name !== 'sgd') return null;
-  const { momentum, weightDecay } = optimizer.options as { momentum?: number; weightDecay?: number };
-  if ((momentum ?? 0) !== 0 || (weightDecay ?? 0) !== 0) return null;
-  const own = model.parameters();
-  const given = optimizer.parameters;
-  if (own.length !== given.length) return null;
-  for (let i = 0; i < own.length; i++) {
-    if (own[i]!.value !== given[i]!.value || own[i]!.grad !== given[i]!.grad) return null;
-  }
+  if (task !== 'classification' || !isPlainSgdOver(model, optimizer)) return null;
   return TinySgdNetwork.plan(model, rows);
 }
