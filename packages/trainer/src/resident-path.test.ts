@@ -37,6 +37,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DataSource } from './data-source.js';
 import type { EpochEvent, TrainingEvent } from './events.js';
+import { eventNumbers } from '../test/event-numbers.js';
 import type { TrainOptions } from './options.js';
 import { train } from './train.js';
 
@@ -92,17 +93,6 @@ async function run(c: Case, seed: number, resident: boolean) {
 
 function parameters(model: Sequential): number[] {
   return model.parameters().flatMap((p) => Array.from(p.value.data));
-}
-
-/** Every number of the events (the clock's fields left out), in order. */
-function numbers(events: TrainingEvent[]): number[] {
-  const out: number[] = [];
-  JSON.stringify(events, (key, value: unknown) => {
-    if (key === 'elapsedMs' || key === 'samplesPerSecond' || key === 'created') return undefined;
-    if (typeof value === 'number') out.push(value);
-    return value;
-  });
-  return out;
 }
 
 function expectClose(actual: number[], expected: number[], exact: boolean, tolerance = 1e-5): void {
@@ -270,7 +260,7 @@ for (const threads of [1, 2] as const) {
               expect(resident.calls).toBe(c.options.epochs! * Math.ceil(trained / c.options.batchSize!));
               const exact = c.exact && !fuse;
               const tolerance = fuse ? 1e-4 : 1e-5;
-              expectClose(numbers(resident.events), numbers(general.events), exact, tolerance);
+              expectClose(eventNumbers(resident.events), eventNumbers(general.events), exact, tolerance);
               expectClose(parameters(resident.model), parameters(general.model), exact, tolerance);
               // it learned: the loss went down
               const losses = resident.events
@@ -335,7 +325,7 @@ for (const threads of [1, 2] as const) {
       const resident = await run(c, 4, true);
       expect(resident.calls).toBeGreaterThan(0);
       expect(resident.events.at(-1)).toMatchObject({ type: 'end', reason: 'diverged' });
-      expect(numbers(resident.events)).toEqual(numbers(general.events));
+      expect(eventNumbers(resident.events)).toEqual(eventNumbers(general.events));
       expect(parameters(resident.model)).toEqual(parameters(general.model));
     });
 
@@ -381,7 +371,7 @@ for (const threads of [1, 2] as const) {
       expect(general!.calls).toBe(0);
       expect(resident!.calls).toBe(c.options.epochs! * Math.ceil(c.rows / c.options.batchSize!));
       // the validation losses are those of the weights at each epoch's end (the fused update: see the tolerance)
-      expectClose(numbers(resident!.events), numbers(general!.events), false, 1e-4);
+      expectClose(eventNumbers(resident!.events), eventNumbers(general!.events), false, 1e-4);
       expectClose(parameters(resident!.model), parameters(general!.model), false, 1e-4);
       const valLoss = (e: TrainingEvent[]) =>
         e.filter((x): x is EpochEvent => x.type === 'epoch').map((x) => x.valLoss ?? NaN);
@@ -429,7 +419,7 @@ for (const threads of [1, 2] as const) {
         const resident = await run(c, 2, true);
         expect(grow).toHaveBeenCalled();
         expect(resident.calls).toBe(0);
-        expect(numbers(resident.events)).toEqual(numbers(general.events));
+        expect(eventNumbers(resident.events)).toEqual(eventNumbers(general.events));
         expect(parameters(resident.model)).toEqual(parameters(general.model));
       } finally {
         grow.mockRestore();
@@ -457,7 +447,7 @@ for (const threads of [1, 2] as const) {
         );
         expect(spy.mock.calls.length).toBeGreaterThan(10);
         for (let i = 0; i < 2; i++) {
-          expect(numbers(events[i]!)).toEqual(numbers(alone[i]!.events));
+          expect(eventNumbers(events[i]!)).toEqual(eventNumbers(alone[i]!.events));
           expect(parameters(models[i]!)).toEqual(parameters(alone[i]!.model));
         }
       } finally {
@@ -470,7 +460,7 @@ for (const threads of [1, 2] as const) {
         const general = await run(c, 3, false);
         const resident = await run(c, 3, true);
         expect(resident.calls).toBe(0);
-        expect(numbers(resident.events)).toEqual(numbers(general.events));
+        expect(eventNumbers(resident.events)).toEqual(eventNumbers(general.events));
         expect(parameters(resident.model)).toEqual(parameters(general.model));
       });
     }

@@ -12,7 +12,7 @@ import type { Backend, ResidentOwner } from '@deltaflow/tensor';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EpochStatistics, WeightSnapshot, gradientStats } from './gradient-stats.js';
-import type { TrainingEvent } from './events.js';
+import { eventNumbers } from '../test/event-numbers.js';
 import { train } from './train.js';
 
 const SPECIAL = [0, -0, 1e-45, -1e-45, 1e-38, 1e-7, -1e-7, 3e38, -3e38, 1e30, -1e30];
@@ -59,16 +59,6 @@ function kernelSums(model: Sequential, start: WeightSnapshot, deltas: Tensor[]):
   } finally {
     memory.release(owner);
   }
-}
-
-function numbers(events: TrainingEvent[]): number[] {
-  const out: number[] = [];
-  JSON.stringify(events, (key, value: unknown) => {
-    if (key === 'elapsedMs' || key === 'samplesPerSecond' || key === 'created') return undefined;
-    if (typeof value === 'number') out.push(value);
-    return value;
-  });
-  return out;
 }
 
 describe('the epoch statistics in WebAssembly', () => {
@@ -170,7 +160,7 @@ describe('the epoch statistics in WebAssembly', () => {
     const resident = await run(true);
     expect(general.results).toEqual([]);
     expect(resident.results).toEqual([true, true, true, true]);
-    expect(numbers(resident.events)).toEqual(numbers(general.events));
+    expect(eventNumbers(resident.events)).toEqual(eventNumbers(general.events));
   });
 
   it("makes dE/dW with the epoch's last batch, so that its sync takes no product", async () => {
