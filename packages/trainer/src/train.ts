@@ -3,6 +3,7 @@ import { Observable } from 'rxjs';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
+import type { ControlState } from './control.js';
 import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import type { DataSource } from './data-source.js';
@@ -12,10 +13,14 @@ import { turnScheduler } from './turn-scheduler.js';
 
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
 
-/** What `leanEpochs` (inside {@link runTraining}) tells the slice's loop: return, look at the checks, or batch. */
+/**
+ * What `leanEpochs` (inside {@link runTraining}) tells the slice's loop: return, look at the checks, or batch (and
+ * what `leanEpoch` tells `leanEpochs`, or that the next epoch may follow).
+ */
 const LEAN_SLICE_DONE = 0;
 const LEAN_CHECK = 1;
 const LEAN_BATCH = 2;
+const LEAN_NEXT = 3;
 
 /** Milliseconds of work between two turns of the event loop under `yieldEvery: 'auto'`. */
 const AUTO_SLICE_MS = 16;
@@ -150,46 +155,61 @@ export function runTraining(
 
   const checkpointEvery = options.checkpointEvery;
   /**
-   * Lean epochs (see `TrainingLoop.lean`) one after another, each emitted as {@link emit} does (a lean epoch's
-   * summary has none of the optional fields), while no command comes (the control state stays the same object:
-   * nothing to apply, no pause to hold at) and the slice lasts. One function for the whole epoch, so that the
-   * runtime optimises it early in a run (it counts each function's own work). Returns LEAN_SLICE_DONE when the
-   * slice is over (the run ended, or the next slice is scheduled), LEAN_CHECK when the slice's loop must look at a
-   * command or a closed subscription, LEAN_BATCH when the epoch must take the batch path.
+   * Emits a lean epoch's forward, backward and epoch (and checkpoint) events, as {@link emit} does (a lean epoch's
+   * summary has none of the optional fields). A function apart from the loop of {@link leanEpochs}: the runtime
+   * optimises a function after some hundred calls and uses the result from the next call on, where the loop
+   * itself, entered once per slice, has to wait for its running frame to be replaced.
+   */
+  const emitLean = (summary: EpochSummary): void => {
+    const { epoch, loss, metrics, layers, lr } = summary;
+    subscriber.next({ type: 'forward', epoch, loss, metrics });
+    subscriber.next({ type: 'backward', epoch, layers });
+    const epochEvent: EpochEvent = {
+      type: 'epoch',
+      epoch,
+      loss,
+      metrics,
+      elapsedMs: clock.trainingMs,
+      samplesPerSecond: clock.samplesPerSecond,
+      lr,
+    };
+    control.epochFinished();
+    subscriber.next(epochEvent);
+    if (checkpointEvery && epoch % checkpointEvery === 0) checkpoint(epoch);
+  };
+  /**
+   * One lean epoch (see `TrainingLoop.lean`), emitted by {@link emitLean}: returns LEAN_NEXT when the next may
+   * follow at once, LEAN_SLICE_DONE when the slice is over (the run ended, or the next slice is scheduled),
+   * LEAN_CHECK when the slice's loop must look at a command (the control state is no longer `state`) or a closed
+   * subscription, LEAN_BATCH when the epoch must take the batch path (nothing was done). A function apart from the
+   * loop of {@link leanEpochs}, for the reason given at {@link emitLean}.
+   */
+  const leanEpoch = (action: SchedulerAction<unknown>, state: ControlState): number => {
+    const summary = loop.runEpoch();
+    if (summary === undefined) return LEAN_BATCH;
+    const t = clock.batchDone(loop.samplesSeen);
+    if (summary !== null && loop.ended !== 'diverged') emitLean(summary);
+    if (loop.ended) {
+      end();
+      return LEAN_SLICE_DONE;
+    }
+    if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) {
+      clock.read(loop.samplesSeen);
+      action.schedule(undefined, 0);
+      return LEAN_SLICE_DONE;
+    }
+    return subscriber.closed || control.state !== state ? LEAN_CHECK : LEAN_NEXT;
+  };
+  /**
+   * Lean epochs one after another while no command comes (the control state stays the same object: nothing to
+   * apply, no pause to hold at) and the slice lasts; returns what {@link leanEpoch} returned when it was not
+   * LEAN_NEXT.
    */
   function leanEpochs(action: SchedulerAction<unknown>): number {
     const state = control.state;
     for (;;) {
-      const summary = loop.runEpoch();
-      if (summary === undefined) return LEAN_BATCH;
-      const t = clock.batchDone(loop.samplesSeen);
-      if (summary !== null && loop.ended !== 'diverged') {
-        const { epoch, loss, metrics, layers, lr } = summary;
-        subscriber.next({ type: 'forward', epoch, loss, metrics });
-        subscriber.next({ type: 'backward', epoch, layers });
-        const epochEvent: EpochEvent = {
-          type: 'epoch',
-          epoch,
-          loss,
-          metrics,
-          elapsedMs: clock.trainingMs,
-          samplesPerSecond: clock.samplesPerSecond,
-          lr,
-        };
-        control.epochFinished();
-        subscriber.next(epochEvent);
-        if (checkpointEvery && epoch % checkpointEvery === 0) checkpoint(epoch);
-      }
-      if (loop.ended) {
-        end();
-        return LEAN_SLICE_DONE;
-      }
-      if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) {
-        clock.read(loop.samplesSeen);
-        action.schedule(undefined, 0);
-        return LEAN_SLICE_DONE;
-      }
-      if (subscriber.closed || control.state !== state) return LEAN_CHECK;
+      const next = leanEpoch(action, state);
+      if (next !== LEAN_NEXT) return next;
     }
   }
 
