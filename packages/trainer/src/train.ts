@@ -4,7 +4,7 @@ import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
 import { TrainingClock } from './clock.js';
 import { RunControl } from './control.js';
 import type { ControlState } from './control.js';
-import type { CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
+import type { BackwardEvent, CheckpointEvent, EpochEvent, ForwardEvent, TrainingEvent } from './events.js';
 import type { TrainOptions, TrainingData } from './options.js';
 import type { DataSource } from './data-source.js';
 import { TrainingLoop } from './training-loop.js';
@@ -162,8 +162,8 @@ export function runTraining(
    */
   const emitLean = (summary: EpochSummary): void => {
     const { epoch, loss, metrics, layers, lr } = summary;
-    subscriber.next({ type: 'forward', epoch, loss, metrics });
-    subscriber.next({ type: 'backward', epoch, layers });
+    const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
+    const backward: BackwardEvent = { type: 'backward', epoch, layers };
     const epochEvent: EpochEvent = {
       type: 'epoch',
       epoch,
@@ -173,20 +173,28 @@ export function runTraining(
       samplesPerSecond: clock.samplesPerSecond,
       lr,
     };
-    control.epochFinished();
-    subscriber.next(epochEvent);
+    // One call of subscriber.next for the three events: the runtime inlines the subscriber's chain into this
+    // function once instead of three times, so that its optimised code is ready a few thousand epochs sooner.
+    for (let i = 0; i < 3; i++) {
+      // the epoch event carries a pause asked before it, even by a subscriber of the forward or backward event
+      if (i === 2) control.epochFinished();
+      subscriber.next(i === 0 ? forward : i === 1 ? backward : epochEvent);
+    }
     if (checkpointEvery && epoch % checkpointEvery === 0) checkpoint(epoch);
   };
   /**
-   * One lean epoch (see `TrainingLoop.lean`), emitted by {@link emitLean}: returns LEAN_NEXT when the next may
-   * follow at once, LEAN_SLICE_DONE when the slice is over (the run ended, or the next slice is scheduled),
-   * LEAN_CHECK when the slice's loop must look at a command (the control state is no longer `state`) or a closed
-   * subscription, LEAN_BATCH when the epoch must take the batch path (nothing was done). A function apart from the
-   * loop of {@link leanEpochs}, for the reason given at {@link emitLean}.
+   * What follows a lean epoch (see `TrainingLoop.lean`) that `TrainingLoop.runEpoch` ran (its `summary`): its
+   * events, by {@link emitLean}; then LEAN_NEXT when the next epoch may follow at once, LEAN_SLICE_DONE when the
+   * slice is over (the run ended, or the next slice is scheduled), LEAN_CHECK when the slice's loop must look at a
+   * command (the control state is no longer `state`) or a closed subscription. A function apart from the loop of
+   * {@link leanEpochs}, and apart from the epoch itself, for the reason given at {@link emitLean}: each is
+   * optimised on its own, sooner than one function holding both would be.
    */
-  const leanEpoch = (action: SchedulerAction<unknown>, state: ControlState): number => {
-    const summary = loop.runEpoch();
-    if (summary === undefined) return LEAN_BATCH;
+  const leanEpoch = (
+    summary: EpochSummary | null,
+    action: SchedulerAction<unknown>,
+    state: ControlState,
+  ): number => {
     const t = clock.batchDone(loop.samplesSeen);
     if (summary !== null && loop.ended !== 'diverged') emitLean(summary);
     if (loop.ended) {
@@ -203,12 +211,14 @@ export function runTraining(
   /**
    * Lean epochs one after another while no command comes (the control state stays the same object: nothing to
    * apply, no pause to hold at) and the slice lasts; returns what {@link leanEpoch} returned when it was not
-   * LEAN_NEXT.
+   * LEAN_NEXT, or LEAN_BATCH when the epoch must take the batch path (`runEpoch` did nothing).
    */
   function leanEpochs(action: SchedulerAction<unknown>): number {
     const state = control.state;
     for (;;) {
-      const next = leanEpoch(action, state);
+      const summary = loop.runEpoch();
+      if (summary === undefined) return LEAN_BATCH;
+      const next = leanEpoch(summary, action, state);
       if (next !== LEAN_NEXT) return next;
     }
   }
