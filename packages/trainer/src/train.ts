@@ -14,13 +14,15 @@ import { turnScheduler } from './turn-scheduler.js';
 const LR_APPLIED = Object.freeze({ type: 'lr-applied' } as const);
 
 /**
- * What `leanEpochs` (inside {@link runTraining}) tells the slice's loop: return, look at the checks, or batch (and
- * what `leanEpoch` tells `leanEpochs`, or that the next epoch may follow).
+ * What `leanEpochs` (inside {@link runTraining}) tells the slice's loop: return, look at the checks, or batch; and
+ * what `leanEpoch` tells `leanEpochs`: the checks, the next epoch, the run's end, the slice's end.
  */
 const LEAN_SLICE_DONE = 0;
 const LEAN_CHECK = 1;
 const LEAN_BATCH = 2;
 const LEAN_NEXT = 3;
+const LEAN_END = 4;
+const LEAN_YIELD = 5;
 
 /** Milliseconds of work between two turns of the event loop under `yieldEvery: 'auto'`. */
 const AUTO_SLICE_MS = 16;
@@ -155,57 +157,45 @@ export function runTraining(
 
   const checkpointEvery = options.checkpointEvery;
   /**
-   * Emits a lean epoch's forward, backward and epoch (and checkpoint) events, as {@link emit} does (a lean epoch's
-   * summary has none of the optional fields). A function apart from the loop of {@link leanEpochs}: the runtime
-   * optimises a function after some hundred calls and uses the result from the next call on, where the loop
-   * itself, entered once per slice, has to wait for its running frame to be replaced.
-   */
-  const emitLean = (summary: EpochSummary): void => {
-    const { epoch, loss, metrics, layers, lr } = summary;
-    const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
-    const backward: BackwardEvent = { type: 'backward', epoch, layers };
-    const epochEvent: EpochEvent = {
-      type: 'epoch',
-      epoch,
-      loss,
-      metrics,
-      elapsedMs: clock.trainingMs,
-      samplesPerSecond: clock.samplesPerSecond,
-      lr,
-    };
-    // One call of subscriber.next for the three events: the runtime inlines the subscriber's chain into this
-    // function once instead of three times, so that its optimised code is ready a few thousand epochs sooner.
-    for (let i = 0; i < 3; i++) {
-      // the epoch event carries a pause asked before it, even by a subscriber of the forward or backward event
-      if (i === 2) control.epochFinished();
-      subscriber.next(i === 0 ? forward : i === 1 ? backward : epochEvent);
-    }
-    if (checkpointEvery && epoch % checkpointEvery === 0) checkpoint(epoch);
-  };
-  /**
    * What follows a lean epoch (see `TrainingLoop.lean`) that `TrainingLoop.runEpoch` ran (its `summary`): its
-   * events, by {@link emitLean}; then LEAN_NEXT when the next epoch may follow at once, LEAN_SLICE_DONE when the
-   * slice is over (the run ended, or the next slice is scheduled), LEAN_CHECK when the slice's loop must look at a
-   * command (the control state is no longer `state`) or a closed subscription. A function apart from the loop of
-   * {@link leanEpochs}, and apart from the epoch itself, for the reason given at {@link emitLean}: each is
-   * optimised on its own, sooner than one function holding both would be.
+   * forward, backward and epoch (and checkpoint) events, as {@link emit} sends them (a lean epoch's summary has
+   * none of the optional fields); then LEAN_NEXT when the next epoch may follow at once, LEAN_END when the run
+   * ended, LEAN_YIELD when the slice is used up, LEAN_CHECK when the slice's loop must look at a command (the
+   * control state is no longer `state`) or a closed subscription.
+   *
+   * A function apart from the loop of {@link leanEpochs}, and from the epoch itself: the runtime optimises a
+   * function after some hundred calls and runs the result from its next call on, where the loop, entered once
+   * per slice, waits for its running frame to be replaced (late in a JIT-cold run, or never); and two functions of
+   * a moderate size are each optimised sooner than one holding both.
    */
-  const leanEpoch = (
-    summary: EpochSummary | null,
-    action: SchedulerAction<unknown>,
-    state: ControlState,
-  ): number => {
+  const leanEpoch = (summary: EpochSummary | null, state: ControlState): number => {
     const t = clock.batchDone(loop.samplesSeen);
-    if (summary !== null && loop.ended !== 'diverged') emitLean(summary);
-    if (loop.ended) {
-      end();
-      return LEAN_SLICE_DONE;
+    if (summary !== null && loop.ended !== 'diverged') {
+      const { epoch, loss, metrics, layers, lr } = summary;
+      const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
+      const backward: BackwardEvent = { type: 'backward', epoch, layers };
+      const epochEvent: EpochEvent = {
+        type: 'epoch',
+        epoch,
+        loss,
+        metrics,
+        elapsedMs: clock.trainingMs,
+        samplesPerSecond: clock.samplesPerSecond,
+        lr,
+      };
+      // One call of subscriber.next for the three events: the runtime inlines the subscriber's chain into this
+      // function once instead of three times, so that its optimised code is ready thousands of epochs sooner.
+      for (let i = 0; i < 3; i++) {
+        // the epoch event carries a pause asked before it, even by a subscriber of the forward or backward event
+        if (i === 2) control.epochFinished();
+        subscriber.next(i === 0 ? forward : i === 1 ? backward : epochEvent);
+      }
+      if (checkpointEvery && epoch % checkpointEvery === 0) checkpoint(epoch);
     }
-    if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) {
-      clock.read(loop.samplesSeen);
-      action.schedule(undefined, 0);
-      return LEAN_SLICE_DONE;
-    }
+    // (the end and the slice's end are the loop's to handle: code this function never ran before its runtime
+    // optimised it would send it back to the slow tier at the first slice's end)
+    if (loop.ended) return LEAN_END;
+    if (yieldEvery === 'batch' || yieldEvery === 'epoch' || t - sliceStart >= sliceMs) return LEAN_YIELD;
     return subscriber.closed || control.state !== state ? LEAN_CHECK : LEAN_NEXT;
   };
   /**
@@ -218,8 +208,15 @@ export function runTraining(
     for (;;) {
       const summary = loop.runEpoch();
       if (summary === undefined) return LEAN_BATCH;
-      const next = leanEpoch(summary, action, state);
-      if (next !== LEAN_NEXT) return next;
+      const next = leanEpoch(summary, state);
+      if (next === LEAN_NEXT) continue;
+      if (next === LEAN_CHECK) return LEAN_CHECK;
+      if (next === LEAN_END) end();
+      else {
+        clock.read(loop.samplesSeen);
+        action.schedule(undefined, 0);
+      }
+      return LEAN_SLICE_DONE;
     }
   }
 

@@ -623,10 +623,60 @@ export class TrainingLoop {
    * and `finishEpoch` run it).
    */
   runEpoch(): EpochSummary | null | undefined {
-    // (a small function, so that the runtime inlines it and the kernel's epoch into the lean loop early in a run)
+    // (the kernel's epoch in this function itself, one call from the lean loop: the runtime optimises it after a
+    // few hundred epochs of a JIT-cold run, the kernel's call with it)
     const tiny = this.tiny;
-    if (tiny !== null && tiny.covers()) return this.runTinyEpoch(tiny);
-    return this.runFusedEpoch();
+    if (tiny === null || !tiny.covers()) return this.runFusedEpoch();
+    // in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same numbers bit for bit. The model
+    // keeps the epoch's start weights until the kernel's are known to be finite, so a diverged epoch needs no
+    // snapshot to go back to.
+    const batcher = this.batcher!;
+    const config = this.config;
+    const optimizer = this.optimizer;
+    if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
+    batcher.startEpoch();
+    // no snapshot is kept on this path: an epoch of the general path after it takes one
+    if (this.statistics !== null) this.statistics.advanced = false;
+    const { inputs, targets } = batcher.batch(0);
+    const lr = optimizer.lr;
+    const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
+    // (E - E is 0 for a finite E, NaN for NaN and the infinities)
+    if (!(loss - loss === 0)) {
+      // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
+      this.ended = 'diverged';
+      return null;
+    }
+    this.samplesSeen += config.batchSize;
+    // the events' numbers, computed by the kernel as finishEpoch computes them (see tinyEpoch)
+    const r = tiny.results;
+    let at = tiny.eventsAt;
+    const summary = this.summary;
+    const epoch = this.epoch + 1;
+    summary.epoch = epoch;
+    summary.loss = r[at]!;
+    summary.metrics = { accuracy: r[at + 1]! };
+    summary.lr = lr;
+    // (made at its length: a growing array would take a backing store of 17 slots every epoch)
+    const layers = new Array<LayerGradientStats>(this.model.layers.length);
+    at += 2;
+    for (let layer = 0; at < r.length; layer++, at += 5) {
+      layers[layer] = {
+        layer,
+        meanAbsDelta: r[at]!,
+        maxAbsDelta: r[at + 1]!,
+        gradNorm: r[at + 2]!,
+        weightNorm: r[at + 3]!,
+        updateRatio: r[at + 4]!,
+      };
+    }
+    summary.layers = layers;
+    // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
+    this.batchIndex = 0;
+    this.epoch = epoch;
+    // weights that are not finite were not written: the model holds the epoch's start weights
+    if (r[2] !== 1) this.ended = 'diverged';
+    else if (epoch >= config.epochs) this.ended = 'completed';
+    return summary;
   }
 
   /** {@link TrainingLoop.runEpoch} on the fused small-network path (see `FusedSmallNetwork`). */
@@ -675,61 +725,6 @@ export class TrainingLoop {
     this.epoch = epoch;
     if (!stats.finite) this.diverge();
     else if (epoch >= this.config.epochs) this.ended = 'completed';
-    return summary;
-  }
-
-  /**
-   * {@link TrainingLoop.runEpoch} in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same
-   * numbers bit for bit. The model keeps the epoch's start weights until the kernel's are known to be finite, so a
-   * diverged epoch needs no snapshot to go back to.
-   */
-  private runTinyEpoch(tiny: TinySgdNetwork): EpochSummary | null {
-    const batcher = this.batcher!;
-    const config = this.config;
-    const optimizer = this.optimizer;
-    if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
-    batcher.startEpoch();
-    // no snapshot is kept on this path: an epoch of the general path after it takes one
-    if (this.statistics !== null) this.statistics.advanced = false;
-    const { inputs, targets } = batcher.batch(0);
-    const lr = optimizer.lr;
-    const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
-    // (E - E is 0 for a finite E, NaN for NaN and the infinities)
-    if (!(loss - loss === 0)) {
-      // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
-      this.ended = 'diverged';
-      return null;
-    }
-    this.samplesSeen += config.batchSize;
-    // the events' numbers, computed by the kernel as finishEpoch computes them (see tinyEpoch)
-    const r = tiny.results;
-    let at = tiny.eventsAt;
-    const summary = this.summary;
-    const epoch = this.epoch + 1;
-    summary.epoch = epoch;
-    summary.loss = r[at]!;
-    summary.metrics = { accuracy: r[at + 1]! };
-    summary.lr = lr;
-    // (made at its length: a growing array would take a backing store of 17 slots every epoch)
-    const layers = new Array<LayerGradientStats>(this.model.layers.length);
-    at += 2;
-    for (let layer = 0; at < r.length; layer++, at += 5) {
-      layers[layer] = {
-        layer,
-        meanAbsDelta: r[at]!,
-        maxAbsDelta: r[at + 1]!,
-        gradNorm: r[at + 2]!,
-        weightNorm: r[at + 3]!,
-        updateRatio: r[at + 4]!,
-      };
-    }
-    summary.layers = layers;
-    // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
-    this.batchIndex = 0;
-    this.epoch = epoch;
-    // weights that are not finite were not written: the model holds the epoch's start weights
-    if (r[2] !== 1) this.ended = 'diverged';
-    else if (epoch >= config.epochs) this.ended = 'completed';
     return summary;
   }
 
