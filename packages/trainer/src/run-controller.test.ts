@@ -5,6 +5,7 @@ import { jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import type { TrainingEvent } from './events.js';
 import { createRun } from './run-controller.js';
+import { eventNumbers } from '../test/event-numbers.js';
 
 const seedNet = () => mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
 const epochsOf = (events: TrainingEvent[]) =>
@@ -145,6 +146,29 @@ describe('createRun: one shared, controllable run', () => {
         await waitUntil(() => state === 'ended');
         expect(events.at(-1)).toMatchObject({ type: 'end', reason: 'stopped', epochs: 420 });
         expect(epochsOf(events)).toEqual(Array.from({ length: 420 }, (_, i) => i + 1));
+      } finally {
+        setBackend(previous);
+      }
+    });
+  }
+
+  // A lean run's slices end inside its loop (the slice's time is up): the run goes on in the next slice with the
+  // same numbers, however often that happens, on both lean paths.
+  for (const backend of leanBackends) {
+    it(`a lean run gives the same events in one slice or in a slice per epoch (${backend.name})`, async () => {
+      const previous = setBackend(backend);
+      try {
+        const eventsOf = (yieldEvery: number) =>
+          lastValueFrom(
+            createRun(seedNet(), xor(), { epochs: 300, batchSize: 4, lr: 0.5, yieldEvery }).events$.pipe(
+              toArray(),
+            ),
+          );
+        const sliced = await eventsOf(0); // the time is up after every epoch
+        const whole = await eventsOf(60_000);
+        expect(epochsOf(sliced)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+        expect(sliced.map((e) => e.type)).toEqual(whole.map((e) => e.type));
+        expect(eventNumbers(sliced)).toEqual(eventNumbers(whole));
       } finally {
         setBackend(previous);
       }
