@@ -169,7 +169,9 @@ export function runTraining(
    * a moderate size are each optimised sooner than one holding both.
    */
   const leanEpoch = (summary: EpochSummary | null, state: ControlState): number => {
-    const t = clock.batchDone(loop.samplesSeen);
+    // clock.batchDone and clock.samplesPerSecond, written out: a JIT-cold run interprets this function for its
+    // first few hundred epochs, and a call costs there what a dozen of these operations do
+    const t = ++clock.batchesSinceRead < clock.batchesPerRead ? clock.lastRead : clock.read(loop.samplesSeen);
     if (summary !== null && loop.ended !== 'diverged') {
       const { epoch, loss, metrics, layers, lr } = summary;
       const forward: ForwardEvent = { type: 'forward', epoch, loss, metrics };
@@ -180,7 +182,7 @@ export function runTraining(
         loss,
         metrics,
         elapsedMs: clock.trainingMs,
-        samplesPerSecond: clock.samplesPerSecond,
+        samplesPerSecond: clock.trainingMs > 0 ? (clock.samples / clock.trainingMs) * 1000 : 0,
         lr,
       };
       // One call of subscriber.next for the three events: the runtime inlines the subscriber's chain into this

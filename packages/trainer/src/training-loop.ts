@@ -1,4 +1,5 @@
 import { Batcher } from '@deltaflow/data';
+import type { Batch } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
 import {
@@ -178,6 +179,8 @@ export class TrainingLoop {
    * when the backend in use runs it.
    */
   private readonly tiny: TinySgdNetwork | null;
+  /** The one batch of a lean run without a shuffle, once {@link TrainingLoop.runEpoch} took it for the kernel. */
+  private tinyBatch: Batch | null = null;
   /**
    * What {@link TrainingLoop.finishEpoch} returns: one object for the run, refilled every epoch (every field
    * written, absent ones undefined, so its shape never changes); its metrics, layers and outputs are new each
@@ -634,12 +637,18 @@ export class TrainingLoop {
     const config = this.config;
     const optimizer = this.optimizer;
     if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
-    batcher.startEpoch();
     // no snapshot is kept on this path: an epoch of the general path after it takes one
     if (this.statistics !== null) this.statistics.advanced = false;
-    const { inputs, targets } = batcher.batch(0);
+    // Without a shuffle the one batch is the same tensors, in the same order, every epoch: taken once (the
+    // batcher's count of epochs, which only a shuffle's order and a resumable run's state read, then stays behind).
+    let batch = this.tinyBatch;
+    if (batch === null || config.shuffle) {
+      batcher.startEpoch();
+      batch = batcher.batch(0);
+      if (!config.shuffle) this.tinyBatch = batch;
+    }
     const lr = optimizer.lr;
-    const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
+    const loss = tiny.epoch(batch.inputs, batch.targets, config.shuffle, lr);
     // (E - E is 0 for a finite E, NaN for NaN and the infinities)
     if (!(loss - loss === 0)) {
       // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
