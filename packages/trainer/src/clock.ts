@@ -17,9 +17,12 @@ export class TrainingClock {
   trainingMs = 0;
   /** Training samples seen up to the last read, so that samples / time is taken at one instant. */
   samples = 0;
-  private lastRead = 0;
-  private batchesSinceRead = 0;
-  private batchesPerRead = 1;
+  /** The time of the last read (the lean loop reads these three fields itself; see train.ts). */
+  lastRead = 0;
+  /** Batches finished since the last read. */
+  batchesSinceRead = 0;
+  /** Batches to finish between two reads. */
+  batchesPerRead = 1;
 
   /** Starts counting again after a wait (a new slice of work, a wake-up); returns the time. */
   resume(): number {

@@ -448,6 +448,33 @@ describe('the WebAssembly tiny-network kernel in lean runs', () => {
     }
   });
 
+  it('a run without a shuffle that leaves the kernel and comes back to it stays the same', async () => {
+    // (the kernel's path takes the one batch once, when nothing shuffles it; the batch path in between takes it
+    // from the batcher every epoch)
+    previous = setBackend(wasm!);
+    const c = TINY[0]!;
+    expect(c.options.shuffle).toBe(false);
+    const expected = await run(c, 9, false);
+    const kernelEpochs = vi.spyOn(TinySgdNetwork.prototype, 'epoch');
+    try {
+      const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 9, dtype: c.dtype });
+      const events = await lastValueFrom(
+        train(model, data(c, 9), { seed: 9, ...c.options }).pipe(
+          tap((e) => {
+            if (e.type === 'epoch' && e.epoch === 100) setBackend({ ...wasm!, name: 'custom' });
+            if (e.type === 'epoch' && e.epoch === 150) setBackend(wasm!);
+          }),
+          toArray(),
+        ),
+      );
+      expect(kernelEpochs.mock.calls.length).toBe(c.options.epochs! - 50);
+      expect(canonical(events)).toBe(expected.events);
+      expect(parameterBytes(model)).toEqual(expected.bytes);
+    } finally {
+      kernelEpochs.mockRestore();
+    }
+  });
+
   it('two lean runs at once take the region in turns and each gives its run alone', async () => {
     previous = setBackend(wasm!);
     const a = TINY[0]!;

@@ -1,9 +1,11 @@
 import { xor } from '@deltaflow/data';
 import { FusedSmallNetwork, TinySgdNetwork, mlp } from '@deltaflow/network';
 import { firstValueFrom, filter, lastValueFrom, toArray } from 'rxjs';
+import { jsBackend, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import type { TrainingEvent } from './events.js';
 import { createRun } from './run-controller.js';
+import { eventNumbers } from '../test/event-numbers.js';
 
 const seedNet = () => mlp({ inputs: 2, layers: [{ units: 4 }, { units: 1 }], seed: 42 });
 const epochsOf = (events: TrainingEvent[]) =>
@@ -116,6 +118,62 @@ describe('createRun: one shared, controllable run', () => {
     expect(end).toMatchObject({ type: 'end', reason: 'stopped', epochs: held });
     expect(states.at(-1)).toBe('ended');
   });
+
+  // A lean run (one full batch per epoch) runs many epochs per slice in one loop: a command sent from an event
+  // handler in the middle of a slice must still take effect at that very epoch, on the kernel path (WebAssembly)
+  // and on the fused TypeScript path.
+  const leanBackends = [jsBackend, loadWasmBackend()].filter((b) => b !== null);
+  for (const backend of leanBackends) {
+    it(`a pause or a stop sent from a handler in the middle of a lean slice holds at that epoch (${backend.name})`, async () => {
+      const previous = setBackend(backend);
+      try {
+        const run = createRun(seedNet(), xor(), { epochs: 100_000, batchSize: 4, lr: 0.5 });
+        const events: TrainingEvent[] = [];
+        let state = 'idle';
+        run.state$.subscribe((s) => (state = s));
+        run.events$.subscribe((e) => {
+          events.push(e);
+          if (e.type === 'forward' && e.epoch === 300) run.pause(); // carried by epoch 300's epoch event
+        });
+        await waitUntil(() => state === 'paused');
+        await wait(30);
+        expect(epochsOf(events).at(-1)).toBe(300);
+        expect(events.at(-1)).toMatchObject({ type: 'epoch', epoch: 300 });
+        run.events$.subscribe((e) => {
+          if (e.type === 'epoch' && e.epoch === 420) run.stop();
+        });
+        run.resume();
+        await waitUntil(() => state === 'ended');
+        expect(events.at(-1)).toMatchObject({ type: 'end', reason: 'stopped', epochs: 420 });
+        expect(epochsOf(events)).toEqual(Array.from({ length: 420 }, (_, i) => i + 1));
+      } finally {
+        setBackend(previous);
+      }
+    });
+  }
+
+  // A lean run's slices end inside its loop (the slice's time is up): the run goes on in the next slice with the
+  // same numbers, however often that happens, on both lean paths.
+  for (const backend of leanBackends) {
+    it(`a lean run gives the same events in one slice or in a slice per epoch (${backend.name})`, async () => {
+      const previous = setBackend(backend);
+      try {
+        const eventsOf = (yieldEvery: number) =>
+          lastValueFrom(
+            createRun(seedNet(), xor(), { epochs: 300, batchSize: 4, lr: 0.5, yieldEvery }).events$.pipe(
+              toArray(),
+            ),
+          );
+        const sliced = await eventsOf(0); // the time is up after every epoch
+        const whole = await eventsOf(60_000);
+        expect(epochsOf(sliced)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+        expect(sliced.map((e) => e.type)).toEqual(whole.map((e) => e.type));
+        expect(eventNumbers(sliced)).toEqual(eventNumbers(whole));
+      } finally {
+        setBackend(previous);
+      }
+    });
+  }
 
   it('changes the learning rate while running', async () => {
     const run = createRun(seedNet(), xor(), { epochs: 6, batchSize: 4, lr: 0.5, yieldEvery: 'epoch' });

@@ -1,4 +1,5 @@
 import { Batcher } from '@deltaflow/data';
+import type { Batch } from '@deltaflow/data';
 import { getLoss, lossToJSON } from '@deltaflow/losses';
 import type { Loss } from '@deltaflow/losses';
 import {
@@ -178,6 +179,8 @@ export class TrainingLoop {
    * when the backend in use runs it.
    */
   private readonly tiny: TinySgdNetwork | null;
+  /** The one batch of a lean run without a shuffle, once {@link TrainingLoop.runEpoch} took it for the kernel. */
+  private tinyBatch: Batch | null = null;
   /**
    * What {@link TrainingLoop.finishEpoch} returns: one object for the run, refilled every epoch (every field
    * written, absent ones undefined, so its shape never changes); its metrics, layers and outputs are new each
@@ -623,10 +626,66 @@ export class TrainingLoop {
    * and `finishEpoch` run it).
    */
   runEpoch(): EpochSummary | null | undefined {
-    // (a small function, so that the runtime inlines it and the kernel's epoch into the lean loop early in a run)
+    // (the kernel's epoch in this function itself, one call from the lean loop: the runtime optimises it after a
+    // few hundred epochs of a JIT-cold run, the kernel's call with it)
     const tiny = this.tiny;
-    if (tiny !== null && tiny.covers()) return this.runTinyEpoch(tiny);
-    return this.runFusedEpoch();
+    if (tiny === null || !tiny.covers()) return this.runFusedEpoch();
+    // in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same numbers bit for bit. The model
+    // keeps the epoch's start weights until the kernel's are known to be finite, so a diverged epoch needs no
+    // snapshot to go back to.
+    const batcher = this.batcher!;
+    const config = this.config;
+    const optimizer = this.optimizer;
+    if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
+    // no snapshot is kept on this path: an epoch of the general path after it takes one
+    if (this.statistics !== null) this.statistics.advanced = false;
+    // Without a shuffle the one batch is the same tensors, in the same order, every epoch: taken once (the
+    // batcher's count of epochs, which only a shuffle's order and a resumable run's state read, then stays behind).
+    let batch = this.tinyBatch;
+    if (batch === null || config.shuffle) {
+      batcher.startEpoch();
+      batch = batcher.batch(0);
+      if (!config.shuffle) this.tinyBatch = batch;
+    }
+    const lr = optimizer.lr;
+    const loss = tiny.epoch(batch.inputs, batch.targets, config.shuffle, lr);
+    // (E - E is 0 for a finite E, NaN for NaN and the infinities)
+    if (!(loss - loss === 0)) {
+      // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
+      this.ended = 'diverged';
+      return null;
+    }
+    this.samplesSeen += config.batchSize;
+    // the events' numbers, computed by the kernel as finishEpoch computes them (see tinyEpoch)
+    const r = tiny.results;
+    let at = tiny.eventsAt;
+    const summary = this.summary;
+    const epoch = this.epoch + 1;
+    summary.epoch = epoch;
+    summary.loss = r[at]!;
+    summary.metrics = { accuracy: r[at + 1]! };
+    summary.lr = lr;
+    // (made at its length: a growing array would take a backing store of 17 slots every epoch)
+    const layers = new Array<LayerGradientStats>(this.model.layers.length);
+    at += 2;
+    for (let layer = 0; at < r.length; layer++, at += 5) {
+      layers[layer] = {
+        layer,
+        meanAbsDelta: r[at]!,
+        maxAbsDelta: r[at + 1]!,
+        gradNorm: r[at + 2]!,
+        weightNorm: r[at + 3]!,
+        updateRatio: r[at + 4]!,
+      };
+    }
+    summary.layers = layers;
+    // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
+    this.batchIndex = 0;
+    this.epoch = epoch;
+    // weights that are not finite were not written: the model holds the epoch's start weights
+    if (r[2] !== 1) this.ended = 'diverged';
+    else if (epoch >= config.epochs) this.ended = 'completed';
+    return summary;
   }
 
   /** {@link TrainingLoop.runEpoch} on the fused small-network path (see `FusedSmallNetwork`). */
@@ -675,61 +734,6 @@ export class TrainingLoop {
     this.epoch = epoch;
     if (!stats.finite) this.diverge();
     else if (epoch >= this.config.epochs) this.ended = 'completed';
-    return summary;
-  }
-
-  /**
-   * {@link TrainingLoop.runEpoch} in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same
-   * numbers bit for bit. The model keeps the epoch's start weights until the kernel's are known to be finite, so a
-   * diverged epoch needs no snapshot to go back to.
-   */
-  private runTinyEpoch(tiny: TinySgdNetwork): EpochSummary | null {
-    const batcher = this.batcher!;
-    const config = this.config;
-    const optimizer = this.optimizer;
-    if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
-    batcher.startEpoch();
-    // no snapshot is kept on this path: an epoch of the general path after it takes one
-    if (this.statistics !== null) this.statistics.advanced = false;
-    const { inputs, targets } = batcher.batch(0);
-    const lr = optimizer.lr;
-    const loss = tiny.epoch(inputs, targets, config.shuffle, lr);
-    // (E - E is 0 for a finite E, NaN for NaN and the infinities)
-    if (!(loss - loss === 0)) {
-      // the kernel left the weights and zeroed the gradients, as model.zeroGrad() does
-      this.ended = 'diverged';
-      return null;
-    }
-    this.samplesSeen += config.batchSize;
-    // the events' numbers, computed by the kernel as finishEpoch computes them (see tinyEpoch)
-    const r = tiny.results;
-    let at = tiny.eventsAt;
-    const summary = this.summary;
-    const epoch = this.epoch + 1;
-    summary.epoch = epoch;
-    summary.loss = r[at]!;
-    summary.metrics = { accuracy: r[at + 1]! };
-    summary.lr = lr;
-    // (made at its length: a growing array would take a backing store of 17 slots every epoch)
-    const layers = new Array<LayerGradientStats>(this.model.layers.length);
-    at += 2;
-    for (let layer = 0; at < r.length; layer++, at += 5) {
-      layers[layer] = {
-        layer,
-        meanAbsDelta: r[at]!,
-        maxAbsDelta: r[at + 1]!,
-        gradNorm: r[at + 2]!,
-        weightNorm: r[at + 3]!,
-        updateRatio: r[at + 4]!,
-      };
-    }
-    summary.layers = layers;
-    // (outputs, dataLoss, penalty, valLoss and the confusions stay undefined in a lean run)
-    this.batchIndex = 0;
-    this.epoch = epoch;
-    // weights that are not finite were not written: the model holds the epoch's start weights
-    if (r[2] !== 1) this.ended = 'diverged';
-    else if (epoch >= config.epochs) this.ended = 'completed';
     return summary;
   }
 
