@@ -38,7 +38,41 @@ const SOLO_CALLS = 256;
 const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
 
 const GEMM = helperIndex('gemm');
+const GEMM_PART = helperIndex('gemmPart');
 const SGD = helperIndex('sgdStep');
+const PARAMETER_SUMS = helperIndex('epochParameterSums');
+
+/**
+ * Products of at least this many multiply-adds (W3's, 134 million) are cut into more than two pieces that the two
+ * threads take in turn, so that the faster thread does more of them (the halves of a product seldom end together:
+ * another process, the caches) and a late helper holds the caller up by one piece at most: about one piece per
+ * 4 million multiply-adds, at most {@link MAX_PARTS}.
+ */
+const PART_GEMM = 1 << 22;
+/** The most pieces of a product (W3's: 8 of 128 columns or rows, each 17 million multiply-adds). */
+const MAX_PARTS = 8;
+
+/** The kernels with the pieces of a product (the kernels' gemmPart, which KernelExports does not list). */
+type PartKernels = KernelExports & {
+  gemmPart(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    work: number,
+    lda: number,
+    ldb: number,
+    ldc: number,
+    parts: number,
+    part: number,
+  ): void;
+};
 
 /**
  * Codes of the transfer functions of {@link ResidentMemory.activationForward} and
@@ -97,6 +131,14 @@ export interface ResidentHelper {
   wake(): void;
   /** Hands the helper a kernel call and returns at once. */
   call(fn: number, ...args: number[]): void;
+  /**
+   * Hands the helper a call in `parts` pieces (the kernel with the 15 arguments, then a piece's index) and returns
+   * at once; the caller takes pieces with {@link ResidentHelper.nextPart} too. Optional: a helper without it gets
+   * halves.
+   */
+  callParts?(fn: number, parts: number, args: ArrayLike<number>): void;
+  /** The next piece of the call of {@link ResidentHelper.callParts} for the caller to run (done from `parts` on). */
+  nextPart?(): number;
   /**
    * Waits until the last call is done; given the caller's kernels and gemm work space, runs the call itself when the
    * helper has not taken it yet (so a descheduled helper never holds the caller up). Returns whether the helper
@@ -177,6 +219,8 @@ export class ResidentMemory {
   adaptive = true;
   /** Small calls still to run on one thread. */
   private solo = 0;
+  /** The arguments of a product in pieces (written per call, never allocated). */
+  private readonly partArgs = new Float64Array(15);
 
   /**
    * Wakes the helper thread, when there is one, ahead of the calls of a batch (they find it awake instead of
@@ -287,7 +331,35 @@ export class ResidentMemory {
     const tb = transB ? 1 : 0;
     const size = m * n * k;
     const split = helper !== null && size >= RESIDENT_SPLIT_GEMM && helper.ready && this.splits(size);
-    if (split && !transA && n >= 32) {
+    const byColumns = !transA && n >= 32;
+    if (split && helper.callParts !== undefined && (byColumns || m >= 8)) {
+      // pieces the two threads take in turn: at least 32 columns (16 after rounding to the 8-column tile) or 8 rows
+      const most = byColumns ? n >> 5 : m >> 3;
+      const parts = Math.max(2, Math.min(MAX_PARTS, Math.floor(size / PART_GEMM), most));
+      const signed = byColumns ? parts : -parts;
+      const args = this.partArgs;
+      args[0] = ta;
+      args[1] = tb;
+      args[2] = m;
+      args[3] = n;
+      args[4] = k;
+      args[5] = alpha;
+      args[6] = a;
+      args[7] = b;
+      args[8] = beta;
+      args[9] = c;
+      args[10] = this.helperWork;
+      args[11] = lda;
+      args[12] = ldb;
+      args[13] = n;
+      args[14] = signed;
+      helper.callParts(GEMM_PART, parts, args);
+      const kernels = this.kernels as PartKernels;
+      const work = this.work;
+      for (let i = helper.nextPart!(); i < parts; i = helper.nextPart!())
+        kernels.gemmPart(ta, tb, m, n, k, alpha, a, b, beta, c, work, lda, ldb, n, signed, i);
+      this.join(helper, size);
+    } else if (split && byColumns) {
       // a multiple of the 8-column register tile, and both halves at least 16 wide (never the narrow path)
       const n0 = (n >> 1) & ~7;
       // the helper's columns of op(B) start n0 rows into B when it is stored transposed, else n0 floats in
@@ -335,6 +407,42 @@ export class ResidentMemory {
       this.join(helper, size);
     } else {
       this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
+    }
+  }
+
+  /**
+   * The epoch statistics' sums of two parameters (the kernels' epochParameterSums: sum v^2, sum (v - s)^2, sum s^2
+   * and sum g^2 of `n` float32 values at `v`, `s`, `g`, four float64 at `out`, and the same of the second at `v2`,
+   * `s2`, `g2`, `n2`, `out2`): on two threads the larger runs here and the other on the helper thread at the same
+   * time (two layers' W, a million values each in W3, which one thread sums in about a millisecond each). Each sum
+   * is still one thread's, in index order: the same bits as one thread.
+   */
+  epochParameterSumsPair(
+    v: number,
+    s: number,
+    g: number,
+    n: number,
+    out: number,
+    v2: number,
+    s2: number,
+    g2: number,
+    n2: number,
+    out2: number,
+  ): void {
+    const helper = this.helper;
+    const kernels = this.kernels;
+    if (helper !== null && Math.min(n, n2) >= SPLIT_VALUES && helper.ready && this.splits(n + n2)) {
+      if (n >= n2) {
+        helper.call(PARAMETER_SUMS, v2, s2, g2, n2, out2);
+        kernels.epochParameterSums(v, s, g, n, out);
+      } else {
+        helper.call(PARAMETER_SUMS, v, s, g, n, out);
+        kernels.epochParameterSums(v2, s2, g2, n2, out2);
+      }
+      this.join(helper, n + n2);
+    } else {
+      kernels.epochParameterSums(v, s, g, n, out);
+      kernels.epochParameterSums(v2, s2, g2, n2, out2);
     }
   }
 
