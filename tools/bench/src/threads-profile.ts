@@ -7,7 +7,25 @@
 import { ForwardPass, WasmResidentPlan } from '@deltaflow/network';
 import { ResidentMemory, Tensor, loadWasmBackend, setBackend } from '@deltaflow/tensor';
 import type { Backend } from '@deltaflow/tensor';
+import { readFileSync } from 'node:fs';
 import { W2, W3, deltaflowModel, wideData } from './workloads.js';
+
+/** Busy CPU time of the whole machine so far (ms, from /proc/stat), to tell how much other processes ran. */
+function machineBusy(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const idle = fields[3]! + (fields[4] ?? 0);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return ((total - idle) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
 import type { Workload } from './workloads.js';
 
 interface Phase {
@@ -55,7 +73,11 @@ proto.activationBackward = timed(
   proto.activationBackward!,
 );
 
+const wrappedMemories = new WeakSet<ResidentMemory>();
+
 function wrapKernels(memory: ResidentMemory): void {
+  if (wrappedMemories.has(memory)) return;
+  wrappedMemories.add(memory);
   const k = memory.kernels as unknown as Record<string, unknown>;
   const wrapped: Record<string, unknown> = {};
   for (const name of Object.keys(k)) {
@@ -76,8 +98,20 @@ function wrapKernels(memory: ResidentMemory): void {
   }
 }
 
-async function profile(label: string, backend: Backend, w: Workload, steps: number): Promise<void> {
+async function profile(
+  label: string,
+  backend: Backend,
+  w: Workload,
+  steps: number,
+  halves = false,
+): Promise<void> {
   setBackend(backend);
+  const helperOf = (backend.resident as unknown as { helper: Record<string, unknown> | null }).helper;
+  // halves: the helper without pieces (the resident memory then splits products in two, as before pieces)
+  if (helperOf) {
+    if (halves) helperOf['callParts'] = undefined;
+    else delete helperOf['callParts'];
+  }
   const model = deltaflowModel(w);
   const plan = WasmResidentPlan.plan(model, w.loss, w.batchSize)!;
   const memory = backend.resident!;
@@ -98,6 +132,7 @@ async function profile(label: string, backend: Backend, w: Workload, steps: numb
   await new Promise((r) => setTimeout(r, 50));
   wrapKernels(memory);
   phases.clear();
+  const busy0 = machineBusy();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let fwd = 0;
@@ -114,8 +149,9 @@ async function profile(label: string, backend: Backend, w: Workload, steps: numb
   const wall = performance.now() - t0;
   const cu = process.cpuUsage(c0);
   const cpu = (cu.user + cu.system) / 1000;
+  const others = machineBusy() - busy0 - cpu;
   console.log(
-    `\n${label} ${w.id}: ${steps} steps, ${(wall / steps).toFixed(3)} ms/step wall, ${(cpu / steps).toFixed(3)} ms/step cpu (process); forward ${(fwd / steps).toFixed(3)}, backward ${(bwd / steps).toFixed(3)}`,
+    `\n${label} ${w.id}: ${steps} steps, ${(wall / steps).toFixed(3)} ms/step wall, ${(cpu / steps).toFixed(3)} ms/step cpu (process), others ${(others / wall).toFixed(2)} cores; forward ${(fwd / steps).toFixed(3)}, backward ${(bwd / steps).toFixed(3)}`,
   );
   const rows = [...phases.entries()].sort((x, y) => y[1].wall - x[1].wall);
   for (const [name, p] of rows)
@@ -130,8 +166,11 @@ const w = process.argv[3] === 'W2' ? W2 : W3;
 const one = loadWasmBackend({ threads: 1 })!;
 const two = loadWasmBackend({ threads: 2 })!;
 await new Promise((r) => setTimeout(r, 300));
-await profile('1t', one, w, steps);
-await profile('2t', two, w, steps);
-await profile('1t', one, w, steps);
-await profile('2t', two, w, steps);
+const quiet = process.argv.includes('--quiet');
+for (let round = 0; round < Number(process.argv[4] ?? 2); round++) {
+  if (quiet) phases.clear();
+  await profile('1t', one, w, steps);
+  await profile('2t', two, w, steps);
+  await profile('2t-halves', two, w, steps, true);
+}
 process.exit(0);

@@ -306,11 +306,13 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: by columns of op(B) and C when A
-   * is not stored transposed and C has at least 32 columns (each thread packs only its half of B, the larger
-   * operand of a layer's forward pass and of dE/dO = delta W^T, and writes its own columns of C), else by rows of
-   * op(A) and C (dE/dW = O_in^T delta, where each thread packs its half of O_in^T and updates its rows of W). Either
-   * way every element of C gets the operations of the 1-thread product, in the same order: the same bits.
+   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: cut into pieces (2, or one per 4 million
+   * multiply-adds up to 8: W3's products in 8) that both threads take in turn from a shared counter, so the faster
+   * thread does more and a late helper holds the caller up by one piece at most; by columns of op(B) and C when C
+   * has at least 32 columns (each piece packs only its columns of B; a layer's forward product and its fused update
+   * cut W alike), else by rows of op(A) and C. Either way every element of C gets the operations of the 1-thread
+   * product, in the same order: the same bits. (A helper without pieces gets halves: by columns when A is not
+   * stored transposed, else by rows.)
    */
   gemm(
     transA: boolean,
@@ -331,9 +333,13 @@ export class ResidentMemory {
     const tb = transB ? 1 : 0;
     const size = m * n * k;
     const split = helper !== null && size >= RESIDENT_SPLIT_GEMM && helper.ready && this.splits(size);
-    const byColumns = !transA && n >= 32;
-    if (split && helper.callParts !== undefined && (byColumns || m >= 8)) {
-      // pieces the two threads take in turn: at least 32 columns (16 after rounding to the 8-column tile) or 8 rows
+    if (split && helper.callParts !== undefined && (n >= 32 || m >= 8)) {
+      // pieces the two threads take in turn: at least 32 columns (16 after rounding to the 8-column tile) or 8 rows.
+      // By columns whenever C has 32 or more, dE/dW = O_in^T delta too: then a layer's forward product and its fused
+      // update W <- W - eta O_in^T delta cut W the same way, so each thread writes the columns of W it reads next
+      // (cut by rows, the update's rows of W moved between the two cores' caches every batch: W2's split cost more
+      // than it gained)
+      const byColumns = n >= 32;
       const most = byColumns ? n >> 5 : m >> 3;
       const parts = Math.max(2, Math.min(MAX_PARTS, Math.floor(size / PART_GEMM), most));
       const signed = byColumns ? parts : -parts;
@@ -359,7 +365,7 @@ export class ResidentMemory {
       for (let i = helper.nextPart!(); i < parts; i = helper.nextPart!())
         kernels.gemmPart(ta, tb, m, n, k, alpha, a, b, beta, c, work, lda, ldb, n, signed, i);
       this.join(helper, size);
-    } else if (split && byColumns) {
+    } else if (split && !transA && n >= 32) {
       // a multiple of the 8-column register tile, and both halves at least 16 wide (never the narrow path)
       const n0 = (n >> 1) & ~7;
       // the helper's columns of op(B) start n0 rows into B when it is stored transposed, else n0 floats in
