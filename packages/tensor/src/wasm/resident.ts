@@ -49,8 +49,12 @@ const PARAMETER_SUMS = helperIndex('epochParameterSums');
  * 4 million multiply-adds, at most {@link MAX_PARTS}.
  */
 const PART_GEMM = 1 << 22;
-/** The most pieces of a product (W3's: 8 of 128 columns or rows, each 17 million multiply-adds). */
-const MAX_PARTS = 8;
+/**
+ * The most pieces of a product (W3's: 4 of 256 columns, each 34 million multiply-adds). Every piece packs the whole
+ * of the operand that is not cut (W3's O_in, 128 x 1024): on one thread 4 pieces cost 1-4 % more than the whole
+ * product, 8 pieces 1.5-12 % more (the fused update's, whose depth is only the batch of 128).
+ */
+const MAX_PARTS = 4;
 
 /** The kernels with the pieces of a product (the kernels' gemmPart, which KernelExports does not list). */
 type PartKernels = KernelExports & {
@@ -307,7 +311,7 @@ export class ResidentMemory {
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
    * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: cut into pieces (2, or one per 4 million
-   * multiply-adds up to 8: W3's products in 8) that both threads take in turn from a shared counter, so the faster
+   * multiply-adds up to 4: W3's products in 4) that both threads take in turn from a shared counter, so the faster
    * thread does more and a late helper holds the caller up by one piece at most; by columns of op(B) and C when C
    * has at least 32 columns (each piece packs only its columns of B; a layer's forward product and its fused update
    * cut W alike), else by rows of op(A) and C. Either way every element of C gets the operations of the 1-thread
