@@ -402,7 +402,7 @@ describe('the 2-thread split of the resident calls', () => {
     memory.adaptive = true;
   });
 
-  it('runs small calls on one thread for a while after the helper fell behind on one, large products on two', () => {
+  it('runs small calls on one thread for a while after the helper fell behind on one (longer each time it keeps falling behind), large products on two', () => {
     // a helper that runs its half of a gemm (its function 0) at once when handed it (so it is done when the caller
     // joins it), and reports whether it "kept up"
     const kernels = wasm.resident!.kernels;
@@ -458,13 +458,30 @@ describe('the 2-thread split of the resident calls', () => {
     expect(calls).toHaveLength(2); // 256 small calls on one thread
     expect(same(product(r, M, N, K), large)).toBe(true);
     expect(calls).toHaveLength(3); // a large product is split all the same
+    // falls behind again on the try: twice as many small calls on one thread (512), then 1,024
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(4); // tried again, and fell behind
+    for (let i = 0; i < 512; i++) product(r, m, n, k);
+    expect(calls).toHaveLength(4);
+    product(r, m, n, k);
+    expect(calls).toHaveLength(5); // tried again after 512, and fell behind
+    for (let i = 0; i < 1024; i++) product(r, m, n, k);
+    expect(calls).toHaveLength(5);
     keptUp = true;
     expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(4); // tried again
+    expect(calls).toHaveLength(6); // tried again after 1,024, and kept up
+    keptUp = false;
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(7); // fell behind: 256 small calls on one thread again (kept up in between)
+    for (let i = 0; i < 256; i++) product(r, m, n, k);
+    expect(calls).toHaveLength(7);
+    keptUp = true;
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(8); // tried again
     memory.adaptive = false;
     keptUp = false;
     for (let i = 0; i < 3; i++) expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(7); // not adaptive: every call split
+    expect(calls).toHaveLength(11); // not adaptive: every call split
   });
 });
 

@@ -536,7 +536,13 @@ export class WasmResidentPlan implements ResidentOwner {
       if (fresh && loading) {
         const { inputs, units } = this.layers[l]!;
         const place = this.places[l]!;
-        k.copyFloats(base + start.w, base + place.w, inputs * units);
+        // a linear layer's forward pass is a copy: W in halves on the two threads of the 2-thread backend
+        this.memory.activationForward(
+          ResidentActivation.linear,
+          base + place.w,
+          base + start.w,
+          inputs * units,
+        );
         k.copyFloats(base + start.b, base + place.b, units);
       } else {
         heap.set(starts[2 * l]!, (base + start.w) >> 2);

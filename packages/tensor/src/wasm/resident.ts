@@ -32,8 +32,15 @@ const SPLIT_EXP = 1 << 12;
  * by the caller).
  */
 const SMALL_SPLIT = 1 << 24;
-/** Small calls run on one thread after the helper fell behind on one (W2: about 64 batches), then it is tried again. */
+/**
+ * Small calls run on one thread after the helper fell behind on one (W2: about 85 batches), then it is tried again;
+ * each time it falls behind again on the first try, twice as many, up to {@link MAX_SOLO_CALLS}: on a machine whose
+ * other core stays busy a try costs a wait on the descheduled helper (up to a time slice of the scheduler), which
+ * then comes every 30 seconds of W2's batches instead of every 30 milliseconds.
+ */
 const SOLO_CALLS = 256;
+/** The longest run of small calls on one thread (W2: about 1,400 batches, half a second). */
+const MAX_SOLO_CALLS = 4096;
 /** The runtime's clock (milliseconds), in browsers and Node alike. */
 const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
 
@@ -262,8 +269,13 @@ export class ResidentMemory {
     const own = mine - this.started;
     // the wait is judged on halves of 50 microseconds and more (W2's products), where a scheduler's jitter of a
     // few microseconds is not "falling behind"
-    if (!prompt || (own >= 0.05 && clock.now() - mine > 0.5 * own)) this.solo = SOLO_CALLS;
+    if (!prompt || (own >= 0.05 && clock.now() - mine > 0.5 * own)) {
+      this.solo = this.soloCalls;
+      this.soloCalls = Math.min(2 * this.soloCalls, MAX_SOLO_CALLS);
+    } else this.soloCalls = SOLO_CALLS;
   }
+  /** Small calls to run on one thread the next time the helper falls behind (doubles while it keeps falling behind). */
+  private soloCalls = SOLO_CALLS;
 
   /** Threads that share the work now: 2 when the helper thread runs, else 1. */
   get threads(): number {
