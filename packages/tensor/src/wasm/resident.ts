@@ -50,18 +50,18 @@ const SGD = helperIndex('sgdStep');
 const PARAMETER_SUMS = helperIndex('epochParameterSums');
 
 /**
- * Products of at least this many multiply-adds (W3's, 134 million) are cut into more than two pieces that the two
- * threads take in turn, so that the faster thread does more of them (the halves of a product seldom end together:
- * another process, the caches) and a late helper holds the caller up by one piece at most: about one piece per
- * 4 million multiply-adds, at most {@link MAX_PARTS}.
+ * A product is cut into about one piece per this many multiply-adds, at least 2 and at most {@link MAX_PARTS}: more
+ * pieces let the faster thread do more of them and hold the caller up by one piece at most when the helper is late.
  */
 const PART_GEMM = 1 << 22;
 /**
- * The most pieces of a product (W3's: 4 of 256 columns, each 34 million multiply-adds). Every piece packs the whole
- * of the operand that is not cut (W3's O_in, 128 x 1024): on one thread 4 pieces cost 1-4 % more than the whole
- * product, 8 pieces 1.5-12 % more (the fused update's, whose depth is only the batch of 128).
+ * The most pieces of a product: 2. Every piece packs the whole of the operand that is not cut (W3's O_in, 128 x 1024),
+ * so on one thread 4 pieces cost 1-4 % more than the whole product and 8 pieces 1.5-12 % more (the fused update's,
+ * whose depth is only the batch of 128); on a quiet machine W3's halves end within a few percent of each other, and
+ * steps of 4 pieces ran 5-10 % slower than steps of halves (`tools/bench/src/threads-profile.ts`). More pieces pay
+ * only when the threads' speeds differ widely (another process on a core).
  */
-const MAX_PARTS = 4;
+const MAX_PARTS = 2;
 
 /** The kernels with the pieces of a product (the kernels' gemmPart, which KernelExports does not list). */
 type PartKernels = KernelExports & {
@@ -322,11 +322,10 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: cut into pieces (2, or one per 4 million
-   * multiply-adds up to 4: W3's products in 4) that both threads take in turn from a shared counter, so the faster
-   * thread does more and a late helper holds the caller up by one piece at most; by columns of op(B) and C when C
-   * has at least 32 columns (each piece packs only its columns of B; a layer's forward product and its fused update
-   * cut W alike), else by rows of op(A) and C. Either way every element of C gets the operations of the 1-thread
+   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: cut into pieces (`MAX_PARTS`, 2: halves)
+   * that both threads take in turn from a shared counter, so a piece the helper has not taken when the caller is
+   * done with its own is the caller's; by columns of op(B) and C when A is not stored transposed and C has at least
+   * 32 columns (each piece packs only its columns of B), else by rows of op(A) and C. Either way every element of C gets the operations of the 1-thread
    * product, in the same order: the same bits. (A helper without pieces gets halves: by columns when A is not
    * stored transposed, else by rows.)
    */
@@ -350,12 +349,11 @@ export class ResidentMemory {
     const size = m * n * k;
     const split = helper !== null && size >= RESIDENT_SPLIT_GEMM && helper.ready && this.splits(size);
     if (split && helper.callParts !== undefined && (n >= 32 || m >= 8)) {
-      // pieces the two threads take in turn: at least 32 columns (16 after rounding to the 8-column tile) or 8 rows.
-      // By columns whenever C has 32 or more, dE/dW = O_in^T delta too: then a layer's forward product and its fused
-      // update W <- W - eta O_in^T delta cut W the same way, so each thread writes the columns of W it reads next
-      // (cut by rows, the update's rows of W moved between the two cores' caches every batch: W2's split cost more
-      // than it gained)
-      const byColumns = n >= 32;
+      // pieces the two threads take in turn: at least 32 columns (16 after rounding to the 8-column tile) or 8 rows;
+      // by columns when A is not stored transposed (each piece packs its columns of B, the larger operand of a
+      // forward product and of dE/dO = delta W^T), else by rows (dE/dW = O_in^T delta: each piece packs its rows of
+      // O_in^T; cut by columns, each would pack all of them, which made W2's steps 10 % slower)
+      const byColumns = !transA && n >= 32;
       const most = byColumns ? n >> 5 : m >> 3;
       const parts = Math.max(2, Math.min(MAX_PARTS, Math.floor(size / PART_GEMM), most));
       const signed = byColumns ? parts : -parts;
