@@ -1606,3 +1606,67 @@ export function epochDeltaSums(d: usize, n: i32, out: usize): void {
   store<f64>(out, sum);
   store<f64>(out, max, 8);
 }
+
+// ---- threads3 ----
+
+/** The first index of part `part` of `parts` equal parts of `size`, rounded down to a multiple of `unit`. */
+function partStart(size: i32, parts: i32, part: i32, unit: i32): i32 {
+  if (part >= parts) return size;
+  return (<i32>((<i64>size * part) / parts)) & ~(unit - 1);
+}
+
+/**
+ * Part `part` of the product gemm(transA, transB, m, n, k, alpha, a, b, beta, c, work, lda, ldb, ldc) cut into
+ * pieces that threads sharing one memory take in turn: by columns of op(B) and C into `parts` pieces when
+ * `parts` > 0 (each a multiple of NR columns; the caller keeps them at least 16 wide, never the narrow path), by rows
+ * of op(A) and C into -`parts` pieces when `parts` < 0 (each a multiple of MR rows). Every element of C gets the
+ * operations of the whole product in the same order, whichever piece it is in: the same bits.
+ */
+export function gemmPart(
+  transA: bool,
+  transB: bool,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f32,
+  a: usize,
+  b: usize,
+  beta: f32,
+  c: usize,
+  work: usize,
+  lda: i32,
+  ldb: i32,
+  ldc: i32,
+  parts: i32,
+  part: i32,
+): void {
+  if (parts > 0) {
+    const j0 = partStart(n, parts, part, NR);
+    const j1 = partStart(n, parts, part + 1, NR);
+    if (j1 <= j0) return;
+    const bAt = b + ((<usize>(transB ? j0 * ldb : j0)) << 2);
+    gemm(transA, transB, m, j1 - j0, k, alpha, a, bAt, beta, c + ((<usize>j0) << 2), work, lda, ldb, ldc);
+  } else {
+    const count = -parts;
+    const i0 = partStart(m, count, part, MR);
+    const i1 = partStart(m, count, part + 1, MR);
+    if (i1 <= i0) return;
+    const aAt = a + ((<usize>(transA ? i0 : i0 * lda)) << 2);
+    gemm(
+      transA,
+      transB,
+      i1 - i0,
+      n,
+      k,
+      alpha,
+      aAt,
+      b,
+      beta,
+      c + ((<usize>i0 * ldc) << 2),
+      work,
+      lda,
+      ldb,
+      ldc,
+    );
+  }
+}

@@ -269,7 +269,11 @@ describe('the 2-thread split of the resident calls', () => {
     const memory = two.resident!;
     for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(memory.threads).toBe(2);
-    const helper = (memory as unknown as { helper: { call: (...args: number[]) => void } }).helper;
+    const helper = (
+      memory as unknown as {
+        helper: { callParts: (fn: number, parts: number, args: ArrayLike<number>) => void };
+      }
+    ).helper;
     memory.adaptive = false; // every call above the thresholds is split, however busy the machine
     const split = new Region(memory);
     const one = new Region(wasm.resident!);
@@ -288,7 +292,7 @@ describe('the 2-thread split of the resident calls', () => {
       const calls: number[] = [];
       const results = [one, split].map((r) => {
         const mem = r.memory;
-        const spy = r === split ? vi.spyOn(helper, 'call') : null;
+        const spy = r === split ? vi.spyOn(helper, 'callParts') : null;
         const xAt = r.put(x);
         const wAt = r.put(w);
         const dAt = r.put(delta);
@@ -300,19 +304,105 @@ describe('the 2-thread split of the resident calls', () => {
         const gAt = r.put(new Float32Array(rows * inputs));
         mem.gemm(false, true, rows, inputs, units, 1, dAt, wAt, 0, gAt);
         if (spy) {
-          calls.push(...spy.mock.calls.map((c) => c[0]!));
+          calls.push(...spy.mock.calls.map((c) => 100 * c[0] + c[1]));
           spy.mockRestore();
         }
         return [r.get(netAt, rows * units), r.get(wAt, inputs * units), r.get(gAt, rows * inputs)].map(bits);
       });
       expect(results[1], `[${rows}, ${inputs}, ${units}]`).toEqual(results[0]);
-      // the helper took its half of each of the three products (gemm is its function 0)
-      expect(calls, `[${rows}, ${inputs}, ${units}]`).toEqual([0, 0, 0]);
+      // each of the three products was offered in 2 pieces (gemmPart is the helper's function 10)
+      expect(calls, `[${rows}, ${inputs}, ${units}]`).toEqual([1002, 1002, 1002]);
     }
     memory.adaptive = true;
   });
 
-  it('runs small calls on one thread for a while after the helper fell behind on one, large products on two', () => {
+  it("cuts W3's products of 134 million multiply-adds into pieces (halves) the threads take in turn, with the 1-thread bits", async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const helper = (memory as unknown as { helper: { nextPart: () => number } }).helper;
+    const split = new Region(memory);
+    const one = new Region(wasm.resident!);
+    // W3's hidden layers: O [128 x 1024], W [1024 x 1024], delta [128 x 1024]
+    const [rows, inputs, units] = [128, 1024, 1024];
+    const x = values(rng, rows * inputs).subarray(0, rows * inputs);
+    const w = values(rng, inputs * units)
+      .subarray(0, inputs * units)
+      .map((v) => v / 1000);
+    const delta = values(rng, rows * units)
+      .subarray(0, rows * units)
+      .map((v) => v / 1000);
+    let taken = 0;
+    const results = [one, split].map((r) => {
+      const mem = r.memory;
+      const spy = r === split ? vi.spyOn(helper, 'nextPart') : null;
+      const xAt = r.put(x);
+      const wAt = r.put(w);
+      const dAt = r.put(delta);
+      const netAt = r.put(new Float32Array(rows * units).fill(0.25));
+      mem.gemm(false, false, rows, units, inputs, 1, xAt, wAt, 1, netAt); // by columns
+      const gAt = r.put(new Float32Array(rows * inputs));
+      mem.gemm(false, true, rows, inputs, units, 1, dAt, wAt, 0, gAt); // by columns of W^T (rows of W)
+      mem.gemm(true, false, inputs, units, rows, -0.01, xAt, dAt, 1, wAt); // by rows of W
+      if (spy) {
+        // the caller asked for pieces until none was left: at least one more than it ran, at most 3 a product
+        taken = spy.mock.calls.length;
+        spy.mockRestore();
+      }
+      return [r.get(netAt, rows * units), r.get(gAt, rows * inputs), r.get(wAt, inputs * units)].map(bits);
+    });
+    expect(same(results[1]![0]!, results[0]![0]!)).toBe(true);
+    expect(same(results[1]![1]!, results[0]![1]!)).toBe(true);
+    expect(same(results[1]![2]!, results[0]![2]!)).toBe(true);
+    expect(taken).toBeGreaterThanOrEqual(3);
+    expect(taken).toBeLessThanOrEqual(9);
+  });
+
+  it("sums two layers' parameters for the epoch statistics on the two threads, with the 1-thread bits", async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const helper = (memory as unknown as { helper: { call: (...args: number[]) => void } }).helper;
+    memory.adaptive = false; // split however busy the machine
+    const split = new Region(memory);
+    const one = new Region(wasm.resident!);
+    // the larger of the two on the caller, the other on the helper, either way round
+    for (const [n1, n2] of [
+      [70_001, 65_536],
+      [65_537, 100_003],
+    ] as const) {
+      const arrays = [n1, n2].flatMap((n) => [0, 1, 2].map(() => values(rng, n).subarray(0, n)));
+      const calls: number[] = [];
+      const results = [one, split].map((r) => {
+        const mem = r.memory;
+        const at = arrays.map((a) => r.put(a));
+        const out = r.put(new Float32Array(16));
+        const spy = r === split ? vi.spyOn(helper, 'call') : null;
+        mem.epochParameterSumsPair(at[0]!, at[1]!, at[2]!, n1, out, at[3]!, at[4]!, at[5]!, n2, out + 32);
+        if (spy) {
+          calls.push(...spy.mock.calls.map((c) => c[0]!));
+          spy.mockRestore();
+        }
+        return new Float64Array(mem.f32().buffer.slice(out, out + 64));
+      });
+      expect(results[1], `${n1}, ${n2}`).toEqual(results[0]);
+      // each sum in index order, as the kernel of one thread sums it
+      const k = wasm.resident!.kernels;
+      const check = one.put(new Float32Array(8));
+      const at = arrays.slice(0, 3).map((a) => one.put(a));
+      k.epochParameterSums(at[0]!, at[1]!, at[2]!, n1, check);
+      expect(new Float64Array(one.memory.f32().buffer.slice(check, check + 32))).toEqual(
+        results[0]!.subarray(0, 4),
+      );
+      // the helper summed one of them (epochParameterSums is its function 11)
+      expect(calls).toEqual([11]);
+    }
+    memory.adaptive = true;
+  });
+
+  it('runs small calls on one thread for a while after the helper fell behind on one (longer each time it keeps falling behind), large products on two', () => {
     // a helper that runs its half of a gemm (its function 0) at once when handed it (so it is done when the caller
     // joins it), and reports whether it "kept up"
     const kernels = wasm.resident!.kernels;
@@ -368,13 +458,30 @@ describe('the 2-thread split of the resident calls', () => {
     expect(calls).toHaveLength(2); // 256 small calls on one thread
     expect(same(product(r, M, N, K), large)).toBe(true);
     expect(calls).toHaveLength(3); // a large product is split all the same
+    // falls behind again on the try: twice as many small calls on one thread (512), then 1,024
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(4); // tried again, and fell behind
+    for (let i = 0; i < 512; i++) product(r, m, n, k);
+    expect(calls).toHaveLength(4);
+    product(r, m, n, k);
+    expect(calls).toHaveLength(5); // tried again after 512, and fell behind
+    for (let i = 0; i < 1024; i++) product(r, m, n, k);
+    expect(calls).toHaveLength(5);
     keptUp = true;
     expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(4); // tried again
+    expect(calls).toHaveLength(6); // tried again after 1,024, and kept up
+    keptUp = false;
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(7); // fell behind: 256 small calls on one thread again (kept up in between)
+    for (let i = 0; i < 256; i++) product(r, m, n, k);
+    expect(calls).toHaveLength(7);
+    keptUp = true;
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(calls).toHaveLength(8); // tried again
     memory.adaptive = false;
     keptUp = false;
     for (let i = 0; i < 3; i++) expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(7); // not adaptive: every call split
+    expect(calls).toHaveLength(11); // not adaptive: every call split
   });
 });
 

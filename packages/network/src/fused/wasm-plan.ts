@@ -536,7 +536,13 @@ export class WasmResidentPlan implements ResidentOwner {
       if (fresh && loading) {
         const { inputs, units } = this.layers[l]!;
         const place = this.places[l]!;
-        k.copyFloats(base + start.w, base + place.w, inputs * units);
+        // a linear layer's forward pass is a copy: W in halves on the two threads of the 2-thread backend
+        this.memory.activationForward(
+          ResidentActivation.linear,
+          base + place.w,
+          base + start.w,
+          inputs * units,
+        );
         k.copyFloats(base + start.b, base + place.b, units);
       } else {
         heap.set(starts[2 * l]!, (base + start.w) >> 2);
@@ -566,14 +572,37 @@ export class WasmResidentPlan implements ResidentOwner {
     const layers = this.layers;
     const at = base + this.sumsAt;
     for (let l = 0; l < layers.length; l++) {
-      const { inputs, units } = layers[l]!;
+      const { units } = layers[l]!;
       const place = this.places[l]!;
       const start = this.starts[l]!;
       const sums = at + 8 * KERNEL_SUMS * l;
       k.epochDeltaSums(base + place.delta, this.rows * units, sums);
-      // sum W^2, sum (W - W_s)^2, sum W_s^2, sum (dE/dW)^2 at sums + 32, the same of theta at sums + 64
-      k.epochParameterSums(base + place.w, base + start.w, base + place.gw, inputs * units, sums + 32);
+      // sum W^2, sum (W - W_s)^2, sum W_s^2, sum (dE/dW)^2 at sums + 32 (below), the same of theta at sums + 64
       k.epochParameterSums(base + place.b, base + start.b, base + place.gb, units, sums + 64);
+    }
+    // the W of two layers at a time: one on each thread of the 2-thread backend
+    for (let l = 0; l < layers.length; l += 2) {
+      const { inputs, units } = layers[l]!;
+      const place = this.places[l]!;
+      const start = this.starts[l]!;
+      const sums = at + 8 * KERNEL_SUMS * l + 32;
+      if (l + 1 < layers.length) {
+        const next = layers[l + 1]!;
+        const place2 = this.places[l + 1]!;
+        const start2 = this.starts[l + 1]!;
+        memory.epochParameterSumsPair(
+          base + place.w,
+          base + start.w,
+          base + place.gw,
+          inputs * units,
+          sums,
+          base + place2.w,
+          base + start2.w,
+          base + place2.gw,
+          next.inputs * next.units,
+          sums + 8 * KERNEL_SUMS,
+        );
+      } else k.epochParameterSums(base + place.w, base + start.w, base + place.gw, inputs * units, sums);
     }
     let heap = this.sumsView;
     if (heap === null || heap.buffer !== memory.f32().buffer || heap.byteOffset !== at) {

@@ -12,6 +12,12 @@ const FAILED = 3;
  * taken it by then (descheduled on a busy machine: the caller then runs both halves instead of waiting).
  */
 const CLAIM = 4;
+/**
+ * The next piece of a call cut into pieces ({@link GemmThread.callParts}): both threads take pieces by adding 1 here
+ * (Atomics.add) until none is left, so the faster thread does more of them and a late helper holds the caller up
+ * by one piece at most.
+ */
+const NEXT = 5;
 /** How long the caller waits for the helper's half before giving up (it never takes this long). */
 const TIMEOUT_MS = 60_000;
 /**
@@ -27,8 +33,10 @@ const HELPER_SPINS = 20_000;
  * microseconds, what two halves of W3's products (4 ms each) differ by, so the caller seldom pays a wake-up.
  */
 const CALLER_SPINS = 30_000;
-/** Argument slots of one call (the function's index, then up to 15 arguments). */
-const SLOTS = 16;
+/** Argument slots of one call: the function's index, up to 15 arguments, then the number of pieces (0: one call). */
+const SLOTS = 20;
+/** The slot of the number of pieces of a call ({@link GemmThread.callParts}); 0 for a call in one piece. */
+const PARTS = 16;
 
 /**
  * The helper's program, run with `eval` in a Node worker thread: it instantiates the shared-memory kernels on
@@ -53,7 +61,13 @@ for (;;) {
   if (seq < 0) break;
   if (Atomics.compareExchange(ctrl, ${CLAIM}, seq, 0) === seq) {
     try {
-      fns[f[0]](f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]);
+      const fn = fns[f[0]];
+      const parts = f[${PARTS}];
+      if (parts > 0) {
+        // a call in pieces: take the next piece until none is left (the caller takes them too)
+        for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < parts; i = Atomics.add(ctrl, ${NEXT}, 1))
+          fn(f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15], i);
+      } else fn(f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14], f[15]);
     } catch (error) {
       Atomics.store(ctrl, ${FAILED}, 1);
     }
@@ -177,6 +191,37 @@ export class GemmThread {
     f[12] = a11;
     f[13] = a12;
     f[14] = a13;
+    f[PARTS] = 0;
+    this.parted = false;
+    this.post();
+  }
+
+  /**
+   * Hands the helper a call in `parts` pieces: the kernel export `HELPER_FUNCTIONS[fn]` called with the 15 arguments
+   * and then a piece's index, for every index below `parts`, each by whichever thread takes it first
+   * ({@link GemmThread.nextPart}); returns at once. The caller takes pieces with {@link GemmThread.nextPart} until
+   * it gets `parts` or more, then {@link GemmThread.finish} waits for the helper's last piece.
+   */
+  callParts(fn: number, parts: number, args: ArrayLike<number>): void {
+    const f = this.args;
+    f[0] = fn;
+    for (let i = 0; i < 15; i++) f[i + 1] = args[i] ?? 0;
+    f[PARTS] = parts;
+    this.parted = true;
+    Atomics.store(this.control, NEXT, 0);
+    this.post();
+  }
+
+  /** The index of the next piece of the call of {@link GemmThread.callParts} for this thread to run. */
+  nextPart(): number {
+    return Atomics.add(this.control, NEXT, 1);
+  }
+
+  /** Whether the call on offer is in pieces (nothing is run back by finish: the caller took its pieces). */
+  private parted = false;
+
+  /** Offers the call written in the arguments under a new sequence number and wakes the helper. */
+  private post(): void {
     this.seq = (this.seq + 1) & 0x3fffffff || 1;
     Atomics.store(this.control, CLAIM, this.seq);
     Atomics.store(this.control, REQUEST, this.seq);
@@ -193,7 +238,10 @@ export class GemmThread {
   finish(kernels?: KernelExports, work = 0): boolean {
     const control = this.control;
     const seq = this.seq;
-    if (kernels !== undefined && Atomics.compareExchange(control, CLAIM, seq, 0) === seq) {
+    if (this.parted) {
+      // every piece is taken: when the helper never took the call, it is done
+      if (Atomics.compareExchange(control, CLAIM, seq, 0) === seq) return false;
+    } else if (kernels !== undefined && Atomics.compareExchange(control, CLAIM, seq, 0) === seq) {
       this.runHere(kernels, work);
       return false;
     }

@@ -16,6 +16,8 @@ export const HELPER_FUNCTIONS = [
   'reluBackward',
   'copyFloats',
   'broadcastRows',
+  'gemmPart',
+  'epochParameterSums',
 ] as const;
 
 /** The index of a kernel export in {@link HELPER_FUNCTIONS}. */

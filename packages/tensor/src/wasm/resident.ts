@@ -32,13 +32,58 @@ const SPLIT_EXP = 1 << 12;
  * by the caller).
  */
 const SMALL_SPLIT = 1 << 24;
-/** Small calls run on one thread after the helper fell behind on one (W2: about 64 batches), then it is tried again. */
+/**
+ * Small calls run on one thread after the helper fell behind on one (W2: about 85 batches), then it is tried again;
+ * each time it falls behind again on the first try, twice as many, up to {@link MAX_SOLO_CALLS}: on a machine whose
+ * other core stays busy a try costs a wait on the descheduled helper (up to a time slice of the scheduler), which
+ * then comes every 30 seconds of W2's batches instead of every 30 milliseconds.
+ */
 const SOLO_CALLS = 256;
+/** The longest run of small calls on one thread (W2: about 1,400 batches, half a second). */
+const MAX_SOLO_CALLS = 4096;
 /** The runtime's clock (milliseconds), in browsers and Node alike. */
 const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
 
 const GEMM = helperIndex('gemm');
+const GEMM_PART = helperIndex('gemmPart');
 const SGD = helperIndex('sgdStep');
+const PARAMETER_SUMS = helperIndex('epochParameterSums');
+
+/**
+ * A product is cut into about one piece per this many multiply-adds, at least 2 and at most {@link MAX_PARTS}: more
+ * pieces let the faster thread do more of them and hold the caller up by one piece at most when the helper is late.
+ */
+const PART_GEMM = 1 << 22;
+/**
+ * The most pieces of a product: 2. Every piece packs the whole of the operand that is not cut (W3's O_in, 128 x 1024),
+ * so on one thread 4 pieces cost 1-4 % more than the whole product and 8 pieces 1.5-12 % more (the fused update's,
+ * whose depth is only the batch of 128); on a quiet machine W3's halves end within a few percent of each other, and
+ * steps of 4 pieces ran 5-10 % slower than steps of halves (`tools/bench/src/threads-profile.ts`). More pieces pay
+ * only when the threads' speeds differ widely (another process on a core).
+ */
+const MAX_PARTS = 2;
+
+/** The kernels with the pieces of a product (the kernels' gemmPart, which KernelExports does not list). */
+type PartKernels = KernelExports & {
+  gemmPart(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    b: number,
+    beta: number,
+    c: number,
+    work: number,
+    lda: number,
+    ldb: number,
+    ldc: number,
+    parts: number,
+    part: number,
+  ): void;
+};
 
 /**
  * Codes of the transfer functions of {@link ResidentMemory.activationForward} and
@@ -97,6 +142,14 @@ export interface ResidentHelper {
   wake(): void;
   /** Hands the helper a kernel call and returns at once. */
   call(fn: number, ...args: number[]): void;
+  /**
+   * Hands the helper a call in `parts` pieces (the kernel with the 15 arguments, then a piece's index) and returns
+   * at once; the caller takes pieces with {@link ResidentHelper.nextPart} too. Optional: a helper without it gets
+   * halves.
+   */
+  callParts?(fn: number, parts: number, args: ArrayLike<number>): void;
+  /** The next piece of the call of {@link ResidentHelper.callParts} for the caller to run (done from `parts` on). */
+  nextPart?(): number;
   /**
    * Waits until the last call is done; given the caller's kernels and gemm work space, runs the call itself when the
    * helper has not taken it yet (so a descheduled helper never holds the caller up). Returns whether the helper
@@ -177,6 +230,8 @@ export class ResidentMemory {
   adaptive = true;
   /** Small calls still to run on one thread. */
   private solo = 0;
+  /** The arguments of a product in pieces (written per call, never allocated). */
+  private readonly partArgs = new Float64Array(15);
 
   /**
    * Wakes the helper thread, when there is one, ahead of the calls of a batch (they find it awake instead of
@@ -214,8 +269,13 @@ export class ResidentMemory {
     const own = mine - this.started;
     // the wait is judged on halves of 50 microseconds and more (W2's products), where a scheduler's jitter of a
     // few microseconds is not "falling behind"
-    if (!prompt || (own >= 0.05 && clock.now() - mine > 0.5 * own)) this.solo = SOLO_CALLS;
+    if (!prompt || (own >= 0.05 && clock.now() - mine > 0.5 * own)) {
+      this.solo = this.soloCalls;
+      this.soloCalls = Math.min(2 * this.soloCalls, MAX_SOLO_CALLS);
+    } else this.soloCalls = SOLO_CALLS;
   }
+  /** Small calls to run on one thread the next time the helper falls behind (doubles while it keeps falling behind). */
+  private soloCalls = SOLO_CALLS;
 
   /** Threads that share the work now: 2 when the helper thread runs, else 1. */
   get threads(): number {
@@ -262,11 +322,12 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: by columns of op(B) and C when A
-   * is not stored transposed and C has at least 32 columns (each thread packs only its half of B, the larger
-   * operand of a layer's forward pass and of dE/dO = delta W^T, and writes its own columns of C), else by rows of
-   * op(A) and C (dE/dW = O_in^T delta, where each thread packs its half of O_in^T and updates its rows of W). Either
-   * way every element of C gets the operations of the 1-thread product, in the same order: the same bits.
+   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: cut into pieces (`MAX_PARTS`, 2: halves)
+   * that both threads take in turn from a shared counter, so a piece the helper has not taken when the caller is
+   * done with its own is the caller's; by columns of op(B) and C when A is not stored transposed and C has at least
+   * 32 columns (each piece packs only its columns of B), else by rows of op(A) and C. Either way every element of C gets the operations of the 1-thread
+   * product, in the same order: the same bits. (A helper without pieces gets halves: by columns when A is not
+   * stored transposed, else by rows.)
    */
   gemm(
     transA: boolean,
@@ -287,7 +348,38 @@ export class ResidentMemory {
     const tb = transB ? 1 : 0;
     const size = m * n * k;
     const split = helper !== null && size >= RESIDENT_SPLIT_GEMM && helper.ready && this.splits(size);
-    if (split && !transA && n >= 32) {
+    if (split && helper.callParts !== undefined && (n >= 32 || m >= 8)) {
+      // pieces the two threads take in turn: at least 32 columns (16 after rounding to the 8-column tile) or 8 rows;
+      // by columns when A is not stored transposed (each piece packs its columns of B, the larger operand of a
+      // forward product and of dE/dO = delta W^T), else by rows (dE/dW = O_in^T delta: each piece packs its rows of
+      // O_in^T; cut by columns, each would pack all of them, which made W2's steps 10 % slower)
+      const byColumns = !transA && n >= 32;
+      const most = byColumns ? n >> 5 : m >> 3;
+      const parts = Math.max(2, Math.min(MAX_PARTS, Math.floor(size / PART_GEMM), most));
+      const signed = byColumns ? parts : -parts;
+      const args = this.partArgs;
+      args[0] = ta;
+      args[1] = tb;
+      args[2] = m;
+      args[3] = n;
+      args[4] = k;
+      args[5] = alpha;
+      args[6] = a;
+      args[7] = b;
+      args[8] = beta;
+      args[9] = c;
+      args[10] = this.helperWork;
+      args[11] = lda;
+      args[12] = ldb;
+      args[13] = n;
+      args[14] = signed;
+      helper.callParts(GEMM_PART, parts, args);
+      const kernels = this.kernels as PartKernels;
+      const work = this.work;
+      for (let i = helper.nextPart!(); i < parts; i = helper.nextPart!())
+        kernels.gemmPart(ta, tb, m, n, k, alpha, a, b, beta, c, work, lda, ldb, n, signed, i);
+      this.join(helper, size);
+    } else if (split && !transA && n >= 32) {
       // a multiple of the 8-column register tile, and both halves at least 16 wide (never the narrow path)
       const n0 = (n >> 1) & ~7;
       // the helper's columns of op(B) start n0 rows into B when it is stored transposed, else n0 floats in
@@ -335,6 +427,42 @@ export class ResidentMemory {
       this.join(helper, size);
     } else {
       this.kernels.gemm(ta, tb, m, n, k, alpha, a, b, beta, c, this.work, lda, ldb, n);
+    }
+  }
+
+  /**
+   * The epoch statistics' sums of two parameters (the kernels' epochParameterSums: sum v^2, sum (v - s)^2, sum s^2
+   * and sum g^2 of `n` float32 values at `v`, `s`, `g`, four float64 at `out`, and the same of the second at `v2`,
+   * `s2`, `g2`, `n2`, `out2`): on two threads the larger runs here and the other on the helper thread at the same
+   * time (two layers' W, a million values each in W3, which one thread sums in about a millisecond each). Each sum
+   * is still one thread's, in index order: the same bits as one thread.
+   */
+  epochParameterSumsPair(
+    v: number,
+    s: number,
+    g: number,
+    n: number,
+    out: number,
+    v2: number,
+    s2: number,
+    g2: number,
+    n2: number,
+    out2: number,
+  ): void {
+    const helper = this.helper;
+    const kernels = this.kernels;
+    if (helper !== null && Math.min(n, n2) >= SPLIT_VALUES && helper.ready && this.splits(n + n2)) {
+      if (n >= n2) {
+        helper.call(PARAMETER_SUMS, v2, s2, g2, n2, out2);
+        kernels.epochParameterSums(v, s, g, n, out);
+      } else {
+        helper.call(PARAMETER_SUMS, v, s, g, n, out);
+        kernels.epochParameterSums(v2, s2, g2, n2, out2);
+      }
+      this.join(helper, n + n2);
+    } else {
+      kernels.epochParameterSums(v, s, g, n, out);
+      kernels.epochParameterSums(v2, s2, g2, n2, out2);
     }
   }
 

@@ -199,7 +199,7 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
     beta: number,
     c0: Float32Array,
     splits: number[],
-    by: 'rows' | 'columns' = 'rows',
+    by: 'rows' | 'columns' | 'pieces-of-columns' | 'pieces-of-rows' = 'rows',
   ): Float32Array {
     const lda = (transA ? m : k) + PAD;
     const ldc = n + PAD;
@@ -216,7 +216,32 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
     heap.fill(7, cAt / 4, end / 4);
     for (let i = 0; i < m; i++) heap.set(c0.subarray(i * n, (i + 1) * n), cAt / 4 + i * ldc);
     const ldb = transB ? k : n;
-    const bounds = [0, ...splits, by === 'rows' ? m : n];
+    if (by === 'pieces-of-columns' || by === 'pieces-of-rows') {
+      // the kernels' gemmPart, every piece of splits[0], the last first (the threads take them in any order)
+      const parts = splits[0]!;
+      const signed = by === 'pieces-of-columns' ? parts : -parts;
+      const gemmPart = (exports as unknown as { gemmPart: (...args: number[]) => void }).gemmPart;
+      for (let i = parts - 1; i >= 0; i--)
+        gemmPart(
+          transA ? 1 : 0,
+          transB ? 1 : 0,
+          m,
+          n,
+          k,
+          alpha,
+          aAt,
+          bAt,
+          beta,
+          cAt,
+          work,
+          lda,
+          ldb,
+          ldc,
+          signed,
+          i,
+        );
+    }
+    const bounds = by.startsWith('pieces') ? [] : [0, ...splits, by === 'rows' ? m : n];
     for (let s = 0; s + 1 < bounds.length; s++) {
       const r0 = bounds[s]!;
       const size = bounds[s + 1]! - r0;
@@ -347,6 +372,31 @@ describe('the WebAssembly gemm kernel called directly (strides, sub-blocks of ro
               expect(parts, `${variant} [${m}, ${n}, ${k}] columns split at ${splits.join(', ')}`).toEqual(
                 whole,
               );
+            }
+          }
+        }
+      });
+
+      it(`gives the same bits in pieces (gemmPart, by columns and by rows, the threads' pieces) as whole, ${variant}`, () => {
+        // pieces of columns at least 16 wide (at most n / 32 of them, or 2), of rows at least 4 high (at most m / 8)
+        for (const [m, n, k] of [
+          [32, 128, 300],
+          [37, 48, 131],
+          [64, 181, 520],
+          [130, 40, 10],
+        ] as const) {
+          const a = random(rng, m * k);
+          const b = random(rng, k * n);
+          const c0 = random(rng, m * n);
+          for (const beta of [0, 0.7]) {
+            const whole = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, []);
+            for (let parts = 2; parts <= Math.max(2, n >> 5); parts++) {
+              const got = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, [parts], 'pieces-of-columns');
+              expect(got, `${variant} [${m}, ${n}, ${k}] ${parts} pieces of columns`).toEqual(whole);
+            }
+            for (let parts = 2; parts <= m >> 3; parts += parts < 4 ? 1 : 5) {
+              const got = run(transA, transB, m, n, k, 0.3, a, b, beta, c0, [parts], 'pieces-of-rows');
+              expect(got, `${variant} [${m}, ${n}, ${k}] ${parts} pieces of rows`).toEqual(whole);
             }
           }
         }
