@@ -53,6 +53,9 @@ export interface EpochSummary {
 const DIVERGED_HINT =
   'The loss became NaN or infinite: try a smaller learning rate (`lr`), scaling the inputs (`normalize`), or a different initialisation.';
 
+/** The metrics asked when none are (shared: the list is never written). */
+const NO_METRICS: readonly MetricName[] = Object.freeze([]);
+
 function fail(message: string): never {
   throw new DeltaflowError('E_OPTION', message);
 }
@@ -128,8 +131,14 @@ export class TrainingLoop {
   /** The validation forward pass: kept apart, so validating never touches the training pass. */
   private readonly valPass: ForwardPass;
   private validation: { inputs: Tensor; targets: Tensor } | null = null;
-  private readonly metrics: MetricsAccumulator;
-  private readonly valMetrics: MetricsAccumulator;
+  /**
+   * The training and validation metrics, made when an epoch first needs them (see {@link TrainingLoop.metrics}):
+   * a run whose epochs all take the whole-epoch kernel, which counts its own accuracy, never makes them.
+   */
+  private trainMetrics: MetricsAccumulator | null = null;
+  private validationMetrics: MetricsAccumulator | null = null;
+  /** The run's task (the metrics are made for it). */
+  private readonly task: 'classification' | 'regression';
   /**
    * The weights at the start of the epoch and the backward statistics of each epoch (and whether the weights are
    * finite): made when an epoch first needs them (see {@link TrainingLoop.statistics}), so that a run whose epochs
@@ -143,8 +152,11 @@ export class TrainingLoop {
   private baseLr: number;
   private lossSum = 0;
   private penaltySum = 0;
-  /** The L1/L2 penalties of the weights (inactive without `l1`/`l2`). */
-  private readonly penalty: Penalty;
+  /**
+   * The L1/L2 penalties of the weights, made in the constructor with `l1` or `l2` (which it checks), else when an
+   * epoch of the general path first needs it (see {@link TrainingLoop.penalty}: inactive, all rates 0).
+   */
+  private weightPenalty: Penalty | null;
   /** The classification metrics asked beyond accuracy (`metrics` option). */
   private readonly asked: readonly MetricName[];
   /** The generator of the shuffles (the batcher's). */
@@ -236,24 +248,29 @@ export class TrainingLoop {
     this.loss = getLoss(options.loss ?? RUN_DEFAULTS.loss);
     // a built-in mse by name (a Loss object or plugin may compute differently)
     this.fused = (options.loss ?? RUN_DEFAULTS.loss) === 'mse' ? FusedSmallNetwork.plan(model) : null;
-    this.penalty = new Penalty(model, {
-      ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
-      ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
-    });
+    // (without l1 and l2 the penalty is inactive, all its rates 0: made on first use, so a tiny run never makes it)
+    this.weightPenalty =
+      options.l1 !== undefined || options.l2 !== undefined
+        ? new Penalty(model, {
+            ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
+            ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
+          })
+        : null;
+    const penaltyActive = this.weightPenalty !== null && this.weightPenalty.active;
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
     // (a network with a product of a full batch at or below RESIDENT_MIN_PRODUCT never has a resident plan: the
     // plan is not asked for then, which spares a tiny run its checks)
     this.resident = model.layers.every((l) => batchSize * l.inputs * l.units > RESIDENT_MIN_PRODUCT)
-      ? residentPlan(model, options, this.optimizer, this.penalty.active, batchSize)
+      ? residentPlan(model, options, this.optimizer, penaltyActive, batchSize)
       : null;
     this.residentSums = new Float64Array(this.resident ? 10 * model.layers.length : 0);
     this.residentStarts = this.resident ? model.parameters().map((p) => p.value.data as Float32Array) : [];
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
-    this.asked = checkMetrics(options.metrics, task, model.outputs);
-    this.metrics = new MetricsAccumulator(task, this.asked.length > 0);
-    this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
+    this.task = task;
+    this.asked =
+      options.metrics === undefined ? NO_METRICS : checkMetrics(options.metrics, task, model.outputs);
     this.earlyStopping = options.earlyStopping
       ? new EarlyStopping(model, options.earlyStopping, this.validation !== null || this.valFeed !== null)
       : null;
@@ -270,7 +287,7 @@ export class TrainingLoop {
       validationSamples,
       task,
       ...(task === 'classification' && data.classNames ? { classNames: [...data.classNames] } : {}),
-      ...this.penalty.toJSON(),
+      ...(this.weightPenalty !== null ? this.weightPenalty.toJSON() : {}),
     };
     if (options.resume) this.restore(options.resume, samples);
     if (options.resumable) this.resumeState = this.captureState();
@@ -278,13 +295,28 @@ export class TrainingLoop {
       this.fused !== null &&
       this.batcher !== null &&
       this.batcher.batchCount === 1 &&
-      !this.penalty.active &&
+      !penaltyActive &&
       this.asked.length === 0 &&
       this.validation === null &&
       this.outputSample === 0 &&
       this.earlyStopping === null &&
       !options.resumable;
     this.tiny = this.lean ? tinyPlan(model, this.optimizer, batchSize, task) : null;
+  }
+
+  /** The L1/L2 penalties (see {@link TrainingLoop.weightPenalty}; without `l1` and `l2` made inactive on first use). */
+  private get penalty(): Penalty {
+    return (this.weightPenalty ??= new Penalty(this.model));
+  }
+
+  /** The training metrics of the epoch (made on first use; see {@link TrainingLoop.trainMetrics}). */
+  private get metrics(): MetricsAccumulator {
+    return (this.trainMetrics ??= new MetricsAccumulator(this.task, this.asked.length > 0));
+  }
+
+  /** The validation metrics of the epoch (made on first use; see {@link TrainingLoop.trainMetrics}). */
+  private get valMetrics(): MetricsAccumulator {
+    return (this.validationMetrics ??= new MetricsAccumulator(this.task, this.asked.length > 0));
   }
 
   /** The weights at the start of the epoch (made on first use; see {@link TrainingLoop.stats}). */
