@@ -448,22 +448,32 @@ describe('the WebAssembly tiny-network kernel in lean runs', () => {
     }
   });
 
-  it('a run on the kernel makes no metrics or penalty until an epoch of another path needs them', () => {
+  it('a run on the kernel makes no batcher, metrics or penalty until an epoch of another path needs them', () => {
     // (setup the kernel's epochs never use is left out of a JIT-cold run: made late, it changes no number, which
     // the test above shows for a run that leaves the kernel)
     previous = setBackend(wasm!);
     const c = TINY[0]!;
     const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 9, dtype: c.dtype });
     const loop = new TrainingLoop(model, data(c, 9), { seed: 9, ...c.options });
-    const made = loop as unknown as Record<'trainMetrics' | 'validationMetrics' | 'weightPenalty', unknown>;
+    const made = loop as unknown as Record<
+      'madeBatcher' | 'trainMetrics' | 'validationMetrics' | 'weightPenalty',
+      unknown
+    >;
     expect(loop.lean).toBe(true);
     expect(loop.config).not.toHaveProperty('l1');
     for (let i = 0; i < 3; i++) expect(loop.runEpoch()).toBeTruthy();
-    expect([made.trainMetrics, made.validationMetrics, made.weightPenalty]).toEqual([null, null, null]);
+    expect([made.madeBatcher, made.trainMetrics, made.validationMetrics, made.weightPenalty]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(loop.epochComplete).toBe(false);
     // the fused TypeScript path on the js backend counts its accuracy with the metrics
     setBackend(jsBackend);
     expect(loop.runEpoch()).toBeTruthy();
     expect(made.trainMetrics).not.toBeNull();
+    expect(made.madeBatcher).not.toBeNull();
     expect(made.validationMetrics).toBeNull();
     // a penalty asked for is made (and checked) at once, even an inactive one
     const withL1 = new TrainingLoop(model, data(c, 9), { seed: 9, ...c.options, l1: 0.01 });

@@ -118,8 +118,15 @@ export class TrainingLoop {
   /** Set when the run has ended, with the reason. */
   ended: EndReason | null = null;
 
-  /** The batches of in-memory data (null for a data source). */
-  private batcher: Batcher | null = null;
+  /**
+   * The training set of in-memory data (null for a data source), in the model's dtype: its batches are the
+   * batcher's (see {@link TrainingLoop.batcher}), made when an epoch first needs them.
+   */
+  private trainSet: { inputs: Tensor2D; targets: Tensor2D } | null = null;
+  /** The batcher of {@link TrainingLoop.trainSet}, once made. */
+  private madeBatcher: Batcher | null = null;
+  /** Batches per epoch of in-memory data: ceil(samples / batchSize), the batcher's count. */
+  private batchCount = 0;
   /** The batches of a data source (null for in-memory data): fetched, asynchronously, before each batch. */
   readonly feed: SourceFeed | null;
   /** A validation data source, measured batch by batch at each epoch's end (before `finishEpoch`). */
@@ -293,8 +300,8 @@ export class TrainingLoop {
     if (options.resumable) this.resumeState = this.captureState();
     this.lean =
       this.fused !== null &&
-      this.batcher !== null &&
-      this.batcher.batchCount === 1 &&
+      this.trainSet !== null &&
+      this.batchCount === 1 &&
       !penaltyActive &&
       this.asked.length === 0 &&
       this.validation === null &&
@@ -418,13 +425,27 @@ export class TrainingLoop {
     }
     this.validation = validation;
     const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);
-    this.batcher = new Batcher(train, {
-      batchSize,
-      shuffle: options.shuffle ?? true,
-      seed: this.shuffleRandom,
-      dtype: model.dtype,
-    });
+    // (the batcher is made on first use: the whole-epoch kernel, without a shuffle, takes the set as it is)
+    this.trainSet = train;
+    this.batchCount = Math.ceil(train.inputs.rows / batchSize);
     return { batchSize, samples: train.inputs.rows };
+  }
+
+  /**
+   * The batches of in-memory data (null for a data source): made on first use, with the run's batch size, shuffle
+   * and generator (a batcher draws nothing until its first shuffled epoch, so making it late changes no order).
+   */
+  private get batcher(): Batcher | null {
+    if (this.madeBatcher === null && this.trainSet !== null) {
+      const config = this.config;
+      this.madeBatcher = new Batcher(this.trainSet, {
+        batchSize: config.batchSize,
+        shuffle: config.shuffle,
+        seed: this.shuffleRandom,
+        dtype: this.model.dtype,
+      });
+    }
+    return this.madeBatcher;
   }
 
   /**
@@ -665,19 +686,22 @@ export class TrainingLoop {
     // in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same numbers bit for bit. The model
     // keeps the epoch's start weights until the kernel's are known to be finite, so a diverged epoch needs no
     // snapshot to go back to.
-    const batcher = this.batcher!;
     const config = this.config;
     const optimizer = this.optimizer;
     if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
     // no snapshot is kept on this path: an epoch of the general path after it takes one
     if (this.statistics !== null) this.statistics.advanced = false;
-    // Without a shuffle the one batch is the same tensors, in the same order, every epoch: taken once (the
-    // batcher's count of epochs, which only a shuffle's order and a resumable run's state read, then stays behind).
+    // Without a shuffle the one batch is the training set as it is, every epoch (the batcher's batch 0: a view of
+    // the same rows), taken without a batcher (the batcher's count of epochs, which only a shuffle's order and a
+    // resumable run's state read, then stays behind).
     let batch = this.tinyBatch;
-    if (batch === null || config.shuffle) {
+    if (config.shuffle) {
+      const batcher = this.batcher!;
       batcher.startEpoch();
       batch = batcher.batch(0);
-      if (!config.shuffle) this.tinyBatch = batch;
+    } else if (batch === null) {
+      const { inputs, targets } = this.trainSet!;
+      batch = this.tinyBatch = { inputs, targets, size: inputs.rows };
     }
     const lr = optimizer.lr;
     const loss = tiny.epoch(batch.inputs, batch.targets, config.shuffle, lr);
@@ -771,7 +795,7 @@ export class TrainingLoop {
 
   /** Whether the current epoch has run all its batches. */
   get epochComplete(): boolean {
-    return this.feed ? this.feed.done : this.batchIndex >= this.batcher!.batchCount;
+    return this.feed ? this.feed.done : this.batchIndex >= this.batchCount;
   }
 
   /**
