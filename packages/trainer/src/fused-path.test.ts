@@ -456,18 +456,19 @@ describe('the WebAssembly tiny-network kernel in lean runs', () => {
     const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 9, dtype: c.dtype });
     const loop = new TrainingLoop(model, data(c, 9), { seed: 9, ...c.options });
     const made = loop as unknown as Record<
-      'madeBatcher' | 'trainMetrics' | 'validationMetrics' | 'weightPenalty',
+      'madeBatcher' | 'trainMetrics' | 'validationMetrics' | 'validationPass' | 'weightPenalty',
       unknown
     >;
     expect(loop.lean).toBe(true);
     expect(loop.config).not.toHaveProperty('l1');
     for (let i = 0; i < 3; i++) expect(loop.runEpoch()).toBeTruthy();
-    expect([made.madeBatcher, made.trainMetrics, made.validationMetrics, made.weightPenalty]).toEqual([
-      null,
-      null,
-      null,
-      null,
-    ]);
+    expect([
+      made.madeBatcher,
+      made.trainMetrics,
+      made.validationMetrics,
+      made.validationPass,
+      made.weightPenalty,
+    ]).toEqual([null, null, null, null, null]);
     expect(loop.epochComplete).toBe(false);
     // the fused TypeScript path on the js backend counts its accuracy with the metrics
     setBackend(jsBackend);
@@ -475,6 +476,7 @@ describe('the WebAssembly tiny-network kernel in lean runs', () => {
     expect(made.trainMetrics).not.toBeNull();
     expect(made.madeBatcher).not.toBeNull();
     expect(made.validationMetrics).toBeNull();
+    expect(made.validationPass).toBeNull();
     // a penalty asked for is made (and checked) at once, even an inactive one
     const withL1 = new TrainingLoop(model, data(c, 9), { seed: 9, ...c.options, l1: 0.01 });
     expect(withL1.lean).toBe(false);

@@ -135,8 +135,11 @@ export class TrainingLoop {
   private valMeasured: { loss: number } | null = null;
   /** The training forward pass, read by the loss, backward and the gradient statistics. */
   private readonly pass: ForwardPass;
-  /** The validation forward pass: kept apart, so validating never touches the training pass. */
-  private readonly valPass: ForwardPass;
+  /**
+   * The validation forward pass, made on first use (see {@link TrainingLoop.valPass}): kept apart, so validating
+   * never touches the training pass.
+   */
+  private validationPass: ForwardPass | null = null;
   private validation: { inputs: Tensor; targets: Tensor } | null = null;
   /**
    * The training and validation metrics, made when an epoch first needs them (see {@link TrainingLoop.metrics}):
@@ -231,8 +234,11 @@ export class TrainingLoop {
     const split = options.validationSplit;
     const seed = options.seed ?? RUN_DEFAULTS.seed;
     this.pass = model.createPass();
-    if (model.layers.some((layer) => layer.dropout > 0)) this.pass.dropout = dropoutRandom(seed);
-    this.valPass = model.createPass();
+    // (loops, not some/every with a callback: one function fewer to compile before a JIT-cold run's first epoch)
+    const layers = model.layers;
+    let dropout = false;
+    for (let l = 0; l < layers.length; l++) if (layers[l]!.dropout > 0) dropout = true;
+    if (dropout) this.pass.dropout = dropoutRandom(seed);
     this.shuffleRandom = new Random(seed);
     let batchSize: number;
     let samples: number;
@@ -268,9 +274,11 @@ export class TrainingLoop {
     this.baseLr = this.optimizer.lr;
     // (a network with a product of a full batch at or below RESIDENT_MIN_PRODUCT never has a resident plan: the
     // plan is not asked for then, which spares a tiny run its checks)
-    this.resident = model.layers.every((l) => batchSize * l.inputs * l.units > RESIDENT_MIN_PRODUCT)
-      ? residentPlan(model, options, this.optimizer, penaltyActive, batchSize)
-      : null;
+    let wide = true;
+    for (let l = 0; l < layers.length; l++) {
+      if (!(batchSize * layers[l]!.inputs * layers[l]!.units > RESIDENT_MIN_PRODUCT)) wide = false;
+    }
+    this.resident = wide ? residentPlan(model, options, this.optimizer, penaltyActive, batchSize) : null;
     this.residentSums = new Float64Array(this.resident ? 10 * model.layers.length : 0);
     this.residentStarts = this.resident ? model.parameters().map((p) => p.value.data as Float32Array) : [];
     this.schedule = options.schedule;
@@ -314,6 +322,11 @@ export class TrainingLoop {
   /** The L1/L2 penalties (see {@link TrainingLoop.weightPenalty}; without `l1` and `l2` made inactive on first use). */
   private get penalty(): Penalty {
     return (this.weightPenalty ??= new Penalty(this.model));
+  }
+
+  /** The validation forward pass (made on first use; see {@link TrainingLoop.validationPass}). */
+  private get valPass(): ForwardPass {
+    return (this.validationPass ??= this.model.createPass());
   }
 
   /** The training metrics of the epoch (made on first use; see {@link TrainingLoop.trainMetrics}). */
