@@ -448,6 +448,43 @@ describe('the WebAssembly tiny-network kernel in lean runs', () => {
     }
   });
 
+  it('a run on the kernel makes no batcher, metrics or penalty until an epoch of another path needs them', () => {
+    // (setup the kernel's epochs never use is left out of a JIT-cold run: made late, it changes no number, which
+    // the test above shows for a run that leaves the kernel)
+    previous = setBackend(wasm!);
+    const c = TINY[0]!;
+    const model = mlp({ inputs: c.inputs, layers: c.layers, seed: 9, dtype: c.dtype });
+    const loop = new TrainingLoop(model, data(c, 9), { seed: 9, ...c.options });
+    const made = loop as unknown as Record<
+      'madeBatcher' | 'trainMetrics' | 'validationMetrics' | 'validationPass' | 'weightPenalty',
+      unknown
+    >;
+    expect(loop.lean).toBe(true);
+    expect(loop.config).not.toHaveProperty('l1');
+    for (let i = 0; i < 3; i++) expect(loop.runEpoch()).toBeTruthy();
+    expect([
+      made.madeBatcher,
+      made.trainMetrics,
+      made.validationMetrics,
+      made.validationPass,
+      made.weightPenalty,
+    ]).toEqual([null, null, null, null, null]);
+    expect(loop.epochComplete).toBe(false);
+    // the fused TypeScript path on the js backend counts its accuracy with the metrics
+    setBackend(jsBackend);
+    expect(loop.runEpoch()).toBeTruthy();
+    expect(made.trainMetrics).not.toBeNull();
+    expect(made.madeBatcher).not.toBeNull();
+    expect(made.validationMetrics).toBeNull();
+    expect(made.validationPass).toBeNull();
+    // a penalty asked for is made (and checked) at once, even an inactive one
+    const withL1 = new TrainingLoop(model, data(c, 9), { seed: 9, ...c.options, l1: 0.01 });
+    expect(withL1.lean).toBe(false);
+    expect(withL1.config.l1).toBe(0.01);
+    expect((withL1 as unknown as typeof made).weightPenalty).not.toBeNull();
+    expect(() => new TrainingLoop(model, data(c, 9), { ...c.options, l2: -1 })).toThrow(/l2/);
+  });
+
   it('a run without a shuffle that leaves the kernel and comes back to it stays the same', async () => {
     // (the kernel's path takes the one batch once, when nothing shuffles it; the batch path in between takes it
     // from the batcher every epoch)

@@ -53,6 +53,9 @@ export interface EpochSummary {
 const DIVERGED_HINT =
   'The loss became NaN or infinite: try a smaller learning rate (`lr`), scaling the inputs (`normalize`), or a different initialisation.';
 
+/** The metrics asked when none are (shared: the list is never written). */
+const NO_METRICS: readonly MetricName[] = Object.freeze([]);
+
 function fail(message: string): never {
   throw new DeltaflowError('E_OPTION', message);
 }
@@ -115,8 +118,15 @@ export class TrainingLoop {
   /** Set when the run has ended, with the reason. */
   ended: EndReason | null = null;
 
-  /** The batches of in-memory data (null for a data source). */
-  private batcher: Batcher | null = null;
+  /**
+   * The training set of in-memory data (null for a data source), in the model's dtype: its batches are the
+   * batcher's (see {@link TrainingLoop.batcher}), made when an epoch first needs them.
+   */
+  private trainSet: { inputs: Tensor2D; targets: Tensor2D } | null = null;
+  /** The batcher of {@link TrainingLoop.trainSet}, once made. */
+  private madeBatcher: Batcher | null = null;
+  /** Batches per epoch of in-memory data: ceil(samples / batchSize), the batcher's count. */
+  private batchCount = 0;
   /** The batches of a data source (null for in-memory data): fetched, asynchronously, before each batch. */
   readonly feed: SourceFeed | null;
   /** A validation data source, measured batch by batch at each epoch's end (before `finishEpoch`). */
@@ -125,11 +135,20 @@ export class TrainingLoop {
   private valMeasured: { loss: number } | null = null;
   /** The training forward pass, read by the loss, backward and the gradient statistics. */
   private readonly pass: ForwardPass;
-  /** The validation forward pass: kept apart, so validating never touches the training pass. */
-  private readonly valPass: ForwardPass;
+  /**
+   * The validation forward pass, made on first use (see {@link TrainingLoop.valPass}): kept apart, so validating
+   * never touches the training pass.
+   */
+  private validationPass: ForwardPass | null = null;
   private validation: { inputs: Tensor; targets: Tensor } | null = null;
-  private readonly metrics: MetricsAccumulator;
-  private readonly valMetrics: MetricsAccumulator;
+  /**
+   * The training and validation metrics, made when an epoch first needs them (see {@link TrainingLoop.metrics}):
+   * a run whose epochs all take the whole-epoch kernel, which counts its own accuracy, never makes them.
+   */
+  private trainMetrics: MetricsAccumulator | null = null;
+  private validationMetrics: MetricsAccumulator | null = null;
+  /** The run's task (the metrics are made for it). */
+  private readonly task: 'classification' | 'regression';
   /**
    * The weights at the start of the epoch and the backward statistics of each epoch (and whether the weights are
    * finite): made when an epoch first needs them (see {@link TrainingLoop.statistics}), so that a run whose epochs
@@ -143,8 +162,11 @@ export class TrainingLoop {
   private baseLr: number;
   private lossSum = 0;
   private penaltySum = 0;
-  /** The L1/L2 penalties of the weights (inactive without `l1`/`l2`). */
-  private readonly penalty: Penalty;
+  /**
+   * The L1/L2 penalties of the weights, made in the constructor with `l1` or `l2` (which it checks), else when an
+   * epoch of the general path first needs it (see {@link TrainingLoop.penalty}: inactive, all rates 0).
+   */
+  private weightPenalty: Penalty | null;
   /** The classification metrics asked beyond accuracy (`metrics` option). */
   private readonly asked: readonly MetricName[];
   /** The generator of the shuffles (the batcher's). */
@@ -212,8 +234,11 @@ export class TrainingLoop {
     const split = options.validationSplit;
     const seed = options.seed ?? RUN_DEFAULTS.seed;
     this.pass = model.createPass();
-    if (model.layers.some((layer) => layer.dropout > 0)) this.pass.dropout = dropoutRandom(seed);
-    this.valPass = model.createPass();
+    // (loops, not some/every with a callback: one function fewer to compile before a JIT-cold run's first epoch)
+    const layers = model.layers;
+    let dropout = false;
+    for (let l = 0; l < layers.length; l++) if (layers[l]!.dropout > 0) dropout = true;
+    if (dropout) this.pass.dropout = dropoutRandom(seed);
     this.shuffleRandom = new Random(seed);
     let batchSize: number;
     let samples: number;
@@ -236,24 +261,31 @@ export class TrainingLoop {
     this.loss = getLoss(options.loss ?? RUN_DEFAULTS.loss);
     // a built-in mse by name (a Loss object or plugin may compute differently)
     this.fused = (options.loss ?? RUN_DEFAULTS.loss) === 'mse' ? FusedSmallNetwork.plan(model) : null;
-    this.penalty = new Penalty(model, {
-      ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
-      ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
-    });
+    // (without l1 and l2 the penalty is inactive, all its rates 0: made on first use, so a tiny run never makes it)
+    this.weightPenalty =
+      options.l1 !== undefined || options.l2 !== undefined
+        ? new Penalty(model, {
+            ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
+            ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
+          })
+        : null;
+    const penaltyActive = this.weightPenalty !== null && this.weightPenalty.active;
     this.optimizer = this.makeOptimizer();
     this.baseLr = this.optimizer.lr;
     // (a network with a product of a full batch at or below RESIDENT_MIN_PRODUCT never has a resident plan: the
     // plan is not asked for then, which spares a tiny run its checks)
-    this.resident = model.layers.every((l) => batchSize * l.inputs * l.units > RESIDENT_MIN_PRODUCT)
-      ? residentPlan(model, options, this.optimizer, this.penalty.active, batchSize)
-      : null;
+    let wide = true;
+    for (let l = 0; l < layers.length; l++) {
+      if (!(batchSize * layers[l]!.inputs * layers[l]!.units > RESIDENT_MIN_PRODUCT)) wide = false;
+    }
+    this.resident = wide ? residentPlan(model, options, this.optimizer, penaltyActive, batchSize) : null;
     this.residentSums = new Float64Array(this.resident ? 10 * model.layers.length : 0);
     this.residentStarts = this.resident ? model.parameters().map((p) => p.value.data as Float32Array) : [];
     this.schedule = options.schedule;
     const task = options.task ?? data.task ?? 'classification';
-    this.asked = checkMetrics(options.metrics, task, model.outputs);
-    this.metrics = new MetricsAccumulator(task, this.asked.length > 0);
-    this.valMetrics = new MetricsAccumulator(task, this.asked.length > 0);
+    this.task = task;
+    this.asked =
+      options.metrics === undefined ? NO_METRICS : checkMetrics(options.metrics, task, model.outputs);
     this.earlyStopping = options.earlyStopping
       ? new EarlyStopping(model, options.earlyStopping, this.validation !== null || this.valFeed !== null)
       : null;
@@ -270,21 +302,41 @@ export class TrainingLoop {
       validationSamples,
       task,
       ...(task === 'classification' && data.classNames ? { classNames: [...data.classNames] } : {}),
-      ...this.penalty.toJSON(),
+      ...(this.weightPenalty !== null ? this.weightPenalty.toJSON() : {}),
     };
     if (options.resume) this.restore(options.resume, samples);
     if (options.resumable) this.resumeState = this.captureState();
     this.lean =
       this.fused !== null &&
-      this.batcher !== null &&
-      this.batcher.batchCount === 1 &&
-      !this.penalty.active &&
+      this.trainSet !== null &&
+      this.batchCount === 1 &&
+      !penaltyActive &&
       this.asked.length === 0 &&
       this.validation === null &&
       this.outputSample === 0 &&
       this.earlyStopping === null &&
       !options.resumable;
     this.tiny = this.lean ? tinyPlan(model, this.optimizer, batchSize, task) : null;
+  }
+
+  /** The L1/L2 penalties (see {@link TrainingLoop.weightPenalty}; without `l1` and `l2` made inactive on first use). */
+  private get penalty(): Penalty {
+    return (this.weightPenalty ??= new Penalty(this.model));
+  }
+
+  /** The validation forward pass (made on first use; see {@link TrainingLoop.validationPass}). */
+  private get valPass(): ForwardPass {
+    return (this.validationPass ??= this.model.createPass());
+  }
+
+  /** The training metrics of the epoch (made on first use; see {@link TrainingLoop.trainMetrics}). */
+  private get metrics(): MetricsAccumulator {
+    return (this.trainMetrics ??= new MetricsAccumulator(this.task, this.asked.length > 0));
+  }
+
+  /** The validation metrics of the epoch (made on first use; see {@link TrainingLoop.trainMetrics}). */
+  private get valMetrics(): MetricsAccumulator {
+    return (this.validationMetrics ??= new MetricsAccumulator(this.task, this.asked.length > 0));
   }
 
   /** The weights at the start of the epoch (made on first use; see {@link TrainingLoop.stats}). */
@@ -386,13 +438,27 @@ export class TrainingLoop {
     }
     this.validation = validation;
     const batchSize = Math.min(options.batchSize ?? RUN_DEFAULTS.batchSize, train.inputs.rows);
-    this.batcher = new Batcher(train, {
-      batchSize,
-      shuffle: options.shuffle ?? true,
-      seed: this.shuffleRandom,
-      dtype: model.dtype,
-    });
+    // (the batcher is made on first use: the whole-epoch kernel, without a shuffle, takes the set as it is)
+    this.trainSet = train;
+    this.batchCount = Math.ceil(train.inputs.rows / batchSize);
     return { batchSize, samples: train.inputs.rows };
+  }
+
+  /**
+   * The batches of in-memory data (null for a data source): made on first use, with the run's batch size, shuffle
+   * and generator (a batcher draws nothing until its first shuffled epoch, so making it late changes no order).
+   */
+  private get batcher(): Batcher | null {
+    if (this.madeBatcher === null && this.trainSet !== null) {
+      const config = this.config;
+      this.madeBatcher = new Batcher(this.trainSet, {
+        batchSize: config.batchSize,
+        shuffle: config.shuffle,
+        seed: this.shuffleRandom,
+        dtype: this.model.dtype,
+      });
+    }
+    return this.madeBatcher;
   }
 
   /**
@@ -633,19 +699,22 @@ export class TrainingLoop {
     // in one WebAssembly call (see `TinySgdNetwork` of `@deltaflow/network`): the same numbers bit for bit. The model
     // keeps the epoch's start weights until the kernel's are known to be finite, so a diverged epoch needs no
     // snapshot to go back to.
-    const batcher = this.batcher!;
     const config = this.config;
     const optimizer = this.optimizer;
     if (this.schedule) optimizer.lr = this.schedule(this.epoch, this.baseLr);
     // no snapshot is kept on this path: an epoch of the general path after it takes one
     if (this.statistics !== null) this.statistics.advanced = false;
-    // Without a shuffle the one batch is the same tensors, in the same order, every epoch: taken once (the
-    // batcher's count of epochs, which only a shuffle's order and a resumable run's state read, then stays behind).
+    // Without a shuffle the one batch is the training set as it is, every epoch (the batcher's batch 0: a view of
+    // the same rows), taken without a batcher (the batcher's count of epochs, which only a shuffle's order and a
+    // resumable run's state read, then stays behind).
     let batch = this.tinyBatch;
-    if (batch === null || config.shuffle) {
+    if (config.shuffle) {
+      const batcher = this.batcher!;
       batcher.startEpoch();
       batch = batcher.batch(0);
-      if (!config.shuffle) this.tinyBatch = batch;
+    } else if (batch === null) {
+      const { inputs, targets } = this.trainSet!;
+      batch = this.tinyBatch = { inputs, targets, size: inputs.rows };
     }
     const lr = optimizer.lr;
     const loss = tiny.epoch(batch.inputs, batch.targets, config.shuffle, lr);
@@ -739,7 +808,7 @@ export class TrainingLoop {
 
   /** Whether the current epoch has run all its batches. */
   get epochComplete(): boolean {
-    return this.feed ? this.feed.done : this.batchIndex >= this.batcher!.batchCount;
+    return this.feed ? this.feed.done : this.batchIndex >= this.batchCount;
   }
 
   /**
