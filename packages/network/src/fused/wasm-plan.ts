@@ -521,19 +521,22 @@ export class WasmResidentPlan implements ResidentOwner {
   /**
    * Copies `starts`, the weights of the start of the epoch (W and theta of each layer in turn, as
    * `model.parameters()` orders them, float32 arrays of their sizes), into the region, where
-   * {@link WasmResidentPlan.statistics} measures the epoch against them.
+   * {@link WasmResidentPlan.statistics} measures the epoch against them. With `starts` null, the start is the
+   * layers' W and theta now: they are loaded into the region (unless there) and copied within WebAssembly memory,
+   * with no copy of the weights outside it ({@link WasmResidentPlan.copyStartInto} gives them when wanted).
    *
    * @param fresh - whether `starts` were just copied from the layers' tensors, unchanged since: when the region
    *   loads W and theta from the tensors now, they are then copied within WebAssembly memory, not from `starts`
    */
-  markStart(starts: readonly Float32Array[], fresh = false): void {
+  markStart(starts: readonly Float32Array[] | null, fresh = false): void {
     const loading = !this.loaded || !this.memory.owns(this);
+    this.loseStart();
     const base = this.begin();
     const heap = this.memory.f32();
     const k = this.memory.kernels;
     for (let l = 0; l < this.layers.length; l++) {
       const start = this.starts[l]!;
-      if (fresh && loading) {
+      if (starts === null || (fresh && loading)) {
         const { inputs, units } = this.layers[l]!;
         const place = this.places[l]!;
         // a linear layer's forward pass is a copy: W in halves on the two threads of the 2-thread backend
@@ -550,6 +553,50 @@ export class WasmResidentPlan implements ResidentOwner {
       }
     }
     this.started = true;
+  }
+
+  /**
+   * Called once before the region's copies of the start of the epoch ({@link WasmResidentPlan.markStart}) are
+   * lost (the next `markStart`, an eviction by another plan, `close`), while they can still be read with
+   * {@link WasmResidentPlan.copyStartInto}; then cleared. Null (the default) when nobody keeps them.
+   */
+  onStartLost: (() => void) | null = null;
+
+  private loseStart(): void {
+    const lost = this.onStartLost;
+    if (lost !== null) {
+      this.onStartLost = null;
+      if (this.started) lost();
+    }
+  }
+
+  /**
+   * Copies the region's copies of the start of the epoch ({@link WasmResidentPlan.markStart}) into `starts` (W and
+   * theta of each layer in turn, as `model.parameters()` orders them, float32 arrays of their sizes); false, and
+   * `starts` left, when the region does not hold them.
+   *
+   * @example
+   * ```ts
+   * // not-runnable: the weights of the epoch's start, out of WebAssembly memory, when a divergence needs them
+   * declare const plan: WasmResidentPlan;
+   * const starts = model.parameters().map((p) => new Float32Array(p.value.size));
+   * if (!plan.copyStartInto(starts)) throw new Error('no start in the region');
+   * ```
+   */
+  copyStartInto(starts: readonly Float32Array[]): boolean {
+    const memory = this.memory;
+    if (!this.started || !memory.owns(this)) return false;
+    const base = memory.base;
+    const heap = memory.f32();
+    for (let l = 0; l < this.layers.length; l++) {
+      const { inputs, units } = this.layers[l]!;
+      const start = this.starts[l]!;
+      const wAt = (base + start.w) >> 2;
+      const bAt = (base + start.b) >> 2;
+      starts[2 * l]!.set(heap.subarray(wAt, wAt + inputs * units));
+      starts[2 * l + 1]!.set(heap.subarray(bAt, bAt + units));
+    }
+    return true;
   }
 
   /**
@@ -639,6 +686,7 @@ export class WasmResidentPlan implements ResidentOwner {
   /** Another owner claims the region: the tensors are brought up to date first. */
   evict(): void {
     this.sync();
+    this.loseStart();
     this.started = false;
     this.current = false;
   }
@@ -646,6 +694,7 @@ export class WasmResidentPlan implements ResidentOwner {
   /** Syncs and lets the region go (the run is over). */
   close(): void {
     this.sync();
+    this.loseStart();
     this.started = false;
     this.current = false;
     this.memory.release(this);
