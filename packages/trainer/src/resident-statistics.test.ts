@@ -267,4 +267,56 @@ describe('the epoch statistics in WebAssembly', () => {
     expect(plan.copyStartInto(out)).toBe(false);
     plan.close();
   });
+
+  it("copies the weights out while the helper sums two layers' statistics, with the same events", async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const rng = new Random(9);
+    const x = Tensor.zeros([96, 256]);
+    const t = Tensor.zeros([96, 10]);
+    for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform();
+    for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
+    const layers = [
+      { units: 256, activation: 'relu' },
+      { units: 10, activation: 'softmax' },
+    ];
+    const options = { epochs: 2, lr: 0.1, batchSize: 32, loss: 'cross-entropy', seed: 9 } as const;
+    const run = async (backend: Backend) => {
+      const previous = setBackend(backend);
+      WasmResidentPlan.fuseUpdate = false;
+      const behind = vi.spyOn(ResidentMemory.prototype, 'parameterSumsBehind');
+      const join = vi.spyOn(ResidentMemory.prototype, 'joinBehind');
+      const sync = vi.spyOn(WasmResidentPlan.prototype, 'sync');
+      try {
+        const model = mlp({ inputs: 256, layers, seed: 9 });
+        const events = await lastValueFrom(train(model, { inputs: x, targets: t }, options).pipe(toArray()));
+        const handed = behind.mock.results.filter((r) => r.value === true).length;
+        // the sync of the epoch's end came between handing the sums over and joining them
+        const firstSync = sync.mock.invocationCallOrder.find((o) => o > behind.mock.invocationCallOrder[0]!);
+        const ordered =
+          handed > 0 && firstSync !== undefined && firstSync < join.mock.invocationCallOrder[0]!;
+        return { events, handed, joins: join.mock.calls.length, ordered };
+      } finally {
+        behind.mockRestore();
+        join.mockRestore();
+        sync.mockRestore();
+        WasmResidentPlan.fuseUpdate = true;
+        setBackend(previous);
+      }
+    };
+    memory.adaptive = false;
+    try {
+      const one = await run(loadWasmBackend({ threads: 1 })!);
+      const split = await run(two);
+      expect(one.handed).toBe(0);
+      expect(split.handed).toBe(2);
+      expect(split.joins).toBe(2);
+      expect(split.ordered).toBe(true);
+      expect(eventNumbers(split.events)).toEqual(eventNumbers(one.events));
+    } finally {
+      memory.adaptive = true;
+    }
+  });
 });

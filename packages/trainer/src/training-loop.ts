@@ -778,13 +778,14 @@ export class TrainingLoop {
    * next call: read it before.
    */
   finishEpoch(): EpochSummary {
-    this.resident?.sync();
     const epoch = this.epoch + 1;
     // the fused path's delta and gradient sums, unless a penalty's derivative was added to the gradients since
     const fusedSums = this.lastFused && !this.penalty.active ? this.fused!.stats : null;
-    // the resident plan's sums over its memory, when it took the epoch from its first batch to its last
+    // the resident plan's sums over its memory, when it took the epoch from its first batch to its last (it syncs
+    // the tensors meanwhile: on the 2-thread backend the helper sums while this thread copies the weights out)
     const residentSums =
       this.residentEpoch && this.resident!.statistics(this.residentSums) ? this.residentSums : null;
+    this.resident?.sync();
     this.residentEpoch = false;
     const layers = this.stats.measure(this.pass, fusedSums, residentSums);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;

@@ -476,6 +476,21 @@ export class WasmResidentPlan implements ResidentOwner {
     this.current = true;
   }
 
+  /** dE/dW of the last batch into the region, when the fused update did not write it (from its inputs and deltas). */
+  private makeGradients(): void {
+    if (this.gradientsMade || !this.dirty || !this.memory.owns(this)) return;
+    const memory = this.memory;
+    const base = memory.base;
+    const layers = this.layers;
+    for (let l = 0; l < layers.length; l++) {
+      const { inputs: n, units: m } = layers[l]!;
+      const place = this.places[l]!;
+      const input = l > 0 ? base + this.places[l - 1]!.out : base + this.inputsAt;
+      memory.gemm(true, false, n, m, this.rows, 1, input, base + place.delta, 0, base + place.gw);
+    }
+    this.gradientsMade = true;
+  }
+
   /**
    * Brings the layers' W, theta, dE/dW, dE/dtheta and the pass's deltas of the last batch up to date from
    * WebAssembly memory (when the plan trained since the last sync); the next batch loads W and theta again from
@@ -486,16 +501,7 @@ export class WasmResidentPlan implements ResidentOwner {
     if (this.dirty && memory.owns(this)) {
       const base = memory.base;
       const layers = this.layers;
-      if (!this.gradientsMade) {
-        // dE/dW of the last batch, from its inputs and deltas, which are still in place
-        for (let l = 0; l < layers.length; l++) {
-          const { inputs: n, units: m } = layers[l]!;
-          const place = this.places[l]!;
-          const input = l > 0 ? base + this.places[l - 1]!.out : base + this.inputsAt;
-          memory.gemm(true, false, n, m, this.rows, 1, input, base + place.delta, 0, base + place.gw);
-        }
-        this.gradientsMade = true;
-      }
+      this.makeGradients();
       const heap = memory.f32();
       const passes = this.pass!.layersFor(this.rows);
       for (let l = 0; l < layers.length; l++) {
@@ -611,13 +617,40 @@ export class WasmResidentPlan implements ResidentOwner {
    * @param out - at least 10 float64 per layer
    */
   statistics(out: Float64Array): boolean {
-    this.sync();
     const memory = this.memory;
-    if (!this.started || !this.current || !memory.owns(this)) return false;
+    if (!this.started || !this.current || !memory.owns(this)) {
+      this.sync();
+      return false;
+    }
+    this.makeGradients();
     const base = memory.base;
     const k = memory.kernels;
     const layers = this.layers;
     const at = base + this.sumsAt;
+    // the first two layers' W on the helper thread (2-thread backend) while this thread copies the weights out
+    let first = 0;
+    if (layers.length >= 2) {
+      const [p0, p1] = [this.places[0]!, this.places[1]!];
+      const [s0, s1] = [this.starts[0]!, this.starts[1]!];
+      const n0 = layers[0]!.inputs * layers[0]!.units;
+      const n1 = layers[1]!.inputs * layers[1]!.units;
+      if (
+        memory.parameterSumsBehind(
+          base + p0.w,
+          base + s0.w,
+          base + p0.gw,
+          n0,
+          at + 32,
+          base + p1.w,
+          base + s1.w,
+          base + p1.gw,
+          n1,
+          at + 8 * KERNEL_SUMS + 32,
+        )
+      )
+        first = 2;
+    }
+    this.sync();
     for (let l = 0; l < layers.length; l++) {
       const { units } = layers[l]!;
       const place = this.places[l]!;
@@ -627,8 +660,12 @@ export class WasmResidentPlan implements ResidentOwner {
       // sum W^2, sum (W - W_s)^2, sum W_s^2, sum (dE/dW)^2 at sums + 32 (below), the same of theta at sums + 64
       k.epochParameterSums(base + place.b, base + start.b, base + place.gb, units, sums + 64);
     }
+    if (first === 2)
+      memory.joinBehind(
+        this.layers[0]!.inputs * this.layers[0]!.units + this.layers[1]!.inputs * this.layers[1]!.units,
+      );
     // the W of two layers at a time: one on each thread of the 2-thread backend
-    for (let l = 0; l < layers.length; l += 2) {
+    for (let l = first; l < layers.length; l += 2) {
       const { inputs, units } = layers[l]!;
       const place = this.places[l]!;
       const start = this.starts[l]!;
