@@ -497,14 +497,22 @@ export class ResidentMemory {
     out2: number,
   ): boolean {
     const helper = this.helper;
-    if (helper === null || n + n2 < SPLIT_VALUES || !helper.ready || !this.splits(n + n2)) return false;
+    // handed over even while small calls run on one thread (the caller has its own work meanwhile, and a call the
+    // helper has not started when the caller joins it is the caller's): not counted as a small call
+    if (helper === null || n + n2 < SPLIT_VALUES || !helper.ready) return false;
     helper.call(PARAMETER_SUMS_TWO, v, s, g, n, out, v2, s2, g2, n2, out2);
     return true;
   }
 
-  /** Waits for the call of {@link ResidentMemory.parameterSumsBehind} (of `n + n2` values). */
+  /**
+   * Waits for the call of {@link ResidentMemory.parameterSumsBehind} (or runs it here, when the helper has not
+   * started it).
+   *
+   * @param size - its `n + n2` (kept for the callers; the wait does not judge the helper by it)
+   */
   joinBehind(size: number): void {
-    this.join(this.helper!, size);
+    void size;
+    this.helper!.finish(this.kernels, this.work);
   }
 
   /** W <- W - lr g on `n` float32 values at addresses (the kernels' sgdStep), in halves on two threads. */
