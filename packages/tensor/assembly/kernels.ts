@@ -1670,3 +1670,26 @@ export function gemmPart(
     );
   }
 }
+
+// ---- serial3 ----
+
+/**
+ * {@link epochParameterSums} of two parameters in turn (v, s, g of `n` values into `out`, then v2, s2, g2 of `n2`
+ * into `out2`): one call the helper thread runs while the caller copies the weights out of memory. The same sums,
+ * the same bits.
+ */
+export function epochParameterSumsTwo(
+  v: usize,
+  s: usize,
+  g: usize,
+  n: i32,
+  out: usize,
+  v2: usize,
+  s2: usize,
+  g2: usize,
+  n2: i32,
+  out2: usize,
+): void {
+  epochParameterSums(v, s, g, n, out);
+  epochParameterSums(v2, s2, g2, n2, out2);
+}

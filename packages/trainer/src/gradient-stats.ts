@@ -27,20 +27,47 @@ function accumulate(v: TypedArray, g: TypedArray, s: TypedArray): void {
 }
 
 /**
- * Keeps a copy of every weight and bias (made once), to measure how far an epoch moved them and to put back
- * the last finite or the best weights.
+ * Where a {@link WeightSnapshot} may leave its values for a while: a copy of the weights that someone else holds
+ * (the WebAssembly-resident plan's copy of the start of the epoch), copied into the snapshot's arrays when they
+ * are read.
+ */
+export interface DeferredWeights {
+  /** Copies the weights held into `copies` (one array per parameter, in `model.parameters()` order). */
+  copyInto(copies: TypedArray[]): void;
+}
+
+/**
+ * Keeps a copy of every weight and bias (its arrays made on first use, then kept), to measure how far an epoch
+ * moved them and to put back the last finite or the best weights. Its values may also be held elsewhere for a
+ * while ({@link WeightSnapshot.defer}) and copied in only when read.
  */
 export class WeightSnapshot {
   private readonly values: TypedArray[];
-  private readonly copies: TypedArray[];
+  private made: TypedArray[] | null = null;
+  /** Who holds the snapshot's values, when they are not in its arrays (see {@link WeightSnapshot.defer}). */
+  private deferred: DeferredWeights | null = null;
 
-  constructor(model: Sequential) {
+  /**
+   * @param taken - whether the snapshot starts as a copy of the weights now (the default); false leaves its arrays
+   *   to the first `take`, `defer` or `fromArrays`, which spares a run whose start is held elsewhere a copy
+   */
+  constructor(model: Sequential, taken = true) {
     this.values = model.parameters().map((p) => p.value.data);
-    this.copies = this.values.map((v) => v.slice());
+    if (taken) this.made = this.values.map((v) => v.slice());
+  }
+
+  /** The snapshot's arrays, made on first use (as copies of the weights then). */
+  private get copies(): TypedArray[] {
+    return (this.made ??= this.values.map((v) => v.slice()));
   }
 
   /** Copies the model's current weights into the snapshot. */
   take(): void {
+    this.deferred = null;
+    if (this.made === null) {
+      this.made = this.values.map((v) => v.slice());
+      return;
+    }
     const { values, copies } = this;
     for (let i = 0; i < values.length; i++) {
       const from = values[i]!;
@@ -51,23 +78,48 @@ export class WeightSnapshot {
     }
   }
 
+  /**
+   * Makes `holder`'s weights the snapshot's values without copying them (null: drops a deferral, leaving the
+   * values unset until the next `take`): they are copied in by the first read ({@link WeightSnapshot.settle}).
+   */
+  defer(holder: DeferredWeights | null): void {
+    this.deferred = holder;
+  }
+
+  /** Copies the deferred values in, if any ({@link WeightSnapshot.defer}); every read does it first. */
+  settle(): void {
+    const holder = this.deferred;
+    if (holder !== null) {
+      this.deferred = null;
+      // arrays made here are filled by the holder: no copy of the weights first
+      this.made ??= this.values.map(
+        (v) => new (v.constructor as new (length: number) => TypedArray)(v.length),
+      );
+      holder.copyInto(this.made);
+    }
+  }
+
   /** Copies the snapshot back into the model. */
   restore(): void {
+    this.settle();
     this.values.forEach((v, i) => v.set(this.copies[i]!));
   }
 
   /** The snapshot as number arrays, one per parameter. */
   toArrays(): number[][] {
+    this.settle();
     return this.copies.map((c) => Array.from(c));
   }
 
   /** Sets the snapshot from number arrays (one per parameter, of the parameters' sizes). */
   fromArrays(arrays: readonly (readonly number[])[]): void {
+    this.deferred = null;
     this.copies.forEach((c, i) => c.set(arrays[i]!));
   }
 
   /** The copy of parameter `index` (in `model.parameters()` order). */
   copy(index: number): TypedArray {
+    this.settle();
     return this.copies[index]!;
   }
 
@@ -76,8 +128,10 @@ export class WeightSnapshot {
    * parameter, and returns the array it replaces: a snapshot updated without copying.
    */
   exchange(index: number, copy: TypedArray): TypedArray {
-    const old = this.copies[index]!;
-    this.copies[index] = copy;
+    this.settle();
+    const copies = this.copies;
+    const old = copies[index]!;
+    copies[index] = copy;
     return old;
   }
 }
@@ -159,8 +213,6 @@ export class EpochStatistics {
   private readonly biases: TypedArray[];
   private readonly weightGrads: TypedArray[];
   private readonly biasGrads: TypedArray[];
-  private readonly weightCopies: TypedArray[];
-  private readonly biasCopies: TypedArray[];
   /** Whether {@link EpochStatistics.measure} copies the weights into spares that become the next snapshot. */
   private readonly advancing: boolean;
   /** Arrays of the parameters' sizes that {@link EpochStatistics.measure} copies the weights into. */
@@ -183,13 +235,12 @@ export class EpochStatistics {
     this.biases = layers.map((l) => l.bias.data);
     this.weightGrads = layers.map((l) => l.weightGrad.data);
     this.biasGrads = layers.map((l) => l.biasGrad.data);
-    this.weightCopies = layers.map((_, i) => start.copy(2 * i));
-    this.biasCopies = layers.map((_, i) => start.copy(2 * i + 1));
-    // a model of more than ADVANCE_MAX parameters keeps one snapshot (the loop takes it at each epoch's start)
+    // a model of more than ADVANCE_MAX parameters keeps one snapshot (the loop takes it at each epoch's start);
+    // the snapshot's arrays are read at each measure (they may be made late, or held elsewhere for a while)
     this.advancing = model.parameters().reduce((n, p) => n + p.value.size, 0) <= ADVANCE_MAX;
     const spare = (c: TypedArray): TypedArray => (this.advancing ? c.slice() : c.subarray(0, 0));
-    this.spareWeights = this.weightCopies.map(spare);
-    this.spareBiases = this.biasCopies.map(spare);
+    this.spareWeights = this.weights.map(spare);
+    this.spareBiases = this.biases.map(spare);
   }
 
   /**
@@ -258,7 +309,7 @@ export class EpochStatistics {
       }
       // sum W^2, sum (W - W_start)^2 and sum W_start^2 in index order, the weights' then the biases'
       let v = this.weights[index]!;
-      let c = this.weightCopies[index]!;
+      let c = this.start.copy(2 * index);
       let next = this.spareWeights[index]!;
       let now = 0;
       let moved = 0;
@@ -273,7 +324,7 @@ export class EpochStatistics {
         if (copying) next[i] = x;
       }
       v = this.biases[index]!;
-      c = this.biasCopies[index]!;
+      c = this.start.copy(2 * index + 1);
       next = this.spareBiases[index]!;
       let nowB = 0;
       let movedB = 0;
@@ -305,14 +356,10 @@ export class EpochStatistics {
     this.finite = finite || weightsAreFinite(this.model);
     if (this.finite && copying) {
       // the copies made above become the snapshot (the start of the next epoch); the old ones the spares
-      const { weightCopies, biasCopies, spareWeights, spareBiases, start } = this;
-      for (let l = 0; l < weightCopies.length; l++) {
-        const w = spareWeights[l]!;
-        const b = spareBiases[l]!;
-        spareWeights[l] = start.exchange(2 * l, w);
-        spareBiases[l] = start.exchange(2 * l + 1, b);
-        weightCopies[l] = w;
-        biasCopies[l] = b;
+      const { spareWeights, spareBiases, start } = this;
+      for (let l = 0; l < spareWeights.length; l++) {
+        spareWeights[l] = start.exchange(2 * l, spareWeights[l]!);
+        spareBiases[l] = start.exchange(2 * l + 1, spareBiases[l]!);
       }
     }
     this.advanced = this.finite && copying;

@@ -196,4 +196,127 @@ describe('the epoch statistics in WebAssembly', () => {
     // per batch: 2 forward, 1 dE/dO below, 2 updates (fused, or dE/dW then the sgd step): the plan trained them all
     expect(total).toBe(3 * 3 * 5);
   });
+
+  it("keeps the epoch's start in its memory: no copy of the weights outside it unless read", async () => {
+    // 256-256-10 (more parameters than a snapshot advanced by the statistics takes), 3 batches of 32 per epoch:
+    // the snapshot of each epoch's start is the plan's copy, never copied out
+    const rng = new Random(7);
+    const x = Tensor.zeros([96, 256]);
+    const t = Tensor.zeros([96, 10]);
+    for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform();
+    for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
+    const layers = [
+      { units: 256, activation: 'relu' },
+      { units: 10, activation: 'softmax' },
+    ];
+    const options = { epochs: 3, lr: 0.1, batchSize: 32, loss: 'cross-entropy', seed: 7 } as const;
+    const run = async (resident: boolean) => {
+      WasmResidentPlan.enabled = resident;
+      WasmResidentPlan.fuseUpdate = false; // the general path's update: the same events bit for bit
+      const take = vi.spyOn(WeightSnapshot.prototype, 'take');
+      const copyOut = vi.spyOn(WasmResidentPlan.prototype, 'copyStartInto');
+      try {
+        const model = mlp({ inputs: 256, layers, seed: 7 });
+        const events = await lastValueFrom(train(model, { inputs: x, targets: t }, options).pipe(toArray()));
+        return { events, takes: take.mock.calls.length, copies: copyOut.mock.calls.length };
+      } finally {
+        take.mockRestore();
+        copyOut.mockRestore();
+        WasmResidentPlan.enabled = true;
+        WasmResidentPlan.fuseUpdate = true;
+      }
+    };
+    const general = await run(false);
+    const resident = await run(true);
+    expect(general.takes).toBe(3);
+    expect(resident.takes).toBe(0);
+    expect(resident.copies).toBe(0);
+    expect(eventNumbers(resident.events)).toEqual(eventNumbers(general.events));
+  });
+
+  it("copies the epoch's start out of its memory before losing it: another plan's claim, the next start", () => {
+    const model = mlp({ inputs: 64, layers: [{ units: 48, activation: 'relu' }, { units: 10 }], seed: 8 });
+    const plan = WasmResidentPlan.plan(model, 'mse', 32)!;
+    expect(plan.covers(32)).toBe(true);
+    const before = model.parameters().map((p) => Float32Array.from(p.value.data));
+    plan.markStart(null);
+    // the tensors move on (as a sync after training would leave them): the start stays in the region
+    for (const p of model.parameters()) p.value.data.fill(0.5);
+    const out = model.parameters().map((p) => new Float32Array(p.value.size));
+    expect(plan.copyStartInto(out)).toBe(true);
+    expect(out).toEqual(before);
+    // the next start calls the keeper first, while the old start is still there
+    const seen: Float32Array[][] = [];
+    const keep = (): void => {
+      const copy = model.parameters().map((p) => new Float32Array(p.value.size));
+      expect(plan.copyStartInto(copy)).toBe(true);
+      seen.push(copy);
+    };
+    plan.onStartLost = keep;
+    plan.markStart(null);
+    expect(seen).toEqual([before]);
+    expect(plan.onStartLost).toBe(null);
+    // another owner's claim evicts the plan: the keeper reads the start first (the region's W, not reloaded since)
+    plan.onStartLost = keep;
+    const memory = (getBackend() as Backend).resident!;
+    const other: ResidentOwner = { evict: () => undefined };
+    memory.claim(other, 64);
+    memory.release(other);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toEqual(before);
+    expect(plan.copyStartInto(out)).toBe(false);
+    plan.close();
+  });
+
+  it("copies the weights out while the helper sums two layers' statistics, with the same events", async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const rng = new Random(9);
+    const x = Tensor.zeros([96, 256]);
+    const t = Tensor.zeros([96, 10]);
+    for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform();
+    for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
+    const layers = [
+      { units: 256, activation: 'relu' },
+      { units: 10, activation: 'softmax' },
+    ];
+    const options = { epochs: 2, lr: 0.1, batchSize: 32, loss: 'cross-entropy', seed: 9 } as const;
+    const run = async (backend: Backend) => {
+      const previous = setBackend(backend);
+      WasmResidentPlan.fuseUpdate = false;
+      const behind = vi.spyOn(ResidentMemory.prototype, 'parameterSumsBehind');
+      const join = vi.spyOn(ResidentMemory.prototype, 'joinBehind');
+      const sync = vi.spyOn(WasmResidentPlan.prototype, 'sync');
+      try {
+        const model = mlp({ inputs: 256, layers, seed: 9 });
+        const events = await lastValueFrom(train(model, { inputs: x, targets: t }, options).pipe(toArray()));
+        const handed = behind.mock.results.filter((r) => r.value === true).length;
+        // the sync of the epoch's end came between handing the sums over and joining them
+        const firstSync = sync.mock.invocationCallOrder.find((o) => o > behind.mock.invocationCallOrder[0]!);
+        const ordered =
+          handed > 0 && firstSync !== undefined && firstSync < join.mock.invocationCallOrder[0]!;
+        return { events, handed, joins: join.mock.calls.length, ordered };
+      } finally {
+        behind.mockRestore();
+        join.mockRestore();
+        sync.mockRestore();
+        WasmResidentPlan.fuseUpdate = true;
+        setBackend(previous);
+      }
+    };
+    memory.adaptive = false;
+    try {
+      const one = await run(loadWasmBackend({ threads: 1 })!);
+      const split = await run(two);
+      expect(one.handed).toBe(0);
+      expect(split.handed).toBe(2);
+      expect(split.joins).toBe(2);
+      expect(split.ordered).toBe(true);
+      expect(eventNumbers(split.events)).toEqual(eventNumbers(one.events));
+    } finally {
+      memory.adaptive = true;
+    }
+  });
 });

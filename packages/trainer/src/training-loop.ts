@@ -17,6 +17,7 @@ import { DeltaflowError, Random } from '@deltaflow/tensor';
 import type { Tensor, Tensor2D } from '@deltaflow/tensor';
 import type { EndReason, LayerGradientStats, Metrics, OutputSample, TrainingConfig } from './events.js';
 import { EpochStatistics, WeightSnapshot } from './gradient-stats.js';
+import type { DeferredWeights } from './gradient-stats.js';
 import { tinyPlan } from './tiny-plan.js';
 import { METRIC_NAMES, MetricsAccumulator } from './metrics.js';
 import type { MetricName } from './metrics.js';
@@ -188,6 +189,21 @@ export class TrainingLoop {
   private readonly residentStarts: Float32Array[];
   /** Whether this epoch's {@link TrainingLoop.beginEpoch} copied the snapshot from the model's tensors. */
   private startTaken = false;
+  /**
+   * Whether the snapshot of the epoch's start is still to be taken, at the epoch's first batch (a run with a resident
+   * plan: the plan's copy in its memory then serves, see {@link TrainingLoop.runBatch}).
+   */
+  private startPending = false;
+  /** The resident plan's copy of the epoch's start, as what a deferred snapshot copies in when read. */
+  private readonly residentStart: DeferredWeights = {
+    copyInto: (copies) => {
+      if (!this.resident!.copyStartInto(copies as Float32Array[]))
+        throw new DeltaflowError(
+          'E_STATE',
+          'The weights of the epoch start were lost from WebAssembly memory before they were read; report this as a bug.',
+        );
+    },
+  };
   /** With `resumable`: the run's state at the end of the last complete epoch (or at the start). */
   resumeState: ResumeState | null = null;
   /**
@@ -341,7 +357,8 @@ export class TrainingLoop {
 
   /** The weights at the start of the epoch (made on first use; see {@link TrainingLoop.stats}). */
   private get epochStart(): WeightSnapshot {
-    return (this.snapshot ??= new WeightSnapshot(this.model));
+    // a run with a resident plan takes its first snapshot at its first batch, maybe in the plan's memory
+    return (this.snapshot ??= new WeightSnapshot(this.model, this.resident === null));
   }
 
   /**
@@ -496,7 +513,7 @@ export class TrainingLoop {
   /** Lets a data source's iterators go (the run ended or was unsubscribed). */
   closeData(): void {
     this.tiny?.sync();
-    this.resident?.close();
+    this.releaseResident();
     this.feed?.close();
     this.valFeed?.close();
   }
@@ -592,7 +609,12 @@ export class TrainingLoop {
     // the last epoch's statistics left its final weights in the snapshot, unless they were not finite
     this.startTaken = !this.stats.advanced;
     if (this.stats.advanced) this.stats.advanced = false;
-    else this.epochStart.take();
+    else if (this.resident === null) this.epochStart.take();
+    else {
+      // taken at the first batch: by the resident plan in its memory when it takes the batch, with no copy here
+      this.startPending = true;
+      this.epochStart.defer(null);
+    }
     this.metrics.reset();
     this.lossSum = 0;
     this.penaltySum = 0;
@@ -624,11 +646,20 @@ export class TrainingLoop {
     // the plan copies the weights of the epoch's start in its memory, to measure the epoch against them there
     if (b === 0) {
       this.residentEpoch = resident !== null;
-      if (resident !== null) {
+      const pending = this.startPending;
+      this.startPending = false;
+      if (resident !== null && pending) {
+        // the snapshot is the plan's copy of the start, copied out only if read (a divergence, a general epoch's
+        // statistics, the plan's region lost)
+        resident.markStart(null);
+        const snapshot = this.epochStart;
+        snapshot.defer(this.residentStart);
+        resident.onStartLost = () => snapshot.settle();
+      } else if (resident !== null) {
         const starts = this.residentStarts;
         for (let i = 0; i < starts.length; i++) starts[i] = this.epochStart.copy(i) as Float32Array;
         resident.markStart(starts, this.startTaken);
-      }
+      } else if (pending) this.epochStart.take();
     }
     let inputs: Tensor;
     let targets: Tensor;
@@ -816,13 +847,14 @@ export class TrainingLoop {
    * next call: read it before.
    */
   finishEpoch(): EpochSummary {
-    this.resident?.sync();
     const epoch = this.epoch + 1;
     // the fused path's delta and gradient sums, unless a penalty's derivative was added to the gradients since
     const fusedSums = this.lastFused && !this.penalty.active ? this.fused!.stats : null;
-    // the resident plan's sums over its memory, when it took the epoch from its first batch to its last
+    // the resident plan's sums over its memory, when it took the epoch from its first batch to its last (it syncs
+    // the tensors meanwhile: on the 2-thread backend the helper sums while this thread copies the weights out)
     const residentSums =
       this.residentEpoch && this.resident!.statistics(this.residentSums) ? this.residentSums : null;
+    this.resident?.sync();
     this.residentEpoch = false;
     const layers = this.stats.measure(this.pass, fusedSums, residentSums);
     const outputs = this.outputSample > 0 ? this.sampleOutputs() : undefined;
@@ -900,10 +932,22 @@ export class TrainingLoop {
     return this.ended === 'diverged' ? DIVERGED_HINT : undefined;
   }
 
+  /**
+   * Lets the resident plan's region go (syncing the weights into the tensors); the snapshot of the epoch's start
+   * it held is dropped, not copied out: the run is over and nothing reads it.
+   */
+  private releaseResident(): void {
+    const resident = this.resident;
+    if (resident === null) return;
+    resident.onStartLost = null;
+    this.snapshot?.defer(null);
+    resident.close();
+  }
+
   /** Ends the run's bookkeeping: puts back the best epoch's weights when early stopping was asked to. */
   finalize(): void {
     this.tiny?.sync();
-    this.resident?.close();
+    this.releaseResident();
     if (this.ended !== 'diverged') this.earlyStopping?.restoreIfAsked();
   }
 

@@ -402,6 +402,64 @@ describe('the 2-thread split of the resident calls', () => {
     memory.adaptive = true;
   });
 
+  it("sums two layers' parameters on the helper while the caller does something else, with the 1-thread bits", async () => {
+    const two = loadWasmBackend({ threads: 2 })!;
+    const memory = two.resident!;
+    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(memory.threads).toBe(2);
+    const helper = (memory as unknown as { helper: { call: (...args: number[]) => void } }).helper;
+    // even in a spell of small calls on one thread (the helper fell behind on one), which it neither waits out nor counts
+    const spell = memory as unknown as { solo: number };
+    spell.solo = 100;
+    const split = new Region(memory);
+    const one = new Region(wasm.resident!);
+    const [n1, n2] = [70_001, 65_537];
+    const arrays = [n1, n2].flatMap((n) => [0, 1, 2].map(() => values(rng, n).subarray(0, n)));
+    const results = [one, split].map((r) => {
+      const mem = r.memory;
+      const at = arrays.map((a) => r.put(a));
+      const out = r.put(new Float32Array(16));
+      if (r === one) {
+        // the 1-thread backend has no helper: nothing is handed over, the caller sums
+        expect(
+          mem.parameterSumsBehind(at[0]!, at[1]!, at[2]!, n1, out, at[3]!, at[4]!, at[5]!, n2, out + 32),
+        ).toBe(false);
+        mem.kernels.epochParameterSumsTwo(
+          at[0]!,
+          at[1]!,
+          at[2]!,
+          n1,
+          out,
+          at[3]!,
+          at[4]!,
+          at[5]!,
+          n2,
+          out + 32,
+        );
+      } else {
+        const spy = vi.spyOn(helper, 'call');
+        expect(
+          mem.parameterSumsBehind(at[0]!, at[1]!, at[2]!, n1, out, at[3]!, at[4]!, at[5]!, n2, out + 32),
+        ).toBe(true);
+        // the helper's one call: epochParameterSumsTwo, its function 12
+        expect(spy.mock.calls.map((c) => c[0])).toEqual([12]);
+        spy.mockRestore();
+        mem.joinBehind(n1 + n2);
+      }
+      return new Float64Array(mem.f32().buffer.slice(out, out + 64));
+    });
+    expect(results[1]).toEqual(results[0]);
+    // each sum in index order, as epochParameterSums of one thread sums it
+    const k = wasm.resident!.kernels;
+    const check = one.put(new Float32Array(16));
+    const at = arrays.map((a) => one.put(a));
+    k.epochParameterSums(at[0]!, at[1]!, at[2]!, n1, check);
+    k.epochParameterSums(at[3]!, at[4]!, at[5]!, n2, check + 32);
+    expect(new Float64Array(one.memory.f32().buffer.slice(check, check + 64))).toEqual(results[0]);
+    expect(spell.solo).toBe(100);
+    spell.solo = 0;
+  });
+
   it('runs small calls on one thread for a while after the helper fell behind on one (longer each time it keeps falling behind), large products on two', () => {
     // a helper that runs its half of a gemm (its function 0) at once when handed it (so it is done when the caller
     // joins it), and reports whether it "kept up"

@@ -476,6 +476,21 @@ export class WasmResidentPlan implements ResidentOwner {
     this.current = true;
   }
 
+  /** dE/dW of the last batch into the region, when the fused update did not write it (from its inputs and deltas). */
+  private makeGradients(): void {
+    if (this.gradientsMade || !this.dirty || !this.memory.owns(this)) return;
+    const memory = this.memory;
+    const base = memory.base;
+    const layers = this.layers;
+    for (let l = 0; l < layers.length; l++) {
+      const { inputs: n, units: m } = layers[l]!;
+      const place = this.places[l]!;
+      const input = l > 0 ? base + this.places[l - 1]!.out : base + this.inputsAt;
+      memory.gemm(true, false, n, m, this.rows, 1, input, base + place.delta, 0, base + place.gw);
+    }
+    this.gradientsMade = true;
+  }
+
   /**
    * Brings the layers' W, theta, dE/dW, dE/dtheta and the pass's deltas of the last batch up to date from
    * WebAssembly memory (when the plan trained since the last sync); the next batch loads W and theta again from
@@ -486,16 +501,7 @@ export class WasmResidentPlan implements ResidentOwner {
     if (this.dirty && memory.owns(this)) {
       const base = memory.base;
       const layers = this.layers;
-      if (!this.gradientsMade) {
-        // dE/dW of the last batch, from its inputs and deltas, which are still in place
-        for (let l = 0; l < layers.length; l++) {
-          const { inputs: n, units: m } = layers[l]!;
-          const place = this.places[l]!;
-          const input = l > 0 ? base + this.places[l - 1]!.out : base + this.inputsAt;
-          memory.gemm(true, false, n, m, this.rows, 1, input, base + place.delta, 0, base + place.gw);
-        }
-        this.gradientsMade = true;
-      }
+      this.makeGradients();
       const heap = memory.f32();
       const passes = this.pass!.layersFor(this.rows);
       for (let l = 0; l < layers.length; l++) {
@@ -521,19 +527,22 @@ export class WasmResidentPlan implements ResidentOwner {
   /**
    * Copies `starts`, the weights of the start of the epoch (W and theta of each layer in turn, as
    * `model.parameters()` orders them, float32 arrays of their sizes), into the region, where
-   * {@link WasmResidentPlan.statistics} measures the epoch against them.
+   * {@link WasmResidentPlan.statistics} measures the epoch against them. With `starts` null, the start is the
+   * layers' W and theta now: they are loaded into the region (unless there) and copied within WebAssembly memory,
+   * with no copy of the weights outside it ({@link WasmResidentPlan.copyStartInto} gives them when wanted).
    *
    * @param fresh - whether `starts` were just copied from the layers' tensors, unchanged since: when the region
    *   loads W and theta from the tensors now, they are then copied within WebAssembly memory, not from `starts`
    */
-  markStart(starts: readonly Float32Array[], fresh = false): void {
+  markStart(starts: readonly Float32Array[] | null, fresh = false): void {
     const loading = !this.loaded || !this.memory.owns(this);
+    this.loseStart();
     const base = this.begin();
     const heap = this.memory.f32();
     const k = this.memory.kernels;
     for (let l = 0; l < this.layers.length; l++) {
       const start = this.starts[l]!;
-      if (fresh && loading) {
+      if (starts === null || (fresh && loading)) {
         const { inputs, units } = this.layers[l]!;
         const place = this.places[l]!;
         // a linear layer's forward pass is a copy: W in halves on the two threads of the 2-thread backend
@@ -553,6 +562,50 @@ export class WasmResidentPlan implements ResidentOwner {
   }
 
   /**
+   * Called once before the region's copies of the start of the epoch ({@link WasmResidentPlan.markStart}) are
+   * lost (the next `markStart`, an eviction by another plan, `close`), while they can still be read with
+   * {@link WasmResidentPlan.copyStartInto}; then cleared. Null (the default) when nobody keeps them.
+   */
+  onStartLost: (() => void) | null = null;
+
+  private loseStart(): void {
+    const lost = this.onStartLost;
+    if (lost !== null) {
+      this.onStartLost = null;
+      if (this.started) lost();
+    }
+  }
+
+  /**
+   * Copies the region's copies of the start of the epoch ({@link WasmResidentPlan.markStart}) into `starts` (W and
+   * theta of each layer in turn, as `model.parameters()` orders them, float32 arrays of their sizes); false, and
+   * `starts` left, when the region does not hold them.
+   *
+   * @example
+   * ```ts
+   * // not-runnable: the weights of the epoch's start, out of WebAssembly memory, when a divergence needs them
+   * declare const plan: WasmResidentPlan;
+   * const starts = model.parameters().map((p) => new Float32Array(p.value.size));
+   * if (!plan.copyStartInto(starts)) throw new Error('no start in the region');
+   * ```
+   */
+  copyStartInto(starts: readonly Float32Array[]): boolean {
+    const memory = this.memory;
+    if (!this.started || !memory.owns(this)) return false;
+    const base = memory.base;
+    const heap = memory.f32();
+    for (let l = 0; l < this.layers.length; l++) {
+      const { inputs, units } = this.layers[l]!;
+      const start = this.starts[l]!;
+      const wAt = (base + start.w) >> 2;
+      const bAt = (base + start.b) >> 2;
+      starts[2 * l]!.set(heap.subarray(wAt, wAt + inputs * units));
+      starts[2 * l + 1]!.set(heap.subarray(bAt, bAt + units));
+    }
+    return true;
+  }
+
+  /**
    * The sums of the epoch statistics of the last batch, in WebAssembly over the region (after a
    * {@link WasmResidentPlan.sync}, which it makes when the plan trained since): per layer `l`, from `out[10 l]`,
    * sum |delta|, max |delta|, sum (dE/dW)^2, sum (dE/dtheta)^2, then sum W^2, sum (W - W_s)^2, sum W_s^2 and the
@@ -564,13 +617,40 @@ export class WasmResidentPlan implements ResidentOwner {
    * @param out - at least 10 float64 per layer
    */
   statistics(out: Float64Array): boolean {
-    this.sync();
     const memory = this.memory;
-    if (!this.started || !this.current || !memory.owns(this)) return false;
+    if (!this.started || !this.current || !memory.owns(this)) {
+      this.sync();
+      return false;
+    }
+    this.makeGradients();
     const base = memory.base;
     const k = memory.kernels;
     const layers = this.layers;
     const at = base + this.sumsAt;
+    // the first two layers' W on the helper thread (2-thread backend) while this thread copies the weights out
+    let first = 0;
+    if (layers.length >= 2) {
+      const [p0, p1] = [this.places[0]!, this.places[1]!];
+      const [s0, s1] = [this.starts[0]!, this.starts[1]!];
+      const n0 = layers[0]!.inputs * layers[0]!.units;
+      const n1 = layers[1]!.inputs * layers[1]!.units;
+      if (
+        memory.parameterSumsBehind(
+          base + p0.w,
+          base + s0.w,
+          base + p0.gw,
+          n0,
+          at + 32,
+          base + p1.w,
+          base + s1.w,
+          base + p1.gw,
+          n1,
+          at + 8 * KERNEL_SUMS + 32,
+        )
+      )
+        first = 2;
+    }
+    this.sync();
     for (let l = 0; l < layers.length; l++) {
       const { units } = layers[l]!;
       const place = this.places[l]!;
@@ -580,8 +660,12 @@ export class WasmResidentPlan implements ResidentOwner {
       // sum W^2, sum (W - W_s)^2, sum W_s^2, sum (dE/dW)^2 at sums + 32 (below), the same of theta at sums + 64
       k.epochParameterSums(base + place.b, base + start.b, base + place.gb, units, sums + 64);
     }
+    if (first === 2)
+      memory.joinBehind(
+        this.layers[0]!.inputs * this.layers[0]!.units + this.layers[1]!.inputs * this.layers[1]!.units,
+      );
     // the W of two layers at a time: one on each thread of the 2-thread backend
-    for (let l = 0; l < layers.length; l += 2) {
+    for (let l = first; l < layers.length; l += 2) {
       const { inputs, units } = layers[l]!;
       const place = this.places[l]!;
       const start = this.starts[l]!;
@@ -639,6 +723,7 @@ export class WasmResidentPlan implements ResidentOwner {
   /** Another owner claims the region: the tensors are brought up to date first. */
   evict(): void {
     this.sync();
+    this.loseStart();
     this.started = false;
     this.current = false;
   }
@@ -646,6 +731,7 @@ export class WasmResidentPlan implements ResidentOwner {
   /** Syncs and lets the region go (the run is over). */
   close(): void {
     this.sync();
+    this.loseStart();
     this.started = false;
     this.current = false;
     this.memory.release(this);

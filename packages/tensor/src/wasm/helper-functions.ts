@@ -18,6 +18,7 @@ export const HELPER_FUNCTIONS = [
   'broadcastRows',
   'gemmPart',
   'epochParameterSums',
+  'epochParameterSumsTwo',
 ] as const;
 
 /** The index of a kernel export in {@link HELPER_FUNCTIONS}. */

@@ -48,6 +48,7 @@ const GEMM = helperIndex('gemm');
 const GEMM_PART = helperIndex('gemmPart');
 const SGD = helperIndex('sgdStep');
 const PARAMETER_SUMS = helperIndex('epochParameterSums');
+const PARAMETER_SUMS_TWO = helperIndex('epochParameterSumsTwo');
 
 /**
  * A product is cut into about one piece per this many multiply-adds, at least 2 and at most {@link MAX_PARTS}: more
@@ -464,6 +465,54 @@ export class ResidentMemory {
       kernels.epochParameterSums(v, s, g, n, out);
       kernels.epochParameterSums(v2, s2, g2, n2, out2);
     }
+  }
+
+  /**
+   * Hands the helper thread the epoch statistics' sums of two parameters (the kernels' `epochParameterSums` of v, s,
+   * g of `n` values into `out`, then of v2, s2, g2 of `n2` into `out2`) and returns at once, so that the caller
+   * can do something else meanwhile (copy the weights out of memory); {@link ResidentMemory.joinBehind} waits for
+   * them (or sums them itself, when the helper has not started). Returns false, and sums nothing, when there is no
+   * helper to take them (the 1-thread backend, a helper not started, small calls on one thread for a while): the
+   * caller then sums them itself. Each sum is one thread's in index order: the same bits.
+   *
+   * @example
+   * ```ts
+   * // not-runnable: addresses of two layers' W, their start copies and gradients in the region
+   * if (memory.parameterSumsBehind(w, s, g, n, out, w2, s2, g2, n2, out2)) {
+   *   // copy the weights out of memory here
+   *   memory.joinBehind(n + n2);
+   * } else memory.kernels.epochParameterSumsTwo(w, s, g, n, out, w2, s2, g2, n2, out2);
+   * ```
+   */
+  parameterSumsBehind(
+    v: number,
+    s: number,
+    g: number,
+    n: number,
+    out: number,
+    v2: number,
+    s2: number,
+    g2: number,
+    n2: number,
+    out2: number,
+  ): boolean {
+    const helper = this.helper;
+    // handed over even while small calls run on one thread (the caller has its own work meanwhile, and a call the
+    // helper has not started when the caller joins it is the caller's): not counted as a small call
+    if (helper === null || n + n2 < SPLIT_VALUES || !helper.ready) return false;
+    helper.call(PARAMETER_SUMS_TWO, v, s, g, n, out, v2, s2, g2, n2, out2);
+    return true;
+  }
+
+  /**
+   * Waits for the call of {@link ResidentMemory.parameterSumsBehind} (or runs it here, when the helper has not
+   * started it).
+   *
+   * @param size - its `n + n2` (kept for the callers; the wait does not judge the helper by it)
+   */
+  joinBehind(size: number): void {
+    void size;
+    this.helper!.finish(this.kernels, this.work);
   }
 
   /** W <- W - lr g on `n` float32 values at addresses (the kernels' sgdStep), in halves on two threads. */

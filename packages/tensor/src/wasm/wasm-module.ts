@@ -107,6 +107,19 @@ export interface KernelExports {
    * g, each in float64 in index order, as four float64 at `out`: sum v^2, sum (v - s)^2, sum s^2, sum g^2.
    */
   epochParameterSums(v: number, s: number, g: number, n: number, out: number): void;
+  /** {@link KernelExports.epochParameterSums} of two parameters in turn (one call for the helper thread). */
+  epochParameterSumsTwo(
+    v: number,
+    s: number,
+    g: number,
+    n: number,
+    out: number,
+    v2: number,
+    s2: number,
+    g2: number,
+    n2: number,
+    out2: number,
+  ): void;
   /** sum |delta| (float64, in index order) and max |delta| over `n` float32 values, as two float64 at `out`. */
   epochDeltaSums(d: number, n: number, out: number): void;
   /**
