@@ -323,12 +323,12 @@ export class ResidentMemory {
 
   /**
    * C <- alpha op(A) op(B) + beta C on addresses (as the kernels' gemm, whole row-major matrices); from
-   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads: cut into pieces (`MAX_PARTS`, 2: halves)
-   * that both threads take in turn from a shared counter, so a piece the helper has not taken when the caller is
-   * done with its own is the caller's; by columns of op(B) and C when A is not stored transposed and C has at least
-   * 32 columns (each piece packs only its columns of B), else by rows of op(A) and C. Either way every element of C gets the operations of the 1-thread
-   * product, in the same order: the same bits. (A helper without pieces gets halves: by columns when A is not
-   * stored transposed, else by rows.)
+   * `RESIDENT_SPLIT_GEMM` multiply-adds on, split between the two threads. From 16 million on, cut into pieces
+   * (`MAX_PARTS`, 2: halves) that both threads take in turn from a shared counter, so a piece the helper has not
+   * taken when the caller is done with its own is the caller's; smaller products (and a helper without pieces) in
+   * fixed halves, the caller waiting for the helper's. By columns of op(B) and C when A is not stored transposed and
+   * C has at least 32 columns (each piece packs only its columns of B), else by rows of op(A) and C. Either way
+   * every element of C gets the operations of the 1-thread product, in the same order: the same bits.
    */
   gemm(
     transA: boolean,
@@ -349,7 +349,11 @@ export class ResidentMemory {
     const tb = transB ? 1 : 0;
     const size = m * n * k;
     const split = helper !== null && size >= RESIDENT_SPLIT_GEMM && helper.ready && this.splits(size);
-    if (split && helper.callParts !== undefined && (n >= 32 || m >= 8)) {
+    // pieces for large products only: a small one's half (W2's: about 90 microseconds) is often done before a helper
+    // that was asleep wakes up, and the caller would then take the helper's piece too (the whole product on one
+    // thread, the helper woken for nothing); fixed halves wait for the helper instead, which is faster there
+    // (threads-profile, W2: 0.36 ms a step in halves, 0.49 in pieces, 0.44 on one thread)
+    if (split && helper.callParts !== undefined && size >= SMALL_SPLIT && (n >= 32 || m >= 8)) {
       // pieces the two threads take in turn: at least 32 columns (16 after rounding to the 8-column tile) or 8 rows;
       // by columns when A is not stored transposed (each piece packs its columns of B, the larger operand of a
       // forward product and of dE/dO = delta W^T), else by rows (dE/dW = O_in^T delta: each piece packs its rows of
