@@ -473,10 +473,11 @@ describe('the 2-thread split of the resident calls', () => {
     // joins it), and reports whether it "kept up"
     const kernels = wasm.resident!.kernels;
     let keptUp = true;
+    let wakes = 0;
     const calls: number[] = [];
     const helper: ResidentHelper = {
       ready: true,
-      wake: () => undefined,
+      wake: () => void wakes++,
       call: (fn, ...args) => {
         calls.push(fn);
         const [ta, tb, mm, nn, kk, alpha, at, bt, beta, ct, work, lda, ldb, ldc] = args;
@@ -520,7 +521,10 @@ describe('the 2-thread split of the resident calls', () => {
     keptUp = false;
     expect(same(product(r, m, n, k), small)).toBe(true); // split, and the helper fell behind
     expect(calls).toHaveLength(2);
-    for (let i = 0; i < 256; i++) expect(same(product(r, m, n, k), small)).toBe(true);
+    for (let i = 0; i < 255; i++) expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(wakes).toBe(0); // asleep through the spell
+    expect(same(product(r, m, n, k), small)).toBe(true);
+    expect(wakes).toBe(1); // the spell's last call wakes it, so that the next call's half finds it awake
     expect(calls).toHaveLength(2); // 256 small calls on one thread
     expect(same(product(r, M, N, K), large)).toBe(true);
     expect(calls).toHaveLength(3); // a large product is split all the same

@@ -246,7 +246,9 @@ export class ResidentMemory {
   private splits(size: number): boolean {
     if (size >= SMALL_SPLIT || !this.adaptive) return true;
     if (this.solo > 0) {
-      this.solo--;
+      // the spell's last call: the helper, asleep through the spell, wakes while it runs, so that the next call's
+      // half does not wait for a wake-up (which would count as falling behind and start a spell twice as long)
+      if (--this.solo === 0) this.helper?.wake();
       return false;
     }
     this.started = clock.now();
@@ -257,8 +259,9 @@ export class ResidentMemory {
 
   /**
    * Waits for the helper's half. The helper fell behind on a small call when the caller ran it back or slept on it,
-   * or waited on it more than half as long as its own half (of 50 microseconds or more) took (equal halves end
-   * together when both threads have a core): then the next small calls run on one thread.
+   * or waited on it longer than its own half (of 50 microseconds or more) took, so that the split call took longer
+   * than the whole call on one thread would have: then the next small calls run on one thread. (A shorter wait, such
+   * as a wake-up of the helper's core, still leaves the split call ahead.)
    */
   private join(helper: ResidentHelper, size: number): void {
     if (size >= SMALL_SPLIT || !this.adaptive) {
@@ -270,7 +273,7 @@ export class ResidentMemory {
     const own = mine - this.started;
     // the wait is judged on halves of 50 microseconds and more (W2's products), where a scheduler's jitter of a
     // few microseconds is not "falling behind"
-    if (!prompt || (own >= 0.05 && clock.now() - mine > 0.5 * own)) {
+    if (!prompt || (own >= 0.05 && clock.now() - mine > own)) {
       this.solo = this.soloCalls;
       this.soloCalls = Math.min(2 * this.soloCalls, MAX_SOLO_CALLS);
     } else this.soloCalls = SOLO_CALLS;
