@@ -468,7 +468,7 @@ describe('the 2-thread split of the resident calls', () => {
     spell.solo = 0;
   });
 
-  it('runs small calls on one thread for a while after the helper fell behind on one (longer each time it keeps falling behind), large products on two', () => {
+  it('runs small calls on one thread for a while after the helper fell behind on a window of 16 (longer each time it keeps falling behind), large products on two', () => {
     // a helper that runs its half of a gemm (its function 0) at once when handed it (so it is done when the caller
     // joins it), and reports whether it "kept up"
     const kernels = wasm.resident!.kernels;
@@ -516,42 +516,46 @@ describe('the 2-thread split of the resident calls', () => {
     };
     const small = product(one, m, n, k);
     const large = product(one, M, N, K);
-    expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(1); // split
-    keptUp = false;
-    expect(same(product(r, m, n, k), small)).toBe(true); // split, and the helper fell behind
-    expect(calls).toHaveLength(2);
-    for (let i = 0; i < 255; i++) expect(same(product(r, m, n, k), small)).toBe(true);
+    /** `count` small products, each checked against one thread's bits. */
+    const smalls = (count: number): void => {
+      for (let i = 0; i < count; i++) expect(same(product(r, m, n, k), small)).toBe(true);
+    };
+    smalls(1);
+    expect(calls).toHaveLength(1); // split, and kept up
+    keptUp = false; // from now on the caller runs the helper's halves back: as slow as one thread
+    smalls(15);
+    expect(calls).toHaveLength(16); // split all the same: the first window of 16 is judged at its end
+    smalls(255);
     expect(wakes).toBe(0); // asleep through the spell
-    expect(same(product(r, m, n, k), small)).toBe(true);
+    smalls(1);
     expect(wakes).toBe(1); // the spell's last call wakes it, so that the next call's half finds it awake
-    expect(calls).toHaveLength(2); // 256 small calls on one thread
+    expect(calls).toHaveLength(16); // 256 small calls on one thread
     expect(same(product(r, M, N, K), large)).toBe(true);
-    expect(calls).toHaveLength(3); // a large product is split all the same
-    // falls behind again on the try: twice as many small calls on one thread (512), then 1,024
-    expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(4); // tried again, and fell behind
-    for (let i = 0; i < 512; i++) product(r, m, n, k);
-    expect(calls).toHaveLength(4);
-    product(r, m, n, k);
-    expect(calls).toHaveLength(5); // tried again after 512, and fell behind
-    for (let i = 0; i < 1024; i++) product(r, m, n, k);
-    expect(calls).toHaveLength(5);
+    expect(calls).toHaveLength(17); // a large product is split all the same, and not judged
+    // falls behind again on the first window after the spell: twice as many small calls on one thread (512), then 1,024
+    smalls(16 + 512);
+    expect(calls).toHaveLength(33);
+    smalls(16 + 1024);
+    expect(calls).toHaveLength(49);
     keptUp = true;
-    expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(6); // tried again after 1,024, and kept up
+    smalls(16);
+    expect(calls).toHaveLength(65); // tried again after 1,024, and kept up: no spell
     keptUp = false;
-    expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(7); // fell behind: 256 small calls on one thread again (kept up in between)
-    for (let i = 0; i < 256; i++) product(r, m, n, k);
-    expect(calls).toHaveLength(7);
+    smalls(16 + 256);
+    expect(calls).toHaveLength(81); // fell behind: 256 small calls on one thread again (kept up in between)
     keptUp = true;
-    expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(8); // tried again
+    smalls(1);
+    expect(calls).toHaveLength(82); // tried again
+    // one late call in a window of prompt ones is no spell: the window as a whole kept up
+    keptUp = false;
+    smalls(1);
+    keptUp = true;
+    smalls(14 + 16);
+    expect(calls).toHaveLength(113); // the window of calls 82 to 97 (one of them late), then 16 more: all split
     memory.adaptive = false;
     keptUp = false;
-    for (let i = 0; i < 3; i++) expect(same(product(r, m, n, k), small)).toBe(true);
-    expect(calls).toHaveLength(11); // not adaptive: every call split
+    smalls(3);
+    expect(calls).toHaveLength(116); // not adaptive: every call split
   });
 });
 

@@ -26,19 +26,28 @@ const SPLIT_VALUES = 1 << 16;
 const SPLIT_EXP = 1 << 12;
 
 /**
- * Calls of fewer multiply-adds (or values) than this are "small": after the helper thread fell behind on one (another
- * process had its core), the next {@link SOLO_CALLS} small calls run on one thread, where halves would wait on the
- * helper or share a core with it. Larger products are split whatever happened (a late helper's half is taken back
- * by the caller).
+ * Calls of fewer multiply-adds (or values) than this are "small": after the helper thread fell behind on them
+ * (another process had its core), the next {@link SOLO_CALLS} small calls run on one thread, where halves would wait
+ * on the helper or share a core with it. Larger products are split whatever happened (a late helper's half is taken
+ * back by the caller).
  */
 const SMALL_SPLIT = 1 << 24;
 /**
- * Small calls run on one thread after the helper fell behind on one (W2: about 85 batches), then it is tried again;
- * each time it falls behind again on the first try, twice as many, up to {@link MAX_SOLO_CALLS}: on a machine whose
+ * Small calls run on one thread after the helper fell behind on a window of them (W2: about 85 batches), then it is
+ * tried again; each time it falls behind again on the first window, twice as many, up to {@link MAX_SOLO_CALLS}: on a machine whose
  * other core stays busy a try costs a wait on the descheduled helper (up to a time slice of the scheduler), which
  * then comes every 30 seconds of W2's batches instead of every 30 milliseconds.
  */
 const SOLO_CALLS = 256;
+/**
+ * Split small calls judged together: the helper has fallen behind when over this many its halves held the caller up
+ * by more than {@link LATE_SHARE} of the caller's own halves. One call is no guide: a wake-up of the helper's core
+ * (about 100 microseconds in a virtual machine) can hold up a single half of W2's (90 microseconds) while the
+ * split calls around it run 1.5 times as fast as one thread.
+ */
+const JUDGED_CALLS = 16;
+/** The share of the caller's own time it may wait on the helper over {@link JUDGED_CALLS} (0.75: 1.14 times as fast). */
+const LATE_SHARE = 0.75;
 /** The longest run of small calls on one thread (W2: about 1,400 batches, half a second). */
 const MAX_SOLO_CALLS = 4096;
 /** The runtime's clock (milliseconds), in browsers and Node alike. */
@@ -258,10 +267,10 @@ export class ResidentMemory {
   private started = 0;
 
   /**
-   * Waits for the helper's half. The helper fell behind on a small call when the caller ran it back or slept on it,
-   * or waited on it longer than its own half (of 50 microseconds or more) took, so that the split call took longer
-   * than the whole call on one thread would have: then the next small calls run on one thread. (A shorter wait, such
-   * as a wake-up of the helper's core, still leaves the split call ahead.)
+   * Waits for the helper's half, and judges the helper on every {@link JUDGED_CALLS} small calls: it fell behind
+   * when the caller waited on it more than {@link LATE_SHARE} of the time of its own halves (a call the caller ran
+   * back or slept on counts as a wait as long as its own half: one thread's time); then the next small calls run on
+   * one thread.
    */
   private join(helper: ResidentHelper, size: number): void {
     if (size >= SMALL_SPLIT || !this.adaptive) {
@@ -271,13 +280,22 @@ export class ResidentMemory {
     const mine = clock.now();
     const prompt = helper.finish(this.kernels, this.work);
     const own = mine - this.started;
-    // the wait is judged on halves of 50 microseconds and more (W2's products), where a scheduler's jitter of a
-    // few microseconds is not "falling behind"
-    if (!prompt || (own >= 0.05 && clock.now() - mine > own)) {
+    const wait = clock.now() - mine;
+    this.ownTime += own;
+    this.waitTime += prompt ? wait : Math.max(wait, own);
+    if (++this.judged < JUDGED_CALLS) return;
+    if (this.waitTime > LATE_SHARE * this.ownTime) {
       this.solo = this.soloCalls;
       this.soloCalls = Math.min(2 * this.soloCalls, MAX_SOLO_CALLS);
     } else this.soloCalls = SOLO_CALLS;
+    this.judged = 0;
+    this.ownTime = 0;
+    this.waitTime = 0;
   }
+  /** Split small calls since the last judgement, the caller's own time in them and its wait on the helper (ms). */
+  private judged = 0;
+  private ownTime = 0;
+  private waitTime = 0;
   /** Small calls to run on one thread the next time the helper falls behind (doubles while it keeps falling behind). */
   private soloCalls = SOLO_CALLS;
 
