@@ -22,6 +22,23 @@ function fill(v: Float32Array | Float64Array, rng: Random): void {
   for (let i = 0; i < v.length; i++) v[i] = (rng.uniform() < 0.5 ? -1 : 1) * 10 ** rng.range(-6, 3);
 }
 
+/**
+ * 96 seeded samples of 256 uniform inputs and one-hot targets of 10 classes, and the 256-256-10 relu/softmax layers
+ * that learn them (more parameters than a snapshot advanced by the statistics takes).
+ */
+function wideClassification(seed: number) {
+  const rng = new Random(seed);
+  const x = Tensor.zeros([96, 256]);
+  const t = Tensor.zeros([96, 10]);
+  for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform();
+  for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
+  const layers = [
+    { units: 256, activation: 'relu' },
+    { units: 10, activation: 'softmax' },
+  ];
+  return { x, t, layers };
+}
+
 /** The kernels' sums for `model`'s parameters, gradients, snapshot and the pass's deltas, as the plan lays them out. */
 function kernelSums(model: Sequential, start: WeightSnapshot, deltas: Tensor[]): Float64Array {
   const memory = (getBackend() as Backend).resident!;
@@ -200,15 +217,7 @@ describe('the epoch statistics in WebAssembly', () => {
   it("keeps the epoch's start in its memory: no copy of the weights outside it unless read", async () => {
     // 256-256-10 (more parameters than a snapshot advanced by the statistics takes), 3 batches of 32 per epoch:
     // the snapshot of each epoch's start is the plan's copy, never copied out
-    const rng = new Random(7);
-    const x = Tensor.zeros([96, 256]);
-    const t = Tensor.zeros([96, 10]);
-    for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform();
-    for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
-    const layers = [
-      { units: 256, activation: 'relu' },
-      { units: 10, activation: 'softmax' },
-    ];
+    const { x, t, layers } = wideClassification(7);
     const options = { epochs: 3, lr: 0.1, batchSize: 32, loss: 'cross-entropy', seed: 7 } as const;
     const run = async (resident: boolean) => {
       WasmResidentPlan.enabled = resident;
@@ -273,15 +282,7 @@ describe('the epoch statistics in WebAssembly', () => {
     const memory = two.resident!;
     for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(memory.threads).toBe(2);
-    const rng = new Random(9);
-    const x = Tensor.zeros([96, 256]);
-    const t = Tensor.zeros([96, 10]);
-    for (let i = 0; i < x.size; i++) x.data[i] = rng.uniform();
-    for (let i = 0; i < 96; i++) t.data[i * 10 + rng.int(10)] = 1;
-    const layers = [
-      { units: 256, activation: 'relu' },
-      { units: 10, activation: 'softmax' },
-    ];
+    const { x, t, layers } = wideClassification(9);
     const options = { epochs: 2, lr: 0.1, batchSize: 32, loss: 'cross-entropy', seed: 9 } as const;
     const run = async (backend: Backend) => {
       const previous = setBackend(backend);

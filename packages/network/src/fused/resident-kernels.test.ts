@@ -215,12 +215,17 @@ describe('the resident kernels agree with the TypeScript ones', () => {
   });
 });
 
+/** The resident memory of the 2-thread backend, once its helper thread runs. */
+async function twoThreadMemory(): Promise<ResidentMemory> {
+  const memory = loadWasmBackend({ threads: 2 })!.resident!;
+  for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(memory.threads).toBe(2);
+  return memory;
+}
+
 describe('the 2-thread split of the resident calls', () => {
   it('gives what one thread gives: products, activations, derivatives and the sgd step', async () => {
-    const two = loadWasmBackend({ threads: 2 })!;
-    const memory = two.resident!;
-    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(memory.threads).toBe(2);
+    const memory = await twoThreadMemory();
     const split = new Region(memory);
     const one = new Region(wasm.resident!); // from the start of the region again
     // sizes above the split thresholds (1M multiply-adds, 65,536 values), odd ones too
@@ -265,10 +270,7 @@ describe('the 2-thread split of the resident calls', () => {
   });
 
   it("splits W2's two products of 3.2 million multiply-adds (by columns of W, and by rows of dE/dW), with the 1-thread bits", async () => {
-    const two = loadWasmBackend({ threads: 2 })!;
-    const memory = two.resident!;
-    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(memory.threads).toBe(2);
+    const memory = await twoThreadMemory();
     const helper = (
       memory as unknown as {
         helper: {
@@ -325,10 +327,7 @@ describe('the 2-thread split of the resident calls', () => {
   });
 
   it("cuts W3's products of 134 million multiply-adds into pieces (halves) the threads take in turn, with the 1-thread bits", async () => {
-    const two = loadWasmBackend({ threads: 2 })!;
-    const memory = two.resident!;
-    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(memory.threads).toBe(2);
+    const memory = await twoThreadMemory();
     const helper = (memory as unknown as { helper: { nextPart: () => number } }).helper;
     const split = new Region(memory);
     const one = new Region(wasm.resident!);
@@ -368,10 +367,7 @@ describe('the 2-thread split of the resident calls', () => {
   });
 
   it("sums two layers' parameters for the epoch statistics on the two threads, with the 1-thread bits", async () => {
-    const two = loadWasmBackend({ threads: 2 })!;
-    const memory = two.resident!;
-    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(memory.threads).toBe(2);
+    const memory = await twoThreadMemory();
     const helper = (memory as unknown as { helper: { call: (...args: number[]) => void } }).helper;
     memory.adaptive = false; // split however busy the machine
     const split = new Region(memory);
@@ -411,10 +407,7 @@ describe('the 2-thread split of the resident calls', () => {
   });
 
   it("sums two layers' parameters on the helper while the caller does something else, with the 1-thread bits", async () => {
-    const two = loadWasmBackend({ threads: 2 })!;
-    const memory = two.resident!;
-    for (let i = 0; i < 500 && memory.threads < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(memory.threads).toBe(2);
+    const memory = await twoThreadMemory();
     const helper = (memory as unknown as { helper: { call: (...args: number[]) => void } }).helper;
     // even in a spell of small calls on one thread (the helper fell behind on one), which it neither waits out nor counts
     const spell = memory as unknown as { solo: number };
