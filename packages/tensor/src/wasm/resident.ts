@@ -503,10 +503,13 @@ export class ResidentMemory {
    * @example
    * ```ts
    * // not-runnable: addresses of two layers' W, their start copies and gradients in the region
-   * if (memory.parameterSumsBehind(w, s, g, n, out, w2, s2, g2, n2, out2)) {
+   * declare const memory: ResidentMemory;
+   * declare const w1: number, s1: number, g1: number, n1: number, sums1: number;
+   * declare const w2: number, s2: number, g2: number, n2: number, sums2: number;
+   * if (memory.parameterSumsBehind(w1, s1, g1, n1, sums1, w2, s2, g2, n2, sums2)) {
    *   // copy the weights out of memory here
-   *   memory.joinBehind(n + n2);
-   * } else memory.kernels.epochParameterSumsTwo(w, s, g, n, out, w2, s2, g2, n2, out2);
+   *   memory.joinBehind(n1 + n2);
+   * } else memory.kernels.epochParameterSumsTwo(w1, s1, g1, n1, sums1, w2, s2, g2, n2, sums2);
    * ```
    */
   parameterSumsBehind(
