@@ -73,26 +73,12 @@ const PART_GEMM = 1 << 22;
  */
 const MAX_PARTS = 2;
 
-/** The kernels with the pieces of a product (the kernels' gemmPart, which KernelExports does not list). */
+/**
+ * The kernels with the pieces of a product: the kernels' gemmPart (which KernelExports does not list), gemm's
+ * arguments followed by the number of pieces and the piece's index.
+ */
 type PartKernels = KernelExports & {
-  gemmPart(
-    transA: number,
-    transB: number,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: number,
-    b: number,
-    beta: number,
-    c: number,
-    work: number,
-    lda: number,
-    ldb: number,
-    ldc: number,
-    parts: number,
-    part: number,
-  ): void;
+  gemmPart(...args: [...Parameters<KernelExports['gemm']>, parts: number, part: number]): void;
 };
 
 /**
